@@ -1,0 +1,144 @@
+/**
+ * The one way the bot builds a Microsoft Graph client: app-only tokens from @azure/identity, a timeout on
+ * every request and on token acquisition (neither library has one by default), and the base URL from
+ * configuration so tests can point it at a local HTTPS stand-in.
+ */
+import {
+  ClientSecretCredential,
+  type AccessToken,
+  type GetTokenOptions,
+  type TokenCredential,
+} from '@azure/identity';
+import {
+  AuthenticationHandler,
+  Client,
+  HTTPMessageHandler,
+  RetryHandler,
+  RetryHandlerOptions,
+  type Context,
+  type Middleware,
+} from '@microsoft/microsoft-graph-client';
+import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
+
+export interface GraphClientSettings {
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  /** e.g. https://graph.microsoft.com (no version segment). */
+  baseUrl: string;
+  /** e.g. https://login.microsoftonline.com */
+  authorityHost: string;
+  /** Per-request timeout, including reading the body. */
+  requestTimeoutMs?: number;
+  /** Token acquisition timeout. */
+  tokenTimeoutMs?: number;
+  /**
+   * Retries by the Graph client's own RetryHandler (honours Retry-After). Code that does its own
+   * throttling and retrying (the Graph budget) passes 0 so the two do not multiply.
+   */
+  maxRetries?: number;
+}
+
+/** Raised when Graph or the token endpoint does not answer in time. */
+export class GraphTimeoutError extends Error {
+  constructor(what: string, ms: number) {
+    super(`${what} did not answer within ${ms} ms`);
+    this.name = 'GraphTimeoutError';
+  }
+}
+
+/** True for a timeout, whether raised directly or wrapped by the Graph client into a GraphError. */
+export function isGraphTimeout(error: unknown): boolean {
+  return (
+    error instanceof GraphTimeoutError || (error as { code?: unknown } | null)?.code === 'GraphTimeoutError'
+  );
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new GraphTimeoutError(what, ms)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** A credential whose getToken gives up after `ms` (MSAL waits forever on a dead network). */
+export function timeBoxedCredential(inner: TokenCredential, ms: number): TokenCredential {
+  return {
+    getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
+      return withTimeout(
+        inner.getToken(scopes, { ...options, abortSignal: options?.abortSignal ?? AbortSignal.timeout(ms) }),
+        ms,
+        'the token endpoint',
+      );
+    },
+  };
+}
+
+/** Aborts a request that has not completed (headers and body) within `ms`. */
+class TimeoutHandler implements Middleware {
+  private next?: Middleware;
+
+  constructor(private readonly ms: number) {}
+
+  async execute(context: Context): Promise<void> {
+    const controller = new AbortController();
+    const timer = setTimeout(
+      () => controller.abort(new GraphTimeoutError('Microsoft Graph', this.ms)),
+      this.ms,
+    );
+    context.options = { ...(context.options ?? {}), signal: controller.signal };
+    try {
+      await this.next!.execute(context);
+      // Buffer the body inside the time box, so a response that stalls mid-body also times out.
+      if (context.response) {
+        const body = await context.response.arrayBuffer();
+        context.response = new Response(body.byteLength > 0 ? body : null, {
+          status: context.response.status,
+          statusText: context.response.statusText,
+          headers: context.response.headers,
+        });
+      }
+    } catch (error) {
+      if (controller.signal.aborted) throw new GraphTimeoutError('Microsoft Graph', this.ms);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  setNext(next: Middleware): void {
+    this.next = next;
+  }
+}
+
+export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
+
+/** Builds an app-only Graph client for the school's tenant. */
+export function createGraphClient(settings: GraphClientSettings): Client {
+  const credential = timeBoxedCredential(
+    new ClientSecretCredential(settings.tenantId, settings.clientId, settings.clientSecret, {
+      authorityHost: settings.authorityHost,
+      // Without this MSAL asks the public cloud for instance metadata, which a custom authority host
+      // (sovereign cloud, test stand-in) cannot answer.
+      disableInstanceDiscovery: settings.authorityHost !== 'https://login.microsoftonline.com',
+    }),
+    settings.tokenTimeoutMs ?? 10_000,
+  );
+  const baseUrl = new URL(settings.baseUrl);
+  const authProvider = new TokenCredentialAuthenticationProvider(credential, { scopes: [GRAPH_SCOPE] });
+  const auth = new AuthenticationHandler(authProvider);
+  const retry = new RetryHandler(new RetryHandlerOptions(3, settings.maxRetries ?? 3));
+  const timeout = new TimeoutHandler(settings.requestTimeoutMs ?? 15_000);
+  const http = new HTTPMessageHandler();
+  auth.setNext(retry);
+  retry.setNext(timeout);
+  timeout.setNext(http);
+  return Client.initWithMiddleware({
+    middleware: auth,
+    baseUrl: `${baseUrl.origin}/`,
+    // The auth handler only attaches tokens for Graph's own hosts unless told otherwise; it wants the bare
+    // host name (no port) here, or no token is sent and nothing complains.
+    customHosts: baseUrl.hostname === 'graph.microsoft.com' ? undefined : new Set([baseUrl.hostname]),
+  });
+}

@@ -1,0 +1,38 @@
+/**
+ * Loads the Adaptive Card templates in `cards/` once and expands them with adaptivecards-templating.
+ * Templates hold layout only; every word comes from the data, so the words live in one place.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import * as ACData from 'adaptivecards-templating';
+
+/** A rendered Adaptive Card, ready to attach to a message. */
+export interface AdaptiveCardJson {
+  type: 'AdaptiveCard';
+  version: string;
+  [key: string]: unknown;
+}
+
+/** The names of the templates in `cards/` (file name without `.json`). */
+export const CARD_TEMPLATES = ['welcome', 'guideStep', 'choice', 'answer'] as const;
+export type CardTemplateName = (typeof CARD_TEMPLATES)[number];
+
+/** The `cards/` folder at the package root; the same relative path from `src/cards` and `dist/cards`. */
+export const CARDS_DIR = path.resolve(__dirname, '..', '..', 'cards');
+
+const compiled = new Map<CardTemplateName, ACData.Template>();
+
+function templateFor(name: CardTemplateName): ACData.Template {
+  let template = compiled.get(name);
+  if (!template) {
+    const json: unknown = JSON.parse(fs.readFileSync(path.join(CARDS_DIR, `${name}.json`), 'utf8'));
+    template = new ACData.Template(json);
+    compiled.set(name, template);
+  }
+  return template;
+}
+
+/** Expands template `name` with `data`. Data values are inserted as values, never evaluated. */
+export function expandCard(name: CardTemplateName, data: object): AdaptiveCardJson {
+  return templateFor(name).expand({ $root: data }) as AdaptiveCardJson;
+}

@@ -1,0 +1,91 @@
+/**
+ * One typed render function per card template. The data types here are the contract between the
+ * conversation (which decides what to say) and the templates in `cards/` (which lay it out).
+ */
+import type { ActionData } from '../conversation/verbs';
+import { expandCard, type AdaptiveCardJson } from './cardTemplates';
+
+/** A button that sends an action back to the bot. */
+export interface CardButton {
+  title: string;
+  data: ActionData;
+}
+
+/** A button that opens a web page (the registration page, an app store). */
+export interface CardLink {
+  title: string;
+  url: string;
+}
+
+/** A highlighted note: `attention` for warnings, `good` for reassurance, `emphasis` for asides. */
+export interface CardTip {
+  text: string;
+  style: 'attention' | 'good' | 'emphasis' | 'warning' | 'accent';
+}
+
+export interface CardFact {
+  title: string;
+  value: string;
+}
+
+/** Plain text shown by clients that cannot render the card (and read by notifications). */
+interface Fallback {
+  fallbackText: string;
+}
+
+export interface WelcomeCardData extends Fallback {
+  heading: string;
+  intro: string;
+  facts: CardFact[];
+  why: string;
+  safety: string;
+  actions: CardButton[];
+}
+
+export interface GuideStepCardData extends Fallback {
+  progress?: string;
+  heading: string;
+  intro?: string;
+  steps: { n: number; text: string }[];
+  tips: CardTip[];
+  links: CardLink[];
+  actions: CardButton[];
+}
+
+export interface ChoiceCardData extends Fallback {
+  progress?: string;
+  heading: string;
+  intro?: string;
+  choices: { title: string; description: string; button: string; data: ActionData }[];
+  tips: CardTip[];
+  actions: CardButton[];
+}
+
+export interface AnswerCardData extends Fallback {
+  heading: string;
+  paragraphs: string[];
+  facts: CardFact[];
+  tips: CardTip[];
+  links: CardLink[];
+  actions: CardButton[];
+}
+
+/** The first card a user sees: what this is, the deadline, what they need. */
+export function renderWelcomeCard(data: WelcomeCardData): AdaptiveCardJson {
+  return expandCard('welcome', data);
+}
+
+/** One step of instructions with numbered actions to do at Microsoft's page or in the app. */
+export function renderGuideStepCard(data: GuideStepCardData): AdaptiveCardJson {
+  return expandCard('guideStep', data);
+}
+
+/** A decision (which method), one button per option with a line on why to pick it. */
+export function renderChoiceCard(data: ChoiceCardData): AdaptiveCardJson {
+  return expandCard('choice', data);
+}
+
+/** A short answer to a question or a problem, with buttons for what to do next. */
+export function renderAnswerCard(data: AnswerCardData): AdaptiveCardJson {
+  return expandCard('answer', data);
+}

@@ -1,0 +1,166 @@
+/**
+ * The configuration contract: environment variables only, parsed and validated once at start. A bad value
+ * stops the bot with a message that names the variable, before anything listens.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+/** The embedded sample policy for the seed's school, used when SCHOOL_CONFIG is not set. */
+export const SAMPLE_SCHOOL_CONFIG = path.resolve(__dirname, '..', '..', 'config', 'kscs.school.yaml');
+
+/** Tenant id of the built-in demo school; the Agents Playground identity file uses the same one. */
+export const DEMO_TENANT_ID = '5c4f0d3e-7a1b-4c2d-9e8f-0a1b2c3d4e5f';
+
+const guid = z
+  .string()
+  .regex(
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+    'must be a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)',
+  );
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s):// address' });
+/** Empty strings count as unset: Teams Toolkit writes `VAR=` for values it has not filled in yet. */
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
+
+const envSchema = z.object({
+  PORT: optional(z.coerce.number().int().min(0).max(65535)).default(3978),
+  HOST: optional(z.string()).default('127.0.0.1'),
+  BOT_ID: optional(guid),
+  BOT_PASSWORD: optional(z.string()),
+  BOT_TYPE: optional(z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'])).default('SingleTenant'),
+  BOT_TENANT_ID: optional(guid),
+  TENANT_ID: optional(guid),
+  GRAPH_CLIENT_ID: optional(guid),
+  GRAPH_CLIENT_SECRET: optional(z.string()),
+  GRAPH_BASE_URL: optional(httpUrl).default('https://graph.microsoft.com'),
+  AZURE_AUTHORITY_HOST: optional(httpUrl).default('https://login.microsoftonline.com'),
+  SERVICE_DESK_MAILBOX: optional(z.email()),
+  SENDER_MAILBOX: optional(z.email()),
+  SCHOOL_CONFIG: optional(z.string()).default(SAMPLE_SCHOOL_CONFIG),
+  DATA_DIR: optional(z.string()).default('./data'),
+  SUPPORT_CODE_KEY: optional(
+    z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hexadecimal characters (32 bytes)'),
+  ),
+  NUDGE_SCHEDULER: optional(z.enum(['on', 'off'])).default('on'),
+  STORAGE: optional(z.enum(['sqlite', 'azure'])).default('sqlite'),
+  AZURE_STORAGE_CONNECTION_STRING: optional(z.string()),
+  LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).default('info'),
+});
+
+/** The validated configuration. Secrets stay in here and are never logged. */
+export interface AppConfig {
+  port: number;
+  host: string;
+  bot: {
+    id?: string;
+    password?: string;
+    type: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+    tenantId?: string;
+  };
+  /** The school's tenant: activities from any other tenant get no service. */
+  tenantId: string;
+  /** Present when Graph credentials are set; absent means the built-in demo directory. */
+  graph?: { clientId: string; clientSecret: string };
+  graphBaseUrl: string;
+  authorityHost: string;
+  serviceDeskMailbox?: string;
+  senderMailbox?: string;
+  schoolConfigPath: string;
+  dataDir: string;
+  supportCodeKey?: Buffer;
+  nudgeScheduler: boolean;
+  storage: { kind: 'sqlite' } | { kind: 'azure'; connectionString: string };
+  logLevel: string;
+}
+
+/** A configuration problem, naming the variable(s) at fault. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Configuration error:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** True for addresses only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/** Parses `env` (normally process.env) into AppConfig, or throws ConfigError listing every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => {
+        const name = String(i.path[0] ?? 'environment');
+        const raw = env[name];
+        // Echo the bad value only for variables that cannot hold secrets.
+        const shown =
+          raw !== undefined && !/PASSWORD|SECRET|KEY|CONNECTION/.test(name) ? ` (got "${raw}")` : '';
+        return `${name} ${i.message}${shown}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+
+  if (!e.BOT_ID && !isLoopbackHost(e.HOST)) {
+    problems.push(
+      `HOST is ${e.HOST} but BOT_ID is empty: without BOT_ID the bot accepts unauthenticated requests, so it only listens on a loopback address (127.0.0.1)`,
+    );
+  }
+  if (e.BOT_ID && e.BOT_TYPE !== 'UserAssignedMSI' && !e.BOT_PASSWORD) {
+    problems.push('BOT_PASSWORD is required when BOT_ID is set (unless BOT_TYPE is UserAssignedMSI)');
+  }
+  if (e.BOT_ID && e.BOT_TYPE !== 'MultiTenant' && !e.BOT_TENANT_ID && !e.TENANT_ID) {
+    problems.push(`BOT_TENANT_ID is required when BOT_TYPE is ${e.BOT_TYPE}`);
+  }
+  if (!!e.GRAPH_CLIENT_ID !== !!e.GRAPH_CLIENT_SECRET) {
+    problems.push(
+      'GRAPH_CLIENT_ID and GRAPH_CLIENT_SECRET must be set together (or both left empty for the demo directory)',
+    );
+  }
+  const graphConfigured = !!e.GRAPH_CLIENT_ID && !!e.GRAPH_CLIENT_SECRET;
+  if ((graphConfigured || e.BOT_ID) && !e.TENANT_ID) {
+    problems.push(
+      'TENANT_ID is required when BOT_ID or GRAPH_CLIENT_ID is set (it is the school tenant the bot serves)',
+    );
+  }
+  if (graphConfigured && !e.SUPPORT_CODE_KEY) {
+    problems.push(
+      'SUPPORT_CODE_KEY is required when Graph is configured (64 hex characters; it encrypts support-code secrets)',
+    );
+  }
+  if (e.STORAGE === 'azure' && !e.AZURE_STORAGE_CONNECTION_STRING) {
+    problems.push('AZURE_STORAGE_CONNECTION_STRING is required when STORAGE is azure');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    bot: {
+      id: e.BOT_ID,
+      password: e.BOT_PASSWORD,
+      type: e.BOT_TYPE,
+      tenantId: e.BOT_TENANT_ID ?? e.TENANT_ID,
+    },
+    tenantId: (e.TENANT_ID ?? DEMO_TENANT_ID).toLowerCase(),
+    graph: graphConfigured
+      ? { clientId: e.GRAPH_CLIENT_ID!, clientSecret: e.GRAPH_CLIENT_SECRET! }
+      : undefined,
+    graphBaseUrl: e.GRAPH_BASE_URL.replace(/\/+$/, ''),
+    authorityHost: e.AZURE_AUTHORITY_HOST.replace(/\/+$/, ''),
+    serviceDeskMailbox: e.SERVICE_DESK_MAILBOX,
+    senderMailbox: e.SENDER_MAILBOX,
+    schoolConfigPath: path.resolve(e.SCHOOL_CONFIG),
+    dataDir: path.resolve(e.DATA_DIR),
+    supportCodeKey: e.SUPPORT_CODE_KEY ? Buffer.from(e.SUPPORT_CODE_KEY, 'hex') : undefined,
+    nudgeScheduler: e.NUDGE_SCHEDULER === 'on',
+    storage:
+      e.STORAGE === 'azure'
+        ? { kind: 'azure', connectionString: e.AZURE_STORAGE_CONNECTION_STRING! }
+        : { kind: 'sqlite' },
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,208 @@
+/**
+ * Short answers: to things people type, to "I'm stuck", and to buttons that no longer make sense.
+ * Every answer ends with buttons, so nobody has to guess what to type next.
+ */
+import { renderAnswerCard, type AnswerCardData, type CardButton } from '../cards/renderCards';
+import type { AdaptiveCardJson } from '../cards/cardTemplates';
+import { isFinishedStep, isMidGuide, type StepId } from '../domain/guide/steps';
+import type { GuideProgress } from '../domain/guide/progress';
+import { STEP_TITLES } from './guideCards';
+import { Verb } from './verbs';
+import {
+  deadlineText,
+  NEVER_SHARE,
+  schoolName,
+  shortUrl,
+  supportHoursText,
+  type ViewContext,
+} from './wording';
+
+type AnswerInput = Omit<AnswerCardData, 'fallbackText' | 'facts' | 'tips' | 'links'> &
+  Partial<Pick<AnswerCardData, 'facts' | 'tips' | 'links'>>;
+
+function answer(input: AnswerInput): AdaptiveCardJson {
+  return renderAnswerCard({
+    facts: [],
+    tips: [],
+    links: [],
+    ...input,
+    fallbackText: [input.heading, ...input.paragraphs].join('\n'),
+  });
+}
+
+const CARRY_ON: CardButton = { title: 'Carry on ▶', data: { verb: Verb.GuideResume } };
+const START: CardButton = { title: "Let's start ▶", data: { verb: Verb.GuideStart } };
+const RESTART: CardButton = { title: 'Start again', data: { verb: Verb.GuideRestart } };
+const STATUS: CardButton = { title: 'Check my status', data: { verb: Verb.Ask, intent: 'status' } };
+
+function helpButton(from: StepId): CardButton {
+  return { title: 'I need help', data: { verb: Verb.GuideStuck, from } };
+}
+
+/** "Carry on" when the user is part-way, "Let's start" otherwise. */
+function continueButton(progress: GuideProgress | undefined): CardButton {
+  return progress && progress.step !== 'welcome' && !isFinishedStep(progress.step) ? CARRY_ON : START;
+}
+
+/** Offered to a returning user who is part-way through. */
+export function resumeCard(progress: GuideProgress, ctx: ViewContext): AdaptiveCardJson {
+  return answer({
+    heading: ctx.firstName ? `Welcome back, ${ctx.firstName}!` : 'Welcome back!',
+    paragraphs: [
+      `You were at: **${STEP_TITLES[progress.step]}**.`,
+      'Carry on where you left off, or start again.',
+    ],
+    facts: [{ title: 'Deadline', value: deadlineText(ctx.policy, ctx.today) }],
+    actions: [CARRY_ON, RESTART, helpButton(progress.step)],
+  });
+}
+
+/** The "I'm stuck" answer: where to find IT Support, and where the user got to. */
+export function stuckCard(from: StepId, ctx: ViewContext): AdaptiveCardJson {
+  const { support } = ctx.policy;
+  return answer({
+    heading: "Let's get you some help",
+    paragraphs: [
+      'No problem. Lots of people get stuck here.',
+      ...(from !== 'welcome' ? [`Tell IT you got stuck at: **${STEP_TITLES[from]}**.`] : []),
+    ],
+    facts: [
+      { title: 'Walk in', value: `IT Support, room ${support.room}` },
+      { title: 'Open', value: supportHoursText(ctx.policy) },
+      { title: 'Or email', value: `${support.mailbox} to book a time` },
+    ],
+    tips: [{ text: `Take your phone with you. ${NEVER_SHARE}`, style: 'emphasis' }],
+    actions: [isMidGuide(from) ? { ...CARRY_ON, title: 'Back to where I was' } : START, RESTART],
+  });
+}
+
+/** Where the user is in the guide (the bot's own record, not Microsoft's). */
+export function progressCard(progress: GuideProgress | undefined, ctx: ViewContext): AdaptiveCardJson {
+  const step = progress?.step ?? 'welcome';
+  const done = isFinishedStep(step);
+  return answer({
+    heading: done ? 'You finished the guide ✅' : 'Your progress',
+    paragraphs: done
+      ? [
+          "You've been through every step. If Microsoft's page said you were all set, you're done.",
+          `To see or change your methods, go to **${shortUrl(ctx.policy.registration.url)}**.`,
+        ]
+      : step === 'welcome'
+        ? ["You haven't started yet. It takes about 10 minutes."]
+        : [`You got to: **${STEP_TITLES[step]}**.`],
+    facts: [{ title: 'Deadline', value: deadlineText(ctx.policy, ctx.today) }],
+    actions: done ? [RESTART, helpButton(step)] : [continueButton(progress), RESTART, helpButton(step)],
+  });
+}
+
+/** "What is this?" */
+export function whatIsThisCard(progress: GuideProgress | undefined, ctx: ViewContext): AdaptiveCardJson {
+  const { policy, today } = ctx;
+  return answer({
+    heading: 'What is this?',
+    paragraphs: [
+      'Your school account is getting extra protection called **multi-factor authentication** (MFA). When you sign in from outside school, you approve it on your phone. So even if someone guesses your password, they cannot get in.',
+      "You'll also be able to **reset your own password** if you forget it.",
+      `Everyone at ${schoolName(policy)} must set this up by ${deadlineText(policy, today)}.`,
+      "I'm a bot from the school's IT team. I'll walk you through it one step at a time.",
+    ],
+    actions: [continueButton(progress), helpButton(progress?.step ?? 'welcome')],
+  });
+}
+
+/** "New phone". */
+export function newPhoneCard(progress: GuideProgress | undefined, ctx: ViewContext): AdaptiveCardJson {
+  const page = shortUrl(ctx.policy.registration.url);
+  return answer({
+    heading: 'Got a new phone?',
+    paragraphs: [
+      `**Still have the old one?** Install Microsoft Authenticator on the new phone. Then go to **${page}**, tap **Add sign-in method**, choose the app and scan the QR code with the new phone. Then delete the old phone from the list.`,
+      "**Old phone gone?** Type **lost my phone** and I'll help.",
+    ],
+    actions: [
+      {
+        title: 'Show me the app steps',
+        data: { verb: Verb.GuideChoose, from: 'chooseFirst', choice: 'app' },
+      },
+      { title: 'I lost my old phone', data: { verb: Verb.Ask, intent: 'lostPhone' } },
+      helpButton(progress?.step ?? 'welcome'),
+    ],
+  });
+}
+
+/** "Lost my phone". */
+export function lostPhoneCard(progress: GuideProgress | undefined, ctx: ViewContext): AdaptiveCardJson {
+  const { policy } = ctx;
+  return answer({
+    heading: 'Lost or broken phone?',
+    paragraphs: [
+      "Don't worry. If you set up a second method (like an email address), you can still sign in or reset your password with it.",
+      `Then go to **${shortUrl(policy.registration.url)}**, remove the lost phone and add your new one.`,
+      `Can't sign in at all? IT Support can help: room **${policy.support.room}**, ${supportHoursText(policy)}.`,
+    ],
+    tips: [{ text: 'If someone might have your phone, tell IT Support today.', style: 'attention' }],
+    actions: [
+      helpButton(progress?.step ?? 'welcome'),
+      { title: 'Got a new phone', data: { verb: Verb.Ask, intent: 'newPhone' } },
+    ],
+  });
+}
+
+/** Answer to a message that looked like a code, a phone number or a password. */
+export function sensitiveCard(progress: GuideProgress | undefined): AdaptiveCardJson {
+  return answer({
+    heading: "⚠️ Please don't send me that",
+    paragraphs: [
+      "That looked like a code, a phone number or a password. I never need them, and I haven't kept your message.",
+      "Type them only on Microsoft's page. IT will never ask you for a code.",
+    ],
+    actions: [continueButton(progress), helpButton(progress?.step ?? 'welcome')],
+  });
+}
+
+/** Answer to "thanks". */
+export function thanksCard(progress: GuideProgress | undefined): AdaptiveCardJson {
+  return answer({
+    heading: "You're welcome! 😊",
+    paragraphs: ['Anything else? Tap a button or type **help**.'],
+    actions: [continueButton(progress), STATUS],
+  });
+}
+
+/** Answer to "hi" from someone who has finished. */
+export function helloAgainCard(ctx: ViewContext): AdaptiveCardJson {
+  return answer({
+    heading: ctx.firstName ? `Hi ${ctx.firstName}! 👋` : 'Hi! 👋',
+    paragraphs: ["You've finished setting up. Is there anything I can help with?"],
+    actions: [
+      STATUS,
+      { title: 'Got a new phone', data: { verb: Verb.Ask, intent: 'newPhone' } },
+      helpButton('afterwards'),
+    ],
+  });
+}
+
+/** Anything the bot did not understand. */
+export function notUnderstoodCard(progress: GuideProgress | undefined): AdaptiveCardJson {
+  return answer({
+    heading: "Sorry, I didn't get that",
+    paragraphs: ["I'm a simple bot. Tap a button, or type **help**, **status** or **start**."],
+    actions: [continueButton(progress), STATUS, helpButton(progress?.step ?? 'welcome')],
+  });
+}
+
+/** A button that could not be used: malformed, unknown, or from an old card. */
+export function buttonProblemCard(
+  progress: GuideProgress | undefined,
+  reason: 'broken' | 'notOffered',
+): AdaptiveCardJson {
+  return answer({
+    heading: reason === 'broken' ? "Sorry, that button didn't work" : "That option isn't available now",
+    paragraphs: [
+      reason === 'broken'
+        ? 'It may be from an old message. Carry on from where you are, or start again.'
+        : 'The school no longer accepts it, or it belongs to an older message. Pick again from where you are.',
+    ],
+    actions: [continueButton(progress), RESTART, helpButton(progress?.step ?? 'welcome')],
+  });
+}

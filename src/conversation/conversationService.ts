@@ -1,0 +1,220 @@
+/**
+ * The conversation: turns what a user did (installed the app, typed something, pressed a button) into
+ * cards, and keeps their guide progress. Knows nothing of botbuilder: the Teams transport hands it
+ * commands and sends back the replies.
+ */
+import { applyGuideEvent, NEW_PROGRESS, type GuideEvent, type GuideProgress } from '../domain/guide/progress';
+import { isFinishedStep, isMidGuide, type StepId } from '../domain/guide/steps';
+import { availableMethods } from '../domain/policy/availability';
+import { localDateOf } from '../domain/policy/localDate';
+import type { SchoolPolicy } from '../domain/policy/schoolPolicy';
+import { understand, type Intent } from '../domain/text/intents';
+import type { AdaptiveCardJson } from '../cards/cardTemplates';
+import type { Logger } from '../logging/logger';
+import type { Clock } from '../ports/clock';
+import type { StoredUserProgress, UserProgressStore } from '../ports/userProgressStore';
+import { ConcurrencyError } from '../ports/versioned';
+import {
+  buttonProblemCard,
+  helloAgainCard,
+  lostPhoneCard,
+  newPhoneCard,
+  notUnderstoodCard,
+  progressCard,
+  resumeCard,
+  sensitiveCard,
+  stuckCard,
+  thanksCard,
+  whatIsThisCard,
+} from './answerCards';
+import { guideCard, welcomeCard } from './guideCards';
+import { parseCardAction, Verb, type CardAction } from './verbs';
+import type { ViewContext } from './wording';
+
+/** Who is talking. `firstName` is for greetings only: it is never stored or logged. */
+export interface UserTurn {
+  userId: string;
+  firstName?: string;
+}
+
+/** What the user did, as the transport understood it. */
+export type Command =
+  | { kind: 'installed' }
+  | { kind: 'text'; text: string }
+  /** A card submit or execute: `data` is untrusted until parsed. */
+  | { kind: 'action'; data: unknown };
+
+/** What to send back, in order. */
+export type Reply = { kind: 'card'; card: AdaptiveCardJson };
+
+/** Install events arrive in pairs (installationUpdate and conversationUpdate): greet once. */
+const WELCOME_DEDUPE_MS = 60_000;
+/** Attempts at a read-modify-write before giving up on a busy record. */
+const MAX_WRITE_ATTEMPTS = 5;
+
+interface Outcome {
+  /** The new progress to store, or undefined to leave the record as it is. */
+  next?: GuideProgress & { welcomedAt?: string };
+  cards: AdaptiveCardJson[];
+}
+
+export interface ConversationServiceDeps {
+  policy: SchoolPolicy;
+  clock: Clock;
+  progress: UserProgressStore;
+  log: Logger;
+}
+
+export class ConversationService {
+  constructor(private readonly deps: ConversationServiceDeps) {}
+
+  /** Handles one command and returns the cards to send. Never throws for bad user input. */
+  async handle(user: UserTurn, command: Command): Promise<Reply[]> {
+    const ctx = this.viewContext(user);
+    const cards = await this.updateProgress(user.userId, (current) => this.decide(command, current, ctx));
+    return cards.map((card) => ({ kind: 'card', card }));
+  }
+
+  private viewContext(user: UserTurn): ViewContext {
+    const { policy, clock } = this.deps;
+    const today = localDateOf(clock.now(), policy.school.timeZone);
+    return { policy, today, methods: availableMethods(policy, today), firstName: user.firstName };
+  }
+
+  /**
+   * Read, decide, write with the etag; on a lost race decide again from the fresh record. Deciding is pure,
+   * so a retry sends nothing twice: cards are returned only from the attempt that was stored.
+   */
+  private async updateProgress(
+    userId: string,
+    decide: (current: StoredUserProgress | undefined) => Outcome,
+  ): Promise<AdaptiveCardJson[]> {
+    for (let attempt = 1; ; attempt++) {
+      const stored = await this.deps.progress.get(userId);
+      const outcome = decide(stored?.value);
+      if (!outcome.next) return outcome.cards;
+      const value: StoredUserProgress = { ...outcome.next, updatedAt: this.deps.clock.now().toISOString() };
+      try {
+        await this.deps.progress.put(userId, value, stored?.etag);
+        return outcome.cards;
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError) || attempt >= MAX_WRITE_ATTEMPTS) throw error;
+        this.deps.log.debug({ userId, attempt }, 'progress write conflict; retrying');
+      }
+    }
+  }
+
+  private decide(command: Command, current: StoredUserProgress | undefined, ctx: ViewContext): Outcome {
+    switch (command.kind) {
+      case 'installed':
+        return this.onInstalled(current, ctx);
+      case 'text': {
+        const understood = understand(command.text);
+        this.deps.log.info({ intent: understood.intent }, 'text understood');
+        if (understood.intent === 'sensitive') return { cards: [sensitiveCard(current)] };
+        if (understood.intent === 'unknown') return { cards: [notUnderstoodCard(current)] };
+        return this.onIntent(understood.intent, current, ctx);
+      }
+      case 'action': {
+        const parsed = parseCardAction(command.data);
+        if (!parsed.ok) {
+          this.deps.log.warn({ problem: parsed.problem }, 'card action rejected');
+          return { cards: [buttonProblemCard(current, 'broken')] };
+        }
+        this.deps.log.info({ verb: parsed.action.verb }, 'card action');
+        return this.onAction(parsed.action, current, ctx);
+      }
+    }
+  }
+
+  private onInstalled(current: StoredUserProgress | undefined, ctx: ViewContext): Outcome {
+    const now = this.deps.clock.now();
+    if (!current)
+      return { next: { ...NEW_PROGRESS, welcomedAt: now.toISOString() }, cards: [welcomeCard(ctx)] };
+    const last = current.welcomedAt ? Date.parse(current.welcomedAt) : 0;
+    if (now.getTime() - last < WELCOME_DEDUPE_MS) return { cards: [] };
+    return { next: { ...current, welcomedAt: now.toISOString() }, cards: [this.greeting(current, ctx)] };
+  }
+
+  private greeting(current: GuideProgress | undefined, ctx: ViewContext): AdaptiveCardJson {
+    if (!current || current.step === 'welcome') return welcomeCard(ctx);
+    if (isFinishedStep(current.step)) return helloAgainCard(ctx);
+    return resumeCard(current, ctx);
+  }
+
+  private onIntent(intent: Intent, current: StoredUserProgress | undefined, ctx: ViewContext): Outcome {
+    switch (intent) {
+      case 'greeting':
+        return current ? { cards: [this.greeting(current, ctx)] } : this.onInstalled(current, ctx);
+      case 'start':
+        if (current && isMidGuide(current.step)) return { cards: [resumeCard(current, ctx)] };
+        return this.applyEvent(
+          { type: current && isFinishedStep(current.step) ? 'restart' : 'start' },
+          current,
+          ctx,
+        );
+      case 'restart':
+        return this.applyEvent({ type: 'restart' }, current, ctx);
+      case 'resume':
+        return { cards: [current ? guideCard(current.step, current, ctx) : welcomeCard(ctx)] };
+      case 'status':
+      case 'done':
+        return { cards: [progressCard(current, ctx)] };
+      case 'help':
+        return this.applyEvent({ type: 'stuck', from: current?.step ?? 'welcome' }, current, ctx);
+      case 'noSmartphone':
+        return { cards: [guideCard('noSmartphone', current ?? NEW_PROGRESS, ctx)] };
+      case 'newPhone':
+        return { cards: [newPhoneCard(current, ctx)] };
+      case 'lostPhone':
+        return { cards: [lostPhoneCard(current, ctx)] };
+      case 'whatIsThis':
+        return { cards: [whatIsThisCard(current, ctx)] };
+      case 'thanks':
+        return { cards: [thanksCard(current)] };
+    }
+  }
+
+  private onAction(action: CardAction, current: StoredUserProgress | undefined, ctx: ViewContext): Outcome {
+    switch (action.verb) {
+      case Verb.GuideStart:
+        return this.applyEvent({ type: 'start' }, current, ctx);
+      case Verb.GuideRestart:
+        return this.applyEvent({ type: 'restart' }, current, ctx);
+      case Verb.GuideResume:
+        return this.onIntent('resume', current, ctx);
+      case Verb.GuideNext:
+        return this.applyEvent({ type: 'next', from: action.from }, current, ctx);
+      case Verb.GuideBack:
+        return this.applyEvent({ type: 'back', from: action.from }, current, ctx);
+      case Verb.GuideChoose:
+        return this.applyEvent({ type: 'choose', from: action.from, choice: action.choice }, current, ctx);
+      case Verb.GuideStuck:
+        return this.applyEvent(
+          { type: 'stuck', from: action.from ?? current?.step ?? 'welcome' },
+          current,
+          ctx,
+        );
+      case Verb.Ask:
+        return this.onIntent(action.intent, current, ctx);
+    }
+  }
+
+  /** Moves the guide and answers with the card of the new step (or the help card for "stuck"). */
+  private applyEvent(event: GuideEvent, current: StoredUserProgress | undefined, ctx: ViewContext): Outcome {
+    const base: StoredUserProgress = current ?? { ...NEW_PROGRESS, updatedAt: '' };
+    const result = applyGuideEvent(base, event, ctx.methods);
+    if (!result.ok) {
+      const from: StepId = 'from' in event ? event.from : base.step;
+      const cards =
+        result.reason === 'notOffered'
+          ? [buttonProblemCard(current, 'notOffered'), guideCard(from, base, ctx)]
+          : [guideCard(base.step, base, ctx)];
+      return { cards };
+    }
+    // Restart returns a fresh record; keep only when the user was last greeted.
+    const next = { ...result.progress, welcomedAt: base.welcomedAt };
+    const card = event.type === 'stuck' ? stuckCard(event.from, ctx) : guideCard(next.step, next, ctx);
+    return { next, cards: [card] };
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Every card action carries a `verb` and a small payload. Verbs are named here and nowhere else, and each
+ * verb's payload has a schema: submits come from the client and are untrusted, so they are parsed, not cast.
+ */
+import { z } from 'zod';
+import { CHOICES, isStepId, type Choice, type StepId } from '../domain/guide/steps';
+import { INTENTS, type Intent } from '../domain/text/intents';
+
+export const Verb = {
+  GuideStart: 'guide.start',
+  GuideNext: 'guide.next',
+  GuideBack: 'guide.back',
+  GuideChoose: 'guide.choose',
+  GuideRestart: 'guide.restart',
+  GuideResume: 'guide.resume',
+  GuideStuck: 'guide.stuck',
+  /** A button that does what typing a phrase would ("Check my status", "What is this?"). */
+  Ask: 'ask',
+} as const;
+export type VerbName = (typeof Verb)[keyof typeof Verb];
+
+const step = z.custom<StepId>(isStepId, 'unknown step');
+const noPayload = z.object({});
+
+/** Payload schema per verb. Unknown extra fields (Teams adds some) are dropped, not trusted. */
+const payloadSchemas = {
+  [Verb.GuideStart]: noPayload,
+  [Verb.GuideRestart]: noPayload,
+  [Verb.GuideResume]: noPayload,
+  [Verb.GuideNext]: z.object({ from: step }),
+  [Verb.GuideBack]: z.object({ from: step }),
+  [Verb.GuideStuck]: z.object({ from: step.optional() }),
+  [Verb.GuideChoose]: z.object({ from: step, choice: z.enum(CHOICES) }),
+  [Verb.Ask]: z.object({ intent: z.enum(INTENTS) }),
+} satisfies Record<VerbName, z.ZodType>;
+
+/** A validated card action. */
+export type CardAction =
+  | { verb: typeof Verb.GuideStart }
+  | { verb: typeof Verb.GuideRestart }
+  | { verb: typeof Verb.GuideResume }
+  | { verb: typeof Verb.GuideNext; from: StepId }
+  | { verb: typeof Verb.GuideBack; from: StepId }
+  | { verb: typeof Verb.GuideStuck; from?: StepId }
+  | { verb: typeof Verb.GuideChoose; from: StepId; choice: Choice }
+  | { verb: typeof Verb.Ask; intent: Intent };
+
+/** Data attached to a card button: exactly what `parseCardAction` accepts back. */
+export type ActionData = CardAction;
+
+export type ParsedAction =
+  { ok: true; action: CardAction } | { ok: false; problem: 'noVerb' | 'unknownVerb' | 'badPayload' };
+
+const verbNames: ReadonlySet<string> = new Set(Object.values(Verb));
+
+/** Parses the `value` of an Action.Submit or the `data` of an Action.Execute. Never throws. */
+export function parseCardAction(raw: unknown): ParsedAction {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, problem: 'noVerb' };
+  const verb = (raw as { verb?: unknown }).verb;
+  if (typeof verb !== 'string') return { ok: false, problem: 'noVerb' };
+  if (!verbNames.has(verb)) return { ok: false, problem: 'unknownVerb' };
+  const schema = payloadSchemas[verb as VerbName];
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) return { ok: false, problem: 'badPayload' };
+  return { ok: true, action: { ...(parsed.data as object), verb } as CardAction };
+}
+
+/** Every verb name, for checks that each card action is one the bot knows. */
+export function isKnownVerb(verb: unknown): boolean {
+  return typeof verb === 'string' && verbNames.has(verb);
+}

@@ -1,0 +1,161 @@
+/**
+ * A user's progress through the guide, and the pure state machine that moves it. No I/O: the service
+ * that owns persistence calls `applyGuideEvent` and stores the result.
+ */
+import type { MethodAvailability } from '../policy/availability';
+import type { Choice, FirstMethod, SecondMethod, StepId } from './steps';
+
+/** What is stored per user (no names, no contact details: only where they are in the guide). */
+export interface GuideProgress {
+  step: StepId;
+  /** Steps visited before `step`, most recent last, for Back. */
+  history: StepId[];
+  first?: FirstMethod;
+  second?: SecondMethod;
+  /** The step the user last said "I'm stuck" on. */
+  stuckAt?: StepId;
+}
+
+/** Something the user did in the guide. `from` is the step of the card they pressed. */
+export type GuideEvent =
+  | { type: 'start' }
+  | { type: 'restart' }
+  | { type: 'next'; from: StepId }
+  | { type: 'back'; from: StepId }
+  | { type: 'choose'; from: StepId; choice: Choice }
+  | { type: 'stuck'; from: StepId };
+
+export type GuideResult =
+  { ok: true; progress: GuideProgress } | { ok: false; reason: 'notOffered' | 'nothingToGoBackTo' };
+
+/** Bounded so a user clicking Next forever cannot grow their record without limit. */
+const MAX_HISTORY = 40;
+
+export const NEW_PROGRESS: GuideProgress = { step: 'welcome', history: [] };
+
+const LINEAR_NEXT: Partial<Record<StepId, StepId>> = {
+  welcome: 'chooseFirst',
+  'first.app.get': 'first.app.open',
+  'first.app.open': 'first.app.scan',
+  'first.app.scan': 'first.app.approve',
+  'first.app.approve': 'chooseSecond',
+  'first.phone.switch': 'first.phone.choose',
+  'first.phone.text': 'chooseSecond',
+  'first.phone.call': 'chooseSecond',
+  'second.app.get': 'second.app.scan',
+  'second.app.scan': 'second.app.approve',
+  'second.app.approve': 'finished',
+  'second.phone.text': 'finished',
+  'second.phone.call': 'finished',
+  'second.email': 'finished',
+  'second.questions': 'finished',
+  finished: 'afterwards',
+  passkey: 'afterwards',
+};
+
+/** The choices a step offers today, in the order they are shown. */
+export function choicesAt(step: StepId, progress: GuideProgress, methods: MethodAvailability): Choice[] {
+  switch (step) {
+    case 'chooseFirst':
+      return [
+        ...(methods.app ? (['app'] as const) : []),
+        ...(methods.phone ? (['phone'] as const) : []),
+        'noSmartphone',
+      ];
+    case 'noSmartphone':
+      return methods.phone ? ['phone'] : [];
+    case 'first.phone.choose':
+    case 'second.phone.choose':
+      return [...(methods.text ? (['text'] as const) : []), ...(methods.call ? (['call'] as const) : [])];
+    case 'chooseSecond': {
+      const options: Choice[] = [];
+      if (methods.app && progress.first !== 'app') options.push('app');
+      if (methods.email) options.push('email');
+      if (methods.phone && progress.first !== 'phone') options.push('phone');
+      if (methods.questions) options.push('questions');
+      return options;
+    }
+    case 'finished':
+      return methods.passkey && (progress.first === 'app' || progress.second === 'app') ? ['passkey'] : [];
+    default:
+      return [];
+  }
+}
+
+function chosenStep(from: StepId, choice: Choice): StepId | undefined {
+  const table: Partial<Record<StepId, Partial<Record<Choice, StepId>>>> = {
+    chooseFirst: { app: 'first.app.get', phone: 'first.phone.switch', noSmartphone: 'noSmartphone' },
+    noSmartphone: { phone: 'first.phone.switch' },
+    'first.phone.choose': { text: 'first.phone.text', call: 'first.phone.call' },
+    chooseSecond: {
+      app: 'second.app.get',
+      phone: 'second.phone.choose',
+      email: 'second.email',
+      questions: 'second.questions',
+    },
+    'second.phone.choose': { text: 'second.phone.text', call: 'second.phone.call' },
+    finished: { passkey: 'passkey' },
+  };
+  return table[from]?.[choice];
+}
+
+/** The next step after `step` when it has a single way on. */
+export function linearNext(step: StepId): StepId | undefined {
+  return LINEAR_NEXT[step];
+}
+
+/**
+ * Re-anchors progress on the step of the card that was pressed. A user may press a button on an older
+ * card; we act on that card, as if they had gone back to it.
+ */
+function anchorAt(progress: GuideProgress, from: StepId): GuideProgress {
+  if (progress.step === from) return progress;
+  const at = progress.history.lastIndexOf(from);
+  return { ...progress, step: from, history: at >= 0 ? progress.history.slice(0, at) : progress.history };
+}
+
+function moveTo(progress: GuideProgress, step: StepId, patch: Partial<GuideProgress> = {}): GuideProgress {
+  const history = [...progress.history, progress.step].slice(-MAX_HISTORY);
+  return { ...progress, ...patch, step, history };
+}
+
+/** Applies one event; refuses choices the step does not offer today (e.g. a text after the cut-off). */
+export function applyGuideEvent(
+  progress: GuideProgress,
+  event: GuideEvent,
+  methods: MethodAvailability,
+): GuideResult {
+  switch (event.type) {
+    case 'start':
+      return { ok: true, progress: progress.step === 'welcome' ? moveTo(progress, 'chooseFirst') : progress };
+    case 'restart':
+      return { ok: true, progress: { step: 'chooseFirst', history: ['welcome'] } };
+    case 'stuck':
+      return { ok: true, progress: { ...anchorAt(progress, event.from), stuckAt: event.from } };
+    case 'back': {
+      const here = anchorAt(progress, event.from);
+      const previous = here.history[here.history.length - 1];
+      if (!previous) return { ok: false, reason: 'nothingToGoBackTo' };
+      return { ok: true, progress: { ...here, step: previous, history: here.history.slice(0, -1) } };
+    }
+    case 'next': {
+      const here = anchorAt(progress, event.from);
+      const next = linearNext(event.from);
+      if (!next) return { ok: false, reason: 'notOffered' };
+      return { ok: true, progress: moveTo(here, next) };
+    }
+    case 'choose': {
+      const here = anchorAt(progress, event.from);
+      const target = chosenStep(event.from, event.choice);
+      if (!target || !choicesAt(event.from, here, methods).includes(event.choice)) {
+        return { ok: false, reason: 'notOffered' };
+      }
+      const patch: Partial<GuideProgress> = {};
+      if (event.from === 'chooseFirst' || event.from === 'noSmartphone') {
+        if (event.choice === 'app' || event.choice === 'phone') patch.first = event.choice;
+      }
+      if (event.from === 'chooseSecond') patch.second = event.choice as SecondMethod;
+      return { ok: true, progress: moveTo(here, target, patch) };
+    }
+  }
+}

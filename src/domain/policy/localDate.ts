@@ -1,0 +1,59 @@
+/**
+ * Calendar arithmetic in the school's time zone. Policy dates are local calendar dates
+ * ("2027-02-01" means that day in Europe/London), so comparisons are done on local date strings,
+ * which keeps clock changes out of the picture.
+ */
+
+/** A local calendar date as `YYYY-MM-DD`. */
+export type LocalDate = string;
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/** The calendar date it is at `instant` in `timeZone`. */
+export function localDateOf(instant: Date, timeZone: string): LocalDate {
+  return formatterFor(timeZone).format(instant);
+}
+
+/** Whole days from `from` to `to` (both local dates); negative when `to` is earlier. */
+export function daysBetween(from: LocalDate, to: LocalDate): number {
+  const a = Date.UTC(+from.slice(0, 4), +from.slice(5, 7) - 1, +from.slice(8, 10));
+  const b = Date.UTC(+to.slice(0, 4), +to.slice(5, 7) - 1, +to.slice(8, 10));
+  return Math.round((b - a) / 86_400_000);
+}
+
+/** True when `timeZone` is an IANA zone this runtime knows. */
+export function isValidTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** "Monday 1 February 2027": the way dates are written to pupils (no comma after the weekday). */
+export function formatLongDate(date: LocalDate): string {
+  const d = new Date(`${date}T12:00:00Z`);
+  const weekday = new Intl.DateTimeFormat('en-GB', { weekday: 'long', timeZone: 'UTC' }).format(d);
+  return `${weekday} ${formatShortDate(date)}`;
+}
+
+/** "1 February 2027". */
+export function formatShortDate(date: LocalDate): string {
+  const d = new Date(`${date}T12:00:00Z`);
+  return new Intl.DateTimeFormat('en-GB', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  }).format(d);
+}

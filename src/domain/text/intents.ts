@@ -1,0 +1,211 @@
+/**
+ * Understands the short things people type into a chat ("status", "lost my phone", "hlep") without an AI
+ * service: words are normalised, then matched against phrases with a small edit-distance tolerance for
+ * the typos phones make (swapped letters count as one). The most specific phrase wins ("lost my phone" beats "phone").
+ */
+import damerauLevenshtein from 'damerau-levenshtein';
+
+export const INTENTS = [
+  'greeting',
+  'start',
+  'restart',
+  'resume',
+  'status',
+  'done',
+  'help',
+  'newPhone',
+  'lostPhone',
+  'noSmartphone',
+  'whatIsThis',
+  'thanks',
+] as const;
+export type Intent = (typeof INTENTS)[number];
+
+/** What a message was understood as. `sensitive` means it looked like a code, number or password. */
+export type Understood = { intent: Intent } | { intent: 'sensitive' } | { intent: 'unknown' };
+
+const PHRASES: Record<Intent, string[]> = {
+  greeting: [
+    'hi',
+    'hello',
+    'hey',
+    'hiya',
+    'yo',
+    'sup',
+    'morning',
+    'good morning',
+    'good afternoon',
+    'hey there',
+  ],
+  start: [
+    'start',
+    'begin',
+    'set up',
+    'setup',
+    'register',
+    'lets go',
+    'get started',
+    'sign up',
+    'enrol',
+    'enroll',
+  ],
+  restart: ['start again', 'restart', 'start over', 'from the beginning', 'reset guide'],
+  resume: ['continue', 'carry on', 'resume', 'where was i', 'keep going'],
+  status: ['status', 'am i done', 'am i registered', 'check', 'my status', 'progress', 'what is left'],
+  done: [
+    'done',
+    'i have done it',
+    'ive done it',
+    'i did it',
+    'finished',
+    'all done',
+    'completed',
+    'i am done',
+    'im done',
+  ],
+  help: [
+    'help',
+    'stuck',
+    'im stuck',
+    'i am stuck',
+    'it does not work',
+    'it doesnt work',
+    'not working',
+    'doesnt work',
+    'error',
+    'problem',
+    'confused',
+    'i need help',
+  ],
+  newPhone: [
+    'new phone',
+    'changed phone',
+    'changed my phone',
+    'got a new phone',
+    'new mobile',
+    'switch phone',
+    'upgrade phone',
+  ],
+  lostPhone: [
+    'lost my phone',
+    'lost phone',
+    'phone lost',
+    'phone stolen',
+    'stolen',
+    'broken phone',
+    'phone broke',
+    'phone broken',
+    'smashed phone',
+    'cant find my phone',
+  ],
+  noSmartphone: [
+    'no smartphone',
+    'dont have a smartphone',
+    'no phone',
+    'dont have a phone',
+    'not got a phone',
+    'havent got a phone',
+    'no mobile',
+    'dont have a mobile',
+    'not allowed a phone',
+    'no smart phone',
+    'dont have a smart phone',
+  ],
+  whatIsThis: [
+    'what is this',
+    'whats this',
+    'what is mfa',
+    'what is 2fa',
+    'whats mfa',
+    'whats 2fa',
+    'why',
+    'why do i need this',
+    'who are you',
+    'what are you',
+    'what do i do',
+    'mfa',
+    '2fa',
+    'sspr',
+    'info',
+  ],
+  thanks: ['thanks', 'thank you', 'ty', 'cheers', 'thx', 'ta'],
+};
+
+/** Phone keyboards and habits: "u" for "you", "pls", no apostrophes. */
+const SHORTHAND: Record<string, string> = {
+  u: 'you',
+  ur: 'your',
+  pls: 'please',
+  plz: 'please',
+  wat: 'what',
+  wot: 'what',
+  wht: 'what',
+  im: 'im',
+  cant: 'cant',
+  phne: 'phone',
+  fone: 'phone',
+  mob: 'mobile',
+};
+
+/** Lower case, plain letters and digits, single spaces, apostrophes removed ("don't" → "dont"). */
+export function normalise(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[''`´]/g, '')
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim()
+    .split(' ')
+    .map((w) => SHORTHAND[w] ?? w)
+    .join(' ');
+}
+
+/** Short words must match exactly; longer ones tolerate one typo, long ones two. */
+function wordMatches(word: string, token: string): boolean {
+  if (word === token) return true;
+  if (word.length <= 3 || token.length <= 2) return false;
+  const allowed = word.length >= 8 ? 2 : 1;
+  return Math.abs(word.length - token.length) <= allowed && damerauLevenshtein(word, token).steps <= allowed;
+}
+
+/** Words in `phrase` found in order among `tokens`; returns how many tokens the match spans, or 0. */
+function phraseMatch(phrase: string[], tokens: string[]): boolean {
+  let at = 0;
+  for (const word of phrase) {
+    while (at < tokens.length && !wordMatches(word, tokens[at] ?? '')) at++;
+    if (at >= tokens.length) return false;
+    at++;
+  }
+  return true;
+}
+
+const COMPILED: { intent: Intent; words: string[] }[] = INTENTS.flatMap((intent) =>
+  PHRASES[intent].map((p) => ({ intent, words: p.split(' ') })),
+);
+
+/** Looks like something the bot must never be sent: a code, a phone number, a password. */
+export function looksSensitive(text: string): boolean {
+  const digits = text.replace(/[\s\-().]/g, '');
+  if (/(^|\D)\d{6,8}(\D|$)/.test(digits) && /\d{6}/.test(digits)) return true; // verification codes, numbers
+  if (/\+?\d{10,15}/.test(digits)) return true; // phone numbers
+  return /\b(my )?(password|passcode|pin)\s*(is|=|:)/i.test(text);
+}
+
+/** Understands one message. Very long messages are not matched against short phrases. */
+export function understand(text: string): Understood {
+  if (looksSensitive(text)) return { intent: 'sensitive' };
+  const normal = normalise(text);
+  if (!normal) return { intent: 'unknown' };
+  const tokens = normal.split(' ');
+  if (tokens.length > 12) return { intent: 'unknown' };
+  let best: { intent: Intent; score: number } | undefined;
+  for (const { intent, words } of COMPILED) {
+    if (words.length > tokens.length) continue;
+    if (!phraseMatch(words, tokens)) continue;
+    // Prefer phrases that explain more of the message; earlier intents win ties.
+    const score = words.join(' ').length;
+    if (!best || score > best.score) best = { intent, score };
+  }
+  return best ? { intent: best.intent } : { intent: 'unknown' };
+}

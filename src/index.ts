@@ -1,0 +1,40 @@
+/**
+ * Process entry point: configuration from the environment, then the app; SIGTERM and SIGINT stop it
+ * gracefully (in-flight turns finish, the database closes).
+ */
+import { ConfigError, loadConfig } from './config/env';
+import { createLogger } from './logging/logger';
+import { startApp } from './app';
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const log = createLogger(config.logLevel);
+  const app = await startApp(config, log);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    app.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: { message: (error as Error).message } }, 'error while stopping');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(2);
+  }
+  console.error('The bot could not start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

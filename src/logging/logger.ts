@@ -1,0 +1,40 @@
+/**
+ * Structured logs (pino, JSON lines). Logs carry ids, verbs and outcomes, never names, typed text or
+ * secrets; the redaction list is a second line of defence for fields that must never appear.
+ */
+import pino from 'pino';
+
+export type Logger = pino.Logger;
+
+/** Field paths that are always censored if they ever reach a log call. */
+export const REDACTED_PATHS = [
+  'password',
+  '*.password',
+  'secret',
+  '*.secret',
+  'token',
+  '*.token',
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
+  'req.headers.authorization',
+  'text',
+  '*.text',
+  'name',
+  '*.name',
+  'displayName',
+  '*.displayName',
+];
+
+/** A logger writing JSON lines to stdout (or `destination`, for tests). */
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { app: 'mfa-buddy' },
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    destination,
+  );
+}

@@ -1,0 +1,57 @@
+/**
+ * The Bot Framework CloudAdapter. With BOT_ID set, every inbound request must carry a valid Bot Framework
+ * JWT; without it (loopback only, see config) requests are accepted and replies are sent without a token.
+ */
+import {
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  type ConfigurationBotFrameworkAuthenticationOptions,
+  type TurnContext,
+} from 'botbuilder';
+import type { AppConfig } from '../config/env';
+import type { Logger } from '../logging/logger';
+
+/** Extra Bot Framework settings (endpoints) for tests and sovereign clouds; empty in production. */
+export type BotEndpointOverrides = Partial<
+  Pick<
+    ConfigurationBotFrameworkAuthenticationOptions,
+    'BotOpenIdMetadata' | 'ToChannelFromBotLoginUrl' | 'OAuthUrl'
+  >
+>;
+
+export function createBotAdapter(
+  config: AppConfig,
+  log: Logger,
+  overrides: BotEndpointOverrides = {},
+): CloudAdapter {
+  const auth = new ConfigurationBotFrameworkAuthentication({
+    MicrosoftAppId: config.bot.id ?? '',
+    MicrosoftAppPassword: config.bot.password ?? '',
+    // With no app id there is no identity to be single-tenant about; botbuilder then skips auth entirely.
+    MicrosoftAppType: config.bot.id ? config.bot.type : 'MultiTenant',
+    MicrosoftAppTenantId: config.bot.tenantId ?? '',
+    ...overrides,
+  });
+  const adapter = new CloudAdapter(auth);
+  adapter.onTurnError = async (context: TurnContext, error: unknown) => {
+    const err = error instanceof Error ? error : new Error(String(error));
+    log.error(
+      {
+        err: { name: err.name, message: err.message, stack: err.stack },
+        activityType: context.activity.type,
+      },
+      'turn failed',
+    );
+    if (context.activity.type === 'message' || context.activity.type === 'invoke') {
+      try {
+        await context.sendActivity('Sorry, something went wrong on my side. Please try again in a minute.');
+      } catch (sendError) {
+        log.error(
+          { err: { message: (sendError as Error).message } },
+          'could not tell the user about the error',
+        );
+      }
+    }
+  };
+  return adapter;
+}

@@ -1,0 +1,145 @@
+/**
+ * The Teams activity handler: thin. It turns activities into commands for the conversation service,
+ * keeps conversation references for proactive messages, and sends back what the service answers.
+ */
+import {
+  CardFactory,
+  MessageFactory,
+  TeamsActivityHandler,
+  TurnContext,
+  type AdaptiveCardInvokeResponse,
+  type InvokeResponse,
+} from 'botbuilder';
+import type { Command, ConversationService, Reply } from '../conversation/conversationService';
+import type { Logger } from '../logging/logger';
+import type { Clock } from '../ports/clock';
+import type { ConversationReferenceStore } from '../ports/conversationReferenceStore';
+import { firstNameOf, tenantOf, userIdOf } from './activityIdentity';
+
+export interface SchoolBotDeps {
+  conversation: ConversationService;
+  references: ConversationReferenceStore;
+  clock: Clock;
+  log: Logger;
+}
+
+/** Longest typed message the bot reads; anything longer is cut before it is understood. */
+const MAX_TEXT_LENGTH = 500;
+
+function toActivity(reply: Reply) {
+  return MessageFactory.attachment(CardFactory.adaptiveCard(reply.card));
+}
+
+export class SchoolBot extends TeamsActivityHandler {
+  constructor(private readonly deps: SchoolBotDeps) {
+    super();
+
+    this.onMessage(async (context, next) => {
+      await this.rememberConversation(context);
+      const { activity } = context;
+      if (activity.conversation?.conversationType && activity.conversation.conversationType !== 'personal') {
+        await context.sendActivity('I only work in a private chat. Open a chat with me to get started.');
+        return next();
+      }
+      const command: Command =
+        activity.value !== undefined && activity.value !== null
+          ? { kind: 'action', data: activity.value }
+          : { kind: 'text', text: (activity.text ?? '').slice(0, MAX_TEXT_LENGTH) };
+      await this.answer(context, command);
+      await next();
+    });
+
+    this.onInstallationUpdateAdd(async (context, next) => {
+      await this.rememberConversation(context);
+      await this.answer(context, { kind: 'installed' });
+      await next();
+    });
+
+    this.onInstallationUpdateRemove(async (context, next) => {
+      await this.forgetConversation(context);
+      await next();
+    });
+
+    this.onMembersAdded(async (context, next) => {
+      const botAdded = context.activity.membersAdded?.some((m) => m.id === context.activity.recipient?.id);
+      if (botAdded) {
+        await this.rememberConversation(context);
+        await this.answer(context, { kind: 'installed' });
+      }
+      await next();
+    });
+
+    this.onMembersRemoved(async (context, next) => {
+      const botRemoved = context.activity.membersRemoved?.some(
+        (m) => m.id === context.activity.recipient?.id,
+      );
+      if (botRemoved) await this.forgetConversation(context);
+      await next();
+    });
+  }
+
+  /**
+   * Action.Execute arrives as an `adaptiveCard/action` invoke. Handled here rather than through
+   * onAdaptiveCardInvoke so that a malformed invoke gets a polite card, not an exception. The first card of
+   * the answer replaces the card that was pressed; any others follow as messages.
+   */
+  protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    if (context.activity.name !== 'adaptiveCard/action') return super.onInvokeActivity(context);
+    await this.rememberConversation(context);
+    const value = context.activity.value as { action?: { verb?: unknown; data?: unknown } } | undefined;
+    const data = value?.action?.data;
+    const verb = value?.action?.verb;
+    // The verb lives on the action for Action.Execute; our cards also put it in data, which wins if both exist.
+    const payload = typeof data === 'object' && data !== null ? { verb, ...data } : { verb };
+    const replies = await this.repliesFor(context, { kind: 'action', data: payload });
+    const [first, ...rest] = replies;
+    if (rest.length > 0) await context.sendActivities(rest.map(toActivity));
+    const body: AdaptiveCardInvokeResponse = first
+      ? { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: first.card }
+      : { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: { text: 'OK' } };
+    return { status: 200, body };
+  }
+
+  private async repliesFor(context: TurnContext, command: Command): Promise<Reply[]> {
+    const userId = userIdOf(context.activity);
+    if (!userId) {
+      this.deps.log.warn(
+        { activityType: context.activity.type },
+        'activity without an Entra user id ignored',
+      );
+      return [];
+    }
+    return this.deps.conversation.handle({ userId, firstName: firstNameOf(context.activity) }, command);
+  }
+
+  private async answer(context: TurnContext, command: Command): Promise<void> {
+    const replies = await this.repliesFor(context, command);
+    if (replies.length > 0) await context.sendActivities(replies.map(toActivity));
+  }
+
+  /** Keeps the latest way to reach this user, keyed by their Entra object id. */
+  private async rememberConversation(context: TurnContext): Promise<void> {
+    const { activity } = context;
+    const userId = userIdOf(activity);
+    const tenantId = tenantOf(activity);
+    if (!userId || !tenantId || !activity.conversation?.id || !activity.serviceUrl) return;
+    if (activity.conversation.conversationType && activity.conversation.conversationType !== 'personal')
+      return;
+    const reference = TurnContext.getConversationReference(activity);
+    await this.deps.references.save({
+      userId,
+      tenantId,
+      conversationId: activity.conversation.id,
+      serviceUrl: activity.serviceUrl,
+      reference: JSON.parse(JSON.stringify(reference)) as Record<string, unknown>,
+      updatedAt: this.deps.clock.now().toISOString(),
+    });
+  }
+
+  private async forgetConversation(context: TurnContext): Promise<void> {
+    const userId = userIdOf(context.activity);
+    if (!userId) return;
+    await this.deps.references.remove(userId);
+    this.deps.log.info({ userId }, 'app removed; conversation reference forgotten');
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * Starts the built bot (`dist/index.js`) as a child process with a given environment, waits until it
+ * listens, and stops it with SIGTERM. Logs are kept for assertions (and printed when a test fails).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+const ENTRY = path.join(ROOT, 'dist', 'index.js');
+
+export interface BotProcess {
+  url: string;
+  port: number;
+  child: ChildProcess;
+  /** Every log line (JSON parsed where possible). */
+  logs: () => string[];
+  /** Stops with SIGTERM; resolves with the exit code. */
+  stop(): Promise<number | null>;
+  /** Kills with SIGKILL (a crash); resolves when gone. */
+  kill(): Promise<void>;
+}
+
+/** A fresh temporary DATA_DIR, removed by the caller with `fs.rmSync(dir, { recursive: true })`. */
+export function tempDataDir(prefix = 'mfa-buddy-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** Runs the bot with `env` (merged over a minimal base) and waits for "listening". */
+export async function startBot(env: Record<string, string>, timeoutMs = 15000): Promise<BotProcess> {
+  if (!fs.existsSync(ENTRY)) throw new Error('dist/index.js is missing: run `npm run build` first');
+  const child = spawn(process.execPath, ['--disable-warning=DEP0111', ENTRY], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS ?? '',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'debug',
+      NUDGE_SCHEDULER: 'off',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  let buffered = '';
+  const onData = (chunk: Buffer) => {
+    buffered += chunk.toString('utf8');
+    const parts = buffered.split('\n');
+    buffered = parts.pop() ?? '';
+    lines.push(...parts.filter(Boolean));
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`bot did not start:\n${lines.join('\n')}`)), timeoutMs);
+    const check = () => {
+      for (const line of lines) {
+        if (!line.includes('listening on /api/messages')) continue;
+        clearTimeout(timer);
+        resolve((JSON.parse(line) as { port: number }).port);
+        return;
+      }
+    };
+    child.stdout.on('data', check);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`bot exited with ${code} before listening:\n${lines.join('\n')}`));
+    });
+  });
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    child,
+    logs: () => [...lines, ...(buffered ? [buffered] : [])],
+    async stop() {
+      if (child.exitCode !== null) return child.exitCode;
+      child.kill('SIGTERM');
+      return exited;
+    },
+    async kill() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+/** Runs the bot expecting it to refuse to start; resolves with its exit code and output. */
+export function runBotExpectingFailure(
+  env: Record<string, string>,
+): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--disable-warning=DEP0111', ENTRY], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
+/** POSTs `activity` to the bot's /api/messages. */
+export async function postActivity(
+  bot: { url: string },
+  activity: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string }> {
+  const response = await fetch(`${bot.url}/api/messages`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: JSON.stringify(activity),
+  });
+  return { status: response.status, body: await response.text() };
+}

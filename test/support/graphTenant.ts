@@ -1,0 +1,53 @@
+/**
+ * A Graph stand-in with its token endpoint on one HTTPS server, plus the settings that point the bot's
+ * Graph client at it. Feature tests add their own Graph routes (users, reports, mail…) to `server`.
+ */
+import { StandInServer, type StandInRequest, type StandInResponse } from './standInServer';
+import { TokenEndpoint, type AppCredentials } from './tokenEndpoint';
+
+export const TEST_APP: AppCredentials = {
+  tenantId: '7d3c9a1e-2b4f-4e6a-8c1d-9f0e1a2b3c4d',
+  clientId: '0b5e8f2a-6c3d-4a1b-9e7f-1d2c3b4a5f6e',
+  clientSecret: 'stand-in-secret-value',
+};
+
+export interface GraphTenant {
+  server: StandInServer;
+  tokens: TokenEndpoint;
+  /** Environment for a bot process that should use this stand-in. */
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+export async function startGraphTenant(app: AppCredentials = TEST_APP): Promise<GraphTenant> {
+  const server = await StandInServer.start({ tls: true });
+  const tokens = new TokenEndpoint(server, app);
+  return {
+    server,
+    tokens,
+    env: {
+      TENANT_ID: app.tenantId,
+      GRAPH_CLIENT_ID: app.clientId,
+      GRAPH_CLIENT_SECRET: app.clientSecret,
+      GRAPH_BASE_URL: server.url,
+      AZURE_AUTHORITY_HOST: server.url,
+    },
+    close: () => server.close(),
+  };
+}
+
+/** Wraps a Graph route handler so that requests without a token this tenant issued get Graph's 401. */
+export function requireToken(
+  tokens: TokenEndpoint,
+  handler: (req: StandInRequest) => StandInResponse | Promise<StandInResponse>,
+) {
+  return (req: StandInRequest): StandInResponse | Promise<StandInResponse> => {
+    if (!tokens.isIssued(req.headers.authorization)) {
+      return {
+        status: 401,
+        body: { error: { code: 'InvalidAuthenticationToken', message: 'Access token is empty.' } },
+      };
+    }
+    return handler(req);
+  };
+}

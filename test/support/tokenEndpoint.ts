@@ -1,0 +1,88 @@
+/**
+ * A stand-in for the Microsoft identity platform's client-credentials flow, enough for @azure/identity's
+ * ClientSecretCredential (with `disableInstanceDiscovery`): the tenant's OpenID configuration and the
+ * v2.0 token endpoint. Tokens are random strings; `isIssued` lets other stand-ins check them.
+ */
+import crypto from 'node:crypto';
+import type { StandInRequest, StandInServer } from './standInServer';
+
+export interface AppCredentials {
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+export class TokenEndpoint {
+  private readonly issued = new Map<string, { scope: string; expiresAt: number }>();
+  tokenRequests = 0;
+
+  constructor(
+    private readonly server: StandInServer,
+    private readonly app: AppCredentials,
+  ) {
+    server.route('GET', '/:tenant/v2.0/.well-known/openid-configuration', (req) =>
+      this.openIdConfiguration(req),
+    );
+    server.route('POST', '/:tenant/oauth2/v2.0/token', (req) => this.token(req));
+  }
+
+  /** True when `authorization` is "Bearer <a token this endpoint issued and that has not expired>". */
+  isIssued(authorization: string | undefined): boolean {
+    const token = authorization?.replace(/^Bearer /, '');
+    const entry = token ? this.issued.get(token) : undefined;
+    return !!entry && entry.expiresAt > Date.now();
+  }
+
+  private openIdConfiguration(req: StandInRequest) {
+    const base = `${this.server.url}/${req.params.tenant}`;
+    return {
+      status: 200,
+      body: {
+        issuer: `${this.server.url}/${this.app.tenantId}/v2.0`,
+        authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
+        token_endpoint: `${base}/oauth2/v2.0/token`,
+        end_session_endpoint: `${base}/oauth2/v2.0/logout`,
+        jwks_uri: `${base}/discovery/v2.0/keys`,
+        response_types_supported: ['code', 'id_token', 'token'],
+        subject_types_supported: ['pairwise'],
+        id_token_signing_alg_values_supported: ['RS256'],
+        token_endpoint_auth_methods_supported: [
+          'client_secret_post',
+          'private_key_jwt',
+          'client_secret_basic',
+        ],
+        tenant_region_scope: 'EU',
+        cloud_instance_name: 'microsoftonline.com',
+      },
+    };
+  }
+
+  private token(req: StandInRequest) {
+    this.tokenRequests += 1;
+    const form = (req.body ?? {}) as Record<string, string>;
+    if (req.params.tenant !== this.app.tenantId) {
+      return {
+        status: 400,
+        body: { error: 'invalid_request', error_description: 'AADSTS90002: Tenant not found.' },
+      };
+    }
+    if (form.grant_type !== 'client_credentials' || form.client_id !== this.app.clientId) {
+      return {
+        status: 400,
+        body: { error: 'unauthorized_client', error_description: 'AADSTS700016: unknown client.' },
+      };
+    }
+    if (form.client_secret !== this.app.clientSecret) {
+      return {
+        status: 401,
+        body: { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret.' },
+      };
+    }
+    const token = crypto.randomBytes(24).toString('base64url');
+    this.issued.set(token, { scope: form.scope ?? '', expiresAt: Date.now() + 3_600_000 });
+    return {
+      status: 200,
+      body: { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: token },
+    };
+  }
+}
