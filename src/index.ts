@@ -4,13 +4,14 @@
  */
 import { ConfigError, loadConfig } from './config/env';
 import { createLogger } from './logging/logger';
-import { startApp } from './app';
+import { startApp, type RunningApp } from './app';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const log = createLogger(config.logLevel);
-  const app = await startApp(config, log);
 
+  // Signals are handled from the first moment: a stop that arrives while starting waits for the start.
+  let starting: Promise<RunningApp> | undefined = undefined;
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -18,16 +19,21 @@ async function main(): Promise<void> {
     log.info({ signal }, 'stopping');
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
-    app.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        log.error({ err: { message: (error as Error).message } }, 'error while stopping');
-        process.exit(1);
-      },
-    );
+    Promise.resolve(starting)
+      .then((app) => app?.stop())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          log.error({ err: { message: (error as Error).message } }, 'error while stopping');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+
+  starting = startApp(config, log);
+  await starting;
 }
 
 main().catch((error: unknown) => {

@@ -71,7 +71,10 @@ export class ConversationService {
   /** Handles one command and returns the cards to send. Never throws for bad user input. */
   async handle(user: UserTurn, command: Command): Promise<Reply[]> {
     const ctx = this.viewContext(user);
-    const cards = await this.updateProgress(user.userId, (current) => this.decide(command, current, ctx));
+    const log = this.deps.log.child({ userId: user.userId });
+    const cards = await this.updateProgress(user.userId, log, (current) =>
+      this.decide(command, current, ctx, log),
+    );
     return cards.map((card) => ({ kind: 'card', card }));
   }
 
@@ -87,6 +90,7 @@ export class ConversationService {
    */
   private async updateProgress(
     userId: string,
+    log: Logger,
     decide: (current: StoredUserProgress | undefined) => Outcome,
   ): Promise<AdaptiveCardJson[]> {
     for (let attempt = 1; ; attempt++) {
@@ -99,18 +103,23 @@ export class ConversationService {
         return outcome.cards;
       } catch (error) {
         if (!(error instanceof ConcurrencyError) || attempt >= MAX_WRITE_ATTEMPTS) throw error;
-        this.deps.log.debug({ userId, attempt }, 'progress write conflict; retrying');
+        log.debug({ attempt }, 'progress write conflict; retrying');
       }
     }
   }
 
-  private decide(command: Command, current: StoredUserProgress | undefined, ctx: ViewContext): Outcome {
+  private decide(
+    command: Command,
+    current: StoredUserProgress | undefined,
+    ctx: ViewContext,
+    log: Logger,
+  ): Outcome {
     switch (command.kind) {
       case 'installed':
         return this.onInstalled(current, ctx);
       case 'text': {
         const understood = understand(command.text);
-        this.deps.log.info({ intent: understood.intent }, 'text understood');
+        log.info({ intent: understood.intent }, 'text understood');
         if (understood.intent === 'sensitive') return { cards: [sensitiveCard(current)] };
         if (understood.intent === 'unknown') return { cards: [notUnderstoodCard(current)] };
         return this.onIntent(understood.intent, current, ctx);
@@ -118,10 +127,10 @@ export class ConversationService {
       case 'action': {
         const parsed = parseCardAction(command.data);
         if (!parsed.ok) {
-          this.deps.log.warn({ problem: parsed.problem }, 'card action rejected');
+          log.warn({ problem: parsed.problem }, 'card action rejected');
           return { cards: [buttonProblemCard(current, 'broken')] };
         }
-        this.deps.log.info({ verb: parsed.action.verb }, 'card action');
+        log.info({ verb: parsed.action.verb }, 'card action');
         return this.onAction(parsed.action, current, ctx);
       }
     }

@@ -1,0 +1,89 @@
+import { expect } from 'chai';
+import { ConfigError, DEMO_TENANT_ID, loadConfig } from '../../src/config/env';
+
+const GUID = '11111111-2222-4333-8444-555555555555';
+
+function problemsOf(env: NodeJS.ProcessEnv): string {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).to.be.instanceOf(ConfigError);
+    return (error as ConfigError).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('configuration from the environment', () => {
+  it('runs with no variables at all: loopback, SQLite, demo tenant', () => {
+    const config = loadConfig({});
+    expect(config).to.include({
+      port: 3978,
+      host: '127.0.0.1',
+      tenantId: DEMO_TENANT_ID,
+      nudgeScheduler: true,
+    });
+    expect(config.graph).to.equal(undefined);
+    expect(config.storage).to.deep.equal({ kind: 'sqlite' });
+    expect(config.dataDir).to.match(/data$/);
+  });
+
+  it('treats empty values (as Teams Toolkit writes them) as unset', () => {
+    expect(loadConfig({ BOT_ID: '', PORT: '', TENANT_ID: ' ' }).port).to.equal(3978);
+  });
+
+  it('names the variable and shows the bad value for non-secrets', () => {
+    expect(problemsOf({ PORT: 'eighty' })).to.match(/PORT .*\(got "eighty"\)/);
+    expect(problemsOf({ TENANT_ID: 'school' })).to.match(/TENANT_ID must be a GUID/);
+    expect(problemsOf({ NUDGE_SCHEDULER: 'maybe' })).to.match(/NUDGE_SCHEDULER/);
+    expect(problemsOf({ GRAPH_BASE_URL: 'ftp://graph' })).to.match(
+      /GRAPH_BASE_URL must be an http\(s\):\/\/ address/,
+    );
+  });
+
+  it('never echoes a secret value', () => {
+    const message = problemsOf({ SUPPORT_CODE_KEY: 'hunter2-is-my-key' });
+    expect(message).to.match(/SUPPORT_CODE_KEY must be 64 hexadecimal characters/);
+    expect(message).to.not.contain('hunter2');
+  });
+
+  it('refuses to listen beyond loopback without Bot Framework auth', () => {
+    expect(problemsOf({ HOST: '0.0.0.0' })).to.match(/HOST is 0\.0\.0\.0 but BOT_ID is empty/);
+    expect(loadConfig({ HOST: '::1' }).host).to.equal('::1');
+    expect(loadConfig({ HOST: '0.0.0.0', BOT_ID: GUID, BOT_PASSWORD: 'x', TENANT_ID: GUID }).host).to.equal(
+      '0.0.0.0',
+    );
+  });
+
+  it('requires the pieces that belong together', () => {
+    expect(problemsOf({ GRAPH_CLIENT_ID: GUID })).to.match(
+      /GRAPH_CLIENT_ID and GRAPH_CLIENT_SECRET must be set together/,
+    );
+    expect(problemsOf({ GRAPH_CLIENT_ID: GUID, GRAPH_CLIENT_SECRET: 's' })).to.match(/TENANT_ID is required/);
+    expect(problemsOf({ GRAPH_CLIENT_ID: GUID, GRAPH_CLIENT_SECRET: 's', TENANT_ID: GUID })).to.match(
+      /SUPPORT_CODE_KEY is required when Graph is configured/,
+    );
+    expect(problemsOf({ BOT_ID: GUID, TENANT_ID: GUID })).to.match(/BOT_PASSWORD is required/);
+    expect(problemsOf({ STORAGE: 'azure' })).to.match(/AZURE_STORAGE_CONNECTION_STRING is required/);
+  });
+
+  it('parses a full production configuration', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      HOST: '0.0.0.0',
+      BOT_ID: GUID,
+      BOT_PASSWORD: 'pw',
+      BOT_TYPE: 'SingleTenant',
+      TENANT_ID: GUID.toUpperCase(),
+      GRAPH_CLIENT_ID: GUID,
+      GRAPH_CLIENT_SECRET: 'secret',
+      SUPPORT_CODE_KEY: 'ab'.repeat(32),
+      SERVICE_DESK_MAILBOX: 'desk@school.example',
+      NUDGE_SCHEDULER: 'off',
+    });
+    expect(config.tenantId).to.equal(GUID);
+    expect(config.bot).to.include({ id: GUID, type: 'SingleTenant', tenantId: GUID.toUpperCase() });
+    expect(config.graph).to.deep.equal({ clientId: GUID, clientSecret: 'secret' });
+    expect(config.supportCodeKey?.length).to.equal(32);
+    expect(config.nudgeScheduler).to.equal(false);
+  });
+});

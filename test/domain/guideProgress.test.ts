@@ -1,0 +1,156 @@
+import { expect } from 'chai';
+import {
+  applyGuideEvent,
+  choicesAt,
+  NEW_PROGRESS,
+  type GuideProgress,
+} from '../../src/domain/guide/progress';
+import { STEP_IDS, isStepId } from '../../src/domain/guide/steps';
+import type { MethodAvailability } from '../../src/domain/policy/availability';
+
+const ALL: MethodAvailability = {
+  app: true,
+  passkey: true,
+  text: true,
+  call: true,
+  phone: true,
+  phoneEnds: '2027-02-01',
+  email: true,
+  questions: true,
+  questionsEnd: '2027-03-01',
+  questionsDiscouraged: true,
+};
+const NO_PHONE: MethodAvailability = { ...ALL, text: false, call: false, phone: false, phoneEnds: undefined };
+
+function run(events: Parameters<typeof applyGuideEvent>[1][], methods = ALL): GuideProgress {
+  let progress: GuideProgress = NEW_PROGRESS;
+  for (const event of events) {
+    const result = applyGuideEvent(progress, event, methods);
+    if (!result.ok) throw new Error(`${JSON.stringify(event)} refused: ${result.reason}`);
+    progress = result.progress;
+  }
+  return progress;
+}
+
+describe('guide progress (state machine)', () => {
+  it('walks app → email to the end, recording both methods', () => {
+    const p = run([
+      { type: 'start' },
+      { type: 'choose', from: 'chooseFirst', choice: 'app' },
+      { type: 'next', from: 'first.app.get' },
+      { type: 'next', from: 'first.app.open' },
+      { type: 'next', from: 'first.app.scan' },
+      { type: 'next', from: 'first.app.approve' },
+      { type: 'choose', from: 'chooseSecond', choice: 'email' },
+      { type: 'next', from: 'second.email' },
+      { type: 'next', from: 'finished' },
+    ]);
+    expect(p).to.include({ step: 'afterwards', first: 'app', second: 'email' });
+  });
+
+  it('walks phone → text → app', () => {
+    const p = run([
+      { type: 'start' },
+      { type: 'choose', from: 'chooseFirst', choice: 'phone' },
+      { type: 'next', from: 'first.phone.switch' },
+      { type: 'choose', from: 'first.phone.choose', choice: 'text' },
+      { type: 'next', from: 'first.phone.text' },
+      { type: 'choose', from: 'chooseSecond', choice: 'app' },
+      { type: 'next', from: 'second.app.get' },
+      { type: 'next', from: 'second.app.scan' },
+      { type: 'next', from: 'second.app.approve' },
+    ]);
+    expect(p).to.include({ step: 'finished', first: 'phone', second: 'app' });
+  });
+
+  it('offers the second method the user does not have yet', () => {
+    const afterApp = run([{ type: 'start' }, { type: 'choose', from: 'chooseFirst', choice: 'app' }]);
+    expect(choicesAt('chooseSecond', afterApp, ALL)).to.deep.equal(['email', 'phone', 'questions']);
+    const afterPhone = run([{ type: 'start' }, { type: 'choose', from: 'chooseFirst', choice: 'phone' }]);
+    expect(choicesAt('chooseSecond', afterPhone, ALL)).to.deep.equal(['app', 'email', 'questions']);
+  });
+
+  it('drops phone choices once texts and calls are retired', () => {
+    expect(choicesAt('chooseFirst', NEW_PROGRESS, NO_PHONE)).to.deep.equal(['app', 'noSmartphone']);
+    expect(choicesAt('noSmartphone', NEW_PROGRESS, NO_PHONE)).to.deep.equal([]);
+    const result = applyGuideEvent(
+      run([{ type: 'start' }]),
+      { type: 'choose', from: 'chooseFirst', choice: 'phone' },
+      NO_PHONE,
+    );
+    expect(result).to.deep.equal({ ok: false, reason: 'notOffered' });
+  });
+
+  it('only offers a passkey to someone using the app', () => {
+    const appUser: GuideProgress = { step: 'finished', history: [], first: 'app', second: 'email' };
+    const phoneUser: GuideProgress = { step: 'finished', history: [], first: 'phone', second: 'email' };
+    expect(choicesAt('finished', appUser, ALL)).to.deep.equal(['passkey']);
+    expect(choicesAt('finished', phoneUser, ALL)).to.deep.equal([]);
+  });
+
+  it('goes back through history and refuses to go back from the very start', () => {
+    const p = run([
+      { type: 'start' },
+      { type: 'choose', from: 'chooseFirst', choice: 'app' },
+      { type: 'next', from: 'first.app.get' },
+      { type: 'back', from: 'first.app.open' },
+    ]);
+    expect(p.step).to.equal('first.app.get');
+    expect(applyGuideEvent(NEW_PROGRESS, { type: 'back', from: 'welcome' }, ALL)).to.deep.equal({
+      ok: false,
+      reason: 'nothingToGoBackTo',
+    });
+  });
+
+  it('re-anchors on an older card: history is cut back to that card', () => {
+    const p = run([
+      { type: 'start' },
+      { type: 'choose', from: 'chooseFirst', choice: 'app' },
+      { type: 'next', from: 'first.app.get' },
+      { type: 'next', from: 'first.app.open' },
+      { type: 'next', from: 'first.app.get' },
+    ]);
+    expect(p.step).to.equal('first.app.open');
+    expect(p.history).to.deep.equal(['welcome', 'chooseFirst', 'first.app.get']);
+  });
+
+  it('restart clears the methods chosen and keeps one step of history', () => {
+    const p = run([
+      { type: 'start' },
+      { type: 'choose', from: 'chooseFirst', choice: 'app' },
+      { type: 'restart' },
+    ]);
+    expect(p).to.deep.equal({ step: 'chooseFirst', history: ['welcome'] });
+  });
+
+  it('stuck records the step without moving', () => {
+    const p = run([{ type: 'start' }, { type: 'stuck', from: 'chooseFirst' }]);
+    expect(p).to.include({ step: 'chooseFirst', stuckAt: 'chooseFirst' });
+  });
+
+  it('bounds history so endless clicking cannot grow a record', () => {
+    let p = run([{ type: 'start' }, { type: 'choose', from: 'chooseFirst', choice: 'app' }]);
+    for (let i = 0; i < 200; i++) {
+      p = (applyGuideEvent(p, { type: 'next', from: 'first.app.get' }, ALL) as { progress: GuideProgress })
+        .progress;
+      p = (applyGuideEvent(p, { type: 'back', from: 'first.app.open' }, ALL) as { progress: GuideProgress })
+        .progress;
+      p = (applyGuideEvent(p, { type: 'next', from: 'first.app.get' }, ALL) as { progress: GuideProgress })
+        .progress;
+    }
+    expect(p.history.length).to.be.at.most(40);
+  });
+
+  it('every step either has a way on or is a choice or the end', () => {
+    for (const step of STEP_IDS) {
+      const progress: GuideProgress = { step, history: ['welcome'], first: 'app' };
+      const next = applyGuideEvent(progress, { type: 'next', from: step }, ALL);
+      const choices = choicesAt(step, progress, ALL);
+      const isEnd = step === 'afterwards';
+      expect(next.ok || choices.length > 0 || isEnd || step === 'noSmartphone', step).to.equal(true);
+    }
+    expect(isStepId('first.app.get')).to.equal(true);
+    expect(isStepId('first.app.nope')).to.equal(false);
+    expect(isStepId(42)).to.equal(false);
+  });
+});

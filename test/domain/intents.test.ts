@@ -1,0 +1,64 @@
+import { expect } from 'chai';
+import { looksSensitive, normalise, understand } from '../../src/domain/text/intents';
+
+describe('free-text intents', () => {
+  const cases: [string, string][] = [
+    ['Status', 'status'],
+    ['statsu', 'status'],
+    ['am I done?', 'status'],
+    ['HELP', 'help'],
+    ['hlep', 'help'],
+    ['im stuck', 'help'],
+    ["it doesn't work", 'help'],
+    ['I lost my phone', 'lostPhone'],
+    ['phone got stolen', 'lostPhone'],
+    ['i got a new phone', 'newPhone'],
+    ['no smartphone', 'noSmartphone'],
+    ['no smarthpone', 'noSmartphone'],
+    ["I don't have a phone", 'noSmartphone'],
+    ['what is this', 'whatIsThis'],
+    ["what's 2FA?", 'whatIsThis'],
+    ['wat is mfa', 'whatIsThis'],
+    ['hiya', 'greeting'],
+    ['Good morning!', 'greeting'],
+    ['start', 'start'],
+    ['start again', 'restart'],
+    ['carry on', 'resume'],
+    ["I've done it", 'done'],
+    ['done', 'done'],
+    ['thank you', 'thanks'],
+    ['banana', 'unknown'],
+    ['', 'unknown'],
+    ['   ', 'unknown'],
+  ];
+  for (const [text, intent] of cases) {
+    it(`"${text}" → ${intent}`, () => expect(understand(text).intent).to.equal(intent));
+  }
+
+  it('does not read a long message as a one-word command', () => {
+    expect(
+      understand('I was walking to school and I thought about what help means in this lovely world').intent,
+    ).to.equal('unknown');
+  });
+
+  it('treats codes, phone numbers and passwords as sensitive', () => {
+    for (const text of [
+      '123456',
+      'code 482 913',
+      '+44 7700 900123',
+      '07700900123',
+      'my password is x',
+      'pin: 1234',
+    ]) {
+      expect(looksSensitive(text), text).to.equal(true);
+    }
+    for (const text of ['Year 8', 'room 3L23', 'help', 'it said error 500']) {
+      expect(looksSensitive(text), text).to.equal(false);
+    }
+  });
+
+  it('normalises apostrophes, accents and phone shorthand', () => {
+    expect(normalise('Don’t  have a FONE!!')).to.equal('dont have a phone');
+    expect(normalise('Café')).to.equal('cafe');
+  });
+});

@@ -1,0 +1,75 @@
+import { expect } from 'chai';
+import { availableMethods } from '../../src/domain/policy/availability';
+import { daysBetween, formatLongDate, localDateOf } from '../../src/domain/policy/localDate';
+import { parseSchoolPolicy, type SchoolPolicy } from '../../src/domain/policy/schoolPolicy';
+
+const minimal = {
+  school: { name: 'Test School', domains: ['Test.sch.uk'], timeZone: 'Europe/London' },
+  registration: { enforcementDate: '2027-01-11' },
+  support: { room: 'IT1', mailbox: 'it@test.sch.uk', hours: { from: '08:30', to: '16:00' } },
+};
+
+function policy(doc: unknown = minimal): SchoolPolicy {
+  const result = parseSchoolPolicy(doc);
+  if (!result.ok) throw new Error(result.problems.join('; '));
+  return result.policy;
+}
+
+describe('school policy', () => {
+  it("fills in Microsoft's retirement dates when the file leaves them out", () => {
+    const p = policy();
+    expect(p.methods.first.sms.until).to.equal('2027-02-01');
+    expect(p.methods.first.voice.until).to.equal('2027-02-01');
+    expect(p.methods.second.securityQuestions).to.include({ until: '2027-03-01', discouraged: true });
+    expect(p.registration.url).to.equal('https://aka.ms/mfasetup');
+    expect(p.school.domains).to.deep.equal(['test.sch.uk']);
+    expect(p.retention.days).to.equal(400);
+  });
+
+  it('names every problem with its path', () => {
+    const result = parseSchoolPolicy({
+      ...minimal,
+      school: { ...minimal.school, timeZone: 'Atlantis/Lost' },
+      registration: { enforcementDate: '11/01/2027', url: 'http://insecure.example' },
+      surprise: true,
+    });
+    expect(result.ok).to.equal(false);
+    const problems = (result as { problems: string[] }).problems.join('\n');
+    expect(problems).to.match(/school\.timeZone: must be an IANA time zone/);
+    expect(problems).to.match(/registration\.enforcementDate: must be a date written as YYYY-MM-DD/);
+    expect(problems).to.match(/registration\.url: must be an https:\/\/ address/);
+    expect(problems).to.match(/Unrecognized key: "surprise"/);
+  });
+
+  it('closes texts and calls on their cut-off day, not a day early or late', () => {
+    const p = policy();
+    expect(availableMethods(p, '2027-01-31')).to.include({
+      text: true,
+      call: true,
+      phone: true,
+      phoneEnds: '2027-02-01',
+    });
+    const after = availableMethods(p, '2027-02-01');
+    expect(after).to.include({ text: false, call: false, phone: false, app: true, email: true });
+    expect(after.phoneEnds).to.equal(undefined);
+  });
+
+  it('lets a school switch a method off entirely', () => {
+    const p = policy({ ...minimal, methods: { second: { securityQuestions: { allowed: false } } } });
+    expect(availableMethods(p, '2026-12-01').questions).to.equal(false);
+  });
+});
+
+describe('local dates', () => {
+  it('reads the date in the school time zone, across midnight and clock changes', () => {
+    expect(localDateOf(new Date('2026-06-30T23:30:00Z'), 'Europe/London')).to.equal('2026-07-01'); // BST
+    expect(localDateOf(new Date('2026-12-31T23:30:00Z'), 'Europe/London')).to.equal('2026-12-31'); // GMT
+    expect(localDateOf(new Date('2026-10-25T00:30:00Z'), 'Europe/London')).to.equal('2026-10-25');
+  });
+
+  it('counts days and writes dates the British way', () => {
+    expect(daysBetween('2026-11-30', '2027-01-11')).to.equal(42);
+    expect(daysBetween('2026-03-28', '2026-03-30')).to.equal(2); // across the spring clock change
+    expect(formatLongDate('2027-02-01')).to.equal('Monday 1 February 2027');
+  });
+});
