@@ -12,6 +12,7 @@ import type { Logger } from './logging/logger';
 import { systemClock, type Clock } from './ports/clock';
 import { RetentionJob } from './conversation/retentionJob';
 import { close, createHttpServer, listen } from './server/httpServer';
+import { privacyPage, termsPage } from './server/legalPages';
 import { createBotAdapter, type BotEndpointOverrides } from './teams/botAdapter';
 import { messagesEndpoint } from './teams/messagesEndpoint';
 import { SchoolBot } from './teams/schoolBot';
@@ -54,6 +55,7 @@ export async function startApp(
   const server = createHttpServer({
     messages: messagesEndpoint(adapter, bot, log),
     health: () => ({ storage: config.storage.kind, directory: config.graph ? 'graph' : 'demo' }),
+    pages: { '/privacy': privacyPage(policy), '/terms': termsPage(policy) },
     log,
   });
   const port = await listen(server, config.port, config.host);

@@ -5,6 +5,8 @@ import type { Logger } from '../logging/logger';
 export interface HttpServerOptions {
   messages: (req: Request, res: Response) => Promise<void>;
   health: () => Record<string, unknown>;
+  /** Static HTML pages (privacy notice, terms) by path. */
+  pages?: Record<string, string>;
   log: Logger;
 }
 
@@ -19,6 +21,14 @@ export function createHttpServer(options: HttpServerOptions): restify.Server {
   );
 
   server.post('/api/messages', options.messages);
+  for (const [route, html] of Object.entries(options.pages ?? {})) {
+    server.get(route, (_req: Request, res: Response, next: restify.Next) => {
+      res.setHeader('Content-Type', 'text/html; charset=utf-8');
+      res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
+      res.sendRaw(200, html);
+      next();
+    });
+  }
   server.get('/healthz', (_req: Request, res: Response, next: restify.Next) => {
     res.json({ status: 'ok', ...options.health() });
     next();

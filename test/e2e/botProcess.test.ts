@@ -115,6 +115,15 @@ describe('the built bot as a process, over HTTP', () => {
     expect(await health.json()).to.deep.include({ status: 'ok', storage: 'sqlite' });
   });
 
+  it('serves the privacy notice the Teams manifest links to', async () => {
+    const response = await fetch(`${bot.url}/privacy`);
+    expect(response.status).to.equal(200);
+    const html = await response.text();
+    expect(html).to.contain('Ken Stimpson Community School');
+    expect(html).to.contain('400 days');
+    expect(html).to.match(/never asks for, and never keeps, your password/);
+  });
+
   it('keeps names and typed text out of its logs', async () => {
     const user = testUser('Zebedee Unusualname');
     await postActivity(bot, textActivity(user, 'my secret words here', { serviceUrl: connector.serviceUrl }));
