@@ -13,7 +13,7 @@ import { systemClock, type Clock } from './ports/clock';
 import { RetentionJob } from './conversation/retentionJob';
 import { close, createHttpServer, listen } from './server/httpServer';
 import { privacyPage, termsPage } from './server/legalPages';
-import { createBotAdapter, type BotEndpointOverrides } from './teams/botAdapter';
+import { createBotAdapter } from './teams/botAdapter';
 import { messagesEndpoint } from './teams/messagesEndpoint';
 import { SchoolBot } from './teams/schoolBot';
 import { tenantGuard } from './teams/tenantGuard';
@@ -26,7 +26,6 @@ export interface RunningApp {
 
 export interface AppOptions {
   clock?: Clock;
-  botEndpoints?: BotEndpointOverrides;
 }
 
 export async function startApp(
@@ -45,7 +44,7 @@ export async function startApp(
   const references = new SqliteConversationReferenceStore(database);
 
   const conversation = new ConversationService({ policy, clock, progress, log });
-  const adapter = createBotAdapter(config, log, options.botEndpoints);
+  const adapter = createBotAdapter(config, log);
   adapter.use(tenantGuard(config.tenantId, log));
   const bot = new SchoolBot({ conversation, references, clock, log });
 

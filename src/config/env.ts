@@ -30,6 +30,8 @@ const envSchema = z.object({
   BOT_TYPE: optional(z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'])).default('SingleTenant'),
   BOT_TENANT_ID: optional(guid),
   TENANT_ID: optional(guid),
+  /** Where inbound Bot Framework tokens' signing keys are published; only for sovereign clouds and tests. */
+  BOT_OPENID_METADATA: optional(z.url({ protocol: /^https$/, error: 'must be an https:// address' })),
   GRAPH_CLIENT_ID: optional(guid),
   GRAPH_CLIENT_SECRET: optional(z.string()),
   GRAPH_BASE_URL: optional(httpUrl).default('https://graph.microsoft.com'),
@@ -56,6 +58,7 @@ export interface AppConfig {
     password?: string;
     type: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
     tenantId?: string;
+    openIdMetadataUrl?: string;
   };
   /** The school's tenant: activities from any other tenant get no service. */
   tenantId: string;
@@ -144,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       password: e.BOT_PASSWORD,
       type: e.BOT_TYPE,
       tenantId: e.BOT_TENANT_ID ?? e.TENANT_ID,
+      openIdMetadataUrl: e.BOT_OPENID_METADATA,
     },
     tenantId: (e.TENANT_ID ?? DEMO_TENANT_ID).toLowerCase(),
     graph: graphConfigured

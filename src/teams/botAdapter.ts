@@ -3,36 +3,38 @@
  * JWT; without it (loopback only, see config) requests are accepted and replies are sent without a token.
  */
 import {
+  CallerIdConstants,
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
   type ConfigurationBotFrameworkAuthenticationOptions,
   type TurnContext,
 } from 'botbuilder';
+import { AuthenticationConstants } from 'botframework-connector';
 import type { AppConfig } from '../config/env';
 import type { Logger } from '../logging/logger';
 
-/** Extra Bot Framework settings (endpoints) for tests and sovereign clouds; empty in production. */
-export type BotEndpointOverrides = Partial<
-  Pick<
-    ConfigurationBotFrameworkAuthenticationOptions,
-    'BotOpenIdMetadata' | 'ToChannelFromBotLoginUrl' | 'OAuthUrl'
-  >
->;
-
-export function createBotAdapter(
-  config: AppConfig,
-  log: Logger,
-  overrides: BotEndpointOverrides = {},
-): CloudAdapter {
-  const auth = new ConfigurationBotFrameworkAuthentication({
+export function createBotAdapter(config: AppConfig, log: Logger): CloudAdapter {
+  const options: Partial<ConfigurationBotFrameworkAuthenticationOptions> = {
     MicrosoftAppId: config.bot.id ?? '',
     MicrosoftAppPassword: config.bot.password ?? '',
     // With no app id there is no identity to be single-tenant about; botbuilder then skips auth entirely.
     MicrosoftAppType: config.bot.id ? config.bot.type : 'MultiTenant',
     MicrosoftAppTenantId: config.bot.tenantId ?? '',
-    ...overrides,
-  });
-  const adapter = new CloudAdapter(auth);
+  };
+  if (config.bot.openIdMetadataUrl) {
+    // botbuilder takes one overridden endpoint as "all endpoints are given", so give the public-cloud rest.
+    Object.assign(options, {
+      ToBotFromChannelOpenIdMetadataUrl: config.bot.openIdMetadataUrl,
+      ToBotFromChannelTokenIssuer: AuthenticationConstants.ToBotFromChannelTokenIssuer,
+      ToChannelFromBotLoginUrl: AuthenticationConstants.ToChannelFromBotLoginUrl,
+      ToChannelFromBotOAuthScope: AuthenticationConstants.ToChannelFromBotOAuthScope,
+      ToBotFromEmulatorOpenIdMetadataUrl: AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl,
+      OAuthUrl: AuthenticationConstants.OAuthUrl,
+      CallerId: CallerIdConstants.PublicAzureChannel,
+      ValidateAuthority: true,
+    });
+  }
+  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(options));
   adapter.onTurnError = async (context: TurnContext, error: unknown) => {
     const err = error instanceof Error ? error : new Error(String(error));
     log.error(

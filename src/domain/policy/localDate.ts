@@ -40,20 +40,21 @@ export function isValidTimeZone(timeZone: string): boolean {
   }
 }
 
+// Intl formatters are costly to build and cheap to reuse.
+const weekdayFormat = new Intl.DateTimeFormat('en-GB', { weekday: 'long', timeZone: 'UTC' });
+const dayMonthYearFormat = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
+
 /** "Monday 1 February 2027": the way dates are written to pupils (no comma after the weekday). */
 export function formatLongDate(date: LocalDate): string {
-  const d = new Date(`${date}T12:00:00Z`);
-  const weekday = new Intl.DateTimeFormat('en-GB', { weekday: 'long', timeZone: 'UTC' }).format(d);
-  return `${weekday} ${formatShortDate(date)}`;
+  return `${weekdayFormat.format(new Date(`${date}T12:00:00Z`))} ${formatShortDate(date)}`;
 }
 
 /** "1 February 2027". */
 export function formatShortDate(date: LocalDate): string {
-  const d = new Date(`${date}T12:00:00Z`);
-  return new Intl.DateTimeFormat('en-GB', {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  }).format(d);
+  return dayMonthYearFormat.format(new Date(`${date}T12:00:00Z`));
 }

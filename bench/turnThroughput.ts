@@ -1,0 +1,206 @@
+/**
+ * Turn throughput and latency of the bot versus a bare CloudAdapter echo bot on the same machine, in one
+ * run: both answer through the same local connector stand-in, driven by 10 concurrent conversations.
+ *
+ *   npm run build && npx tsx bench/turnThroughput.ts [--runs 5] [--seconds 8] [--concurrency 10]
+ *
+ * Each run measures both bots back to back (order alternating); the report gives the median of the runs.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { DEMO_TENANT_ID } from '../src/config/env';
+
+const ROOT = path.resolve(__dirname, '..');
+const arg = (name: string, fallback: number) => {
+  const at = process.argv.indexOf(`--${name}`);
+  return at >= 0 ? Number(process.argv[at + 1]) : fallback;
+};
+const RUNS = arg('runs', 5);
+const SECONDS = arg('seconds', 8);
+const CONCURRENCY = arg('concurrency', 10);
+const WARMUP_MS = 2000;
+
+/** A connector that accepts replies as fast as it can. */
+async function startConnector(): Promise<{ url: string; close: () => Promise<void>; count: () => number }> {
+  let received = 0;
+  const agent = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      received++;
+      res.writeHead(201, { 'Content-Type': 'application/json' });
+      res.end('{"id":"1"}');
+    });
+  });
+  await new Promise<void>((resolve) => agent.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(agent.address() as AddressInfo).port}/`,
+    count: () => received,
+    close: () => new Promise((resolve) => agent.close(() => resolve())),
+  };
+}
+
+async function startProcess(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ port: number; child: ChildProcess }> {
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    let buffer = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const line = buffer.split('\n').find((l) => l.includes('listening on /api/messages'));
+      if (line) resolve((JSON.parse(line) as { port: number }).port);
+    });
+    child.once('exit', (code) => reject(new Error(`exited ${code}`)));
+  });
+  child.stdout.resume();
+  return { port, child };
+}
+
+/** The activities one simulated pupil sends, in a loop: the guide's first steps plus typed questions. */
+function conversationScript(user: number, serviceUrl: string): object[] {
+  const aad = `00000000-0000-4000-8000-${String(user).padStart(12, '0')}`;
+  const base = {
+    channelId: 'msteams',
+    serviceUrl,
+    from: { id: `29:${user}`, name: 'Bench Pupil', aadObjectId: aad },
+    recipient: { id: '28:bot', name: 'bot' },
+    conversation: { id: `a:bench-${user}`, conversationType: 'personal', tenantId: DEMO_TENANT_ID },
+    channelData: { tenant: { id: DEMO_TENANT_ID } },
+  };
+  const submit = (value: object) => ({ ...base, type: 'message', text: '', value });
+  return [
+    { ...base, type: 'message', text: 'hello' },
+    submit({ verb: 'guide.start' }),
+    submit({ verb: 'guide.choose', from: 'chooseFirst', choice: 'app' }),
+    submit({ verb: 'guide.next', from: 'first.app.get' }),
+    submit({ verb: 'guide.next', from: 'first.app.open' }),
+    { ...base, type: 'message', text: 'what is this' },
+    submit({ verb: 'guide.back', from: 'first.app.scan' }),
+    submit({ verb: 'guide.restart' }),
+  ];
+}
+
+interface Result {
+  turnsPerSecond: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+async function drive(port: number, serviceUrl: string): Promise<Result> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const post = (body: string) =>
+    new Promise<number>((resolve, reject) => {
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/api/messages',
+          method: 'POST',
+          agent,
+          headers: { 'Content-Type': 'application/json' },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  const latencies: number[] = [];
+  let errors = 0;
+  let measuring = false;
+  let stop = false;
+  const workers = Array.from({ length: CONCURRENCY }, async (_, i) => {
+    const script = conversationScript(i + 1, serviceUrl).map((a, n) =>
+      JSON.stringify({ ...a, id: `b${i}-${n}` }),
+    );
+    for (let n = 0; !stop; n++) {
+      const started = performance.now();
+      const status = await post(script[n % script.length]!);
+      if (!measuring) continue;
+      if (status !== 200) errors++;
+      latencies.push(performance.now() - started);
+    }
+  });
+  await new Promise((resolve) => setTimeout(resolve, WARMUP_MS));
+  measuring = true;
+  const t0 = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, SECONDS * 1000));
+  measuring = false;
+  const elapsed = (performance.now() - t0) / 1000;
+  stop = true;
+  await Promise.all(workers);
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
+  return { turnsPerSecond: latencies.length / elapsed, p50: pct(50), p99: pct(99), errors };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+async function main(): Promise<void> {
+  const connector = await startConnector();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfa-bench-'));
+  const ours = await startProcess(['--disable-warning=DEP0111', 'dist/index.js'], {
+    DATA_DIR: dataDir,
+    NUDGE_SCHEDULER: 'off',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+  });
+  const echo = await startProcess(
+    ['--disable-warning=DEP0111', '--require', 'tsx/cjs', 'bench/echoBot.ts'],
+    {},
+  );
+  // Both bots write logs to a pipe we drain; the bot's info logs are part of its real cost.
+  const results: { ours: Result; echo: Result }[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const first = run % 2 === 0 ? 'echo' : 'ours';
+    const r: Partial<{ ours: Result; echo: Result }> = {};
+    for (const which of first === 'echo' ? (['echo', 'ours'] as const) : (['ours', 'echo'] as const)) {
+      r[which] = await drive(which === 'echo' ? echo.port : ours.port, connector.url);
+    }
+    results.push(r as { ours: Result; echo: Result });
+    console.error(
+      `run ${run + 1}: echo ${r.echo!.turnsPerSecond.toFixed(0)}/s p99 ${r.echo!.p99.toFixed(1)} ms | bot ${r.ours!.turnsPerSecond.toFixed(0)}/s p99 ${r.ours!.p99.toFixed(1)} ms`,
+    );
+  }
+  ours.child.kill('SIGTERM');
+  echo.child.kill('SIGTERM');
+  await connector.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+
+  const summary = {
+    machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+    date: new Date().toISOString(),
+    runs: RUNS,
+    secondsPerRun: SECONDS,
+    concurrency: CONCURRENCY,
+    echo: {
+      turnsPerSecond: median(results.map((r) => r.echo.turnsPerSecond)),
+      p50: median(results.map((r) => r.echo.p50)),
+      p99: median(results.map((r) => r.echo.p99)),
+    },
+    bot: {
+      turnsPerSecond: median(results.map((r) => r.ours.turnsPerSecond)),
+      p50: median(results.map((r) => r.ours.p50)),
+      p99: median(results.map((r) => r.ours.p99)),
+      errors: results.reduce((n, r) => n + r.ours.errors, 0),
+    },
+  };
+  const throughputRatio = summary.bot.turnsPerSecond / summary.echo.turnsPerSecond;
+  const p99Ratio = summary.bot.p99 / summary.echo.p99;
+  console.log(JSON.stringify({ ...summary, throughputRatio, p99Ratio }, null, 2));
+}
+
+void main();

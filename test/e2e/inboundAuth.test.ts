@@ -1,0 +1,118 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { expect } from 'chai';
+import { DEMO_TENANT_ID } from '../../src/config/env';
+import { executeActivity, testUser } from '../support/activities';
+import { postActivity, startBot, tempDataDir, type BotProcess } from '../support/botProcess';
+import { StandInServer } from '../support/standInServer';
+
+const BOT_ID = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
+const CHANNEL_ISSUER = 'https://api.botframework.com';
+
+/** A Bot Framework channel signing key, published with the `msteams` endorsement as the real one is. */
+function signingKey(kid: string) {
+  const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const jwk = {
+    ...publicKey.export({ format: 'jwk' }),
+    kid,
+    use: 'sig',
+    alg: 'RS256',
+    endorsements: ['msteams'],
+  };
+  return { privateKey, jwk };
+}
+
+function jwt(privateKey: crypto.KeyObject, kid: string, claims: Record<string, unknown>): string {
+  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  const body = `${encode({ alg: 'RS256', typ: 'JWT', kid })}.${encode({
+    iss: CHANNEL_ISSUER,
+    aud: BOT_ID,
+    nbf: now - 60,
+    exp: now + 3600,
+    ...claims,
+  })}`;
+  return `${body}.${crypto.sign('RSA-SHA256', Buffer.from(body), privateKey).toString('base64url')}`;
+}
+
+describe('inbound Bot Framework authentication (BOT_ID set)', () => {
+  const trusted = signingKey('trusted-key');
+  const stranger = signingKey('stranger-key');
+  let metadata: StandInServer;
+  let bot: BotProcess;
+  let dataDir: string;
+  const serviceUrl = 'https://smba.trafficmanager.net/uk/';
+
+  before(async () => {
+    // The channel's OpenID metadata and keys, served over HTTPS like login.botframework.com.
+    metadata = await StandInServer.start({ tls: true });
+    metadata.route('GET', '/v1/.well-known/openidconfiguration', () => ({
+      status: 200,
+      body: {
+        issuer: CHANNEL_ISSUER,
+        authorization_endpoint: 'https://invalid.botframework.com',
+        jwks_uri: `${metadata.url}/v1/.well-known/keys`,
+        id_token_signing_alg_values_supported: ['RS256'],
+        token_endpoint_auth_methods_supported: ['private_key_jwt'],
+      },
+    }));
+    metadata.route('GET', '/v1/.well-known/keys', () => ({ status: 200, body: { keys: [trusted.jwk] } }));
+    dataDir = tempDataDir();
+    bot = await startBot({
+      DATA_DIR: dataDir,
+      BOT_ID,
+      BOT_PASSWORD: 'unused-because-invokes-answer-in-the-response',
+      TENANT_ID: DEMO_TENANT_ID,
+      BOT_OPENID_METADATA: `${metadata.url}/v1/.well-known/openidconfiguration`,
+    });
+  });
+
+  after(async () => {
+    await bot.stop();
+    await metadata.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  function invoke() {
+    return executeActivity(testUser(), 'guide.start', { verb: 'guide.start' }, { serviceUrl });
+  }
+
+  it('accepts a correctly signed channel token and answers', async () => {
+    const token = jwt(trusted.privateKey, 'trusted-key', { serviceurl: serviceUrl });
+    const response = await postActivity(bot, invoke(), { Authorization: `Bearer ${token}` });
+    expect(response.status).to.equal(200);
+    expect(response.body).to.contain('Choose your first method');
+  });
+
+  const refused: [string, () => string][] = [
+    ['no token', () => ''],
+    [
+      'a token signed by an unknown key',
+      () => jwt(stranger.privateKey, 'stranger-key', { serviceurl: serviceUrl }),
+    ],
+    [
+      'a token for another bot',
+      () => jwt(trusted.privateKey, 'trusted-key', { serviceurl: serviceUrl, aud: crypto.randomUUID() }),
+    ],
+    [
+      'an expired token',
+      () => jwt(trusted.privateKey, 'trusted-key', { serviceurl: serviceUrl, exp: 1_000_000, nbf: 900_000 }),
+    ],
+    [
+      'a token from another issuer',
+      () => jwt(trusted.privateKey, 'trusted-key', { serviceurl: serviceUrl, iss: 'https://evil.example' }),
+    ],
+    [
+      'a token for another service URL',
+      () => jwt(trusted.privateKey, 'trusted-key', { serviceurl: 'https://evil.example/' }),
+    ],
+  ];
+  for (const [what, token] of refused) {
+    it(`refuses ${what} with 401 and no answer`, async () => {
+      const value = token();
+      const response = await postActivity(bot, invoke(), value ? { Authorization: `Bearer ${value}` } : {});
+      expect(response.status).to.equal(401);
+      expect(response.body).to.not.contain('Choose your first method');
+    });
+  }
+});
