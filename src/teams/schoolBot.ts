@@ -26,6 +26,18 @@ export interface SchoolBotDeps {
 /** Longest typed message the bot reads; anything longer is cut before it is understood. */
 const MAX_TEXT_LENGTH = 500;
 
+/** Teams may send formatted text ("<p>help</p>", "&nbsp;"): keep the words only. */
+function plainText(text: string): string {
+  return text
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&nbsp;|&#160;/g, ' ')
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&#39;|&apos;/g, "'")
+    .replace(/&quot;/g, '"');
+}
+
 function toActivity(reply: Reply) {
   return MessageFactory.attachment(CardFactory.adaptiveCard(reply.card));
 }
@@ -44,7 +56,7 @@ export class SchoolBot extends TeamsActivityHandler {
       const command: Command =
         activity.value !== undefined && activity.value !== null
           ? { kind: 'action', data: activity.value }
-          : { kind: 'text', text: (activity.text ?? '').slice(0, MAX_TEXT_LENGTH) };
+          : { kind: 'text', text: plainText(activity.text ?? '').slice(0, MAX_TEXT_LENGTH) };
       await this.answer(context, command);
       await next();
     });

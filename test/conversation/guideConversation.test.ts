@@ -282,6 +282,7 @@ describe('Guided registration conversation', () => {
       ['thanks', "You're welcome! 😊"],
       ['purple monkey dishwasher', "Sorry, I didn't get that"],
       ['', "Sorry, I didn't get that"],
+      ['<p>help&nbsp;</p>', "Let's get you some help"],
     ];
     for (const [text, heading] of cases) {
       it(`"${text}" → ${heading}`, async () => {
