@@ -9,7 +9,7 @@
  */
 import type { AdaptiveCardJson } from '../../src/cards/cardTemplates';
 import * as answerCards from '../../src/conversation/answerCards';
-import { guideCard, welcomeCard } from '../../src/conversation/guideCards';
+import { guideCard, STEP_TITLES, welcomeCard } from '../../src/conversation/guideCards';
 import type { ViewContext } from '../../src/conversation/wording';
 import type { GuideProgress } from '../../src/domain/guide/progress';
 import { STEP_IDS, type FirstMethod, type SecondMethod, type StepId } from '../../src/domain/guide/steps';
@@ -132,7 +132,7 @@ export const guideSection: CardSection = {
           if (implied && implied !== first) continue;
           cards.push({
             id: `guide-${slug(step)}--${date.key}-first-${first}`,
-            title: `Guide step "${step}", ${date.label}, first method ${first}`,
+            title: `${STEP_TITLES[step]} (${step}), ${date.label}, first method ${first}`,
             source: 'guideCards.guideCard',
             card: guideCard(step, progressAt(step, first), viewContextOn(date)),
           });
