@@ -100,7 +100,8 @@ describe('In the Agents Playground, headless', function () {
       expect(session.bot.url).to.match(/^http:\/\/127\.0\.0\.1:\d+$/);
       const others = Object.values(os.networkInterfaces())
         .flat()
-        .filter((i) => i && !i.internal && i.family === 'IPv4')
+        // Every address another machine could use (link-local IPv6 needs a scope id: left out).
+        .filter((i) => i && !i.internal && !i.address.startsWith('fe80:'))
         .map((i) => i!.address);
       for (const address of others) {
         expect(await canConnect(address, session.playground.port), `Playground on ${address}`).to.equal(

@@ -53,15 +53,27 @@ function tailOf(text: string, lines = 30): string {
   return text.trimEnd().split('\n').slice(-lines).join('\n');
 }
 
+export interface PlaygroundSessionOptions {
+  /** More environment for the bot, e.g. `startGraphTenant().env` to send Graph calls to a stand-in. */
+  botEnv?: Record<string, string>;
+}
+
 /** Starts the bot, then the Playground pointed at it; undoes whatever started if the rest fails. */
-export async function startPlaygroundSession(): Promise<PlaygroundSession> {
+export async function startPlaygroundSession(
+  options: PlaygroundSessionOptions = {},
+): Promise<PlaygroundSession> {
   const folder = tempDataDir('mfa-buddy-playground-');
   const dataDir = path.join(folder, 'data');
   const logFile = path.join(folder, 'playground.log');
   const schoolConfig = writeRelativePolicy(folder, localDateOf(new Date(), 'Europe/London'));
   let bot: BotProcess | undefined;
   try {
-    bot = await startBot({ DATA_DIR: dataDir, SCHOOL_CONFIG: schoolConfig, LOG_LEVEL: 'info' });
+    bot = await startBot({
+      DATA_DIR: dataDir,
+      SCHOOL_CONFIG: schoolConfig,
+      LOG_LEVEL: 'info',
+      ...options.botEnv,
+    });
     const playground = await startPlayground({
       botEndpoint: `${bot.url}/api/messages`,
       logFile,
