@@ -40,10 +40,14 @@ async function playgroundPort(): Promise<number> {
   return (await isPortFree(wanted)) ? wanted : freePort();
 }
 
-/** Pino lines at warn (40) and above are worth showing on the terminal; all of them go to the log file. */
-function isWarning(line: string): boolean {
+/**
+ * Errors (pino level 50 and above) are shown on the terminal; every line goes to the log file. Warnings stay
+ * in the file: the Playground probes the bot's endpoint with HEAD on each page load, which the bot logs as a
+ * warning (405).
+ */
+function isError(line: string): boolean {
   try {
-    return ((JSON.parse(line) as { level?: number }).level ?? 0) >= 40;
+    return ((JSON.parse(line) as { level?: number }).level ?? 0) >= 50;
   } catch {
     return true;
   }
@@ -73,7 +77,7 @@ async function main(): Promise<void> {
   try {
     bot = await startBot(botEnvironment(), 15_000, (line) => {
       botLog.write(`${line}\n`);
-      if (isWarning(line) && !stopping) console.error(`bot: ${line}`);
+      if (isError(line) && !stopping) console.error(`bot: ${line}`);
     });
     playground = await startPlayground({
       botEndpoint: `${bot.url}/api/messages`,

@@ -3,7 +3,8 @@
  * loads the page (which installs the app), clicks through the main path on the rendered cards, then posts
  * every card of the card catalog into the chat through the Playground's connector, as the bot would send
  * them. Every card must render with something to read, nothing sticking out at desktop or phone width,
- * and no warning from the Playground; each is photographed at both widths (see screenshotFolder.ts).
+ * and no warning from the Playground. The main path is photographed at both widths, catalog cards at phone
+ * width (see screenshotFolder.ts). The tests run in order on one page: each continues where the last ended.
  */
 import fs from 'node:fs';
 import os from 'node:os';
