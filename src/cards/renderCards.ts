@@ -17,10 +17,13 @@ export interface CardLink {
   url: string;
 }
 
-/** A highlighted note: `attention` for warnings, `good` for reassurance, `emphasis` for asides. */
+/**
+ * A note in its own box: `attention` for warnings, `good` for reassurance, `emphasis` for asides, `default`
+ * for a plain paragraph that must come after the facts.
+ */
 export interface CardTip {
   text: string;
-  style: 'attention' | 'good' | 'emphasis' | 'warning' | 'accent';
+  style: 'default' | 'attention' | 'good' | 'emphasis' | 'warning' | 'accent';
 }
 
 export interface CardFact {

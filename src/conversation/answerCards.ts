@@ -69,9 +69,12 @@ export function stuckCard(from: StepId, ctx: ViewContext): AdaptiveCardJson {
     facts: [
       { title: 'Walk in', value: `IT Support, room ${support.room}` },
       { title: 'Open', value: supportHoursText(ctx.policy) },
-      { title: 'Or email', value: `${support.mailbox} to book a time` },
     ],
-    tips: [{ text: `Take your phone with you. ${NEVER_SHARE}`, style: 'emphasis' }],
+    tips: [
+      // Not a fact: an address is too long to sit unbroken beside a fact title on a phone.
+      { text: `Or email **${support.mailbox}** to book a time.`, style: 'default' },
+      { text: `Take your phone with you. ${NEVER_SHARE}`, style: 'emphasis' },
+    ],
     actions: [isMidGuide(from) ? { ...CARRY_ON, title: 'Back to where I was' } : START, RESTART],
   });
 }

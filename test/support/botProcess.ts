@@ -28,7 +28,12 @@ export function tempDataDir(prefix = 'mfa-buddy-test-'): string {
 }
 
 /** Runs the bot with `env` (merged over a minimal base) and waits for "listening". */
-export async function startBot(env: Record<string, string>, timeoutMs = 15000): Promise<BotProcess> {
+export async function startBot(
+  env: Record<string, string>,
+  timeoutMs = 15000,
+  /** Called with every log line as it arrives (`npm run playground` writes them to a file). */
+  onLine?: (line: string) => void,
+): Promise<BotProcess> {
   if (!fs.existsSync(ENTRY)) throw new Error('dist/index.js is missing: run `npm run build` first');
   const child = spawn(process.execPath, ['--disable-warning=DEP0111', ENTRY], {
     cwd: ROOT,
@@ -49,7 +54,9 @@ export async function startBot(env: Record<string, string>, timeoutMs = 15000): 
     buffered += chunk.toString('utf8');
     const parts = buffered.split('\n');
     buffered = parts.pop() ?? '';
-    lines.push(...parts.filter(Boolean));
+    const complete = parts.filter(Boolean);
+    lines.push(...complete);
+    if (onLine) complete.forEach(onLine);
   };
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);

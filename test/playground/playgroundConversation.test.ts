@@ -1,0 +1,307 @@
+/**
+ * The bot in a Teams client we did not write: the Microsoft 365 Agents Playground, driven headless through
+ * its own REST and websocket API, in front of the built bot process. Everything runs on 127.0.0.1 with
+ * free ports and is stopped afterwards.
+ *
+ * Later features add their own `describe` here: the escalation mail arriving at the Graph stand-in
+ * (start the session with `startGraphTenant().env`), and a proactive nudge appearing in the Playground's
+ * chat (the stored conversation reference already points at the Playground's connector, tested below).
+ */
+import net from 'node:net';
+import os from 'node:os';
+import { expect } from 'chai';
+import { SqliteConversationReferenceStore } from '../../src/adapters/sqlite/sqliteConversationReferenceStore';
+import { SqliteDatabase } from '../../src/adapters/sqlite/sqliteDatabase';
+import { DEMO_TENANT_ID } from '../../src/config/env';
+import { headingOf, type CardView } from '../support/cards';
+import { PlaygroundClient, type ChatMessage } from '../support/playground/playgroundClient';
+import { startPlaygroundSession, type PlaygroundSession } from '../support/playground/playgroundSession';
+
+const SAM = '5a000000-0000-4000-8000-000000000001';
+
+/** The one message of a turn, with one card (fails if the bot said more, or less). */
+function only(messages: ChatMessage[]): ChatMessage {
+  const described = messages.map((m) => m.cards.map(headingOf).join(' + ') || m.text).join(' / ');
+  expect(messages, `expected one message, got: ${described}`).to.have.length(1);
+  expect(messages[0]!.cards, 'expected one card').to.have.length(1);
+  return messages[0]!;
+}
+
+function cardOf(message: ChatMessage): CardView {
+  return message.cards[0]!;
+}
+
+function titles(message: ChatMessage): string[] {
+  return cardOf(message).buttons.map((b) => b.title);
+}
+
+/** Whether a TCP connection to `host:port` succeeds. */
+function canConnect(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port, timeout: 1000 });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}
+
+describe('In the Agents Playground, headless', function () {
+  this.timeout(60_000);
+  let session: PlaygroundSession;
+  let client: PlaygroundClient;
+
+  before(async () => {
+    session = await startPlaygroundSession();
+    client = await PlaygroundClient.connect(session.playground.url);
+  });
+  after(async () => {
+    await client?.close();
+    await session?.stop();
+  });
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') console.log(session.diagnostics());
+  });
+
+  /** Presses `title` on the card of `message` and returns the one message the bot answers with. */
+  async function press(message: ChatMessage, title: string | RegExp): Promise<ChatMessage> {
+    return only(await client.press(message, title));
+  }
+
+  async function say(text: string): Promise<ChatMessage> {
+    return only(await client.say(text));
+  }
+
+  /** From anywhere: "start again" puts the user on the first-method choice. */
+  async function startAgain(): Promise<ChatMessage> {
+    const choose = await say('start again');
+    expect(headingOf(cardOf(choose))).to.equal('Choose your first method');
+    return choose;
+  }
+
+  /** Presses through `path` ([button, heading of the card it leads to]…) and returns the last card's message. */
+  async function walk(from: ChatMessage, path: [string, string][]): Promise<ChatMessage> {
+    let at = from;
+    for (const [title, heading] of path) {
+      at = await press(at, title);
+      expect(headingOf(cardOf(at)), `after pressing "${title}"`).to.equal(heading);
+    }
+    return at;
+  }
+
+  describe('setup', () => {
+    it('listens on loopback only, both the Playground and the bot', async () => {
+      expect(session.playground.url).to.match(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(session.bot.url).to.match(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const others = Object.values(os.networkInterfaces())
+        .flat()
+        // Every address another machine could use (link-local IPv6 needs a scope id: left out).
+        .filter((i) => i && !i.internal && !i.address.startsWith('fe80:'))
+        .map((i) => i!.address);
+      for (const address of others) {
+        expect(await canConnect(address, session.playground.port), `Playground on ${address}`).to.equal(
+          false,
+        );
+        expect(await canConnect(address, session.bot.port), `bot on ${address}`).to.equal(false);
+      }
+      expect(await canConnect('127.0.0.1', session.playground.port)).to.equal(true);
+    });
+
+    it('speaks as Sam Taylor, a pupil in the demo school tenant', () => {
+      expect(client.identity.tenantId).to.equal(DEMO_TENANT_ID);
+      expect(client.identity.me).to.include({ name: 'Sam Taylor', aadObjectId: SAM });
+    });
+  });
+
+  describe('install', () => {
+    it("welcomes once on the Playground's own install (what its page does on load)", async () => {
+      const welcome = only(await client.install());
+      // Teams sends no display name with an install: the greeting does without one.
+      expect(headingOf(cardOf(welcome))).to.equal('Hi! 👋');
+      expect(cardOf(welcome).texts.join(' ')).to.match(
+        /never ask for your password, a code or your phone number/,
+      );
+      expect(titles(welcome)).to.deep.equal(["Let's start ▶", 'What is this?', 'I need help']);
+      // installationUpdate and conversationUpdate both arrived and were answered; a reload greets no one twice.
+      expect(client.answered.map((a) => a.type)).to.include.members([
+        'installationUpdate',
+        'conversationUpdate',
+      ]);
+      expect(await client.install()).to.deep.equal([]);
+    });
+
+    it("keeps the way back to Sam's chat: the Playground's connector, in the school tenant", async () => {
+      const database = SqliteDatabase.open(session.dataDir);
+      try {
+        const reference = await new SqliteConversationReferenceStore(database).get(SAM);
+        expect(reference).to.include({
+          tenantId: DEMO_TENANT_ID,
+          conversationId: client.identity.personalChatId,
+          serviceUrl: session.playground.serviceUrl,
+        });
+      } finally {
+        database.close();
+      }
+    });
+  });
+
+  describe('the whole guide, by first method (Action.Submit, as the cards send it)', () => {
+    it('app: the Authenticator app, then a personal email', async () => {
+      const choose = await startAgain();
+      const second = await walk(choose, [
+        ['Use the app', 'Get the Microsoft Authenticator app'],
+        ["I've got the app ▶", 'Open the sign-up page'],
+        ['I can see a QR code ▶', 'Scan the QR code'],
+        ['Done ▶', 'Approve the test'],
+        ['Approved ▶', 'Now choose your second method'],
+      ]);
+      expect(
+        cardOf(second)
+          .buttons.filter((b) => b.data?.verb === 'guide.choose')
+          .map((b) => b.title),
+      ).to.deep.equal(['Use email', 'Use a phone', 'Use questions']);
+      const finished = await walk(second, [
+        ['Use email', 'Add a personal email'],
+        ['Done ▶', "🎉 That's it, you're done!"],
+      ]);
+      expect(titles(finished)).to.include('Add a passkey (optional)');
+      const afterwards = await walk(finished, [['What happens now? ▶', 'What happens from now on']]);
+      await walk(afterwards, [['Check my status', 'You finished the guide ✅']]);
+    });
+
+    it('phone → call, then the app as the second method', async () => {
+      const choose = await startAgain();
+      const second = await walk(choose, [
+        ['Use a phone', 'Pick Phone on the page'],
+        ['I picked Phone ▶', 'Text or call?'],
+        ['Call', 'Get a phone call'],
+      ]);
+      expect(cardOf(second).texts.join(' ')).to.match(/\*\*#\*\* \(hash\)/);
+      const finished = await walk(second, [
+        ['Done ▶', 'Now choose your second method'],
+        ['Use the app', 'Get the Microsoft Authenticator app'],
+        ["I've got the app ▶", 'Scan the QR code'],
+        ['Done ▶', 'Approve the test'],
+        ['Approved ▶', "🎉 That's it, you're done!"],
+      ]);
+      await walk(finished, [
+        ['Add a passkey (optional)', 'Extra: a passkey (optional)'],
+        ['Done ▶', 'What happens from now on'],
+      ]);
+    });
+
+    it('phone → text, then security questions', async () => {
+      const choose = await startAgain();
+      const text = await walk(choose, [
+        ['Use a phone', 'Pick Phone on the page'],
+        ['I picked Phone ▶', 'Text or call?'],
+        ['Text', 'Get a code by text'],
+      ]);
+      expect(cardOf(text).texts.join(' ')).to.match(/IT will never ask you for a code/);
+      const finished = await walk(text, [
+        ['Done ▶', 'Now choose your second method'],
+        ['Use questions', 'Set up security questions'],
+        ['Done ▶', "🎉 That's it, you're done!"],
+      ]);
+      // Neither method is the app: no passkey to offer.
+      expect(titles(finished)).not.to.include('Add a passkey (optional)');
+    });
+
+    it('no smartphone: a text or call while the school allows it, or IT Support', async () => {
+      const choose = await startAgain();
+      const none = await walk(choose, [["I don't have one", 'No smartphone? You can still do this']]);
+      expect(titles(none)).to.include.members(['Use a text or call ▶', 'Get help from IT']);
+      const help = await press(none, 'Get help from IT');
+      expect(headingOf(cardOf(help))).to.equal("Let's get you some help");
+      expect(cardOf(help).texts).to.include('Tell IT you got stuck at: **No smartphone**.');
+    });
+
+    it('back and start again from the middle of the guide', async () => {
+      const choose = await startAgain();
+      const scan = await walk(choose, [
+        ['Use the app', 'Get the Microsoft Authenticator app'],
+        ["I've got the app ▶", 'Open the sign-up page'],
+        ['I can see a QR code ▶', 'Scan the QR code'],
+      ]);
+      const back = await walk(scan, [['◀ Back', 'Open the sign-up page']]);
+      await walk(back, [['Start again', 'Choose your first method']]);
+    });
+  });
+
+  describe('Action.Execute (the adaptiveCard/action invoke)', () => {
+    it('answers in the invoke response with the next card, which replaces the pressed one', async () => {
+      const choose = await startAgain();
+      const get = await press(choose, 'Use the app');
+      const { result, messages } = await client.execute(get, 'guide.next', { from: 'first.app.get' });
+      expect(messages).to.deep.equal([]);
+      expect(result.type).to.equal('application/vnd.microsoft.card.adaptive');
+      const next = result.value as Record<string, unknown>;
+      expect(next.type).to.equal('AdaptiveCard');
+      expect(JSON.stringify(next.body)).to.contain('Open the sign-up page');
+    });
+
+    it('answers a malformed invoke politely, in the response', async () => {
+      const status = await say('status');
+      const { result } = await client.execute(status, 'guide.teleport', { to: 'finished' });
+      expect(JSON.stringify(result.value)).to.contain("Sorry, that button didn't work");
+    });
+  });
+
+  describe('typed words', () => {
+    it('"status" answers with where Sam got to', async () => {
+      const choose = await startAgain();
+      await press(choose, 'Use the app');
+      const status = await say('status');
+      expect(headingOf(cardOf(status))).to.equal('Your progress');
+      expect(cardOf(status).texts).to.include('You got to: **Get the Authenticator app**.');
+      expect(titles(status)).to.include('Carry on ▶');
+    });
+
+    it('"I\'m stuck" answers with IT Support and the step Sam is on', async () => {
+      const stuck = await say("I'm stuck");
+      expect(headingOf(cardOf(stuck))).to.equal("Let's get you some help");
+      expect(cardOf(stuck).texts).to.include('Walk in: IT Support, room 3L23');
+      expect(cardOf(stuck).texts).to.include('Tell IT you got stuck at: **Get the Authenticator app**.');
+    });
+
+    const answers: [string, string][] = [
+      ['hlep', "Let's get you some help"],
+      ['new phone', 'Got a new phone?'],
+      ['I lost my phone', 'Lost or broken phone?'],
+      ['what is this?', 'What is this?'],
+      ['123456', "⚠️ Please don't send me that"],
+      ['purple monkey dishwasher', "Sorry, I didn't get that"],
+    ];
+    for (const [text, heading] of answers) {
+      it(`"${text}" → ${heading}, with buttons`, async () => {
+        const answer = await say(text);
+        expect(headingOf(cardOf(answer))).to.equal(heading);
+        expect(cardOf(answer).buttons.length).to.be.greaterThan(0);
+      });
+    }
+  });
+
+  describe('uninstall', () => {
+    it('forgets the way to reach Sam when the Playground mocks an uninstall', async () => {
+      expect(await client.mockActivity('uninstall')).to.deep.equal([]);
+      expect(client.answered.at(-1)).to.deep.equal({ type: 'installationUpdate', status: 200 });
+      const database = SqliteDatabase.open(session.dataDir);
+      try {
+        expect(await new SqliteConversationReferenceStore(database).get(SAM)).to.equal(undefined);
+      } finally {
+        database.close();
+      }
+      expect(session.bot.logs().join('\n')).to.contain('conversation reference forgotten');
+    });
+  });
+
+  describe('to come with later features', () => {
+    it('"I\'m stuck" → an escalation mail arrives at the Graph stand-in (issue 4)');
+    it('a nudge arrives in the Playground chat, and none after uninstall (issue 5)');
+  });
+});
