@@ -98,7 +98,7 @@ export interface Directory {
 export class DirectoryUnavailableError extends Error {
   constructor(
     message: string,
-    readonly cause?: unknown,
+    override readonly cause?: unknown,
   ) {
     super(message);
     this.name = 'DirectoryUnavailableError';
