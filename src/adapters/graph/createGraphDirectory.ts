@@ -2,7 +2,6 @@
  * Builds the Graph directory with its parts: one Graph client (no retries of its own), the one
  * identity-reports budget of the process, and the requester that applies both.
  */
-import type { MethodAvailability } from '../../domain/policy/availability';
 import type { Logger } from '../../logging/logger';
 import { createGraphClient, type GraphClientSettings } from './graphClient';
 import { GraphDirectory } from './graphDirectory';
@@ -21,7 +20,6 @@ export function isIdentityReportsUrl(url: string): boolean {
 export interface GraphDirectorySettings extends Omit<GraphClientSettings, 'maxRetries' | 'budget'> {
   schoolDomains: readonly string[];
   log: Logger;
-  availability?: () => MethodAvailability;
   /** Overrides for tests; production uses IDENTITY_REPORTS_BUDGET with a 500 ms margin. */
   budget?: { limit: number; windowMs: number; marginMs?: number; reservedForInteractive?: number };
   attempts?: { interactive: number; background: number };
@@ -59,7 +57,6 @@ export function createGraphDirectory(settings: GraphDirectorySettings): GraphDir
     requests,
     schoolDomains: settings.schoolDomains,
     log: settings.log,
-    availability: settings.availability,
   });
   return { directory, budget, requests, close: () => budget.close() };
 }

@@ -9,11 +9,11 @@
  */
 import {
   kindOfReportMethod,
+  microsoftVerdicts,
   reportMethodNameOf,
   type RegisteredMethod,
 } from '../../domain/registration/methods';
-import { evaluateRegistration } from '../../domain/registration/evaluateRegistration';
-import type { MethodAvailability } from '../../domain/policy/availability';
+import { matchesReportFilter } from '../reportFilter';
 import type { Logger } from '../../logging/logger';
 import {
   DirectoryUnavailableError,
@@ -65,8 +65,6 @@ export interface GraphDirectoryDeps {
   /** The school's mail domains: an email method on one of them is flagged, never returned. */
   schoolDomains: readonly string[];
   log: Logger;
-  /** For the no-P1 fallback's Microsoft-style verdicts: what counts as a strong method. */
-  availability?: () => MethodAvailability;
   now?: () => Date;
 }
 
@@ -121,22 +119,6 @@ export function reportFilterExpression(filter: RegistrationReportFilter = {}): s
   if (filter.userPrincipalNameStartsWith)
     parts.push(`startswith(userPrincipalName,${quoted(filter.userPrincipalNameStartsWith)})`);
   return parts.length > 0 ? parts.join(' and ') : undefined;
-}
-
-function matchesFilter(details: RegistrationDetails, upn: string, filter: RegistrationReportFilter): boolean {
-  if (filter.isMfaRegistered !== undefined && details.isMfaRegistered !== filter.isMfaRegistered)
-    return false;
-  if (filter.isSsprRegistered !== undefined && details.isSsprRegistered !== filter.isSsprRegistered)
-    return false;
-  if (filter.userType && details.userType !== filter.userType) return false;
-  if (filter.methodRegistered && !details.methods.some((m) => m.kind === filter.methodRegistered))
-    return false;
-  if (
-    filter.userPrincipalNameStartsWith &&
-    !upn.toLowerCase().startsWith(filter.userPrincipalNameStartsWith.toLowerCase())
-  )
-    return false;
-  return true;
 }
 
 export class GraphDirectory implements Directory {
@@ -256,22 +238,18 @@ export class GraphDirectory implements Directory {
         const live = await this.liveMethods(user.id, options);
         if (!live) continue;
         const details = { ...this.detailsFromLive(live), userType: userTypeOf(user.userType) };
-        if (matchesFilter(details, user.userPrincipalName ?? '', filter)) page.push(details);
+        if (matchesReportFilter(details, user.userPrincipalName ?? '', filter)) page.push(details);
       }
       if (page.length > 0) yield page;
     }
   }
 
-  /** A report-like row from a live look; Microsoft's verdicts approximated by the school's rules. */
+  /** A report-like row from a live look, with Microsoft's verdicts worked out from the methods. */
   private detailsFromLive(live: LiveMethods): RegistrationDetails {
-    const verdict = this.deps.availability
-      ? evaluateRegistration(live.methods, this.deps.availability())
-      : undefined;
     return {
       userId: live.userId,
       methods: live.methods,
-      isMfaRegistered: verdict?.mfaReady ?? false,
-      isSsprRegistered: verdict?.ssprReady ?? false,
+      ...microsoftVerdicts(live.methods),
       userType: 'unknown',
       lastUpdated: live.checkedAt,
       source: 'live',

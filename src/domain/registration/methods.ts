@@ -137,3 +137,42 @@ export function distinctMethods(methods: readonly RegisteredMethod[]): Registere
   }
   return [...byKind.values()];
 }
+
+const STRONG_KINDS: ReadonlySet<MethodKind> = new Set([
+  'authenticatorApp',
+  'authenticatorPasskey',
+  'passkey',
+  'windowsHello',
+  'platformCredential',
+  'softwareOath',
+  'hardwareOath',
+  'mobilePhone',
+  'alternateMobilePhone',
+  'officePhone',
+]);
+const RESET_KINDS: ReadonlySet<MethodKind> = new Set([
+  'authenticatorApp',
+  'softwareOath',
+  'hardwareOath',
+  'mobilePhone',
+  'alternateMobilePhone',
+  'officePhone',
+  'email',
+  'securityQuestions',
+]);
+
+/**
+ * Microsoft's own verdicts as the registration report states them (a strong method for MFA; two reset
+ * methods for SSPR), independent of the school's policy. Used where only methods are known (a tenant
+ * without the report, the demo school); the school's verdict is `evaluateRegistration`.
+ */
+export function microsoftVerdicts(methods: readonly RegisteredMethod[]): {
+  isMfaRegistered: boolean;
+  isSsprRegistered: boolean;
+} {
+  const kinds = new Set(methods.map((m) => m.kind));
+  return {
+    isMfaRegistered: [...kinds].some((k) => STRONG_KINDS.has(k)),
+    isSsprRegistered: [...kinds].filter((k) => RESET_KINDS.has(k)).length >= 2,
+  };
+}
