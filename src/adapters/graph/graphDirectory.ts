@@ -23,6 +23,7 @@ import {
   type LiveMethods,
   type RegistrationDetails,
   type RegistrationReportFilter,
+  ReportUnavailableError,
 } from '../../ports/directory';
 import { methodFromGraph, type GraphAuthenticationMethod } from './graphMethods';
 import { GraphRequestError, type GraphRequester } from './graphRequests';
@@ -187,7 +188,7 @@ export class GraphDirectory implements Directory {
 
   async *registrationReport(
     filter: RegistrationReportFilter = {},
-    options?: DirectoryCallOptions,
+    options?: DirectoryCallOptions & { fallbackToLive?: boolean },
   ): AsyncIterable<RegistrationDetails[]> {
     if (this.reportAvailable) {
       const expression = reportFilterExpression(filter);
@@ -200,6 +201,7 @@ export class GraphDirectory implements Directory {
         if (!this.noteNonPremium(error)) throw error;
       }
     }
+    if (options?.fallbackToLive === false) throw new ReportUnavailableError();
     yield* this.reportFromLiveMethods(filter, options);
   }
 
