@@ -128,6 +128,7 @@ function buildDirectory(
       requestTimeoutMs: config.graphRequestTimeoutMs,
       schoolDomains: policy.school.domains,
       log,
+      now: () => clock.now(),
     });
     log.info({ directory: 'graph', tenantId: config.tenantId }, 'registration status from Microsoft Graph');
     return { directory: graph.directory, graph };

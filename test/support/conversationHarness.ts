@@ -117,6 +117,19 @@ export class ConversationHarness {
     return this.adapter.activeQueue.splice(0);
   }
 
+  /** Runs turns at the same time (a burst); returns what each conversation got back, by conversation id. */
+  async sendAll(activities: Partial<Activity>[]): Promise<Map<string, Partial<Activity>[]>> {
+    await Promise.all(
+      activities.map((a) => this.adapter.processActivity(a, (context) => this.bot.run(context))),
+    );
+    const byConversation = new Map<string, Partial<Activity>[]>();
+    for (const reply of this.adapter.activeQueue.splice(0)) {
+      const id = reply.conversation?.id ?? '';
+      byConversation.set(id, [...(byConversation.get(id) ?? []), reply]);
+    }
+    return byConversation;
+  }
+
   /** Closes the database and builds a new bot on the same DATA_DIR. */
   restart(): void {
     this.database.close();

@@ -20,6 +20,8 @@ export function isIdentityReportsUrl(url: string): boolean {
 export interface GraphDirectorySettings extends Omit<GraphClientSettings, 'maxRetries' | 'budget'> {
   schoolDomains: readonly string[];
   log: Logger;
+  /** The clock live looks are stamped with (the app's Clock port). */
+  now?: () => Date;
   /** Overrides for tests; production uses IDENTITY_REPORTS_BUDGET with a 500 ms margin. */
   budget?: { limit: number; windowMs: number; marginMs?: number; reservedForInteractive?: number };
   attempts?: { interactive: number; background: number };
@@ -57,6 +59,7 @@ export function createGraphDirectory(settings: GraphDirectorySettings): GraphDir
     requests,
     schoolDomains: settings.schoolDomains,
     log: settings.log,
+    now: settings.now,
   });
   return { directory, budget, requests, close: () => budget.close() };
 }
