@@ -73,7 +73,11 @@ export class BotMessenger implements Messenger {
   async sendToUser(userId: string, cards: AdaptiveCardJson[]): Promise<SendOutcome> {
     const stored = await this.deps.references.get(userId);
     const outcome: SendOutcome = stored
-      ? await this.send(stored.reference, cards)
+      ? // Without the id of the message it was stored from, this is a new message, not a reply to that one.
+        await this.send(
+          { ...(stored.reference as Partial<ConversationReference>), activityId: undefined },
+          cards,
+        )
       : { kind: 'noConversation' };
     const detail =
       outcome.kind === 'gone'
