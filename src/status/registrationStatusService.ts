@@ -23,13 +23,13 @@ export type StatusLookup =
   | { kind: 'unknownUser' };
 
 export interface RegistrationStatusOptions {
-  /** How old a report snapshot may be and still answer without asking Graph (default 60 minutes). */
+  /** How old a report row may be and still answer without asking Graph (default: the refresh interval + 10 minutes). */
   reportMaxAgeMs?: number;
   /** How often the background refresh reads the whole report (default 60 minutes; 0 = never). */
   refreshEveryMs?: number;
   /** How long a live look is remembered (default 6 hours: longer than the report's lag). */
   liveMaxAgeMs?: number;
-  /** With this many people waiting on single report rows, one pass over the report is cheaper (default 5). */
+  /** With this many people already waiting on single report rows, one pass over the report is cheaper (default 2). */
   batchThreshold?: number;
   /** Most live looks remembered at once (oldest forgotten first). */
   maxLiveEntries?: number;
@@ -71,11 +71,14 @@ export class RegistrationStatusService {
   private readonly o: Required<RegistrationStatusOptions>;
 
   constructor(private readonly deps: RegistrationStatusDeps) {
+    const refreshEveryMs = deps.options?.refreshEveryMs ?? 60 * MINUTE;
     this.o = {
-      reportMaxAgeMs: 60 * MINUTE,
-      refreshEveryMs: 60 * MINUTE,
+      // Rows stay trusted until a little after the next background read is due, so they never go stale
+      // while that read is still paging through the report.
+      reportMaxAgeMs: refreshEveryMs > 0 ? refreshEveryMs + 10 * MINUTE : 60 * MINUTE,
+      refreshEveryMs,
       liveMaxAgeMs: 360 * MINUTE,
-      batchThreshold: 5,
+      batchThreshold: 2,
       maxLiveEntries: 100_000,
       ...deps.options,
     };
