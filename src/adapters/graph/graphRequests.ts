@@ -185,7 +185,8 @@ export class GraphRequester {
         const wait =
           failure.retryAfterMs ??
           Math.min(this.deps.maxBackoffMs ?? 30_000, 1000 * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
-        this.deps.log.warn(
+        // A 404 is an answer (no such user), not a failure worth a warning.
+        this.deps.log[failure.status === 404 ? 'debug' : 'warn'](
           {
             endpoint: loggableEndpoint(endpoint),
             status: failure.status,
