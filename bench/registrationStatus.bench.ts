@@ -30,7 +30,7 @@ const arg = (name: string, fallback: string) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 && args[i + 1] ? args[i + 1]! : fallback;
 };
-const SIZES = arg('sizes', '10000,100000').split(',').map(Number);
+const SIZES = arg('sizes', '10000,100000').split(',').filter(Boolean).map(Number);
 const RUNS = Number(arg('runs', '3'));
 const BURST_TENANT = Number(arg('burst-tenant', '2000'));
 const BURST = 300;
