@@ -95,11 +95,6 @@ export class StatusReplies {
     while (this.pending.size > 0) await Promise.all([...this.pending.values()]);
   }
 
-  /** Number of follow-ups in flight. */
-  get followUpsInFlight(): number {
-    return this.pending.size;
-  }
-
   private lookUp(userId: string, request: StatusRequest): Promise<Result> {
     const call = request === 'done' ? this.deps.status.liveCheck(userId) : this.deps.status.status(userId);
     return call.catch((error: unknown) => {

@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import type { Activity } from 'botbuilder';
 import {
   botAddedActivity,
   executeActivity,
@@ -10,16 +9,9 @@ import {
   uninstallActivity,
   type TestUser,
 } from '../support/activities';
-import { button, cardsOf, headingOf, type CardView } from '../support/cards';
+import { button, cardsOf, headingOf, onlyCard, type CardView } from '../support/cards';
 import { ConversationHarness } from '../support/conversationHarness';
 import { DEMO_USERS } from '../../src/adapters/demo/demoSchool';
-
-/** The single card of a turn's replies (fails if there is not exactly one). */
-function onlyCard(replies: Partial<Activity>[]): CardView {
-  const cards = replies.flatMap(cardsOf);
-  expect(cards, `expected one card, got ${cards.map(headingOf).join(' / ')}`).to.have.length(1);
-  return cards[0]!;
-}
 
 describe('Guided registration conversation', () => {
   let h: ConversationHarness;

@@ -1,23 +1,16 @@
 import { expect } from 'chai';
-import type { Activity } from 'botbuilder';
 import {
   createGraphDirectory,
   type GraphDirectoryParts,
 } from '../../src/adapters/graph/createGraphDirectory';
 import { DEMO_USERS } from '../../src/adapters/demo/demoSchool';
 import { submitActivity, testUser, textActivity, type TestUser } from '../support/activities';
-import { button, cardsOf, headingOf, type CardView } from '../support/cards';
+import { button, headingOf, onlyCard, type CardView } from '../support/cards';
 import { ConversationHarness } from '../support/conversationHarness';
 import { GraphStandIn, type StandInUser } from '../support/graph/graphStandIn';
 import { graphMethod } from '../support/graph/methodShapes';
 import { TEST_APP } from '../support/graphTenant';
 import { createLogger } from '../../src/logging/logger';
-
-function onlyCard(replies: Partial<Activity>[]): CardView {
-  const cards = replies.flatMap(cardsOf);
-  expect(cards, `expected one card, got ${cards.map(headingOf).join(' / ')}`).to.have.length(1);
-  return cards[0]!;
-}
 
 describe('Registration status in the conversation', () => {
   describe('with the demo school', () => {

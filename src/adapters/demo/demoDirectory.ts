@@ -37,11 +37,6 @@ export class DemoDirectory implements Directory {
     for (const p of this.school.people) this.byId.set(p.user.id, p);
   }
 
-  /** Every demo user, for tools and tests. */
-  get users(): DirectoryUser[] {
-    return this.school.people.map((p) => ({ ...p.user }));
-  }
-
   getUser(userId: string): Promise<DirectoryUser | undefined> {
     const found = this.byId.get(userId.toLowerCase());
     return Promise.resolve(found && { ...found.user });

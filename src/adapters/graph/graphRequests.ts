@@ -131,8 +131,6 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 export class GraphRequester {
-  /** Requests sent to Graph (attempts, not calls), for logs and the benchmark. */
-  attemptsSent = 0;
   private readonly attempts: Record<DirectoryPriority, number>;
 
   constructor(private readonly deps: GraphRequesterDeps) {
@@ -160,7 +158,6 @@ export class GraphRequester {
     for (let attempt = 1; ; attempt++) {
       if (options.signal?.aborted) throw new GraphRequestError('aborted', 0, 'Aborted');
       try {
-        this.attemptsSent += 1;
         // RAW: the client hands back every answer, so status, Retry-After and body are read here, once.
         const request = this.deps.client
           .api(pathOrUrl)

@@ -70,6 +70,11 @@ const ALWAYS_SHOWN: readonly MethodFamily[] = ['app', 'phone', 'email', 'questio
 const FAMILY_ORDER: readonly MethodFamily[] = ['app', 'phone', 'email', 'questions', 'passkey', 'other'];
 const PHONES: ReadonlySet<MethodKind> = new Set(['mobilePhone', 'alternateMobilePhone', 'officePhone']);
 
+/** Whether a phone still gets codes today: a mobile takes texts and calls, the other numbers calls only. */
+function phoneWorks(kind: MethodKind, a: MethodAvailability): boolean {
+  return kind === 'mobilePhone' ? a.text || a.call : a.call;
+}
+
 /** Whether `method` works for the sign-in check today under the school's rules. */
 function countsForSignIn(method: RegisteredMethod, a: MethodAvailability): boolean {
   switch (method.kind) {
@@ -85,10 +90,9 @@ function countsForSignIn(method: RegisteredMethod, a: MethodAvailability): boole
     case 'hardwareOath':
       return true;
     case 'mobilePhone':
-      return a.text || a.call;
     case 'alternateMobilePhone':
     case 'officePhone':
-      return a.call;
+      return phoneWorks(method.kind, a);
     default:
       return false;
   }
@@ -103,10 +107,9 @@ function countsForReset(method: RegisteredMethod, a: MethodAvailability): boolea
     case 'hardwareOath':
       return true;
     case 'mobilePhone':
-      return a.text || a.call;
     case 'alternateMobilePhone':
     case 'officePhone':
-      return a.call;
+      return phoneWorks(method.kind, a);
     case 'email':
       return a.email && method.onSchoolDomain !== true;
     case 'securityQuestions':
