@@ -73,6 +73,20 @@ export interface AnswerCardData extends Fallback {
   actions: CardButton[];
 }
 
+export interface StatusCardData extends Fallback {
+  heading: string;
+  paragraphs: string[];
+  /** One line per method family: a tick or a cross and what it means. */
+  methods: string[];
+  facts: CardFact[];
+  nextStepsHeading: string;
+  nextSteps: { n: number; text: string }[];
+  tips: CardTip[];
+  /** Where the data came from and how old it is. */
+  updated?: string;
+  actions: CardButton[];
+}
+
 /** The first card a user sees: what this is, the deadline, what they need. */
 export function renderWelcomeCard(data: WelcomeCardData): AdaptiveCardJson {
   return expandCard('welcome', data);
@@ -91,4 +105,9 @@ export function renderChoiceCard(data: ChoiceCardData): AdaptiveCardJson {
 /** A short answer to a question or a problem, with buttons for what to do next. */
 export function renderAnswerCard(data: AnswerCardData): AdaptiveCardJson {
   return expandCard('answer', data);
+}
+
+/** A user's registration as Microsoft knows it, checked against the school's policy. */
+export function renderStatusCard(data: StatusCardData): AdaptiveCardJson {
+  return expandCard('status', data);
 }

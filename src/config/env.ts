@@ -46,6 +46,9 @@ const envSchema = z.object({
   NUDGE_SCHEDULER: optional(z.enum(['on', 'off'])).default('on'),
   STORAGE: optional(z.enum(['sqlite', 'azure'])).default('sqlite'),
   AZURE_STORAGE_CONNECTION_STRING: optional(z.string()),
+  STATUS_IN_TURN_WAIT_MS: optional(z.coerce.number().int().min(100).max(10_000)).default(3000),
+  STATUS_REPORT_REFRESH_MINUTES: optional(z.coerce.number().int().min(0).max(1440)).default(60),
+  GRAPH_REQUEST_TIMEOUT_MS: optional(z.coerce.number().int().min(100).max(120_000)).default(10_000),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).default('info'),
 });
 
@@ -73,6 +76,10 @@ export interface AppConfig {
   supportCodeKey?: Buffer;
   nudgeScheduler: boolean;
   storage: { kind: 'sqlite' } | { kind: 'azure'; connectionString: string };
+  /** Registration status: how long a turn waits for Graph, and how often the report is re-read (0 = never). */
+  status: { inTurnWaitMs: number; reportRefreshMinutes: number };
+  /** Timeout of one Graph request (each attempt). */
+  graphRequestTimeoutMs: number;
   logLevel: string;
 }
 
@@ -165,6 +172,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       e.STORAGE === 'azure'
         ? { kind: 'azure', connectionString: e.AZURE_STORAGE_CONNECTION_STRING! }
         : { kind: 'sqlite' },
+    status: { inTurnWaitMs: e.STATUS_IN_TURN_WAIT_MS, reportRefreshMinutes: e.STATUS_REPORT_REFRESH_MINUTES },
+    graphRequestTimeoutMs: e.GRAPH_REQUEST_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
   };
 }

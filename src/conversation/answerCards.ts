@@ -20,7 +20,8 @@ import {
 type AnswerInput = Omit<AnswerCardData, 'fallbackText' | 'facts' | 'tips' | 'links'> &
   Partial<Pick<AnswerCardData, 'facts' | 'tips' | 'links'>>;
 
-function answer(input: AnswerInput): AdaptiveCardJson {
+/** An answer card with the fallback text made from its heading and paragraphs. */
+export function answer(input: AnswerInput): AdaptiveCardJson {
   return renderAnswerCard({
     facts: [],
     tips: [],
@@ -35,12 +36,12 @@ const START: CardButton = { title: "Let's start ▶", data: { verb: Verb.GuideSt
 const RESTART: CardButton = { title: 'Start again', data: { verb: Verb.GuideRestart } };
 const STATUS: CardButton = { title: 'Check my status', data: { verb: Verb.Ask, intent: 'status' } };
 
-function helpButton(from: StepId): CardButton {
+export function helpButton(from: StepId): CardButton {
   return { title: 'I need help', data: { verb: Verb.GuideStuck, from } };
 }
 
 /** "Carry on" when the user is part-way, "Let's start" otherwise. */
-function continueButton(progress: GuideProgress | undefined): CardButton {
+export function continueButton(progress: GuideProgress | undefined): CardButton {
   return progress && progress.step !== 'welcome' && !isFinishedStep(progress.step) ? CARRY_ON : START;
 }
 

@@ -5,8 +5,6 @@
  */
 import { applyGuideEvent, NEW_PROGRESS, type GuideEvent, type GuideProgress } from '../domain/guide/progress';
 import { isFinishedStep, isMidGuide, type StepId } from '../domain/guide/steps';
-import { availableMethods } from '../domain/policy/availability';
-import { localDateOf } from '../domain/policy/localDate';
 import type { SchoolPolicy } from '../domain/policy/schoolPolicy';
 import { understand, type Intent } from '../domain/text/intents';
 import type { AdaptiveCardJson } from '../cards/cardTemplates';
@@ -28,8 +26,9 @@ import {
   whatIsThisCard,
 } from './answerCards';
 import { guideCard, welcomeCard } from './guideCards';
+import type { StatusReplies, StatusRequest } from './statusReplies';
 import { parseCardAction, Verb, type CardAction } from './verbs';
-import type { ViewContext } from './wording';
+import { viewContextAt, type ViewContext } from './wording';
 
 /** Who is talking. `firstName` is for greetings only: it is never stored or logged. */
 export interface UserTurn {
@@ -63,6 +62,28 @@ export interface ConversationServiceDeps {
   clock: Clock;
   progress: UserProgressStore;
   log: Logger;
+  /** Answers "status" and "I've done it" from Microsoft Graph; without it, the guide's own progress card. */
+  status?: StatusReplies;
+}
+
+/** A command as understood: typed text matched to an intent, a card submit parsed by its verb's schema. */
+type Understood =
+  | { kind: 'installed' }
+  | { kind: 'intent'; intent: Intent }
+  | { kind: 'sensitive' }
+  | { kind: 'unknown' }
+  | { kind: 'action'; action: CardAction }
+  | { kind: 'badAction' };
+
+/** The status request a command makes, if any ("status", "I've done it", their buttons). */
+function statusRequestOf(understood: Understood): StatusRequest | undefined {
+  const intent =
+    understood.kind === 'intent'
+      ? understood.intent
+      : understood.kind === 'action' && understood.action.verb === Verb.Ask
+        ? understood.action.intent
+        : undefined;
+  return intent === 'status' || intent === 'done' ? intent : undefined;
 }
 
 export class ConversationService {
@@ -70,18 +91,42 @@ export class ConversationService {
 
   /** Handles one command and returns the cards to send. Never throws for bad user input. */
   async handle(user: UserTurn, command: Command): Promise<Reply[]> {
-    const ctx = this.viewContext(user);
+    const ctx = viewContextAt(this.deps.policy, this.deps.clock.now(), user.firstName);
     const log = this.deps.log.child({ userId: user.userId });
-    const cards = await this.updateProgress(user.userId, log, (current) =>
-      this.decide(command, current, ctx, log),
-    );
+    const understood = this.understandCommand(command, log);
+    const statusRequest = statusRequestOf(understood);
+    if (statusRequest && this.deps.status) {
+      // Read-only: asking for status does not move the guide.
+      const stored = await this.deps.progress.get(user.userId);
+      const cards = await this.deps.status.answer(user.userId, statusRequest, ctx, stored?.value);
+      return cards.map((card) => ({ kind: 'card', card }));
+    }
+    const cards = await this.updateProgress(user.userId, (current) => this.decide(understood, current, ctx));
     return cards.map((card) => ({ kind: 'card', card }));
   }
 
-  private viewContext(user: UserTurn): ViewContext {
-    const { policy, clock } = this.deps;
-    const today = localDateOf(clock.now(), policy.school.timeZone);
-    return { policy, today, methods: availableMethods(policy, today), firstName: user.firstName };
+  /** Reads text and card data into something the bot understands; logs intents and verbs, never text. */
+  private understandCommand(command: Command, log: Logger): Understood {
+    switch (command.kind) {
+      case 'installed':
+        return { kind: 'installed' };
+      case 'text': {
+        const understood = understand(command.text);
+        log.info({ intent: understood.intent }, 'text understood');
+        if (understood.intent === 'sensitive') return { kind: 'sensitive' };
+        if (understood.intent === 'unknown') return { kind: 'unknown' };
+        return { kind: 'intent', intent: understood.intent };
+      }
+      case 'action': {
+        const parsed = parseCardAction(command.data);
+        if (!parsed.ok) {
+          log.warn({ problem: parsed.problem }, 'card action rejected');
+          return { kind: 'badAction' };
+        }
+        log.info({ verb: parsed.action.verb }, 'card action');
+        return { kind: 'action', action: parsed.action };
+      }
+    }
   }
 
   /**
@@ -90,7 +135,6 @@ export class ConversationService {
    */
   private async updateProgress(
     userId: string,
-    log: Logger,
     decide: (current: StoredUserProgress | undefined) => Outcome,
   ): Promise<AdaptiveCardJson[]> {
     for (let attempt = 1; ; attempt++) {
@@ -103,36 +147,25 @@ export class ConversationService {
         return outcome.cards;
       } catch (error) {
         if (!(error instanceof ConcurrencyError) || attempt >= MAX_WRITE_ATTEMPTS) throw error;
-        log.debug({ attempt }, 'progress write conflict; retrying');
+        this.deps.log.debug({ userId, attempt }, 'progress write conflict; retrying');
       }
     }
   }
 
-  private decide(
-    command: Command,
-    current: StoredUserProgress | undefined,
-    ctx: ViewContext,
-    log: Logger,
-  ): Outcome {
-    switch (command.kind) {
+  private decide(understood: Understood, current: StoredUserProgress | undefined, ctx: ViewContext): Outcome {
+    switch (understood.kind) {
       case 'installed':
         return this.onInstalled(current, ctx);
-      case 'text': {
-        const understood = understand(command.text);
-        log.info({ intent: understood.intent }, 'text understood');
-        if (understood.intent === 'sensitive') return { cards: [sensitiveCard(current)] };
-        if (understood.intent === 'unknown') return { cards: [notUnderstoodCard(current)] };
+      case 'sensitive':
+        return { cards: [sensitiveCard(current)] };
+      case 'unknown':
+        return { cards: [notUnderstoodCard(current)] };
+      case 'intent':
         return this.onIntent(understood.intent, current, ctx);
-      }
-      case 'action': {
-        const parsed = parseCardAction(command.data);
-        if (!parsed.ok) {
-          log.warn({ problem: parsed.problem }, 'card action rejected');
-          return { cards: [buttonProblemCard(current, 'broken')] };
-        }
-        log.info({ verb: parsed.action.verb }, 'card action');
-        return this.onAction(parsed.action, current, ctx);
-      }
+      case 'badAction':
+        return { cards: [buttonProblemCard(current, 'broken')] };
+      case 'action':
+        return this.onAction(understood.action, current, ctx);
     }
   }
 
@@ -206,6 +239,8 @@ export class ConversationService {
         );
       case Verb.Ask:
         return this.onIntent(action.intent, current, ctx);
+      case Verb.StatusFix:
+        return this.applyEvent({ type: 'goto', to: action.step, first: action.first }, current, ctx);
     }
   }
 

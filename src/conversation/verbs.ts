@@ -3,7 +3,7 @@
  * verb's payload has a schema: submits come from the client and are untrusted, so they are parsed, not cast.
  */
 import { z } from 'zod';
-import { CHOICES, isStepId, type Choice, type StepId } from '../domain/guide/steps';
+import { CHOICES, isStepId, type Choice, type FirstMethod, type StepId } from '../domain/guide/steps';
 import { INTENTS, type Intent } from '../domain/text/intents';
 
 export const Verb = {
@@ -16,6 +16,8 @@ export const Verb = {
   GuideStuck: 'guide.stuck',
   /** A button that does what typing a phrase would ("Check my status", "What is this?"). */
   Ask: 'ask',
+  /** From the status card into the guide step that fixes what is missing. */
+  StatusFix: 'status.fix',
 } as const;
 export type VerbName = (typeof Verb)[keyof typeof Verb];
 
@@ -32,6 +34,7 @@ const payloadSchemas = {
   [Verb.GuideStuck]: z.object({ from: step.optional() }),
   [Verb.GuideChoose]: z.object({ from: step, choice: z.enum(CHOICES) }),
   [Verb.Ask]: z.object({ intent: z.enum(INTENTS) }),
+  [Verb.StatusFix]: z.object({ step, first: z.enum(['app', 'phone']).optional() }),
 } satisfies Record<VerbName, z.ZodType>;
 
 /** A validated card action. */
@@ -43,7 +46,8 @@ export type CardAction =
   | { verb: typeof Verb.GuideBack; from: StepId }
   | { verb: typeof Verb.GuideStuck; from?: StepId }
   | { verb: typeof Verb.GuideChoose; from: StepId; choice: Choice }
-  | { verb: typeof Verb.Ask; intent: Intent };
+  | { verb: typeof Verb.Ask; intent: Intent }
+  | { verb: typeof Verb.StatusFix; step: StepId; first?: FirstMethod };
 
 /** Data attached to a card button: exactly what `parseCardAction` accepts back. */
 export type ActionData = CardAction;

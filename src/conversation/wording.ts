@@ -3,7 +3,8 @@
  * a pupil. Plain words, short sentences.
  */
 import { daysBetween, formatLongDate, formatShortDate, type LocalDate } from '../domain/policy/localDate';
-import type { MethodAvailability } from '../domain/policy/availability';
+import { availableMethods, type MethodAvailability } from '../domain/policy/availability';
+import { localDateOf } from '../domain/policy/localDate';
 import type { SchoolPolicy } from '../domain/policy/schoolPolicy';
 
 /** Everything a card needs to know besides the user's progress. */
@@ -13,6 +14,12 @@ export interface ViewContext {
   methods: MethodAvailability;
   /** For "Hi Sam": taken from the activity, never stored or logged. */
   firstName?: string;
+}
+
+/** The view context at `now`: today's date in the school's zone and the methods it accepts today. */
+export function viewContextAt(policy: SchoolPolicy, now: Date, firstName?: string): ViewContext {
+  const today = localDateOf(now, policy.school.timeZone);
+  return { policy, today, methods: availableMethods(policy, today), firstName };
 }
 
 const DAY_NAMES: Record<string, string> = {

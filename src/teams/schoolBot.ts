@@ -3,8 +3,6 @@
  * keeps conversation references for proactive messages, and sends back what the service answers.
  */
 import {
-  CardFactory,
-  MessageFactory,
   TeamsActivityHandler,
   TurnContext,
   type AdaptiveCardInvokeResponse,
@@ -15,6 +13,7 @@ import type { Logger } from '../logging/logger';
 import type { Clock } from '../ports/clock';
 import type { ConversationReferenceStore } from '../ports/conversationReferenceStore';
 import { firstNameOf, tenantOf, userIdOf } from './activityIdentity';
+import { cardActivity } from './cardActivity';
 
 export interface SchoolBotDeps {
   conversation: ConversationService;
@@ -39,7 +38,7 @@ function plainText(text: string): string {
 }
 
 function toActivity(reply: Reply) {
-  return MessageFactory.attachment(CardFactory.adaptiveCard(reply.card));
+  return cardActivity(reply.card);
 }
 
 export class SchoolBot extends TeamsActivityHandler {

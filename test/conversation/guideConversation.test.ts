@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import type { Activity } from 'botbuilder';
 import {
   botAddedActivity,
   executeActivity,
@@ -10,15 +9,9 @@ import {
   uninstallActivity,
   type TestUser,
 } from '../support/activities';
-import { button, cardsOf, headingOf, type CardView } from '../support/cards';
+import { button, cardsOf, headingOf, onlyCard, type CardView } from '../support/cards';
 import { ConversationHarness } from '../support/conversationHarness';
-
-/** The single card of a turn's replies (fails if there is not exactly one). */
-function onlyCard(replies: Partial<Activity>[]): CardView {
-  const cards = replies.flatMap(cardsOf);
-  expect(cards, `expected one card, got ${cards.map(headingOf).join(' / ')}`).to.have.length(1);
-  return cards[0]!;
-}
+import { DEMO_USERS } from '../../src/adapters/demo/demoSchool';
 
 describe('Guided registration conversation', () => {
   let h: ConversationHarness;
@@ -26,7 +19,8 @@ describe('Guided registration conversation', () => {
 
   beforeEach(() => {
     h = new ConversationHarness({ now: '2026-11-30T10:00:00Z' });
-    sam = testUser('Sam Pupil');
+    // Sam Taylor of the demo school (nothing registered), so status answers come from the demo directory.
+    sam = testUser('Sam Taylor', DEMO_USERS.samTaylor);
   });
   afterEach(() => h.close());
 
@@ -268,8 +262,8 @@ describe('Guided registration conversation', () => {
     const cases: [string, string][] = [
       ['hello', 'Hi Sam! 👋'],
       ['START', 'Choose your first method'],
-      ['status', 'Your progress'],
-      ["I've done it", 'Your progress'],
+      ['status', "You haven't started yet"],
+      ["I've done it", 'Not quite done yet'],
       ['help', "Let's get you some help"],
       ['hlep', "Let's get you some help"],
       ['it doesnt work', "Let's get you some help"],

@@ -1,5 +1,6 @@
 /** Reading what a user sees from activities: the Adaptive Cards attached, their text and their buttons. */
 import type { Activity } from 'botbuilder';
+import { expect } from 'chai';
 
 export interface CardView {
   card: Record<string, unknown>;
@@ -71,4 +72,11 @@ export function button(view: CardView, title: string | RegExp) {
       `no button ${String(title)}; buttons are: ${view.buttons.map((b) => b.title).join(' | ')}`,
     );
   return found;
+}
+
+/** The single card of a turn's replies (fails if there is not exactly one). */
+export function onlyCard(replies: Partial<Activity>[]): CardView {
+  const cards = replies.flatMap(cardsOf);
+  expect(cards, `expected one card, got ${cards.map(headingOf).join(' / ')}`).to.have.length(1);
+  return cards[0]!;
 }

@@ -17,7 +17,9 @@ import {
   RetryHandlerOptions,
   type Context,
   type Middleware,
+  type MiddlewareOptions,
 } from '@microsoft/microsoft-graph-client';
+import type { BudgetPriority, RequestBudget } from './requestBudget';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 
 export interface GraphClientSettings {
@@ -37,6 +39,43 @@ export interface GraphClientSettings {
    * throttling and retrying (the Graph budget) passes 0 so the two do not multiply.
    */
   maxRetries?: number;
+  /**
+   * A request budget for some endpoints (Graph's identity reports). The slot is taken right before the
+   * request goes out, after the token is in hand, so a slow token refresh cannot bunch requests together
+   * at the service's end.
+   */
+  budget?: { budget: RequestBudget; applies: (url: string) => boolean };
+}
+
+/** Per-request option read by the budget middleware: who is waiting, and when to stop waiting. */
+export class BudgetOption implements MiddlewareOptions {
+  constructor(
+    readonly priority: BudgetPriority,
+    readonly signal?: AbortSignal,
+  ) {}
+}
+
+/** Waits for a slot in the budget before passing a request on, for the URLs the budget applies to. */
+class BudgetHandler implements Middleware {
+  private next?: Middleware;
+
+  constructor(private readonly settings: NonNullable<GraphClientSettings['budget']>) {}
+
+  async execute(context: Context): Promise<void> {
+    const request: unknown = context.request;
+    const inner = (request as { url?: unknown } | null)?.url;
+    const url = typeof request === 'string' ? request : typeof inner === 'string' ? inner : '';
+    if (this.settings.applies(url)) {
+      const option = context.middlewareControl?.getMiddlewareOptions(BudgetOption) as
+        BudgetOption | undefined;
+      await this.settings.budget.acquire(option?.priority ?? 'background', option?.signal);
+    }
+    await this.next!.execute(context);
+  }
+
+  setNext(next: Middleware): void {
+    this.next = next;
+  }
 }
 
 /** Raised when Graph or the token endpoint does not answer in time. */
@@ -132,7 +171,13 @@ export function createGraphClient(settings: GraphClientSettings): Client {
   const timeout = new TimeoutHandler(settings.requestTimeoutMs ?? 15_000);
   const http = new HTTPMessageHandler();
   auth.setNext(retry);
-  retry.setNext(timeout);
+  if (settings.budget) {
+    const budget = new BudgetHandler(settings.budget);
+    retry.setNext(budget);
+    budget.setNext(timeout);
+  } else {
+    retry.setNext(timeout);
+  }
   timeout.setNext(http);
   return Client.initWithMiddleware({
     middleware: auth,

@@ -23,7 +23,9 @@ export type GuideEvent =
   | { type: 'next'; from: StepId }
   | { type: 'back'; from: StepId }
   | { type: 'choose'; from: StepId; choice: Choice }
-  | { type: 'stuck'; from: StepId };
+  | { type: 'stuck'; from: StepId }
+  /** Straight to a step (from the status card), noting the first method the user already has. */
+  | { type: 'goto'; to: StepId; first?: FirstMethod };
 
 export type GuideResult =
   { ok: true; progress: GuideProgress } | { ok: false; reason: 'notOffered' | 'nothingToGoBackTo' };
@@ -132,6 +134,9 @@ export function applyGuideEvent(
       return { ok: true, progress: { step: 'chooseFirst', history: ['welcome'] } };
     case 'stuck':
       return { ok: true, progress: { ...anchorAt(progress, event.from), stuckAt: event.from } };
+    case 'goto':
+      if (progress.step === event.to) return { ok: true, progress };
+      return { ok: true, progress: moveTo(progress, event.to, event.first ? { first: event.first } : {}) };
     case 'back': {
       const here = anchorAt(progress, event.from);
       const previous = here.history[here.history.length - 1];

@@ -1,0 +1,65 @@
+/**
+ * Builds the Graph directory with its parts: one Graph client (no retries of its own), the one
+ * identity-reports budget of the process, and the requester that applies both.
+ */
+import type { Logger } from '../../logging/logger';
+import { createGraphClient, type GraphClientSettings } from './graphClient';
+import { GraphDirectory } from './graphDirectory';
+import { GraphRequester } from './graphRequests';
+import { RequestBudget } from './requestBudget';
+
+/** Graph's identity and access reports throttle: 5 requests per 10 s per app per tenant. */
+export const IDENTITY_REPORTS_BUDGET = { limit: 5, windowMs: 10_000 } as const;
+
+/** The endpoints Graph throttles as identity and access reports (the registration report, methods lists). */
+export function isIdentityReportsUrl(url: string): boolean {
+  const path = new URL(url).pathname;
+  return /\/reports\/authenticationMethods\//.test(path) || /\/authentication\/methods/.test(path);
+}
+
+export interface GraphDirectorySettings extends Omit<GraphClientSettings, 'maxRetries' | 'budget'> {
+  schoolDomains: readonly string[];
+  log: Logger;
+  /** The clock live looks are stamped with (the app's Clock port). */
+  now?: () => Date;
+  /** Overrides for tests; production uses IDENTITY_REPORTS_BUDGET with a 500 ms margin. */
+  budget?: { limit: number; windowMs: number; marginMs?: number; reservedForInteractive?: number };
+  attempts?: { interactive: number; background: number };
+  maxBackoffMs?: number;
+}
+
+export interface GraphDirectoryParts {
+  directory: GraphDirectory;
+  budget: RequestBudget;
+  requests: GraphRequester;
+  /** Releases anything waiting for the budget (shutdown). */
+  close(): void;
+}
+
+export function createGraphDirectory(settings: GraphDirectorySettings): GraphDirectoryParts {
+  const budget = new RequestBudget({
+    limit: settings.budget?.limit ?? IDENTITY_REPORTS_BUDGET.limit,
+    windowMs: settings.budget?.windowMs ?? IDENTITY_REPORTS_BUDGET.windowMs,
+    marginMs: settings.budget?.marginMs ?? 500,
+    reservedForInteractive: settings.budget?.reservedForInteractive ?? 1,
+  });
+  const client = createGraphClient({
+    ...settings,
+    maxRetries: 0,
+    budget: { budget, applies: isIdentityReportsUrl },
+  });
+  const requests = new GraphRequester({
+    client,
+    budget,
+    log: settings.log,
+    attempts: settings.attempts,
+    maxBackoffMs: settings.maxBackoffMs,
+  });
+  const directory = new GraphDirectory({
+    requests,
+    schoolDomains: settings.schoolDomains,
+    log: settings.log,
+    now: settings.now,
+  });
+  return { directory, budget, requests, close: () => budget.close() };
+}

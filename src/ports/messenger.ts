@@ -1,0 +1,31 @@
+/**
+ * Proactive messages to a user's personal chat with the bot (follow-ups, nudges). Every send returns an
+ * outcome instead of throwing, so callers record what happened: a failure that looks like a success is
+ * the one bug a campaign cannot afford.
+ */
+import type { AdaptiveCardJson } from '../cards/cardTemplates';
+
+/** Why a user cannot be reached at all until something changes (do not retry). */
+export type GoneReason =
+  | 'ConversationBlockedByUser'
+  | 'MessageWritesBlocked'
+  | 'BotDisabledByAdmin'
+  /** 403 with another code: the bot may not write there. */
+  | 'Forbidden'
+  /** 404: the conversation or the user no longer exists (or the app was removed). */
+  | 'NotFound';
+
+export type SendOutcome =
+  | { kind: 'sent'; activityIds: string[] }
+  /** The channel said slow down (429 or 412); retry after `retryAfterMs` when given. */
+  | { kind: 'throttled'; retryAfterMs?: number }
+  | { kind: 'gone'; reason: GoneReason; status: number }
+  /** No stored conversation with this user (never installed, or uninstalled). */
+  | { kind: 'noConversation' }
+  /** Anything else: a 5xx, a timeout, a network error, an error inside the turn. May be retried. */
+  | { kind: 'failed'; status?: number; error: string };
+
+export interface Messenger {
+  /** Sends the cards, in order, to the user's personal chat with the bot. Never throws. */
+  sendToUser(userId: string, cards: AdaptiveCardJson[]): Promise<SendOutcome>;
+}

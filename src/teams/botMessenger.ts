@@ -1,0 +1,141 @@
+/**
+ * The Messenger on botbuilder: proactive messages through `continueConversationAsync` with the
+ * conversation reference stored at install. Two botbuilder habits are handled here: an error inside the
+ * proactive turn goes to onTurnError and the call still resolves (so the outcome is recorded inside the
+ * turn, and a turn that never ran counts as failed), and nothing has a timeout (so the send gets one).
+ */
+import type { CloudAdapter, ConversationReference } from 'botbuilder';
+import type { AdaptiveCardJson } from '../cards/cardTemplates';
+import type { Logger } from '../logging/logger';
+import type { ConversationReferenceStore } from '../ports/conversationReferenceStore';
+import type { GoneReason, Messenger, SendOutcome } from '../ports/messenger';
+import { cardActivity } from './cardActivity';
+
+export interface BotMessengerDeps {
+  adapter: CloudAdapter;
+  references: ConversationReferenceStore;
+  /** BOT_ID ('' when the bot runs without inbound auth on loopback). */
+  botAppId: string;
+  log: Logger;
+  /** Longest a send may take, token and connector included (default 15 s). */
+  timeoutMs?: number;
+}
+
+const GONE_CODES: ReadonlySet<string> = new Set([
+  'ConversationBlockedByUser',
+  'MessageWritesBlocked',
+  'BotDisabledByAdmin',
+]);
+
+class SendTimeout extends Error {}
+
+/** Reads status, error code and Retry-After from whatever the connector client threw. */
+export function classifySendError(error: unknown): SendOutcome {
+  const e = error as {
+    statusCode?: unknown;
+    code?: unknown;
+    message?: unknown;
+    response?: {
+      headers?: { get?: (name: string) => string | undefined };
+      parsedBody?: unknown;
+      bodyAsText?: unknown;
+    };
+  } | null;
+  const status = typeof e?.statusCode === 'number' ? e.statusCode : undefined;
+  let code = typeof e?.code === 'string' ? e.code : undefined;
+  const parsed = e?.response?.parsedBody as { error?: { code?: unknown } } | undefined;
+  if (typeof parsed?.error?.code === 'string') code = parsed.error.code;
+  else if (typeof e?.response?.bodyAsText === 'string') {
+    try {
+      const body = JSON.parse(e.response.bodyAsText) as { error?: { code?: unknown } };
+      if (typeof body.error?.code === 'string') code = body.error.code;
+    } catch {
+      // Not JSON: the status decides.
+    }
+  }
+  if (status === 429 || status === 412) {
+    const header = e?.response?.headers?.get?.('retry-after');
+    const seconds = header !== undefined ? Number(header) : NaN;
+    return { kind: 'throttled', retryAfterMs: Number.isFinite(seconds) ? seconds * 1000 : undefined };
+  }
+  if (status === 403) {
+    const reason: GoneReason = code && GONE_CODES.has(code) ? (code as GoneReason) : 'Forbidden';
+    return { kind: 'gone', reason, status };
+  }
+  if (status === 404) return { kind: 'gone', reason: 'NotFound', status };
+  const message = typeof e?.message === 'string' ? e.message : String(error);
+  return { kind: 'failed', status, error: code ? `${code}: ${message}` : message };
+}
+
+export class BotMessenger implements Messenger {
+  constructor(private readonly deps: BotMessengerDeps) {}
+
+  async sendToUser(userId: string, cards: AdaptiveCardJson[]): Promise<SendOutcome> {
+    const stored = await this.deps.references.get(userId);
+    const outcome: SendOutcome = stored
+      ? // Without the id of the message it was stored from, this is a new message, not a reply to that one.
+        await this.send(
+          { ...(stored.reference as Partial<ConversationReference>), activityId: undefined },
+          cards,
+        )
+      : { kind: 'noConversation' };
+    const detail =
+      outcome.kind === 'gone'
+        ? { reason: outcome.reason, status: outcome.status }
+        : outcome.kind === 'failed'
+          ? { status: outcome.status }
+          : outcome.kind === 'throttled'
+            ? { retryAfterMs: outcome.retryAfterMs }
+            : {};
+    const level = outcome.kind === 'sent' ? 'info' : 'warn';
+    this.deps.log[level]({ userId, outcome: outcome.kind, ...detail }, 'proactive send');
+    return outcome;
+  }
+
+  private async send(
+    reference: Partial<ConversationReference>,
+    cards: AdaptiveCardJson[],
+  ): Promise<SendOutcome> {
+    let outcome: SendOutcome | undefined;
+    let ran = false;
+    const turn = this.deps.adapter.continueConversationAsync(
+      this.deps.botAppId,
+      reference,
+      async (context) => {
+        ran = true;
+        try {
+          const responses = await context.sendActivities(cards.map(cardActivity));
+          outcome = {
+            kind: 'sent',
+            activityIds: responses.map((r) => r?.id).filter((id): id is string => !!id),
+          };
+        } catch (error) {
+          outcome = classifySendError(error);
+        }
+      },
+    );
+    const ms = this.deps.timeoutMs ?? 15_000;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new SendTimeout()), ms);
+    });
+    try {
+      await Promise.race([turn, timeout]);
+    } catch (error) {
+      // A late answer is not waited for: the send may still land, so this is "failed", not "gone".
+      if (error instanceof SendTimeout)
+        return outcome ?? { kind: 'failed', error: `no answer within ${ms} ms` };
+      return outcome ?? classifySendError(error);
+    } finally {
+      clearTimeout(timer);
+    }
+    return (
+      outcome ?? {
+        kind: 'failed',
+        error: ran
+          ? 'the proactive turn ended without sending'
+          : 'the proactive turn did not run (refused by middleware, or an error before it)',
+      }
+    );
+  }
+}
