@@ -25,7 +25,12 @@ const compiled = new Map<CardTemplateName, ACData.Template>();
 function templateFor(name: CardTemplateName): ACData.Template {
   let template = compiled.get(name);
   if (!template) {
-    const json: unknown = JSON.parse(fs.readFileSync(path.join(CARDS_DIR, `${name}.json`), 'utf8'));
+    const json = JSON.parse(fs.readFileSync(path.join(CARDS_DIR, `${name}.json`), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    // `$schema` helps editors with the template; clients do not need it in every message.
+    delete json.$schema;
     template = new ACData.Template(json);
     compiled.set(name, template);
   }

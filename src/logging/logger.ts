@@ -35,6 +35,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    destination,
+    // Asynchronous, buffered writes keep logging off the turn's critical path; pino flushes on exit.
+    destination ?? pino.destination({ dest: 1, sync: false }),
   );
 }

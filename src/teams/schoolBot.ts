@@ -136,6 +136,14 @@ export class SchoolBot extends TeamsActivityHandler {
     if (!userId || !tenantId || !activity.conversation?.id || !activity.serviceUrl) return;
     if (activity.conversation.conversationType && activity.conversation.conversationType !== 'personal')
       return;
+    // Most turns come from the same chat as last time: only write when the way to reach the user changed.
+    const known = await this.deps.references.get(userId);
+    if (
+      known &&
+      known.conversationId === activity.conversation.id &&
+      known.serviceUrl === activity.serviceUrl
+    )
+      return;
     const reference = TurnContext.getConversationReference(activity);
     await this.deps.references.save({
       userId,
