@@ -91,12 +91,21 @@ function conversationScript(user: number, serviceUrl: string): object[] {
 
 interface Result {
   turnsPerSecond: number;
+  /** CPU time (user + system) the bot process spent per turn: steadier than wall-clock rates on a busy VM. */
+  cpuMsPerTurn: number;
   p50: number;
   p99: number;
   errors: number;
 }
 
-async function drive(port: number, serviceUrl: string): Promise<Result> {
+/** CPU milliseconds a process has used so far (Linux /proc). */
+function cpuMsOf(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime
+  return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+}
+
+async function drive(port: number, serviceUrl: string, pid: number): Promise<Result> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const post = (body: string) =>
     new Promise<number>((resolve, reject) => {
@@ -136,8 +145,10 @@ async function drive(port: number, serviceUrl: string): Promise<Result> {
   await new Promise((resolve) => setTimeout(resolve, WARMUP_MS));
   measuring = true;
   const t0 = performance.now();
+  const cpu0 = cpuMsOf(pid);
   await new Promise((resolve) => setTimeout(resolve, SECONDS * 1000));
   measuring = false;
+  const cpuMs = cpuMsOf(pid) - cpu0;
   const elapsed = (performance.now() - t0) / 1000;
   stop = true;
   await Promise.all(workers);
@@ -145,7 +156,13 @@ async function drive(port: number, serviceUrl: string): Promise<Result> {
   latencies.sort((a, b) => a - b);
   const pct = (p: number) =>
     latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
-  return { turnsPerSecond: latencies.length / elapsed, p50: pct(50), p99: pct(99), errors };
+  return {
+    turnsPerSecond: latencies.length / elapsed,
+    cpuMsPerTurn: cpuMs / latencies.length,
+    p50: pct(50),
+    p99: pct(99),
+    errors,
+  };
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -168,11 +185,13 @@ async function main(): Promise<void> {
     const first = run % 2 === 0 ? 'echo' : 'ours';
     const r: Partial<{ ours: Result; echo: Result }> = {};
     for (const which of first === 'echo' ? (['echo', 'ours'] as const) : (['ours', 'echo'] as const)) {
-      r[which] = await drive(which === 'echo' ? echo.port : ours.port, connector.url);
+      const target = which === 'echo' ? echo : ours;
+      r[which] = await drive(target.port, connector.url, target.child.pid!);
     }
     results.push(r as { ours: Result; echo: Result });
     console.error(
-      `run ${run + 1}: echo ${r.echo!.turnsPerSecond.toFixed(0)}/s p99 ${r.echo!.p99.toFixed(1)} ms | bot ${r.ours!.turnsPerSecond.toFixed(0)}/s p99 ${r.ours!.p99.toFixed(1)} ms`,
+      `run ${run + 1}: echo ${r.echo!.turnsPerSecond.toFixed(0)}/s p99 ${r.echo!.p99.toFixed(1)} ms ${r.echo!.cpuMsPerTurn.toFixed(3)} cpu-ms/turn | ` +
+        `bot ${r.ours!.turnsPerSecond.toFixed(0)}/s p99 ${r.ours!.p99.toFixed(1)} ms ${r.ours!.cpuMsPerTurn.toFixed(3)} cpu-ms/turn`,
     );
   }
   ours.child.kill('SIGTERM');
@@ -188,11 +207,13 @@ async function main(): Promise<void> {
     concurrency: CONCURRENCY,
     echo: {
       turnsPerSecond: median(results.map((r) => r.echo.turnsPerSecond)),
+      cpuMsPerTurn: median(results.map((r) => r.echo.cpuMsPerTurn)),
       p50: median(results.map((r) => r.echo.p50)),
       p99: median(results.map((r) => r.echo.p99)),
     },
     bot: {
       turnsPerSecond: median(results.map((r) => r.ours.turnsPerSecond)),
+      cpuMsPerTurn: median(results.map((r) => r.ours.cpuMsPerTurn)),
       p50: median(results.map((r) => r.ours.p50)),
       p99: median(results.map((r) => r.ours.p99)),
       errors: results.reduce((n, r) => n + r.ours.errors, 0),
@@ -200,7 +221,8 @@ async function main(): Promise<void> {
   };
   const throughputRatio = summary.bot.turnsPerSecond / summary.echo.turnsPerSecond;
   const p99Ratio = summary.bot.p99 / summary.echo.p99;
-  console.log(JSON.stringify({ ...summary, throughputRatio, p99Ratio }, null, 2));
+  const cpuPerTurnRatio = summary.bot.cpuMsPerTurn / summary.echo.cpuMsPerTurn;
+  console.log(JSON.stringify({ ...summary, throughputRatio, p99Ratio, cpuPerTurnRatio }, null, 2));
 }
 
 void main();

@@ -112,7 +112,7 @@ export class ConversationService {
         return { kind: 'installed' };
       case 'text': {
         const understood = understand(command.text);
-        log.info({ intent: understood.intent }, 'text understood');
+        log.debug({ intent: understood.intent }, 'text understood');
         if (understood.intent === 'sensitive') return { kind: 'sensitive' };
         if (understood.intent === 'unknown') return { kind: 'unknown' };
         return { kind: 'intent', intent: understood.intent };
@@ -123,7 +123,7 @@ export class ConversationService {
           log.warn({ problem: parsed.problem }, 'card action rejected');
           return { kind: 'badAction' };
         }
-        log.info({ verb: parsed.action.verb }, 'card action');
+        log.debug({ verb: parsed.action.verb }, 'card action');
         return { kind: 'action', action: parsed.action };
       }
     }
