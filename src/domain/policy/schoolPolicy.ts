@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { isValidTimeZone } from './localDate';
 import { MICROSOFT_DATES } from './microsoftDates';
+import { campaignSchema } from './campaignPolicy';
 
 const localDate = z.iso.date({ error: 'must be a date written as YYYY-MM-DD' });
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a 24-hour time written as HH:MM');
@@ -91,6 +92,8 @@ export const schoolPolicySchema = z
       .object({ days: z.number().int().min(30).max(1100).default(400) })
       .strict()
       .prefault({}),
+    /** Proactive nudges before the enforcement date (absent: no campaign runs). */
+    campaign: campaignSchema.optional(),
   })
   .strict();
 
