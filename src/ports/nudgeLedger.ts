@@ -1,0 +1,96 @@
+/**
+ * The delivery ledger: one row per (campaign, user, nudge) recording what happened to that nudge. Claiming a
+ * row is insert-if-absent, so a nudge is queued once however many planners or passes see the user; a worker
+ * takes a send by a conditional update (etag), so two workers never send the same row at once.
+ *
+ * Shaped for a table store (Azure Tables: PartitionKey = campaign, RowKey = `${userId}|${nudge}`): every
+ * query is a key lookup, a RowKey-prefix range within the campaign, or a scan of the campaign with a filter.
+ */
+import type { NudgeState } from '../domain/campaign/nudgeDecision';
+
+export interface LedgerKey {
+  campaignId: string;
+  /** Entra object id (lower case). */
+  userId: string;
+  /** `d7`, or `d7+s1` for the reminder after a snooze. */
+  nudge: string;
+}
+
+export interface LedgerEntry extends LedgerKey {
+  state: NudgeState;
+  /** The target (or report) group the user was planned under, for the report by group. */
+  group: string;
+  /** Why, for states that need one: the 403 code, the install refusal, `expired`, `inDoubt`… */
+  detail?: string;
+  /** Sends started (a send in progress has `attemptAt` set). */
+  attempts: number;
+  /** Worker id and ISO time of the send in progress; cleared when it ends. */
+  attemptBy?: string;
+  attemptAt?: string;
+  /** True once a send was started and its worker died before it could record the answer. */
+  inDoubt?: boolean;
+  /** False from the claim until its queue message is known to exist (crash repair). */
+  enqueued: boolean;
+  /** ISO; for `snoozed`. */
+  snoozedUntil?: string;
+  /** ISO; when the app was installed for the user by this nudge (it is then waiting for the conversation). */
+  installedAt?: string;
+  /** The 1:1 chat the install created, used if the bot never hears of the install. */
+  chatId?: string;
+  createdAt: string;
+  updatedAt: string;
+  etag: string;
+}
+
+/** A row to claim: always `queued`, not yet enqueued. */
+export type LedgerClaim = LedgerKey & { group: string; at: string };
+
+/** Fields a worker may change; `undefined` clears an optional field. */
+export type LedgerPatch = Partial<
+  Pick<
+    LedgerEntry,
+    | 'state'
+    | 'detail'
+    | 'attempts'
+    | 'attemptBy'
+    | 'attemptAt'
+    | 'inDoubt'
+    | 'enqueued'
+    | 'snoozedUntil'
+    | 'installedAt'
+    | 'chatId'
+  >
+> & { updatedAt: string };
+
+export interface LedgerCounts {
+  /** Rows by state, and by `${state}:${detail}` for rows with a detail. */
+  byState: Record<string, number>;
+  /** group → state → rows. */
+  byGroup: Record<string, Record<string, number>>;
+}
+
+export interface NudgeLedger {
+  /**
+   * Creates each row that does not exist yet (state `queued`, `enqueued: false`); returns, per claim, whether
+   * this call created it. Never overwrites.
+   */
+  claim(claims: LedgerClaim[]): Promise<boolean[]>;
+  get(key: LedgerKey): Promise<LedgerEntry | undefined>;
+  /** Every row of one user in one campaign (a RowKey-prefix range). */
+  history(campaignId: string, userId: string): Promise<LedgerEntry[]>;
+  /** The rows of many users at once (the planner reads a page of members at a time). */
+  histories(campaignId: string, userIds: string[]): Promise<Map<string, LedgerEntry[]>>;
+  /** Applies `patch` if the row is still at `etag`; returns the new row, or throws ConcurrencyError. */
+  update(key: LedgerKey, etag: string, patch: LedgerPatch): Promise<LedgerEntry>;
+  /** Marks rows as having a queue message (after the enqueue succeeded). */
+  markEnqueued(keys: LedgerKey[], at: string): Promise<void>;
+  /** Rows in `state`, oldest first, a page at a time (the report, resends, crash repair). */
+  scan(
+    campaignId: string,
+    filter: { states?: NudgeState[]; notEnqueuedBefore?: string },
+  ): AsyncIterable<LedgerEntry[]>;
+  counts(campaignId: string): Promise<LedgerCounts>;
+  /** Campaign-level markers (e.g. the last planning pass of a stage): a tiny key-value space per campaign. */
+  getMarker(campaignId: string, name: string): Promise<string | undefined>;
+  setMarker(campaignId: string, name: string, value: string): Promise<void>;
+}

@@ -1,0 +1,39 @@
+/**
+ * The queue of nudges to send. At-least-once, with visibility timeouts: a received message is hidden, not
+ * removed, until the worker deletes it; if the worker dies it reappears after the timeout and another worker
+ * takes it. Exactly-once sending comes from the ledger, not from here.
+ *
+ * Shaped like Azure Queue Storage (receive up to 32 with a visibility timeout, delete and update with the pop
+ * receipt of the latest receive, dequeue count, delay on enqueue of up to 7 days).
+ */
+import type { LedgerKey } from './nudgeLedger';
+
+/** What one message asks for: send this ledger row. `firstName` is for the greeting only. */
+export interface NudgeJob extends LedgerKey {
+  firstName?: string;
+}
+
+export interface ReceivedJob {
+  messageId: string;
+  /** Proves this worker holds the message; a later receive by anyone makes it stale. */
+  popReceipt: string;
+  /** How many times the message has been received, this time included. */
+  dequeueCount: number;
+  job: NudgeJob;
+}
+
+export interface NudgeQueue {
+  /** Adds messages, visible after `delayMs` (default 0). */
+  enqueue(jobs: NudgeJob[], options?: { delayMs?: number }): Promise<void>;
+  /** Takes up to `max` visible messages and hides them for `visibilityTimeoutMs`. */
+  receive(max: number, visibilityTimeoutMs: number): Promise<ReceivedJob[]>;
+  /** Removes a message; false when the pop receipt is stale (someone else received it since). */
+  delete(messageId: string, popReceipt: string): Promise<boolean>;
+  /**
+   * Hides the message for `visibilityTimeoutMs` from now (retry later, wait for a window); returns the new pop
+   * receipt, or undefined when the given one is stale.
+   */
+  defer(messageId: string, popReceipt: string, visibilityTimeoutMs: number): Promise<string | undefined>;
+  /** Messages in the queue, visible or not (approximate, as Azure's is). */
+  approximateCount(): Promise<number>;
+}

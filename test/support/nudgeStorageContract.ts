@@ -1,0 +1,201 @@
+/**
+ * The contract every nudge storage backend must keep (ledger, queue, leases), as one mocha suite that a
+ * backend runs by giving a factory. SQLite runs it in test/adapters/sqlite; the Azure Storage backend (issue 6)
+ * runs the same suite against Azurite. Time-dependent cases call `elapse(ms)`, which a backend with a fake
+ * clock advances and a real one sleeps through, so keep the durations small.
+ */
+import { expect } from 'chai';
+import type { LeaseStore } from '../../src/ports/leases';
+import type { LedgerKey, NudgeLedger } from '../../src/ports/nudgeLedger';
+import type { NudgeQueue } from '../../src/ports/nudgeQueue';
+import { ConcurrencyError } from '../../src/ports/versioned';
+
+export interface NudgeStorage {
+  ledger: NudgeLedger;
+  queue: NudgeQueue;
+  leases: LeaseStore;
+  /** A second, independent handle on the same storage (another process or instance). */
+  other(): Promise<Pick<NudgeStorage, 'ledger' | 'queue' | 'leases'>>;
+  elapse(ms: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+const T0 = '2027-01-04T08:30:00.000Z';
+const key = (userId: string, nudge = 'd7', campaignId = 'enforcement-2027-01-11'): LedgerKey => ({
+  campaignId,
+  userId,
+  nudge,
+});
+
+async function all<T>(pages: AsyncIterable<T[]>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const page of pages) out.push(...page);
+  return out;
+}
+
+export function describeNudgeStorageContract(backend: string, open: () => Promise<NudgeStorage>): void {
+  describe(`Nudge storage contract: ${backend}`, function () {
+    this.timeout(30_000);
+    let s: NudgeStorage;
+    beforeEach(async () => {
+      s = await open();
+    });
+    afterEach(async () => {
+      await s.close();
+    });
+
+    describe('ledger', () => {
+      it('claims a row once, even when two handles claim it at the same time', async () => {
+        const other = await s.other();
+        const claim = { ...key('u1'), group: 'All pupils', at: T0 };
+        const [a, b] = await Promise.all([s.ledger.claim([claim]), other.ledger.claim([claim])]);
+        expect([a[0], b[0]].filter(Boolean)).to.have.length(1);
+        expect(await s.ledger.claim([claim, { ...claim, userId: 'u2' }])).to.deep.equal([false, true]);
+        const row = await s.ledger.get(key('u1'));
+        expect(row).to.include({ state: 'queued', group: 'All pupils', attempts: 0, enqueued: false });
+        expect(await s.ledger.get(key('nobody'))).to.equal(undefined);
+      });
+
+      it('updates only at the etag it read; a stale writer gets ConcurrencyError', async () => {
+        await s.ledger.claim([{ ...key('u1'), group: 'g', at: T0 }]);
+        const row = (await s.ledger.get(key('u1')))!;
+        const taken = await s.ledger.update(key('u1'), row.etag, {
+          attempts: 1,
+          attemptBy: 'worker-a',
+          attemptAt: T0,
+          updatedAt: T0,
+        });
+        expect(taken).to.include({ attempts: 1, attemptBy: 'worker-a' });
+        expect(taken.etag).to.not.equal(row.etag);
+        let error: unknown;
+        try {
+          await s.ledger.update(key('u1'), row.etag, { attempts: 1, attemptBy: 'worker-b', updatedAt: T0 });
+        } catch (e) {
+          error = e;
+        }
+        expect(error).to.be.instanceOf(ConcurrencyError);
+        const done = await s.ledger.update(key('u1'), taken.etag, {
+          state: 'sent',
+          attemptBy: undefined,
+          attemptAt: undefined,
+          updatedAt: T0,
+        });
+        expect(done).to.include({ state: 'sent', attempts: 1 });
+        expect(done.attemptBy).to.equal(undefined);
+      });
+
+      it('reads one user, many users, scans by state and by missing queue message, and counts', async () => {
+        await s.ledger.claim([
+          { ...key('u1', 'd7'), group: 'Year 7', at: T0 },
+          { ...key('u1', 'd7+s1'), group: 'Year 7', at: T0 },
+          { ...key('u2', 'd7'), group: 'Year 8', at: T0 },
+          { ...key('u3', 'd7', 'another-campaign'), group: 'Year 8', at: T0 },
+        ]);
+        const u2 = (await s.ledger.get(key('u2')))!;
+        await s.ledger.update(key('u2'), u2.etag, {
+          state: 'blocked',
+          detail: 'ConversationBlockedByUser',
+          updatedAt: T0,
+        });
+        await s.ledger.markEnqueued([key('u1', 'd7')], T0);
+        expect(
+          (await s.ledger.history('enforcement-2027-01-11', 'u1')).map((e) => e.nudge).sort(),
+        ).to.deep.equal(['d7', 'd7+s1']);
+        const many = await s.ledger.histories('enforcement-2027-01-11', ['u1', 'u2', 'u3']);
+        expect([...many.keys()].sort()).to.deep.equal(['u1', 'u2']);
+        const queued = await all(s.ledger.scan('enforcement-2027-01-11', { states: ['queued'] }));
+        expect(queued.map((e) => e.nudge).sort()).to.deep.equal(['d7', 'd7+s1']);
+        const lost = await all(
+          s.ledger.scan('enforcement-2027-01-11', {
+            states: ['queued'],
+            notEnqueuedBefore: '2027-01-04T09:00:00.000Z',
+          }),
+        );
+        expect(lost.map((e) => e.nudge)).to.deep.equal(['d7+s1']);
+        const counts = await s.ledger.counts('enforcement-2027-01-11');
+        expect(counts.byState).to.deep.equal({
+          queued: 2,
+          blocked: 1,
+          'blocked:ConversationBlockedByUser': 1,
+        });
+        expect(counts.byGroup).to.deep.equal({ 'Year 7': { queued: 2 }, 'Year 8': { blocked: 1 } });
+      });
+
+      it('pages through a large scan without losing or repeating rows', async () => {
+        const claims = Array.from({ length: 1234 }, (_, i) => ({
+          ...key(`user-${String(i).padStart(5, '0')}`),
+          group: 'g',
+          at: T0,
+        }));
+        await s.ledger.claim(claims);
+        const seen = await all(s.ledger.scan('enforcement-2027-01-11', {}));
+        expect(new Set(seen.map((e) => e.userId)).size).to.equal(1234);
+        expect(seen).to.have.length(1234);
+      });
+
+      it('keeps campaign markers', async () => {
+        expect(await s.ledger.getMarker('c', 'pass:d7')).to.equal(undefined);
+        await s.ledger.setMarker('c', 'pass:d7', '2027-01-04');
+        await s.ledger.setMarker('c', 'pass:d7', '2027-01-05');
+        expect(await s.ledger.getMarker('c', 'pass:d7')).to.equal('2027-01-05');
+      });
+    });
+
+    describe('queue', () => {
+      it('hands a message to one receiver at a time and brings it back after the visibility timeout', async () => {
+        const other = await s.other();
+        await s.queue.enqueue([{ ...key('u1'), firstName: 'Sam' }]);
+        const [a, b] = await Promise.all([s.queue.receive(32, 300), other.queue.receive(32, 300)]);
+        expect(a.length + b.length).to.equal(1);
+        const first = [...a, ...b][0]!;
+        expect(first).to.include({ dequeueCount: 1 });
+        expect(first.job).to.deep.equal({ ...key('u1'), firstName: 'Sam' });
+        expect(await s.queue.receive(32, 300)).to.deep.equal([]);
+        await s.elapse(400);
+        const again = await other.queue.receive(32, 300);
+        expect(again).to.have.length(1);
+        expect(again[0]!.dequeueCount).to.equal(2);
+        // The first receiver's pop receipt went stale when the message was received again.
+        expect(await s.queue.delete(first.messageId, first.popReceipt)).to.equal(false);
+        expect(await s.queue.delete(again[0]!.messageId, again[0]!.popReceipt)).to.equal(true);
+        expect(await s.queue.approximateCount()).to.equal(0);
+      });
+
+      it('delays on enqueue, defers a received message, and receives up to the maximum asked', async () => {
+        await s.queue.enqueue([key('later')], { delayMs: 300 });
+        await s.queue.enqueue(Array.from({ length: 40 }, (_, i) => key(`u${i}`)));
+        const got = await s.queue.receive(32, 5_000);
+        expect(got).to.have.length(32);
+        expect(got.map((m) => m.job.userId)).to.not.include('later');
+        const receipt = await s.queue.defer(got[0]!.messageId, got[0]!.popReceipt, 200);
+        expect(receipt).to.be.a('string');
+        expect(await s.queue.defer(got[0]!.messageId, got[0]!.popReceipt, 200)).to.equal(undefined);
+        await s.elapse(350);
+        const next = (await s.queue.receive(32, 5_000)).map((m) => m.job.userId).sort();
+        expect(next).to.include('later');
+        expect(next).to.include('u0');
+        expect(next).to.have.length(10);
+        expect(await s.queue.approximateCount()).to.equal(41);
+      });
+    });
+
+    describe('leases', () => {
+      it('has one holder at a time, renews, and is taken over once the holder stops renewing', async () => {
+        const other = await s.other();
+        const a = await s.leases.acquire('planner:c', 'a', 400);
+        expect(a).to.be.a('string');
+        expect(await other.leases.acquire('planner:c', 'b', 400)).to.equal(undefined);
+        await s.elapse(250);
+        expect(await s.leases.renew('planner:c', a!, 400)).to.equal(true);
+        await s.elapse(250);
+        expect(await other.leases.acquire('planner:c', 'b', 400)).to.equal(undefined);
+        await s.elapse(300);
+        const b = await other.leases.acquire('planner:c', 'b', 400);
+        expect(b).to.be.a('string');
+        expect(await s.leases.renew('planner:c', a!, 400)).to.equal(false);
+        await other.leases.release('planner:c', b!);
+        expect(await s.leases.acquire('planner:c', 'a', 400)).to.be.a('string');
+      });
+    });
+  });
+}
