@@ -26,6 +26,9 @@ import type { SchoolPolicy } from './domain/policy/schoolPolicy';
 import type { Directory } from './ports/directory';
 import { RegistrationStatusService } from './status/registrationStatusService';
 import { BotMessenger } from './teams/botMessenger';
+import { NudgeReplies } from './conversation/nudgeReplies';
+import { createNudges } from './nudges/createNudges';
+import { NudgeScheduler } from './nudges/nudgeScheduler';
 
 export interface RunningApp {
   port: number;
@@ -60,7 +63,27 @@ export async function startApp(
   });
   const adapter = createBotAdapter(config, log);
   adapter.use(tenantGuard(config.tenantId, log));
-  const messenger = new BotMessenger({ adapter, references, botAppId: config.bot.id ?? '', log });
+  const messenger = new BotMessenger({
+    adapter,
+    references,
+    botAppId: config.bot.id ?? '',
+    log,
+    timeoutMs: config.nudges.sendTimeoutMs,
+    chats: { serviceUrl: config.nudges.serviceUrl, tenantId: config.tenantId },
+  });
+  const nudges = createNudges({
+    config,
+    policy,
+    database,
+    directory,
+    graphRequests: graph?.requests,
+    status,
+    references,
+    progress,
+    messenger,
+    clock,
+    log,
+  });
   const statusReplies = new StatusReplies({
     status,
     followUps: new SqliteStatusFollowUpStore(database),
@@ -70,8 +93,17 @@ export async function startApp(
     clock,
     log,
     inTurnWaitMs: config.status.inTurnWaitMs,
+    // A live check that finds the user done stops their nudges at once, in every process.
+    onComplete: nudges ? (userId) => nudges.service.noteRegistered(userId) : undefined,
   });
-  const conversation = new ConversationService({ policy, clock, progress, log, status: statusReplies });
+  const conversation = new ConversationService({
+    policy,
+    clock,
+    progress,
+    log,
+    status: statusReplies,
+    nudges: nudges && new NudgeReplies({ snoozer: nudges.service, log }),
+  });
   const bot = new SchoolBot({ conversation, references, clock, log });
 
   const retention = new RetentionJob({ progress, clock, log, retentionDays: policy.retention.days });
@@ -85,6 +117,16 @@ export async function startApp(
   });
   const port = await listen(server, config.port, config.host);
   status.start();
+  const scheduler =
+    nudges && config.nudgeScheduler
+      ? new NudgeScheduler({
+          planner: nudges.planner,
+          worker: nudges.worker,
+          log,
+          everyMs: config.nudges.planEveryMs,
+        })
+      : undefined;
+  scheduler?.start();
   statusReplies.resumePending().catch((error: unknown) => {
     log.error({ err: { name: (error as Error).name } }, 'could not resume status follow-ups');
   });
@@ -104,6 +146,7 @@ export async function startApp(
       retention.stop();
       status.stop();
       await close(server);
+      await scheduler?.stop();
       // Follow-ups still waiting for the Graph budget give up; the stored ones resume on the next start.
       graph?.close();
       await Promise.race([statusReplies.idle(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
@@ -113,7 +156,7 @@ export async function startApp(
 }
 
 /** Graph when credentials are configured; otherwise the demo school, said loudly in the log. */
-function buildDirectory(
+export function buildDirectory(
   config: AppConfig,
   policy: SchoolPolicy,
   clock: Clock,

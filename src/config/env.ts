@@ -49,6 +49,19 @@ const envSchema = z.object({
   STATUS_IN_TURN_WAIT_MS: optional(z.coerce.number().int().min(100).max(10_000)).default(3000),
   STATUS_REPORT_REFRESH_MINUTES: optional(z.coerce.number().int().min(0).max(1440)).default(60),
   GRAPH_REQUEST_TIMEOUT_MS: optional(z.coerce.number().int().min(100).max(120_000)).default(10_000),
+  /** The Teams app's manifest id: campaigns install the app for users who never opened it. */
+  TEAMS_APP_ID: optional(guid),
+  /** The app's id in the org catalog (skips the catalog look-up and its AppCatalog.Read.All permission). */
+  TEAMS_APP_CATALOG_ID: optional(z.string().min(1).max(200)),
+  /** The connector for chats known only by id (Teams' global proactive endpoint). */
+  TEAMS_SERVICE_URL: optional(httpUrl).default('https://smba.trafficmanager.net/teams/'),
+  NUDGE_SENDS_PER_SECOND: optional(z.coerce.number().min(1).max(200)).default(47),
+  NUDGE_CONCURRENCY: optional(z.coerce.number().int().min(1).max(64)).default(16),
+  NUDGE_VISIBILITY_TIMEOUT_SECONDS: optional(z.coerce.number().int().min(1).max(3600)).default(60),
+  NUDGE_INSTALL_WAIT_SECONDS: optional(z.coerce.number().int().min(0).max(600)).default(30),
+  NUDGE_RECHECK_MINUTES: optional(z.coerce.number().int().min(1).max(1440)).default(15),
+  NUDGE_SEND_TIMEOUT_MS: optional(z.coerce.number().int().min(100).max(120_000)).default(15_000),
+  NUDGE_PLAN_EVERY_SECONDS: optional(z.coerce.number().int().min(1).max(3600)).default(60),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).default('info'),
 });
 
@@ -75,6 +88,19 @@ export interface AppConfig {
   dataDir: string;
   supportCodeKey?: Buffer;
   nudgeScheduler: boolean;
+  /** Campaign delivery (docs/nudges.md). */
+  nudges: {
+    teamsAppId?: string;
+    catalogId?: string;
+    serviceUrl: string;
+    sendsPerSecond: number;
+    concurrency: number;
+    visibilityTimeoutMs: number;
+    installWaitMs: number;
+    recheckMs: number;
+    sendTimeoutMs: number;
+    planEveryMs: number;
+  };
   storage: { kind: 'sqlite' } | { kind: 'azure'; connectionString: string };
   /** Registration status: how long a turn waits for Graph, and how often the report is re-read (0 = never). */
   status: { inTurnWaitMs: number; reportRefreshMinutes: number };
@@ -168,6 +194,18 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     dataDir: path.resolve(e.DATA_DIR),
     supportCodeKey: e.SUPPORT_CODE_KEY ? Buffer.from(e.SUPPORT_CODE_KEY, 'hex') : undefined,
     nudgeScheduler: e.NUDGE_SCHEDULER === 'on',
+    nudges: {
+      teamsAppId: e.TEAMS_APP_ID,
+      catalogId: e.TEAMS_APP_CATALOG_ID,
+      serviceUrl: e.TEAMS_SERVICE_URL,
+      sendsPerSecond: e.NUDGE_SENDS_PER_SECOND,
+      concurrency: e.NUDGE_CONCURRENCY,
+      visibilityTimeoutMs: e.NUDGE_VISIBILITY_TIMEOUT_SECONDS * 1000,
+      installWaitMs: e.NUDGE_INSTALL_WAIT_SECONDS * 1000,
+      recheckMs: e.NUDGE_RECHECK_MINUTES * 60_000,
+      sendTimeoutMs: e.NUDGE_SEND_TIMEOUT_MS,
+      planEveryMs: e.NUDGE_PLAN_EVERY_SECONDS * 1000,
+    },
     storage:
       e.STORAGE === 'azure'
         ? { kind: 'azure', connectionString: e.AZURE_STORAGE_CONNECTION_STRING! }

@@ -27,6 +27,8 @@ import {
 } from './answerCards';
 import { guideCard, welcomeCard } from './guideCards';
 import type { StatusReplies, StatusRequest } from './statusReplies';
+import type { NudgeReplies } from './nudgeReplies';
+import { cannotSnoozeCard } from './nudgeCards';
 import { parseCardAction, Verb, type CardAction } from './verbs';
 import { viewContextAt, type ViewContext } from './wording';
 
@@ -64,6 +66,8 @@ export interface ConversationServiceDeps {
   log: Logger;
   /** Answers "status" and "I've done it" from Microsoft Graph; without it, the guide's own progress card. */
   status?: StatusReplies;
+  /** Answers "Remind me later" on a campaign nudge; without it, the snooze is refused politely. */
+  nudges?: NudgeReplies;
 }
 
 /** A command as understood: typed text matched to an intent, a card submit parsed by its verb's schema. */
@@ -99,6 +103,13 @@ export class ConversationService {
       // Read-only: asking for status does not move the guide.
       const stored = await this.deps.progress.get(user.userId);
       const cards = await this.deps.status.answer(user.userId, statusRequest, ctx, stored?.value);
+      return cards.map((card) => ({ kind: 'card', card }));
+    }
+    if (understood.kind === 'action' && understood.action.verb === Verb.NudgeSnooze && this.deps.nudges) {
+      // A snooze changes the campaign ledger, not the guide.
+      const stored = await this.deps.progress.get(user.userId);
+      const { campaign, nudge } = understood.action;
+      const cards = await this.deps.nudges.snooze(user.userId, { campaign, nudge }, ctx, stored?.value);
       return cards.map((card) => ({ kind: 'card', card }));
     }
     const cards = await this.updateProgress(user.userId, (current) => this.decide(understood, current, ctx));
@@ -241,6 +252,8 @@ export class ConversationService {
         return this.onIntent(action.intent, current, ctx);
       case Verb.StatusFix:
         return this.applyEvent({ type: 'goto', to: action.step, first: action.first }, current, ctx);
+      case Verb.NudgeSnooze:
+        return { cards: [cannotSnoozeCard('over', current, ctx)] };
     }
   }
 

@@ -34,6 +34,8 @@ export interface StatusRepliesDeps {
   followUpMaxAgeMs?: number;
   /** Attempts to deliver one follow-up when the channel throttles or fails (default 3). */
   deliveryAttempts?: number;
+  /** Told when a live check finds the user complete (the campaign stops nudging them). */
+  onComplete?: (userId: string) => Promise<void>;
 }
 
 const TIMED_OUT = Symbol('timed out');
@@ -150,6 +152,14 @@ export class StatusReplies {
       return unknownAccountCard(progress);
     }
     const evaluation = evaluateRegistration(result.snapshot.methods, ctx.methods);
+    if (evaluation.complete && request === 'done' && this.deps.onComplete) {
+      this.deps.onComplete(userId).catch((error: unknown) => {
+        this.deps.log.warn(
+          { userId, err: { name: (error as Error).name } },
+          'could not note a completed user',
+        );
+      });
+    }
     this.deps.log.info(
       {
         userId,

@@ -18,6 +18,8 @@ export const Verb = {
   Ask: 'ask',
   /** From the status card into the guide step that fixes what is missing. */
   StatusFix: 'status.fix',
+  /** "Remind me later" on a campaign nudge: which campaign, and which nudge was snoozed. */
+  NudgeSnooze: 'nudge.snooze',
 } as const;
 export type VerbName = (typeof Verb)[keyof typeof Verb];
 
@@ -35,6 +37,10 @@ const payloadSchemas = {
   [Verb.GuideChoose]: z.object({ from: step, choice: z.enum(CHOICES) }),
   [Verb.Ask]: z.object({ intent: z.enum(INTENTS) }),
   [Verb.StatusFix]: z.object({ step, first: z.enum(['app', 'phone']).optional() }),
+  [Verb.NudgeSnooze]: z.object({
+    campaign: z.string().regex(/^enforcement-\d{4}-\d{2}-\d{2}$/),
+    nudge: z.string().regex(/^d\d{1,3}(\+s\d{1,2})?$/),
+  }),
 } satisfies Record<VerbName, z.ZodType>;
 
 /** A validated card action. */
@@ -47,7 +53,8 @@ export type CardAction =
   | { verb: typeof Verb.GuideStuck; from?: StepId }
   | { verb: typeof Verb.GuideChoose; from: StepId; choice: Choice }
   | { verb: typeof Verb.Ask; intent: Intent }
-  | { verb: typeof Verb.StatusFix; step: StepId; first?: FirstMethod };
+  | { verb: typeof Verb.StatusFix; step: StepId; first?: FirstMethod }
+  | { verb: typeof Verb.NudgeSnooze; campaign: string; nudge: string };
 
 /** Data attached to a card button: exactly what `parseCardAction` accepts back. */
 export type ActionData = CardAction;

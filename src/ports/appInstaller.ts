@@ -13,7 +13,9 @@ export type NotInstallableReason =
   /** The app is not in the organisation's catalog (the admin has not uploaded it). */
   | 'appNotInCatalog'
   /** The Graph permission is missing: a configuration problem that affects everyone. */
-  | 'permissionMissing';
+  | 'permissionMissing'
+  /** No installer configured (the demo directory, or TEAMS_APP_ID unset). */
+  | 'notConfigured';
 
 export type InstallOutcome =
   | { kind: 'installed'; chatId: string; alreadyInstalled: boolean }

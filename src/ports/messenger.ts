@@ -28,4 +28,9 @@ export type SendOutcome =
 export interface Messenger {
   /** Sends the cards, in order, to the user's personal chat with the bot. Never throws. */
   sendToUser(userId: string, cards: AdaptiveCardJson[]): Promise<SendOutcome>;
+  /**
+   * Sends to a 1:1 chat known only by its id (the app was just installed for the user and the bot has not
+   * heard from Teams yet). Never throws.
+   */
+  sendToChat(userId: string, chatId: string, cards: AdaptiveCardJson[]): Promise<SendOutcome>;
 }

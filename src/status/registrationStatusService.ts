@@ -116,6 +116,31 @@ export class RegistrationStatusService {
     return combineSnapshots((freshRow ?? row)?.snapshot, freshLive?.snapshot);
   }
 
+  /** When the last full read of the report started (0: never); campaigns re-read it when it is too old. */
+  get reportReadAt(): number {
+    return this.bulkLoadedAt;
+  }
+
+  /** Whether the tenant has a report at all (false without Entra ID P1/P2). */
+  get hasReport(): boolean {
+    return this.reportAvailable;
+  }
+
+  /** Whatever is known about the user, however old (campaigns keep the report fresh themselves). */
+  snapshotFor(userId: string): RegistrationSnapshot | undefined {
+    const id = userId.toLowerCase();
+    return combineSnapshots(this.reportRows.get(id)?.snapshot, this.liveLooks.get(id)?.snapshot);
+  }
+
+  /** A live look at background priority (campaigns, in a tenant without the report); remembered like any. */
+  async backgroundLook(userId: string): Promise<StatusLookup> {
+    const id = userId.toLowerCase();
+    const live = await this.deps.directory.liveMethods(id, { priority: 'background' });
+    if (!live) return { kind: 'unknownUser' };
+    this.liveLooks.set(id, { snapshot: fromLive(live), storedAt: this.deps.clock.now().getTime() });
+    return { kind: 'known', snapshot: this.snapshotFor(id)! };
+  }
+
   /** The user's status, from the cache when fresh enough, else from the report (one row, or one pass). */
   status(userId: string): Promise<StatusLookup> {
     const id = userId.toLowerCase();

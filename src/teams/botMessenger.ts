@@ -19,6 +19,8 @@ export interface BotMessengerDeps {
   log: Logger;
   /** Longest a send may take, token and connector included (default 15 s). */
   timeoutMs?: number;
+  /** For chats known only by id: the connector to use and the school's tenant. */
+  chats?: { serviceUrl: string; tenantId: string };
 }
 
 const GONE_CODES: ReadonlySet<string> = new Set([
@@ -79,6 +81,32 @@ export class BotMessenger implements Messenger {
           cards,
         )
       : { kind: 'noConversation' };
+    this.logOutcome(userId, outcome);
+    return outcome;
+  }
+
+  async sendToChat(userId: string, chatId: string, cards: AdaptiveCardJson[]): Promise<SendOutcome> {
+    const chats = this.deps.chats;
+    if (!chats) return { kind: 'noConversation' };
+    const reference: Partial<ConversationReference> = {
+      channelId: 'msteams',
+      serviceUrl: chats.serviceUrl,
+      conversation: {
+        id: chatId,
+        conversationType: 'personal',
+        tenantId: chats.tenantId,
+        isGroup: false,
+        name: '',
+      },
+      bot: { id: `28:${this.deps.botAppId}`, name: '' },
+      user: { id: '', name: '', aadObjectId: userId },
+    };
+    const outcome = await this.send(reference, cards);
+    this.logOutcome(userId, outcome);
+    return outcome;
+  }
+
+  private logOutcome(userId: string, outcome: SendOutcome): void {
     const detail =
       outcome.kind === 'gone'
         ? { reason: outcome.reason, status: outcome.status }
@@ -89,7 +117,6 @@ export class BotMessenger implements Messenger {
             : {};
     const level = outcome.kind === 'sent' ? 'info' : 'warn';
     this.deps.log[level]({ userId, outcome: outcome.kind, ...detail }, 'proactive send');
-    return outcome;
   }
 
   private async send(

@@ -17,6 +17,10 @@ export class RecordingMessenger implements Messenger {
     return Promise.resolve(outcome);
   }
 
+  sendToChat(userId: string, _chatId: string, cards: AdaptiveCardJson[]): Promise<SendOutcome> {
+    return this.sendToUser(userId, cards);
+  }
+
   /** The cards sent to `userId`, in order. */
   to(userId: string): CardView[] {
     return this.sent.filter((s) => s.userId === userId).flatMap((s) => s.cards);

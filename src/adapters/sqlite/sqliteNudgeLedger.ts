@@ -161,9 +161,15 @@ export class SqliteNudgeLedger implements NudgeLedger {
         `UPDATE nudge_ledger SET ${sets.join(', ')}
          WHERE campaign_id = @campaignId AND user_id = @userId AND nudge = @nudge AND version = @version`,
       )
-      .run({ ...values, ...key, version: Number(etag) });
+      .run({
+        ...values,
+        campaignId: key.campaignId,
+        userId: key.userId,
+        nudge: key.nudge,
+        version: Number(etag),
+      });
     if (result.changes === 0) return Promise.reject(new ConcurrencyError('ledger entry'));
-    return this.get(key).then((e) => e!);
+    return this.get({ campaignId: key.campaignId, userId: key.userId, nudge: key.nudge }).then((e) => e!);
   }
 
   markEnqueued(keys: LedgerKey[], at: string): Promise<void> {

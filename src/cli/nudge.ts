@@ -1,0 +1,260 @@
+/**
+ * `npm run nudge` — the campaign from the command line (IT's tool; the bot runs the same code on a timer).
+ *
+ *   npm run nudge -- --dry-run [--csv plan.csv]   who would get what, when, and why not the others
+ *   npm run nudge                                 one pass: plan (if the window is open) and send
+ *   npm run nudge -- --report [--csv report.csv]  the delivery report: counts by outcome and by group
+ *   npm run nudge -- --resend-failures            queue the failed nudges again, and send
+ *   any of them with --now <ISO time>             run as if it were that time (the clock then runs on)
+ *
+ * Configuration is the bot's (environment variables, SCHOOL_CONFIG, DATA_DIR). Logs (JSON) go to stderr;
+ * what IT reads goes to stdout.
+ */
+import fs from 'node:fs';
+import { stringify } from 'csv-stringify/sync';
+import pino from 'pino';
+import { buildDirectory } from '../app';
+import { SqliteConversationReferenceStore } from '../adapters/sqlite/sqliteConversationReferenceStore';
+import { SqliteDatabase } from '../adapters/sqlite/sqliteDatabase';
+import { SqliteUserProgressStore } from '../adapters/sqlite/sqliteUserProgressStore';
+import { ConfigError, loadConfig } from '../config/env';
+import { loadSchoolPolicy } from '../config/loadSchoolPolicy';
+import { campaignMoment, type Campaign } from '../domain/campaign/campaignTime';
+import { formatLongDate } from '../domain/policy/localDate';
+import { wallClockAt } from '../domain/campaign/zonedTime';
+import { createLogger } from '../logging/logger';
+import type { Clock } from '../ports/clock';
+import { RegistrationStatusService } from '../status/registrationStatusService';
+import { createBotAdapter } from '../teams/botAdapter';
+import { BotMessenger } from '../teams/botMessenger';
+import { createNudges, type NudgeParts } from '../nudges/createNudges';
+import type { PlanLine } from '../nudges/campaignPlanner';
+
+interface Args {
+  dryRun: boolean;
+  report: boolean;
+  resend: boolean;
+  now?: string;
+  csv?: string;
+  quietSeconds?: number;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { dryRun: false, report: false, resend: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--dry-run') args.dryRun = true;
+    else if (a === '--report') args.report = true;
+    else if (a === '--resend-failures') args.resend = true;
+    else if (a === '--now') args.now = argv[++i];
+    else if (a === '--csv') args.csv = argv[++i];
+    else if (a === '--quiet-seconds') args.quietSeconds = Number(argv[++i]);
+    else throw new ConfigError([`unknown argument ${a} (see docs/nudges.md)`]);
+  }
+  if (args.now !== undefined && Number.isNaN(Date.parse(args.now)))
+    throw new ConfigError([`--now must be an ISO time such as 2027-01-04T09:00:00Z (got "${args.now}")`]);
+  return args;
+}
+
+/** A clock that starts at `start` and runs on in real time. */
+function clockFrom(start: string | undefined): Clock {
+  if (!start) return { now: () => new Date() };
+  const offset = Date.parse(start) - Date.now();
+  return { now: () => new Date(Date.now() + offset) };
+}
+
+const out = (line = '') => process.stdout.write(`${line}\n`);
+
+function local(campaign: Campaign, iso: string | Date): string {
+  const { date, time } = wallClockAt(new Date(iso), campaign.timeZone);
+  return `${formatLongDate(date)} ${time}`;
+}
+
+function printSchedule(campaign: Campaign, now: Date): void {
+  out(
+    `Campaign ${campaign.id} (enforcement ${formatLongDate(campaign.enforcementDate)}, ${campaign.timeZone})`,
+  );
+  out(
+    `Window: ${campaign.policy.window.days.join(', ')} ${campaign.policy.window.from}–${campaign.policy.window.to}, school days only`,
+  );
+  for (const s of campaign.plan) {
+    const where = !s.sendOn
+      ? 'dropped'
+      : s.mergedInto
+        ? `merged into ${s.mergedInto} on ${formatLongDate(s.sendOn)}`
+        : `${formatLongDate(s.sendOn)}`;
+    const moved = s.moved ? ` (nominal ${formatLongDate(s.nominal)}: ${s.moved.name ?? s.moved.why})` : '';
+    out(`  ${s.key.padEnd(4)} ${s.tone.padEnd(8)} ${where}${moved}`);
+  }
+  const m = campaignMoment(campaign, now);
+  const state =
+    m.kind === 'open'
+      ? `sending stage ${m.stage.key} until ${local(campaign, m.closesAt)}`
+      : m.kind === 'paused'
+        ? `stage ${m.stage.key} is current; window shut${m.opensAt ? `, opens ${local(campaign, m.opensAt)}` : ''}`
+        : m.kind === 'notStarted'
+          ? `not started: first reminder ${local(campaign, m.opensAt)}`
+          : 'over';
+  out(`Now (${local(campaign, now)}): ${state}`);
+}
+
+async function dryRun(parts: NudgeParts, args: Args): Promise<void> {
+  const { campaign, clock } = parts.deps;
+  printSchedule(campaign, clock.now());
+  const lines: PlanLine[] = [];
+  const summary = await parts.planner.pass({ dryRun: { line: (l) => lines.push(l) } });
+  out('');
+  out(
+    `Members: ${summary.members}; nudge now or later: ${lines.filter((l) => l.action === 'nudge' || l.action === 'later').length}; registered: ${summary.registered}; excluded: ${summary.excluded}; disabled: ${summary.disabled}; nothing owed: ${summary.nothingOwed}`,
+  );
+  const install = lines.filter(
+    (l) => (l.action === 'nudge' || l.action === 'later') && l.reach !== 'conversation',
+  );
+  out(`Without a conversation (the app is installed for them first): ${install.length}`);
+  const rows = lines.map((l) => ({
+    user: l.userPrincipalName,
+    id: l.userId,
+    group: l.group,
+    action: l.action,
+    nudge: l.nudge ?? '',
+    when: l.when ? local(campaign, l.when) : '',
+    reach: l.reach ?? '',
+    why: l.why ?? '',
+  }));
+  if (args.csv) {
+    fs.writeFileSync(args.csv, stringify(rows, { header: true }));
+    out(`Plan written to ${args.csv}`);
+  } else {
+    out('');
+    for (const r of rows)
+      out([r.user, r.group, r.action, r.nudge, r.when, r.reach, r.why].filter(Boolean).join(' | '));
+  }
+}
+
+async function report(parts: NudgeParts, args: Args): Promise<void> {
+  const r = await parts.service.report();
+  out(`Delivery report: ${r.campaignId}`);
+  if (r.lastPass)
+    out(
+      `Last planning pass: ${local(parts.deps.campaign, r.lastPass.at)} (stage ${r.lastPass.stage ?? '-'}): ${r.lastPass.members} members, ${r.lastPass.registered} already registered, ${r.lastPass.queued} queued`,
+    );
+  out(`Still in the queue: ${r.queueLength}`);
+  out('');
+  out('By outcome:');
+  for (const [state, n] of Object.entries(r.counts.byState).sort()) out(`  ${state.padEnd(40)} ${n}`);
+  out('');
+  out('By group:');
+  for (const [group, states] of Object.entries(r.counts.byGroup).sort()) {
+    out(
+      `  ${group}: ${Object.entries(states)
+        .map(([s, n]) => `${s} ${n}`)
+        .join(', ')}`,
+    );
+  }
+  if (args.csv) {
+    const rows: Record<string, string | number>[] = [];
+    for await (const page of parts.service.entries()) {
+      for (const e of page) {
+        rows.push({
+          user: e.userId,
+          group: e.group,
+          nudge: e.nudge,
+          state: e.state,
+          detail: e.detail ?? '',
+          attempts: e.attempts,
+          updated: e.updatedAt,
+        });
+      }
+    }
+    fs.writeFileSync(args.csv, stringify(rows, { header: true }));
+    out(`\n${rows.length} rows written to ${args.csv}`);
+  }
+}
+
+async function send(parts: NudgeParts, args: Args): Promise<void> {
+  const { campaign, clock, delivery } = parts.deps;
+  const moment = campaignMoment(campaign, clock.now());
+  if (args.resend) out(`Queued again: ${await parts.service.resendFailures()} failed nudge(s)`);
+  if (moment.kind !== 'open') {
+    printSchedule(campaign, clock.now());
+    out(
+      'The sending window is shut: nothing sent. Queued nudges wait for it (the bot sends them, or run this again).',
+    );
+    return;
+  }
+  if (!args.resend) {
+    const summary = await parts.planner.planIfDue(true);
+    if (!summary) out('Another instance is planning this campaign right now; sending what is queued.');
+    else
+      out(
+        `Planned stage ${summary.stage}: ${summary.queued} queued, ${summary.registered} already registered, ${summary.members} members`,
+      );
+  }
+  const quiet = (args.quietSeconds ?? delivery.visibilityTimeoutMs / 1000 + 5) * 1000;
+  const stats = await parts.worker.drain(quiet);
+  out(
+    `Sent ${stats.results.sent}; blocked ${stats.results.blocked}; not installable ${stats.results.notInstallable}; registered since ${stats.results.skippedRegistered}; expired ${stats.results.expired}; failed ${stats.results.failed}; 429s ${stats.throttled}; sent again after a crash ${stats.inDoubt}`,
+  );
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const config = loadConfig(process.env);
+  const log = createLogger(config.logLevel, pino.destination({ dest: 2, sync: false }));
+  const policy = loadSchoolPolicy(config.schoolConfigPath);
+  const clock = clockFrom(args.now);
+  const database = SqliteDatabase.open(config.dataDir);
+  const references = new SqliteConversationReferenceStore(database);
+  const progress = new SqliteUserProgressStore(database);
+  const { directory, graph } = buildDirectory(config, policy, clock, log);
+  const status = new RegistrationStatusService({ directory, clock, log, options: { refreshEveryMs: 0 } });
+  const adapter = createBotAdapter(config, log);
+  const messenger = new BotMessenger({
+    adapter,
+    references,
+    botAppId: config.bot.id ?? '',
+    log,
+    timeoutMs: config.nudges.sendTimeoutMs,
+    chats: { serviceUrl: config.nudges.serviceUrl, tenantId: config.tenantId },
+  });
+  const parts = createNudges({
+    config,
+    policy,
+    database,
+    directory,
+    graphRequests: graph?.requests,
+    status,
+    references,
+    progress,
+    messenger,
+    clock,
+    log,
+  });
+  if (!parts) throw new ConfigError([`SCHOOL_CONFIG (${config.schoolConfigPath}) has no campaign section`]);
+  let interrupted = false;
+  process.once('SIGINT', () => {
+    interrupted = true;
+    parts.worker.stop();
+  });
+  try {
+    if (args.dryRun) await dryRun(parts, args);
+    else if (args.report) await report(parts, args);
+    else await send(parts, args);
+  } finally {
+    graph?.close();
+    database.close();
+  }
+  if (interrupted) process.exitCode = 130;
+}
+
+main().then(
+  () => setTimeout(() => process.exit(process.exitCode ?? 0), 50).unref(),
+  (error: unknown) => {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    console.error('npm run nudge failed:', error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,67 @@
+/**
+ * What the planner, the worker and the snooze service share: the campaign, its stores, and the few settings
+ * that shape delivery. Built once in the composition root (src/app.ts) or the command line (src/cli/nudge.ts).
+ */
+import type { Campaign } from '../domain/campaign/campaignTime';
+import type { SchoolPolicy } from '../domain/policy/schoolPolicy';
+import type { Logger } from '../logging/logger';
+import type { AppInstaller } from '../ports/appInstaller';
+import type { Clock } from '../ports/clock';
+import type { ConversationReferenceStore } from '../ports/conversationReferenceStore';
+import type { Directory } from '../ports/directory';
+import type { Messenger } from '../ports/messenger';
+import type { NudgeLedger } from '../ports/nudgeLedger';
+import type { NudgeQueue } from '../ports/nudgeQueue';
+import type { LeaseStore } from '../ports/leases';
+import type { UserProgressStore } from '../ports/userProgressStore';
+import type { RegistrationStatusService } from '../status/registrationStatusService';
+
+export interface DeliverySettings {
+  /** Proactive sends started per second, for the whole app (Teams allows 50 per app per tenant). */
+  sendsPerSecond: number;
+  /** App installs started per second (Graph allows about 30 POSTs per second). */
+  installsPerSecond: number;
+  /** Sends in flight at once. */
+  concurrency: number;
+  /** How long a received message stays hidden; longer than a send can take. */
+  visibilityTimeoutMs: number;
+  /** Deliveries of one message before its nudge is recorded as failed. */
+  maxDeliveries: number;
+  /** How long to wait for Teams to tell the bot about an install before sending to the chat id directly. */
+  installWaitMs: number;
+  /** The report is re-read when older than this before sends (registered users must not be nagged). */
+  recheckMs: number;
+}
+
+export const DEFAULT_DELIVERY: DeliverySettings = {
+  sendsPerSecond: 47,
+  installsPerSecond: 20,
+  concurrency: 16,
+  visibilityTimeoutMs: 60_000,
+  maxDeliveries: 6,
+  installWaitMs: 30_000,
+  recheckMs: 15 * 60_000,
+};
+
+export interface CampaignDeps {
+  campaign: Campaign;
+  policy: SchoolPolicy;
+  directory: Directory;
+  status: RegistrationStatusService;
+  ledger: NudgeLedger;
+  queue: NudgeQueue;
+  leases: LeaseStore;
+  references: ConversationReferenceStore;
+  progress: UserProgressStore;
+  messenger: Messenger;
+  /** Absent: users without a conversation are recorded as not installable (`notConfigured`). */
+  installer?: AppInstaller;
+  clock: Clock;
+  log: Logger;
+  delivery: DeliverySettings;
+}
+
+/** Marker name under which a user's live "done" check is remembered for the campaign. */
+export function registeredMarker(userId: string): string {
+  return `registered:${userId}`;
+}

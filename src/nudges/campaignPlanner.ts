@@ -1,0 +1,239 @@
+/**
+ * The planner: one pass over the campaign's audience. Target groups are read a page at a time (members are
+ * not an identity report, so they cost no report budget); each member is checked against the exclusions,
+ * their registration (from the report snapshot, re-read in bulk when it is older than the recheck age), and
+ * their nudges so far; whoever is owed a nudge gets a ledger row claimed (insert-if-absent) and a queue
+ * message. Held under a lease so two instances never plan at once. The dry run walks the same path and
+ * records instead of claiming.
+ */
+import crypto from 'node:crypto';
+import { campaignMoment } from '../domain/campaign/campaignTime';
+import { nudgeDue, type NudgeDue } from '../domain/campaign/nudgeDecision';
+import { localDateOf } from '../domain/policy/localDate';
+import { evaluateRegistration } from '../domain/registration/evaluateRegistration';
+import { viewContextAt } from '../conversation/wording';
+import type { DirectoryUser } from '../ports/directory';
+import type { NudgeJob } from '../ports/nudgeQueue';
+import { registeredMarker, type CampaignDeps } from './campaignContext';
+
+/** What the dry run says about one member. */
+export interface PlanLine {
+  userId: string;
+  userPrincipalName: string;
+  group: string;
+  /** `nudge`: owed now; `later`: owed at `when`; the rest say why not. */
+  action: 'nudge' | 'later' | 'registered' | 'excluded' | 'disabled' | 'none';
+  nudge?: string;
+  when?: string;
+  /** How it would reach them: a stored conversation, or an install first. */
+  reach?: 'conversation' | 'install' | 'guest';
+  why?: string;
+}
+
+export interface PassSummary {
+  at: string;
+  stage?: string;
+  members: number;
+  queued: number;
+  registered: number;
+  excluded: number;
+  disabled: number;
+  /** Owed later (snoozed, or outside the window). */
+  waiting: number;
+  /** Already nudged at this stage, blocked, or nothing owed. */
+  nothingOwed: number;
+  repaired: number;
+}
+
+export interface PassOptions {
+  /** Dry run: call `line` for every member and change nothing. */
+  dryRun?: { line: (line: PlanLine) => void };
+}
+
+const LEASE_MS = 60_000;
+
+export class CampaignPlanner {
+  private readonly holder = `planner-${crypto.randomUUID().slice(0, 8)}`;
+
+  constructor(private readonly deps: CampaignDeps) {}
+
+  /** Lease name: one planner per campaign across every instance. */
+  get leaseName(): string {
+    return `planner:${this.deps.campaign.id}`;
+  }
+
+  /**
+   * Plans once if the window is open and today's pass for the current stage has not run (or `force`).
+   * Returns undefined when there was nothing to do or another instance holds the lease.
+   */
+  async planIfDue(force = false): Promise<PassSummary | undefined> {
+    const { campaign, clock, ledger } = this.deps;
+    const moment = campaignMoment(campaign, clock.now());
+    if (moment.kind !== 'open') return undefined;
+    const marker = `pass:${moment.stage.key}`;
+    const today = localDateOf(clock.now(), campaign.timeZone);
+    if (!force && (await ledger.getMarker(campaign.id, marker)) === today) return undefined;
+    const leaseId = await this.deps.leases.acquire(this.leaseName, this.holder, LEASE_MS);
+    if (!leaseId) return undefined;
+    const renewal = setInterval(() => {
+      void this.deps.leases.renew(this.leaseName, leaseId, LEASE_MS).catch(() => false);
+    }, LEASE_MS / 3);
+    try {
+      const summary = await this.pass();
+      await ledger.setMarker(campaign.id, marker, today);
+      await ledger.setMarker(campaign.id, 'lastPass', JSON.stringify(summary));
+      return summary;
+    } finally {
+      clearInterval(renewal);
+      await this.deps.leases.release(this.leaseName, leaseId);
+    }
+  }
+
+  /** One pass over the audience (callers hold the lease, or pass `dryRun`). */
+  async pass(options: PassOptions = {}): Promise<PassSummary> {
+    const { campaign, clock, ledger, queue, log, status, delivery, directory } = this.deps;
+    const now = clock.now();
+    const dry = options.dryRun;
+    const moment = campaignMoment(campaign, now);
+    const summary: PassSummary = {
+      at: now.toISOString(),
+      stage: moment.kind === 'open' || moment.kind === 'paused' ? moment.stage.key : undefined,
+      members: 0,
+      queued: 0,
+      registered: 0,
+      excluded: 0,
+      disabled: 0,
+      waiting: 0,
+      nothingOwed: 0,
+      repaired: 0,
+    };
+    if (!dry) summary.repaired = await this.repair();
+    if (status.hasReport && now.getTime() - status.reportReadAt > delivery.recheckMs) {
+      await status.refresh('background').catch((error: unknown) => {
+        log.warn(
+          { err: { name: (error as Error).name } },
+          'campaign: report re-read failed; planning from older rows',
+        );
+      });
+    }
+
+    const excluded = new Set(campaign.policy.targets.exclude.users);
+    for (const group of campaign.policy.targets.exclude.groups) {
+      for await (const page of directory.transitiveMembers(group.id, { priority: 'background' }))
+        for (const u of page) excluded.add(u.id);
+    }
+    const reportGroup = new Map<string, string>();
+    for (const group of campaign.policy.reportGroups) {
+      for await (const page of directory.transitiveMembers(group.id, { priority: 'background' }))
+        for (const u of page) if (!reportGroup.has(u.id)) reportGroup.set(u.id, group.name);
+    }
+
+    const ctx = viewContextAt(this.deps.policy, now);
+    const seen = new Set<string>();
+    for (const target of campaign.policy.targets.groups) {
+      for await (const page of directory.transitiveMembers(target.id, { priority: 'background' })) {
+        const fresh = page.filter((u) => !seen.has(u.id));
+        for (const u of fresh) seen.add(u.id);
+        summary.members += fresh.length;
+        const histories = await ledger.histories(
+          campaign.id,
+          fresh.map((u) => u.id),
+        );
+        const claims: { user: DirectoryUser; due: Extract<NudgeDue, { nudge: string }>; group: string }[] =
+          [];
+        for (const user of fresh) {
+          const group = reportGroup.get(user.id) ?? target.name;
+          const line = (l: Omit<PlanLine, 'userId' | 'userPrincipalName' | 'group'>) =>
+            dry?.line({ userId: user.id, userPrincipalName: user.userPrincipalName, group, ...l });
+          if (excluded.has(user.id)) {
+            summary.excluded += 1;
+            line({ action: 'excluded' });
+            continue;
+          }
+          if (!user.accountEnabled) {
+            summary.disabled += 1;
+            line({ action: 'disabled' });
+            continue;
+          }
+          const snapshot = status.snapshotFor(user.id);
+          const complete =
+            (snapshot && evaluateRegistration(snapshot.methods, ctx.methods).complete) ||
+            !!(await ledger.getMarker(campaign.id, registeredMarker(user.id)));
+          if (complete) {
+            summary.registered += 1;
+            line({ action: 'registered' });
+            continue;
+          }
+          const reference = await this.deps.references.get(user.id);
+          const due = nudgeDue({
+            campaign,
+            now,
+            history: histories.get(user.id) ?? [],
+            reachableSince: reference?.updatedAt,
+          });
+          const reach = reference ? 'conversation' : user.userType === 'guest' ? 'guest' : 'install';
+          if (due.kind === 'none') {
+            summary.nothingOwed += 1;
+            line({ action: 'none', why: due.reason });
+            continue;
+          }
+          if (due.kind === 'wait') summary.waiting += 1;
+          line({
+            action: due.kind === 'send' ? 'nudge' : 'later',
+            nudge: due.nudge,
+            when: due.kind === 'send' ? now.toISOString() : due.until.toISOString(),
+            why: due.kind === 'wait' ? due.reason : undefined,
+            reach,
+          });
+          // Only nudges owed now, or held back by a snooze, are queued; the window is the scheduler's business.
+          if (!dry && (due.kind === 'send' || due.reason === 'snoozed')) claims.push({ user, due, group });
+        }
+        if (claims.length === 0) continue;
+        const created = await ledger.claim(
+          claims.map((c) => ({
+            campaignId: campaign.id,
+            userId: c.user.id,
+            nudge: c.due.nudge,
+            group: c.group,
+            at: now.toISOString(),
+          })),
+        );
+        const toSend: NudgeJob[] = [];
+        const later: { job: NudgeJob; delayMs: number }[] = [];
+        claims.forEach((c, i) => {
+          if (!created[i]) return;
+          const job: NudgeJob = {
+            campaignId: campaign.id,
+            userId: c.user.id,
+            nudge: c.due.nudge,
+            firstName: c.user.givenName,
+          };
+          if (c.due.kind === 'wait') later.push({ job, delayMs: c.due.until.getTime() - now.getTime() });
+          else toSend.push(job);
+        });
+        if (toSend.length > 0) await queue.enqueue(toSend);
+        for (const l of later) await queue.enqueue([l.job], { delayMs: l.delayMs });
+        await ledger.markEnqueued([...toSend, ...later.map((l) => l.job)], now.toISOString());
+        summary.queued += toSend.length + later.length;
+      }
+    }
+    log.info({ campaignId: campaign.id, ...summary, dryRun: !!dry }, 'campaign pass');
+    return summary;
+  }
+
+  /** Rows claimed by a planner that died before queuing them: queue them now. */
+  private async repair(): Promise<number> {
+    const { campaign, clock, ledger, queue } = this.deps;
+    const before = new Date(clock.now().getTime() - 60_000).toISOString();
+    let repaired = 0;
+    for await (const page of ledger.scan(campaign.id, { states: ['queued'], notEnqueuedBefore: before })) {
+      const jobs = page.map((e) => ({ campaignId: e.campaignId, userId: e.userId, nudge: e.nudge }));
+      await queue.enqueue(jobs);
+      await ledger.markEnqueued(jobs, clock.now().toISOString());
+      repaired += jobs.length;
+    }
+    if (repaired > 0)
+      this.deps.log.warn({ repaired }, 'campaign: queued rows a previous planner left unqueued');
+    return repaired;
+  }
+}

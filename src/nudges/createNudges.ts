@@ -1,0 +1,97 @@
+/**
+ * Builds the campaign's parts (planner, worker, snooze/report service) from the process's shared parts.
+ * Used by the bot (src/app.ts) and the command line (src/cli/nudge.ts), so both run the same code.
+ */
+import { SqliteLeaseStore } from '../adapters/sqlite/sqliteLeaseStore';
+import { SqliteNudgeLedger } from '../adapters/sqlite/sqliteNudgeLedger';
+import { SqliteNudgeQueue } from '../adapters/sqlite/sqliteNudgeQueue';
+import type { SqliteDatabase } from '../adapters/sqlite/sqliteDatabase';
+import { GraphAppInstaller } from '../adapters/graph/graphAppInstaller';
+import type { GraphRequester } from '../adapters/graph/graphRequests';
+import type { AppConfig } from '../config/env';
+import { buildCampaign } from '../domain/campaign/campaignTime';
+import type { SchoolPolicy } from '../domain/policy/schoolPolicy';
+import type { Logger } from '../logging/logger';
+import type { Clock } from '../ports/clock';
+import type { ConversationReferenceStore } from '../ports/conversationReferenceStore';
+import type { Directory } from '../ports/directory';
+import type { Messenger } from '../ports/messenger';
+import type { UserProgressStore } from '../ports/userProgressStore';
+import type { RegistrationStatusService } from '../status/registrationStatusService';
+import { DEFAULT_DELIVERY, type CampaignDeps } from './campaignContext';
+import { CampaignPlanner } from './campaignPlanner';
+import { NudgeService } from './nudgeService';
+import { NudgeWorker } from './nudgeWorker';
+
+export interface NudgeParts {
+  deps: CampaignDeps;
+  planner: CampaignPlanner;
+  worker: NudgeWorker;
+  service: NudgeService;
+}
+
+export interface NudgeInputs {
+  config: AppConfig;
+  policy: SchoolPolicy;
+  database: SqliteDatabase;
+  directory: Directory;
+  /** The Graph requester when Graph is configured (app installs); absent with the demo directory. */
+  graphRequests?: GraphRequester;
+  status: RegistrationStatusService;
+  references: ConversationReferenceStore;
+  progress: UserProgressStore;
+  messenger: Messenger;
+  clock: Clock;
+  log: Logger;
+}
+
+/** The campaign's parts, or undefined when the policy has no campaign section. */
+export function createNudges(inputs: NudgeInputs): NudgeParts | undefined {
+  const { config, policy } = inputs;
+  if (!policy.campaign) return undefined;
+  const campaign = buildCampaign(
+    policy.campaign,
+    policy.registration.enforcementDate,
+    policy.school.timeZone,
+  );
+  const n = config.nudges;
+  const installer =
+    inputs.graphRequests && n.teamsAppId
+      ? new GraphAppInstaller({
+          requests: inputs.graphRequests,
+          manifestId: n.teamsAppId,
+          catalogId: n.catalogId,
+          graphBaseUrl: config.graphBaseUrl,
+          log: inputs.log,
+        })
+      : undefined;
+  const deps: CampaignDeps = {
+    campaign,
+    policy,
+    directory: inputs.directory,
+    status: inputs.status,
+    ledger: new SqliteNudgeLedger(inputs.database),
+    queue: new SqliteNudgeQueue(inputs.database),
+    leases: new SqliteLeaseStore(inputs.database),
+    references: inputs.references,
+    progress: inputs.progress,
+    messenger: inputs.messenger,
+    installer,
+    clock: inputs.clock,
+    log: inputs.log.child({ campaignId: campaign.id }),
+    delivery: {
+      ...DEFAULT_DELIVERY,
+      sendsPerSecond: n.sendsPerSecond,
+      concurrency: n.concurrency,
+      visibilityTimeoutMs: n.visibilityTimeoutMs,
+      installWaitMs: n.installWaitMs,
+      recheckMs: n.recheckMs,
+    },
+  };
+  return {
+    deps,
+    planner: new CampaignPlanner(deps),
+    worker: new NudgeWorker(deps),
+    service: new NudgeService(deps),
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * What people do with the campaign besides receiving it: a pupil snoozes a nudge ("Remind me tomorrow"), a
+ * live "I've done it" check stops their nudges at once, IT reads the delivery report and resends to the
+ * failures only.
+ */
+import { nextOpening } from '../domain/campaign/campaignTime';
+import { nudgeKey, parseNudgeKey, snoozesUsed } from '../domain/campaign/nudgeDecision';
+import type { SnoozeResult, Snoozer } from '../conversation/nudgeReplies';
+import type { LedgerCounts, LedgerEntry } from '../ports/nudgeLedger';
+import { ConcurrencyError } from '../ports/versioned';
+import { registeredMarker, type CampaignDeps } from './campaignContext';
+import type { PassSummary } from './campaignPlanner';
+
+export interface DeliveryReport {
+  campaignId: string;
+  counts: LedgerCounts;
+  lastPass?: PassSummary;
+  queueLength: number;
+}
+
+export class NudgeService implements Snoozer {
+  constructor(private readonly deps: CampaignDeps) {}
+
+  async snooze(userId: string, target: { campaign: string; nudge: string }): Promise<SnoozeResult> {
+    const { campaign, ledger, queue, clock } = this.deps;
+    if (target.campaign !== campaign.id) return { kind: 'over' };
+    const { max, hours } = campaign.policy.snooze;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const history = await ledger.history(campaign.id, userId);
+      const entry = history.find((h) => h.nudge === target.nudge);
+      if (!entry) return { kind: 'over' };
+      const used = snoozesUsed(history);
+      if (entry.state === 'snoozed') {
+        // Pressed twice: the first press stands.
+        return {
+          kind: 'snoozed',
+          until: this.remindAt(new Date(entry.snoozedUntil!)),
+          snoozesLeft: Math.max(0, max - used),
+        };
+      }
+      if (used >= max) return { kind: 'noneLeft' };
+      const now = clock.now();
+      const until = new Date(now.getTime() + hours * 3_600_000);
+      try {
+        await ledger.update(entry, entry.etag, {
+          state: 'snoozed',
+          snoozedUntil: until.toISOString(),
+          updatedAt: now.toISOString(),
+        });
+      } catch (error) {
+        if (error instanceof ConcurrencyError) continue;
+        throw error;
+      }
+      const { stage, snooze } = parseNudgeKey(target.nudge);
+      const next = { campaignId: campaign.id, userId, nudge: nudgeKey(stage, snooze + 1) };
+      const remindAt = this.remindAt(until);
+      const [created] = await ledger.claim([{ ...next, group: entry.group, at: now.toISOString() }]);
+      if (created) {
+        await queue.enqueue([next], { delayMs: Math.max(0, remindAt.getTime() - now.getTime()) });
+        await ledger.markEnqueued([next], now.toISOString());
+      }
+      return { kind: 'snoozed', until: remindAt, snoozesLeft: max - used - 1 };
+    }
+    return { kind: 'over' };
+  }
+
+  /** A live check found the user complete: no more nudges for them in this campaign, from any worker. */
+  async noteRegistered(userId: string): Promise<void> {
+    await this.deps.ledger.setMarker(
+      this.deps.campaign.id,
+      registeredMarker(userId),
+      this.deps.clock.now().toISOString(),
+    );
+  }
+
+  async report(): Promise<DeliveryReport> {
+    const { campaign, ledger, queue } = this.deps;
+    const last = await ledger.getMarker(campaign.id, 'lastPass');
+    return {
+      campaignId: campaign.id,
+      counts: await ledger.counts(campaign.id),
+      lastPass: last ? (JSON.parse(last) as PassSummary) : undefined,
+      queueLength: await queue.approximateCount(),
+    };
+  }
+
+  /** Every row, a page at a time (the CSV export). */
+  entries(): AsyncIterable<LedgerEntry[]> {
+    return this.deps.ledger.scan(this.deps.campaign.id, {});
+  }
+
+  /**
+   * Queues again the nudges recorded as failed (not the blocked, not the uninstallable, not anyone
+   * registered): each goes back to `queued` and is checked again like any other before it is sent.
+   */
+  async resendFailures(): Promise<number> {
+    const { campaign, ledger, queue, clock } = this.deps;
+    let count = 0;
+    for await (const page of ledger.scan(campaign.id, { states: ['failed'] })) {
+      for (const entry of page) {
+        try {
+          await ledger.update(entry, entry.etag, {
+            state: 'queued',
+            detail: 'resend',
+            attemptBy: undefined,
+            attemptAt: undefined,
+            updatedAt: clock.now().toISOString(),
+          });
+        } catch (error) {
+          if (error instanceof ConcurrencyError) continue;
+          throw error;
+        }
+        await queue.enqueue([{ campaignId: entry.campaignId, userId: entry.userId, nudge: entry.nudge }]);
+        count += 1;
+      }
+    }
+    return count;
+  }
+
+  private remindAt(until: Date): Date {
+    return nextOpening(this.deps.campaign, until) ?? until;
+  }
+}

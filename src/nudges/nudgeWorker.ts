@@ -1,0 +1,385 @@
+/**
+ * The delivery engine: takes nudges off the queue and sends them at the Teams limits. Each message is checked
+ * again just before it is sent (still the nudge owed? still not registered? snoozed? inside the window?), the
+ * send is taken in the ledger with a conditional write so two workers never both send it, and every outcome is
+ * recorded: sent, blocked (403: never retried), not installable, skipped (registered), expired, or failed after
+ * retries. 429s pause every send for Retry-After; 412/5xx and timeouts are retried with backoff and jitter.
+ *
+ * Crashes: a send whose worker died between starting it and recording the answer is found "in doubt" when its
+ * message comes back; it is sent again and flagged, because Teams offers no way to ask whether it arrived and a
+ * lost reminder is worse than a repeated one. Only sends in flight at the moment of a crash can be in doubt.
+ */
+import crypto from 'node:crypto';
+import { RequestBudget } from '../adapters/graph/requestBudget';
+import { nudgeDue, parseNudgeKey, snoozesUsed } from '../domain/campaign/nudgeDecision';
+import { evaluateRegistration } from '../domain/registration/evaluateRegistration';
+import type { RegistrationSnapshot } from '../domain/registration/snapshot';
+import { nudgeCard } from '../conversation/nudgeCards';
+import { viewContextAt } from '../conversation/wording';
+import type { LedgerEntry, LedgerPatch } from '../ports/nudgeLedger';
+import type { ReceivedJob } from '../ports/nudgeQueue';
+import type { SendOutcome } from '../ports/messenger';
+import { ConcurrencyError } from '../ports/versioned';
+import { registeredMarker, type CampaignDeps } from './campaignContext';
+
+/** What happened to one message, for logs, tests and the drain loop. */
+export type JobResult =
+  | 'sent'
+  | 'blocked'
+  | 'notInstallable'
+  | 'skippedRegistered'
+  | 'expired'
+  | 'failed'
+  | 'deferred'
+  | 'installing'
+  | 'dropped';
+
+export interface WorkerStats {
+  results: Record<JobResult, number>;
+  throttled: number;
+  inDoubt: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const jitter = (ms: number) => Math.round(ms * (0.8 + Math.random() * 0.4));
+
+export class NudgeWorker {
+  readonly id = `worker-${crypto.randomUUID().slice(0, 8)}`;
+  readonly stats: WorkerStats = {
+    results: {
+      sent: 0,
+      blocked: 0,
+      notInstallable: 0,
+      skippedRegistered: 0,
+      expired: 0,
+      failed: 0,
+      deferred: 0,
+      installing: 0,
+      dropped: 0,
+    },
+    throttled: 0,
+    inDoubt: 0,
+  };
+  private readonly sends: RequestBudget;
+  private readonly installs: RequestBudget;
+  private inFlight = 0;
+  private stopping = false;
+  private refreshing?: Promise<void>;
+  /** When this worker's own deferrals come back (the drain waits for them). */
+  private expectedBackAt = 0;
+
+  constructor(private readonly deps: CampaignDeps) {
+    const d = deps.delivery;
+    // Starts are counted in a one-second window; the small margin absorbs the trip to the service.
+    this.sends = new RequestBudget({ limit: d.sendsPerSecond, windowMs: 1000, marginMs: 20 });
+    this.installs = new RequestBudget({ limit: d.installsPerSecond, windowMs: 1000, marginMs: 20 });
+  }
+
+  /** Works the queue until `stop()`; sleeps `pollMs` when there is nothing to do. */
+  async run(pollMs = 1000): Promise<void> {
+    while (!this.stopping) {
+      const took = await this.tick();
+      if (took === 0) await sleep(pollMs);
+    }
+    await this.idle();
+  }
+
+  /**
+   * Works the queue until nothing has been visible for `quietMs` and this worker's own retries are done: the
+   * command line's one pass. `quietMs` should exceed the visibility timeout, so that messages a crashed worker
+   * held come back and are finished.
+   */
+  async drain(quietMs: number, pollMs = 250): Promise<WorkerStats> {
+    let quietSince = Date.now();
+    while (!this.stopping) {
+      const took = await this.tick();
+      if (took > 0 || this.inFlight > 0) quietSince = Date.now();
+      const waitingForOwn = this.expectedBackAt > Date.now();
+      if (took === 0 && !waitingForOwn && Date.now() - quietSince >= quietMs) break;
+      if (took === 0) await sleep(pollMs);
+    }
+    await this.idle();
+    return this.stats;
+  }
+
+  stop(): void {
+    this.stopping = true;
+    this.sends.close();
+    this.installs.close();
+  }
+
+  private async idle(): Promise<void> {
+    while (this.inFlight > 0) await sleep(20);
+  }
+
+  /** Receives what fits in the free concurrency and starts it; returns how many were received. */
+  private async tick(): Promise<number> {
+    const free = this.deps.delivery.concurrency - this.inFlight;
+    if (free <= 0) {
+      await sleep(5);
+      return 1;
+    }
+    this.refreshIfStale();
+    const received = await this.deps.queue.receive(
+      Math.min(32, free),
+      this.deps.delivery.visibilityTimeoutMs,
+    );
+    for (const message of received) {
+      this.inFlight += 1;
+      void this.process(message)
+        .then((result) => {
+          this.stats.results[result] += 1;
+        })
+        .catch((error: unknown) => {
+          // A store or programming error: the message comes back after its timeout and is tried again.
+          this.deps.log.error(
+            { err: { message: (error as Error).message }, nudge: message.job.nudge },
+            'nudge job failed',
+          );
+        })
+        .finally(() => {
+          this.inFlight -= 1;
+        });
+    }
+    return received.length;
+  }
+
+  /** Keeps the report snapshot young enough that nobody registered is nagged. */
+  private refreshIfStale(): void {
+    const { status, clock, delivery } = this.deps;
+    if (this.refreshing || !status.hasReport) return;
+    if (clock.now().getTime() - status.reportReadAt < delivery.recheckMs) return;
+    this.refreshing = status
+      .refresh('background')
+      .catch(() => undefined)
+      .finally(() => (this.refreshing = undefined));
+  }
+
+  private now(): string {
+    return this.deps.clock.now().toISOString();
+  }
+
+  private async defer(message: ReceivedJob, ms: number): Promise<JobResult> {
+    const wait = Math.max(100, Math.round(ms));
+    await this.deps.queue.defer(message.messageId, message.popReceipt, wait);
+    if (wait <= 10 * 60_000) this.expectedBackAt = Math.max(this.expectedBackAt, Date.now() + wait);
+    return 'deferred';
+  }
+
+  /** Records a final state for the row (from `entry`'s etag) and removes the message. */
+  private async finish(
+    message: ReceivedJob,
+    entry: LedgerEntry,
+    patch: Omit<LedgerPatch, 'updatedAt'>,
+  ): Promise<void> {
+    try {
+      await this.deps.ledger.update(entry, entry.etag, {
+        attemptBy: undefined,
+        attemptAt: undefined,
+        ...patch,
+        updatedAt: this.now(),
+      });
+    } catch (error) {
+      // Someone else finished it meanwhile: theirs stands.
+      if (!(error instanceof ConcurrencyError)) throw error;
+    }
+    await this.deps.queue.delete(message.messageId, message.popReceipt);
+  }
+
+  private async process(message: ReceivedJob): Promise<JobResult> {
+    const { ledger, campaign, clock, delivery, log } = this.deps;
+    const { job } = message;
+    let entry = await ledger.get(job);
+    if (!entry || entry.state !== 'queued') {
+      await this.deps.queue.delete(message.messageId, message.popReceipt);
+      return 'dropped';
+    }
+    const nowMs = clock.now().getTime();
+    const attemptAge = entry.attemptAt ? nowMs - Date.parse(entry.attemptAt) : undefined;
+    if (
+      attemptAge !== undefined &&
+      attemptAge < delivery.visibilityTimeoutMs &&
+      entry.attemptBy !== this.id
+    ) {
+      // Another worker is sending it right now: look again once its send must have ended.
+      return this.defer(message, delivery.visibilityTimeoutMs - attemptAge);
+    }
+    const inDoubt = attemptAge !== undefined;
+
+    const history = await ledger.history(campaign.id, job.userId);
+    const reference = await this.deps.references.get(job.userId);
+    const due = nudgeDue({
+      campaign,
+      now: clock.now(),
+      history: history.filter((h) => h.nudge !== job.nudge),
+      reachableSince: reference?.updatedAt,
+    });
+    if (due.kind === 'none' || due.nudge !== job.nudge) {
+      await this.finish(message, entry, {
+        state: 'expired',
+        detail: due.kind === 'none' ? due.reason : 'superseded',
+      });
+      return 'expired';
+    }
+    if (due.kind === 'wait') return this.defer(message, due.until.getTime() - nowMs);
+
+    const snapshot = await this.registration(job.userId);
+    const ctx = viewContextAt(this.deps.policy, clock.now(), job.firstName);
+    const evaluation = evaluateRegistration(snapshot?.methods ?? [], ctx.methods);
+    if (evaluation.complete || (await ledger.getMarker(campaign.id, registeredMarker(job.userId)))) {
+      await this.finish(message, entry, { state: 'skippedRegistered' });
+      return 'skippedRegistered';
+    }
+
+    let chatId: string | undefined;
+    if (!reference) {
+      if (!entry.installedAt) return this.install(message, entry);
+      // Installed: Teams tells the bot (installationUpdate) and the bot keeps the reference; if that has not
+      // happened after a while, send to the chat the install created.
+      const waited = nowMs - Date.parse(entry.installedAt);
+      if (waited < delivery.installWaitMs)
+        return this.defer(message, Math.min(5_000, delivery.installWaitMs - waited));
+      chatId = entry.chatId;
+    }
+
+    // Take the send: a conditional write, so a second worker holding a copy of this message backs off.
+    try {
+      entry = await ledger.update(entry, entry.etag, {
+        attempts: entry.attempts + 1,
+        attemptBy: this.id,
+        attemptAt: this.now(),
+        inDoubt: inDoubt || entry.inDoubt,
+        updatedAt: this.now(),
+      });
+    } catch (error) {
+      if (error instanceof ConcurrencyError) return 'deferred';
+      throw error;
+    }
+    if (inDoubt) {
+      this.stats.inDoubt += 1;
+      log.warn({ userId: job.userId, nudge: job.nudge }, 'nudge in doubt after a crash: sending again');
+    }
+
+    const progress = (await this.deps.progress.get(job.userId))?.value;
+    const stage = campaign.stages.find((s) => s.key === parseNudgeKey(job.nudge).stage)!;
+    const card = nudgeCard(
+      {
+        campaignId: campaign.id,
+        nudge: job.nudge,
+        tone: stage.tone,
+        evaluation,
+        progress,
+        snoozesLeft: Math.max(0, campaign.policy.snooze.max - snoozesUsed(history)),
+        snoozeHours: campaign.policy.snooze.hours,
+      },
+      ctx,
+    );
+    try {
+      await this.sends.acquire('background');
+    } catch {
+      return 'deferred'; // stopping: the message comes back after its timeout
+    }
+    const outcome: SendOutcome = chatId
+      ? await this.deps.messenger.sendToChat(job.userId, chatId, [card])
+      : await this.deps.messenger.sendToUser(job.userId, [card]);
+    return this.record(message, entry, outcome);
+  }
+
+  private async record(message: ReceivedJob, entry: LedgerEntry, outcome: SendOutcome): Promise<JobResult> {
+    const release = async (): Promise<void> => {
+      try {
+        await this.deps.ledger.update(entry, entry.etag, {
+          attemptBy: undefined,
+          attemptAt: undefined,
+          updatedAt: this.now(),
+        });
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError)) throw error;
+      }
+    };
+    switch (outcome.kind) {
+      case 'sent':
+        await this.finish(message, entry, { state: 'sent', detail: entry.inDoubt ? 'inDoubt' : undefined });
+        return 'sent';
+      case 'gone':
+        await this.finish(message, entry, { state: 'blocked', detail: outcome.reason });
+        return 'blocked';
+      case 'throttled': {
+        this.stats.throttled += 1;
+        const wait = outcome.retryAfterMs ?? 1000;
+        // Everyone waits, not only this send: the limit is per app.
+        this.sends.pause(wait);
+        await release();
+        return this.defer(message, jitter(wait) + 50);
+      }
+      case 'noConversation':
+        await release();
+        return this.defer(message, 1000);
+      case 'failed':
+        if (message.dequeueCount >= this.deps.delivery.maxDeliveries) {
+          await this.finish(message, entry, {
+            state: 'failed',
+            detail: outcome.status ? `http${outcome.status}` : 'error',
+          });
+          return 'failed';
+        }
+        await release();
+        return this.defer(message, jitter(Math.min(60_000, 1000 * 2 ** (message.dequeueCount - 1))));
+    }
+  }
+
+  private async registration(userId: string): Promise<RegistrationSnapshot | undefined> {
+    const known = this.deps.status.snapshotFor(userId);
+    if (known) return known;
+    // Not in the report (a new account, or a tenant without the report): one live look, at background pace.
+    try {
+      const looked = await this.deps.status.backgroundLook(userId);
+      return looked.kind === 'known' ? looked.snapshot : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async install(message: ReceivedJob, entry: LedgerEntry): Promise<JobResult> {
+    const { installer, directory, log } = this.deps;
+    const user = await directory.getUser(entry.userId).catch(() => undefined);
+    const notInstallable = async (reason: string): Promise<JobResult> => {
+      await this.finish(message, entry, { state: 'notInstallable', detail: reason });
+      return 'notInstallable';
+    };
+    if (user && !user.accountEnabled) return notInstallable('disabled');
+    if (user?.userType === 'guest') return notInstallable('guest');
+    if (!installer) return notInstallable('notConfigured');
+    try {
+      await this.installs.acquire('background');
+    } catch {
+      return 'deferred';
+    }
+    const outcome = await installer.installForUser(entry.userId);
+    switch (outcome.kind) {
+      case 'installed':
+        await this.deps.ledger.update(entry, entry.etag, {
+          installedAt: this.now(),
+          chatId: outcome.chatId,
+          updatedAt: this.now(),
+        });
+        log.info(
+          { userId: entry.userId, alreadyInstalled: outcome.alreadyInstalled },
+          'app installed for nudge',
+        );
+        await this.defer(message, Math.min(5_000, this.deps.delivery.installWaitMs));
+        return 'installing';
+      case 'notInstallable':
+        return notInstallable(outcome.reason);
+      case 'throttled':
+        this.installs.pause(outcome.retryAfterMs ?? 1000);
+        return this.defer(message, jitter(outcome.retryAfterMs ?? 1000));
+      case 'failed':
+        if (message.dequeueCount >= this.deps.delivery.maxDeliveries) {
+          await this.finish(message, entry, { state: 'failed', detail: 'installFailed' });
+          return 'failed';
+        }
+        return this.defer(message, jitter(Math.min(60_000, 1000 * 2 ** (message.dequeueCount - 1))));
+    }
+  }
+}
