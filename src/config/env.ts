@@ -170,6 +170,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   if (e.STORAGE === 'azure' && !e.AZURE_STORAGE_CONNECTION_STRING) {
     problems.push('AZURE_STORAGE_CONNECTION_STRING is required when STORAGE is azure');
   }
+  if (e.NUDGE_VISIBILITY_TIMEOUT_SECONDS * 1000 < e.NUDGE_SEND_TIMEOUT_MS + 2000) {
+    problems.push(
+      'NUDGE_VISIBILITY_TIMEOUT_SECONDS must exceed NUDGE_SEND_TIMEOUT_MS by 2 s or more: a nudge must not reappear while its send may still land',
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {

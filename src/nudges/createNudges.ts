@@ -43,6 +43,8 @@ export interface NudgeInputs {
   messenger: Messenger;
   clock: Clock;
   log: Logger;
+  /** Real milliseconds for queue visibility and leases (tests shift it when they move the clock by days). */
+  realNow?: () => number;
 }
 
 /** The campaign's parts, or undefined when the policy has no campaign section. */
@@ -71,8 +73,8 @@ export function createNudges(inputs: NudgeInputs): NudgeParts | undefined {
     directory: inputs.directory,
     status: inputs.status,
     ledger: new SqliteNudgeLedger(inputs.database),
-    queue: new SqliteNudgeQueue(inputs.database),
-    leases: new SqliteLeaseStore(inputs.database),
+    queue: new SqliteNudgeQueue(inputs.database, inputs.realNow),
+    leases: new SqliteLeaseStore(inputs.database, inputs.realNow),
     references: inputs.references,
     progress: inputs.progress,
     messenger: inputs.messenger,

@@ -154,7 +154,8 @@ export class SqliteNudgeLedger implements NudgeLedger {
       if (!(field in patch)) continue;
       const value = patch[field as keyof typeof COLUMNS];
       sets.push(`${column} = @${field}`);
-      values[field] = typeof value === 'boolean' ? (value ? 1 : 0) : (value ?? null);
+      // Flags are NOT NULL: absent means false.
+      values[field] = field === 'inDoubt' || field === 'enqueued' ? (value ? 1 : 0) : (value ?? null);
     }
     const result = this.db
       .prepare(

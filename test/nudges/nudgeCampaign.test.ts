@@ -1,0 +1,168 @@
+import { expect } from 'chai';
+import { cardsOf } from '../support/cards';
+import { graphMethod } from '../support/graph/methodShapes';
+import { CampaignRig, conversationOf, EXCLUDED_GROUP, userIdOf } from '../support/campaignRig';
+import { clockChangePolicy } from './campaignPolicyFixture';
+
+describe('Nudge campaign on real HTTP (Teams connector and Graph stand-ins)', function () {
+  this.timeout(60_000);
+  let rig: CampaignRig;
+  afterEach(async () => {
+    await rig?.close();
+  });
+
+  it('nudges the right users once per stage, at the local window opening, across the clock change', async () => {
+    rig = await CampaignRig.start({ policy: clockChangePolicy(), now: '2026-10-23T07:59:00Z' });
+    const targets = await Promise.all(Array.from({ length: 20 }, (_, i) => rig.addUser(i + 1)));
+    const registered = await Promise.all([21, 22, 23].map((n) => rig.addUser(n, { registered: true })));
+    const excluded = await rig.addUser(24);
+    rig.graph.groups.get(EXCLUDED_GROUP)!.push(excluded);
+    const disabled = await rig.addUser(25, { user: { accountEnabled: false } });
+    const outsider = await rig.addUser(26, { group: null });
+    const nobody = [...registered, excluded, disabled, outsider];
+
+    // Friday 23 October, 08:59 BST: the window (09:00 local) is not open yet.
+    await rig.run();
+    expect(rig.connector.total).to.equal(0);
+    rig.clock.set('2026-10-23T08:00:00Z'); // 09:00 BST
+    await rig.run();
+    for (const id of targets)
+      expect(rig.headings(id), id).to.deep.equal([
+        'Reminder, Pupil' + id.slice(-2).replace(/^0/, '') + ': 5 days left',
+      ]);
+    for (const id of nobody) expect(rig.headings(id), id).to.deep.equal([]);
+    expect(
+      (await rig.ledger(targets[0]!)).map((e) => [e.nudge, e.state, e.updatedAt.slice(0, 16)]),
+    ).to.deep.equal([['d3', 'sent', '2026-10-23T08:00']]);
+    // Later the same day, another pass finds nothing owed.
+    rig.clock.set('2026-10-23T13:00:00Z');
+    await rig.run(true);
+    expect(rig.connector.total).to.equal(20);
+
+    // Monday 26 October, 08:30 GMT: 08:30 UTC was inside the window last week, not now.
+    rig.clock.set('2026-10-26T08:30:00Z');
+    expect(await rig.parts.planner.planIfDue(true)).to.equal(undefined);
+    // Pupil 5 registers over the weekend; the report catches up.
+    rig.graph.setMethods(targets[4]!, [
+      graphMethod.password(),
+      graphMethod.authenticator(),
+      graphMethod.email('p5@example.com'),
+    ]);
+    rig.graph.syncReport(targets[4]);
+    // Tuesday 27 October: 08:59 GMT is before the window; 09:00 GMT (09:00 UTC) opens it.
+    rig.clock.set('2026-10-27T08:59:00Z');
+    await rig.run();
+    expect(rig.connector.total).to.equal(20);
+    rig.clock.set('2026-10-27T09:00:00Z');
+    await rig.run();
+    for (const id of targets.filter((t) => t !== targets[4])) {
+      expect(rig.headings(id), id).to.have.length(2);
+      expect(rig.headings(id)[1]).to.match(/Last chance.*tomorrow/);
+    }
+    expect(rig.headings(targets[4]!)).to.have.length(1);
+    const second = (await rig.ledger(targets[0]!)).find((e) => e.nudge === 'd1')!;
+    expect(second).to.include({ state: 'sent' });
+    expect(second.updatedAt.slice(0, 16)).to.equal('2026-10-27T09:00');
+    const report = await rig.parts.service.report();
+    expect(report.counts.byState).to.deep.equal({ sent: 39 });
+    expect(report.lastPass).to.include({ registered: 4, excluded: 1, disabled: 1 });
+  });
+
+  it('keeps to the Teams limits when told to go faster: 429s are waited out, 5xx retried, 403 recorded once', async () => {
+    rig = await CampaignRig.start({
+      policy: clockChangePolicy(),
+      now: '2026-10-23T08:00:00Z',
+      connector: {
+        failureRate: 0.04,
+        seed: 7,
+        blocked: [conversationOf(userIdOf(1)), conversationOf(userIdOf(2))],
+      },
+      env: { NUDGE_SENDS_PER_SECOND: '150', NUDGE_CONCURRENCY: '24' },
+    });
+    const ids = await Promise.all(Array.from({ length: 160 }, (_, i) => rig.addUser(i + 1)));
+    await rig.run();
+    expect(rig.connector.throttled, 'the stand-in refused some sends').to.be.greaterThan(0);
+    expect(rig.connector.refused.serverError).to.be.greaterThan(0);
+    for (const id of ids.slice(2)) expect(rig.connector.delivered.get(conversationOf(id)), id).to.equal(1);
+    expect(rig.connector.refused.blocked).to.equal(2);
+    const blocked = await rig.ledger(ids[0]!);
+    expect(blocked.map((e) => [e.state, e.detail])).to.deep.equal([['blocked', 'ConversationBlockedByUser']]);
+    expect(rig.parts.worker.stats.throttled).to.be.greaterThan(0);
+
+    // The next stage: the blocked users are not tried again; everyone else gets exactly one more.
+    rig.clock.set('2026-10-27T09:00:00Z');
+    await rig.run();
+    expect(rig.connector.refused.blocked).to.equal(2);
+    for (const id of ids.slice(2)) expect(rig.connector.delivered.get(conversationOf(id)), id).to.equal(2);
+    const report = await rig.parts.service.report();
+    expect(report.counts.byState).to.include({ sent: 316, blocked: 2 });
+  });
+
+  it('snoozes: the reminder comes back at the next window after the snooze, and the snoozes run out', async () => {
+    rig = await CampaignRig.start({
+      policy: clockChangePolicy({ snoozeMax: 1 }),
+      now: '2026-10-23T08:00:00Z',
+    });
+    const id = await rig.addUser(1);
+    await rig.run();
+    const first = rig.connector.activitiesIn(conversationOf(id));
+    expect(first).to.have.length(1);
+    const titles = (a: (typeof first)[number]) => cardsOf(a)[0]!.buttons.map((b) => b.title);
+    expect(titles(first[0]!)).to.deep.equal([
+      'Start now ▶',
+      'Remind me tomorrow',
+      'I need help',
+      "I've done it ✔",
+    ]);
+    const snooze = cardsOf(first[0]!)[0]!.buttons.find((b) => b.title === 'Remind me tomorrow')!.data;
+    expect(snooze).to.deep.equal({ verb: 'nudge.snooze', campaign: 'enforcement-2026-10-28', nudge: 'd3' });
+
+    rig.clock.set('2026-10-23T10:00:00Z');
+    const result = await rig.parts.service.snooze(id, { campaign: 'enforcement-2026-10-28', nudge: 'd3' });
+    expect(result.kind).to.equal('snoozed');
+    // 24 hours is Saturday 10:00: the reminder waits for Monday's window, 09:00 GMT.
+    expect(result.kind === 'snoozed' && result.until.toISOString()).to.equal('2026-10-26T09:00:00.000Z');
+    expect(result.kind === 'snoozed' && result.snoozesLeft).to.equal(0);
+    expect(
+      await rig.parts.service.snooze(id, { campaign: 'enforcement-2026-10-28', nudge: 'd3' }),
+    ).to.include({ kind: 'snoozed' });
+
+    rig.clock.set('2026-10-26T09:00:00Z');
+    await rig.run(true);
+    const all = rig.connector.activitiesIn(conversationOf(id));
+    expect(all).to.have.length(2);
+    // No snoozes left: no snooze button.
+    expect(titles(all[1]!)).to.deep.equal(['Start now ▶', 'I need help', "I've done it ✔"]);
+    expect((await rig.ledger(id)).map((e) => [e.nudge, e.state])).to.deep.equal([
+      ['d3', 'snoozed'],
+      ['d3+s1', 'sent'],
+    ]);
+    expect(
+      await rig.parts.service.snooze(id, { campaign: 'enforcement-2026-10-28', nudge: 'd3+s1' }),
+    ).to.deep.equal({ kind: 'noneLeft' });
+    expect(
+      await rig.parts.service.snooze(id, { campaign: 'enforcement-2027-01-11', nudge: 'd3' }),
+    ).to.deep.equal({ kind: 'over' });
+  });
+
+  it('installs the app for users with no conversation, and records why not for those it cannot reach', async () => {
+    rig = await CampaignRig.start({
+      policy: clockChangePolicy(),
+      now: '2026-10-23T08:00:00Z',
+      apps: { unlicensed: [userIdOf(2)], blockedByPolicy: [userIdOf(3)] },
+    });
+    const fresh = await rig.addUser(1, { conversation: false });
+    const unlicensed = await rig.addUser(2, { conversation: false });
+    const blocked = await rig.addUser(3, { conversation: false });
+    const guest = await rig.addUser(4, { conversation: false, user: { userType: 'Guest' } });
+    await rig.run(false, 2500);
+    expect(rig.apps.installed.has(fresh)).to.equal(true);
+    expect(rig.headings(fresh)).to.have.length(1);
+    const outcome = async (id: string) => (await rig.ledger(id)).map((e) => [e.state, e.detail ?? '']);
+    expect(await outcome(fresh)).to.deep.equal([['sent', '']]);
+    expect(await outcome(unlicensed)).to.deep.equal([['notInstallable', 'noTeamsLicence']]);
+    expect(await outcome(blocked)).to.deep.equal([['notInstallable', 'blockedByPolicy']]);
+    expect(await outcome(guest)).to.deep.equal([['notInstallable', 'guest']]);
+    expect(rig.apps.posts).to.equal(3);
+  });
+});

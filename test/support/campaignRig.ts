@@ -1,0 +1,216 @@
+/**
+ * The campaign on real HTTP, in-process: the production planner, worker and BotMessenger (botbuilder's
+ * CloudAdapter, no inbound auth) against the Teams connector stand-in (Teams limits, 403s, 5xx) and the Graph
+ * stand-in (members, the registration report under its budget, app installs), with SQLite in a temporary
+ * DATA_DIR and a test clock. Each test builds one, seeds users, moves the clock and drains the queue.
+ */
+import fs from 'node:fs';
+import {
+  createGraphDirectory,
+  type GraphDirectoryParts,
+} from '../../src/adapters/graph/createGraphDirectory';
+import { SqliteConversationReferenceStore } from '../../src/adapters/sqlite/sqliteConversationReferenceStore';
+import { SqliteDatabase } from '../../src/adapters/sqlite/sqliteDatabase';
+import { SqliteUserProgressStore } from '../../src/adapters/sqlite/sqliteUserProgressStore';
+import { loadConfig, type AppConfig } from '../../src/config/env';
+import type { SchoolPolicy } from '../../src/domain/policy/schoolPolicy';
+import { createLogger } from '../../src/logging/logger';
+import { createNudges, type NudgeParts } from '../../src/nudges/createNudges';
+import { RegistrationStatusService } from '../../src/status/registrationStatusService';
+import { createBotAdapter } from '../../src/teams/botAdapter';
+import { BotMessenger } from '../../src/teams/botMessenger';
+import type { LedgerEntry } from '../../src/ports/nudgeLedger';
+import { tempDataDir } from './botProcess';
+import { TestClock } from './conversationHarness';
+import { cardsOf, headingOf } from './cards';
+import { GraphStandIn, type StandInUser } from './graph/graphStandIn';
+import { graphMethod } from './graph/methodShapes';
+import { TEST_APP } from './graphTenant';
+import { TeamsConnectorStandIn, type TeamsConnectorOptions } from './teamsConnectorStandIn';
+import { addTeamsAppsRoutes, type TeamsAppsOptions, type TeamsAppsState } from './graph/teamsAppsRoutes';
+
+export const TARGET_GROUP = '5a00000a-0000-4000-8000-0000000000a1';
+export const EXCLUDED_GROUP = '5a00000a-0000-4000-8000-0000000000a2';
+export const MANIFEST_ID = '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f';
+
+export const userIdOf = (n: number) => `7e000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+export const conversationOf = (userId: string) => `a:personal-${userId}`;
+
+export interface RigOptions {
+  policy: SchoolPolicy;
+  now: string;
+  connector?: TeamsConnectorOptions;
+  env?: Record<string, string>;
+  apps?: Omit<TeamsAppsOptions, 'manifestId' | 'onInstalled'>;
+}
+
+export class CampaignRig {
+  readonly dataDir = tempDataDir('mfa-buddy-campaign-');
+  readonly clock: TestClock;
+  graph!: GraphStandIn;
+  connector!: TeamsConnectorStandIn;
+  apps!: TeamsAppsState;
+  parts!: NudgeParts;
+  references!: SqliteConversationReferenceStore;
+  private database!: SqliteDatabase;
+  private directoryParts!: GraphDirectoryParts;
+  config!: AppConfig;
+
+  private readonly startedAt: number;
+
+  private constructor(private readonly options: RigOptions) {
+    this.clock = new TestClock(new Date(options.now));
+    this.startedAt = this.clock.now().getTime();
+  }
+
+  static async start(options: RigOptions): Promise<CampaignRig> {
+    const rig = new CampaignRig(options);
+    await rig.build();
+    return rig;
+  }
+
+  private async build(): Promise<void> {
+    this.graph = await GraphStandIn.start({ reportsBudget: { limit: 50, windowMs: 1000 } });
+    this.graph.groups.set(TARGET_GROUP, []);
+    this.graph.groups.set(EXCLUDED_GROUP, []);
+    this.connector = await TeamsConnectorStandIn.start(this.options.connector);
+    const log = createLogger(process.env.RIG_LOG ?? 'silent');
+    this.config = loadConfig({
+      ...this.graph.env,
+      SUPPORT_CODE_KEY: 'a1'.repeat(32),
+      DATA_DIR: this.dataDir,
+      TEAMS_APP_ID: MANIFEST_ID,
+      TEAMS_SERVICE_URL: this.connector.serviceUrl,
+      NUDGE_VISIBILITY_TIMEOUT_SECONDS: '12',
+      NUDGE_INSTALL_WAIT_SECONDS: '1',
+      NUDGE_SEND_TIMEOUT_MS: '10000',
+      ...this.options.env,
+    });
+    this.database = SqliteDatabase.open(this.dataDir);
+    this.references = new SqliteConversationReferenceStore(this.database);
+    // Teams tells the bot about an install; here the rig stores the reference the bot would.
+    this.apps = addTeamsAppsRoutes(this.graph, {
+      manifestId: MANIFEST_ID,
+      ...this.options.apps,
+      onInstalled: (userId) => this.remember(userId),
+    });
+    this.directoryParts = createGraphDirectory({
+      ...TEST_APP,
+      baseUrl: this.graph.url,
+      authorityHost: this.graph.url,
+      schoolDomains: this.options.policy.school.domains,
+      log,
+      now: () => this.clock.now(),
+      budget: { limit: 50, windowMs: 1000, marginMs: 0, reservedForInteractive: 1 },
+    });
+    const status = new RegistrationStatusService({
+      directory: this.directoryParts.directory,
+      clock: this.clock,
+      log,
+      options: { refreshEveryMs: 0 },
+    });
+    const adapter = createBotAdapter(this.config, log);
+    const messenger = new BotMessenger({
+      adapter,
+      references: this.references,
+      botAppId: '',
+      log,
+      timeoutMs: this.config.nudges.sendTimeoutMs,
+      chats: { serviceUrl: this.connector.serviceUrl, tenantId: TEST_APP.tenantId },
+    });
+    this.parts = createNudges({
+      config: this.config,
+      policy: this.options.policy,
+      database: this.database,
+      directory: this.directoryParts.directory,
+      graphRequests: this.directoryParts.requests,
+      status,
+      references: this.references,
+      progress: new SqliteUserProgressStore(this.database),
+      messenger,
+      clock: this.clock,
+      log,
+      // Queue delays are real time; moving the test clock by days moves them too.
+      realNow: () => Date.now() + (this.clock.now().getTime() - this.startedAt),
+    })!;
+  }
+
+  /** Adds a user to the target group (unless `group: null`), registered or not, with or without a chat. */
+  async addUser(
+    n: number,
+    options: {
+      registered?: boolean;
+      conversation?: boolean;
+      group?: string | null;
+      user?: Partial<StandInUser>;
+    } = {},
+  ): Promise<string> {
+    const id = userIdOf(n);
+    this.graph.addUser({
+      id,
+      displayName: `Pupil ${n}`,
+      givenName: `Pupil${n}`,
+      userPrincipalName: `pupil${n}@kscs.org.uk`,
+      methods: options.registered
+        ? [graphMethod.password(), graphMethod.authenticator(), graphMethod.email(`p${n}@example.com`)]
+        : [graphMethod.password()],
+      securityQuestions: false,
+      ...options.user,
+    });
+    const group = options.group === undefined ? TARGET_GROUP : options.group;
+    if (group) this.graph.groups.get(group)!.push(id);
+    if (options.conversation !== false) await this.remember(id);
+    return id;
+  }
+
+  /** Stores a conversation reference for the user, as the bot does on install. */
+  async remember(userId: string): Promise<void> {
+    await this.references.save({
+      userId,
+      tenantId: TEST_APP.tenantId,
+      conversationId: conversationOf(userId),
+      serviceUrl: this.connector.serviceUrl,
+      reference: {
+        channelId: 'msteams',
+        serviceUrl: this.connector.serviceUrl,
+        conversation: {
+          id: conversationOf(userId),
+          conversationType: 'personal',
+          tenantId: TEST_APP.tenantId,
+        },
+        user: { id: `29:${userId}`, aadObjectId: userId },
+        bot: { id: '28:bot', name: 'MFA Buddy' },
+      },
+      updatedAt: this.clock.now().toISOString(),
+    });
+  }
+
+  /** Plans if due, then works the queue until it is quiet. */
+  async run(force = false, quietMs = 300): Promise<void> {
+    await this.parts.planner.planIfDue(force);
+    await this.parts.worker.drain(quietMs, 20);
+  }
+
+  /** Headings of the cards a user's conversation received, in order. */
+  headings(userId: string): string[] {
+    return this.connector
+      .activitiesIn(conversationOf(userId))
+      .flatMap((a) => cardsOf(a))
+      .map((c) => headingOf(c));
+  }
+
+  async ledger(userId: string): Promise<LedgerEntry[]> {
+    return (await this.parts.deps.ledger.history(this.parts.deps.campaign.id, userId)).sort((a, b) =>
+      a.nudge < b.nudge ? -1 : 1,
+    );
+  }
+
+  async close(): Promise<void> {
+    this.parts.worker.stop();
+    this.directoryParts.close();
+    this.database.close();
+    await this.connector.close();
+    await this.graph.close();
+    fs.rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
