@@ -2,7 +2,8 @@
  * `npm run nudge` — the campaign from the command line (IT's tool; the bot runs the same code on a timer).
  *
  *   npm run nudge -- --dry-run [--csv plan.csv]   who would get what, when, and why not the others
- *   npm run nudge                                 one pass: plan (if the window is open) and send
+ *   npm run nudge [--replan]                      one pass: plan (if the window is open and today's
+ *                                                 pass has not run, or --replan) and send
  *   npm run nudge -- --report [--csv report.csv]  the delivery report: counts by outcome and by group
  *   npm run nudge -- --resend-failures            queue the failed nudges again, and send
  *   any of them with --now <ISO time>             run as if it were that time (the clock then runs on)
@@ -34,18 +35,20 @@ interface Args {
   dryRun: boolean;
   report: boolean;
   resend: boolean;
+  replan: boolean;
   now?: string;
   csv?: string;
   quietSeconds?: number;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { dryRun: false, report: false, resend: false };
+  const args: Args = { dryRun: false, report: false, resend: false, replan: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--dry-run') args.dryRun = true;
     else if (a === '--report') args.report = true;
     else if (a === '--resend-failures') args.resend = true;
+    else if (a === '--replan') args.replan = true;
     else if (a === '--now') args.now = argv[++i];
     else if (a === '--csv') args.csv = argv[++i];
     else if (a === '--quiet-seconds') args.quietSeconds = Number(argv[++i]);
@@ -183,12 +186,19 @@ async function send(parts: NudgeParts, args: Args): Promise<void> {
     return;
   }
   if (!args.resend) {
-    const summary = await parts.planner.planIfDue(true);
-    if (!summary) out('Another instance is planning this campaign right now; sending what is queued.');
-    else
+    const attempt = await parts.planner.planIfDue(args.replan);
+    if (attempt.kind === 'planned') {
+      const p = attempt.summary;
       out(
-        `Planned stage ${summary.stage}: ${summary.queued} queued, ${summary.registered} already registered, ${summary.members} members`,
+        `Planned stage ${p.stage}: ${p.queued} queued, ${p.registered} already registered, ${p.members} members`,
       );
+    } else if (attempt.reason === 'leaseHeld') {
+      out('Another instance is planning this campaign right now; sending what is queued.');
+    } else {
+      out(
+        "Today's planning pass for this stage has run already (--replan runs it again); sending what is queued.",
+      );
+    }
   }
   const quiet = (args.quietSeconds ?? delivery.visibilityTimeoutMs / 1000 + 5) * 1000;
   const stats = await parts.worker.drain(quiet);

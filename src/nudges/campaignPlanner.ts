@@ -45,6 +45,11 @@ export interface PassSummary {
   repaired: number;
 }
 
+/** What a planning attempt came to. */
+export type PlanAttempt =
+  | { kind: 'planned'; summary: PassSummary }
+  | { kind: 'skipped'; reason: 'windowShut' | 'doneToday' | 'leaseHeld' };
+
 export interface PassOptions {
   /** Dry run: call `line` for every member and change nothing. */
   dryRun?: { line: (line: PlanLine) => void };
@@ -63,18 +68,19 @@ export class CampaignPlanner {
   }
 
   /**
-   * Plans once if the window is open and today's pass for the current stage has not run (or `force`).
-   * Returns undefined when there was nothing to do or another instance holds the lease.
+   * Plans once if the window is open and today's pass for the current stage has not run (or `force`), under
+   * the planner lease.
    */
-  async planIfDue(force = false): Promise<PassSummary | undefined> {
+  async planIfDue(force = false): Promise<PlanAttempt> {
     const { campaign, clock, ledger } = this.deps;
     const moment = campaignMoment(campaign, clock.now());
-    if (moment.kind !== 'open') return undefined;
+    if (moment.kind !== 'open') return { kind: 'skipped', reason: 'windowShut' };
     const marker = `pass:${moment.stage.key}`;
     const today = localDateOf(clock.now(), campaign.timeZone);
-    if (!force && (await ledger.getMarker(campaign.id, marker)) === today) return undefined;
+    if (!force && (await ledger.getMarker(campaign.id, marker)) === today)
+      return { kind: 'skipped', reason: 'doneToday' };
     const leaseId = await this.deps.leases.acquire(this.leaseName, this.holder, LEASE_MS);
-    if (!leaseId) return undefined;
+    if (!leaseId) return { kind: 'skipped', reason: 'leaseHeld' };
     const renewal = setInterval(() => {
       void this.deps.leases.renew(this.leaseName, leaseId, LEASE_MS).catch(() => false);
     }, LEASE_MS / 3);
@@ -82,7 +88,7 @@ export class CampaignPlanner {
       const summary = await this.pass();
       await ledger.setMarker(campaign.id, marker, today);
       await ledger.setMarker(campaign.id, 'lastPass', JSON.stringify(summary));
-      return summary;
+      return { kind: 'planned', summary };
     } finally {
       clearInterval(renewal);
       await this.deps.leases.release(this.leaseName, leaseId);

@@ -5,9 +5,11 @@
  * recorded: sent, blocked (403: never retried), not installable, skipped (registered), expired, or failed after
  * retries. 429s pause every send for Retry-After; 412/5xx and timeouts are retried with backoff and jitter.
  *
- * Crashes: a send whose worker died between starting it and recording the answer is found "in doubt" when its
- * message comes back; it is sent again and flagged, because Teams offers no way to ask whether it arrived and a
- * lost reminder is worse than a repeated one. Only sends in flight at the moment of a crash can be in doubt.
+ * Crashes: a send whose worker died between taking it and recording Teams' answer is found "in doubt" when its
+ * message comes back. Teams offers no idempotency key and no way to ask whether it arrived; a request already
+ * on the wire almost always did, so it is recorded as sent (`unconfirmed`) and not repeated. The take is written
+ * just before the request leaves (after the rate slot and the card), so only sends on the wire at the moment of
+ * a crash can be in doubt.
  */
 import crypto from 'node:crypto';
 import { RequestBudget } from '../adapters/graph/requestBudget';
@@ -25,6 +27,7 @@ import { registeredMarker, type CampaignDeps } from './campaignContext';
 /** What happened to one message, for logs, tests and the drain loop. */
 export type JobResult =
   | 'sent'
+  | 'unconfirmed'
   | 'blocked'
   | 'notInstallable'
   | 'skippedRegistered'
@@ -48,6 +51,7 @@ export class NudgeWorker {
   readonly stats: WorkerStats = {
     results: {
       sent: 0,
+      unconfirmed: 0,
       blocked: 0,
       notInstallable: 0,
       skippedRegistered: 0,
@@ -119,7 +123,7 @@ export class NudgeWorker {
       await sleep(5);
       return 1;
     }
-    this.refreshIfStale();
+    await this.refreshIfStale();
     const received = await this.deps.queue.receive(
       Math.min(32, free),
       this.deps.delivery.visibilityTimeoutMs,
@@ -144,15 +148,21 @@ export class NudgeWorker {
     return received.length;
   }
 
-  /** Keeps the report snapshot young enough that nobody registered is nagged. */
-  private refreshIfStale(): void {
+  /**
+   * Keeps the report snapshot young enough that nobody registered is nagged: a process that has never read
+   * it waits for the first read (one pass over the report beats a live look per user); after that, a stale
+   * snapshot is re-read in the background while sends go on from the rows already known.
+   */
+  private refreshIfStale(): Promise<void> {
     const { status, clock, delivery } = this.deps;
-    if (this.refreshing || !status.hasReport) return;
-    if (clock.now().getTime() - status.reportReadAt < delivery.recheckMs) return;
-    this.refreshing = status
-      .refresh('background')
-      .catch(() => undefined)
-      .finally(() => (this.refreshing = undefined));
+    if (!status.hasReport) return Promise.resolve();
+    if (!this.refreshing && clock.now().getTime() - status.reportReadAt >= delivery.recheckMs) {
+      this.refreshing = status
+        .refresh('background')
+        .catch(() => undefined)
+        .finally(() => (this.refreshing = undefined));
+    }
+    return status.reportReadAt === 0 && this.refreshing ? this.refreshing : Promise.resolve();
   }
 
   private now(): string {
@@ -204,7 +214,18 @@ export class NudgeWorker {
       // Another worker is sending it right now: look again once its send must have ended.
       return this.defer(message, delivery.visibilityTimeoutMs - attemptAge);
     }
-    const inDoubt = attemptAge !== undefined;
+    if (attemptAge !== undefined) {
+      // The worker that took this send died before recording Teams' answer. A send on the wire almost always
+      // lands (Teams does not care that our socket closed), so it is recorded as sent but unconfirmed, and not
+      // sent again: one reminder per stage matters more than the rare one lost before it left.
+      this.stats.inDoubt += 1;
+      log.warn(
+        { userId: job.userId, nudge: job.nudge },
+        'nudge send in doubt after a crash: recorded as unconfirmed',
+      );
+      await this.finish(message, entry, { state: 'sent', detail: 'unconfirmed', inDoubt: true });
+      return 'unconfirmed';
+    }
 
     const history = await ledger.history(campaign.id, job.userId);
     const reference = await this.deps.references.get(job.userId);
@@ -242,24 +263,6 @@ export class NudgeWorker {
       chatId = entry.chatId;
     }
 
-    // Take the send: a conditional write, so a second worker holding a copy of this message backs off.
-    try {
-      entry = await ledger.update(entry, entry.etag, {
-        attempts: entry.attempts + 1,
-        attemptBy: this.id,
-        attemptAt: this.now(),
-        inDoubt: inDoubt || entry.inDoubt,
-        updatedAt: this.now(),
-      });
-    } catch (error) {
-      if (error instanceof ConcurrencyError) return 'deferred';
-      throw error;
-    }
-    if (inDoubt) {
-      this.stats.inDoubt += 1;
-      log.warn({ userId: job.userId, nudge: job.nudge }, 'nudge in doubt after a crash: sending again');
-    }
-
     const progress = (await this.deps.progress.get(job.userId))?.value;
     const stage = campaign.stages.find((s) => s.key === parseNudgeKey(job.nudge).stage)!;
     const card = nudgeCard(
@@ -274,11 +277,26 @@ export class NudgeWorker {
       },
       ctx,
     );
+    // The slot first, then the take: a send marked as started is one that is about to go on the wire, so
+    // only those can be in doubt after a crash.
     try {
       await this.sends.acquire('background');
     } catch {
       return 'deferred'; // stopping: the message comes back after its timeout
     }
+    // Take the send: a conditional write, so a second worker holding a copy of this message backs off.
+    try {
+      entry = await ledger.update(entry, entry.etag, {
+        attempts: entry.attempts + 1,
+        attemptBy: this.id,
+        attemptAt: this.now(),
+        updatedAt: this.now(),
+      });
+    } catch (error) {
+      if (error instanceof ConcurrencyError) return 'deferred';
+      throw error;
+    }
+
     const outcome: SendOutcome = chatId
       ? await this.deps.messenger.sendToChat(job.userId, chatId, [card])
       : await this.deps.messenger.sendToUser(job.userId, [card]);
@@ -299,7 +317,7 @@ export class NudgeWorker {
     };
     switch (outcome.kind) {
       case 'sent':
-        await this.finish(message, entry, { state: 'sent', detail: entry.inDoubt ? 'inDoubt' : undefined });
+        await this.finish(message, entry, { state: 'sent' });
         return 'sent';
       case 'gone':
         await this.finish(message, entry, { state: 'blocked', detail: outcome.reason });

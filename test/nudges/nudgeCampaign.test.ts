@@ -41,7 +41,7 @@ describe('Nudge campaign on real HTTP (Teams connector and Graph stand-ins)', fu
 
     // Monday 26 October, 08:30 GMT: 08:30 UTC was inside the window last week, not now.
     rig.clock.set('2026-10-26T08:30:00Z');
-    expect(await rig.parts.planner.planIfDue(true)).to.equal(undefined);
+    expect(await rig.parts.planner.planIfDue(true)).to.deep.equal({ kind: 'skipped', reason: 'windowShut' });
     // Pupil 5 registers over the weekend; the report catches up.
     rig.graph.setMethods(targets[4]!, [
       graphMethod.password(),

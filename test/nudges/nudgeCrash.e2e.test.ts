@@ -1,0 +1,200 @@
+/**
+ * The campaign as IT runs it (`npm run nudge`, the built CLI as child processes) against the Graph and Teams
+ * connector stand-ins: a worker killed with SIGKILL part-way through a 5,000-user campaign and restarted, and
+ * two workers on one queue at once. Every target must be nudged exactly once.
+ *
+ * One honest exception, checked rather than hidden: a send that was on the wire when its worker died cannot be
+ * known to have arrived (Teams has no idempotency key and no read-back). It is recorded as sent, `unconfirmed`,
+ * and not repeated, so nobody ever gets two; the test reports how many were unconfirmed and checks that they
+ * did arrive (a request on the wire lands; only one caught before its bytes left could not).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect } from 'chai';
+import { SqliteConversationReferenceStore } from '../../src/adapters/sqlite/sqliteConversationReferenceStore';
+import { SqliteDatabase } from '../../src/adapters/sqlite/sqliteDatabase';
+import { SqliteNudgeLedger } from '../../src/adapters/sqlite/sqliteNudgeLedger';
+import { ROOT, tempDataDir } from '../support/botProcess';
+import { conversationOf, EXCLUDED_GROUP, TARGET_GROUP, userIdOf } from '../support/campaignRig';
+import { GraphStandIn } from '../support/graph/graphStandIn';
+import { graphMethod } from '../support/graph/methodShapes';
+import { TEST_APP } from '../support/graphTenant';
+import { TeamsConnectorStandIn } from '../support/teamsConnectorStandIn';
+import { clockChangePolicy } from './campaignPolicyFixture';
+
+const CLI = path.join(ROOT, 'dist', 'cli', 'nudge.js');
+const NOW = '2026-10-23T08:00:00Z';
+
+interface Worker {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+describe('Nudge campaign from the command line: crashes and two workers (child processes)', function () {
+  this.timeout(180_000);
+  let graph: GraphStandIn;
+  let connector: TeamsConnectorStandIn;
+  let dataDir: string;
+  let policyFile: string;
+  const workers: Worker[] = [];
+
+  async function setUp(users: number): Promise<string[]> {
+    dataDir = tempDataDir('mfa-buddy-crash-');
+    policyFile = path.join(dataDir, 'policy.json');
+    fs.writeFileSync(policyFile, JSON.stringify(clockChangePolicy()));
+    graph = await GraphStandIn.start();
+    connector = await TeamsConnectorStandIn.start({
+      app: { limit: 1000, windowMs: 1000 },
+      keepActivities: false,
+    });
+    const ids: string[] = [];
+    for (let n = 1; n <= users; n++) {
+      const id = userIdOf(n);
+      ids.push(id);
+      graph.addUser({
+        id,
+        displayName: `Pupil ${n}`,
+        givenName: `P${n}`,
+        userPrincipalName: `p${n}@kscs.org.uk`,
+        methods: [graphMethod.password()],
+      });
+    }
+    graph.groups.set(TARGET_GROUP, [...ids]);
+    graph.groups.set(EXCLUDED_GROUP, []);
+    const database = SqliteDatabase.open(dataDir);
+    const references = new SqliteConversationReferenceStore(database);
+    for (const id of ids) {
+      await references.save({
+        userId: id,
+        tenantId: TEST_APP.tenantId,
+        conversationId: conversationOf(id),
+        serviceUrl: connector.serviceUrl,
+        reference: {
+          channelId: 'msteams',
+          serviceUrl: connector.serviceUrl,
+          conversation: { id: conversationOf(id), conversationType: 'personal', tenantId: TEST_APP.tenantId },
+          user: { id: `29:${id}`, aadObjectId: id },
+          bot: { id: '28:bot', name: 'MFA Buddy' },
+        },
+        updatedAt: '2026-10-01T12:00:00.000Z',
+      });
+    }
+    database.close();
+    return ids;
+  }
+
+  function startWorker(sendsPerSecond = 250): Worker {
+    const child = spawn(
+      process.execPath,
+      ['--disable-warning=DEP0111', CLI, '--now', NOW, '--quiet-seconds', '7'],
+      {
+        cwd: ROOT,
+        env: {
+          PATH: process.env.PATH ?? '',
+          NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS ?? '',
+          ...graph.env,
+          SUPPORT_CODE_KEY: 'a1'.repeat(32),
+          DATA_DIR: dataDir,
+          SCHOOL_CONFIG: policyFile,
+          LOG_LEVEL: 'warn',
+          NUDGE_SENDS_PER_SECOND: String(sendsPerSecond),
+          NUDGE_CONCURRENCY: '32',
+          NUDGE_VISIBILITY_TIMEOUT_SECONDS: '5',
+          NUDGE_SEND_TIMEOUT_MS: '3000',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const worker = { child, output: () => output, exited };
+    workers.push(worker);
+    return worker;
+  }
+
+  async function ledgerRows(): Promise<{ userId: string; state: string; detail?: string }[]> {
+    const database = SqliteDatabase.open(dataDir);
+    try {
+      const ledger = new SqliteNudgeLedger(database);
+      const rows: { userId: string; state: string; detail?: string }[] = [];
+      for await (const page of ledger.scan('enforcement-2026-10-28', {})) rows.push(...page);
+      return rows;
+    } finally {
+      database.close();
+    }
+  }
+
+  /** Every target got exactly one nudge; returns how many sends were unconfirmed (in flight at a crash). */
+  async function expectEachOnce(ids: string[]): Promise<number> {
+    const rows = await ledgerRows();
+    expect(
+      rows.filter((r) => r.state !== 'sent'),
+      'rows not sent',
+    ).to.deep.equal([]);
+    expect(rows).to.have.length(ids.length);
+    const unconfirmed = rows.filter((r) => r.detail === 'unconfirmed').map((r) => r.userId);
+    const count = (id: string) => connector.delivered.get(conversationOf(id)) ?? 0;
+    expect(
+      ids.filter((id) => count(id) > 1),
+      'users nudged twice',
+    ).to.deep.equal([]);
+    expect(
+      ids.filter((id) => count(id) === 0),
+      'users never nudged',
+    ).to.deep.equal([]);
+    expect(connector.total).to.equal(ids.length);
+    // Only sends on the wire at the crash can be in doubt: at most the worker's concurrency.
+    expect(unconfirmed.length).to.be.at.most(32);
+    return unconfirmed.length;
+  }
+
+  afterEach(async function () {
+    for (const w of workers.splice(0)) {
+      if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
+      await w.exited;
+      if (this.currentTest?.state === 'failed') console.log(w.output().slice(-3000));
+    }
+    await connector?.close();
+    await graph?.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('a worker killed (SIGKILL) part-way through 5,000 users, restarted: every target nudged exactly once', async () => {
+    const ids = await setUp(5000);
+    const first = startWorker();
+    await connector.waitFor(() => connector.total >= 2000 || first.child.exitCode !== null, 120_000);
+    expect(first.child.exitCode, first.output()).to.equal(null);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const atCrash = connector.total;
+    expect(atCrash).to.be.within(2000, 4999);
+
+    const second = startWorker();
+    expect(await second.exited, second.output()).to.equal(0);
+    expect(second.output()).to.match(/Sent \d+/);
+    const inDoubt = await expectEachOnce(ids);
+    console.log(
+      `      (killed after ${atCrash} sends; ${inDoubt} send(s) on the wire at the crash, recorded unconfirmed, all arrived)`,
+    );
+  });
+
+  it('two workers on one queue at once: each nudge sent by one of them only', async () => {
+    const ids = await setUp(3000);
+    // Slow enough that the second worker (which reads the report first) joins in.
+    const a = startWorker(80);
+    await connector.waitFor(() => connector.total >= 200 || a.child.exitCode !== null, 120_000);
+    expect(a.child.exitCode, a.output()).to.equal(null);
+    const b = startWorker(80);
+    const [codeA, codeB] = await Promise.all([a.exited, b.exited]);
+    expect([codeA, codeB]).to.deep.equal([0, 0]);
+    const sentBy = (w: Worker) => Number(/Sent (\d+)/.exec(w.output())?.[1] ?? 0);
+    expect(sentBy(a) + sentBy(b)).to.equal(3000);
+    expect(sentBy(b), 'the second worker did part of the work').to.be.greaterThan(0);
+    expect(b.output()).to.contain("Today's planning pass for this stage has run already");
+    expect(await expectEachOnce(ids)).to.equal(0);
+  });
+});
