@@ -18,12 +18,9 @@ import { messagesEndpoint } from './teams/messagesEndpoint';
 import { SchoolBot } from './teams/schoolBot';
 import { tenantGuard } from './teams/tenantGuard';
 import { ConfigError } from './config/env';
-import { createGraphDirectory, type GraphDirectoryParts } from './adapters/graph/createGraphDirectory';
-import { DemoDirectory } from './adapters/demo/demoDirectory';
+import { buildDirectory } from './adapters/buildDirectory';
 import { SqliteStatusFollowUpStore } from './adapters/sqlite/sqliteStatusFollowUpStore';
 import { StatusReplies } from './conversation/statusReplies';
-import type { SchoolPolicy } from './domain/policy/schoolPolicy';
-import type { Directory } from './ports/directory';
 import { RegistrationStatusService } from './status/registrationStatusService';
 import { BotMessenger } from './teams/botMessenger';
 import { NudgeReplies } from './conversation/nudgeReplies';
@@ -153,33 +150,4 @@ export async function startApp(
       database.close();
     },
   };
-}
-
-/** Graph when credentials are configured; otherwise the demo school, said loudly in the log. */
-export function buildDirectory(
-  config: AppConfig,
-  policy: SchoolPolicy,
-  clock: Clock,
-  log: Logger,
-): { directory: Directory; graph?: GraphDirectoryParts } {
-  if (config.graph) {
-    const graph = createGraphDirectory({
-      tenantId: config.tenantId,
-      clientId: config.graph.clientId,
-      clientSecret: config.graph.clientSecret,
-      baseUrl: config.graphBaseUrl,
-      authorityHost: config.authorityHost,
-      requestTimeoutMs: config.graphRequestTimeoutMs,
-      schoolDomains: policy.school.domains,
-      log,
-      now: () => clock.now(),
-    });
-    log.info({ directory: 'graph', tenantId: config.tenantId }, 'registration status from Microsoft Graph');
-    return { directory: graph.directory, graph };
-  }
-  log.warn(
-    { directory: 'demo', tenantId: config.tenantId },
-    '*** DEMO DIRECTORY *** GRAPH_CLIENT_ID/GRAPH_CLIENT_SECRET are not set: registration status comes from a built-in SAMPLE SCHOOL, not from Microsoft. Do not use this for real users.',
-  );
-  return { directory: new DemoDirectory(clock) };
 }

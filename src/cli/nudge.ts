@@ -14,7 +14,7 @@
 import fs from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import pino from 'pino';
-import { buildDirectory } from '../app';
+import { buildDirectory } from '../adapters/buildDirectory';
 import { SqliteConversationReferenceStore } from '../adapters/sqlite/sqliteConversationReferenceStore';
 import { SqliteDatabase } from '../adapters/sqlite/sqliteDatabase';
 import { SqliteUserProgressStore } from '../adapters/sqlite/sqliteUserProgressStore';

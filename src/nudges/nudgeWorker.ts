@@ -75,7 +75,7 @@ export class NudgeWorker {
   constructor(private readonly deps: CampaignDeps) {
     const d = deps.delivery;
     // Starts are counted in a one-second window; the small margin absorbs the trip to the service.
-    this.sends = new RequestBudget({ limit: d.sendsPerSecond, windowMs: 1000, marginMs: 20 });
+    this.sends = new RequestBudget({ limit: d.sendsPerSecond, windowMs: 1000, marginMs: 30 });
     this.installs = new RequestBudget({ limit: d.installsPerSecond, windowMs: 1000, marginMs: 20 });
   }
 

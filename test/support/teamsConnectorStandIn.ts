@@ -16,7 +16,7 @@ export interface Window {
 export interface TeamsConnectorOptions {
   /** Per app (all conversations together): Teams allows 50 per second. */
   app?: Window;
-  perConversation?: Window[];
+  perConversation?: readonly Window[];
   /** Conversation ids whose user blocked the bot. */
   blocked?: Iterable<string>;
   /** Share of requests answered with a 5xx (0–1). */
