@@ -18,6 +18,10 @@ import type { LocalDate } from '../../src/domain/policy/localDate';
 import type { SchoolPolicy } from '../../src/domain/policy/schoolPolicy';
 import { loadSchoolPolicy } from '../../src/config/loadSchoolPolicy';
 import { SAMPLE_POLICY_PATH } from './conversationHarness';
+import { cannotSnoozeCard, nudgeCard, snoozedCard } from '../../src/conversation/nudgeCards';
+import { evaluateRegistration } from '../../src/domain/registration/evaluateRegistration';
+import type { RegisteredMethod } from '../../src/domain/registration/methods';
+import type { Tone } from '../../src/domain/policy/campaignPolicy';
 
 /** One card as a user would receive it. */
 export interface CatalogCard {
@@ -190,8 +194,112 @@ export const answerSection: CardSection = {
   },
 };
 
+/**
+ * Campaign nudges on the sample school's reminder days (the 14-day reminder on the last day of term, 7 days,
+ * the merged 3/1-day reminder, the day itself), for users in different states, with and without snoozes left;
+ * and the answers to "Remind me later".
+ */
+export const nudgeSection: CardSection = {
+  name: 'nudge',
+  cards() {
+    const policy = catalogPolicy();
+    const on = (today: LocalDate, firstName: string | null = 'Sam'): ViewContext => ({
+      policy,
+      today,
+      methods: availableMethods(policy, today),
+      firstName: firstName ?? undefined,
+    });
+    const states: { key: string; label: string; methods: RegisteredMethod[]; step?: StepId }[] = [
+      { key: 'new', label: 'nothing registered', methods: [] },
+      {
+        key: 'app-only',
+        label: 'the app only',
+        methods: [{ kind: 'authenticatorApp' }],
+        step: 'chooseSecond',
+      },
+      { key: 'phone-only', label: 'a mobile phone only', methods: [{ kind: 'mobilePhone' }] },
+    ];
+    const days: { key: string; today: LocalDate; tone: Tone; nudge: string }[] = [
+      { key: 'd14', today: '2026-12-18', tone: 'friendly', nudge: 'd14' },
+      { key: 'd7', today: '2027-01-04', tone: 'reminder', nudge: 'd7' },
+      { key: 'd1', today: '2027-01-08', tone: 'urgent', nudge: 'd1' },
+      { key: 'd0', today: '2027-01-11', tone: 'final', nudge: 'd0' },
+    ];
+    const cards: CatalogCard[] = [];
+    for (const day of days) {
+      for (const state of states) {
+        const ctx = on(day.today);
+        cards.push({
+          id: `nudge-${day.key}-${state.key}`,
+          title: `Nudge, ${day.tone} (${day.key}, ${day.today}), ${state.label}`,
+          source: 'nudgeCards.nudgeCard',
+          card: nudgeCard(
+            {
+              campaignId: 'enforcement-2027-01-11',
+              nudge: day.nudge,
+              tone: day.tone,
+              evaluation: evaluateRegistration(state.methods, ctx.methods),
+              progress: state.step ? progressAt(state.step, 'app') : undefined,
+              snoozesLeft: day.key === 'd0' ? 0 : 2,
+              snoozeHours: 24,
+            },
+            ctx,
+          ),
+        });
+      }
+    }
+    const unnamed = on('2027-01-04', null);
+    cards.push({
+      id: 'nudge-d7-unnamed-after-snooze',
+      title:
+        'Nudge after a snooze, for a user whose name is unknown (installed by the campaign), no snoozes left',
+      source: 'nudgeCards.nudgeCard',
+      card: nudgeCard(
+        {
+          campaignId: 'enforcement-2027-01-11',
+          nudge: 'd7+s1',
+          tone: 'reminder',
+          evaluation: evaluateRegistration([], unnamed.methods),
+          snoozesLeft: 0,
+          snoozeHours: 24,
+        },
+        unnamed,
+      ),
+    });
+    const ctx = on('2027-01-04');
+    const midway = progressAt('first.app.scan', 'app');
+    cards.push(
+      {
+        id: 'nudge-snoozed',
+        title: '"Remind me tomorrow" worked, one snooze left',
+        source: 'nudgeCards.snoozedCard',
+        card: snoozedCard(new Date('2027-01-05T08:30:00Z'), 1, midway, ctx),
+      },
+      {
+        id: 'nudge-snoozed-last',
+        title: '"Remind me tomorrow" worked, it was the last snooze',
+        source: 'nudgeCards.snoozedCard',
+        card: snoozedCard(new Date('2027-01-05T08:30:00Z'), 0, undefined, ctx),
+      },
+      {
+        id: 'nudge-cannot-snooze-none-left',
+        title: '"Remind me later" with no snoozes left',
+        source: 'nudgeCards.cannotSnoozeCard',
+        card: cannotSnoozeCard('noneLeft', midway, ctx),
+      },
+      {
+        id: 'nudge-cannot-snooze-over',
+        title: '"Remind me later" on a reminder whose campaign has finished',
+        source: 'nudgeCards.cannotSnoozeCard',
+        card: cannotSnoozeCard('over', undefined, ctx),
+      },
+    );
+    return cards;
+  },
+};
+
 /** Every feature's cards. Add a section here when a feature adds cards. */
-export const CARD_SECTIONS: CardSection[] = [guideSection, answerSection];
+export const CARD_SECTIONS: CardSection[] = [guideSection, answerSection, nudgeSection];
 
 /**
  * The whole catalog, one entry per distinct card: renderings that come out identical in several contexts
