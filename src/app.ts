@@ -22,7 +22,7 @@ import { buildDirectory } from './adapters/buildDirectory';
 import { SqliteStatusFollowUpStore } from './adapters/sqlite/sqliteStatusFollowUpStore';
 import { StatusReplies } from './conversation/statusReplies';
 import { RegistrationStatusService } from './status/registrationStatusService';
-import { BotMessenger } from './teams/botMessenger';
+import { botMessengerFor } from './teams/botMessenger';
 import { NudgeReplies } from './conversation/nudgeReplies';
 import { createNudges } from './nudges/createNudges';
 import { NudgeScheduler } from './nudges/nudgeScheduler';
@@ -60,14 +60,7 @@ export async function startApp(
   });
   const adapter = createBotAdapter(config, log);
   adapter.use(tenantGuard(config.tenantId, log));
-  const messenger = new BotMessenger({
-    adapter,
-    references,
-    botAppId: config.bot.id ?? '',
-    log,
-    timeoutMs: config.nudges.sendTimeoutMs,
-    chats: { serviceUrl: config.nudges.serviceUrl, tenantId: config.tenantId },
-  });
+  const messenger = botMessengerFor(config, adapter, references, log);
   const nudges = createNudges({
     config,
     policy,

@@ -27,7 +27,7 @@ import { createLogger } from '../logging/logger';
 import type { Clock } from '../ports/clock';
 import { RegistrationStatusService } from '../status/registrationStatusService';
 import { createBotAdapter } from '../teams/botAdapter';
-import { BotMessenger } from '../teams/botMessenger';
+import { botMessengerFor } from '../teams/botMessenger';
 import { createNudges, type NudgeParts } from '../nudges/createNudges';
 import type { PlanLine } from '../nudges/campaignPlanner';
 
@@ -218,15 +218,7 @@ async function main(): Promise<void> {
   const progress = new SqliteUserProgressStore(database);
   const { directory, graph } = buildDirectory(config, policy, clock, log);
   const status = new RegistrationStatusService({ directory, clock, log, options: { refreshEveryMs: 0 } });
-  const adapter = createBotAdapter(config, log);
-  const messenger = new BotMessenger({
-    adapter,
-    references,
-    botAppId: config.bot.id ?? '',
-    log,
-    timeoutMs: config.nudges.sendTimeoutMs,
-    chats: { serviceUrl: config.nudges.serviceUrl, tenantId: config.tenantId },
-  });
+  const messenger = botMessengerFor(config, createBotAdapter(config, log), references, log);
   const parts = createNudges({
     config,
     policy,

@@ -6,6 +6,7 @@
  */
 import type { CloudAdapter, ConversationReference } from 'botbuilder';
 import type { AdaptiveCardJson } from '../cards/cardTemplates';
+import type { AppConfig } from '../config/env';
 import type { Logger } from '../logging/logger';
 import type { ConversationReferenceStore } from '../ports/conversationReferenceStore';
 import type { GoneReason, Messenger, SendOutcome } from '../ports/messenger';
@@ -67,6 +68,23 @@ export function classifySendError(error: unknown): SendOutcome {
   if (status === 404) return { kind: 'gone', reason: 'NotFound', status };
   const message = typeof e?.message === 'string' ? e.message : String(error);
   return { kind: 'failed', status, error: code ? `${code}: ${message}` : message };
+}
+
+/** The Messenger as the bot and the command line build it from the configuration. */
+export function botMessengerFor(
+  config: Pick<AppConfig, 'bot' | 'nudges' | 'tenantId'>,
+  adapter: CloudAdapter,
+  references: ConversationReferenceStore,
+  log: Logger,
+): BotMessenger {
+  return new BotMessenger({
+    adapter,
+    references,
+    botAppId: config.bot.id ?? '',
+    log,
+    timeoutMs: config.nudges.sendTimeoutMs,
+    chats: { serviceUrl: config.nudges.serviceUrl, tenantId: config.tenantId },
+  });
 }
 
 export class BotMessenger implements Messenger {

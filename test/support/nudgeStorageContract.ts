@@ -84,6 +84,14 @@ export function describeNudgeStorageContract(backend: string, open: () => Promis
         expect(done.attemptBy).to.equal(undefined);
       });
 
+      it('takes the key fields only from the key: a whole row passed as the key changes nothing else', async () => {
+        await s.ledger.claim([{ ...key('u1'), group: 'g', at: T0 }]);
+        const row = (await s.ledger.get(key('u1')))!;
+        const done = await s.ledger.update(row, row.etag, { state: 'sent', updatedAt: T0 });
+        expect(done).to.include({ state: 'sent', userId: 'u1', nudge: 'd7' });
+        expect((await s.ledger.get(key('u1')))!.state).to.equal('sent');
+      });
+
       it('reads one user, many users, scans by state and by missing queue message, and counts', async () => {
         await s.ledger.claim([
           { ...key('u1', 'd7'), group: 'Year 7', at: T0 },

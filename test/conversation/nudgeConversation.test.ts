@@ -1,0 +1,45 @@
+import { expect } from 'chai';
+import { DEMO_USERS } from '../../src/adapters/demo/demoSchool';
+import { parseCardAction } from '../../src/conversation/verbs';
+import { submitActivity, testUser } from '../support/activities';
+import { headingOf, onlyCard } from '../support/cards';
+import { ConversationHarness } from '../support/conversationHarness';
+
+describe('Nudge buttons in the conversation', () => {
+  let h: ConversationHarness;
+  beforeEach(() => (h = new ConversationHarness({ now: '2027-01-04T10:00:00Z' })));
+  afterEach(() => h.close());
+
+  it('parses the snooze payload strictly: a campaign id and a nudge key, nothing else trusted', () => {
+    expect(
+      parseCardAction({ verb: 'nudge.snooze', campaign: 'enforcement-2027-01-11', nudge: 'd7+s1' }),
+    ).to.deep.equal({
+      ok: true,
+      action: { verb: 'nudge.snooze', campaign: 'enforcement-2027-01-11', nudge: 'd7+s1' },
+    });
+    expect(parseCardAction({ verb: 'nudge.snooze', campaign: "x'; drop", nudge: 'd7' })).to.deep.equal({
+      ok: false,
+      problem: 'badPayload',
+    });
+    expect(parseCardAction({ verb: 'nudge.snooze', campaign: 'enforcement-2027-01-11' }).ok).to.equal(false);
+  });
+
+  it('answers a snooze politely when no campaign runs here, and a forged one as a broken button', async () => {
+    const sam = testUser('Sam Taylor', DEMO_USERS.samTaylor);
+    const snooze = onlyCard(
+      await h.send(
+        submitActivity(sam, { verb: 'nudge.snooze', campaign: 'enforcement-2027-01-11', nudge: 'd7' }),
+      ),
+    );
+    expect(headingOf(snooze)).to.equal('No reminder to put off');
+    expect(snooze.buttons.map((b) => b.title)).to.deep.equal([
+      'Start now ▶',
+      'I need help',
+      "I've done it ✔",
+    ]);
+    const forged = onlyCard(
+      await h.send(submitActivity(sam, { verb: 'nudge.snooze', campaign: 'x', nudge: 'zz' })),
+    );
+    expect(headingOf(forged)).to.not.equal('No reminder to put off');
+  });
+});
