@@ -153,16 +153,18 @@ export class NudgeWorker {
    * it waits for the first read (one pass over the report beats a live look per user); after that, a stale
    * snapshot is re-read in the background while sends go on from the rows already known.
    */
-  private refreshIfStale(): Promise<void> {
-    const { status, clock, delivery } = this.deps;
-    if (!status.hasReport) return Promise.resolve();
-    if (!this.refreshing && clock.now().getTime() - status.reportReadAt >= delivery.recheckMs) {
+  private async refreshIfStale(): Promise<void> {
+    const { status, clock, delivery, queue } = this.deps;
+    if (!status.hasReport) return;
+    const stale = clock.now().getTime() - status.reportReadAt >= delivery.recheckMs;
+    // Only while there is something to send: an idle scheduler costs Graph nothing.
+    if (stale && !this.refreshing && (await queue.approximateCount()) > 0) {
       this.refreshing = status
         .refresh('background')
         .catch(() => undefined)
         .finally(() => (this.refreshing = undefined));
     }
-    return status.reportReadAt === 0 && this.refreshing ? this.refreshing : Promise.resolve();
+    if (status.reportReadAt === 0 && this.refreshing) await this.refreshing;
   }
 
   private now(): string {
