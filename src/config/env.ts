@@ -49,6 +49,9 @@ const envSchema = z.object({
   STATUS_IN_TURN_WAIT_MS: optional(z.coerce.number().int().min(100).max(10_000)).default(3000),
   STATUS_REPORT_REFRESH_MINUTES: optional(z.coerce.number().int().min(0).max(1440)).default(60),
   GRAPH_REQUEST_TIMEOUT_MS: optional(z.coerce.number().int().min(100).max(120_000)).default(10_000),
+  ESCALATION_IN_TURN_WAIT_MS: optional(z.coerce.number().int().min(0).max(10_000)).default(2500),
+  MAIL_REQUEST_TIMEOUT_MS: optional(z.coerce.number().int().min(1000).max(120_000)).default(30_000),
+  MAIL_CONCURRENCY: optional(z.coerce.number().int().min(1).max(4)).default(2),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).default('info'),
 });
 
@@ -80,6 +83,11 @@ export interface AppConfig {
   status: { inTurnWaitMs: number; reportRefreshMinutes: number };
   /** Timeout of one Graph request (each attempt). */
   graphRequestTimeoutMs: number;
+  /**
+   * Escalation mail: how long a turn waits for the first send, the timeout of one sendMail (long, because a
+   * timed-out send is retried and might then arrive twice), and sends at once (Exchange allows 4 per mailbox).
+   */
+  mail: { inTurnWaitMs: number; requestTimeoutMs: number; concurrency: number };
   logLevel: string;
 }
 
@@ -174,6 +182,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
         : { kind: 'sqlite' },
     status: { inTurnWaitMs: e.STATUS_IN_TURN_WAIT_MS, reportRefreshMinutes: e.STATUS_REPORT_REFRESH_MINUTES },
     graphRequestTimeoutMs: e.GRAPH_REQUEST_TIMEOUT_MS,
+    mail: {
+      inTurnWaitMs: e.ESCALATION_IN_TURN_WAIT_MS,
+      requestTimeoutMs: e.MAIL_REQUEST_TIMEOUT_MS,
+      concurrency: e.MAIL_CONCURRENCY,
+    },
     logLevel: e.LOG_LEVEL,
   };
 }

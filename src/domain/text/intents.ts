@@ -18,6 +18,7 @@ export const INTENTS = [
   'noSmartphone',
   'whatIsThis',
   'thanks',
+  'supportCode',
 ] as const;
 export type Intent = (typeof INTENTS)[number];
 
@@ -129,6 +130,15 @@ const PHRASES: Record<Intent, string[]> = {
     'info',
   ],
   thanks: ['thanks', 'thank you', 'ty', 'cheers', 'thx', 'ta'],
+  supportCode: [
+    'support code',
+    'my support code',
+    'show my support code',
+    'my code for it',
+    'prove who i am',
+    'prove its me',
+    'identity code',
+  ],
 };
 
 /** Phone keyboards and habits: "u" for "you", "pls", no apostrophes. */
