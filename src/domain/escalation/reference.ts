@@ -3,7 +3,7 @@
  * look-alikes (no 0/O, 1/I/L, 5/S, 8/B, 2/Z, U/V), so a reference said aloud or copied by hand is exact.
  */
 
-/** 24 characters that cannot be mistaken for one another, read or heard. */
+/** 23 characters that cannot be mistaken for one another, read or heard (23⁴ ≈ 280,000 references). */
 export const REFERENCE_ALPHABET = '34679ACDEFGHJKMNPQRTWXY';
 const LENGTH = 4;
 const PREFIX = 'MFA-';
