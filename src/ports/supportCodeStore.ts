@@ -30,6 +30,8 @@ export interface SupportCodeStore {
   getSecret(userId: string): Promise<StoredSupportSecret | undefined>;
   /** Stores `secret` unless the user already has one; returns the one that is stored either way. */
   createSecretIfAbsent(secret: StoredSupportSecret): Promise<StoredSupportSecret>;
+  /** Replaces a user's secret that can no longer be opened (the key changed); keeps the last step used. */
+  replaceSecret(userId: string, sealed: string, createdAt: string): Promise<void>;
   /**
    * Records `step` as used, only if it is newer than the last one used (compare-and-set). False means the
    * step was used meanwhile (a concurrent replay).

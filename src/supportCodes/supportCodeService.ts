@@ -46,8 +46,8 @@ export class SupportCodeService {
 
   /** The user's current code, creating their secret on first use. */
   async codeFor(userId: string): Promise<{ code: string; secondsLeft: number }> {
-    const secret = await this.secretOf(userId, true);
-    const code = await currentSupportCode(secret!, this.deps.clock.now().getTime());
+    const secret = await this.secretOf(userId);
+    const code = await currentSupportCode(secret, this.deps.clock.now().getTime());
     this.deps.log.info({ userId }, 'support code shown');
     return code;
   }
@@ -88,11 +88,11 @@ export class SupportCodeService {
       return { kind: 'rateLimited', scope: 'target' };
     }
     const stored = await store.getSecret(user.id);
-    if (!stored) {
+    const secret = stored && this.open(stored.sealed, user.id);
+    if (!stored || !secret) {
       await record('noCode', user.id);
       return { kind: 'noCode', user };
     }
-    const secret = this.deps.box.open(stored.sealed, user.id);
     const check = await checkSupportCode(secret, code, now.getTime(), stored.lastAcceptedStep);
     if (!check.valid) {
       await record(check.reason, user.id);
@@ -136,17 +136,32 @@ export class SupportCodeService {
     return member;
   }
 
-  private async secretOf(userId: string, create: boolean): Promise<Uint8Array | undefined> {
+  /** The user's secret, made on first use; one that no longer opens (the key changed) is replaced. */
+  private async secretOf(userId: string): Promise<Uint8Array> {
     const { store, box, clock } = this.deps;
+    const fresh = crypto.randomBytes(SECRET_BYTES);
     let stored = await store.getSecret(userId);
-    if (!stored && create) {
+    if (!stored) {
       stored = await store.createSecretIfAbsent({
         userId,
-        sealed: box.seal(crypto.randomBytes(SECRET_BYTES), userId),
+        sealed: box.seal(fresh, userId),
         createdAt: clock.now().toISOString(),
       });
       this.deps.log.info({ userId }, 'support code secret created');
     }
-    return stored && box.open(stored.sealed, userId);
+    const secret = this.open(stored.sealed, userId);
+    if (secret) return secret;
+    this.deps.log.warn({ userId }, 'support code secret could not be opened (key changed?); replaced');
+    await store.replaceSecret(userId, box.seal(fresh, userId), clock.now().toISOString());
+    return fresh;
+  }
+
+  /** The plain secret, or undefined when it does not open with this key. */
+  private open(sealed: string, userId: string): Uint8Array | undefined {
+    try {
+      return this.deps.box.open(sealed, userId);
+    } catch {
+      return undefined;
+    }
   }
 }

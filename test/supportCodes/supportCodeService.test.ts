@@ -156,6 +156,24 @@ describe('Support codes: the service desk check', () => {
     );
   });
 
+  it('a secret that no longer opens (the key changed) reads as "no code", and is replaced when the user asks', async () => {
+    await service.codeFor(SAM);
+    box = new SecretBox(crypto.randomBytes(32));
+    const rekeyed = new SupportCodeService({
+      store,
+      escalations,
+      directory,
+      box,
+      policy: loadSchoolPolicy(SAMPLE_POLICY_PATH),
+      clock,
+      log: createLogger('silent'),
+    });
+    expect((await rekeyed.verify(DESK, 'sam.taylor@kscs.org.uk', '123456')).kind).to.equal('noCode');
+    const code = await rekeyed.codeFor(SAM);
+    expect(code.code).to.equal(await samsCodeNow());
+    expect((await rekeyed.verify(DESK, 'sam.taylor@kscs.org.uk', code.code)).kind).to.equal('valid');
+  });
+
   it('caches desk membership briefly', async () => {
     const member = sandbox.spy(directory, 'isTransitiveMemberOf');
     await service.verify(DESK, 'x@kscs.org.uk', '000000');

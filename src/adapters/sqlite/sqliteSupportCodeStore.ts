@@ -73,6 +73,13 @@ export class SqliteSupportCodeStore implements SupportCodeStore {
     return this.getSecret(secret.userId).then((s) => s!);
   }
 
+  replaceSecret(userId: string, sealed: string, createdAt: string): Promise<void> {
+    this.db
+      .prepare('UPDATE support_code_secrets SET sealed = ?, created_at = ? WHERE user_id = ?')
+      .run(sealed, createdAt, userId);
+    return Promise.resolve();
+  }
+
   acceptStep(userId: string, step: number): Promise<boolean> {
     const result = this.db
       .prepare(
