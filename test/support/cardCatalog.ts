@@ -15,6 +15,9 @@ import type { Escalation } from '../../src/ports/escalationStore';
 import type { HelpDraft } from '../../src/conversation/verbs';
 import type { DirectoryUser } from '../../src/ports/directory';
 import { guideCard, STEP_TITLES, welcomeCard } from '../../src/conversation/guideCards';
+import * as statusCards from '../../src/conversation/statusCards';
+import { evaluateRegistration } from '../../src/domain/registration/evaluateRegistration';
+import type { RegisteredMethod } from '../../src/domain/registration/methods';
 import type { ViewContext } from '../../src/conversation/wording';
 import type { GuideProgress } from '../../src/domain/guide/progress';
 import { STEP_IDS, type FirstMethod, type SecondMethod, type StepId } from '../../src/domain/guide/steps';
@@ -423,8 +426,112 @@ export const supportCodeSection: CardSection = {
   },
 };
 
+const method = (kind: Exclude<RegisteredMethod['kind'], 'email'>): RegisteredMethod => ({ kind });
+
+/** Registrations that each produce a different status card (every reason, every family state). */
+const STATUS_SAMPLES: [string, string, RegisteredMethod[]][] = [
+  ['nothing', 'nothing registered', []],
+  ['app-only', 'the app only (one method)', [method('authenticatorApp')]],
+  ['phone-only', 'a mobile phone only (at risk from the cut-off)', [method('mobilePhone')]],
+  [
+    'school-email',
+    'the app and a school email',
+    [method('authenticatorApp'), { kind: 'email', onSchoolDomain: true }],
+  ],
+  ['questions', 'the app and security questions', [method('authenticatorApp'), method('securityQuestions')]],
+  [
+    'complete',
+    'the app, a personal email and a passkey',
+    [method('authenticatorApp'), { kind: 'email', onSchoolDomain: false }, method('authenticatorPasskey')],
+  ],
+  [
+    'unchecked-email',
+    'the app and an email the report cannot show',
+    [method('authenticatorApp'), { kind: 'email' }],
+  ],
+  [
+    'everything-else',
+    'keys, tokens, Windows Hello and an office phone',
+    [
+      method('passkey'),
+      method('hardwareOath'),
+      method('windowsHello'),
+      method('officePhone'),
+      method('other'),
+    ],
+  ],
+];
+
+/** The status card for each sample registration (from the report, and right after "I've done it"), and its companions. */
+export const statusSection: CardSection = {
+  name: 'status',
+  cards() {
+    const cards: CatalogCard[] = [];
+    for (const date of CATALOG_DATES) {
+      const ctx = viewContextOn(date);
+      const now = new Date(`${date.today}T10:00:00Z`);
+      for (const [key, what, methods] of STATUS_SAMPLES) {
+        for (const afterCheck of [false, true]) {
+          cards.push({
+            id: `status-${key}${afterCheck ? '-after-check' : ''}--${date.key}`,
+            title: `Status: ${what}${afterCheck ? ', after "I\'ve done it"' : ''}, ${date.label}`,
+            source: 'statusCards.statusCard',
+            card: statusCards.statusCard(
+              {
+                evaluation: evaluateRegistration(methods, ctx.methods),
+                snapshot: {
+                  userId: 'u',
+                  methods,
+                  source: afterCheck ? 'live' : 'report',
+                  asOf: `${date.today}T07:00:00Z`,
+                },
+                afterCheck,
+                now,
+              },
+              ctx,
+            ),
+          });
+        }
+      }
+      cards.push(
+        {
+          id: `status-checking--${date.key}`,
+          title: `"Checking with Microsoft…" when Graph is busy, ${date.label}`,
+          source: 'statusCards.checkingCard',
+          card: statusCards.checkingCard('status', undefined),
+        },
+        {
+          id: `status-checking-done--${date.key}`,
+          title: `"Checking…" after "I've done it", part-way, ${date.label}`,
+          source: 'statusCards.checkingCard',
+          card: statusCards.checkingCard('done', progressAt('first.app.scan', 'app')),
+        },
+        {
+          id: `status-unavailable--${date.key}`,
+          title: `Microsoft could not be reached, ${date.label}`,
+          source: 'statusCards.statusUnavailableCard',
+          card: statusCards.statusUnavailableCard(undefined, ctx),
+        },
+        {
+          id: `status-unknown-account--${date.key}`,
+          title: `An account the directory does not know, ${date.label}`,
+          source: 'statusCards.unknownAccountCard',
+          card: statusCards.unknownAccountCard(undefined),
+        },
+      );
+    }
+    return cards;
+  },
+};
+
 /** Every feature's cards. Add a section here when a feature adds cards. */
-export const CARD_SECTIONS: CardSection[] = [guideSection, answerSection, helpSection, supportCodeSection];
+export const CARD_SECTIONS: CardSection[] = [
+  guideSection,
+  answerSection,
+  statusSection,
+  helpSection,
+  supportCodeSection,
+];
 
 /**
  * The whole catalog, one entry per distinct card: renderings that come out identical in several contexts

@@ -171,12 +171,24 @@ export function normalise(text: string): string {
     .join(' ');
 }
 
+/** Fuzzy comparisons already made (phrase word + typed word → match): people type the same words a lot. */
+const fuzzyResults = new Map<string, boolean>();
+const MAX_FUZZY_RESULTS = 20_000;
+
 /** Short words must match exactly; longer ones tolerate one typo, long ones two. */
 function wordMatches(word: string, token: string): boolean {
   if (word === token) return true;
   if (word.length <= 3 || token.length <= 2) return false;
   const allowed = word.length >= 8 ? 2 : 1;
-  return Math.abs(word.length - token.length) <= allowed && damerauLevenshtein(word, token).steps <= allowed;
+  if (Math.abs(word.length - token.length) > allowed) return false;
+  const key = `${word} ${token}`;
+  let matches = fuzzyResults.get(key);
+  if (matches === undefined) {
+    matches = damerauLevenshtein(word, token).steps <= allowed;
+    if (fuzzyResults.size >= MAX_FUZZY_RESULTS) fuzzyResults.clear();
+    fuzzyResults.set(key, matches);
+  }
+  return matches;
 }
 
 /** Words in `phrase` found in order among `tokens`; returns how many tokens the match spans, or 0. */
