@@ -316,6 +316,47 @@ describe('Escalation end to end (bot process, Graph sendMail and connector stand
     expect(mail.accepted).to.have.length(3);
   });
 
+  it('many requests at once: every one mailed, never more than MAIL_CONCURRENCY sends to the mailbox at a time', async () => {
+    mail.latencyMs = 300;
+    const pupils = [
+      pupil,
+      testUser('Pupil Two', '6d000000-0000-4000-8000-000000000021'),
+      testUser('Pupil Three', '6d000000-0000-4000-8000-000000000022'),
+    ];
+    for (const p of pupils.slice(1)) {
+      graph.addUser({
+        id: p.aadObjectId,
+        displayName: p.name,
+        userPrincipalName: `${p.aadObjectId.slice(-2)}@kscs.org.uk`,
+        methods: [],
+      });
+    }
+    bot = await start({ MAIL_CONCURRENCY: '3', ESCALATION_IN_TURN_WAIT_MS: '0' });
+    await Promise.all(
+      pupils.flatMap((p) =>
+        [1, 2, 3].map((i) =>
+          postActivity(
+            bot!,
+            submitActivity(
+              p,
+              {
+                verb: 'help.send',
+                formId: `burst-${p.aadObjectId.slice(-2)}-${i}`,
+                category: 'other',
+                way: 'emailBack',
+              },
+              inTenant(),
+            ),
+          ),
+        ),
+      ),
+    );
+    await until(() => mail.accepted.length === 9, 'nine mails');
+    expect(mail.maxConcurrent).to.be.within(2, 3);
+    expect(mail.requests().every((r) => r.status === 202)).to.equal(true);
+    expect(new Set(mail.accepted.map((m) => m.message.internetMessageId)).size).to.equal(9);
+  });
+
   it('support codes: the pupil shows one, the desk checks it by reference (valid, then a replay refused); a pupil cannot check', async () => {
     bot = await start();
     const reference = referenceOn((await turn(pupil, sendActivity()))[0]!);

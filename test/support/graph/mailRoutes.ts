@@ -44,6 +44,8 @@ function graphError(status: number, code: string, message: string): StandInRespo
 
 export class MailStandIn {
   readonly accepted: AcceptedMail[] = [];
+  /** How long each accepted request takes (to make concurrency observable); settable per test. */
+  latencyMs: number;
   /** The most requests one mailbox had in flight at once. */
   maxConcurrent = 0;
   private readonly inFlight = new Map<string, number>();
@@ -51,9 +53,10 @@ export class MailStandIn {
 
   constructor(
     private readonly graph: GraphStandIn,
-    private readonly options: MailStandInOptions,
+    options: MailStandInOptions,
   ) {
     this.allowed = new Set(options.allowedSenders.map((s) => s.toLowerCase()));
+    this.latencyMs = options.latencyMs ?? 0;
     graph.route('POST', '/v1.0/users/:sender/sendMail', (req) => this.sendMail(req));
   }
 
@@ -94,7 +97,7 @@ export class MailStandIn {
     this.inFlight.set(sender, running);
     this.maxConcurrent = Math.max(this.maxConcurrent, running);
     try {
-      if (this.options.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.options.latencyMs));
+      if (this.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
       this.accepted.push({ sender, message, saveToSentItems: body.saveToSentItems, at: Date.now() });
       return { status: 202, raw: '' };
     } finally {
