@@ -5,9 +5,7 @@
 import type { AppConfig } from './config/env';
 import { loadSchoolPolicy } from './config/loadSchoolPolicy';
 import { ConversationService } from './conversation/conversationService';
-import { SqliteConversationReferenceStore } from './adapters/sqlite/sqliteConversationReferenceStore';
-import { SqliteDatabase } from './adapters/sqlite/sqliteDatabase';
-import { SqliteUserProgressStore } from './adapters/sqlite/sqliteUserProgressStore';
+import { openStores } from './adapters/storage';
 import type { Logger } from './logging/logger';
 import { systemClock, type Clock } from './ports/clock';
 import { RetentionJob } from './conversation/retentionJob';
@@ -17,10 +15,8 @@ import { createBotAdapter } from './teams/botAdapter';
 import { messagesEndpoint } from './teams/messagesEndpoint';
 import { SchoolBot } from './teams/schoolBot';
 import { tenantGuard } from './teams/tenantGuard';
-import { ConfigError } from './config/env';
 import { createGraphDirectory, type GraphDirectoryParts } from './adapters/graph/createGraphDirectory';
 import { DemoDirectory } from './adapters/demo/demoDirectory';
-import { SqliteStatusFollowUpStore } from './adapters/sqlite/sqliteStatusFollowUpStore';
 import { StatusReplies } from './conversation/statusReplies';
 import type { SchoolPolicy } from './domain/policy/schoolPolicy';
 import type { Directory } from './ports/directory';
@@ -43,13 +39,8 @@ export async function startApp(
 ): Promise<RunningApp> {
   const clock = options.clock ?? systemClock;
   const policy = loadSchoolPolicy(config.schoolConfigPath);
-  if (config.storage.kind !== 'sqlite') {
-    throw new ConfigError(['STORAGE=azure is not available in this version; use STORAGE=sqlite']);
-  }
-
-  const database = SqliteDatabase.open(config.dataDir);
-  const progress = new SqliteUserProgressStore(database);
-  const references = new SqliteConversationReferenceStore(database);
+  const stores = await openStores(config, log);
+  const { progress, references } = stores;
 
   const { directory, graph } = buildDirectory(config, policy, clock, log);
   const status = new RegistrationStatusService({
@@ -63,7 +54,7 @@ export async function startApp(
   const messenger = new BotMessenger({ adapter, references, botAppId: config.bot.id ?? '', log });
   const statusReplies = new StatusReplies({
     status,
-    followUps: new SqliteStatusFollowUpStore(database),
+    followUps: stores.followUps,
     messenger,
     progress,
     policy,
@@ -107,7 +98,7 @@ export async function startApp(
       // Follow-ups still waiting for the Graph budget give up; the stored ones resume on the next start.
       graph?.close();
       await Promise.race([statusReplies.idle(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
-      database.close();
+      stores.close();
     },
   };
 }
