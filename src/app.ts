@@ -5,9 +5,7 @@
 import type { AppConfig } from './config/env';
 import { loadSchoolPolicy } from './config/loadSchoolPolicy';
 import { ConversationService } from './conversation/conversationService';
-import { SqliteConversationReferenceStore } from './adapters/sqlite/sqliteConversationReferenceStore';
-import { SqliteDatabase } from './adapters/sqlite/sqliteDatabase';
-import { SqliteUserProgressStore } from './adapters/sqlite/sqliteUserProgressStore';
+import { openStores } from './adapters/storage';
 import type { Logger } from './logging/logger';
 import { systemClock, type Clock } from './ports/clock';
 import { RetentionJob } from './conversation/retentionJob';
@@ -17,10 +15,8 @@ import { createBotAdapter } from './teams/botAdapter';
 import { messagesEndpoint } from './teams/messagesEndpoint';
 import { SchoolBot } from './teams/schoolBot';
 import { tenantGuard } from './teams/tenantGuard';
-import { ConfigError } from './config/env';
 import { createGraphDirectory, type GraphDirectoryParts } from './adapters/graph/createGraphDirectory';
 import { DemoDirectory } from './adapters/demo/demoDirectory';
-import { SqliteStatusFollowUpStore } from './adapters/sqlite/sqliteStatusFollowUpStore';
 import { StatusReplies } from './conversation/statusReplies';
 import type { SchoolPolicy } from './domain/policy/schoolPolicy';
 import type { Directory } from './ports/directory';
@@ -33,6 +29,7 @@ import { createGraphClient } from './adapters/graph/graphClient';
 import { GraphMailer } from './adapters/graph/graphMailer';
 import { SqliteEscalationStore } from './adapters/sqlite/sqliteEscalationStore';
 import { SqliteSupportCodeStore } from './adapters/sqlite/sqliteSupportCodeStore';
+import { SqliteDatabase } from './adapters/sqlite/sqliteDatabase';
 import { STEP_TITLES } from './conversation/guideCards';
 import { channelEscalationCard, helpDeliveredCard, helpFailedCard } from './conversation/helpCards';
 import { HelpReplies } from './conversation/helpReplies';
@@ -64,13 +61,9 @@ export async function startApp(
 ): Promise<RunningApp> {
   const clock = options.clock ?? systemClock;
   const policy = loadSchoolPolicy(config.schoolConfigPath);
-  if (config.storage.kind !== 'sqlite') {
-    throw new ConfigError(['STORAGE=azure is not available in this version; use STORAGE=sqlite']);
-  }
-
-  const database = SqliteDatabase.open(config.dataDir);
-  const progress = new SqliteUserProgressStore(database);
-  const references = new SqliteConversationReferenceStore(database);
+  const stores = await openStores(config, log);
+  const { progress, references } = stores;
+  const database = stores.sqlite ?? localDatabase(config, log);
 
   const { directory, graph } = buildDirectory(config, policy, clock, log);
   const status = new RegistrationStatusService({
@@ -84,7 +77,7 @@ export async function startApp(
   const messenger = new BotMessenger({ adapter, references, botAppId: config.bot.id ?? '', log });
   const statusReplies = new StatusReplies({
     status,
-    followUps: new SqliteStatusFollowUpStore(database),
+    followUps: stores.followUps,
     messenger,
     progress,
     policy,
@@ -223,9 +216,22 @@ export async function startApp(
       await Promise.race([statusReplies.idle(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
       // A send in flight gets a moment to finish; one cut off is resent on the next start.
       await outbox.stop(5000);
-      database.close();
+      stores.close();
+      if (!stores.sqlite) database.close();
     },
   };
+}
+
+/**
+ * Escalations and support codes have no Azure adapter yet: with STORAGE=azure they are kept in SQLite in
+ * DATA_DIR, which holds for one instance only. Said in the log at every start.
+ */
+function localDatabase(config: AppConfig, log: Logger): SqliteDatabase {
+  log.warn(
+    { storage: config.storage.kind },
+    'escalations and support codes are kept in SQLite in DATA_DIR (no Azure adapter yet): run ONE instance',
+  );
+  return SqliteDatabase.open(config.dataDir);
 }
 
 /** The Graph mailer when credentials are configured; otherwise mails are written into DATA_DIR. */

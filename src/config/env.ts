@@ -46,6 +46,10 @@ const envSchema = z.object({
   NUDGE_SCHEDULER: optional(z.enum(['on', 'off'])).default('on'),
   STORAGE: optional(z.enum(['sqlite', 'azure'])).default('sqlite'),
   AZURE_STORAGE_CONNECTION_STRING: optional(z.string()),
+  /** Prefix of the bot's tables in the storage account, so several schools or test runs can share one. */
+  AZURE_STORAGE_PREFIX: optional(
+    z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,40}$/, 'must be letters and digits, starting with a letter'),
+  ).default('mfabuddy'),
   STATUS_IN_TURN_WAIT_MS: optional(z.coerce.number().int().min(100).max(10_000)).default(3000),
   STATUS_REPORT_REFRESH_MINUTES: optional(z.coerce.number().int().min(0).max(1440)).default(60),
   GRAPH_REQUEST_TIMEOUT_MS: optional(z.coerce.number().int().min(100).max(120_000)).default(10_000),
@@ -78,7 +82,7 @@ export interface AppConfig {
   dataDir: string;
   supportCodeKey?: Buffer;
   nudgeScheduler: boolean;
-  storage: { kind: 'sqlite' } | { kind: 'azure'; connectionString: string };
+  storage: { kind: 'sqlite' } | { kind: 'azure'; connectionString: string; prefix: string };
   /** Registration status: how long a turn waits for Graph, and how often the report is re-read (0 = never). */
   status: { inTurnWaitMs: number; reportRefreshMinutes: number };
   /** Timeout of one Graph request (each attempt). */
@@ -178,7 +182,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     nudgeScheduler: e.NUDGE_SCHEDULER === 'on',
     storage:
       e.STORAGE === 'azure'
-        ? { kind: 'azure', connectionString: e.AZURE_STORAGE_CONNECTION_STRING! }
+        ? {
+            kind: 'azure',
+            connectionString: e.AZURE_STORAGE_CONNECTION_STRING!,
+            prefix: e.AZURE_STORAGE_PREFIX,
+          }
         : { kind: 'sqlite' },
     status: { inTurnWaitMs: e.STATUS_IN_TURN_WAIT_MS, reportRefreshMinutes: e.STATUS_REPORT_REFRESH_MINUTES },
     graphRequestTimeoutMs: e.GRAPH_REQUEST_TIMEOUT_MS,
