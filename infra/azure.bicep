@@ -1,6 +1,7 @@
-// Azure resources for one school: App Service (Linux, Node 20) running the bot, and the Azure Bot
-// registration with the Teams channel. Storage for several instances is added by the storage work
-// (see docs/deployment.md); until then run a single instance with DATA_DIR on the App Service share.
+// Azure resources for one school: App Service (Linux, Node 20, several instances) running the bot with a
+// system-assigned managed identity, a storage account it reaches with that identity only (Tables for
+// records, Queues for the nudge queue, Blobs for the campaign planner's lease), and the Azure Bot
+// registration with the Teams channel.
 @maxLength(20)
 @minLength(4)
 param resourceBaseName string
@@ -14,7 +15,14 @@ param botAadAppClientSecret string
 @description('The school tenant id.')
 param tenantId string = tenant().tenantId
 
-param webAppSku string = 'B1'
+@description('App Service plan SKU; S1 or P0v3 and above scale out to several instances.')
+param webAppSku string = 'S1'
+
+@minValue(1)
+@maxValue(10)
+@description('How many instances run the bot. Two or more need STORAGE=azure, which this template sets.')
+param instanceCount int = 2
+
 param botDisplayName string = 'MFA Buddy'
 param location string = resourceGroup().location
 
@@ -28,12 +36,35 @@ param serviceDeskMailbox string = ''
 
 var serverfarmsName = resourceBaseName
 var webAppName = resourceBaseName
+var storageName = toLower(take(replace('${resourceBaseName}st${uniqueString(resourceGroup().id)}', '-', ''), 24))
+
+// Built-in data-plane roles for the web app's identity (no account keys anywhere).
+var roles = {
+  tableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+  queueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
+  blobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
+}
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-01-01' = {
+  name: storageName
+  location: location
+  kind: 'StorageV2'
+  sku: { name: 'Standard_ZRS' }
+  properties: {
+    minimumTlsVersion: 'TLS1_2'
+    supportsHttpsTrafficOnly: true
+    allowBlobPublicAccess: false
+    // Managed identity only: shared keys (and connection strings with them) are switched off.
+    allowSharedKeyAccess: false
+    defaultToOAuthAuthentication: true
+  }
+}
 
 resource serverfarm 'Microsoft.Web/serverfarms@2022-09-01' = {
   kind: 'linux'
   location: location
   name: serverfarmsName
-  sku: { name: webAppSku }
+  sku: { name: webAppSku, capacity: instanceCount }
   properties: { reserved: true }
 }
 
@@ -41,14 +72,17 @@ resource webApp 'Microsoft.Web/sites@2022-09-01' = {
   kind: 'app,linux'
   location: location
   name: webAppName
+  identity: { type: 'SystemAssigned' }
   properties: {
     serverFarmId: serverfarm.id
     httpsOnly: true
+    clientAffinityEnabled: false
     siteConfig: {
       linuxFxVersion: 'NODE|20-lts'
       alwaysOn: true
       ftpsState: 'Disabled'
       minTlsVersion: '1.2'
+      healthCheckPath: '/healthz'
       appCommandLine: 'node --disable-warning=DEP0111 dist/index.js'
       appSettings: [
         { name: 'WEBSITE_RUN_FROM_PACKAGE', value: '1' }
@@ -63,9 +97,42 @@ resource webApp 'Microsoft.Web/sites@2022-09-01' = {
         { name: 'GRAPH_CLIENT_SECRET', value: graphClientSecret }
         { name: 'SUPPORT_CODE_KEY', value: supportCodeKey }
         { name: 'SERVICE_DESK_MAILBOX', value: serviceDeskMailbox }
-        { name: 'DATA_DIR', value: '/home/data' }
+        { name: 'STORAGE', value: 'azure' }
+        // An account URL (no key): the bot authenticates with its managed identity.
+        { name: 'AZURE_STORAGE_CONNECTION_STRING', value: storage.properties.primaryEndpoints.blob }
+        { name: 'AZURE_STORAGE_PREFIX', value: 'mfabuddy' }
       ]
     }
+  }
+}
+
+resource tableRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, webApp.id, roles.tableDataContributor)
+  scope: storage
+  properties: {
+    principalId: webApp.identity.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.tableDataContributor)
+  }
+}
+
+resource queueRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, webApp.id, roles.queueDataContributor)
+  scope: storage
+  properties: {
+    principalId: webApp.identity.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.queueDataContributor)
+  }
+}
+
+resource blobRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, webApp.id, roles.blobDataContributor)
+  scope: storage
+  properties: {
+    principalId: webApp.identity.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.blobDataContributor)
   }
 }
 
@@ -82,3 +149,4 @@ module azureBotRegistration './botRegistration/azurebot.bicep' = {
 
 output BOT_AZURE_APP_SERVICE_RESOURCE_ID string = webApp.id
 output BOT_DOMAIN string = webApp.properties.defaultHostName
+output AZURE_STORAGE_ACCOUNT_NAME string = storage.name

@@ -5,9 +5,7 @@
 import type { AppConfig } from './config/env';
 import { loadSchoolPolicy } from './config/loadSchoolPolicy';
 import { ConversationService } from './conversation/conversationService';
-import { SqliteConversationReferenceStore } from './adapters/sqlite/sqliteConversationReferenceStore';
-import { SqliteDatabase } from './adapters/sqlite/sqliteDatabase';
-import { SqliteUserProgressStore } from './adapters/sqlite/sqliteUserProgressStore';
+import { openStores } from './adapters/storage';
 import type { Logger } from './logging/logger';
 import { systemClock, type Clock } from './ports/clock';
 import { RetentionJob } from './conversation/retentionJob';
@@ -17,15 +15,35 @@ import { createBotAdapter } from './teams/botAdapter';
 import { messagesEndpoint } from './teams/messagesEndpoint';
 import { SchoolBot } from './teams/schoolBot';
 import { tenantGuard } from './teams/tenantGuard';
-import { ConfigError } from './config/env';
 import { buildDirectory } from './adapters/buildDirectory';
-import { SqliteStatusFollowUpStore } from './adapters/sqlite/sqliteStatusFollowUpStore';
 import { StatusReplies } from './conversation/statusReplies';
 import { RegistrationStatusService } from './status/registrationStatusService';
 import { botMessengerFor } from './teams/botMessenger';
 import { NudgeReplies } from './conversation/nudgeReplies';
 import { createNudges } from './nudges/createNudges';
 import { NudgeScheduler } from './nudges/nudgeScheduler';
+import { BotChannelPoster } from './teams/botChannelPoster';
+import { supportCodeKey, SecretBox } from './adapters/crypto/secretBox';
+import { DemoMailer } from './adapters/demo/demoMailer';
+import { createGraphClient } from './adapters/graph/graphClient';
+import { GraphMailer } from './adapters/graph/graphMailer';
+import { SqliteEscalationStore } from './adapters/sqlite/sqliteEscalationStore';
+import { SqliteSupportCodeStore } from './adapters/sqlite/sqliteSupportCodeStore';
+import { SqliteDatabase } from './adapters/sqlite/sqliteDatabase';
+import { STEP_TITLES } from './conversation/guideCards';
+import { channelEscalationCard, helpDeliveredCard, helpFailedCard } from './conversation/helpCards';
+import { HelpReplies } from './conversation/helpReplies';
+import { viewContextAt } from './conversation/wording';
+import { EscalationOutbox } from './escalation/escalationOutbox';
+import { EscalationService } from './escalation/escalationService';
+import type { Mailer } from './ports/mailer';
+import type { ConversationReferenceStore } from './ports/conversationReferenceStore';
+import type { Escalation } from './ports/escalationStore';
+import { SupportCodeService } from './supportCodes/supportCodeService';
+
+/** Where a channel post goes when neither the policy nor the user's chat names a connector endpoint. */
+const DEFAULT_SERVICE_URL = 'https://smba.trafficmanager.net/teams/';
+const DAY_MS = 86_400_000;
 
 export interface RunningApp {
   port: number;
@@ -43,13 +61,9 @@ export async function startApp(
 ): Promise<RunningApp> {
   const clock = options.clock ?? systemClock;
   const policy = loadSchoolPolicy(config.schoolConfigPath);
-  if (config.storage.kind !== 'sqlite') {
-    throw new ConfigError(['STORAGE=azure is not available in this version; use STORAGE=sqlite']);
-  }
-
-  const database = SqliteDatabase.open(config.dataDir);
-  const progress = new SqliteUserProgressStore(database);
-  const references = new SqliteConversationReferenceStore(database);
+  const stores = await openStores(config, log);
+  const { progress, references } = stores;
+  const database = stores.sqlite ?? localDatabase(config, log);
 
   const { directory, graph } = buildDirectory(config, policy, clock, log);
   const status = new RegistrationStatusService({
@@ -61,6 +75,8 @@ export async function startApp(
   const adapter = createBotAdapter(config, log);
   adapter.use(tenantGuard(config.tenantId, log));
   const messenger = botMessengerFor(config, adapter, references, log);
+  // Nudge campaigns (docs/nudges.md): their ledger, queue and lease live in SQLite (in DATA_DIR with
+  // STORAGE=azure until the Azure adapters exist).
   const nudges = createNudges({
     config,
     policy,
@@ -76,7 +92,7 @@ export async function startApp(
   });
   const statusReplies = new StatusReplies({
     status,
-    followUps: new SqliteStatusFollowUpStore(database),
+    followUps: stores.followUps,
     messenger,
     progress,
     policy,
@@ -86,22 +102,115 @@ export async function startApp(
     // A live check that finds the user done stops their nudges at once, in every process.
     onComplete: nudges ? (userId) => nudges.service.noteRegistered(userId) : undefined,
   });
+
+  // Escalations: stored first, mailed by the outbox. Mail goes to the desk, from SENDER_MAILBOX if set.
+  const recipient = config.serviceDeskMailbox ?? policy.support.mailbox;
+  const sender = config.senderMailbox ?? recipient;
+  const escalationStore = new SqliteEscalationStore(database);
+  const mailer = buildMailer(config, log);
+  const channel = policy.escalation.channel;
+  let escalations: EscalationService | undefined = undefined;
+  const outbox = new EscalationOutbox({
+    store: escalationStore,
+    mailer,
+    compose: (escalation, options) => escalations!.compose(escalation, options),
+    messenger,
+    cards: {
+      delivered: helpDeliveredCard,
+      failed: (escalation) => helpFailedCard(escalation, viewContextAt(policy, clock.now())),
+      channelCopy: channelEscalationCard,
+    },
+    clock,
+    log,
+    channel: channel && {
+      poster: new BotChannelPoster({
+        adapter,
+        botAppId: config.bot.id ?? '',
+        tenantId: config.tenantId,
+        log,
+      }),
+      target: async (escalation: Escalation) => ({
+        teamId: channel.teamId,
+        channelId: channel.channelId,
+        serviceUrl: channel.serviceUrl ?? (await serviceUrlOf(references, escalation.userId)),
+      }),
+    },
+    options: { concurrency: config.mail.concurrency },
+  });
+  escalations = new EscalationService({
+    store: escalationStore,
+    outbox,
+    directory,
+    status,
+    policy,
+    clock,
+    log,
+    sender,
+    recipient,
+    stepTitle: (step) => STEP_TITLES[step],
+    inTurnWaitMs: config.mail.inTurnWaitMs,
+  });
+
+  // Support codes: secrets sealed with SUPPORT_CODE_KEY (demo mode: a generated key in DATA_DIR).
+  const key = supportCodeKey(config.supportCodeKey, config.dataDir);
+  if (key.source !== 'environment') {
+    log.warn(
+      { keyFile: 'DATA_DIR/support-code.key', generated: key.source === 'generated' },
+      'SUPPORT_CODE_KEY is not set: support-code secrets are sealed with a key kept in DATA_DIR (demo only)',
+    );
+  }
+  const supportCodeStore = new SqliteSupportCodeStore(database);
+  const supportCodes = new SupportCodeService({
+    store: supportCodeStore,
+    escalations: escalationStore,
+    directory,
+    box: new SecretBox(key.key),
+    policy,
+    clock,
+    log,
+  });
+  const help = new HelpReplies({ escalations, supportCodes, log });
+
   const conversation = new ConversationService({
     policy,
     clock,
     progress,
     log,
     status: statusReplies,
+    help,
     nudges: nudges && new NudgeReplies({ snoozer: nudges.service, log }),
   });
   const bot = new SchoolBot({ conversation, references, clock, log });
 
-  const retention = new RetentionJob({ progress, clock, log, retentionDays: policy.retention.days });
+  const retention = new RetentionJob({
+    progress,
+    clock,
+    log,
+    retentionDays: policy.retention.days,
+    others: [
+      {
+        name: 'escalations',
+        purge: (now) =>
+          escalationStore.purgeCreatedBefore(
+            new Date(now.getTime() - policy.escalation.retentionDays * DAY_MS),
+          ),
+      },
+      {
+        name: 'support code checks',
+        purge: (now) =>
+          supportCodeStore.purgeChecksBefore(new Date(now.getTime() - policy.retention.days * DAY_MS)),
+      },
+    ],
+  });
   retention.start();
 
   const server = createHttpServer({
     messages: messagesEndpoint(adapter, bot, log),
-    health: () => ({ storage: config.storage.kind, directory: config.graph ? 'graph' : 'demo' }),
+    health: () => ({
+      storage: config.storage.kind,
+      directory: config.graph ? 'graph' : 'demo',
+      mailer: mailer.kind,
+    }),
     pages: { '/privacy': privacyPage(policy), '/terms': termsPage(policy) },
     log,
   });
@@ -120,6 +229,7 @@ export async function startApp(
   statusReplies.resumePending().catch((error: unknown) => {
     log.error({ err: { name: (error as Error).name } }, 'could not resume status follow-ups');
   });
+  await outbox.start();
   log.info(
     {
       host: config.host,
@@ -140,7 +250,43 @@ export async function startApp(
       // Follow-ups still waiting for the Graph budget give up; the stored ones resume on the next start.
       graph?.close();
       await Promise.race([statusReplies.idle(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
-      database.close();
+      // A send in flight gets a moment to finish; one cut off is resent on the next start.
+      await outbox.stop(5000);
+      stores.close();
+      if (!stores.sqlite) database.close();
     },
   };
+}
+
+/**
+ * Escalations and support codes have no Azure adapter yet: with STORAGE=azure they are kept in SQLite in
+ * DATA_DIR, which holds for one instance only. Said in the log at every start.
+ */
+function localDatabase(config: AppConfig, log: Logger): SqliteDatabase {
+  log.warn(
+    { storage: config.storage.kind },
+    'escalations and support codes are kept in SQLite in DATA_DIR (no Azure adapter yet): run ONE instance',
+  );
+  return SqliteDatabase.open(config.dataDir);
+}
+
+/** The Graph mailer when credentials are configured; otherwise mails are written into DATA_DIR. */
+function buildMailer(config: AppConfig, log: Logger): Mailer {
+  if (!config.graph) return new DemoMailer(config.dataDir, log);
+  const client = createGraphClient({
+    tenantId: config.tenantId,
+    clientId: config.graph.clientId,
+    clientSecret: config.graph.clientSecret,
+    baseUrl: config.graphBaseUrl,
+    authorityHost: config.authorityHost,
+    requestTimeoutMs: config.mail.requestTimeoutMs,
+    // The outbox retries, after recording each attempt: the client must not resend behind its back.
+    maxRetries: 0,
+  });
+  return new GraphMailer(client, log);
+}
+
+/** The connector endpoint of the user's own chat (same region as the school's teams). */
+async function serviceUrlOf(references: ConversationReferenceStore, userId: string): Promise<string> {
+  return (await references.get(userId))?.serviceUrl ?? DEFAULT_SERVICE_URL;
 }

@@ -14,7 +14,7 @@ export interface AdaptiveCardJson {
 }
 
 /** The names of the templates in `cards/` (file name without `.json`). */
-export const CARD_TEMPLATES = ['welcome', 'guideStep', 'choice', 'answer', 'status'] as const;
+export const CARD_TEMPLATES = ['welcome', 'guideStep', 'choice', 'answer', 'status', 'helpForm'] as const;
 export type CardTemplateName = (typeof CARD_TEMPLATES)[number];
 
 /** The `cards/` folder at the package root; the same relative path from `src/cards` and `dist/cards`. */
@@ -37,7 +37,35 @@ function templateFor(name: CardTemplateName): ACData.Template {
   return template;
 }
 
-/** Expands template `name` with `data`. Data values are inserted as values, never evaluated. */
+/**
+ * Expanded cards by template and data. Expanding parses every `${…}` expression again, which is most of the
+ * cost of a turn, while the same few cards are sent over and over; the data's JSON is a cheap exact key.
+ */
+const expanded = new Map<string, AdaptiveCardJson>();
+const MAX_EXPANDED = 1000;
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+/**
+ * Expands template `name` with `data`. Data values are inserted as values, never evaluated. The result is
+ * shared between calls with equal data, so it is frozen: copy it before changing anything.
+ */
 export function expandCard(name: CardTemplateName, data: object): AdaptiveCardJson {
-  return templateFor(name).expand({ $root: data }) as AdaptiveCardJson;
+  const key = `${name}\u0000${JSON.stringify(data)}`;
+  let card = expanded.get(key);
+  if (card) {
+    // Refresh its place so the most used cards stay (a Map keeps insertion order).
+    expanded.delete(key);
+  } else {
+    card = deepFreeze(templateFor(name).expand({ $root: data }) as AdaptiveCardJson);
+    if (expanded.size >= MAX_EXPANDED) expanded.delete(expanded.keys().next().value!);
+  }
+  expanded.set(key, card);
+  return card;
 }

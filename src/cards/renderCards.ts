@@ -87,6 +87,19 @@ export interface StatusCardData extends Fallback {
   actions: CardButton[];
 }
 
+/**
+ * A short form: one labelled text input (the only card with an input, so the only one declared 1.3, the
+ * version that has `label`). Every path through it can also be taken with buttons alone.
+ */
+export interface HelpFormCardData extends Fallback {
+  heading: string;
+  paragraphs: string[];
+  facts: CardFact[];
+  input: { id: string; label: string; placeholder: string; maxLength: number };
+  tips: CardTip[];
+  actions: CardButton[];
+}
+
 /** The first card a user sees: what this is, the deadline, what they need. */
 export function renderWelcomeCard(data: WelcomeCardData): AdaptiveCardJson {
   return expandCard('welcome', data);
@@ -110,4 +123,9 @@ export function renderAnswerCard(data: AnswerCardData): AdaptiveCardJson {
 /** A user's registration as Microsoft knows it, checked against the school's policy. */
 export function renderStatusCard(data: StatusCardData): AdaptiveCardJson {
   return expandCard('status', data);
+}
+
+/** A form with one labelled text input (version 1.3). */
+export function renderHelpFormCard(data: HelpFormCardData): AdaptiveCardJson {
+  return expandCard('helpForm', data);
 }

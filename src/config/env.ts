@@ -46,6 +46,10 @@ const envSchema = z.object({
   NUDGE_SCHEDULER: optional(z.enum(['on', 'off'])).default('on'),
   STORAGE: optional(z.enum(['sqlite', 'azure'])).default('sqlite'),
   AZURE_STORAGE_CONNECTION_STRING: optional(z.string()),
+  /** Prefix of the bot's tables in the storage account, so several schools or test runs can share one. */
+  AZURE_STORAGE_PREFIX: optional(
+    z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,40}$/, 'must be letters and digits, starting with a letter'),
+  ).default('mfabuddy'),
   STATUS_IN_TURN_WAIT_MS: optional(z.coerce.number().int().min(100).max(10_000)).default(3000),
   STATUS_REPORT_REFRESH_MINUTES: optional(z.coerce.number().int().min(0).max(1440)).default(60),
   GRAPH_REQUEST_TIMEOUT_MS: optional(z.coerce.number().int().min(100).max(120_000)).default(10_000),
@@ -62,6 +66,9 @@ const envSchema = z.object({
   NUDGE_RECHECK_MINUTES: optional(z.coerce.number().int().min(1).max(1440)).default(15),
   NUDGE_SEND_TIMEOUT_MS: optional(z.coerce.number().int().min(100).max(120_000)).default(15_000),
   NUDGE_PLAN_EVERY_SECONDS: optional(z.coerce.number().int().min(1).max(3600)).default(60),
+  ESCALATION_IN_TURN_WAIT_MS: optional(z.coerce.number().int().min(0).max(10_000)).default(2500),
+  MAIL_REQUEST_TIMEOUT_MS: optional(z.coerce.number().int().min(1000).max(120_000)).default(30_000),
+  MAIL_CONCURRENCY: optional(z.coerce.number().int().min(1).max(4)).default(2),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).default('info'),
 });
 
@@ -101,11 +108,16 @@ export interface AppConfig {
     sendTimeoutMs: number;
     planEveryMs: number;
   };
-  storage: { kind: 'sqlite' } | { kind: 'azure'; connectionString: string };
+  storage: { kind: 'sqlite' } | { kind: 'azure'; connectionString: string; prefix: string };
   /** Registration status: how long a turn waits for Graph, and how often the report is re-read (0 = never). */
   status: { inTurnWaitMs: number; reportRefreshMinutes: number };
   /** Timeout of one Graph request (each attempt). */
   graphRequestTimeoutMs: number;
+  /**
+   * Escalation mail: how long a turn waits for the first send, the timeout of one sendMail (long, because a
+   * timed-out send is retried and might then arrive twice), and sends at once (Exchange allows 4 per mailbox).
+   */
+  mail: { inTurnWaitMs: number; requestTimeoutMs: number; concurrency: number };
   logLevel: string;
 }
 
@@ -213,10 +225,19 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     },
     storage:
       e.STORAGE === 'azure'
-        ? { kind: 'azure', connectionString: e.AZURE_STORAGE_CONNECTION_STRING! }
+        ? {
+            kind: 'azure',
+            connectionString: e.AZURE_STORAGE_CONNECTION_STRING!,
+            prefix: e.AZURE_STORAGE_PREFIX,
+          }
         : { kind: 'sqlite' },
     status: { inTurnWaitMs: e.STATUS_IN_TURN_WAIT_MS, reportRefreshMinutes: e.STATUS_REPORT_REFRESH_MINUTES },
     graphRequestTimeoutMs: e.GRAPH_REQUEST_TIMEOUT_MS,
+    mail: {
+      inTurnWaitMs: e.ESCALATION_IN_TURN_WAIT_MS,
+      requestTimeoutMs: e.MAIL_REQUEST_TIMEOUT_MS,
+      concurrency: e.MAIL_CONCURRENCY,
+    },
     logLevel: e.LOG_LEVEL,
   };
 }

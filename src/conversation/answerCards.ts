@@ -1,21 +1,15 @@
 /**
- * Short answers: to things people type, to "I'm stuck", and to buttons that no longer make sense.
+ * Short answers: to things people type, and to buttons that no longer make sense ("I'm stuck" leads into
+ * the help flow, helpCards.ts).
  * Every answer ends with buttons, so nobody has to guess what to type next.
  */
 import { renderAnswerCard, type AnswerCardData, type CardButton } from '../cards/renderCards';
 import type { AdaptiveCardJson } from '../cards/cardTemplates';
-import { isFinishedStep, isMidGuide, type StepId } from '../domain/guide/steps';
+import { isFinishedStep, type StepId } from '../domain/guide/steps';
 import type { GuideProgress } from '../domain/guide/progress';
 import { STEP_TITLES } from './guideCards';
 import { Verb } from './verbs';
-import {
-  deadlineText,
-  NEVER_SHARE,
-  schoolName,
-  shortUrl,
-  supportHoursText,
-  type ViewContext,
-} from './wording';
+import { deadlineText, schoolName, shortUrl, supportHoursText, type ViewContext } from './wording';
 
 type AnswerInput = Omit<AnswerCardData, 'fallbackText' | 'facts' | 'tips' | 'links'> &
   Partial<Pick<AnswerCardData, 'facts' | 'tips' | 'links'>>;
@@ -55,28 +49,6 @@ export function resumeCard(progress: GuideProgress, ctx: ViewContext): AdaptiveC
     ],
     facts: [{ title: 'Deadline', value: deadlineText(ctx.policy, ctx.today) }],
     actions: [CARRY_ON, RESTART, helpButton(progress.step)],
-  });
-}
-
-/** The "I'm stuck" answer: where to find IT Support, and where the user got to. */
-export function stuckCard(from: StepId, ctx: ViewContext): AdaptiveCardJson {
-  const { support } = ctx.policy;
-  return answer({
-    heading: "Let's get you some help",
-    paragraphs: [
-      'No problem. Lots of people get stuck here.',
-      ...(from !== 'welcome' ? [`Tell IT you got stuck at: **${STEP_TITLES[from]}**.`] : []),
-    ],
-    facts: [
-      { title: 'Walk in', value: `IT Support, room ${support.room}` },
-      { title: 'Open', value: supportHoursText(ctx.policy) },
-    ],
-    tips: [
-      // Not a fact: an address is too long to sit unbroken beside a fact title on a phone.
-      { text: `Or email **${support.mailbox}** to book a time.`, style: 'default' },
-      { text: `Take your phone with you. ${NEVER_SHARE}`, style: 'emphasis' },
-    ],
-    actions: [isMidGuide(from) ? { ...CARRY_ON, title: 'Back to where I was' } : START, RESTART],
   });
 }
 

@@ -3,6 +3,7 @@
  * cards, and keeps their guide progress. Knows nothing of botbuilder: the Teams transport hands it
  * commands and sends back the replies.
  */
+import { randomBytes } from 'node:crypto';
 import { applyGuideEvent, NEW_PROGRESS, type GuideEvent, type GuideProgress } from '../domain/guide/progress';
 import { isFinishedStep, isMidGuide, type StepId } from '../domain/guide/steps';
 import type { SchoolPolicy } from '../domain/policy/schoolPolicy';
@@ -21,11 +22,12 @@ import {
   progressCard,
   resumeCard,
   sensitiveCard,
-  stuckCard,
   thanksCard,
   whatIsThisCard,
 } from './answerCards';
 import { guideCard, welcomeCard } from './guideCards';
+import { helpStartCard, helpViewCard } from './helpCards';
+import { parseVerify, type HelpReplies } from './helpReplies';
 import type { StatusReplies, StatusRequest } from './statusReplies';
 import type { NudgeReplies } from './nudgeReplies';
 import { cannotSnoozeCard } from './nudgeCards';
@@ -68,6 +70,10 @@ export interface ConversationServiceDeps {
   status?: StatusReplies;
   /** Answers "Remind me later" on a campaign nudge; without it, the snooze is refused politely. */
   nudges?: NudgeReplies;
+  /** Sends help requests to the desk, shows support codes, answers the desk's `verify`. */
+  help?: HelpReplies;
+  /** A fresh id for each help flow (one escalation per flow, however often it is sent). */
+  newFormId?: () => string;
 }
 
 /** A command as understood: typed text matched to an intent, a card submit parsed by its verb's schema. */
@@ -93,11 +99,24 @@ function statusRequestOf(understood: Understood): StatusRequest | undefined {
 export class ConversationService {
   constructor(private readonly deps: ConversationServiceDeps) {}
 
+  private newFormId(): string {
+    return this.deps.newFormId?.() ?? randomBytes(9).toString('base64url');
+  }
+
   /** Handles one command and returns the cards to send. Never throws for bad user input. */
   async handle(user: UserTurn, command: Command): Promise<Reply[]> {
     const ctx = viewContextAt(this.deps.policy, this.deps.clock.now(), user.firstName);
     const log = this.deps.log.child({ userId: user.userId });
+    const verify = command.kind === 'text' && this.deps.help ? parseVerify(command.text) : undefined;
+    if (verify && this.deps.help) {
+      // Before intents: the code in it would read as "sensitive". What was typed is never logged.
+      log.debug({ command: 'verify' }, 'text understood');
+      const cards = await this.deps.help.verify(user.userId, verify);
+      return cards.map((card) => ({ kind: 'card', card }));
+    }
     const understood = this.understandCommand(command, log);
+    const helpCards = await this.helpAnswer(user.userId, understood, ctx);
+    if (helpCards) return helpCards.map((card) => ({ kind: 'card', card }));
     const statusRequest = statusRequestOf(understood);
     if (statusRequest && this.deps.status) {
       // Read-only: asking for status does not move the guide.
@@ -114,6 +133,25 @@ export class ConversationService {
     }
     const cards = await this.updateProgress(user.userId, (current) => this.decide(understood, current, ctx));
     return cards.map((card) => ({ kind: 'card', card }));
+  }
+
+  /** Sending a help request and showing a support code (both read-only for the guide). */
+  private async helpAnswer(
+    userId: string,
+    understood: Understood,
+    ctx: ViewContext,
+  ): Promise<AdaptiveCardJson[] | undefined> {
+    const help = this.deps.help;
+    if (!help) return undefined;
+    const action = understood.kind === 'action' ? understood.action : undefined;
+    const wantsCode =
+      action?.verb === Verb.SupportCodeShow ||
+      (action?.verb === Verb.Ask && action.intent === 'supportCode') ||
+      (understood.kind === 'intent' && understood.intent === 'supportCode');
+    if (!wantsCode && action?.verb !== Verb.HelpSend) return undefined;
+    const stored = (await this.deps.progress.get(userId))?.value;
+    if (action?.verb === Verb.HelpSend) return help.send(userId, action, stored, ctx);
+    return help.supportCode(userId, stored);
   }
 
   /** Reads text and card data into something the bot understands; logs intents and verbs, never text. */
@@ -225,6 +263,9 @@ export class ConversationService {
         return { cards: [whatIsThisCard(current, ctx)] };
       case 'thanks':
         return { cards: [thanksCard(current)] };
+      case 'supportCode':
+        // Answered by HelpReplies; without it (no support codes configured) there is nothing to show.
+        return { cards: [notUnderstoodCard(current)] };
     }
   }
 
@@ -254,6 +295,15 @@ export class ConversationService {
         return this.applyEvent({ type: 'goto', to: action.step, first: action.first }, current, ctx);
       case Verb.NudgeSnooze:
         return { cards: [cannotSnoozeCard('over', current, ctx)] };
+      case Verb.HelpStep: {
+        const { formId, from, category, way, day, part } = action;
+        const draft = { formId, from, category, way, day, part };
+        return { cards: [helpViewCard(action.view, draft, current, ctx)] };
+      }
+      case Verb.HelpSend:
+      case Verb.SupportCodeShow:
+        // Answered by HelpReplies before deciding; only reached when it is not configured.
+        return { cards: [buttonProblemCard(current, 'broken')] };
     }
   }
 
@@ -271,7 +321,10 @@ export class ConversationService {
     }
     // Restart returns a fresh record; keep only when the user was last greeted.
     const next = { ...result.progress, welcomedAt: base.welcomedAt };
-    const card = event.type === 'stuck' ? stuckCard(event.from, ctx) : guideCard(next.step, next, ctx);
+    const card =
+      event.type === 'stuck'
+        ? helpStartCard({ formId: this.newFormId(), from: event.from }, ctx)
+        : guideCard(next.step, next, ctx);
     return { next, cards: [card] };
   }
 }

@@ -295,45 +295,8 @@ export function welcomeCard(ctx: ViewContext): AdaptiveCardJson {
   });
 }
 
-/**
- * Rendered guide cards depend only on the step, the methods chosen, the day and (for the welcome) the name,
- * so they are kept per policy and reused: expanding a template is most of the cost of a turn.
- */
-const renderedGuideCards = new WeakMap<ViewContext['policy'], Map<string, AdaptiveCardJson>>();
-const MAX_RENDERED_PER_POLICY = 2000;
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
-}
-
-/** The card for `step`, given where the user is and what the school accepts today. Shared: do not mutate. */
+/** The card for `step`, given where the user is and what the school accepts today. */
 export function guideCard(step: StepId, progress: GuideProgress, ctx: ViewContext): AdaptiveCardJson {
-  let cache = renderedGuideCards.get(ctx.policy);
-  if (!cache) {
-    cache = new Map();
-    renderedGuideCards.set(ctx.policy, cache);
-  }
-  const key = [
-    step,
-    progress.first,
-    progress.second,
-    ctx.today,
-    step === 'welcome' ? ctx.firstName : '',
-  ].join('|');
-  let card = cache.get(key);
-  if (!card) {
-    if (cache.size >= MAX_RENDERED_PER_POLICY) cache.clear();
-    card = deepFreeze(renderGuideCard(step, progress, ctx));
-    cache.set(key, card);
-  }
-  return card;
-}
-
-function renderGuideCard(step: StepId, progress: GuideProgress, ctx: ViewContext): AdaptiveCardJson {
   const { policy, methods } = ctx;
   switch (step) {
     case 'welcome':

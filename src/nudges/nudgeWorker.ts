@@ -65,6 +65,7 @@ export class NudgeWorker {
     inDoubt: 0,
   };
   private readonly sends: RequestBudget;
+  private readonly spacing: RequestBudget;
   private readonly installs: RequestBudget;
   private inFlight = 0;
   private stopping = false;
@@ -74,8 +75,10 @@ export class NudgeWorker {
 
   constructor(private readonly deps: CampaignDeps) {
     const d = deps.delivery;
-    // Starts are counted in a one-second window; the small margin absorbs the trip to the service.
-    this.sends = new RequestBudget({ limit: d.sendsPerSecond, windowMs: 1000, marginMs: 30 });
+    // At most `sendsPerSecond` starts in any second, and evenly spaced: a burst of starts at the top of each
+    // second reaches Teams bunched up (event-loop and network jitter) and trips its sliding window.
+    this.sends = new RequestBudget({ limit: d.sendsPerSecond, windowMs: 1000, marginMs: 10 });
+    this.spacing = new RequestBudget({ limit: 1, windowMs: Math.floor(1000 / d.sendsPerSecond) });
     this.installs = new RequestBudget({ limit: d.installsPerSecond, windowMs: 1000, marginMs: 20 });
   }
 
@@ -109,6 +112,7 @@ export class NudgeWorker {
   stop(): void {
     this.stopping = true;
     this.sends.close();
+    this.spacing.close();
     this.installs.close();
   }
 
@@ -282,6 +286,7 @@ export class NudgeWorker {
     // The slot first, then the take: a send marked as started is one that is about to go on the wire, so
     // only those can be in doubt after a crash.
     try {
+      await this.spacing.acquire('background');
       await this.sends.acquire('background');
     } catch {
       return 'deferred'; // stopping: the message comes back after its timeout

@@ -228,18 +228,20 @@ describe('Guided registration conversation', () => {
   });
 
   describe("I'm stuck", () => {
-    it('records the step, says how to reach IT Support and goes back to where the user was', async () => {
+    it('records the step, says how to reach IT Support and leads into the help flow', async () => {
       const choose = await start();
       const get = await press(choose, 'Use the app');
       const open = await press(get, "I've got the app ▶");
       const scan = await press(open, 'I can see a QR code ▶');
       const help = await press(scan, "I'm stuck");
       expect(headingOf(help)).to.equal("Let's get you some help");
-      expect(help.texts).to.include('Tell IT you got stuck at: **Scan the QR code**.');
+      expect(help.texts).to.include('You got to: Scan the QR code');
       expect(help.texts).to.include('Walk in: IT Support, room 3L23');
       expect(help.texts).to.include('Open: Monday to Friday, 8:30am to 4pm');
       expect((await h.progress.get(sam.aadObjectId))?.value.stuckAt).to.equal('first.app.scan');
-      const back = await press(help, 'Back to where I was');
+      // Changing their mind: "Something else" has the way back to the step (the rest is helpConversation).
+      const more = await press(help, 'Something else ▶');
+      const back = await press(more, 'Back to where I was');
       expect(headingOf(back)).to.equal('Scan the QR code');
     });
   });

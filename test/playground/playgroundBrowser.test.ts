@@ -37,7 +37,7 @@ const MAIN_PATH: { click?: string; heading: string; name: string }[] = [
   { click: 'Use email', heading: 'Add a personal email', name: '08-add-a-personal-email' },
   { click: 'Done ▶', heading: "🎉 That's it, you're done!", name: '09-finished' },
   { click: 'What happens now? ▶', heading: 'What happens from now on', name: '10-what-happens-now' },
-  { click: 'Check my status', heading: 'You finished the guide ✅', name: '11-status' },
+  { click: 'Check my status', heading: "You haven't started yet", name: '11-status' },
   { click: 'I need help', heading: "Let's get you some help", name: '12-help' },
 ];
 

@@ -9,7 +9,15 @@
  */
 import type { AdaptiveCardJson } from '../../src/cards/cardTemplates';
 import * as answerCards from '../../src/conversation/answerCards';
+import * as helpCards from '../../src/conversation/helpCards';
+import * as supportCodeCards from '../../src/conversation/supportCodeCards';
+import type { Escalation } from '../../src/ports/escalationStore';
+import type { HelpDraft } from '../../src/conversation/verbs';
+import type { DirectoryUser } from '../../src/ports/directory';
 import { guideCard, STEP_TITLES, welcomeCard } from '../../src/conversation/guideCards';
+import * as statusCards from '../../src/conversation/statusCards';
+import { evaluateRegistration } from '../../src/domain/registration/evaluateRegistration';
+import type { RegisteredMethod } from '../../src/domain/registration/methods';
 import type { ViewContext } from '../../src/conversation/wording';
 import type { GuideProgress } from '../../src/domain/guide/progress';
 import { STEP_IDS, type FirstMethod, type SecondMethod, type StepId } from '../../src/domain/guide/steps';
@@ -17,11 +25,9 @@ import { availableMethods } from '../../src/domain/policy/availability';
 import type { LocalDate } from '../../src/domain/policy/localDate';
 import type { SchoolPolicy } from '../../src/domain/policy/schoolPolicy';
 import { loadSchoolPolicy } from '../../src/config/loadSchoolPolicy';
-import { SAMPLE_POLICY_PATH } from './conversationHarness';
 import { cannotSnoozeCard, nudgeCard, snoozedCard } from '../../src/conversation/nudgeCards';
-import { evaluateRegistration } from '../../src/domain/registration/evaluateRegistration';
-import type { RegisteredMethod } from '../../src/domain/registration/methods';
 import type { Tone } from '../../src/domain/policy/campaignPolicy';
+import { SAMPLE_POLICY_PATH } from './conversationHarness';
 
 /** One card as a user would receive it. */
 export interface CatalogCard {
@@ -165,8 +171,6 @@ export const answerSection: CardSection = {
           card,
         });
       at('resume', 'Welcome back, part-way through', 'resumeCard', a.resumeCard(midway, ctx));
-      at('stuck-welcome', '"I need help" before starting', 'stuckCard', a.stuckCard('welcome', ctx));
-      at('stuck-midway', '"I\'m stuck" on a step', 'stuckCard', a.stuckCard('first.app.scan', ctx));
       at('status-new', '"status" before starting', 'progressCard', a.progressCard(undefined, ctx));
       at('status-midway', '"status" part-way through', 'progressCard', a.progressCard(midway, ctx));
       at('status-finished', '"status" after the guide', 'progressCard', a.progressCard(finished, ctx));
@@ -188,6 +192,334 @@ export const answerSection: CardSection = {
         'A choice the school no longer offers',
         'buttonProblemCard',
         a.buttonProblemCard(midway, 'notOffered'),
+      );
+    }
+    return cards;
+  },
+};
+
+/** An escalation as the help cards receive it. */
+function sampleEscalation(overrides: Partial<Escalation> = {}): Escalation {
+  return {
+    id: '0f8fad5b-d9cb-469f-a165-70867728950e',
+    reference: 'MFA-7K2Q',
+    userId: '5a000000-0000-4000-8000-000000000001',
+    formId: 'catalog-form-1',
+    category: 'appWontScan',
+    way: 'walkIn',
+    step: 'first.app.scan',
+    createdAt: '2026-11-30T10:00:00.000Z',
+    localDate: '2026-11-30',
+    state: 'sent',
+    attempts: 1,
+    userOwedNotice: false,
+    channelCopy: 'none',
+    ...overrides,
+  };
+}
+
+/** "I need help": every view of the flow, every answer to a send, the proactive notices, the IT channel copy. */
+export const helpSection: CardSection = {
+  name: 'help',
+  cards() {
+    const h = helpCards;
+    const date = CATALOG_DATES[0]!;
+    const ctx = viewContextOn(date);
+    const midway = progressAt('first.app.scan', 'app');
+    const draft: HelpDraft = { formId: 'catalog-form-1', from: 'first.app.scan' };
+    const booked = {
+      ...draft,
+      category: 'lostOrNewPhone' as const,
+      way: 'book' as const,
+      day: '2026-12-01',
+      part: 'morning' as const,
+    };
+    const cards: CatalogCard[] = [];
+    const at = (name: string, title: string, fn: keyof typeof helpCards, card: AdaptiveCardJson) =>
+      cards.push({ id: `help-${name}`, title, source: `helpCards.${fn}`, card });
+    at(
+      'start',
+      '"I need help" / "I\'m stuck": what went wrong',
+      'helpStartCard',
+      h.helpStartCard(draft, ctx),
+    );
+    at(
+      'start-welcome',
+      '"help" before starting',
+      'helpStartCard',
+      h.helpStartCard({ formId: 'catalog-form-2', from: 'welcome' }, ctx),
+    );
+    at('more', '"Something else": the other problems', 'helpMoreCard', h.helpMoreCard(draft, midway));
+    for (const category of ['noSmartphone', 'lostOrNewPhone', 'lockedOut', 'errorMessage'] as const) {
+      at(
+        `way-${category}`,
+        `How would you like help? (${category})`,
+        'helpWayCard',
+        h.helpWayCard({ ...draft, category }, ctx),
+      );
+    }
+    at('day', 'Book a time: which day', 'helpDayCard', h.helpDayCard({ ...booked, day: undefined }, ctx));
+    at('day-again', 'Book a time: a day no longer offered', 'helpDayCard', h.helpDayCard(booked, ctx, true));
+    at('part', 'Book a time: morning or afternoon', 'helpPartCard', h.helpPartCard(booked));
+    at('review', 'Send this to IT Support? (booked)', 'helpReviewCard', h.helpReviewCard(booked));
+    at(
+      'review-walk-in',
+      'Send this to IT Support? (walk in)',
+      'helpReviewCard',
+      h.helpReviewCard({ ...draft, category: 'appWontScan', way: 'walkIn' }),
+    );
+    at('words', 'Add a few words (the form, version 1.3)', 'helpWordsCard', h.helpWordsCard(booked, ctx));
+    at(
+      'view',
+      'The view of an unfinished draft',
+      'helpViewCard',
+      h.helpViewCard('review', { ...draft, category: 'other' }, midway, ctx),
+    );
+    at('sent', 'Sent to IT Support', 'helpSentCard', h.helpSentCard(sampleEscalation(), 'sent', ctx, midway));
+    at(
+      'sent-booked',
+      'Sent, booking',
+      'helpSentCard',
+      h.helpSentCard(
+        sampleEscalation({ way: 'book', booking: { day: '2026-12-01', part: 'afternoon' } }),
+        'sent',
+        ctx,
+        undefined,
+      ),
+    );
+    at(
+      'sent-email',
+      'Sent, email back',
+      'helpSentCard',
+      h.helpSentCard(sampleEscalation({ way: 'emailBack' }), 'sent', ctx, undefined),
+    );
+    at(
+      'delayed',
+      'Saved, delivery delayed',
+      'helpSentCard',
+      h.helpSentCard(sampleEscalation({ state: 'composed' }), 'delayed', ctx, midway),
+    );
+    at(
+      'again',
+      'The same form sent twice',
+      'helpSentCard',
+      h.helpSentCard(sampleEscalation(), 'sent', ctx, midway, true),
+    );
+    at(
+      'delivered',
+      'Proactive: delayed mail delivered',
+      'helpDeliveredCard',
+      h.helpDeliveredCard(sampleEscalation()),
+    );
+    at(
+      'failed',
+      'The desk could not be reached',
+      'helpFailedCard',
+      h.helpFailedCard(sampleEscalation({ state: 'failed' }), ctx),
+    );
+    at(
+      'limit',
+      'The daily limit',
+      'helpLimitCard',
+      h.helpLimitCard([sampleEscalation(), sampleEscalation({ reference: 'MFA-XW3P' })], ctx, midway),
+    );
+    at(
+      'channel',
+      'The IT channel copy',
+      'channelEscalationCard',
+      h.channelEscalationCard(
+        sampleEscalation({ way: 'book', booking: { day: '2026-12-01', part: 'morning' } }),
+      ),
+    );
+    at(
+      'channel-failed',
+      'The IT channel copy, mail not delivered',
+      'channelEscalationCard',
+      h.channelEscalationCard(sampleEscalation({ state: 'failed' })),
+    );
+    return cards;
+  },
+};
+
+const SAMPLE_PERSON: DirectoryUser = {
+  id: '5a000000-0000-4000-8000-000000000001',
+  displayName: 'Sam Taylor',
+  givenName: 'Sam',
+  userPrincipalName: 'sam.taylor@kscs.org.uk',
+  department: 'Year 8',
+  accountEnabled: true,
+  userType: 'member',
+};
+
+/** The user's support code, and every answer the desk can get to `verify`. */
+export const supportCodeSection: CardSection = {
+  name: 'supportCode',
+  cards() {
+    const s = supportCodeCards;
+    const cards: CatalogCard[] = [];
+    const at = (name: string, title: string, fn: keyof typeof supportCodeCards, card: AdaptiveCardJson) =>
+      cards.push({ id: `support-code-${name}`, title, source: `supportCodeCards.${fn}`, card });
+    at(
+      'show',
+      '"my support code"',
+      'supportCodeCard',
+      s.supportCodeCard({ code: '482913', secondsLeft: 17 }, progressAt('first.app.scan', 'app')),
+    );
+    at('usage', '"verify" on its own (desk)', 'verifyUsageCard', s.verifyUsageCard());
+    at('unavailable', 'verify while Graph is down', 'verifyUnavailableCard', s.verifyUnavailableCard());
+    at(
+      'valid',
+      'verify: valid',
+      'verifyResultCard',
+      s.verifyResultCard({ kind: 'valid', user: SAMPLE_PERSON, reference: 'MFA-7K2Q' }),
+    );
+    at(
+      'disabled',
+      'verify: valid, account disabled',
+      'verifyResultCard',
+      s.verifyResultCard({
+        kind: 'valid',
+        user: { ...SAMPLE_PERSON, accountEnabled: false, department: undefined, jobTitle: 'Teacher' },
+      }),
+    );
+    at(
+      'wrong',
+      'verify: wrong code',
+      'verifyResultCard',
+      s.verifyResultCard({ kind: 'invalid', user: SAMPLE_PERSON, reason: 'wrong' }),
+    );
+    at(
+      'replay',
+      'verify: code used before',
+      'verifyResultCard',
+      s.verifyResultCard({ kind: 'invalid', user: SAMPLE_PERSON, reason: 'replay' }),
+    );
+    at(
+      'malformed',
+      'verify: not 6 digits',
+      'verifyResultCard',
+      s.verifyResultCard({ kind: 'invalid', user: SAMPLE_PERSON, reason: 'malformed' }),
+    );
+    at(
+      'no-code',
+      'verify: no code yet',
+      'verifyResultCard',
+      s.verifyResultCard({ kind: 'noCode', user: SAMPLE_PERSON }),
+    );
+    at(
+      'unknown',
+      'verify: no such user or reference',
+      'verifyResultCard',
+      s.verifyResultCard({ kind: 'unknownTarget' }),
+    );
+    at(
+      'limited',
+      'verify: rate limited',
+      'verifyResultCard',
+      s.verifyResultCard({ kind: 'rateLimited', scope: 'target' }),
+    );
+    at(
+      'refused',
+      'verify: not in the desk group',
+      'verifyResultCard',
+      s.verifyResultCard({ kind: 'refused' }),
+    );
+    return cards;
+  },
+};
+
+const method = (kind: Exclude<RegisteredMethod['kind'], 'email'>): RegisteredMethod => ({ kind });
+
+/** Registrations that each produce a different status card (every reason, every family state). */
+const STATUS_SAMPLES: [string, string, RegisteredMethod[]][] = [
+  ['nothing', 'nothing registered', []],
+  ['app-only', 'the app only (one method)', [method('authenticatorApp')]],
+  ['phone-only', 'a mobile phone only (at risk from the cut-off)', [method('mobilePhone')]],
+  [
+    'school-email',
+    'the app and a school email',
+    [method('authenticatorApp'), { kind: 'email', onSchoolDomain: true }],
+  ],
+  ['questions', 'the app and security questions', [method('authenticatorApp'), method('securityQuestions')]],
+  [
+    'complete',
+    'the app, a personal email and a passkey',
+    [method('authenticatorApp'), { kind: 'email', onSchoolDomain: false }, method('authenticatorPasskey')],
+  ],
+  [
+    'unchecked-email',
+    'the app and an email the report cannot show',
+    [method('authenticatorApp'), { kind: 'email' }],
+  ],
+  [
+    'everything-else',
+    'keys, tokens, Windows Hello and an office phone',
+    [
+      method('passkey'),
+      method('hardwareOath'),
+      method('windowsHello'),
+      method('officePhone'),
+      method('other'),
+    ],
+  ],
+];
+
+/** The status card for each sample registration (from the report, and right after "I've done it"), and its companions. */
+export const statusSection: CardSection = {
+  name: 'status',
+  cards() {
+    const cards: CatalogCard[] = [];
+    for (const date of CATALOG_DATES) {
+      const ctx = viewContextOn(date);
+      const now = new Date(`${date.today}T10:00:00Z`);
+      for (const [key, what, methods] of STATUS_SAMPLES) {
+        for (const afterCheck of [false, true]) {
+          cards.push({
+            id: `status-${key}${afterCheck ? '-after-check' : ''}--${date.key}`,
+            title: `Status: ${what}${afterCheck ? ', after "I\'ve done it"' : ''}, ${date.label}`,
+            source: 'statusCards.statusCard',
+            card: statusCards.statusCard(
+              {
+                evaluation: evaluateRegistration(methods, ctx.methods),
+                snapshot: {
+                  userId: 'u',
+                  methods,
+                  source: afterCheck ? 'live' : 'report',
+                  asOf: `${date.today}T07:00:00Z`,
+                },
+                afterCheck,
+                now,
+              },
+              ctx,
+            ),
+          });
+        }
+      }
+      cards.push(
+        {
+          id: `status-checking--${date.key}`,
+          title: `"Checking with Microsoft…" when Graph is busy, ${date.label}`,
+          source: 'statusCards.checkingCard',
+          card: statusCards.checkingCard('status', undefined),
+        },
+        {
+          id: `status-checking-done--${date.key}`,
+          title: `"Checking…" after "I've done it", part-way, ${date.label}`,
+          source: 'statusCards.checkingCard',
+          card: statusCards.checkingCard('done', progressAt('first.app.scan', 'app')),
+        },
+        {
+          id: `status-unavailable--${date.key}`,
+          title: `Microsoft could not be reached, ${date.label}`,
+          source: 'statusCards.statusUnavailableCard',
+          card: statusCards.statusUnavailableCard(undefined, ctx),
+        },
+        {
+          id: `status-unknown-account--${date.key}`,
+          title: `An account the directory does not know, ${date.label}`,
+          source: 'statusCards.unknownAccountCard',
+          card: statusCards.unknownAccountCard(undefined),
+        },
       );
     }
     return cards;
@@ -299,7 +631,14 @@ export const nudgeSection: CardSection = {
 };
 
 /** Every feature's cards. Add a section here when a feature adds cards. */
-export const CARD_SECTIONS: CardSection[] = [guideSection, answerSection, nudgeSection];
+export const CARD_SECTIONS: CardSection[] = [
+  guideSection,
+  answerSection,
+  statusSection,
+  helpSection,
+  supportCodeSection,
+  nudgeSection,
+];
 
 /**
  * The whole catalog, one entry per distinct card: renderings that come out identical in several contexts

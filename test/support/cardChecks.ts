@@ -17,6 +17,13 @@ type Json = Record<string, unknown>;
 export const TEAMS_VERSION: [number, number] = [1, 5];
 /** The newest version Teams mobile renders reliably; every card must declare at most this. */
 export const MOBILE_VERSION: [number, number] = [1, 2];
+/**
+ * Cards with inputs may declare 1.3, the version that brought `label` (an input without a visible label is
+ * an accessibility failure, and a placeholder vanishes as soon as you type). Only the optional help form
+ * has an input, and every path through it can be taken by buttons on 1.2 cards, so a phone that renders
+ * only 1.2 loses nothing.
+ */
+export const INPUT_VERSION: [number, number] = [1, 3];
 /** Teams shows at most this many actions in one set (and the guidance is 1–3). */
 export const MAX_ACTIONS = 6;
 /** More columns than this do not fit a phone. */
@@ -83,9 +90,15 @@ export function declaredVersionProblems(card: Json): string[] {
   const declared = versionOf(card);
   if (!declared) return [`no valid "version" (got ${JSON.stringify(card.version)})`];
   const [major, minor] = declared;
-  if (major > MOBILE_VERSION[0] || (major === MOBILE_VERSION[0] && minor > MOBILE_VERSION[1])) {
+  const hasInput = [...walkCard(card.body)].some(
+    ({ node }) => typeof node.type === 'string' && node.type.startsWith('Input.'),
+  );
+  const allowed = hasInput ? INPUT_VERSION : MOBILE_VERSION;
+  if (major > allowed[0] || (major === allowed[0] && minor > allowed[1])) {
     return [
-      `version ${String(card.version)} is newer than Teams mobile renders (${MOBILE_VERSION.join('.')})`,
+      hasInput
+        ? `version ${String(card.version)} is newer than a card with inputs may declare (${INPUT_VERSION.join('.')}, for labels)`
+        : `version ${String(card.version)} is newer than Teams mobile renders (${MOBILE_VERSION.join('.')})`,
     ];
   }
   return sdkEvents(card, declared).map((e) => `at ${String(card.version)}: ${e}`);
@@ -249,7 +262,7 @@ export const CARD_CHECKS: { name: string; check: (card: Json) => string[] }[] = 
     check: teamsVersionProblems,
   },
   {
-    name: `declares a version up to ${MOBILE_VERSION.join('.')} (Teams mobile) and parses cleanly at it`,
+    name: `declares a version up to ${MOBILE_VERSION.join('.')} (Teams mobile; ${INPUT_VERSION.join('.')} with inputs) and parses cleanly at it`,
     check: declaredVersionProblems,
   },
   { name: 'wraps every TextBlock', check: wrapProblems },

@@ -18,6 +18,18 @@ import {
   type RegistrationStatusOptions,
 } from '../../src/status/registrationStatusService';
 import { RecordingMessenger } from './recordingMessenger';
+import { RecordingMailer } from './recordingMailer';
+import crypto from 'node:crypto';
+import { SecretBox } from '../../src/adapters/crypto/secretBox';
+import { SqliteEscalationStore } from '../../src/adapters/sqlite/sqliteEscalationStore';
+import { SqliteSupportCodeStore } from '../../src/adapters/sqlite/sqliteSupportCodeStore';
+import { STEP_TITLES } from '../../src/conversation/guideCards';
+import { channelEscalationCard, helpDeliveredCard, helpFailedCard } from '../../src/conversation/helpCards';
+import { HelpReplies } from '../../src/conversation/helpReplies';
+import { viewContextAt } from '../../src/conversation/wording';
+import { EscalationOutbox, type OutboxOptions } from '../../src/escalation/escalationOutbox';
+import { EscalationService } from '../../src/escalation/escalationService';
+import { SupportCodeService } from '../../src/supportCodes/supportCodeService';
 import { DEMO_TENANT_ID } from '../../src/config/env';
 import { loadSchoolPolicy } from '../../src/config/loadSchoolPolicy';
 import { ConversationService } from '../../src/conversation/conversationService';
@@ -52,7 +64,13 @@ export interface HarnessOptions {
   /** How long a turn waits for Graph before "checking…" (default 3 s, as in production). */
   inTurnWaitMs?: number;
   statusOptions?: RegistrationStatusOptions;
+  /** How long a help send waits for the mail within the turn (default 1 s). */
+  escalationWaitMs?: number;
+  outboxOptions?: OutboxOptions;
 }
+
+/** The support-code key of every harness (secrets survive `restart()`, as they would with a fixed key). */
+const HARNESS_KEY = crypto.randomBytes(32);
 
 export class ConversationHarness {
   readonly clock: TestClock;
@@ -66,8 +84,14 @@ export class ConversationHarness {
   followUps!: SqliteStatusFollowUpStore;
   status!: RegistrationStatusService;
   statusReplies!: StatusReplies;
-  /** Proactive messages (status follow-ups) the bot sent. */
+  /** Proactive messages (status follow-ups, escalation notices) the bot sent. */
   readonly messenger = new RecordingMessenger();
+  /** Escalation mails. */
+  readonly mailer = new RecordingMailer();
+  escalationStore!: SqliteEscalationStore;
+  supportCodeStore!: SqliteSupportCodeStore;
+  outbox!: EscalationOutbox;
+  supportCodes!: SupportCodeService;
   readonly directory: Directory;
 
   constructor(private readonly options: HarnessOptions = {}) {
@@ -99,12 +123,52 @@ export class ConversationHarness {
       log,
       inTurnWaitMs: this.options.inTurnWaitMs,
     });
+    this.escalationStore = new SqliteEscalationStore(this.database);
+    this.supportCodeStore = new SqliteSupportCodeStore(this.database);
+    let escalations: EscalationService | undefined = undefined;
+    this.outbox = new EscalationOutbox({
+      store: this.escalationStore,
+      mailer: this.mailer,
+      compose: (e, o) => escalations!.compose(e, o),
+      messenger: this.messenger,
+      cards: {
+        delivered: helpDeliveredCard,
+        failed: (e) => helpFailedCard(e, viewContextAt(this.policy, this.clock.now())),
+        channelCopy: channelEscalationCard,
+      },
+      clock: this.clock,
+      log,
+      options: { baseBackoffMs: 20, ...this.options.outboxOptions },
+    });
+    escalations = new EscalationService({
+      store: this.escalationStore,
+      outbox: this.outbox,
+      directory: this.directory,
+      status: this.status,
+      policy: this.policy,
+      clock: this.clock,
+      log,
+      sender: this.policy.support.mailbox,
+      recipient: this.policy.support.mailbox,
+      stepTitle: (step) => STEP_TITLES[step],
+      inTurnWaitMs: this.options.escalationWaitMs ?? 1000,
+    });
+    this.supportCodes = new SupportCodeService({
+      store: this.supportCodeStore,
+      escalations: this.escalationStore,
+      directory: this.directory,
+      box: new SecretBox(HARNESS_KEY),
+      policy: this.policy,
+      clock: this.clock,
+      log,
+    });
     const conversation = new ConversationService({
       policy: this.policy,
       clock: this.clock,
       progress: this.progress,
       log,
       status: this.statusReplies,
+      help: new HelpReplies({ escalations, supportCodes: this.supportCodes, log }),
     });
     this.bot = new SchoolBot({ conversation, references: this.references, clock: this.clock, log });
     this.adapter = new TestAdapter();
@@ -132,6 +196,7 @@ export class ConversationHarness {
 
   /** Closes the database and builds a new bot on the same DATA_DIR. */
   restart(): void {
+    void this.outbox.stop(0);
     this.database.close();
     this.build();
   }
@@ -143,6 +208,7 @@ export class ConversationHarness {
   }
 
   close(): void {
+    void this.outbox.stop(0);
     this.status.stop();
     this.database.close();
     fs.rmSync(this.dataDir, { recursive: true, force: true });

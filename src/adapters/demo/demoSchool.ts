@@ -36,7 +36,7 @@ export const DEMO_GROUP_NAMES: Record<string, string> = {
   [DEMO_GROUPS.year13]: 'Year 13',
 };
 
-/** The five users the Agents Playground signs in as. */
+/** The six users of the Agents Playground identity file (.m365agentsplayground.yml). */
 export const DEMO_USERS = {
   /** Pupil, Year 8: nothing registered. */
   samTaylor: '5a000000-0000-4000-8000-000000000001',
@@ -48,6 +48,8 @@ export const DEMO_USERS = {
   kateEllis: '5a000000-0000-4000-8000-000000000004',
   /** Staff (IT Support): complete; in the service-desk and IT-staff groups. */
   danielOkafor: '5a000000-0000-4000-8000-000000000005',
+  /** Staff (Science): an office phone only, so calls only, and at risk from the SMS/voice retirement. */
+  tomWright: '5a000000-0000-4000-8000-000000000006',
 } as const;
 
 export interface DemoPerson {
@@ -287,7 +289,12 @@ export function buildDemoSchool(): DemoSchool {
     years.set(year, members);
   }
 
-  const staff: string[] = [DEMO_USERS.kateEllis];
+  people.push(
+    person(DEMO_USERS.tomWright, 'Tom Wright', `t.wright@${DOMAIN}`, 'Science', 'Teacher', [
+      { kind: 'officePhone' },
+    ]),
+  );
+  const staff: string[] = [DEMO_USERS.kateEllis, DEMO_USERS.tomWright];
   for (let i = 0; i < TEACHERS; i++) {
     const { first, last } = name();
     const p = person(

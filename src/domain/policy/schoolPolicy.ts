@@ -18,6 +18,13 @@ const domainName = z
   .transform((d) => d.toLowerCase());
 const httpsUrl = z.url({ protocol: /^https$/, error: 'must be an https:// address' });
 const weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
+const entraId = z
+  .string()
+  .regex(
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+    'must be an Entra object id (a GUID)',
+  )
+  .transform((id) => id.toLowerCase());
 
 /** Whether a method may be registered, and until which local date (exclusive) it counts. */
 const methodRule = (defaultUntil?: string) =>
@@ -84,6 +91,54 @@ export const schoolPolicySchema = z
           })
           .strict()
           .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    /** Entra groups with a role in the bot (membership is read from the directory, nested groups count). */
+    groups: z
+      .object({
+        /** May check support codes (`verify <upn or reference> <code>`). Unset: nobody can. */
+        serviceDesk: entraId.optional(),
+        /** IT staff (the IT views); the service desk is usually nested in it. */
+        itStaff: entraId.optional(),
+      })
+      .strict()
+      .prefault({}),
+    /** "I need help": limits, and where the desk also sees escalations. */
+    escalation: z
+      .object({
+        /** Escalations one user may open per school day; more get a polite "already asked" answer. */
+        maxPerUserPerDay: z.number().int().min(1).max(20).default(3),
+        /** Longest free text kept from the help form, in characters; longer text is cut. */
+        freeTextMaxLength: z.number().int().min(50).max(2000).default(500),
+        /** How many of the next support days a user can pick from when booking a time. */
+        bookingDaysAhead: z.number().int().min(1).max(5).default(3),
+        /** Days an escalation record (reference, category, delivery state) is kept; the user's words go once mailed. */
+        retentionDays: z.number().int().min(7).max(400).default(30),
+        /** Optional Teams channel that gets a copy of each escalation card (the bot must be installed in its team). */
+        channel: z
+          .object({
+            teamId: z.string().min(1).max(200),
+            /** The channel's conversation id, e.g. 19:…@thread.tacv2. */
+            channelId: z.string().regex(/^19:[^\s]+$/, 'must be a Teams channel id (19:…)'),
+            /** The connector endpoint for the school's region; default: taken from the user's own chat. */
+            serviceUrl: httpsUrl.optional(),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .prefault({}),
+    /** Support codes: the short-lived codes users show the desk to prove who they are. */
+    supportCodes: z
+      .object({
+        /** Checks one desk member may make per window. */
+        maxChecksPerChecker: z.number().int().min(1).max(100).default(10),
+        /** Checks against one user per window, whoever makes them (a 6-digit code must not be guessable). */
+        maxChecksPerTarget: z.number().int().min(1).max(20).default(5),
+        windowMinutes: z.number().int().min(1).max(1440).default(15),
+        /** How long a "member of the service desk" answer is trusted. */
+        membershipCacheMinutes: z.number().int().min(0).max(60).default(5),
       })
       .strict()
       .prefault({}),

@@ -18,6 +18,7 @@ export const INTENTS = [
   'noSmartphone',
   'whatIsThis',
   'thanks',
+  'supportCode',
 ] as const;
 export type Intent = (typeof INTENTS)[number];
 
@@ -129,6 +130,15 @@ const PHRASES: Record<Intent, string[]> = {
     'info',
   ],
   thanks: ['thanks', 'thank you', 'ty', 'cheers', 'thx', 'ta'],
+  supportCode: [
+    'support code',
+    'my support code',
+    'show my support code',
+    'my code for it',
+    'prove who i am',
+    'prove its me',
+    'identity code',
+  ],
 };
 
 /** Phone keyboards and habits: "u" for "you", "pls", no apostrophes. */
@@ -161,12 +171,24 @@ export function normalise(text: string): string {
     .join(' ');
 }
 
+/** Fuzzy comparisons already made (phrase word + typed word → match): people type the same words a lot. */
+const fuzzyResults = new Map<string, boolean>();
+const MAX_FUZZY_RESULTS = 20_000;
+
 /** Short words must match exactly; longer ones tolerate one typo, long ones two. */
 function wordMatches(word: string, token: string): boolean {
   if (word === token) return true;
   if (word.length <= 3 || token.length <= 2) return false;
   const allowed = word.length >= 8 ? 2 : 1;
-  return Math.abs(word.length - token.length) <= allowed && damerauLevenshtein(word, token).steps <= allowed;
+  if (Math.abs(word.length - token.length) > allowed) return false;
+  const key = `${word} ${token}`;
+  let matches = fuzzyResults.get(key);
+  if (matches === undefined) {
+    matches = damerauLevenshtein(word, token).steps <= allowed;
+    if (fuzzyResults.size >= MAX_FUZZY_RESULTS) fuzzyResults.clear();
+    fuzzyResults.set(key, matches);
+  }
+  return matches;
 }
 
 /** Words in `phrase` found in order among `tokens`; returns how many tokens the match spans, or 0. */

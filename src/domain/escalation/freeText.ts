@@ -1,0 +1,46 @@
+/**
+ * The few words a user types into the help form, made safe to keep and to show: well-formed Unicode,
+ * normalised, no control characters (CR/LF become plain line breaks), no bidirectional overrides that could
+ * make the desk read text in a different order than it was typed, and no longer than the policy allows,
+ * cut at a whole character (an emoji or an accented letter is never split).
+ */
+
+export interface CleanText {
+  text: string;
+  /** True when the text was longer than the limit and was cut. */
+  truncated: boolean;
+}
+
+/** Embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069). Marks (LRM/RLM) are kept. */
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+/** C0 controls except tab and line feed, DEL, and C1 controls. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROLS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
+
+/** A surrogate without its pair (JSON allows them; mail and HTML do not). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+
+/** Cleans `raw` and cuts it to `maxLength` user-perceived characters. */
+export function cleanFreeText(raw: string, maxLength: number): CleanText {
+  const text = raw
+    .replace(LONE_SURROGATE, '\uFFFD')
+    .normalize('NFC')
+    .replace(/\r\n?|\u2028|\u2029/g, '\n')
+    .replace(CONTROLS, '')
+    .replace(BIDI_CONTROLS, '')
+    .replace(/[ \t]+\n/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+  const parts = [...graphemes.segment(text)];
+  if (parts.length <= maxLength) return { text, truncated: false };
+  return {
+    text: parts
+      .slice(0, maxLength)
+      .map((p) => p.segment)
+      .join('')
+      .trimEnd(),
+    truncated: true,
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * Azurite, the Azure Storage server that runs locally, for tests of the Azure backend: started with node
+ * directly (so its pid is Azurite's, not npm's), bound to 127.0.0.1 on free ports, data in a temporary
+ * folder, stopped and removed by `stop()`.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT } from './botProcess';
+
+/** Azurite's well-known development account (public, documented; not a secret). */
+const ACCOUNT = 'devstoreaccount1';
+const KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+
+export interface Azurite {
+  connectionString: string;
+  ports: { blob: number; queue: number; table: number };
+  /**
+   * Stops Azurite and brings it back on the same ports and data. Gracefully: Azurite's table service keeps
+   * recent writes in memory until it saves, so a SIGKILL would lose what real Azure Storage never loses.
+   */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port: number, deadline: number): Promise<void> {
+  for (;;) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    if (Date.now() > deadline) throw new Error(`Azurite did not open port ${port}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export async function startAzurite(): Promise<Azurite> {
+  const location = fs.mkdtempSync(path.join(os.tmpdir(), 'mfa-buddy-azurite-'));
+  const ports = { blob: await freePort(), queue: await freePort(), table: await freePort() };
+  let child: ChildProcess | undefined;
+  let output = '';
+
+  const launch = async () => {
+    output = '';
+    child = spawn(
+      process.execPath,
+      [
+        path.join(ROOT, 'node_modules', 'azurite', 'dist', 'src', 'azurite.js'),
+        '--blobHost',
+        '127.0.0.1',
+        '--blobPort',
+        String(ports.blob),
+        '--queueHost',
+        '127.0.0.1',
+        '--queuePort',
+        String(ports.queue),
+        '--tableHost',
+        '127.0.0.1',
+        '--tablePort',
+        String(ports.table),
+        '--location',
+        location,
+        '--silent',
+        '--disableTelemetry',
+        '--skipApiVersionCheck',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+    const deadline = Date.now() + 20_000;
+    try {
+      await Promise.all([
+        waitForPort(ports.blob, deadline),
+        waitForPort(ports.queue, deadline),
+        waitForPort(ports.table, deadline),
+      ]);
+    } catch (error) {
+      child.kill('SIGKILL');
+      throw new Error(`${(error as Error).message}\n${output}`);
+    }
+  };
+
+  const kill = async (signal: NodeJS.Signals = 'SIGKILL') => {
+    const running = child;
+    if (!running || running.exitCode !== null || running.signalCode !== null) return;
+    const exited = new Promise((resolve) => running.once('exit', resolve));
+    running.kill(signal);
+    const timer = setTimeout(() => running.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  };
+
+  await launch();
+  const endpoint = (port: number) => `http://127.0.0.1:${port}/${ACCOUNT}`;
+  return {
+    ports,
+    connectionString:
+      `DefaultEndpointsProtocol=http;AccountName=${ACCOUNT};AccountKey=${KEY};` +
+      `BlobEndpoint=${endpoint(ports.blob)};QueueEndpoint=${endpoint(ports.queue)};TableEndpoint=${endpoint(ports.table)};`,
+    async restart() {
+      await kill('SIGINT');
+      await launch();
+    },
+    async stop() {
+      await kill();
+      fs.rmSync(location, { recursive: true, force: true });
+    },
+  };
+}
