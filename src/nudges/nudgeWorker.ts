@@ -132,6 +132,7 @@ export class NudgeWorker {
       Math.min(32, free),
       this.deps.delivery.visibilityTimeoutMs,
     );
+    // Each message runs on its own (the pool is `concurrency` wide); `idle()` waits for all of them.
     for (const message of received) {
       this.inFlight += 1;
       void this.process(message)
