@@ -4,7 +4,7 @@
  * Teams limits (50 requests/s per app, the per-conversation limits, 429 + Retry-After over them) and the
  * HTTPS Graph stand-in (members in pages of 999, the registration report under its 5-per-10-s budget).
  *
- *   npm run bench:nudge -- [--sizes 10000,100000] [--runs 3] [--parallel 1]
+ *   npm run bench:nudge -- [--sizes 10000,100000] [--runs 3] [--parallel 1] [--heap 128]
  *
  * Per run: the worker's peak memory (VmHWM of the child process), planning time (start to first send),
  * sending rate from first to last send (and as a ratio of the 50/s limit), 429s the stand-in answered, and
@@ -32,6 +32,8 @@ const arg = (name: string, fallback: string) => {
 const SIZES = arg('sizes', '10000,100000').split(',').filter(Boolean).map(Number);
 const RUNS = Number(arg('runs', '3'));
 const PARALLEL = Number(arg('parallel', '1'));
+/** The CLI's old-space limit in MB, as `npm run nudge` sets it (0: V8's default, sized to the machine). */
+const HEAP_MB = Number(arg('heap', '0'));
 
 interface RunResult {
   users: number;
@@ -103,6 +105,7 @@ async function once(users: number, run: number): Promise<RunResult> {
     process.execPath,
     [
       '--disable-warning=DEP0111',
+      ...(HEAP_MB > 0 ? [`--max-old-space-size=${HEAP_MB}`] : []),
       path.join(ROOT, 'dist', 'cli', 'nudge.js'),
       '--now',
       '2026-10-23T08:00:00Z',

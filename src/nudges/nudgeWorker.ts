@@ -78,7 +78,9 @@ export class NudgeWorker {
     // At most `sendsPerSecond` starts in any second, and evenly spaced: a burst of starts at the top of each
     // second reaches Teams bunched up (event-loop and network jitter) and trips its sliding window.
     this.sends = new RequestBudget({ limit: d.sendsPerSecond, windowMs: 1000, marginMs: 10 });
-    this.spacing = new RequestBudget({ limit: 1, windowMs: Math.floor(1000 / d.sendsPerSecond) });
+    // The spacing is a little tighter than the rate, so a late timer (a busy event loop) can catch up; the
+    // per-second window stays the cap.
+    this.spacing = new RequestBudget({ limit: 1, windowMs: Math.floor(1000 / (d.sendsPerSecond * 1.1)) });
     this.installs = new RequestBudget({ limit: d.installsPerSecond, windowMs: 1000, marginMs: 20 });
   }
 
