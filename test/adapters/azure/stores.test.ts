@@ -3,7 +3,10 @@ import { expect } from 'chai';
 import { azureStores } from '../../../src/adapters/storage';
 import { AzureStorageAccount, parseStorageConnection } from '../../../src/adapters/azure/azureStorageAccount';
 import { startAzurite, type Azurite } from '../../support/azurite';
+import { describeEscalationStoreContracts } from '../../contracts/escalationStoreContracts';
 import { describeStoreContracts } from '../../contracts/storeContracts';
+import { describeSupportCodeContracts } from '../../contracts/supportCodeContracts';
+import { azurePlace } from '../../support/storagePlaces';
 
 describe('Azure Storage backend (Azurite)', () => {
   let azurite: Azurite;
@@ -20,6 +23,8 @@ describe('Azure Storage backend (Azurite)', () => {
     );
 
   describeStoreContracts('Azure Tables on Azurite', () => azureStores(account()));
+  describeEscalationStoreContracts('Azure Tables on Azurite', () => azurePlace(azurite));
+  describeSupportCodeContracts('Azure Tables on Azurite', () => azurePlace(azurite));
 
   it('refuses plain http to anything but this machine, and malformed settings', () => {
     expect(() =>
