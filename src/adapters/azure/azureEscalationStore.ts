@@ -33,6 +33,7 @@ import {
   splitText,
   tableKey,
   transact,
+  type Read,
 } from './tableOps';
 
 /** The escalation as stored, with the claim on its channel copy (not part of the port's view). */
@@ -193,64 +194,78 @@ export class AzureEscalationStore implements EscalationStore {
     const partition = tableKey(input.userId);
     let reference: string | undefined;
     let result: CreateResult | undefined;
-    try {
-      for (let round = 0; round < MAX_CREATE_ROUNDS && !result; round++) {
-        const form = await readRow<FormRow>(this.table, partition, formRowOf(input.formId));
-        if (form) {
-          const existing = await this.read(partition, form.escalationId);
-          // Our own id: an earlier round's transaction went through though its answer was lost.
-          if (existing)
-            result = { kind: existing.id === input.id ? 'created' : 'duplicate', escalation: view(existing) };
-          // A form row whose escalation is gone (purged half-way): remove it and decide again.
-          else await deleteIfUnchanged(this.table, form);
-          continue;
-        }
-        const day = await readRow<DayRow>(this.table, partition, dayRowOf(input.localDate));
-        const ids = day ? (JSON.parse(day.ids) as string[]) : [];
-        if (ids.length >= maxPerDay) {
-          result = { kind: 'limit', today: await this.readAll(partition, ids) };
-          continue;
-        }
-        reference ??= await this.reserve(input, newReference);
-        const stored: Stored = {
-          ...input,
-          reference,
-          state: 'queued',
-          attempts: 0,
-          nextAttemptAt: input.createdAt,
-          userOwedNotice: false,
-        };
-        const dayRow: TableEntity<DayRow> = {
-          partitionKey: partition,
-          rowKey: dayRowOf(input.localDate),
-          kind: 'day',
-          ids: JSON.stringify([...ids, input.id]),
-          createdAt: input.createdAt,
-        };
-        const actions: TransactionAction[] = [
-          ['create', toRow(stored)],
-          [
-            'create',
-            {
-              partitionKey: partition,
-              rowKey: formRowOf(input.formId),
-              kind: 'form',
-              escalationId: input.id,
-              createdAt: input.createdAt,
-            } satisfies TableEntity<FormRow>,
-          ],
-          day ? ['update', dayRow, 'Replace', { etag: day.etag }] : ['create', dayRow],
-        ];
-        // Lost the race (the form or the day changed since they were read): nothing written, look again.
-        // Read back as stored, so the answer is exactly what `get` will return.
-        if (await transact(this.table, actions))
-          result = { kind: 'created', escalation: view(fromRow(toRow(stored))) };
+    for (let round = 0; round < MAX_CREATE_ROUNDS && !result; round++) {
+      const form = await readRow<FormRow>(this.table, partition, formRowOf(input.formId));
+      if (form) {
+        const existing = await this.read(partition, form.escalationId);
+        // Our own id: an earlier round's transaction went through though its answer was lost.
+        if (existing)
+          result = { kind: existing.id === input.id ? 'created' : 'duplicate', escalation: view(existing) };
+        // A form row whose escalation is gone (purged half-way): remove it and decide again.
+        else await deleteIfUnchanged(this.table, form);
+        continue;
       }
-    } finally {
-      if (reference && result?.kind !== 'created') await this.unreserve(input.id, reference);
+      const day = await readRow<DayRow>(this.table, partition, dayRowOf(input.localDate));
+      const ids = day ? (JSON.parse(day.ids) as string[]) : [];
+      if (ids.length >= maxPerDay) {
+        result = { kind: 'limit', today: await this.readAll(partition, ids) };
+        continue;
+      }
+      reference ??= await this.reserve(input, newReference);
+      // Lost the race (the form or the day changed since they were read): nothing written, look again.
+      const stored = await this.commit(input, reference, day, ids);
+      if (stored) result = { kind: 'created', escalation: view(stored) };
+    }
+    // Decided "duplicate" or "limit": this create never committed (had it, its form row would name it), so
+    // its reservations go back. On an error the outcome is unknown and they stay: a key pointing at nothing
+    // is harmless, and the purge removes it.
+    if (reference && (result?.kind === 'duplicate' || result?.kind === 'limit')) {
+      await this.unreserve(input.id, reference);
     }
     if (!result) throw new ConcurrencyError('escalation');
     return result;
+  }
+
+  /**
+   * One entity group transaction in the user's partition: the escalation, its form row, and the day row
+   * (created, or replaced under the etag it was read with). Undefined when any of them changed meanwhile.
+   */
+  private async commit(
+    input: NewEscalation,
+    reference: string,
+    day: Read<DayRow> | undefined,
+    ids: string[],
+  ): Promise<Stored | undefined> {
+    const partitionKey = tableKey(input.userId);
+    const stored: Stored = {
+      ...input,
+      reference,
+      state: 'queued',
+      attempts: 0,
+      nextAttemptAt: input.createdAt,
+      userOwedNotice: false,
+    };
+    const form: TableEntity<FormRow> = {
+      partitionKey,
+      rowKey: formRowOf(input.formId),
+      kind: 'form',
+      escalationId: input.id,
+      createdAt: input.createdAt,
+    };
+    const dayRow: TableEntity<DayRow> = {
+      partitionKey,
+      rowKey: dayRowOf(input.localDate),
+      kind: 'day',
+      ids: JSON.stringify([...ids, input.id]),
+      createdAt: input.createdAt,
+    };
+    const actions: TransactionAction[] = [
+      ['create', toRow(stored)],
+      ['create', form],
+      day ? ['update', dayRow, 'Replace', { etag: day.etag }] : ['create', dayRow],
+    ];
+    // Read back as stored, so the answer is exactly what `get` will return.
+    return (await transact(this.table, actions)) ? fromRow(toRow(stored)) : undefined;
   }
 
   /** Reserves a free reference and the id's key for `input` (insert-if-absent across all users). */
