@@ -335,6 +335,23 @@ export function describeEscalationStoreContracts(backend: string, newPlace: NewP
         for (const ref of refs) expect((await other.findByReference(ref))?.userId).to.equal(SAM);
       });
 
+      it('3 forms, each sent 4 times at once, with a limit of 3: each form stored once, none told the limit', async () => {
+        for (let round = 0; round < 3; round++) {
+          const day = `2026-12-0${round + 1}`;
+          const forms = [draft(SAM), draft(SAM), draft(SAM)].map((f) => f.formId);
+          const results = await Promise.all(
+            Array.from({ length: 12 }, (_, i) =>
+              either(i).create({ ...draft(SAM, { localDate: day }), formId: forms[i % 3]! }, 3, references()),
+            ),
+          );
+          // A delivery that finds the day full of the others' forms, its own among them, is a repeat.
+          expect(results.map((r) => r.kind).sort()).to.deep.equal([
+            ...Array<string>(3).fill('created'),
+            ...Array<string>(9).fill('duplicate'),
+          ]);
+        }
+      });
+
       it('both claiming the same attempt: exactly one wins, every time', async () => {
         for (let i = 0; i < 4; i++) {
           const e = await composed();

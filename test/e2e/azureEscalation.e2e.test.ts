@@ -94,9 +94,12 @@ describe('Escalations and support codes shared by two instances on Azure Storage
     const pairs = await Promise.all(['e2e-form-1', 'e2e-form-2', 'e2e-form-3'].map(sendToBoth));
     const references = pairs.map(([first, second]) => {
       // One of the two stored it; the other found it already there and names the same reference.
-      expect([headingOf(first!), headingOf(second!)].filter((h) => h === 'Already sent ✅')).to.have.length(
-        1,
-      );
+      const headings = [headingOf(first!), headingOf(second!)];
+      const warnings = [...a.logs(), ...b.logs()].filter((l) => /"level":(40|50)/.test(l));
+      expect(
+        headings.filter((h) => h === 'Already sent ✅'),
+        `${headings.join(' / ')}\n${warnings.join('\n')}`,
+      ).to.have.length(1);
       expect(referenceOn(first!)).to.equal(referenceOn(second!));
       return referenceOn(first!);
     });

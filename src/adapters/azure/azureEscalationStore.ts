@@ -208,7 +208,12 @@ export class AzureEscalationStore implements EscalationStore {
       const day = await readRow<DayRow>(this.table, partition, dayRowOf(input.localDate));
       const ids = day ? (JSON.parse(day.ids) as string[]) : [];
       if (ids.length >= maxPerDay) {
-        result = { kind: 'limit', today: await this.readAll(partition, ids) };
+        const today = await this.readAll(partition, ids);
+        // The form and the day are two reads: this very form may have been stored in between, and then it
+        // is in the day's list (the same transaction wrote both). A full day without it is a real limit,
+        // since no create can commit onto a full day.
+        const same = today.find((e) => e.formId === input.formId);
+        result = same ? { kind: 'duplicate', escalation: same } : { kind: 'limit', today };
         continue;
       }
       reference ??= await this.reserve(input, newReference);
