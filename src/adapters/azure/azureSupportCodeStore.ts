@@ -11,8 +11,8 @@
  * (newer days sort first); row key = the time, inverted, plus a tie-breaker. So a listing runs newest first
  * (recentChecks reads only what it returns) and a count over the last minutes reads one or two partitions
  * (a range of PartitionKey, then $filter on the time and the person). Counting then recording is not atomic,
- * on either backend: two checks racing at the limit may both pass, by one; the limits are there to make
- * guessing a 6-digit code hopeless, which one extra try does not change.
+ * on either backend: checks racing at the limit may all pass; the limits are there to make guessing a 6-digit
+ * code hopeless, which the few checks one person can send at the same moment do not change.
  */
 import crypto from 'node:crypto';
 import { odata, type TableClient, type TableEntity } from '@azure/data-tables';
