@@ -27,9 +27,6 @@ import { supportCodeKey, SecretBox } from './adapters/crypto/secretBox';
 import { DemoMailer } from './adapters/demo/demoMailer';
 import { createGraphClient } from './adapters/graph/graphClient';
 import { GraphMailer } from './adapters/graph/graphMailer';
-import { SqliteEscalationStore } from './adapters/sqlite/sqliteEscalationStore';
-import { SqliteSupportCodeStore } from './adapters/sqlite/sqliteSupportCodeStore';
-import { SqliteDatabase } from './adapters/sqlite/sqliteDatabase';
 import { STEP_TITLES } from './conversation/guideCards';
 import { channelEscalationCard, helpDeliveredCard, helpFailedCard } from './conversation/helpCards';
 import { HelpReplies } from './conversation/helpReplies';
@@ -44,6 +41,11 @@ import { SupportCodeService } from './supportCodes/supportCodeService';
 /** Where a channel post goes when neither the policy nor the user's chat names a connector endpoint. */
 const DEFAULT_SERVICE_URL = 'https://smba.trafficmanager.net/teams/';
 const DAY_MS = 86_400_000;
+/**
+ * Beyond the sendMail timeout, what a live attempt may still spend before it records its outcome: the token
+ * (10 s at most) and the storage writes (15 s each). An attempt older than timeout + this was abandoned.
+ */
+const ABANDONED_MARGIN_MS = 60_000;
 
 export interface RunningApp {
   port: number;
@@ -63,7 +65,6 @@ export async function startApp(
   const policy = loadSchoolPolicy(config.schoolConfigPath);
   const stores = await openStores(config, log);
   const { progress, references } = stores;
-  const database = stores.sqlite ?? localDatabase(config, log);
 
   const { directory, graph } = buildDirectory(config, policy, clock, log);
   const status = new RegistrationStatusService({
@@ -106,7 +107,7 @@ export async function startApp(
   // Escalations: stored first, mailed by the outbox. Mail goes to the desk, from SENDER_MAILBOX if set.
   const recipient = config.serviceDeskMailbox ?? policy.support.mailbox;
   const sender = config.senderMailbox ?? recipient;
-  const escalationStore = new SqliteEscalationStore(database);
+  const escalationStore = stores.escalations;
   const mailer = buildMailer(config, log);
   const channel = policy.escalation.channel;
   let escalations: EscalationService | undefined = undefined;
@@ -135,7 +136,12 @@ export async function startApp(
         serviceUrl: channel.serviceUrl ?? (await serviceUrlOf(references, escalation.userId)),
       }),
     },
-    options: { concurrency: config.mail.concurrency },
+    options: {
+      concurrency: config.mail.concurrency,
+      // Azure: several instances share the outbox; an attempt is abandoned only after any live send's time.
+      instances: stores.kind === 'azure' ? 'several' : 'one',
+      abandonedAfterMs: config.mail.requestTimeoutMs + ABANDONED_MARGIN_MS,
+    },
   });
   escalations = new EscalationService({
     store: escalationStore,
@@ -159,7 +165,7 @@ export async function startApp(
       'SUPPORT_CODE_KEY is not set: support-code secrets are sealed with a key kept in DATA_DIR (demo only)',
     );
   }
-  const supportCodeStore = new SqliteSupportCodeStore(database);
+  const supportCodeStore = stores.supportCodes;
   const supportCodes = new SupportCodeService({
     store: supportCodeStore,
     escalations: escalationStore,
@@ -253,21 +259,8 @@ export async function startApp(
       // A send in flight gets a moment to finish; one cut off is resent on the next start.
       await outbox.stop(5000);
       stores.close();
-      if (!stores.sqlite) database.close();
     },
   };
-}
-
-/**
- * Escalations and support codes have no Azure adapter yet: with STORAGE=azure they are kept in SQLite in
- * DATA_DIR, which holds for one instance only. Said in the log at every start.
- */
-function localDatabase(config: AppConfig, log: Logger): SqliteDatabase {
-  log.warn(
-    { storage: config.storage.kind },
-    'escalations and support codes are kept in SQLite in DATA_DIR (no Azure adapter yet): run ONE instance',
-  );
-  return SqliteDatabase.open(config.dataDir);
 }
 
 /** The Graph mailer when credentials are configured; otherwise mails are written into DATA_DIR. */

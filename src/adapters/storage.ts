@@ -7,15 +7,21 @@ import type { AppConfig } from '../config/env';
 import { ConfigError } from '../config/env';
 import type { Logger } from '../logging/logger';
 import type { ConversationReferenceStore } from '../ports/conversationReferenceStore';
+import type { EscalationStore } from '../ports/escalationStore';
 import type { StatusFollowUpStore } from '../ports/statusFollowUpStore';
+import type { SupportCodeStore } from '../ports/supportCodeStore';
 import type { UserProgressStore } from '../ports/userProgressStore';
 import { AzureConversationReferenceStore } from './azure/azureConversationReferenceStore';
+import { AzureEscalationStore } from './azure/azureEscalationStore';
 import { AzureStatusFollowUpStore } from './azure/azureStatusFollowUpStore';
 import { AzureStorageAccount, parseStorageConnection } from './azure/azureStorageAccount';
+import { AzureSupportCodeStore } from './azure/azureSupportCodeStore';
 import { AzureUserProgressStore } from './azure/azureUserProgressStore';
 import { SqliteConversationReferenceStore } from './sqlite/sqliteConversationReferenceStore';
 import { SqliteDatabase } from './sqlite/sqliteDatabase';
+import { SqliteEscalationStore } from './sqlite/sqliteEscalationStore';
 import { SqliteStatusFollowUpStore } from './sqlite/sqliteStatusFollowUpStore';
+import { SqliteSupportCodeStore } from './sqlite/sqliteSupportCodeStore';
 import { SqliteUserProgressStore } from './sqlite/sqliteUserProgressStore';
 
 export interface Stores {
@@ -23,11 +29,10 @@ export interface Stores {
   progress: UserProgressStore;
   references: ConversationReferenceStore;
   followUps: StatusFollowUpStore;
-  /**
-   * The SQLite database behind these stores, when that is the backend. Escalations (the mail outbox) and
-   * support codes have only an SQLite adapter so far and are opened on it (see localDatabase in app.ts).
-   */
-  sqlite?: SqliteDatabase;
+  /** The escalation outbox: create is atomic (form rule, daily limit, unique reference); claims are compare-and-set. */
+  escalations: EscalationStore;
+  /** Support-code secrets (replay guard by compare-and-set) and the audit of checks. */
+  supportCodes: SupportCodeStore;
   close(): void;
 }
 
@@ -38,19 +43,30 @@ export function sqliteStores(database: SqliteDatabase): Stores {
     progress: new SqliteUserProgressStore(database),
     references: new SqliteConversationReferenceStore(database),
     followUps: new SqliteStatusFollowUpStore(database),
-    sqlite: database,
+    escalations: new SqliteEscalationStore(database),
+    supportCodes: new SqliteSupportCodeStore(database),
     close: () => database.close(),
   };
 }
 
 /** Opens Azure stores in `account`, creating their tables if needed. */
 export async function azureStores(account: AzureStorageAccount): Promise<Stores> {
-  const [progress, references, followUps] = await Promise.all([
+  const [progress, references, followUps, escalations, supportCodes] = await Promise.all([
     AzureUserProgressStore.open(account),
     AzureConversationReferenceStore.open(account),
     AzureStatusFollowUpStore.open(account),
+    AzureEscalationStore.open(account),
+    AzureSupportCodeStore.open(account),
   ]);
-  return { kind: 'azure', progress, references, followUps, close: () => undefined };
+  return {
+    kind: 'azure',
+    progress,
+    references,
+    followUps,
+    escalations,
+    supportCodes,
+    close: () => undefined,
+  };
 }
 
 /** The stores the configuration asks for. A storage account that cannot be reached stops the start. */

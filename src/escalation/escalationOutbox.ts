@@ -9,6 +9,11 @@
  * left is a request that reached Exchange whose answer was lost (a crash or a timeout mid-request): that
  * escalation is sent again, with the same Message-ID and reference, and the log says a duplicate is possible.
  * With Mail.Send alone nothing can ask Exchange whether the first one went (see docs/escalation.md).
+ *
+ * Several instances on one store (Azure): each runs this outbox and may find the same escalation due; the
+ * store's compare-and-set claim lets one of them send, the mail composed first is the one sent, a channel
+ * copy is claimed before it is posted, and an attempt counts as interrupted only once it is older than any
+ * live send (`abandonedAfterMs`), so a starting instance never resends what another is sending.
  */
 import type { AdaptiveCardJson } from '../cards/cardTemplates';
 import type { OutgoingMail } from '../domain/escalation/escalationMail';
@@ -57,11 +62,24 @@ export interface OutboxOptions {
   giveUpAfterMs?: number;
   /** After this long without the directory, compose without identity and registration (default 10 minutes). */
   composeDegradedAfterMs?: number;
-  /** Channel copy attempts before giving up (default 3). */
+  /** Channel copy attempts before giving up (default 3, per instance). */
   channelAttempts?: number;
+  /**
+   * Who else works on this store. 'one' (SQLite in DATA_DIR): at start, every attempt still in flight was cut
+   * off by the stop. 'several' (a shared Azure store): another instance may be sending right now, so an attempt
+   * counts as abandoned only once it is older than `abandonedAfterMs`, and running instances keep looking for
+   * abandoned ones (the instance that died may not come back soon).
+   */
+  instances?: 'one' | 'several';
+  /** Longer than any live attempt holds its claim: the sendMail timeout and the storage writes (default 90 s). */
+  abandonedAfterMs?: number;
+  /** How long a claim on a channel post holds before another try may take it over (default 2 minutes). */
+  channelClaimMs?: number;
 }
 
 const MINUTE = 60_000;
+/** With several instances: how often a running instance looks for attempts abandoned by a dead one. */
+const ABANDONED_SCAN_MS = 30_000;
 
 /** Where one escalation stands after the outbox's first try (for the answer within the turn). */
 export type DeliveryNow = 'sent' | 'delayed' | 'failed';
@@ -77,6 +95,7 @@ export class EscalationOutbox {
   private pumping?: Promise<void>;
   private again = false;
   private stopped = false;
+  private lastAbandonedScan = 0;
 
   constructor(private readonly deps: EscalationOutboxDeps) {
     this.o = {
@@ -86,23 +105,35 @@ export class EscalationOutbox {
       giveUpAfterMs: deps.options?.giveUpAfterMs ?? 72 * 60 * MINUTE,
       composeDegradedAfterMs: deps.options?.composeDegradedAfterMs ?? 10 * MINUTE,
       channelAttempts: deps.options?.channelAttempts ?? 3,
+      instances: deps.options?.instances ?? 'one',
+      abandonedAfterMs: deps.options?.abandonedAfterMs ?? 90_000,
+      channelClaimMs: deps.options?.channelClaimMs ?? 2 * MINUTE,
     };
   }
 
   /**
    * Resumes after a start: attempts that were in flight when the last process stopped are due again (their
-   * request may have reached Exchange: logged as a possible duplicate), then everything due is sent.
+   * request may have reached Exchange: logged as a possible duplicate), then everything due is sent. With
+   * several instances, only attempts older than `abandonedAfterMs` (the others may be live sends).
    */
   async start(): Promise<void> {
     this.stopped = false;
-    for (const escalation of await this.deps.store.interrupted()) {
+    await this.releaseInterrupted(this.o.instances === 'one' ? 0 : this.o.abandonedAfterMs);
+    this.kick();
+  }
+
+  /** Makes attempts in flight for at least `olderThanMs` due again; each released by one instance only. */
+  private async releaseInterrupted(olderThanMs: number): Promise<void> {
+    const now = this.deps.clock.now();
+    this.lastAbandonedScan = now.getTime();
+    for (const escalation of await this.deps.store.interrupted(new Date(now.getTime() - olderThanMs))) {
+      if (this.working.has(escalation.id) || !escalation.inFlightSince) continue;
+      if (!(await this.deps.store.releaseInterrupted(escalation.id, escalation.inFlightSince, now))) continue;
       this.deps.log.warn(
         { escalationId: escalation.id, reference: escalation.reference, attempts: escalation.attempts },
         'escalation mail attempt was interrupted by a stop; sending again (a duplicate is possible)',
       );
-      await this.deps.store.releaseInterrupted(escalation.id, this.deps.clock.now());
     }
-    this.kick();
   }
 
   /** Stops the timer and waits (at most `waitMs`) for sends in flight. */
@@ -159,6 +190,10 @@ export class EscalationOutbox {
   }
 
   private async pump(): Promise<void> {
+    const sinceScan = this.deps.clock.now().getTime() - this.lastAbandonedScan;
+    if (this.o.instances === 'several' && sinceScan >= ABANDONED_SCAN_MS) {
+      await this.releaseInterrupted(this.o.abandonedAfterMs);
+    }
     for (;;) {
       const free = this.o.concurrency - this.working.size;
       if (free <= 0 || this.stopped) return;
@@ -226,7 +261,10 @@ export class EscalationOutbox {
         return;
       }
       await store.saveComposed(escalation.id, mail);
-      escalation = { ...escalation, mail, state: 'composed' };
+      // Another instance may have composed it first: send the stored mail, which every attempt sends.
+      const stored = await store.get(escalation.id);
+      if (!stored?.mail) return;
+      escalation = stored;
     }
     if (!(await store.claimAttempt(escalation.id, clock.now()))) return;
     const outcome = await this.deps.mailer.send(escalation.mail!);
@@ -270,6 +308,10 @@ export class EscalationOutbox {
     const channel = this.deps.channel;
     if (!channel) return;
     for (const escalation of await this.deps.store.channelCopiesOwed()) {
+      const now = this.deps.clock.now();
+      const expired = new Date(now.getTime() - this.o.channelClaimMs);
+      // Several instances may find the same copy owed: only the one that claims it posts.
+      if (!(await this.deps.store.claimChannelCopy(escalation.id, now, expired))) continue;
       const tries = (this.channelTries.get(escalation.id) ?? 0) + 1;
       this.channelTries.set(escalation.id, tries);
       const outcome = await channel.poster.post(
@@ -286,6 +328,9 @@ export class EscalationOutbox {
           { escalationId: escalation.id, outcome: outcome.kind },
           'escalation copy to the IT channel given up',
         );
+      } else {
+        // Still owed: drop the claim so the next pass (here or on another instance) tries again.
+        await this.deps.store.setChannelCopy(escalation.id, 'owed');
       }
     }
   }

@@ -82,13 +82,18 @@ export interface EscalationStore {
   due(now: Date, limit: number): Promise<Escalation[]>;
   /** The earliest next attempt among unsent escalations (to set a timer), if any. */
   nextDueAt(): Promise<string | undefined>;
-  /** Unsent escalations whose last attempt was interrupted (in flight when the process stopped). */
-  interrupted(): Promise<Escalation[]>;
+  /**
+   * Unsent escalations with an attempt in flight since `startedBy` or earlier. At start-up with one instance,
+   * `startedBy` = now: every one was cut off by the stop. With several instances sharing the store, another
+   * instance may be sending right now, so only attempts older than any live send can take are interrupted.
+   */
+  interrupted(startedBy: Date): Promise<Escalation[]>;
   /** Stores the composed mail (queued → composed); the same mail is sent on every attempt after. */
   saveComposed(id: string, mail: OutgoingMail): Promise<void>;
   /**
-   * Claims an attempt: counts it and marks it in flight, only if the escalation is unsent and not in flight.
-   * Returns false when someone else holds it (or it is sent): then nothing may be sent.
+   * Claims an attempt: counts it and marks it in flight, only if the escalation is composed, not in flight, and
+   * its next attempt is due at `at` (compare-and-set). Returns false when someone else holds it, sent it, or
+   * put it off (an instance that read it before a retry was scheduled): then nothing may be sent.
    */
   claimAttempt(id: string, at: Date): Promise<boolean>;
   /** The mail was accepted (202): sent, and the words and the mail are deleted. */
@@ -97,10 +102,20 @@ export interface EscalationStore {
   markRetry(id: string, nextAt: Date, error: string): Promise<void>;
   /** Given up (a refusal that will not change, or too old): failed, words and mail deleted. */
   markFailed(id: string, error: string): Promise<void>;
-  /** Clears an interrupted attempt so it is due again at `at`. */
-  releaseInterrupted(id: string, at: Date): Promise<void>;
+  /**
+   * Clears an interrupted attempt so it is due again at `at`, only if it is still the attempt in flight since
+   * `inFlightSince` (compare-and-set: of two instances releasing it, the one that lost must not clear a new
+   * claim made meanwhile). True when released.
+   */
+  releaseInterrupted(id: string, inFlightSince: string, at: Date): Promise<boolean>;
   setUserOwedNotice(id: string, owed: boolean): Promise<void>;
+  /** Sets the channel copy's state and drops any claim on it (so 'owed' puts it back for the next try). */
   setChannelCopy(id: string, state: Escalation['channelCopy']): Promise<void>;
+  /**
+   * Claims the owed channel copy for one post, only if it is owed and unclaimed or its claim was made at or
+   * before `expiredBefore` (its poster died). With several instances, only the one holding the claim posts.
+   */
+  claimChannelCopy(id: string, at: Date, expiredBefore: Date): Promise<boolean>;
   /** Sent/failed escalations with a channel copy still owed. */
   channelCopiesOwed(): Promise<Escalation[]>;
   /** Deletes escalations created before `cutoff`; returns how many. */

@@ -1,7 +1,4 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { expect } from 'chai';
-import YAML from 'yaml';
 import {
   submitActivity,
   testUser,
@@ -9,21 +6,22 @@ import {
   type ActivityOptions,
   type TestUser,
 } from '../support/activities';
-import { postActivity, startBot, tempDataDir, type BotProcess } from '../support/botProcess';
+import { postActivity, startBot, type BotProcess } from '../support/botProcess';
 import { button, cardsOf, headingOf, type CardView } from '../support/cards';
 import { ConnectorStandIn } from '../support/connectorStandIn';
-import { SAMPLE_POLICY_PATH } from '../support/conversationHarness';
-import { GraphStandIn } from '../support/graph/graphStandIn';
-import { MailStandIn, type SentMessage } from '../support/graph/mailRoutes';
-import { graphMethod } from '../support/graph/methodShapes';
+import {
+  DESK_ID,
+  DESK_MAILBOX,
+  IT_CHANNEL,
+  PUPIL_ID,
+  referenceOn,
+  startEscalationTenant,
+  until,
+  type EscalationTenant,
+} from '../support/escalationTenant';
+import type { GraphStandIn } from '../support/graph/graphStandIn';
+import type { MailStandIn, SentMessage } from '../support/graph/mailRoutes';
 import { TEST_APP } from '../support/graphTenant';
-
-const SUPPORT_CODE_KEY = 'b2'.repeat(32);
-const DESK_MAILBOX = 'itservicedesk@kenstimpson.org.uk';
-const DESK_GROUP = '6e00000a-0000-4000-8000-000000000001';
-const IT_CHANNEL = '19:it-support-channel@thread.tacv2';
-const PUPIL_ID = '6d000000-0000-4000-8000-000000000011';
-const DESK_ID = '6d000000-0000-4000-8000-000000000012';
 
 /** What a pupil might type: markup, a fake header with CR/LF, emoji, Arabic (right to left), and then a lot. */
 const HOSTILE_WORDS = [
@@ -36,27 +34,17 @@ const HOSTILE_WORDS = [
 describe('Escalation end to end (bot process, Graph sendMail and connector stand-ins)', function () {
   this.timeout(90_000);
   let connector: ConnectorStandIn;
+  let tenant: EscalationTenant;
   let graph: GraphStandIn;
   let mail: MailStandIn;
   let bot: BotProcess | undefined;
-  let dataDir: string;
-  let policyFile: string;
   const pupil = testUser('Pupil One', PUPIL_ID);
   const desk = testUser('Desk Person', DESK_ID);
   const inTenant = (): ActivityOptions => ({ tenantId: TEST_APP.tenantId, serviceUrl: connector.serviceUrl });
   let formCounter = 0;
 
   function start(extra: Record<string, string> = {}): Promise<BotProcess> {
-    return startBot({
-      ...graph.env,
-      SUPPORT_CODE_KEY,
-      DATA_DIR: dataDir,
-      SCHOOL_CONFIG: policyFile,
-      SERVICE_DESK_MAILBOX: DESK_MAILBOX,
-      GRAPH_REQUEST_TIMEOUT_MS: '3000',
-      STATUS_REPORT_REFRESH_MINUTES: '0',
-      ...extra,
-    });
+    return startBot(tenant.env(extra));
   }
 
   /** The cards the user has been sent so far, in order. */
@@ -88,20 +76,6 @@ describe('Escalation end to end (bot process, Graph sendMail and connector stand
     );
   }
 
-  function referenceOn(card: CardView): string {
-    const fact = card.texts.find((t) => t.startsWith('Your reference: '));
-    expect(fact, card.texts.join(' | ')).to.be.a('string');
-    return fact!.slice('Your reference: '.length);
-  }
-
-  async function until(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!condition()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-
   function headerValues(message: SentMessage): string[] {
     return [
       message.subject,
@@ -116,33 +90,8 @@ describe('Escalation end to end (bot process, Graph sendMail and connector stand
 
   beforeEach(async () => {
     connector = await ConnectorStandIn.start();
-    graph = await GraphStandIn.start();
-    graph.addUser({
-      id: PUPIL_ID,
-      displayName: 'Pupil One',
-      givenName: 'Pupil',
-      userPrincipalName: 'pupil.one@kscs.org.uk',
-      department: 'Year 9',
-      methods: [graphMethod.password()],
-    });
-    graph.addUser({
-      id: DESK_ID,
-      displayName: 'Desk Person',
-      userPrincipalName: 'desk.person@kscs.org.uk',
-      department: 'IT Support',
-      methods: [graphMethod.password(), graphMethod.authenticator()],
-    });
-    graph.groups.set(DESK_GROUP, [DESK_ID]);
-    mail = new MailStandIn(graph, { allowedSenders: [DESK_MAILBOX] });
-    dataDir = tempDataDir();
-    const policy = YAML.parse(fs.readFileSync(SAMPLE_POLICY_PATH, 'utf8')) as Record<
-      string,
-      Record<string, unknown>
-    >;
-    policy.groups = { serviceDesk: DESK_GROUP };
-    policy.escalation = { ...policy.escalation, channel: { teamId: 'it-team', channelId: IT_CHANNEL } };
-    policyFile = path.join(dataDir, 'school.yaml');
-    fs.writeFileSync(policyFile, YAML.stringify(policy));
+    tenant = await startEscalationTenant();
+    ({ graph, mail } = tenant);
   });
 
   afterEach(async () => {
@@ -155,8 +104,7 @@ describe('Escalation end to end (bot process, Graph sendMail and connector stand
       expect(logs).to.not.match(/kscs\.org\.uk|Pupil One|Desk Person|script|thief|aaaaaaaaaa|القارئ/);
     }
     await connector.close();
-    await graph.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await tenant.close();
   });
 
   it('typed "help", buttons and a few words: one mail at sendMail, to the desk, with the reference, every typed character escaped', async () => {

@@ -1,6 +1,7 @@
 import type { TableClient } from '@azure/data-tables';
 import type { StatusFollowUp, StatusFollowUpStore } from '../../ports/statusFollowUpStore';
 import { hasStatus, storageDeadline, type AzureStorageAccount } from './azureStorageAccount';
+import { scan } from './tableOps';
 
 interface Entity {
   partitionKey: string;
@@ -56,12 +57,10 @@ export class AzureStatusFollowUpStore implements StatusFollowUpStore {
   }
 
   async list(): Promise<StatusFollowUp[]> {
-    const all: StatusFollowUp[] = [];
-    const rows = this.table.listEntities<Entity>({
-      queryOptions: { filter: `PartitionKey eq '${PARTITION}'` },
-    });
-    for await (const e of rows) all.push({ userId: e.rowKey, kind: e.kind, requestedAt: e.requestedAt });
-    return all.sort((a, b) => a.requestedAt.localeCompare(b.requestedAt));
+    const rows = await scan<Entity>(this.table, `PartitionKey eq '${PARTITION}'`);
+    return rows
+      .map((e) => ({ userId: e.rowKey, kind: e.kind, requestedAt: e.requestedAt }))
+      .sort((a, b) => a.requestedAt.localeCompare(b.requestedAt));
   }
 
   async remove(userId: string): Promise<void> {

@@ -2,6 +2,7 @@ import type { TableClient } from '@azure/data-tables';
 import type { StoredUserProgress, UserProgressStore } from '../../ports/userProgressStore';
 import { ConcurrencyError, type Versioned } from '../../ports/versioned';
 import { hasStatus, storageDeadline, type AzureStorageAccount } from './azureStorageAccount';
+import { deleteIfUnchanged, scan } from './tableOps';
 
 interface Entity {
   partitionKey: string;
@@ -56,24 +57,12 @@ export class AzureUserProgressStore implements UserProgressStore {
 
   async purgeInactiveSince(cutoff: Date): Promise<number> {
     let deleted = 0;
-    const stale = this.table.listEntities<Entity>({
-      queryOptions: {
-        filter: `updatedAt lt '${cutoff.toISOString()}'`,
-        select: ['PartitionKey', 'RowKey', 'updatedAt'],
-      },
+    // A scan of the table: one row per pupil who ever started, once a day.
+    const stale = await scan<Entity>(this.table, `updatedAt lt '${cutoff.toISOString()}'`, {
+      select: ['PartitionKey', 'RowKey', 'updatedAt'],
     });
-    for await (const entity of stale) {
-      try {
-        // The etag makes sure a user who came back since the query keeps their progress.
-        await this.table.deleteEntity(entity.partitionKey, entity.rowKey, {
-          etag: entity.etag,
-          abortSignal: storageDeadline(),
-        });
-        deleted++;
-      } catch (error) {
-        if (!hasStatus(error, 404) && !hasStatus(error, 412)) throw error;
-      }
-    }
+    // The etag makes sure a user who came back since the query keeps their progress.
+    for (const entity of stale) if (await deleteIfUnchanged(this.table, entity)) deleted++;
     return deleted;
   }
 }

@@ -83,6 +83,8 @@ export class SqliteEscalationStore implements EscalationStore {
       CREATE INDEX escalations_due ON escalations (state, next_attempt_at);
       CREATE INDEX escalations_created ON escalations (created_at);`,
     );
+    // Who is posting the IT channel copy right now (several instances may look for copies owed at once).
+    database.migrate('escalations.v2', 'ALTER TABLE escalations ADD COLUMN channel_claimed_at TEXT;');
     const db = database.db;
     this.db = db;
     this.byForm = db.prepare<[string, string], Row>(
@@ -158,12 +160,13 @@ export class SqliteEscalationStore implements EscalationStore {
     return Promise.resolve(row?.at ?? undefined);
   }
 
-  interrupted(): Promise<Escalation[]> {
+  interrupted(startedBy: Date): Promise<Escalation[]> {
     const rows = this.db
-      .prepare<[], Row>(
-        `SELECT * FROM escalations WHERE state IN ('queued', 'composed') AND in_flight_since IS NOT NULL`,
+      .prepare<[string], Row>(
+        `SELECT * FROM escalations WHERE state IN ('queued', 'composed') AND in_flight_since <= ?
+          ORDER BY in_flight_since`,
       )
-      .all();
+      .all(startedBy.toISOString());
     return Promise.resolve(rows.map(toEscalation));
   }
 
@@ -177,10 +180,10 @@ export class SqliteEscalationStore implements EscalationStore {
   claimAttempt(id: string, at: Date): Promise<boolean> {
     const result = this.db
       .prepare(
-        `UPDATE escalations SET attempts = attempts + 1, in_flight_since = ?
-          WHERE id = ? AND state = 'composed' AND in_flight_since IS NULL`,
+        `UPDATE escalations SET attempts = attempts + 1, in_flight_since = @at
+          WHERE id = @id AND state = 'composed' AND in_flight_since IS NULL AND next_attempt_at <= @at`,
       )
-      .run(at.toISOString(), id);
+      .run({ at: at.toISOString(), id });
     return Promise.resolve(result.changes === 1);
   }
 
@@ -214,14 +217,14 @@ export class SqliteEscalationStore implements EscalationStore {
     return Promise.resolve();
   }
 
-  releaseInterrupted(id: string, at: Date): Promise<void> {
-    this.db
+  releaseInterrupted(id: string, inFlightSince: string, at: Date): Promise<boolean> {
+    const result = this.db
       .prepare(
         `UPDATE escalations SET in_flight_since = NULL, next_attempt_at = ?
-          WHERE id = ? AND state IN ('queued', 'composed')`,
+          WHERE id = ? AND in_flight_since = ? AND state IN ('queued', 'composed')`,
       )
-      .run(at.toISOString(), id);
-    return Promise.resolve();
+      .run(at.toISOString(), id, inFlightSince);
+    return Promise.resolve(result.changes === 1);
   }
 
   setUserOwedNotice(id: string, owed: boolean): Promise<void> {
@@ -230,8 +233,20 @@ export class SqliteEscalationStore implements EscalationStore {
   }
 
   setChannelCopy(id: string, state: Escalation['channelCopy']): Promise<void> {
-    this.db.prepare('UPDATE escalations SET channel_copy = ? WHERE id = ?').run(state, id);
+    this.db
+      .prepare('UPDATE escalations SET channel_copy = ?, channel_claimed_at = NULL WHERE id = ?')
+      .run(state, id);
     return Promise.resolve();
+  }
+
+  claimChannelCopy(id: string, at: Date, expiredBefore: Date): Promise<boolean> {
+    const result = this.db
+      .prepare(
+        `UPDATE escalations SET channel_claimed_at = ? WHERE id = ? AND channel_copy = 'owed'
+          AND (channel_claimed_at IS NULL OR channel_claimed_at <= ?)`,
+      )
+      .run(at.toISOString(), id, expiredBefore.toISOString());
+    return Promise.resolve(result.changes === 1);
   }
 
   channelCopiesOwed(): Promise<Escalation[]> {

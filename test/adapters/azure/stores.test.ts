@@ -3,7 +3,10 @@ import { expect } from 'chai';
 import { azureStores } from '../../../src/adapters/storage';
 import { AzureStorageAccount, parseStorageConnection } from '../../../src/adapters/azure/azureStorageAccount';
 import { startAzurite, type Azurite } from '../../support/azurite';
+import { describeEscalationStoreContracts } from '../../contracts/escalationStoreContracts';
 import { describeStoreContracts } from '../../contracts/storeContracts';
+import { describeSupportCodeContracts } from '../../contracts/supportCodeContracts';
+import { azurePlace } from '../../support/storagePlaces';
 
 describe('Azure Storage backend (Azurite)', () => {
   let azurite: Azurite;
@@ -20,6 +23,8 @@ describe('Azure Storage backend (Azurite)', () => {
     );
 
   describeStoreContracts('Azure Tables on Azurite', () => azureStores(account()));
+  describeEscalationStoreContracts('Azure Tables on Azurite', () => azurePlace(azurite));
+  describeSupportCodeContracts('Azure Tables on Azurite', () => azurePlace(azurite));
 
   it('refuses plain http to anything but this machine, and malformed settings', () => {
     expect(() =>
@@ -43,5 +48,62 @@ describe('Azure Storage backend (Azurite)', () => {
     expect((await stores.progress.get('00000000-0000-4000-8000-0000000000d1'))?.value.step).to.equal(
       'chooseFirst',
     );
+  });
+
+  it('a key row or form row left by a create that never finished does no harm, and goes with the purge', async () => {
+    const a = account();
+    const stores = await azureStores(a);
+    const user = '00000000-0000-4000-8000-0000000000e1';
+    const old = '2026-10-01T10:00:00.000Z';
+    // What a process that died between its reservations and its transaction leaves behind.
+    const keys = a.table('escalationkeys');
+    for (const partitionKey of ['ref_MFA-LEFT', 'id_00000000-0000-4000-8000-0000000000f1']) {
+      await keys.createEntity({
+        partitionKey,
+        rowKey: 'key',
+        userId: user,
+        escalationId: '00000000-0000-4000-8000-0000000000f1',
+        createdAt: old,
+      });
+    }
+    // And a form row whose escalation was purged half-way.
+    await a.table('escalations').createEntity({
+      partitionKey: user,
+      rowKey: 'f_form-half-purged',
+      kind: 'form',
+      escalationId: '00000000-0000-4000-8000-0000000000f2',
+      createdAt: old,
+    });
+    expect(await stores.escalations.findByReference('MFA-LEFT')).to.equal(undefined);
+    expect(await stores.escalations.get('00000000-0000-4000-8000-0000000000f1')).to.equal(undefined);
+
+    const asked: string[] = [];
+    const result = await stores.escalations.create(
+      {
+        id: '00000000-0000-4000-8000-0000000000f3',
+        userId: user,
+        formId: 'form-half-purged',
+        category: 'other',
+        way: 'walkIn',
+        step: 'welcome',
+        createdAt: '2026-11-30T10:00:00.000Z',
+        localDate: '2026-11-30',
+        channelCopy: 'none',
+      },
+      3,
+      () => {
+        // The leftover's reference first: it is taken, so another is asked for.
+        asked.push(asked.length === 0 ? 'MFA-LEFT' : 'MFA-NEXT');
+        return asked.at(-1)!;
+      },
+    );
+    expect(result.kind).to.equal('created');
+    expect(asked).to.deep.equal(['MFA-LEFT', 'MFA-NEXT']);
+    expect((await stores.escalations.findByReference('MFA-NEXT'))?.formId).to.equal('form-half-purged');
+
+    expect(await stores.escalations.purgeCreatedBefore(new Date('2026-11-01T00:00:00Z'))).to.equal(0);
+    const left: string[] = [];
+    for await (const row of keys.listEntities()) left.push(row.partitionKey!);
+    expect(left.sort()).to.deep.equal(['id_00000000-0000-4000-8000-0000000000f3', 'ref_MFA-NEXT']);
   });
 });

@@ -1,17 +1,12 @@
-import fs from 'node:fs';
-import { sqliteStores } from '../../../src/adapters/storage';
-import { SqliteDatabase } from '../../../src/adapters/sqlite/sqliteDatabase';
-import { tempDataDir } from '../../support/botProcess';
+import { sqlitePlace } from '../../support/storagePlaces';
+import { describeEscalationStoreContracts } from '../../contracts/escalationStoreContracts';
 import { describeStoreContracts } from '../../contracts/storeContracts';
+import { describeSupportCodeContracts } from '../../contracts/supportCodeContracts';
 
-describeStoreContracts('SQLite', () => {
-  const dir = tempDataDir('mfa-buddy-stores-');
-  const stores = sqliteStores(SqliteDatabase.open(dir));
-  return Promise.resolve({
-    ...stores,
-    close: () => {
-      stores.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  });
+describeStoreContracts('SQLite', async () => {
+  const place = await sqlitePlace();
+  const stores = await place.open();
+  return { ...stores, close: () => void place.close() };
 });
+describeEscalationStoreContracts('SQLite', sqlitePlace);
+describeSupportCodeContracts('SQLite', sqlitePlace);
