@@ -76,12 +76,11 @@ export async function startApp(
   const adapter = createBotAdapter(config, log);
   adapter.use(tenantGuard(config.tenantId, log));
   const messenger = botMessengerFor(config, adapter, references, log);
-  // Nudge campaigns (docs/nudges.md): their ledger, queue and lease live in SQLite (in DATA_DIR with
-  // STORAGE=azure until the Azure adapters exist).
+  // Nudge campaigns (docs/nudges.md): ledger, queue and planner lease in the configured storage.
   const nudges = createNudges({
     config,
     policy,
-    database,
+    stores,
     directory,
     graphRequests: graph?.requests,
     status,

@@ -8,11 +8,17 @@ import { ConfigError } from '../config/env';
 import type { Logger } from '../logging/logger';
 import type { ConversationReferenceStore } from '../ports/conversationReferenceStore';
 import type { EscalationStore } from '../ports/escalationStore';
+import type { LeaseStore } from '../ports/leases';
+import type { NudgeLedger } from '../ports/nudgeLedger';
+import type { NudgeQueue } from '../ports/nudgeQueue';
 import type { StatusFollowUpStore } from '../ports/statusFollowUpStore';
 import type { SupportCodeStore } from '../ports/supportCodeStore';
 import type { UserProgressStore } from '../ports/userProgressStore';
 import { AzureConversationReferenceStore } from './azure/azureConversationReferenceStore';
 import { AzureEscalationStore } from './azure/azureEscalationStore';
+import { AzureLeaseStore } from './azure/azureLeaseStore';
+import { AzureNudgeLedger } from './azure/azureNudgeLedger';
+import { AzureNudgeQueue } from './azure/azureNudgeQueue';
 import { AzureStatusFollowUpStore } from './azure/azureStatusFollowUpStore';
 import { AzureStorageAccount, parseStorageConnection } from './azure/azureStorageAccount';
 import { AzureSupportCodeStore } from './azure/azureSupportCodeStore';
@@ -20,6 +26,9 @@ import { AzureUserProgressStore } from './azure/azureUserProgressStore';
 import { SqliteConversationReferenceStore } from './sqlite/sqliteConversationReferenceStore';
 import { SqliteDatabase } from './sqlite/sqliteDatabase';
 import { SqliteEscalationStore } from './sqlite/sqliteEscalationStore';
+import { SqliteLeaseStore } from './sqlite/sqliteLeaseStore';
+import { SqliteNudgeLedger } from './sqlite/sqliteNudgeLedger';
+import { SqliteNudgeQueue } from './sqlite/sqliteNudgeQueue';
 import { SqliteStatusFollowUpStore } from './sqlite/sqliteStatusFollowUpStore';
 import { SqliteSupportCodeStore } from './sqlite/sqliteSupportCodeStore';
 import { SqliteUserProgressStore } from './sqlite/sqliteUserProgressStore';
@@ -33,11 +42,18 @@ export interface Stores {
   escalations: EscalationStore;
   /** Support-code secrets (replay guard by compare-and-set) and the audit of checks. */
   supportCodes: SupportCodeStore;
+  /** Nudge campaigns: the delivery ledger (insert-if-absent claims), the send queue and the planner lease. */
+  nudgeLedger: NudgeLedger;
+  nudgeQueue: NudgeQueue;
+  leases: LeaseStore;
   close(): void;
 }
 
-/** Opens SQLite stores on an open database (also used by tests and the command line). */
-export function sqliteStores(database: SqliteDatabase): Stores {
+/**
+ * Opens SQLite stores on an open database (also used by tests and the command line). `realNow` is the clock
+ * for queue visibility and lease expiry (tests that move the campaign clock by days move it too).
+ */
+export function sqliteStores(database: SqliteDatabase, realNow: () => number = Date.now): Stores {
   return {
     kind: 'sqlite',
     progress: new SqliteUserProgressStore(database),
@@ -45,19 +61,26 @@ export function sqliteStores(database: SqliteDatabase): Stores {
     followUps: new SqliteStatusFollowUpStore(database),
     escalations: new SqliteEscalationStore(database),
     supportCodes: new SqliteSupportCodeStore(database),
+    nudgeLedger: new SqliteNudgeLedger(database),
+    nudgeQueue: new SqliteNudgeQueue(database, realNow),
+    leases: new SqliteLeaseStore(database, realNow),
     close: () => database.close(),
   };
 }
 
 /** Opens Azure stores in `account`, creating their tables if needed. */
 export async function azureStores(account: AzureStorageAccount): Promise<Stores> {
-  const [progress, references, followUps, escalations, supportCodes] = await Promise.all([
-    AzureUserProgressStore.open(account),
-    AzureConversationReferenceStore.open(account),
-    AzureStatusFollowUpStore.open(account),
-    AzureEscalationStore.open(account),
-    AzureSupportCodeStore.open(account),
-  ]);
+  const [progress, references, followUps, escalations, supportCodes, nudgeLedger, nudgeQueue, leases] =
+    await Promise.all([
+      AzureUserProgressStore.open(account),
+      AzureConversationReferenceStore.open(account),
+      AzureStatusFollowUpStore.open(account),
+      AzureEscalationStore.open(account),
+      AzureSupportCodeStore.open(account),
+      AzureNudgeLedger.open(account),
+      AzureNudgeQueue.open(account),
+      AzureLeaseStore.open(account),
+    ]);
   return {
     kind: 'azure',
     progress,
@@ -65,6 +88,9 @@ export async function azureStores(account: AzureStorageAccount): Promise<Stores>
     followUps,
     escalations,
     supportCodes,
+    nudgeLedger,
+    nudgeQueue,
+    leases,
     close: () => undefined,
   };
 }

@@ -15,9 +15,7 @@ import fs from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import pino from 'pino';
 import { buildDirectory } from '../adapters/buildDirectory';
-import { SqliteConversationReferenceStore } from '../adapters/sqlite/sqliteConversationReferenceStore';
-import { SqliteDatabase } from '../adapters/sqlite/sqliteDatabase';
-import { SqliteUserProgressStore } from '../adapters/sqlite/sqliteUserProgressStore';
+import { openStores } from '../adapters/storage';
 import { ConfigError, loadConfig } from '../config/env';
 import { loadSchoolPolicy } from '../config/loadSchoolPolicy';
 import { campaignMoment, type Campaign } from '../domain/campaign/campaignTime';
@@ -213,16 +211,15 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel, pino.destination({ dest: 2, sync: false }));
   const policy = loadSchoolPolicy(config.schoolConfigPath);
   const clock = clockFrom(args.now);
-  const database = SqliteDatabase.open(config.dataDir);
-  const references = new SqliteConversationReferenceStore(database);
-  const progress = new SqliteUserProgressStore(database);
+  const stores = await openStores(config, log);
+  const { references, progress } = stores;
   const { directory, graph } = buildDirectory(config, policy, clock, log);
   const status = new RegistrationStatusService({ directory, clock, log, options: { refreshEveryMs: 0 } });
   const messenger = botMessengerFor(config, createBotAdapter(config, log), references, log);
   const parts = createNudges({
     config,
     policy,
-    database,
+    stores,
     directory,
     graphRequests: graph?.requests,
     status,
@@ -244,7 +241,7 @@ async function main(): Promise<void> {
     else await send(parts, args);
   } finally {
     graph?.close();
-    database.close();
+    stores.close();
   }
   if (interrupted) process.exitCode = 130;
 }

@@ -2,10 +2,7 @@
  * Builds the campaign's parts (planner, worker, snooze/report service) from the process's shared parts.
  * Used by the bot (src/app.ts) and the command line (src/cli/nudge.ts), so both run the same code.
  */
-import { SqliteLeaseStore } from '../adapters/sqlite/sqliteLeaseStore';
-import { SqliteNudgeLedger } from '../adapters/sqlite/sqliteNudgeLedger';
-import { SqliteNudgeQueue } from '../adapters/sqlite/sqliteNudgeQueue';
-import type { SqliteDatabase } from '../adapters/sqlite/sqliteDatabase';
+import type { Stores } from '../adapters/storage';
 import { GraphAppInstaller } from '../adapters/graph/graphAppInstaller';
 import type { GraphRequester } from '../adapters/graph/graphRequests';
 import type { AppConfig } from '../config/env';
@@ -33,7 +30,8 @@ export interface NudgeParts {
 export interface NudgeInputs {
   config: AppConfig;
   policy: SchoolPolicy;
-  database: SqliteDatabase;
+  /** Where the ledger, queue and lease live (either backend). */
+  stores: Pick<Stores, 'nudgeLedger' | 'nudgeQueue' | 'leases'>;
   directory: Directory;
   /** The Graph requester when Graph is configured (app installs); absent with the demo directory. */
   graphRequests?: GraphRequester;
@@ -43,8 +41,6 @@ export interface NudgeInputs {
   messenger: Messenger;
   clock: Clock;
   log: Logger;
-  /** Real milliseconds for queue visibility and leases (tests shift it when they move the clock by days). */
-  realNow?: () => number;
 }
 
 /** The campaign's parts, or undefined when the policy has no campaign section. */
@@ -72,9 +68,9 @@ export function createNudges(inputs: NudgeInputs): NudgeParts | undefined {
     policy,
     directory: inputs.directory,
     status: inputs.status,
-    ledger: new SqliteNudgeLedger(inputs.database),
-    queue: new SqliteNudgeQueue(inputs.database, inputs.realNow),
-    leases: new SqliteLeaseStore(inputs.database, inputs.realNow),
+    ledger: inputs.stores.nudgeLedger,
+    queue: inputs.stores.nudgeQueue,
+    leases: inputs.stores.leases,
     references: inputs.references,
     progress: inputs.progress,
     messenger: inputs.messenger,

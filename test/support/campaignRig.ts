@@ -11,6 +11,7 @@ import {
 } from '../../src/adapters/graph/createGraphDirectory';
 import { SqliteConversationReferenceStore } from '../../src/adapters/sqlite/sqliteConversationReferenceStore';
 import { SqliteDatabase } from '../../src/adapters/sqlite/sqliteDatabase';
+import { sqliteStores } from '../../src/adapters/storage';
 import { SqliteUserProgressStore } from '../../src/adapters/sqlite/sqliteUserProgressStore';
 import { loadConfig, type AppConfig } from '../../src/config/env';
 import type { SchoolPolicy } from '../../src/domain/policy/schoolPolicy';
@@ -121,7 +122,8 @@ export class CampaignRig {
     this.parts = createNudges({
       config: this.config,
       policy: this.options.policy,
-      database: this.database,
+      // Queue delays and leases are real time; moving the test clock by days moves them too.
+      stores: sqliteStores(this.database, () => Date.now() + (this.clock.now().getTime() - this.startedAt)),
       directory: this.directoryParts.directory,
       graphRequests: this.directoryParts.requests,
       status,
@@ -130,8 +132,6 @@ export class CampaignRig {
       messenger,
       clock: this.clock,
       log,
-      // Queue delays are real time; moving the test clock by days moves them too.
-      realNow: () => Date.now() + (this.clock.now().getTime() - this.startedAt),
     })!;
   }
 

@@ -2,7 +2,7 @@
  * The contract every nudge storage backend must keep (ledger, queue, leases), as one mocha suite that a
  * backend runs by giving a factory. SQLite runs it in test/adapters/sqlite; the Azure Storage backend (issue 6)
  * runs the same suite against Azurite. Time-dependent cases call `elapse(ms)`, which a backend with a fake
- * clock advances and a real one sleeps through, so keep the durations small.
+ * clock advances and a real one sleeps through; durations are multiples of the backend's `unitMs`/`leaseMs`.
  */
 import { expect } from 'chai';
 import type { LeaseStore } from '../../src/ports/leases';
@@ -17,6 +17,12 @@ export interface NudgeStorage {
   /** A second, independent handle on the same storage (another process or instance). */
   other(): Promise<Pick<NudgeStorage, 'ledger' | 'queue' | 'leases'>>;
   elapse(ms: number): Promise<void>;
+  /**
+   * The backend's time grain: queue timeouts in the tests are multiples of it (100 ms on a fake clock; 1 s on
+   * Queue Storage, which counts whole seconds). Leases use `leaseMs` (blob leases last 15 s at least).
+   */
+  unitMs: number;
+  leaseMs: number;
   close(): Promise<void>;
 }
 
@@ -35,7 +41,7 @@ async function all<T>(pages: AsyncIterable<T[]>): Promise<T[]> {
 
 export function describeNudgeStorageContract(backend: string, open: () => Promise<NudgeStorage>): void {
   describe(`Nudge storage contract: ${backend}`, function () {
-    this.timeout(30_000);
+    this.timeout(60_000);
     let s: NudgeStorage;
     beforeEach(async () => {
       s = await open();
@@ -153,14 +159,15 @@ export function describeNudgeStorageContract(backend: string, open: () => Promis
       it('hands a message to one receiver at a time and brings it back after the visibility timeout', async () => {
         const other = await s.other();
         await s.queue.enqueue([{ ...key('u1'), firstName: 'Sam' }]);
-        const [a, b] = await Promise.all([s.queue.receive(32, 300), other.queue.receive(32, 300)]);
+        const u = s.unitMs;
+        const [a, b] = await Promise.all([s.queue.receive(32, 3 * u), other.queue.receive(32, 3 * u)]);
         expect(a.length + b.length).to.equal(1);
         const first = [...a, ...b][0]!;
         expect(first).to.include({ dequeueCount: 1 });
         expect(first.job).to.deep.equal({ ...key('u1'), firstName: 'Sam' });
-        expect(await s.queue.receive(32, 300)).to.deep.equal([]);
-        await s.elapse(400);
-        const again = await other.queue.receive(32, 300);
+        expect(await s.queue.receive(32, 3 * u)).to.deep.equal([]);
+        await s.elapse(4 * u);
+        const again = await other.queue.receive(32, 3 * u);
         expect(again).to.have.length(1);
         expect(again[0]!.dequeueCount).to.equal(2);
         // The first receiver's pop receipt went stale when the message was received again.
@@ -170,15 +177,16 @@ export function describeNudgeStorageContract(backend: string, open: () => Promis
       });
 
       it('delays on enqueue, defers a received message, and receives up to the maximum asked', async () => {
-        await s.queue.enqueue([key('later')], { delayMs: 300 });
+        const u = s.unitMs;
+        await s.queue.enqueue([key('later')], { delayMs: 3 * u });
         await s.queue.enqueue(Array.from({ length: 40 }, (_, i) => key(`u${i}`)));
         const got = await s.queue.receive(32, 5_000);
         expect(got).to.have.length(32);
         expect(got.map((m) => m.job.userId)).to.not.include('later');
-        const receipt = await s.queue.defer(got[0]!.messageId, got[0]!.popReceipt, 200);
+        const receipt = await s.queue.defer(got[0]!.messageId, got[0]!.popReceipt, 2 * u);
         expect(receipt).to.be.a('string');
-        expect(await s.queue.defer(got[0]!.messageId, got[0]!.popReceipt, 200)).to.equal(undefined);
-        await s.elapse(350);
+        expect(await s.queue.defer(got[0]!.messageId, got[0]!.popReceipt, 2 * u)).to.equal(undefined);
+        await s.elapse(4 * u);
         const next = (await s.queue.receive(32, 5_000)).map((m) => m.job.userId).sort();
         expect(next).to.include('later');
         expect(next).to.include('u0');
@@ -190,19 +198,21 @@ export function describeNudgeStorageContract(backend: string, open: () => Promis
     describe('leases', () => {
       it('has one holder at a time, renews, and is taken over once the holder stops renewing', async () => {
         const other = await s.other();
-        const a = await s.leases.acquire('planner:c', 'a', 400);
+        const l = s.leaseMs;
+        const a = await s.leases.acquire('planner:c', 'a', l);
         expect(a).to.be.a('string');
-        expect(await other.leases.acquire('planner:c', 'b', 400)).to.equal(undefined);
-        await s.elapse(250);
-        expect(await s.leases.renew('planner:c', a!, 400)).to.equal(true);
-        await s.elapse(250);
-        expect(await other.leases.acquire('planner:c', 'b', 400)).to.equal(undefined);
-        await s.elapse(300);
-        const b = await other.leases.acquire('planner:c', 'b', 400);
+        expect(await other.leases.acquire('planner:c', 'b', l)).to.equal(undefined);
+        await s.elapse(0.6 * l);
+        expect(await s.leases.renew('planner:c', a!, l)).to.equal(true);
+        await s.elapse(0.6 * l);
+        // Renewed, so still held although more than one duration has passed since it was taken.
+        expect(await other.leases.acquire('planner:c', 'b', l)).to.equal(undefined);
+        await s.elapse(0.6 * l);
+        const b = await other.leases.acquire('planner:c', 'b', l);
         expect(b).to.be.a('string');
-        expect(await s.leases.renew('planner:c', a!, 400)).to.equal(false);
+        expect(await s.leases.renew('planner:c', a!, l)).to.equal(false);
         await other.leases.release('planner:c', b!);
-        expect(await s.leases.acquire('planner:c', 'a', 400)).to.be.a('string');
+        expect(await s.leases.acquire('planner:c', 'a', l)).to.be.a('string');
       });
     });
   });

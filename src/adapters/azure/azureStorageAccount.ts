@@ -5,6 +5,8 @@
  */
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import { TableClient, TableServiceClient, type TableServiceClientOptions } from '@azure/data-tables';
+import { ContainerClient } from '@azure/storage-blob';
+import { QueueClient } from '@azure/storage-queue';
 
 /** Per-call deadline for storage requests: the SDK retries inside it. */
 export const STORAGE_CALL_TIMEOUT_MS = 15_000;
@@ -64,7 +66,10 @@ export function parseStorageConnection(value: string): StorageConnection {
   };
 }
 
-/** Table clients for the bot's tables, all named `<prefix><name>`. */
+/**
+ * Clients for the bot's tables (`<prefix><name>`), queues and blob containers (`<prefix lower case>-<name>`,
+ * as those names allow only lower case).
+ */
 export class AzureStorageAccount {
   constructor(
     private readonly connection: StorageConnection,
@@ -92,6 +97,37 @@ export class AzureStorageAccount {
       tableName,
       this.connection.credential,
       this.options,
+    );
+  }
+
+  /** Retries for the blob and queue SDKs (their option types differ only in fields not set here). */
+  private get pipeline() {
+    return { retryOptions: { maxTries: 5, retryDelayInMs: 200, maxRetryDelayInMs: 4000 } };
+  }
+
+  /** The client for queue `<prefix>-<name>` (lower-case letters and digits), created by the caller. */
+  queue(name: string): QueueClient {
+    const queueName = `${this.prefix.toLowerCase()}-${name}`;
+    if (this.connection.kind === 'connectionString') {
+      return new QueueClient(this.connection.connectionString, queueName, this.pipeline);
+    }
+    return new QueueClient(
+      `https://${this.connection.accountName}.queue.core.windows.net/${queueName}`,
+      this.connection.credential,
+      this.pipeline,
+    );
+  }
+
+  /** The client for blob container `<prefix>-<name>`, created by the caller. */
+  container(name: string): ContainerClient {
+    const containerName = `${this.prefix.toLowerCase()}-${name}`;
+    if (this.connection.kind === 'connectionString') {
+      return new ContainerClient(this.connection.connectionString, containerName, this.pipeline);
+    }
+    return new ContainerClient(
+      `https://${this.connection.accountName}.blob.core.windows.net/${containerName}`,
+      this.connection.credential,
+      this.pipeline,
     );
   }
 

@@ -1,12 +1,13 @@
 import crypto from 'node:crypto';
 import { expect } from 'chai';
-import { azureStores } from '../../../src/adapters/storage';
+import { azureStores, type Stores } from '../../../src/adapters/storage';
 import { AzureStorageAccount, parseStorageConnection } from '../../../src/adapters/azure/azureStorageAccount';
 import { startAzurite, type Azurite } from '../../support/azurite';
 import { describeEscalationStoreContracts } from '../../contracts/escalationStoreContracts';
 import { describeStoreContracts } from '../../contracts/storeContracts';
 import { describeSupportCodeContracts } from '../../contracts/supportCodeContracts';
 import { azurePlace } from '../../support/storagePlaces';
+import { describeNudgeStorageContract } from '../../support/nudgeStorageContract';
 
 describe('Azure Storage backend (Azurite)', () => {
   let azurite: Azurite;
@@ -25,6 +26,24 @@ describe('Azure Storage backend (Azurite)', () => {
   describeStoreContracts('Azure Tables on Azurite', () => azureStores(account()));
   describeEscalationStoreContracts('Azure Tables on Azurite', () => azurePlace(azurite));
   describeSupportCodeContracts('Azure Tables on Azurite', () => azurePlace(azurite));
+  describeNudgeStorageContract('Azure Tables, Queues and blob leases on Azurite (real time)', async () => {
+    // Two openings of one set of tables, queue and container: two instances of the bot.
+    const a = account();
+    const first = await azureStores(a);
+    const handle = (stores: Stores) => ({
+      ledger: stores.nudgeLedger,
+      queue: stores.nudgeQueue,
+      leases: stores.leases,
+    });
+    return {
+      ...handle(first),
+      other: async () => handle(await azureStores(a)),
+      elapse: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+      unitMs: 1000,
+      leaseMs: 15_000,
+      close: () => Promise.resolve(),
+    };
+  });
 
   it('refuses plain http to anything but this machine, and malformed settings', () => {
     expect(() =>

@@ -23,6 +23,8 @@ describeNudgeStorageContract('SQLite (two connections to one file, a fake clock)
   return Promise.resolve({
     ...handle(),
     other: () => Promise.resolve(handle()),
+    unitMs: 100,
+    leaseMs: 400,
     elapse: (ms: number) => {
       now += ms;
       return Promise.resolve();

@@ -1,0 +1,269 @@
+import type { TableClient, TableEntity } from '@azure/data-tables';
+import { odata } from '@azure/data-tables';
+import pLimit from 'p-limit';
+import type { NudgeState } from '../../domain/campaign/nudgeDecision';
+import type {
+  LedgerClaim,
+  LedgerCounts,
+  LedgerEntry,
+  LedgerKey,
+  LedgerPatch,
+  NudgeLedger,
+} from '../../ports/nudgeLedger';
+import { ConcurrencyError } from '../../ports/versioned';
+import { hasStatus, storageDeadline, type AzureStorageAccount } from './azureStorageAccount';
+import { insertIfAbsent, readRow, replaceIfUnchanged, tableKey, type Read } from './tableOps';
+
+/** A ledger row's properties; optional fields are absent, never empty strings. */
+interface Row {
+  userId: string;
+  nudge: string;
+  state: NudgeState;
+  grp: string;
+  detail?: string;
+  attempts: number;
+  attemptBy?: string;
+  attemptAt?: string;
+  inDoubt?: boolean;
+  enqueued: boolean;
+  snoozedUntil?: string;
+  installedAt?: string;
+  chatId?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface Marker {
+  value: string;
+}
+
+/** Requests in flight at once for the per-row operations (claims, per-user reads, marks). */
+const PARALLEL = 16;
+const PAGE = 500;
+
+/** RowKey of one nudge: the user first, so one user's rows are a RowKey range. */
+function rowKeyOf(userId: string, nudge: string): string {
+  return `${tableKey(userId)}|${tableKey(nudge)}`;
+}
+
+function toEntry(campaignId: string, r: Read<Row>): LedgerEntry {
+  const entry: LedgerEntry = {
+    campaignId,
+    userId: r.userId,
+    nudge: r.nudge,
+    state: r.state,
+    group: r.grp,
+    attempts: r.attempts,
+    enqueued: r.enqueued,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+    etag: r.etag,
+  };
+  if (r.detail !== undefined) entry.detail = r.detail;
+  if (r.attemptBy !== undefined) entry.attemptBy = r.attemptBy;
+  if (r.attemptAt !== undefined) entry.attemptAt = r.attemptAt;
+  if (r.inDoubt) entry.inDoubt = true;
+  if (r.snoozedUntil !== undefined) entry.snoozedUntil = r.snoozedUntil;
+  if (r.installedAt !== undefined) entry.installedAt = r.installedAt;
+  if (r.chatId !== undefined) entry.chatId = r.chatId;
+  return entry;
+}
+
+/** The row as stored: `undefined` fields are left out (Tables has no nulls), so a patch can clear them. */
+function toRow(entry: Omit<LedgerEntry, 'campaignId' | 'etag'>): Row {
+  const row: Row = {
+    userId: entry.userId,
+    nudge: entry.nudge,
+    state: entry.state,
+    grp: entry.group,
+    attempts: entry.attempts,
+    enqueued: entry.enqueued,
+    createdAt: entry.createdAt,
+    updatedAt: entry.updatedAt,
+  };
+  for (const field of [
+    'detail',
+    'attemptBy',
+    'attemptAt',
+    'snoozedUntil',
+    'installedAt',
+    'chatId',
+  ] as const) {
+    const value = entry[field];
+    if (value !== undefined) row[field] = value;
+  }
+  if (entry.inDoubt) row.inDoubt = true;
+  return row;
+}
+
+/**
+ * The delivery ledger in Azure Tables: PartitionKey = campaign, RowKey = `<user>|<nudge>`. Claims are
+ * insert-if-absent (409 means another planner or pass was first), updates are replaces under the etag the
+ * caller read (412 → ConcurrencyError), so two workers on two instances never both take one send.
+ * Campaign markers live in their own table so that scans of a campaign see ledger rows only.
+ */
+export class AzureNudgeLedger implements NudgeLedger {
+  private constructor(
+    private readonly rows: TableClient,
+    private readonly markers: TableClient,
+  ) {}
+
+  static async open(account: AzureStorageAccount): Promise<AzureNudgeLedger> {
+    const [rows, markers] = await Promise.all([
+      account.ensureTable('NudgeLedger'),
+      account.ensureTable('NudgeMarkers'),
+    ]);
+    return new AzureNudgeLedger(rows, markers);
+  }
+
+  async claim(claims: LedgerClaim[]): Promise<boolean[]> {
+    const limit = pLimit(PARALLEL);
+    return Promise.all(
+      claims.map((c) =>
+        limit(() =>
+          insertIfAbsent<Row>(this.rows, {
+            partitionKey: tableKey(c.campaignId),
+            rowKey: rowKeyOf(c.userId, c.nudge),
+            ...toRow({
+              userId: c.userId,
+              nudge: c.nudge,
+              state: 'queued',
+              group: c.group,
+              attempts: 0,
+              enqueued: false,
+              createdAt: c.at,
+              updatedAt: c.at,
+            }),
+          }),
+        ),
+      ),
+    );
+  }
+
+  async get(key: LedgerKey): Promise<LedgerEntry | undefined> {
+    const row = await readRow<Row>(this.rows, tableKey(key.campaignId), rowKeyOf(key.userId, key.nudge));
+    return row && toEntry(key.campaignId, row);
+  }
+
+  async history(campaignId: string, userId: string): Promise<LedgerEntry[]> {
+    // Every RowKey of this user starts with `<user>|`; `}` is the character after `|`.
+    const from = `${tableKey(userId)}|`;
+    const to = `${tableKey(userId)}}`;
+    const found: LedgerEntry[] = [];
+    for await (const row of this.rows.listEntities<Row>({
+      queryOptions: {
+        filter: odata`PartitionKey eq ${tableKey(campaignId)} and RowKey ge ${from} and RowKey lt ${to}`,
+      },
+      abortSignal: storageDeadline(),
+    })) {
+      found.push(toEntry(campaignId, row as Read<Row>));
+    }
+    return found;
+  }
+
+  async histories(campaignId: string, userIds: string[]): Promise<Map<string, LedgerEntry[]>> {
+    // One range read per user, several at once: the planner asks for a page of members at a time.
+    const limit = pLimit(PARALLEL);
+    const found = new Map<string, LedgerEntry[]>();
+    await Promise.all(
+      userIds.map((userId) =>
+        limit(async () => {
+          const rows = await this.history(campaignId, userId);
+          if (rows.length > 0) found.set(userId, rows);
+        }),
+      ),
+    );
+    return found;
+  }
+
+  async update(key: LedgerKey, etag: string, patch: LedgerPatch): Promise<LedgerEntry> {
+    const current = await this.get(key);
+    if (!current || current.etag !== etag) throw new ConcurrencyError('ledger entry');
+    const next: LedgerEntry = { ...current, ...patch };
+    const entity: TableEntity<Row> = {
+      partitionKey: tableKey(key.campaignId),
+      rowKey: rowKeyOf(key.userId, key.nudge),
+      ...toRow(next),
+    };
+    try {
+      const written = await this.rows.updateEntity(entity, 'Replace', {
+        etag,
+        abortSignal: storageDeadline(),
+      });
+      return { ...next, campaignId: key.campaignId, etag: written.etag ?? '' };
+    } catch (error) {
+      if (hasStatus(error, 412) || hasStatus(error, 404)) throw new ConcurrencyError('ledger entry');
+      throw error;
+    }
+  }
+
+  async markEnqueued(keys: LedgerKey[], at: string): Promise<void> {
+    const limit = pLimit(PARALLEL);
+    await Promise.all(
+      keys.map((k) =>
+        limit(() =>
+          // Only a row still waiting for its message changes (and so gets a new etag), as in SQLite.
+          replaceIfUnchanged<Row>(this.rows, tableKey(k.campaignId), rowKeyOf(k.userId, k.nudge), (row) =>
+            row.enqueued
+              ? undefined
+              : {
+                  partitionKey: row.partitionKey,
+                  rowKey: row.rowKey,
+                  ...toRow({ ...toEntry(k.campaignId, row), enqueued: true, updatedAt: at }),
+                },
+          ),
+        ),
+      ),
+    );
+  }
+
+  async *scan(
+    campaignId: string,
+    filter: { states?: NudgeState[]; notEnqueuedBefore?: string },
+  ): AsyncIterable<LedgerEntry[]> {
+    const clauses = [odata`PartitionKey eq ${tableKey(campaignId)}`];
+    if (filter.states) {
+      clauses.push(`(${filter.states.map((state) => odata`state eq ${state}`).join(' or ')})`);
+    }
+    if (filter.notEnqueuedBefore) {
+      clauses.push(odata`enqueued eq false and updatedAt lt ${filter.notEnqueuedBefore}`);
+    }
+    // Continuation tokens are key positions, so rows changed during the scan are neither lost nor repeated.
+    const pages = this.rows
+      .listEntities<Row>({ queryOptions: { filter: clauses.join(' and ') } })
+      .byPage({ maxPageSize: PAGE });
+    for await (const page of pages) {
+      if (page.length > 0) yield page.map((row) => toEntry(campaignId, row as Read<Row>));
+    }
+  }
+
+  async counts(campaignId: string): Promise<LedgerCounts> {
+    const byState: Record<string, number> = {};
+    const byGroup: Record<string, Record<string, number>> = {};
+    for await (const r of this.rows.listEntities<Pick<Row, 'state' | 'detail' | 'grp'>>({
+      queryOptions: {
+        filter: odata`PartitionKey eq ${tableKey(campaignId)}`,
+        select: ['state', 'detail', 'grp'],
+      },
+    })) {
+      byState[r.state] = (byState[r.state] ?? 0) + 1;
+      if (r.detail) byState[`${r.state}:${r.detail}`] = (byState[`${r.state}:${r.detail}`] ?? 0) + 1;
+      const group = (byGroup[r.grp] ??= {});
+      group[r.state] = (group[r.state] ?? 0) + 1;
+    }
+    return { byState, byGroup };
+  }
+
+  async getMarker(campaignId: string, name: string): Promise<string | undefined> {
+    const row = await readRow<Marker>(this.markers, tableKey(campaignId), tableKey(name));
+    return row?.value;
+  }
+
+  async setMarker(campaignId: string, name: string, value: string): Promise<void> {
+    await this.markers.upsertEntity<Marker>(
+      { partitionKey: tableKey(campaignId), rowKey: tableKey(name), value },
+      'Replace',
+      { abortSignal: storageDeadline() },
+    );
+  }
+}
