@@ -53,9 +53,9 @@ export type PlanAttempt =
 export interface PassOptions {
   /** Dry run: call `line` for every member and change nothing. */
   dryRun?: { line: (line: PlanLine) => void };
+  /** True once the planner lease was lost (another instance took it): the pass stops at the next page. */
+  leaseLost?: () => boolean;
 }
-
-const LEASE_MS = 60_000;
 
 export class CampaignPlanner {
   private readonly holder = `planner-${crypto.randomUUID().slice(0, 8)}`;
@@ -72,26 +72,41 @@ export class CampaignPlanner {
    * the planner lease.
    */
   async planIfDue(force = false): Promise<PlanAttempt> {
-    const { campaign, clock, ledger } = this.deps;
+    const { campaign, clock, ledger, leases, log } = this.deps;
     const moment = campaignMoment(campaign, clock.now());
     if (moment.kind !== 'open') return { kind: 'skipped', reason: 'windowShut' };
     const marker = `pass:${moment.stage.key}`;
     const today = localDateOf(clock.now(), campaign.timeZone);
-    if (!force && (await ledger.getMarker(campaign.id, marker)) === today)
-      return { kind: 'skipped', reason: 'doneToday' };
-    const leaseId = await this.deps.leases.acquire(this.leaseName, this.holder, LEASE_MS);
+    const doneToday = async () => !force && (await ledger.getMarker(campaign.id, marker)) === today;
+    if (await doneToday()) return { kind: 'skipped', reason: 'doneToday' };
+    const leaseMs = this.deps.delivery.plannerLeaseMs;
+    const leaseId = await leases.acquire(this.leaseName, this.holder, leaseMs);
     if (!leaseId) return { kind: 'skipped', reason: 'leaseHeld' };
+    let lost = false;
     const renewal = setInterval(() => {
-      void this.deps.leases.renew(this.leaseName, leaseId, LEASE_MS).catch(() => false);
-    }, LEASE_MS / 3);
+      leases.renew(this.leaseName, leaseId, leaseMs).then(
+        (held) => {
+          if (!held) lost = true;
+        },
+        (error: unknown) => {
+          // Not lost yet: the next renewal (a third of the lease later) tries again.
+          log.warn({ err: { message: (error as Error).message } }, 'campaign: planner lease renewal failed');
+        },
+      );
+    }, leaseMs / 3);
     try {
-      const summary = await this.pass();
+      // Looked at again under the lease: another instance may have finished today's pass between the first
+      // look and the lease, and would otherwise be followed by a second pass.
+      if (await doneToday()) return { kind: 'skipped', reason: 'doneToday' };
+      log.info({ holder: this.holder, stage: moment.stage.key }, 'campaign planning: lease taken');
+      const summary = await this.pass({ leaseLost: () => lost });
+      if (lost) throw new Error('campaign planning: the planner lease was lost; the pass stopped');
       await ledger.setMarker(campaign.id, marker, today);
       await ledger.setMarker(campaign.id, 'lastPass', JSON.stringify(summary));
       return { kind: 'planned', summary };
     } finally {
       clearInterval(renewal);
-      await this.deps.leases.release(this.leaseName, leaseId);
+      await leases.release(this.leaseName, leaseId);
     }
   }
 
@@ -138,6 +153,8 @@ export class CampaignPlanner {
     const seen = new Set<string>();
     for (const target of campaign.policy.targets.groups) {
       for await (const page of directory.transitiveMembers(target.id, { priority: 'background' })) {
+        // Another instance holds the lease now and plans: two planners at once is what the lease prevents.
+        if (options.leaseLost?.()) throw new Error('campaign planning: the planner lease was lost');
         const fresh = page.filter((u) => !seen.has(u.id));
         for (const u of fresh) seen.add(u.id);
         summary.members += fresh.length;
@@ -227,10 +244,17 @@ export class CampaignPlanner {
     return summary;
   }
 
-  /** Rows claimed by a planner that died before queuing them: queue them now. */
+  /**
+   * Rows claimed by a planner that died before queuing them: queue them now. Every row not marked enqueued
+   * and claimed before this pass began: under the lease, no other planner is between a claim and its enqueue
+   * (the one that held the lease before is dead or done), and a row queued twice is harmless (a message for a
+   * row that is no longer `queued` is dropped, and the send is taken with a conditional write). A margin here
+   * would leave a dead planner's last claims unqueued for the rest of the stage, as this pass cannot claim
+   * them again.
+   */
   private async repair(): Promise<number> {
     const { campaign, clock, ledger, queue } = this.deps;
-    const before = new Date(clock.now().getTime() - 60_000).toISOString();
+    const before = clock.now().toISOString();
     let repaired = 0;
     for await (const page of ledger.scan(campaign.id, { states: ['queued'], notEnqueuedBefore: before })) {
       const jobs = page.map((e) => ({ campaignId: e.campaignId, userId: e.userId, nudge: e.nudge }));
