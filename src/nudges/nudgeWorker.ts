@@ -185,30 +185,56 @@ export class NudgeWorker {
     return 'deferred';
   }
 
+  /**
+   * Writes `patch` over the row as this worker last saw it (`entry`), and returns the new version, or
+   * undefined when the row is no longer this worker's to write. A conflict (412) is not always a rival: the
+   * planner marks rows enqueued after their messages are on the queue, so a worker can be sending a row
+   * while that mark lands (it keeps every other field). So on a conflict the row is read again, and the
+   * patch is applied to the fresh version as long as nothing that matters changed: still `queued`, the same
+   * attempts, and the same send in progress (this worker's, or none). Otherwise someone else decided, and
+   * theirs stands.
+   */
+  private async write(
+    entry: LedgerEntry,
+    patch: Omit<LedgerPatch, 'updatedAt'>,
+  ): Promise<LedgerEntry | undefined> {
+    const { ledger } = this.deps;
+    let current = entry;
+    for (let round = 0; round < 5; round++) {
+      try {
+        return await ledger.update(current, current.etag, { ...patch, updatedAt: this.now() });
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError)) throw error;
+      }
+      const fresh = await ledger.get(entry);
+      const unchanged =
+        fresh?.state === 'queued' &&
+        fresh.attempts === entry.attempts &&
+        fresh.attemptBy === entry.attemptBy &&
+        fresh.attemptAt === entry.attemptAt;
+      if (!unchanged) return undefined;
+      current = fresh;
+    }
+    return undefined;
+  }
+
   /** Records a final state for the row (from `entry`'s etag) and removes the message. */
   private async finish(
     message: ReceivedJob,
     entry: LedgerEntry,
     patch: Omit<LedgerPatch, 'updatedAt'>,
   ): Promise<void> {
-    try {
-      await this.deps.ledger.update(entry, entry.etag, {
-        attemptBy: undefined,
-        attemptAt: undefined,
-        ...patch,
-        updatedAt: this.now(),
-      });
-    } catch (error) {
-      // Someone else finished it meanwhile: theirs stands.
-      if (!(error instanceof ConcurrencyError)) throw error;
-    }
+    // Undefined: someone else finished it meanwhile, and theirs stands.
+    await this.write(entry, { attemptBy: undefined, attemptAt: undefined, ...patch });
     await this.deps.queue.delete(message.messageId, message.popReceipt);
   }
 
   private async process(message: ReceivedJob): Promise<JobResult> {
     const { ledger, campaign, clock, delivery, log } = this.deps;
     const { job } = message;
-    let entry = await ledger.get(job);
+    // One read for the row and the user's other rows (the decision below needs both).
+    const history = await ledger.history(campaign.id, job.userId);
+    let entry = history.find((h) => h.nudge === job.nudge);
     if (!entry || entry.state !== 'queued') {
       await this.deps.queue.delete(message.messageId, message.popReceipt);
       return 'dropped';
@@ -236,7 +262,6 @@ export class NudgeWorker {
       return 'unconfirmed';
     }
 
-    const history = await ledger.history(campaign.id, job.userId);
     const reference = await this.deps.references.get(job.userId);
     const due = nudgeDue({
       campaign,
@@ -295,17 +320,14 @@ export class NudgeWorker {
       return 'deferred'; // stopping: the message comes back after its timeout
     }
     // Take the send: a conditional write, so a second worker holding a copy of this message backs off.
-    try {
-      entry = await ledger.update(entry, entry.etag, {
-        attempts: entry.attempts + 1,
-        attemptBy: this.id,
-        attemptAt: this.now(),
-        updatedAt: this.now(),
-      });
-    } catch (error) {
-      if (error instanceof ConcurrencyError) return 'deferred';
-      throw error;
-    }
+    const taken = await this.write(entry, {
+      attempts: entry.attempts + 1,
+      attemptBy: this.id,
+      attemptAt: this.now(),
+    });
+    // Another worker took it, or it changed state: the message comes back after its timeout and is looked at again.
+    if (!taken) return 'deferred';
+    entry = taken;
 
     const outcome: SendOutcome = chatId
       ? await this.deps.messenger.sendToChat(job.userId, chatId, [card])
@@ -315,15 +337,7 @@ export class NudgeWorker {
 
   private async record(message: ReceivedJob, entry: LedgerEntry, outcome: SendOutcome): Promise<JobResult> {
     const release = async (): Promise<void> => {
-      try {
-        await this.deps.ledger.update(entry, entry.etag, {
-          attemptBy: undefined,
-          attemptAt: undefined,
-          updatedAt: this.now(),
-        });
-      } catch (error) {
-        if (!(error instanceof ConcurrencyError)) throw error;
-      }
+      await this.write(entry, { attemptBy: undefined, attemptAt: undefined });
     };
     switch (outcome.kind) {
       case 'sent':
@@ -386,11 +400,7 @@ export class NudgeWorker {
     const outcome = await installer.installForUser(entry.userId);
     switch (outcome.kind) {
       case 'installed':
-        await this.deps.ledger.update(entry, entry.etag, {
-          installedAt: this.now(),
-          chatId: outcome.chatId,
-          updatedAt: this.now(),
-        });
+        await this.write(entry, { installedAt: this.now(), chatId: outcome.chatId });
         log.info(
           { userId: entry.userId, alreadyInstalled: outcome.alreadyInstalled },
           'app installed for nudge',

@@ -41,9 +41,30 @@ interface Marker {
 const PARALLEL = 16;
 const PAGE = 500;
 
-/** RowKey of one nudge: the user first, so one user's rows are a RowKey range. */
-function rowKeyOf(userId: string, nudge: string): string {
-  return `${tableKey(userId)}|${tableKey(nudge)}`;
+/** The campaign part of a PartitionKey; `|` is escaped so that one campaign's range never reaches another's. */
+function campaignPart(campaignId: string): string {
+  return tableKey(campaignId).replace(/\|/g, '%7c');
+}
+
+/**
+ * PartitionKey of one user's rows in one campaign: `<campaign>|<user>`. A user's history is one partition,
+ * a campaign is one PartitionKey range, and the rows of a big campaign are spread over many partitions
+ * (Azure serves each partition up to about 2,000 operations per second).
+ */
+function partitionOf(campaignId: string, userId: string): string {
+  return `${campaignPart(campaignId)}|${tableKey(userId)}`;
+}
+
+/** The filter for every row of a campaign: its PartitionKey range (`}` is the character after `|`). */
+function campaignRange(campaignId: string): string {
+  const c = campaignPart(campaignId);
+  return odata`PartitionKey ge ${`${c}|`} and PartitionKey lt ${`${c}}`}`;
+}
+
+/** True when `key` is a whole row as read with `etag`, so that it can be written over without reading it. */
+function isEntryAt(key: LedgerKey, etag: string): key is LedgerEntry {
+  const entry = key as Partial<LedgerEntry>;
+  return entry.etag === etag && entry.state !== undefined && entry.createdAt !== undefined;
 }
 
 function toEntry(campaignId: string, r: Read<Row>): LedgerEntry {
@@ -97,7 +118,7 @@ function toRow(entry: Omit<LedgerEntry, 'campaignId' | 'etag'>): Row {
 }
 
 /**
- * The delivery ledger in Azure Tables: PartitionKey = campaign, RowKey = `<user>|<nudge>`. Claims are
+ * The delivery ledger in Azure Tables: PartitionKey = `<campaign>|<user>`, RowKey = the nudge. Claims are
  * insert-if-absent (409 means another planner or pass was first), updates are replaces under the etag the
  * caller read (412 → ConcurrencyError), so two workers on two instances never both take one send.
  * Campaign markers live in their own table so that scans of a campaign see ledger rows only.
@@ -122,8 +143,8 @@ export class AzureNudgeLedger implements NudgeLedger {
       claims.map((c) =>
         limit(() =>
           insertIfAbsent<Row>(this.rows, {
-            partitionKey: tableKey(c.campaignId),
-            rowKey: rowKeyOf(c.userId, c.nudge),
+            partitionKey: partitionOf(c.campaignId, c.userId),
+            rowKey: tableKey(c.nudge),
             ...toRow({
               userId: c.userId,
               nudge: c.nudge,
@@ -141,19 +162,14 @@ export class AzureNudgeLedger implements NudgeLedger {
   }
 
   async get(key: LedgerKey): Promise<LedgerEntry | undefined> {
-    const row = await readRow<Row>(this.rows, tableKey(key.campaignId), rowKeyOf(key.userId, key.nudge));
+    const row = await readRow<Row>(this.rows, partitionOf(key.campaignId, key.userId), tableKey(key.nudge));
     return row && toEntry(key.campaignId, row);
   }
 
   async history(campaignId: string, userId: string): Promise<LedgerEntry[]> {
-    // Every RowKey of this user starts with `<user>|`; `}` is the character after `|`.
-    const from = `${tableKey(userId)}|`;
-    const to = `${tableKey(userId)}}`;
     const found: LedgerEntry[] = [];
     for await (const row of this.rows.listEntities<Row>({
-      queryOptions: {
-        filter: odata`PartitionKey eq ${tableKey(campaignId)} and RowKey ge ${from} and RowKey lt ${to}`,
-      },
+      queryOptions: { filter: odata`PartitionKey eq ${partitionOf(campaignId, userId)}` },
       abortSignal: storageDeadline(),
     })) {
       found.push(toEntry(campaignId, row as Read<Row>));
@@ -177,12 +193,14 @@ export class AzureNudgeLedger implements NudgeLedger {
   }
 
   async update(key: LedgerKey, etag: string, patch: LedgerPatch): Promise<LedgerEntry> {
-    const current = await this.get(key);
+    // The row is replaced whole (Tables has no nulls: a merge could not clear a field). Callers that pass the
+    // row as they read it (the worker, the snooze) save a read; the etag guards against anything written since.
+    const current = isEntryAt(key, etag) ? key : await this.get(key);
     if (!current || current.etag !== etag) throw new ConcurrencyError('ledger entry');
     const next: LedgerEntry = { ...current, ...patch };
     const entity: TableEntity<Row> = {
-      partitionKey: tableKey(key.campaignId),
-      rowKey: rowKeyOf(key.userId, key.nudge),
+      partitionKey: partitionOf(key.campaignId, key.userId),
+      rowKey: tableKey(key.nudge),
       ...toRow(next),
     };
     try {
@@ -203,7 +221,7 @@ export class AzureNudgeLedger implements NudgeLedger {
       keys.map((k) =>
         limit(() =>
           // Only a row still waiting for its message changes (and so gets a new etag), as in SQLite.
-          replaceIfUnchanged<Row>(this.rows, tableKey(k.campaignId), rowKeyOf(k.userId, k.nudge), (row) =>
+          replaceIfUnchanged<Row>(this.rows, partitionOf(k.campaignId, k.userId), tableKey(k.nudge), (row) =>
             row.enqueued
               ? undefined
               : {
@@ -221,7 +239,7 @@ export class AzureNudgeLedger implements NudgeLedger {
     campaignId: string,
     filter: { states?: NudgeState[]; notEnqueuedBefore?: string },
   ): AsyncIterable<LedgerEntry[]> {
-    const clauses = [odata`PartitionKey eq ${tableKey(campaignId)}`];
+    const clauses = [campaignRange(campaignId)];
     if (filter.states) {
       clauses.push(`(${filter.states.map((state) => odata`state eq ${state}`).join(' or ')})`);
     }
@@ -242,7 +260,7 @@ export class AzureNudgeLedger implements NudgeLedger {
     const byGroup: Record<string, Record<string, number>> = {};
     for await (const r of this.rows.listEntities<Pick<Row, 'state' | 'detail' | 'grp'>>({
       queryOptions: {
-        filter: odata`PartitionKey eq ${tableKey(campaignId)}`,
+        filter: campaignRange(campaignId),
         select: ['state', 'detail', 'grp'],
       },
     })) {
