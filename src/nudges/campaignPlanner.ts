@@ -155,6 +155,8 @@ export class CampaignPlanner {
     }
 
     const ctx = viewContextAt(this.deps.policy, now);
+    // Users a live "I've done it" found complete: one read for the pass (they are few), not one per member.
+    const registered = await ledger.markersStartingWith(campaign.id, registeredMarker(''));
     const seen = new Set<string>();
     for (const target of campaign.policy.targets.groups) {
       for await (const page of directory.transitiveMembers(target.id, { priority: 'background' })) {
@@ -170,6 +172,7 @@ export class CampaignPlanner {
         const looks = await this.lookUp(
           fresh.filter((u) => !excluded.has(u.id) && u.accountEnabled),
           ctx.methods,
+          registered,
         );
         const claims: { user: DirectoryUser; due: Extract<NudgeDue, { nudge: string }>; group: string }[] =
           [];
@@ -252,29 +255,28 @@ export class CampaignPlanner {
 
   /**
    * Whether each user is complete (by the report snapshot, or a live "I've done it" remembered for the
-   * campaign) and, if not, their conversation reference: two reads per user, several users at once (one
-   * after the other, a page of 999 members would cost 2,000 round trips end to end on Azure Storage).
+   * campaign) and, if not, their conversation reference, several users at once (one after the other, a
+   * page of 999 members would cost 999 round trips end to end on Azure Storage).
    */
   private async lookUp(
     users: DirectoryUser[],
     methods: ViewContext['methods'],
+    registered: Map<string, string>,
   ): Promise<Map<string, { complete: boolean; reference?: StoredConversationReference }>> {
-    const { campaign, ledger, references, status } = this.deps;
+    const { references, status } = this.deps;
     const limit = pLimit(LOOKUPS_AT_ONCE);
     const looks = new Map<string, { complete: boolean; reference?: StoredConversationReference }>();
     await Promise.all(
       users.map((user) =>
         limit(async () => {
           const snapshot = status.snapshotFor(user.id);
-          if (snapshot && evaluateRegistration(snapshot.methods, methods).complete) {
-            looks.set(user.id, { complete: true });
-            return;
-          }
-          const [marker, reference] = await Promise.all([
-            ledger.getMarker(campaign.id, registeredMarker(user.id)),
-            references.get(user.id),
-          ]);
-          looks.set(user.id, { complete: !!marker, reference });
+          const complete =
+            (snapshot && evaluateRegistration(snapshot.methods, methods).complete) ||
+            registered.has(registeredMarker(user.id));
+          looks.set(
+            user.id,
+            complete ? { complete } : { complete, reference: await references.get(user.id) },
+          );
         }),
       ),
     );

@@ -69,6 +69,11 @@ export interface LedgerCounts {
   byGroup: Record<string, Record<string, number>>;
 }
 
+/** The first string after every string that starts with `prefix` (for key ranges). */
+export function afterPrefix(prefix: string): string {
+  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+}
+
 export interface NudgeLedger {
   /**
    * Creates each row that does not exist yet (state `queued`, `enqueued: false`); returns, per claim, whether
@@ -93,4 +98,6 @@ export interface NudgeLedger {
   /** Campaign-level markers (e.g. the last planning pass of a stage): a tiny key-value space per campaign. */
   getMarker(campaignId: string, name: string): Promise<string | undefined>;
   setMarker(campaignId: string, name: string, value: string): Promise<void>;
+  /** Every marker whose name starts with `prefix` (name → value): one read instead of one per name. */
+  markersStartingWith(campaignId: string, prefix: string): Promise<Map<string, string>>;
 }

@@ -10,6 +10,7 @@ import type {
   LedgerPatch,
   NudgeLedger,
 } from '../../ports/nudgeLedger';
+import { afterPrefix } from '../../ports/nudgeLedger';
 import { ConcurrencyError } from '../../ports/versioned';
 import { hasStatus, storageDeadline, type AzureStorageAccount } from './azureStorageAccount';
 import { insertIfAbsent, readRow, replaceIfUnchanged, tableKey, type Read } from './tableOps';
@@ -34,6 +35,8 @@ interface Row {
 }
 
 interface Marker {
+  /** The name as given (the RowKey holds it made safe for a key). */
+  name?: string;
   value: string;
 }
 
@@ -279,9 +282,23 @@ export class AzureNudgeLedger implements NudgeLedger {
 
   async setMarker(campaignId: string, name: string, value: string): Promise<void> {
     await this.markers.upsertEntity<Marker>(
-      { partitionKey: tableKey(campaignId), rowKey: tableKey(name), value },
+      { partitionKey: tableKey(campaignId), rowKey: tableKey(name), name, value },
       'Replace',
       { abortSignal: storageDeadline() },
     );
+  }
+
+  async markersStartingWith(campaignId: string, prefix: string): Promise<Map<string, string>> {
+    const from = tableKey(prefix);
+    const found = new Map<string, string>();
+    for await (const row of this.markers.listEntities<Marker>({
+      queryOptions: {
+        filter: odata`PartitionKey eq ${tableKey(campaignId)} and RowKey ge ${from} and RowKey lt ${afterPrefix(from)}`,
+      },
+      abortSignal: storageDeadline(),
+    })) {
+      found.set(row.name ?? row.rowKey!, row.value);
+    }
+    return found;
   }
 }

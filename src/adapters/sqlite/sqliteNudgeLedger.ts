@@ -7,6 +7,7 @@ import type {
   LedgerPatch,
   NudgeLedger,
 } from '../../ports/nudgeLedger';
+import { afterPrefix } from '../../ports/nudgeLedger';
 import { ConcurrencyError } from '../../ports/versioned';
 import type { SqliteDatabase } from './sqliteDatabase';
 
@@ -238,6 +239,15 @@ export class SqliteNudgeLedger implements NudgeLedger {
       )
       .get(campaignId, name);
     return Promise.resolve(row?.value);
+  }
+
+  markersStartingWith(campaignId: string, prefix: string): Promise<Map<string, string>> {
+    const rows = this.db
+      .prepare<[string, string, string], { name: string; value: string }>(
+        'SELECT name, value FROM nudge_markers WHERE campaign_id = ? AND name >= ? AND name < ?',
+      )
+      .all(campaignId, prefix, afterPrefix(prefix));
+    return Promise.resolve(new Map(rows.map((r) => [r.name, r.value])));
   }
 
   setMarker(campaignId: string, name: string, value: string): Promise<void> {
