@@ -201,7 +201,7 @@ async function send(parts: NudgeParts, args: Args): Promise<void> {
   const quiet = (args.quietSeconds ?? delivery.visibilityTimeoutMs / 1000 + 5) * 1000;
   const stats = await parts.worker.drain(quiet);
   out(
-    `Sent ${stats.results.sent}; blocked ${stats.results.blocked}; not installable ${stats.results.notInstallable}; registered since ${stats.results.skippedRegistered}; expired ${stats.results.expired}; failed ${stats.results.failed}; 429s ${stats.throttled}; sent again after a crash ${stats.inDoubt}`,
+    `Sent ${stats.results.sent}; blocked ${stats.results.blocked}; not installable ${stats.results.notInstallable}; registered since ${stats.results.skippedRegistered}; expired ${stats.results.expired}; failed ${stats.results.failed}; 429s ${stats.throttled}; on the wire at a crash (not repeated) ${stats.inDoubt}; cut off by a crash before they left (sent now) ${stats.interrupted}`,
   );
 }
 

@@ -5,11 +5,13 @@
  * recorded: sent, blocked (403: never retried), not installable, skipped (registered), expired, or failed after
  * retries. 429s pause every send for Retry-After; 412/5xx and timeouts are retried with backoff and jitter.
  *
- * Crashes: a send whose worker died between taking it and recording Teams' answer is found "in doubt" when its
- * message comes back. Teams offers no idempotency key and no way to ask whether it arrived; a request already
- * on the wire almost always did, so it is recorded as sent (`unconfirmed`) and not repeated. The take is written
- * just before the request leaves (after the rate slot and the card), so only sends on the wire at the moment of
- * a crash can be in doubt.
+ * Crashes: a send whose worker died between taking it and recording Teams' answer is found when its message
+ * comes back. Teams offers no idempotency key and no way to ask whether it arrived. The row says how far the
+ * send got: the take is written just before the request leaves (after the rate slot and the card), and the
+ * request goes out together with a second write, `onWireAt`. A take without `onWireAt` is a send that never
+ * left (the worker died before the request did, or before it even learnt that its take was stored, which on
+ * a remote store is a whole round trip): it is sent now. A take with `onWireAt` was on the wire, and a request
+ * on the wire almost always lands: it is recorded as sent (`unconfirmed`) and not repeated.
  */
 import crypto from 'node:crypto';
 import { RequestBudget } from '../adapters/graph/requestBudget';
@@ -40,7 +42,10 @@ export type JobResult =
 export interface WorkerStats {
   results: Record<JobResult, number>;
   throttled: number;
+  /** Sends found on the wire when their worker died: recorded as sent (`unconfirmed`), not repeated. */
   inDoubt: number;
+  /** Sends found taken by a worker that died before the request left: sent again. */
+  interrupted: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -63,6 +68,7 @@ export class NudgeWorker {
     },
     throttled: 0,
     inDoubt: 0,
+    interrupted: 0,
   };
   private readonly sends: RequestBudget;
   private readonly spacing: RequestBudget;
@@ -225,11 +231,26 @@ export class NudgeWorker {
     patch: Omit<LedgerPatch, 'updatedAt'>,
   ): Promise<void> {
     // Undefined: someone else finished it meanwhile, and theirs stands.
-    await this.write(entry, { attemptBy: undefined, attemptAt: undefined, ...patch });
+    await this.write(entry, { attemptBy: undefined, attemptAt: undefined, onWireAt: undefined, ...patch });
     await this.deps.queue.delete(message.messageId, message.popReceipt);
   }
 
+  /** Rows this worker is working on now: a second copy of one waits (the queue can hold duplicates). */
+  private readonly working = new Set<string>();
+
   private async process(message: ReceivedJob): Promise<JobResult> {
+    const { job } = message;
+    const row = `${job.campaignId}|${job.userId}|${job.nudge}`;
+    if (this.working.has(row)) return this.defer(message, 2000);
+    this.working.add(row);
+    try {
+      return await this.handle(message);
+    } finally {
+      this.working.delete(row);
+    }
+  }
+
+  private async handle(message: ReceivedJob): Promise<JobResult> {
     const { ledger, campaign, clock, delivery, log } = this.deps;
     const { job } = message;
     // One read for the row and the user's other rows (the decision below needs both).
@@ -246,13 +267,14 @@ export class NudgeWorker {
       attemptAge < delivery.visibilityTimeoutMs &&
       entry.attemptBy !== this.id
     ) {
-      // Another worker is sending it right now: look again once its send must have ended.
+      // Another worker is sending it right now (this one's own takes are live only while in `working`): look
+      // again once its send must have ended.
       return this.defer(message, delivery.visibilityTimeoutMs - attemptAge);
     }
-    if (attemptAge !== undefined) {
-      // The worker that took this send died before recording Teams' answer. A send on the wire almost always
-      // lands (Teams does not care that our socket closed), so it is recorded as sent but unconfirmed, and not
-      // sent again: one reminder per stage matters more than the rare one lost before it left.
+    if (attemptAge !== undefined && entry.onWireAt) {
+      // The worker that took this send died with its request on the wire, before recording Teams' answer. A
+      // request on the wire almost always lands (Teams does not care that our socket closed), so it is recorded
+      // as sent but unconfirmed, and not sent again: one reminder per stage matters more than the rare one lost.
       this.stats.inDoubt += 1;
       log.warn(
         { userId: job.userId, nudge: job.nudge },
@@ -260,6 +282,17 @@ export class NudgeWorker {
       );
       await this.finish(message, entry, { state: 'sent', detail: 'unconfirmed', inDoubt: true });
       return 'unconfirmed';
+    }
+    if (attemptAge !== undefined) {
+      // Taken by a worker that died before the request left: nothing reached Teams, so it is sent now.
+      const released = await this.write(entry, { attemptBy: undefined, attemptAt: undefined });
+      if (!released) return this.defer(message, 1000);
+      this.stats.interrupted += 1;
+      log.info(
+        { userId: job.userId, nudge: job.nudge },
+        'nudge send interrupted before it left (a crash): sending it',
+      );
+      entry = released;
     }
 
     const reference = await this.deps.references.get(job.userId);
@@ -324,20 +357,28 @@ export class NudgeWorker {
       attempts: entry.attempts + 1,
       attemptBy: this.id,
       attemptAt: this.now(),
+      onWireAt: undefined,
     });
     // Another worker took it, or it changed state: the message comes back after its timeout and is looked at again.
     if (!taken) return 'deferred';
     entry = taken;
 
-    const outcome: SendOutcome = chatId
-      ? await this.deps.messenger.sendToChat(job.userId, chatId, [card])
-      : await this.deps.messenger.sendToUser(job.userId, [card]);
-    return this.record(message, entry, outcome);
+    // The request goes out and the row says so at the same moment (not after the answer): should this process
+    // die now, the next worker can tell a send that left from one that never did.
+    const sending: Promise<SendOutcome> = chatId
+      ? this.deps.messenger.sendToChat(job.userId, chatId, [card])
+      : this.deps.messenger.sendToUser(job.userId, [card]);
+    const marking = this.write(entry, { onWireAt: this.now() }).catch((error: unknown) => {
+      log.warn({ err: { message: (error as Error).message } }, 'nudge send: could not note it on the wire');
+      return undefined;
+    });
+    const [outcome, marked] = await Promise.all([sending, marking]);
+    return this.record(message, marked ?? entry, outcome);
   }
 
   private async record(message: ReceivedJob, entry: LedgerEntry, outcome: SendOutcome): Promise<JobResult> {
     const release = async (): Promise<void> => {
-      await this.write(entry, { attemptBy: undefined, attemptAt: undefined });
+      await this.write(entry, { attemptBy: undefined, attemptAt: undefined, onWireAt: undefined });
     };
     switch (outcome.kind) {
       case 'sent':

@@ -27,6 +27,11 @@ export interface LedgerEntry extends LedgerKey {
   /** Worker id and ISO time of the send in progress; cleared when it ends. */
   attemptBy?: string;
   attemptAt?: string;
+  /**
+   * ISO; written as the send's request goes out (after the take). A take without it, left by a dead worker,
+   * is a send that never left, and is sent again; a take with it may have arrived, and is not.
+   */
+  onWireAt?: string;
   /** True once a send was started and its worker died before it could record the answer. */
   inDoubt?: boolean;
   /** False from the claim until its queue message is known to exist (crash repair). */
@@ -54,6 +59,7 @@ export type LedgerPatch = Partial<
     | 'attempts'
     | 'attemptBy'
     | 'attemptAt'
+    | 'onWireAt'
     | 'inDoubt'
     | 'enqueued'
     | 'snoozedUntil'

@@ -47,7 +47,7 @@ function parsed(bot: BotProcess): LogLine[] {
 }
 
 describe('A nudge campaign on two bot instances sharing Azure Storage (Azurite)', function () {
-  this.timeout(180_000);
+  this.timeout(400_000);
   let azurite: Azurite;
   let graph: GraphStandIn;
   let connector: TeamsConnectorStandIn;
@@ -128,12 +128,22 @@ describe('A nudge campaign on two bot instances sharing Azure Storage (Azurite)'
     const atKill = connector.total;
     lap(`killed the planner after ${atKill} sends`);
 
-    await connector.waitFor(() => connector.total >= PUPILS, 150_000).catch(() => undefined);
+    await connector.waitFor(() => connector.total >= PUPILS, 300_000).catch(() => undefined);
     lap(`sent ${connector.total}`);
     // Both instances keep looking at the queue: give them the time to send anything twice.
     await new Promise((resolve) => setTimeout(resolve, 7000));
 
     const count = (id: string) => connector.delivered.get(conversationOf(id)) ?? 0;
+    {
+      const campaign0 = buildCampaign(policy.campaign!, policy.registration.enforcementDate, policy.school.timeZone);
+      const ledger0 = await AzureNudgeLedger.open(account);
+      const rows0: LedgerEntry[] = [];
+      for await (const page of ledger0.scan(campaign0.id, {})) rows0.push(...page);
+      const byUser = new Map(rows0.map((r) => [r.userId, r]));
+      console.log('missing', ids.filter((id) => count(id) === 0).map((id) => JSON.stringify(byUser.get(id) ?? 'no row')));
+      console.log('unconfirmed', rows0.filter((r) => r.detail === 'unconfirmed').map((r) => `${r.userId.slice(-4)}:${count(r.userId)}`).join(' '));
+      console.log('states', JSON.stringify(rows0.reduce<Record<string, number>>((a, r) => ({ ...a, [r.state]: (a[r.state] ?? 0) + 1 }), {})));
+    }
     expect(
       ids.filter((id) => count(id) > 1),
       'pupils nudged twice',

@@ -45,6 +45,20 @@ describe('Nudge campaign races between instances (the rig, SQLite)', function ()
     expect(row!.attemptBy).to.equal(undefined);
   });
 
+  it('two copies of one message in one worker: one send', async () => {
+    rig = await CampaignRig.start({ policy: clockChangePolicy(), now: NOW });
+    const id = await rig.addUser(1);
+    const { deps, worker } = rig.parts;
+    const key = { campaignId: deps.campaign.id, userId: id, nudge: 'd3' };
+    await deps.ledger.claim([{ ...key, group: 'Pupils', at: NOW }]);
+    // A planner's repair and the planner it took over from both queued it.
+    await deps.queue.enqueue([key, key]);
+    await deps.ledger.markEnqueued([key], NOW);
+    await worker.drain(500, 20);
+    expect(rig.connector.total).to.equal(1);
+    expect((await rig.ledger(id)).map((e) => [e.state, e.detail])).to.deep.equal([['sent', undefined]]);
+  });
+
   it('queues at once the claims of a planner that died before queuing them, however recent', async () => {
     rig = await CampaignRig.start({ policy: clockChangePolicy(), now: NOW });
     const [a, b] = [await rig.addUser(1), await rig.addUser(2)];

@@ -25,6 +25,7 @@ interface Row {
   attempts: number;
   attemptBy?: string;
   attemptAt?: string;
+  onWireAt?: string;
   inDoubt?: boolean;
   enqueued: boolean;
   snoozedUntil?: string;
@@ -86,6 +87,7 @@ function toEntry(campaignId: string, r: Read<Row>): LedgerEntry {
   if (r.detail !== undefined) entry.detail = r.detail;
   if (r.attemptBy !== undefined) entry.attemptBy = r.attemptBy;
   if (r.attemptAt !== undefined) entry.attemptAt = r.attemptAt;
+  if (r.onWireAt !== undefined) entry.onWireAt = r.onWireAt;
   if (r.inDoubt) entry.inDoubt = true;
   if (r.snoozedUntil !== undefined) entry.snoozedUntil = r.snoozedUntil;
   if (r.installedAt !== undefined) entry.installedAt = r.installedAt;
@@ -109,6 +111,7 @@ function toRow(entry: Omit<LedgerEntry, 'campaignId' | 'etag'>): Row {
     'detail',
     'attemptBy',
     'attemptAt',
+    'onWireAt',
     'snoozedUntil',
     'installedAt',
     'chatId',

@@ -21,6 +21,7 @@ interface Row {
   attempts: number;
   attempt_by: string | null;
   attempt_at: string | null;
+  on_wire_at: string | null;
   in_doubt: number;
   enqueued: number;
   snoozed_until: string | null;
@@ -38,6 +39,7 @@ const COLUMNS: Record<Exclude<keyof LedgerPatch, 'updatedAt'>, string> = {
   attempts: 'attempts',
   attemptBy: 'attempt_by',
   attemptAt: 'attempt_at',
+  onWireAt: 'on_wire_at',
   inDoubt: 'in_doubt',
   enqueued: 'enqueued',
   snoozedUntil: 'snoozed_until',
@@ -58,6 +60,7 @@ function toEntry(r: Row): LedgerEntry {
     attempts: r.attempts,
     attemptBy: r.attempt_by ?? undefined,
     attemptAt: r.attempt_at ?? undefined,
+    onWireAt: r.on_wire_at ?? undefined,
     inDoubt: r.in_doubt === 1 ? true : undefined,
     enqueued: r.enqueued === 1,
     snoozedUntil: r.snoozed_until ?? undefined,
@@ -102,6 +105,7 @@ export class SqliteNudgeLedger implements NudgeLedger {
         PRIMARY KEY (campaign_id, name)
       ) STRICT;`,
     );
+    database.migrate('nudge_ledger.v2', 'ALTER TABLE nudge_ledger ADD COLUMN on_wire_at TEXT');
   }
 
   private get db() {
