@@ -344,8 +344,8 @@ export class NudgeWorker {
       },
       ctx,
     );
-    // The slot first, then the take: a send marked as started is one that is about to go on the wire, so
-    // only those can be in doubt after a crash.
+    // The slot first, then the take: a take is followed at once by the request, so a send is taken only when
+    // it is about to leave.
     try {
       await this.spacing.acquire('background');
       await this.sends.acquire('background');
@@ -361,19 +361,21 @@ export class NudgeWorker {
     });
     // Another worker took it, or it changed state: the message comes back after its timeout and is looked at again.
     if (!taken) return 'deferred';
-    entry = taken;
 
-    // The request goes out and the row says so at the same moment (not after the answer): should this process
-    // die now, the next worker can tell a send that left from one that never did.
-    const sending: Promise<SendOutcome> = chatId
-      ? this.deps.messenger.sendToChat(job.userId, chatId, [card])
-      : this.deps.messenger.sendToUser(job.userId, [card]);
-    const marking = this.write(entry, { onWireAt: this.now() }).catch((error: unknown) => {
-      log.warn({ err: { message: (error as Error).message } }, 'nudge send: could not note it on the wire');
-      return undefined;
-    });
-    const [outcome, marked] = await Promise.all([sending, marking]);
-    return this.record(message, marked ?? entry, outcome);
+    // The row says the request is on its way at the moment it leaves (not after the answer): should this
+    // process die during the send, the next worker can tell a send that left from one that never did.
+    let marking: Promise<LedgerEntry | undefined> | undefined;
+    const onSending = () => {
+      marking ??= this.write(taken, { onWireAt: this.now() }).catch((error: unknown) => {
+        log.warn({ err: { message: (error as Error).message } }, 'nudge send: could not note it on the wire');
+        return undefined;
+      });
+    };
+    const outcome: SendOutcome = chatId
+      ? await this.deps.messenger.sendToChat(job.userId, chatId, [card], { onSending })
+      : await this.deps.messenger.sendToUser(job.userId, [card], { reference, onSending });
+    const marked = marking ? await marking : undefined;
+    return this.record(message, marked ?? taken, outcome);
   }
 
   private async record(message: ReceivedJob, entry: LedgerEntry, outcome: SendOutcome): Promise<JobResult> {

@@ -32,9 +32,9 @@ describe('Nudge campaign races between instances (the rig, SQLite)', function ()
     await deps.queue.enqueue([key]);
     const messenger = deps.messenger;
     deps.messenger = {
-      sendToUser: async (userId, cards) => {
+      sendToUser: async (userId, cards, options) => {
         await deps.ledger.markEnqueued([key], NOW);
-        return messenger.sendToUser(userId, cards);
+        return messenger.sendToUser(userId, cards, options);
       },
       sendToChat: (userId, chatId, cards) => messenger.sendToChat(userId, chatId, cards),
     };
