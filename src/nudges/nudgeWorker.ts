@@ -48,6 +48,9 @@ export interface WorkerStats {
   interrupted: number;
 }
 
+/** Free slots a busy worker waits for before it receives again. */
+const RECEIVE_BATCH = 8;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const jitter = (ms: number) => Math.round(ms * (0.8 + Math.random() * 0.4));
 
@@ -131,7 +134,9 @@ export class NudgeWorker {
   /** Receives what fits in the free concurrency and starts it; returns how many were received. */
   private async tick(): Promise<number> {
     const free = this.deps.delivery.concurrency - this.inFlight;
-    if (free <= 0) {
+    // While sends are in flight, wait for a batch of free slots rather than asking for one message at a time:
+    // at the Teams pace slots free up one by one, and every receive is a request to the store.
+    if (free <= 0 || (this.inFlight > 0 && free < Math.min(RECEIVE_BATCH, this.deps.delivery.concurrency))) {
       await sleep(5);
       return 1;
     }

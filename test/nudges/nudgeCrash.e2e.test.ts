@@ -147,8 +147,9 @@ describe('Nudge campaign from the command line: crashes and two workers (child p
     expect(await second.exited, second.output()).to.equal(0);
     expect(second.output()).to.match(/Sent \d+/);
     const inDoubt = await expectEachOnce(ids);
+    const cutOff = /cut off by a crash before they left \(sent now\) (\d+)/.exec(second.output())?.[1];
     console.log(
-      `      (killed after ${atCrash} sends; ${inDoubt} send(s) on the wire at the crash, recorded unconfirmed, all arrived)`,
+      `      (killed after ${atCrash} sends; ${inDoubt} send(s) on the wire at the crash, recorded unconfirmed, all arrived; ${cutOff} taken but not yet sent, sent after the restart)`,
     );
   });
 

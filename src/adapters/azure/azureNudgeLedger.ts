@@ -13,7 +13,7 @@ import type {
 import { afterPrefix } from '../../ports/nudgeLedger';
 import { ConcurrencyError } from '../../ports/versioned';
 import { hasStatus, storageDeadline, type AzureStorageAccount } from './azureStorageAccount';
-import { insertIfAbsent, readRow, replaceIfUnchanged, tableKey, type Read } from './tableOps';
+import { readRow, replaceIfUnchanged, tableKey, type Read } from './tableOps';
 
 /** A ledger row's properties; optional fields are absent, never empty strings. */
 interface Row {
@@ -44,6 +44,12 @@ interface Marker {
 /** Requests in flight at once for the per-row operations (claims, per-user reads, marks). */
 const PARALLEL = 16;
 const PAGE = 500;
+/** Created rows remembered for their enqueued mark (a page of claims is at most 999). */
+const REMEMBERED = 4096;
+
+function createdKey(key: LedgerKey): string {
+  return `${key.campaignId}\n${key.userId}\n${key.nudge}`;
+}
 
 /** The campaign part of a PartitionKey; `|` is escaped so that one campaign's range never reaches another's. */
 function campaignPart(campaignId: string): string {
@@ -130,6 +136,9 @@ function toRow(entry: Omit<LedgerEntry, 'campaignId' | 'etag'>): Row {
  * Campaign markers live in their own table so that scans of a campaign see ledger rows only.
  */
 export class AzureNudgeLedger implements NudgeLedger {
+  /** Rows this handle created and has not marked enqueued yet, with the etag of their creation. */
+  private readonly created = new Map<string, { etag: string; row: Row }>();
+
   private constructor(
     private readonly rows: TableClient,
     private readonly markers: TableClient,
@@ -147,24 +156,38 @@ export class AzureNudgeLedger implements NudgeLedger {
     const limit = pLimit(PARALLEL);
     return Promise.all(
       claims.map((c) =>
-        limit(() =>
-          insertIfAbsent<Row>(this.rows, {
-            partitionKey: partitionOf(c.campaignId, c.userId),
-            rowKey: tableKey(c.nudge),
-            ...toRow({
-              userId: c.userId,
-              nudge: c.nudge,
-              state: 'queued',
-              group: c.group,
-              attempts: 0,
-              enqueued: false,
-              createdAt: c.at,
-              updatedAt: c.at,
-            }),
-          }),
-        ),
+        limit(async () => {
+          const row = toRow({
+            userId: c.userId,
+            nudge: c.nudge,
+            state: 'queued',
+            group: c.group,
+            attempts: 0,
+            enqueued: false,
+            createdAt: c.at,
+            updatedAt: c.at,
+          });
+          try {
+            const created = await this.rows.createEntity<Row>(
+              { partitionKey: partitionOf(c.campaignId, c.userId), rowKey: tableKey(c.nudge), ...row },
+              { abortSignal: storageDeadline() },
+            );
+            if (created.etag) this.remember(c, created.etag, row);
+            return true;
+          } catch (error) {
+            // 409: the row exists (another planner or pass was first).
+            if (hasStatus(error, 409)) return false;
+            throw error;
+          }
+        }),
       ),
     );
+  }
+
+  /** Keeps a created row's etag until its enqueued mark (bounded: a forgotten one is simply read again). */
+  private remember(key: LedgerKey, etag: string, row: Row): void {
+    if (this.created.size >= REMEMBERED) this.created.clear();
+    this.created.set(createdKey(key), { etag, row });
   }
 
   async get(key: LedgerKey): Promise<LedgerEntry | undefined> {
@@ -225,9 +248,28 @@ export class AzureNudgeLedger implements NudgeLedger {
     const limit = pLimit(PARALLEL);
     await Promise.all(
       keys.map((k) =>
-        limit(() =>
+        limit(async () => {
+          const partitionKey = partitionOf(k.campaignId, k.userId);
+          const rowKey = tableKey(k.nudge);
+          // A row this handle just claimed is written at the etag of its creation, without reading it: the
+          // planner marks every row it queues, so this saves a read per member. If anything wrote the row since
+          // (a worker was quicker), 412, and it is read and decided as below.
+          const created = this.created.get(createdKey(k));
+          this.created.delete(createdKey(k));
+          if (created) {
+            try {
+              await this.rows.updateEntity<Row>(
+                { partitionKey, rowKey, ...created.row, enqueued: true, updatedAt: at },
+                'Replace',
+                { etag: created.etag, abortSignal: storageDeadline() },
+              );
+              return;
+            } catch (error) {
+              if (!hasStatus(error, 412) && !hasStatus(error, 404)) throw error;
+            }
+          }
           // Only a row still waiting for its message changes (and so gets a new etag), as in SQLite.
-          replaceIfUnchanged<Row>(this.rows, partitionOf(k.campaignId, k.userId), tableKey(k.nudge), (row) =>
+          await replaceIfUnchanged<Row>(this.rows, partitionKey, rowKey, (row) =>
             row.enqueued
               ? undefined
               : {
@@ -235,8 +277,8 @@ export class AzureNudgeLedger implements NudgeLedger {
                   rowKey: row.rowKey,
                   ...toRow({ ...toEntry(k.campaignId, row), enqueued: true, updatedAt: at }),
                 },
-          ),
-        ),
+          );
+        }),
       ),
     );
   }
