@@ -192,7 +192,7 @@ async function once(users: number, storage: Storage, run: number): Promise<RunRe
         SUPPORT_CODE_KEY: 'a1'.repeat(32),
         DATA_DIR: dataDir,
         SCHOOL_CONFIG: policyFile,
-        LOG_LEVEL: 'warn',
+        LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
         ...storageEnv,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -217,7 +217,7 @@ async function once(users: number, storage: Storage, run: number): Promise<RunRe
   for (const proxy of proxies) await proxy.close();
   await azurite?.stop();
   fs.rmSync(dataDir, { recursive: true, force: true });
-  if (exitCode !== 0) console.error(output.slice(-2000));
+  if (exitCode !== 0 || process.env.BENCH_LOG_LEVEL) console.error(output.slice(0, 6000));
   const sendsPerSecond = sendSeconds > 0 ? (delivered - 1) / sendSeconds : 0;
   const requestsPerUser = COUNT_REQUESTS
     ? Object.fromEntries(

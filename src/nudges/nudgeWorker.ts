@@ -105,13 +105,13 @@ export class NudgeWorker {
   /**
    * Works the queue until nothing has been visible for `quietMs` and this worker's own retries are done: the
    * command line's one pass. `quietMs` should exceed the visibility timeout, so that messages a crashed worker
-   * held come back and are finished.
+   * held come back and are finished. While `busy()` (a planning pass still queuing) it is never quiet.
    */
-  async drain(quietMs: number, pollMs = 250): Promise<WorkerStats> {
+  async drain(quietMs: number, pollMs = 250, busy?: () => boolean): Promise<WorkerStats> {
     let quietSince = Date.now();
     while (!this.stopping) {
       const took = await this.tick();
-      if (took > 0 || this.inFlight > 0) quietSince = Date.now();
+      if (took > 0 || this.inFlight > 0 || busy?.()) quietSince = Date.now();
       const waitingForOwn = this.expectedBackAt > Date.now();
       if (took === 0 && !waitingForOwn && Date.now() - quietSince >= quietMs) break;
       if (took === 0) await sleep(pollMs);
