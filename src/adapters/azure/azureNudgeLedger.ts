@@ -146,8 +146,8 @@ export class AzureNudgeLedger implements NudgeLedger {
 
   static async open(account: AzureStorageAccount): Promise<AzureNudgeLedger> {
     const [rows, markers] = await Promise.all([
-      account.ensureTable('NudgeLedger'),
-      account.ensureTable('NudgeMarkers'),
+      account.ensureTable('nudges'),
+      account.ensureTable('nudgemarkers'),
     ]);
     return new AzureNudgeLedger(rows, markers);
   }
