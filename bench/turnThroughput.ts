@@ -2,8 +2,8 @@
  * Turn throughput and latency of the bot versus a bare CloudAdapter echo bot on the same machine, in one
  * run: both answer through the same local connector stand-in, driven by 10 concurrent conversations.
  *
- *   npm run build && npx tsx bench/turnThroughput.ts [--runs 5] [--seconds 8] [--concurrency 10]
- *                                                    [--profile <dir>]   (the bot's CPU profile, for DevTools)
+ *   npm run bench:turns -- [--runs 5] [--seconds 8] [--concurrency 10]
+ *                              [--profile <dir>]   (the bot's CPU profile, for DevTools)
  *
  * Each run measures both bots back to back (order alternating); the report gives the median of the runs.
  */
