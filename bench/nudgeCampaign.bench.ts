@@ -5,6 +5,12 @@
  * HTTPS Graph stand-in (members in pages of 999, the registration report under its 5-per-10-s budget).
  *
  *   npm run bench:nudge -- [--sizes 10000,100000] [--runs 3] [--parallel 1] [--heap 128]
+ *                          [--storage sqlite,azure] [--count-requests]
+ *
+ * `--storage azure` runs the CLI with STORAGE=azure on a fresh Azurite (in memory, one per run); with both,
+ * runs alternate between the backends so that both see the same machine, and the medians are compared.
+ * `--count-requests` puts a counting proxy between the CLI and Azurite and reports storage requests per
+ * user by service (it costs the bench process some CPU: use it for counts, not for the timed runs).
  *
  * Per run: the worker's peak memory (VmHWM of the child process), planning time (start to first send),
  * sending rate from first to last send (and as a ratio of the 50/s limit), 429s the stand-in answered, and
@@ -12,15 +18,18 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { AzureConversationReferenceStore } from '../src/adapters/azure/azureConversationReferenceStore';
+import { AzureStorageAccount, parseStorageConnection } from '../src/adapters/azure/azureStorageAccount';
 import { SqliteDatabase } from '../src/adapters/sqlite/sqliteDatabase';
 import { SqliteConversationReferenceStore } from '../src/adapters/sqlite/sqliteConversationReferenceStore';
+import type { ConversationReferenceStore } from '../src/ports/conversationReferenceStore';
+import { startAzurite, type Azurite } from '../test/support/azurite';
 import { ROOT } from '../test/support/botProcess';
-import { EXCLUDED_GROUP, TARGET_GROUP, conversationOf, userIdOf } from '../test/support/campaignRig';
+import { addPupils, storedReferenceOf } from '../test/support/campaignRig';
 import { GraphStandIn } from '../test/support/graph/graphStandIn';
-import { graphMethod } from '../test/support/graph/methodShapes';
-import { TEST_APP } from '../test/support/graphTenant';
 import { TeamsConnectorStandIn, TEAMS_LIMITS } from '../test/support/teamsConnectorStandIn';
 import { clockChangePolicy } from '../test/nudges/campaignPolicyFixture';
 
@@ -34,9 +43,14 @@ const RUNS = Number(arg('runs', '3'));
 const PARALLEL = Number(arg('parallel', '1'));
 /** The CLI's old-space limit in MB, as `npm run nudge` sets it (0: V8's default, sized to the machine). */
 const HEAP_MB = Number(arg('heap', '0'));
+const STORAGES = arg('storage', 'sqlite').split(',').filter(Boolean) as ('sqlite' | 'azure')[];
+const COUNT_REQUESTS = args.includes('--count-requests');
+
+type Storage = (typeof STORAGES)[number];
 
 interface RunResult {
   users: number;
+  storage: Storage;
   run: number;
   peakRssMb: number;
   planSeconds: number;
@@ -48,6 +62,8 @@ interface RunResult {
   duplicates: number;
   endToEndSeconds: number;
   exitCode: number | null;
+  /** With --count-requests: storage requests per user, by service and operation. */
+  requestsPerUser?: Record<string, number>;
 }
 
 function peakRssMb(pid: number): number | undefined {
@@ -60,45 +76,100 @@ function peakRssMb(pid: number): number | undefined {
   }
 }
 
-async function once(users: number, run: number): Promise<RunResult> {
+/**
+ * A proxy in front of one Azurite service that counts requests by a short operation name (the method, the
+ * resource kind and the query's shape), for requests per user.
+ */
+async function countingProxy(
+  target: number,
+  counts: Map<string, number>,
+  service: string,
+): Promise<{ port: number; close: () => Promise<void> }> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const part = url.pathname.split('/')[2] ?? '';
+    const kind =
+      service === 'table'
+        ? /\(PartitionKey=/.test(decodeURIComponent(part))
+          ? 'row'
+          : url.searchParams.has('$filter')
+            ? 'query'
+            : 'table'
+        : service === 'queue'
+          ? url.pathname.includes('/messages/')
+            ? 'message'
+            : url.pathname.endsWith('/messages')
+              ? 'messages'
+              : 'queue'
+          : 'blob';
+    const name = `${service} ${req.method} ${kind}`;
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+    const upstream = http.request(
+      { host: '127.0.0.1', port: target, method: req.method, path: req.url, headers: req.headers, agent },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as { port: number }).port,
+    close: () =>
+      new Promise((resolve) => {
+        agent.destroy();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function once(users: number, storage: Storage, run: number): Promise<RunResult> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfa-buddy-bench-nudge-'));
   const policyFile = path.join(dataDir, 'policy.json');
   fs.writeFileSync(policyFile, JSON.stringify(clockChangePolicy()));
   const graph = await GraphStandIn.start();
   const connector = await TeamsConnectorStandIn.start({ ...TEAMS_LIMITS, keepActivities: false });
-  const ids: string[] = [];
-  for (let n = 1; n <= users; n++) {
-    const id = userIdOf(n);
-    ids.push(id);
-    graph.addUser({
-      id,
-      displayName: `P ${n}`,
-      givenName: `P${n}`,
-      userPrincipalName: `p${n}@kscs.org.uk`,
-      methods: [graphMethod.password()],
+  const ids = addPupils(graph, users);
+  let azurite: Azurite | undefined;
+  const proxies: { close: () => Promise<void> }[] = [];
+  const counts = new Map<string, number>();
+  const storageEnv: Record<string, string> = {};
+  let references: ConversationReferenceStore;
+  let database: SqliteDatabase | undefined;
+  if (storage === 'azure') {
+    azurite = await startAzurite({ inMemory: true });
+    let connection = azurite.connectionString;
+    if (COUNT_REQUESTS) {
+      for (const [service, port] of Object.entries(azurite.ports)) {
+        const proxy = await countingProxy(port, counts, service);
+        proxies.push(proxy);
+        connection = connection.replace(`127.0.0.1:${port}/`, `127.0.0.1:${proxy.port}/`);
+      }
+    }
+    const prefix = 'bench';
+    references = await AzureConversationReferenceStore.open(
+      new AzureStorageAccount(parseStorageConnection(azurite.connectionString), prefix),
+    );
+    Object.assign(storageEnv, {
+      STORAGE: 'azure',
+      AZURE_STORAGE_CONNECTION_STRING: connection,
+      AZURE_STORAGE_PREFIX: prefix,
     });
+  } else {
+    database = SqliteDatabase.open(dataDir);
+    references = new SqliteConversationReferenceStore(database);
   }
-  graph.groups.set(TARGET_GROUP, ids);
-  graph.groups.set(EXCLUDED_GROUP, []);
-  const database = SqliteDatabase.open(dataDir);
-  const references = new SqliteConversationReferenceStore(database);
-  for (const id of ids) {
-    await references.save({
-      userId: id,
-      tenantId: TEST_APP.tenantId,
-      conversationId: conversationOf(id),
-      serviceUrl: connector.serviceUrl,
-      reference: {
-        channelId: 'msteams',
-        serviceUrl: connector.serviceUrl,
-        conversation: { id: conversationOf(id), conversationType: 'personal', tenantId: TEST_APP.tenantId },
-        user: { id: `29:${id}`, aadObjectId: id },
-        bot: { id: '28:bot', name: 'MFA Buddy' },
-      },
-      updatedAt: '2026-10-01T12:00:00.000Z',
-    });
+  for (let i = 0; i < ids.length; i += 64) {
+    await Promise.all(
+      ids.slice(i, i + 64).map((id) => references.save(storedReferenceOf(id, connector.serviceUrl))),
+    );
   }
-  database.close();
+  database?.close();
+  counts.clear();
 
   const started = Date.now();
   const child = spawn(
@@ -121,7 +192,8 @@ async function once(users: number, run: number): Promise<RunResult> {
         SUPPORT_CODE_KEY: 'a1'.repeat(32),
         DATA_DIR: dataDir,
         SCHOOL_CONFIG: policyFile,
-        LOG_LEVEL: 'warn',
+        LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+        ...storageEnv,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -142,11 +214,21 @@ async function once(users: number, run: number): Promise<RunResult> {
   const duplicates = [...connector.delivered.values()].filter((n) => n > 1).length;
   await connector.close();
   await graph.close();
+  for (const proxy of proxies) await proxy.close();
+  await azurite?.stop();
   fs.rmSync(dataDir, { recursive: true, force: true });
-  if (exitCode !== 0) console.error(output.slice(-2000));
+  if (exitCode !== 0 || process.env.BENCH_LOG_LEVEL) console.error(output.slice(0, 6000));
   const sendsPerSecond = sendSeconds > 0 ? (delivered - 1) / sendSeconds : 0;
+  const requestsPerUser = COUNT_REQUESTS
+    ? Object.fromEntries(
+        [...counts.entries(), ['all', [...counts.values()].reduce((a, b) => a + b, 0)] as const]
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .map(([name, n]) => [name, Math.round((n / users) * 100) / 100]),
+      )
+    : undefined;
   return {
     users,
+    storage,
     run,
     peakRssMb: Math.round(peak),
     planSeconds: Math.round((first - started) / 100) / 10,
@@ -158,6 +240,7 @@ async function once(users: number, run: number): Promise<RunResult> {
     duplicates,
     endToEndSeconds: Math.round((ended - started) / 100) / 10,
     exitCode,
+    requestsPerUser,
   };
 }
 
@@ -170,31 +253,50 @@ function median(values: number[]): number {
 async function main(): Promise<void> {
   const results: RunResult[] = [];
   for (const size of SIZES) {
-    const runs = Array.from({ length: RUNS }, (_, i) => i + 1);
-    for (let i = 0; i < runs.length; i += PARALLEL) {
-      const batch = await Promise.all(runs.slice(i, i + PARALLEL).map((r) => once(size, r)));
+    // Runs alternate between the backends (sqlite 1, azure 1, sqlite 2, …): both share the machine's moods.
+    const plan = Array.from({ length: RUNS }, (_, i) =>
+      STORAGES.map((storage) => ({ storage, run: i + 1 })),
+    ).flat();
+    for (let i = 0; i < plan.length; i += PARALLEL) {
+      const batch = await Promise.all(plan.slice(i, i + PARALLEL).map((p) => once(size, p.storage, p.run)));
       for (const r of batch) console.log(JSON.stringify(r));
       results.push(...batch);
     }
-    const of = (k: keyof RunResult) =>
-      median(results.filter((r) => r.users === size).map((r) => r[k] as number));
-    console.log(
-      JSON.stringify({
-        users: size,
-        median: {
-          sendsPerSecond: of('sendsPerSecond'),
-          ratioOfLimit: of('ratioOfLimit'),
-          throttled: of('throttled'),
-          peakRssMb: of('peakRssMb'),
-          planSeconds: of('planSeconds'),
-          endToEndSeconds: of('endToEndSeconds'),
-        },
-      }),
-    );
+    const medians: Partial<Record<Storage, Record<string, number>>> = {};
+    for (const storage of STORAGES) {
+      const of = (k: keyof RunResult) =>
+        median(results.filter((r) => r.users === size && r.storage === storage).map((r) => r[k] as number));
+      medians[storage] = {
+        sendsPerSecond: of('sendsPerSecond'),
+        ratioOfLimit: of('ratioOfLimit'),
+        throttled: of('throttled'),
+        peakRssMb: of('peakRssMb'),
+        planSeconds: of('planSeconds'),
+        sendSeconds: of('sendSeconds'),
+        endToEndSeconds: of('endToEndSeconds'),
+      };
+      console.log(JSON.stringify({ users: size, storage, median: medians[storage] }));
+    }
+    if (medians.sqlite && medians.azure) {
+      const ratio = (k: string) => Math.round((medians.azure![k]! / medians.sqlite![k]!) * 1000) / 1000;
+      console.log(
+        JSON.stringify({
+          users: size,
+          azureOverSqlite: {
+            sendsPerSecond: ratio('sendsPerSecond'),
+            planSeconds: ratio('planSeconds'),
+            endToEndSeconds: ratio('endToEndSeconds'),
+          },
+        }),
+      );
+    }
   }
   const dir = path.join(ROOT, 'bench', 'results');
   fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `nudge-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  const file = path.join(
+    dir,
+    `nudge-${STORAGES.join('-')}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
+  );
   fs.writeFileSync(
     file,
     JSON.stringify(

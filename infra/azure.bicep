@@ -101,6 +101,9 @@ resource webApp 'Microsoft.Web/sites@2022-09-01' = {
         // An account URL (no key): the bot authenticates with its managed identity.
         { name: 'AZURE_STORAGE_CONNECTION_STRING', value: storage.properties.primaryEndpoints.blob }
         { name: 'AZURE_STORAGE_PREFIX', value: 'mfabuddy' }
+        // Every instance sends nudges at its own pace: together they keep under Teams' 50 per second per app.
+        // (If autoscale changes the instance count, set this again.)
+        { name: 'NUDGE_SENDS_PER_SECOND', value: string(max(1, 47 / instanceCount)) }
       ]
     }
   }

@@ -27,7 +27,7 @@ import { RegistrationStatusService } from '../status/registrationStatusService';
 import { createBotAdapter } from '../teams/botAdapter';
 import { botMessengerFor } from '../teams/botMessenger';
 import { createNudges, type NudgeParts } from '../nudges/createNudges';
-import type { PlanLine } from '../nudges/campaignPlanner';
+import type { PlanAttempt, PlanLine } from '../nudges/campaignPlanner';
 
 interface Args {
   dryRun: boolean;
@@ -183,8 +183,21 @@ async function send(parts: NudgeParts, args: Args): Promise<void> {
     );
     return;
   }
+  // Sends start as soon as the first members are queued: planning and sending overlap, as in the bot.
+  let planning = !args.resend;
+  const quiet = (args.quietSeconds ?? delivery.visibilityTimeoutMs / 1000 + 5) * 1000;
+  const draining = parts.worker.drain(quiet, 250, () => planning);
   if (!args.resend) {
-    const attempt = await parts.planner.planIfDue(args.replan);
+    let attempt: PlanAttempt;
+    try {
+      attempt = await parts.planner.planIfDue(args.replan);
+    } catch (error) {
+      parts.worker.stop();
+      await draining;
+      throw error;
+    } finally {
+      planning = false;
+    }
     if (attempt.kind === 'planned') {
       const p = attempt.summary;
       out(
@@ -198,10 +211,9 @@ async function send(parts: NudgeParts, args: Args): Promise<void> {
       );
     }
   }
-  const quiet = (args.quietSeconds ?? delivery.visibilityTimeoutMs / 1000 + 5) * 1000;
-  const stats = await parts.worker.drain(quiet);
+  const stats = await draining;
   out(
-    `Sent ${stats.results.sent}; blocked ${stats.results.blocked}; not installable ${stats.results.notInstallable}; registered since ${stats.results.skippedRegistered}; expired ${stats.results.expired}; failed ${stats.results.failed}; 429s ${stats.throttled}; sent again after a crash ${stats.inDoubt}`,
+    `Sent ${stats.results.sent}; blocked ${stats.results.blocked}; not installable ${stats.results.notInstallable}; registered since ${stats.results.skippedRegistered}; expired ${stats.results.expired}; failed ${stats.results.failed}; 429s ${stats.throttled}; on the wire at a crash (not repeated) ${stats.inDoubt}; cut off by a crash before they left (sent now) ${stats.interrupted}`,
   );
 }
 

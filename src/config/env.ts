@@ -66,6 +66,8 @@ const envSchema = z.object({
   NUDGE_RECHECK_MINUTES: optional(z.coerce.number().int().min(1).max(1440)).default(15),
   NUDGE_SEND_TIMEOUT_MS: optional(z.coerce.number().int().min(100).max(120_000)).default(15_000),
   NUDGE_PLAN_EVERY_SECONDS: optional(z.coerce.number().int().min(1).max(3600)).default(60),
+  /** How long the planner lease lasts unrenewed: a dead planner's pass is taken over after at most this. */
+  NUDGE_PLANNER_LEASE_SECONDS: optional(z.coerce.number().int().min(15).max(60)).default(60),
   ESCALATION_IN_TURN_WAIT_MS: optional(z.coerce.number().int().min(0).max(10_000)).default(2500),
   MAIL_REQUEST_TIMEOUT_MS: optional(z.coerce.number().int().min(1000).max(120_000)).default(30_000),
   MAIL_CONCURRENCY: optional(z.coerce.number().int().min(1).max(4)).default(2),
@@ -107,6 +109,7 @@ export interface AppConfig {
     recheckMs: number;
     sendTimeoutMs: number;
     planEveryMs: number;
+    plannerLeaseMs: number;
   };
   storage: { kind: 'sqlite' } | { kind: 'azure'; connectionString: string; prefix: string };
   /** Registration status: how long a turn waits for Graph, and how often the report is re-read (0 = never). */
@@ -222,6 +225,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       recheckMs: e.NUDGE_RECHECK_MINUTES * 60_000,
       sendTimeoutMs: e.NUDGE_SEND_TIMEOUT_MS,
       planEveryMs: e.NUDGE_PLAN_EVERY_SECONDS * 1000,
+      plannerLeaseMs: e.NUDGE_PLANNER_LEASE_SECONDS * 1000,
     },
     storage:
       e.STORAGE === 'azure'

@@ -31,6 +31,11 @@ export interface DeliverySettings {
   installWaitMs: number;
   /** The report is re-read when older than this before sends (registered users must not be nagged). */
   recheckMs: number;
+  /**
+   * The planner lease's duration (renewed every third of it). A planner that dies keeps it until it runs out,
+   * so this is how long another instance waits to take over its pass (blob leases allow 15–60 s).
+   */
+  plannerLeaseMs: number;
 }
 
 export const DEFAULT_DELIVERY: DeliverySettings = {
@@ -41,6 +46,7 @@ export const DEFAULT_DELIVERY: DeliverySettings = {
   maxDeliveries: 6,
   installWaitMs: 30_000,
   recheckMs: 15 * 60_000,
+  plannerLeaseMs: 60_000,
 };
 
 export interface CampaignDeps {

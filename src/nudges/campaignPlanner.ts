@@ -7,11 +7,13 @@
  * records instead of claiming.
  */
 import crypto from 'node:crypto';
+import pLimit from 'p-limit';
 import { campaignMoment } from '../domain/campaign/campaignTime';
 import { nudgeDue, type NudgeDue } from '../domain/campaign/nudgeDecision';
 import { localDateOf } from '../domain/policy/localDate';
 import { evaluateRegistration } from '../domain/registration/evaluateRegistration';
-import { viewContextAt } from '../conversation/wording';
+import { viewContextAt, type ViewContext } from '../conversation/wording';
+import type { StoredConversationReference } from '../ports/conversationReferenceStore';
 import type { DirectoryUser } from '../ports/directory';
 import type { NudgeJob } from '../ports/nudgeQueue';
 import { registeredMarker, type CampaignDeps } from './campaignContext';
@@ -53,9 +55,14 @@ export type PlanAttempt =
 export interface PassOptions {
   /** Dry run: call `line` for every member and change nothing. */
   dryRun?: { line: (line: PlanLine) => void };
+  /** True once the planner lease was lost (another instance took it): the pass stops at the next page. */
+  leaseLost?: () => boolean;
 }
 
-const LEASE_MS = 60_000;
+/** Members planned, claimed and queued together. */
+const CHUNK = 100;
+/** Per-member reads in flight at once while planning. */
+const LOOKUPS_AT_ONCE = 16;
 
 export class CampaignPlanner {
   private readonly holder = `planner-${crypto.randomUUID().slice(0, 8)}`;
@@ -72,26 +79,41 @@ export class CampaignPlanner {
    * the planner lease.
    */
   async planIfDue(force = false): Promise<PlanAttempt> {
-    const { campaign, clock, ledger } = this.deps;
+    const { campaign, clock, ledger, leases, log } = this.deps;
     const moment = campaignMoment(campaign, clock.now());
     if (moment.kind !== 'open') return { kind: 'skipped', reason: 'windowShut' };
     const marker = `pass:${moment.stage.key}`;
     const today = localDateOf(clock.now(), campaign.timeZone);
-    if (!force && (await ledger.getMarker(campaign.id, marker)) === today)
-      return { kind: 'skipped', reason: 'doneToday' };
-    const leaseId = await this.deps.leases.acquire(this.leaseName, this.holder, LEASE_MS);
+    const doneToday = async () => !force && (await ledger.getMarker(campaign.id, marker)) === today;
+    if (await doneToday()) return { kind: 'skipped', reason: 'doneToday' };
+    const leaseMs = this.deps.delivery.plannerLeaseMs;
+    const leaseId = await leases.acquire(this.leaseName, this.holder, leaseMs);
     if (!leaseId) return { kind: 'skipped', reason: 'leaseHeld' };
+    let lost = false;
     const renewal = setInterval(() => {
-      void this.deps.leases.renew(this.leaseName, leaseId, LEASE_MS).catch(() => false);
-    }, LEASE_MS / 3);
+      leases.renew(this.leaseName, leaseId, leaseMs).then(
+        (held) => {
+          if (!held) lost = true;
+        },
+        (error: unknown) => {
+          // Not lost yet: the next renewal (a third of the lease later) tries again.
+          log.warn({ err: { message: (error as Error).message } }, 'campaign: planner lease renewal failed');
+        },
+      );
+    }, leaseMs / 3);
     try {
-      const summary = await this.pass();
+      // Looked at again under the lease: another instance may have finished today's pass between the first
+      // look and the lease, and would otherwise be followed by a second pass.
+      if (await doneToday()) return { kind: 'skipped', reason: 'doneToday' };
+      log.info({ holder: this.holder, stage: moment.stage.key }, 'campaign planning: lease taken');
+      const summary = await this.pass({ leaseLost: () => lost });
+      if (lost) throw new Error('campaign planning: the planner lease was lost; the pass stopped');
       await ledger.setMarker(campaign.id, marker, today);
       await ledger.setMarker(campaign.id, 'lastPass', JSON.stringify(summary));
       return { kind: 'planned', summary };
     } finally {
       clearInterval(renewal);
-      await this.deps.leases.release(this.leaseName, leaseId);
+      await leases.release(this.leaseName, leaseId);
     }
   }
 
@@ -135,102 +157,151 @@ export class CampaignPlanner {
     }
 
     const ctx = viewContextAt(this.deps.policy, now);
+    // Users a live "I've done it" found complete: one read for the pass (they are few), not one per member.
+    const registered = await ledger.markersStartingWith(campaign.id, registeredMarker(''));
     const seen = new Set<string>();
     for (const target of campaign.policy.targets.groups) {
       for await (const page of directory.transitiveMembers(target.id, { priority: 'background' })) {
+        // Another instance holds the lease now and plans: two planners at once is what the lease prevents.
+        if (options.leaseLost?.()) throw new Error('campaign planning: the planner lease was lost');
         const fresh = page.filter((u) => !seen.has(u.id));
         for (const u of fresh) seen.add(u.id);
         summary.members += fresh.length;
-        const histories = await ledger.histories(
-          campaign.id,
-          fresh.map((u) => u.id),
-        );
-        const claims: { user: DirectoryUser; due: Extract<NudgeDue, { nudge: string }>; group: string }[] =
-          [];
-        for (const user of fresh) {
-          const group = reportGroup.get(user.id) ?? target.name;
-          const line = (l: Omit<PlanLine, 'userId' | 'userPrincipalName' | 'group'>) =>
-            dry?.line({ userId: user.id, userPrincipalName: user.userPrincipalName, group, ...l });
-          if (excluded.has(user.id)) {
-            summary.excluded += 1;
-            line({ action: 'excluded' });
-            continue;
+        // A page (999 members) is planned a chunk at a time, so that the first sends start within a second or
+        // two rather than after the whole page (on Azure Storage a page is thousands of round trips).
+        for (let at = 0; at < fresh.length; at += CHUNK) {
+          if (options.leaseLost?.()) throw new Error('campaign planning: the planner lease was lost');
+          const chunk = fresh.slice(at, at + CHUNK);
+          const histories = await ledger.histories(
+            campaign.id,
+            chunk.map((u) => u.id),
+          );
+          const looks = await this.lookUp(
+            chunk.filter((u) => !excluded.has(u.id) && u.accountEnabled),
+            ctx.methods,
+            registered,
+          );
+          const claims: { user: DirectoryUser; due: Extract<NudgeDue, { nudge: string }>; group: string }[] =
+            [];
+          for (const user of chunk) {
+            const group = reportGroup.get(user.id) ?? target.name;
+            const line = (l: Omit<PlanLine, 'userId' | 'userPrincipalName' | 'group'>) =>
+              dry?.line({ userId: user.id, userPrincipalName: user.userPrincipalName, group, ...l });
+            if (excluded.has(user.id)) {
+              summary.excluded += 1;
+              line({ action: 'excluded' });
+              continue;
+            }
+            if (!user.accountEnabled) {
+              summary.disabled += 1;
+              line({ action: 'disabled' });
+              continue;
+            }
+            const look = looks.get(user.id)!;
+            if (look.complete) {
+              summary.registered += 1;
+              line({ action: 'registered' });
+              continue;
+            }
+            const reference = look.reference;
+            const due = nudgeDue({
+              campaign,
+              now,
+              history: histories.get(user.id) ?? [],
+              reachableSince: reference?.updatedAt,
+            });
+            const reach = reference ? 'conversation' : user.userType === 'guest' ? 'guest' : 'install';
+            if (due.kind === 'none') {
+              summary.nothingOwed += 1;
+              line({ action: 'none', why: due.reason });
+              continue;
+            }
+            if (due.kind === 'wait') summary.waiting += 1;
+            line({
+              action: due.kind === 'send' ? 'nudge' : 'later',
+              nudge: due.nudge,
+              when: due.kind === 'send' ? now.toISOString() : due.until.toISOString(),
+              why: due.kind === 'wait' ? due.reason : undefined,
+              reach,
+            });
+            // Only nudges owed now, or held back by a snooze, are queued; the window is the scheduler's business.
+            if (!dry && (due.kind === 'send' || due.reason === 'snoozed')) claims.push({ user, due, group });
           }
-          if (!user.accountEnabled) {
-            summary.disabled += 1;
-            line({ action: 'disabled' });
-            continue;
-          }
-          const snapshot = status.snapshotFor(user.id);
-          const complete =
-            (snapshot && evaluateRegistration(snapshot.methods, ctx.methods).complete) ||
-            !!(await ledger.getMarker(campaign.id, registeredMarker(user.id)));
-          if (complete) {
-            summary.registered += 1;
-            line({ action: 'registered' });
-            continue;
-          }
-          const reference = await this.deps.references.get(user.id);
-          const due = nudgeDue({
-            campaign,
-            now,
-            history: histories.get(user.id) ?? [],
-            reachableSince: reference?.updatedAt,
+          if (claims.length === 0) continue;
+          const created = await ledger.claim(
+            claims.map((c) => ({
+              campaignId: campaign.id,
+              userId: c.user.id,
+              nudge: c.due.nudge,
+              group: c.group,
+              at: now.toISOString(),
+            })),
+          );
+          const toSend: NudgeJob[] = [];
+          const later: { job: NudgeJob; delayMs: number }[] = [];
+          claims.forEach((c, i) => {
+            if (!created[i]) return;
+            const job: NudgeJob = {
+              campaignId: campaign.id,
+              userId: c.user.id,
+              nudge: c.due.nudge,
+              firstName: c.user.givenName,
+            };
+            if (c.due.kind === 'wait') later.push({ job, delayMs: c.due.until.getTime() - now.getTime() });
+            else toSend.push(job);
           });
-          const reach = reference ? 'conversation' : user.userType === 'guest' ? 'guest' : 'install';
-          if (due.kind === 'none') {
-            summary.nothingOwed += 1;
-            line({ action: 'none', why: due.reason });
-            continue;
-          }
-          if (due.kind === 'wait') summary.waiting += 1;
-          line({
-            action: due.kind === 'send' ? 'nudge' : 'later',
-            nudge: due.nudge,
-            when: due.kind === 'send' ? now.toISOString() : due.until.toISOString(),
-            why: due.kind === 'wait' ? due.reason : undefined,
-            reach,
-          });
-          // Only nudges owed now, or held back by a snooze, are queued; the window is the scheduler's business.
-          if (!dry && (due.kind === 'send' || due.reason === 'snoozed')) claims.push({ user, due, group });
+          if (toSend.length > 0) await queue.enqueue(toSend);
+          for (const l of later) await queue.enqueue([l.job], { delayMs: l.delayMs });
+          await ledger.markEnqueued([...toSend, ...later.map((l) => l.job)], now.toISOString());
+          summary.queued += toSend.length + later.length;
         }
-        if (claims.length === 0) continue;
-        const created = await ledger.claim(
-          claims.map((c) => ({
-            campaignId: campaign.id,
-            userId: c.user.id,
-            nudge: c.due.nudge,
-            group: c.group,
-            at: now.toISOString(),
-          })),
-        );
-        const toSend: NudgeJob[] = [];
-        const later: { job: NudgeJob; delayMs: number }[] = [];
-        claims.forEach((c, i) => {
-          if (!created[i]) return;
-          const job: NudgeJob = {
-            campaignId: campaign.id,
-            userId: c.user.id,
-            nudge: c.due.nudge,
-            firstName: c.user.givenName,
-          };
-          if (c.due.kind === 'wait') later.push({ job, delayMs: c.due.until.getTime() - now.getTime() });
-          else toSend.push(job);
-        });
-        if (toSend.length > 0) await queue.enqueue(toSend);
-        for (const l of later) await queue.enqueue([l.job], { delayMs: l.delayMs });
-        await ledger.markEnqueued([...toSend, ...later.map((l) => l.job)], now.toISOString());
-        summary.queued += toSend.length + later.length;
       }
     }
     log.info({ campaignId: campaign.id, ...summary, dryRun: !!dry }, 'campaign pass');
     return summary;
   }
 
-  /** Rows claimed by a planner that died before queuing them: queue them now. */
+  /**
+   * Whether each user is complete (by the report snapshot, or a live "I've done it" remembered for the
+   * campaign) and, if not, their conversation reference, several users at once (one after the other, a
+   * page of 999 members would cost 999 round trips end to end on Azure Storage).
+   */
+  private async lookUp(
+    users: DirectoryUser[],
+    methods: ViewContext['methods'],
+    registered: Map<string, string>,
+  ): Promise<Map<string, { complete: boolean; reference?: StoredConversationReference }>> {
+    const { references, status } = this.deps;
+    const limit = pLimit(LOOKUPS_AT_ONCE);
+    const looks = new Map<string, { complete: boolean; reference?: StoredConversationReference }>();
+    await Promise.all(
+      users.map((user) =>
+        limit(async () => {
+          const snapshot = status.snapshotFor(user.id);
+          const complete =
+            (snapshot && evaluateRegistration(snapshot.methods, methods).complete) ||
+            registered.has(registeredMarker(user.id));
+          looks.set(
+            user.id,
+            complete ? { complete } : { complete, reference: await references.get(user.id) },
+          );
+        }),
+      ),
+    );
+    return looks;
+  }
+
+  /**
+   * Rows claimed by a planner that died before queuing them: queue them now. Every row not marked enqueued
+   * and claimed before this pass began: under the lease, no other planner is between a claim and its enqueue
+   * (the one that held the lease before is dead or done), and a row queued twice is harmless (a message for a
+   * row that is no longer `queued` is dropped, and the send is taken with a conditional write). A margin here
+   * would leave a dead planner's last claims unqueued for the rest of the stage, as this pass cannot claim
+   * them again.
+   */
   private async repair(): Promise<number> {
     const { campaign, clock, ledger, queue } = this.deps;
-    const before = new Date(clock.now().getTime() - 60_000).toISOString();
+    const before = clock.now().toISOString();
     let repaired = 0;
     for await (const page of ledger.scan(campaign.id, { states: ['queued'], notEnqueuedBefore: before })) {
       const jobs = page.map((e) => ({ campaignId: e.campaignId, userId: e.userId, nudge: e.nudge }));

@@ -84,6 +84,7 @@ export function createNudges(inputs: NudgeInputs): NudgeParts | undefined {
       visibilityTimeoutMs: n.visibilityTimeoutMs,
       installWaitMs: n.installWaitMs,
       recheckMs: n.recheckMs,
+      plannerLeaseMs: n.plannerLeaseMs,
     },
   };
   return {

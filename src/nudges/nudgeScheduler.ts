@@ -21,6 +21,10 @@ export class NudgeScheduler {
       if (this.planning) return;
       this.planning = this.deps.planner
         .planIfDue()
+        .then((attempt) => {
+          if (attempt.kind === 'skipped')
+            this.deps.log.debug({ reason: attempt.reason }, 'campaign planning skipped');
+        })
         .catch((error: unknown) => {
           this.deps.log.error({ err: { message: (error as Error).message } }, 'campaign planning failed');
         })

@@ -5,11 +5,13 @@
  * recorded: sent, blocked (403: never retried), not installable, skipped (registered), expired, or failed after
  * retries. 429s pause every send for Retry-After; 412/5xx and timeouts are retried with backoff and jitter.
  *
- * Crashes: a send whose worker died between taking it and recording Teams' answer is found "in doubt" when its
- * message comes back. Teams offers no idempotency key and no way to ask whether it arrived; a request already
- * on the wire almost always did, so it is recorded as sent (`unconfirmed`) and not repeated. The take is written
- * just before the request leaves (after the rate slot and the card), so only sends on the wire at the moment of
- * a crash can be in doubt.
+ * Crashes: a send whose worker died between taking it and recording Teams' answer is found when its message
+ * comes back. Teams offers no idempotency key and no way to ask whether it arrived. The row says how far the
+ * send got: the take is written just before the request leaves (after the rate slot and the card), and the
+ * request goes out together with a second write, `onWireAt`. A take without `onWireAt` is a send that never
+ * left (the worker died before the request did, or before it even learnt that its take was stored, which on
+ * a remote store is a whole round trip): it is sent now. A take with `onWireAt` was on the wire, and a request
+ * on the wire almost always lands: it is recorded as sent (`unconfirmed`) and not repeated.
  */
 import crypto from 'node:crypto';
 import { RequestBudget } from '../adapters/graph/requestBudget';
@@ -40,8 +42,14 @@ export type JobResult =
 export interface WorkerStats {
   results: Record<JobResult, number>;
   throttled: number;
+  /** Sends found on the wire when their worker died: recorded as sent (`unconfirmed`), not repeated. */
   inDoubt: number;
+  /** Sends found taken by a worker that died before the request left: sent again. */
+  interrupted: number;
 }
+
+/** Free slots a busy worker waits for before it receives again. */
+const RECEIVE_BATCH = 8;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const jitter = (ms: number) => Math.round(ms * (0.8 + Math.random() * 0.4));
@@ -63,6 +71,7 @@ export class NudgeWorker {
     },
     throttled: 0,
     inDoubt: 0,
+    interrupted: 0,
   };
   private readonly sends: RequestBudget;
   private readonly spacing: RequestBudget;
@@ -96,13 +105,13 @@ export class NudgeWorker {
   /**
    * Works the queue until nothing has been visible for `quietMs` and this worker's own retries are done: the
    * command line's one pass. `quietMs` should exceed the visibility timeout, so that messages a crashed worker
-   * held come back and are finished.
+   * held come back and are finished. While `busy()` (a planning pass still queuing) it is never quiet.
    */
-  async drain(quietMs: number, pollMs = 250): Promise<WorkerStats> {
+  async drain(quietMs: number, pollMs = 250, busy?: () => boolean): Promise<WorkerStats> {
     let quietSince = Date.now();
     while (!this.stopping) {
       const took = await this.tick();
-      if (took > 0 || this.inFlight > 0) quietSince = Date.now();
+      if (took > 0 || this.inFlight > 0 || busy?.()) quietSince = Date.now();
       const waitingForOwn = this.expectedBackAt > Date.now();
       if (took === 0 && !waitingForOwn && Date.now() - quietSince >= quietMs) break;
       if (took === 0) await sleep(pollMs);
@@ -125,7 +134,9 @@ export class NudgeWorker {
   /** Receives what fits in the free concurrency and starts it; returns how many were received. */
   private async tick(): Promise<number> {
     const free = this.deps.delivery.concurrency - this.inFlight;
-    if (free <= 0) {
+    // While sends are in flight, wait for a batch of free slots rather than asking for one message at a time:
+    // at the Teams pace slots free up one by one, and every receive is a request to the store.
+    if (free <= 0 || (this.inFlight > 0 && free < Math.min(RECEIVE_BATCH, this.deps.delivery.concurrency))) {
       await sleep(5);
       return 1;
     }
@@ -185,30 +196,71 @@ export class NudgeWorker {
     return 'deferred';
   }
 
+  /**
+   * Writes `patch` over the row as this worker last saw it (`entry`), and returns the new version, or
+   * undefined when the row is no longer this worker's to write. A conflict (412) is not always a rival: the
+   * planner marks rows enqueued after their messages are on the queue, so a worker can be sending a row
+   * while that mark lands (it keeps every other field). So on a conflict the row is read again, and the
+   * patch is applied to the fresh version as long as nothing that matters changed: still `queued`, the same
+   * attempts, and the same send in progress (this worker's, or none). Otherwise someone else decided, and
+   * theirs stands.
+   */
+  private async write(
+    entry: LedgerEntry,
+    patch: Omit<LedgerPatch, 'updatedAt'>,
+  ): Promise<LedgerEntry | undefined> {
+    const { ledger } = this.deps;
+    let current = entry;
+    for (let round = 0; round < 5; round++) {
+      try {
+        return await ledger.update(current, current.etag, { ...patch, updatedAt: this.now() });
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError)) throw error;
+      }
+      const fresh = await ledger.get(entry);
+      const unchanged =
+        fresh?.state === 'queued' &&
+        fresh.attempts === entry.attempts &&
+        fresh.attemptBy === entry.attemptBy &&
+        fresh.attemptAt === entry.attemptAt;
+      if (!unchanged) return undefined;
+      current = fresh;
+    }
+    return undefined;
+  }
+
   /** Records a final state for the row (from `entry`'s etag) and removes the message. */
   private async finish(
     message: ReceivedJob,
     entry: LedgerEntry,
     patch: Omit<LedgerPatch, 'updatedAt'>,
   ): Promise<void> {
-    try {
-      await this.deps.ledger.update(entry, entry.etag, {
-        attemptBy: undefined,
-        attemptAt: undefined,
-        ...patch,
-        updatedAt: this.now(),
-      });
-    } catch (error) {
-      // Someone else finished it meanwhile: theirs stands.
-      if (!(error instanceof ConcurrencyError)) throw error;
-    }
+    // Undefined: someone else finished it meanwhile, and theirs stands.
+    await this.write(entry, { attemptBy: undefined, attemptAt: undefined, onWireAt: undefined, ...patch });
     await this.deps.queue.delete(message.messageId, message.popReceipt);
   }
 
+  /** Rows this worker is working on now: a second copy of one waits (the queue can hold duplicates). */
+  private readonly working = new Set<string>();
+
   private async process(message: ReceivedJob): Promise<JobResult> {
+    const { job } = message;
+    const row = `${job.campaignId}|${job.userId}|${job.nudge}`;
+    if (this.working.has(row)) return this.defer(message, 2000);
+    this.working.add(row);
+    try {
+      return await this.handle(message);
+    } finally {
+      this.working.delete(row);
+    }
+  }
+
+  private async handle(message: ReceivedJob): Promise<JobResult> {
     const { ledger, campaign, clock, delivery, log } = this.deps;
     const { job } = message;
-    let entry = await ledger.get(job);
+    // One read for the row and the user's other rows (the decision below needs both).
+    const history = await ledger.history(campaign.id, job.userId);
+    let entry = history.find((h) => h.nudge === job.nudge);
     if (!entry || entry.state !== 'queued') {
       await this.deps.queue.delete(message.messageId, message.popReceipt);
       return 'dropped';
@@ -220,13 +272,14 @@ export class NudgeWorker {
       attemptAge < delivery.visibilityTimeoutMs &&
       entry.attemptBy !== this.id
     ) {
-      // Another worker is sending it right now: look again once its send must have ended.
+      // Another worker is sending it right now (this one's own takes are live only while in `working`): look
+      // again once its send must have ended.
       return this.defer(message, delivery.visibilityTimeoutMs - attemptAge);
     }
-    if (attemptAge !== undefined) {
-      // The worker that took this send died before recording Teams' answer. A send on the wire almost always
-      // lands (Teams does not care that our socket closed), so it is recorded as sent but unconfirmed, and not
-      // sent again: one reminder per stage matters more than the rare one lost before it left.
+    if (attemptAge !== undefined && entry.onWireAt) {
+      // The worker that took this send died with its request on the wire, before recording Teams' answer. A
+      // request on the wire almost always lands (Teams does not care that our socket closed), so it is recorded
+      // as sent but unconfirmed, and not sent again: one reminder per stage matters more than the rare one lost.
       this.stats.inDoubt += 1;
       log.warn(
         { userId: job.userId, nudge: job.nudge },
@@ -235,8 +288,18 @@ export class NudgeWorker {
       await this.finish(message, entry, { state: 'sent', detail: 'unconfirmed', inDoubt: true });
       return 'unconfirmed';
     }
+    if (attemptAge !== undefined) {
+      // Taken by a worker that died before the request left: nothing reached Teams, so it is sent now.
+      const released = await this.write(entry, { attemptBy: undefined, attemptAt: undefined });
+      if (!released) return this.defer(message, 1000);
+      this.stats.interrupted += 1;
+      log.info(
+        { userId: job.userId, nudge: job.nudge },
+        'nudge send interrupted before it left (a crash): sending it',
+      );
+      entry = released;
+    }
 
-    const history = await ledger.history(campaign.id, job.userId);
     const reference = await this.deps.references.get(job.userId);
     const due = nudgeDue({
       campaign,
@@ -286,8 +349,8 @@ export class NudgeWorker {
       },
       ctx,
     );
-    // The slot first, then the take: a send marked as started is one that is about to go on the wire, so
-    // only those can be in doubt after a crash.
+    // The slot first, then the take: a take is followed at once by the request, so a send is taken only when
+    // it is about to leave.
     try {
       await this.spacing.acquire('background');
       await this.sends.acquire('background');
@@ -295,35 +358,34 @@ export class NudgeWorker {
       return 'deferred'; // stopping: the message comes back after its timeout
     }
     // Take the send: a conditional write, so a second worker holding a copy of this message backs off.
-    try {
-      entry = await ledger.update(entry, entry.etag, {
-        attempts: entry.attempts + 1,
-        attemptBy: this.id,
-        attemptAt: this.now(),
-        updatedAt: this.now(),
-      });
-    } catch (error) {
-      if (error instanceof ConcurrencyError) return 'deferred';
-      throw error;
-    }
+    const taken = await this.write(entry, {
+      attempts: entry.attempts + 1,
+      attemptBy: this.id,
+      attemptAt: this.now(),
+      onWireAt: undefined,
+    });
+    // Another worker took it, or it changed state: the message comes back after its timeout and is looked at again.
+    if (!taken) return 'deferred';
 
+    // The row says the request is on its way at the moment it leaves (not after the answer): should this
+    // process die during the send, the next worker can tell a send that left from one that never did.
+    let marking: Promise<LedgerEntry | undefined> | undefined;
+    const onSending = () => {
+      marking ??= this.write(taken, { onWireAt: this.now() }).catch((error: unknown) => {
+        log.warn({ err: { message: (error as Error).message } }, 'nudge send: could not note it on the wire');
+        return undefined;
+      });
+    };
     const outcome: SendOutcome = chatId
-      ? await this.deps.messenger.sendToChat(job.userId, chatId, [card])
-      : await this.deps.messenger.sendToUser(job.userId, [card]);
-    return this.record(message, entry, outcome);
+      ? await this.deps.messenger.sendToChat(job.userId, chatId, [card], { onSending })
+      : await this.deps.messenger.sendToUser(job.userId, [card], { reference, onSending });
+    const marked = marking ? await marking : undefined;
+    return this.record(message, marked ?? taken, outcome);
   }
 
   private async record(message: ReceivedJob, entry: LedgerEntry, outcome: SendOutcome): Promise<JobResult> {
     const release = async (): Promise<void> => {
-      try {
-        await this.deps.ledger.update(entry, entry.etag, {
-          attemptBy: undefined,
-          attemptAt: undefined,
-          updatedAt: this.now(),
-        });
-      } catch (error) {
-        if (!(error instanceof ConcurrencyError)) throw error;
-      }
+      await this.write(entry, { attemptBy: undefined, attemptAt: undefined, onWireAt: undefined });
     };
     switch (outcome.kind) {
       case 'sent':
@@ -386,11 +448,7 @@ export class NudgeWorker {
     const outcome = await installer.installForUser(entry.userId);
     switch (outcome.kind) {
       case 'installed':
-        await this.deps.ledger.update(entry, entry.etag, {
-          installedAt: this.now(),
-          chatId: outcome.chatId,
-          updatedAt: this.now(),
-        });
+        await this.write(entry, { installedAt: this.now(), chatId: outcome.chatId });
         log.info(
           { userId: entry.userId, alreadyInstalled: outcome.alreadyInstalled },
           'app installed for nudge',

@@ -4,6 +4,7 @@
  * the one bug a campaign cannot afford.
  */
 import type { AdaptiveCardJson } from '../cards/cardTemplates';
+import type { StoredConversationReference } from './conversationReferenceStore';
 
 /** Why a user cannot be reached at all until something changes (do not retry). */
 export type GoneReason =
@@ -25,12 +26,27 @@ export type SendOutcome =
   /** Anything else: a 5xx, a timeout, a network error, an error inside the turn. May be retried. */
   | { kind: 'failed'; status?: number; error: string };
 
+export interface SendOptions {
+  /** The user's stored reference as the caller just read it (saves reading it again). */
+  reference?: StoredConversationReference;
+  /**
+   * Called once, as the message is handed to the connector (after any setup such as a token), so that the
+   * caller can note that it is on its way at the moment it leaves. Not called when nothing is sent.
+   */
+  onSending?: () => void;
+}
+
 export interface Messenger {
   /** Sends the cards, in order, to the user's personal chat with the bot. Never throws. */
-  sendToUser(userId: string, cards: AdaptiveCardJson[]): Promise<SendOutcome>;
+  sendToUser(userId: string, cards: AdaptiveCardJson[], options?: SendOptions): Promise<SendOutcome>;
   /**
    * Sends to a 1:1 chat known only by its id (the app was just installed for the user and the bot has not
    * heard from Teams yet). Never throws.
    */
-  sendToChat(userId: string, chatId: string, cards: AdaptiveCardJson[]): Promise<SendOutcome>;
+  sendToChat(
+    userId: string,
+    chatId: string,
+    cards: AdaptiveCardJson[],
+    options?: Pick<SendOptions, 'onSending'>,
+  ): Promise<SendOutcome>;
 }

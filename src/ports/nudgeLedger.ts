@@ -27,6 +27,11 @@ export interface LedgerEntry extends LedgerKey {
   /** Worker id and ISO time of the send in progress; cleared when it ends. */
   attemptBy?: string;
   attemptAt?: string;
+  /**
+   * ISO; written as the send's request goes out (after the take). A take without it, left by a dead worker,
+   * is a send that never left, and is sent again; a take with it may have arrived, and is not.
+   */
+  onWireAt?: string;
   /** True once a send was started and its worker died before it could record the answer. */
   inDoubt?: boolean;
   /** False from the claim until its queue message is known to exist (crash repair). */
@@ -54,6 +59,7 @@ export type LedgerPatch = Partial<
     | 'attempts'
     | 'attemptBy'
     | 'attemptAt'
+    | 'onWireAt'
     | 'inDoubt'
     | 'enqueued'
     | 'snoozedUntil'
@@ -67,6 +73,11 @@ export interface LedgerCounts {
   byState: Record<string, number>;
   /** group → state → rows. */
   byGroup: Record<string, Record<string, number>>;
+}
+
+/** The first string after every string that starts with `prefix` (for key ranges). */
+export function afterPrefix(prefix: string): string {
+  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
 }
 
 export interface NudgeLedger {
@@ -93,4 +104,6 @@ export interface NudgeLedger {
   /** Campaign-level markers (e.g. the last planning pass of a stage): a tiny key-value space per campaign. */
   getMarker(campaignId: string, name: string): Promise<string | undefined>;
   setMarker(campaignId: string, name: string, value: string): Promise<void>;
+  /** Every marker whose name starts with `prefix` (name → value): one read instead of one per name. */
+  markersStartingWith(campaignId: string, prefix: string): Promise<Map<string, string>>;
 }

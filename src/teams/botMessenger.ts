@@ -9,7 +9,7 @@ import type { AdaptiveCardJson } from '../cards/cardTemplates';
 import type { AppConfig } from '../config/env';
 import type { Logger } from '../logging/logger';
 import type { ConversationReferenceStore } from '../ports/conversationReferenceStore';
-import type { GoneReason, Messenger, SendOutcome } from '../ports/messenger';
+import type { GoneReason, Messenger, SendOptions, SendOutcome } from '../ports/messenger';
 import { cardActivity } from './cardActivity';
 
 export interface BotMessengerDeps {
@@ -90,20 +90,30 @@ export function botMessengerFor(
 export class BotMessenger implements Messenger {
   constructor(private readonly deps: BotMessengerDeps) {}
 
-  async sendToUser(userId: string, cards: AdaptiveCardJson[]): Promise<SendOutcome> {
-    const stored = await this.deps.references.get(userId);
+  async sendToUser(
+    userId: string,
+    cards: AdaptiveCardJson[],
+    options: SendOptions = {},
+  ): Promise<SendOutcome> {
+    const stored = options.reference ?? (await this.deps.references.get(userId));
     const outcome: SendOutcome = stored
       ? // Without the id of the message it was stored from, this is a new message, not a reply to that one.
         await this.send(
           { ...(stored.reference as Partial<ConversationReference>), activityId: undefined },
           cards,
+          options.onSending,
         )
       : { kind: 'noConversation' };
     this.logOutcome(userId, outcome);
     return outcome;
   }
 
-  async sendToChat(userId: string, chatId: string, cards: AdaptiveCardJson[]): Promise<SendOutcome> {
+  async sendToChat(
+    userId: string,
+    chatId: string,
+    cards: AdaptiveCardJson[],
+    options: Pick<SendOptions, 'onSending'> = {},
+  ): Promise<SendOutcome> {
     const chats = this.deps.chats;
     if (!chats) return { kind: 'noConversation' };
     const reference: Partial<ConversationReference> = {
@@ -119,7 +129,7 @@ export class BotMessenger implements Messenger {
       bot: { id: `28:${this.deps.botAppId}`, name: '' },
       user: { id: '', name: '', aadObjectId: userId },
     };
-    const outcome = await this.send(reference, cards);
+    const outcome = await this.send(reference, cards, options.onSending);
     this.logOutcome(userId, outcome);
     return outcome;
   }
@@ -140,6 +150,7 @@ export class BotMessenger implements Messenger {
   private async send(
     reference: Partial<ConversationReference>,
     cards: AdaptiveCardJson[],
+    onSending?: () => void,
   ): Promise<SendOutcome> {
     let outcome: SendOutcome | undefined;
     let ran = false;
@@ -149,6 +160,8 @@ export class BotMessenger implements Messenger {
       async (context) => {
         ran = true;
         try {
+          // From here the request goes straight to the connector (its token, if any, is ready by now).
+          onSending?.();
           const responses = await context.sendActivities(cards.map(cardActivity));
           outcome = {
             kind: 'sent',

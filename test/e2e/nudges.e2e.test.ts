@@ -6,14 +6,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { addDays, wallClockAt } from '../../src/domain/campaign/zonedTime';
-import { campaignSchema } from '../../src/domain/policy/campaignPolicy';
 import { installActivity, submitActivity, testUser } from '../support/activities';
 import { postActivity, startBot, tempDataDir, type BotProcess } from '../support/botProcess';
 import { cardsOf, headingOf } from '../support/cards';
 import { MANIFEST_ID, TARGET_GROUP } from '../support/campaignRig';
-import { SAMPLE_POLICY_PATH } from '../support/conversationHarness';
-import { loadSchoolPolicy } from '../../src/config/loadSchoolPolicy';
+import { openNowPolicy } from '../nudges/campaignPolicyFixture';
 import { GraphStandIn } from '../support/graph/graphStandIn';
 import { graphMethod } from '../support/graph/methodShapes';
 import { addTeamsAppsRoutes } from '../support/graph/teamsAppsRoutes';
@@ -71,22 +68,7 @@ describe('Nudges in the running bot (scheduler on, Graph and Teams connector sta
       },
     });
 
-    // A campaign whose window is open now: every day, all day, enforcement tomorrow.
-    const sample = loadSchoolPolicy(SAMPLE_POLICY_PATH);
-    const today = wallClockAt(new Date(), 'Europe/London').date;
-    const policy = {
-      ...sample,
-      registration: { ...sample.registration, enforcementDate: addDays(today, 1) },
-      campaign: campaignSchema.parse({
-        targets: { groups: [{ id: TARGET_GROUP, name: 'Pupils' }] },
-        stages: [
-          { daysBefore: 1, tone: 'urgent' },
-          { daysBefore: 0, tone: 'final' },
-        ],
-        window: { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], from: '00:00', to: '23:59' },
-        terms: [{ name: 'This term', from: addDays(today, -30), to: addDays(today, 30) }],
-      }),
-    };
+    const policy = openNowPolicy();
     const policyFile = path.join(dataDir, 'policy.json');
     fs.writeFileSync(policyFile, JSON.stringify(policy));
 

@@ -1,5 +1,6 @@
 /** A school policy for campaign tests: the sample school, enforcement on Wednesday 28 October 2026. */
 import { loadSchoolPolicy } from '../../src/config/loadSchoolPolicy';
+import { addDays, wallClockAt } from '../../src/domain/campaign/zonedTime';
 import { campaignSchema } from '../../src/domain/policy/campaignPolicy';
 import type { SchoolPolicy } from '../../src/domain/policy/schoolPolicy';
 import { SAMPLE_POLICY_PATH } from '../support/conversationHarness';
@@ -27,6 +28,28 @@ export function clockChangePolicy(overrides: { snoozeMax?: number } = {}): Schoo
       window: { from: '09:00', to: '15:00' },
       terms: [{ name: 'Autumn term', from: '2026-09-02', to: '2026-12-18' }],
       snooze: { hours: 24, max: overrides.snoozeMax ?? 2 },
+    }),
+  };
+}
+
+/**
+ * A campaign whose window is open now, for bot processes on the real clock: every day, all day, enforcement
+ * tomorrow (the "last chance" stage is current), a term around today.
+ */
+export function openNowPolicy(): SchoolPolicy {
+  const sample = loadSchoolPolicy(SAMPLE_POLICY_PATH);
+  const today = wallClockAt(new Date(), sample.school.timeZone).date;
+  return {
+    ...sample,
+    registration: { ...sample.registration, enforcementDate: addDays(today, 1) },
+    campaign: campaignSchema.parse({
+      targets: { groups: [{ id: TARGET_GROUP, name: 'Pupils' }] },
+      stages: [
+        { daysBefore: 1, tone: 'urgent' },
+        { daysBefore: 0, tone: 'final' },
+      ],
+      window: { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], from: '00:00', to: '23:59' },
+      terms: [{ name: 'This term', from: addDays(today, -30), to: addDays(today, 30) }],
     }),
   };
 }

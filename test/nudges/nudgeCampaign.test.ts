@@ -166,19 +166,21 @@ describe('Nudge campaign on real HTTP (Teams connector and Graph stand-ins)', fu
     expect(rig.apps.posts).to.equal(3);
   });
 
-  it('records a send left in flight by a dead worker as sent but unconfirmed, and does not repeat it', async () => {
+  it('records a send a dead worker left on the wire as sent but unconfirmed, and does not repeat it', async () => {
     rig = await CampaignRig.start({ policy: clockChangePolicy(), now: '2026-10-23T08:00:00Z' });
     const id = await rig.addUser(1);
     const { ledger, queue, campaign } = rig.parts.deps;
     const key = { campaignId: campaign.id, userId: id, nudge: 'd3' };
     await ledger.claim([{ ...key, group: 'Pupils', at: '2026-10-23T08:00:00.000Z' }]);
     const row = (await ledger.get(key))!;
-    // A worker took the send 30 s ago (longer than the visibility timeout) and never recorded an answer.
+    // A worker took the send 30 s ago (longer than the visibility timeout), its request went out, and it never
+    // recorded an answer.
     await ledger.update(key, row.etag, {
       attempts: 1,
       attemptBy: 'worker-dead',
       attemptAt: '2026-10-23T07:59:30.000Z',
-      updatedAt: '2026-10-23T07:59:30.000Z',
+      onWireAt: '2026-10-23T07:59:30.010Z',
+      updatedAt: '2026-10-23T07:59:30.010Z',
     });
     await queue.enqueue([key]);
     await rig.parts.worker.drain(200, 20);
@@ -190,5 +192,28 @@ describe('Nudge campaign on real HTTP (Teams connector and Graph stand-ins)', fu
     // The planner does not queue it again either.
     await rig.run(true);
     expect(rig.connector.total).to.equal(0);
+  });
+
+  it('sends a nudge whose worker died after taking it and before its request left, once', async () => {
+    rig = await CampaignRig.start({ policy: clockChangePolicy(), now: '2026-10-23T08:00:00Z' });
+    const id = await rig.addUser(1);
+    const { ledger, queue, campaign } = rig.parts.deps;
+    const key = { campaignId: campaign.id, userId: id, nudge: 'd3' };
+    await ledger.claim([{ ...key, group: 'Pupils', at: '2026-10-23T08:00:00.000Z' }]);
+    const row = (await ledger.get(key))!;
+    // The take was stored, but its worker died before the request left (no onWireAt): nothing reached Teams.
+    await ledger.update(key, row.etag, {
+      attempts: 1,
+      attemptBy: 'worker-dead',
+      attemptAt: '2026-10-23T07:59:30.000Z',
+      updatedAt: '2026-10-23T07:59:30.000Z',
+    });
+    await queue.enqueue([key]);
+    await rig.parts.worker.drain(200, 20);
+    expect(rig.connector.total).to.equal(1);
+    expect((await rig.ledger(id)).map((e) => [e.state, e.detail, e.attempts])).to.deep.equal([
+      ['sent', undefined, 2],
+    ]);
+    expect(rig.parts.worker.stats).to.include({ inDoubt: 0, interrupted: 1 });
   });
 });

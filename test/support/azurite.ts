@@ -52,7 +52,16 @@ async function waitForPort(port: number, deadline: number): Promise<void> {
   }
 }
 
-export async function startAzurite(): Promise<Azurite> {
+export interface AzuriteOptions {
+  /**
+   * Keep everything in memory (`--inMemoryPersistence`): Azurite otherwise writes its whole table database to
+   * disk every few seconds, which with thousands of rows (a campaign's ledger) stalls it for long enough to
+   * measure Azurite rather than the bot. Data is then lost on `restart()`.
+   */
+  inMemory?: boolean;
+}
+
+export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurite> {
   const location = fs.mkdtempSync(path.join(os.tmpdir(), 'mfa-buddy-azurite-'));
   const ports = { blob: await freePort(), queue: await freePort(), table: await freePort() };
   let child: ChildProcess | undefined;
@@ -76,13 +85,13 @@ export async function startAzurite(): Promise<Azurite> {
         '127.0.0.1',
         '--tablePort',
         String(ports.table),
-        '--location',
-        location,
+        ...(options.inMemory ? ['--inMemoryPersistence'] : ['--location', location]),
         '--silent',
         '--disableTelemetry',
         '--skipApiVersionCheck',
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      // Anything Azurite writes beside its data stays in the temporary folder.
+      { cwd: location, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr!.on('data', (c: Buffer) => (output += c.toString()));

@@ -21,6 +21,7 @@ import { RegistrationStatusService } from '../../src/status/registrationStatusSe
 import { createBotAdapter } from '../../src/teams/botAdapter';
 import { BotMessenger } from '../../src/teams/botMessenger';
 import type { LedgerEntry } from '../../src/ports/nudgeLedger';
+import type { StoredConversationReference } from '../../src/ports/conversationReferenceStore';
 import { tempDataDir } from './botProcess';
 import { TestClock } from './conversationHarness';
 import { cardsOf, headingOf } from './cards';
@@ -36,6 +37,50 @@ export const MANIFEST_ID = '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f';
 
 export const userIdOf = (n: number) => `7e000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 export const conversationOf = (userId: string) => `a:personal-${userId}`;
+
+/** The reference the bot stores when `userId` installs it: their 1:1 chat on the connector at `serviceUrl`. */
+export function storedReferenceOf(
+  userId: string,
+  serviceUrl: string,
+  updatedAt = '2026-10-01T12:00:00.000Z',
+): StoredConversationReference {
+  return {
+    userId,
+    tenantId: TEST_APP.tenantId,
+    conversationId: conversationOf(userId),
+    serviceUrl,
+    reference: {
+      channelId: 'msteams',
+      serviceUrl,
+      conversation: { id: conversationOf(userId), conversationType: 'personal', tenantId: TEST_APP.tenantId },
+      user: { id: `29:${userId}`, aadObjectId: userId },
+      bot: { id: '28:bot', name: 'MFA Buddy' },
+    },
+    updatedAt,
+  };
+}
+
+/**
+ * A school of `count` pupils on the Graph stand-in, none registered (password only), all in the target group
+ * (the exclusion group empty), for the campaigns run as processes and the benchmark. Returns their ids.
+ */
+export function addPupils(graph: GraphStandIn, count: number): string[] {
+  const ids: string[] = [];
+  for (let n = 1; n <= count; n++) {
+    const id = userIdOf(n);
+    ids.push(id);
+    graph.addUser({
+      id,
+      displayName: `Pupil ${n}`,
+      givenName: `P${n}`,
+      userPrincipalName: `p${n}@kscs.org.uk`,
+      methods: [graphMethod.password()],
+    });
+  }
+  graph.groups.set(TARGET_GROUP, [...ids]);
+  graph.groups.set(EXCLUDED_GROUP, []);
+  return ids;
+}
 
 export interface RigOptions {
   policy: SchoolPolicy;
@@ -165,24 +210,9 @@ export class CampaignRig {
 
   /** Stores a conversation reference for the user, as the bot does on install. */
   async remember(userId: string): Promise<void> {
-    await this.references.save({
-      userId,
-      tenantId: TEST_APP.tenantId,
-      conversationId: conversationOf(userId),
-      serviceUrl: this.connector.serviceUrl,
-      reference: {
-        channelId: 'msteams',
-        serviceUrl: this.connector.serviceUrl,
-        conversation: {
-          id: conversationOf(userId),
-          conversationType: 'personal',
-          tenantId: TEST_APP.tenantId,
-        },
-        user: { id: `29:${userId}`, aadObjectId: userId },
-        bot: { id: '28:bot', name: 'MFA Buddy' },
-      },
-      updatedAt: this.clock.now().toISOString(),
-    });
+    await this.references.save(
+      storedReferenceOf(userId, this.connector.serviceUrl, this.clock.now().toISOString()),
+    );
   }
 
   /** Plans if due, then works the queue until it is quiet. */

@@ -152,6 +152,14 @@ export function describeNudgeStorageContract(backend: string, open: () => Promis
         await s.ledger.setMarker('c', 'pass:d7', '2027-01-04');
         await s.ledger.setMarker('c', 'pass:d7', '2027-01-05');
         expect(await s.ledger.getMarker('c', 'pass:d7')).to.equal('2027-01-05');
+        await s.ledger.setMarker('c', 'registered:u1', 'T1');
+        await s.ledger.setMarker('c', 'registered:u2', 'T2');
+        await s.ledger.setMarker('c', 'registeredx', 'no');
+        await s.ledger.setMarker('other', 'registered:u3', 'T3');
+        expect([...(await s.ledger.markersStartingWith('c', 'registered:'))].sort()).to.deep.equal([
+          ['registered:u1', 'T1'],
+          ['registered:u2', 'T2'],
+        ]);
       });
     });
 

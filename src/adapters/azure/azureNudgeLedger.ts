@@ -10,9 +10,10 @@ import type {
   LedgerPatch,
   NudgeLedger,
 } from '../../ports/nudgeLedger';
+import { afterPrefix } from '../../ports/nudgeLedger';
 import { ConcurrencyError } from '../../ports/versioned';
 import { hasStatus, storageDeadline, type AzureStorageAccount } from './azureStorageAccount';
-import { insertIfAbsent, readRow, replaceIfUnchanged, tableKey, type Read } from './tableOps';
+import { readRow, replaceIfUnchanged, tableKey, type Read } from './tableOps';
 
 /** A ledger row's properties; optional fields are absent, never empty strings. */
 interface Row {
@@ -24,6 +25,7 @@ interface Row {
   attempts: number;
   attemptBy?: string;
   attemptAt?: string;
+  onWireAt?: string;
   inDoubt?: boolean;
   enqueued: boolean;
   snoozedUntil?: string;
@@ -34,16 +36,45 @@ interface Row {
 }
 
 interface Marker {
+  /** The name as given (the RowKey holds it made safe for a key). */
+  name?: string;
   value: string;
 }
 
 /** Requests in flight at once for the per-row operations (claims, per-user reads, marks). */
 const PARALLEL = 16;
 const PAGE = 500;
+/** Created rows remembered for their enqueued mark (a page of claims is at most 999). */
+const REMEMBERED = 4096;
 
-/** RowKey of one nudge: the user first, so one user's rows are a RowKey range. */
-function rowKeyOf(userId: string, nudge: string): string {
-  return `${tableKey(userId)}|${tableKey(nudge)}`;
+function createdKey(key: LedgerKey): string {
+  return `${key.campaignId}\n${key.userId}\n${key.nudge}`;
+}
+
+/** The campaign part of a PartitionKey; `|` is escaped so that one campaign's range never reaches another's. */
+function campaignPart(campaignId: string): string {
+  return tableKey(campaignId).replace(/\|/g, '%7c');
+}
+
+/**
+ * PartitionKey of one user's rows in one campaign: `<campaign>|<user>`. A user's history is one partition,
+ * a campaign is one PartitionKey range, and the rows of a big campaign are spread over many partitions
+ * (Azure serves each partition up to about 2,000 operations per second).
+ */
+function partitionOf(campaignId: string, userId: string): string {
+  return `${campaignPart(campaignId)}|${tableKey(userId)}`;
+}
+
+/** The filter for every row of a campaign: its PartitionKey range (`}` is the character after `|`). */
+function campaignRange(campaignId: string): string {
+  const c = campaignPart(campaignId);
+  return odata`PartitionKey ge ${`${c}|`} and PartitionKey lt ${`${c}}`}`;
+}
+
+/** True when `key` is a whole row as read with `etag`, so that it can be written over without reading it. */
+function isEntryAt(key: LedgerKey, etag: string): key is LedgerEntry {
+  const entry = key as Partial<LedgerEntry>;
+  return entry.etag === etag && entry.state !== undefined && entry.createdAt !== undefined;
 }
 
 function toEntry(campaignId: string, r: Read<Row>): LedgerEntry {
@@ -62,6 +93,7 @@ function toEntry(campaignId: string, r: Read<Row>): LedgerEntry {
   if (r.detail !== undefined) entry.detail = r.detail;
   if (r.attemptBy !== undefined) entry.attemptBy = r.attemptBy;
   if (r.attemptAt !== undefined) entry.attemptAt = r.attemptAt;
+  if (r.onWireAt !== undefined) entry.onWireAt = r.onWireAt;
   if (r.inDoubt) entry.inDoubt = true;
   if (r.snoozedUntil !== undefined) entry.snoozedUntil = r.snoozedUntil;
   if (r.installedAt !== undefined) entry.installedAt = r.installedAt;
@@ -85,6 +117,7 @@ function toRow(entry: Omit<LedgerEntry, 'campaignId' | 'etag'>): Row {
     'detail',
     'attemptBy',
     'attemptAt',
+    'onWireAt',
     'snoozedUntil',
     'installedAt',
     'chatId',
@@ -97,12 +130,15 @@ function toRow(entry: Omit<LedgerEntry, 'campaignId' | 'etag'>): Row {
 }
 
 /**
- * The delivery ledger in Azure Tables: PartitionKey = campaign, RowKey = `<user>|<nudge>`. Claims are
+ * The delivery ledger in Azure Tables: PartitionKey = `<campaign>|<user>`, RowKey = the nudge. Claims are
  * insert-if-absent (409 means another planner or pass was first), updates are replaces under the etag the
  * caller read (412 → ConcurrencyError), so two workers on two instances never both take one send.
  * Campaign markers live in their own table so that scans of a campaign see ledger rows only.
  */
 export class AzureNudgeLedger implements NudgeLedger {
+  /** Rows this handle created and has not marked enqueued yet, with the etag of their creation. */
+  private readonly created = new Map<string, { etag: string; row: Row }>();
+
   private constructor(
     private readonly rows: TableClient,
     private readonly markers: TableClient,
@@ -110,8 +146,8 @@ export class AzureNudgeLedger implements NudgeLedger {
 
   static async open(account: AzureStorageAccount): Promise<AzureNudgeLedger> {
     const [rows, markers] = await Promise.all([
-      account.ensureTable('NudgeLedger'),
-      account.ensureTable('NudgeMarkers'),
+      account.ensureTable('nudges'),
+      account.ensureTable('nudgemarkers'),
     ]);
     return new AzureNudgeLedger(rows, markers);
   }
@@ -120,40 +156,49 @@ export class AzureNudgeLedger implements NudgeLedger {
     const limit = pLimit(PARALLEL);
     return Promise.all(
       claims.map((c) =>
-        limit(() =>
-          insertIfAbsent<Row>(this.rows, {
-            partitionKey: tableKey(c.campaignId),
-            rowKey: rowKeyOf(c.userId, c.nudge),
-            ...toRow({
-              userId: c.userId,
-              nudge: c.nudge,
-              state: 'queued',
-              group: c.group,
-              attempts: 0,
-              enqueued: false,
-              createdAt: c.at,
-              updatedAt: c.at,
-            }),
-          }),
-        ),
+        limit(async () => {
+          const row = toRow({
+            userId: c.userId,
+            nudge: c.nudge,
+            state: 'queued',
+            group: c.group,
+            attempts: 0,
+            enqueued: false,
+            createdAt: c.at,
+            updatedAt: c.at,
+          });
+          try {
+            const created = await this.rows.createEntity<Row>(
+              { partitionKey: partitionOf(c.campaignId, c.userId), rowKey: tableKey(c.nudge), ...row },
+              { abortSignal: storageDeadline() },
+            );
+            if (created.etag) this.remember(c, created.etag, row);
+            return true;
+          } catch (error) {
+            // 409: the row exists (another planner or pass was first).
+            if (hasStatus(error, 409)) return false;
+            throw error;
+          }
+        }),
       ),
     );
   }
 
+  /** Keeps a created row's etag until its enqueued mark (bounded: a forgotten one is simply read again). */
+  private remember(key: LedgerKey, etag: string, row: Row): void {
+    if (this.created.size >= REMEMBERED) this.created.clear();
+    this.created.set(createdKey(key), { etag, row });
+  }
+
   async get(key: LedgerKey): Promise<LedgerEntry | undefined> {
-    const row = await readRow<Row>(this.rows, tableKey(key.campaignId), rowKeyOf(key.userId, key.nudge));
+    const row = await readRow<Row>(this.rows, partitionOf(key.campaignId, key.userId), tableKey(key.nudge));
     return row && toEntry(key.campaignId, row);
   }
 
   async history(campaignId: string, userId: string): Promise<LedgerEntry[]> {
-    // Every RowKey of this user starts with `<user>|`; `}` is the character after `|`.
-    const from = `${tableKey(userId)}|`;
-    const to = `${tableKey(userId)}}`;
     const found: LedgerEntry[] = [];
     for await (const row of this.rows.listEntities<Row>({
-      queryOptions: {
-        filter: odata`PartitionKey eq ${tableKey(campaignId)} and RowKey ge ${from} and RowKey lt ${to}`,
-      },
+      queryOptions: { filter: odata`PartitionKey eq ${partitionOf(campaignId, userId)}` },
       abortSignal: storageDeadline(),
     })) {
       found.push(toEntry(campaignId, row as Read<Row>));
@@ -177,12 +222,14 @@ export class AzureNudgeLedger implements NudgeLedger {
   }
 
   async update(key: LedgerKey, etag: string, patch: LedgerPatch): Promise<LedgerEntry> {
-    const current = await this.get(key);
+    // The row is replaced whole (Tables has no nulls: a merge could not clear a field). Callers that pass the
+    // row as they read it (the worker, the snooze) save a read; the etag guards against anything written since.
+    const current = isEntryAt(key, etag) ? key : await this.get(key);
     if (!current || current.etag !== etag) throw new ConcurrencyError('ledger entry');
     const next: LedgerEntry = { ...current, ...patch };
     const entity: TableEntity<Row> = {
-      partitionKey: tableKey(key.campaignId),
-      rowKey: rowKeyOf(key.userId, key.nudge),
+      partitionKey: partitionOf(key.campaignId, key.userId),
+      rowKey: tableKey(key.nudge),
       ...toRow(next),
     };
     try {
@@ -201,9 +248,28 @@ export class AzureNudgeLedger implements NudgeLedger {
     const limit = pLimit(PARALLEL);
     await Promise.all(
       keys.map((k) =>
-        limit(() =>
+        limit(async () => {
+          const partitionKey = partitionOf(k.campaignId, k.userId);
+          const rowKey = tableKey(k.nudge);
+          // A row this handle just claimed is written at the etag of its creation, without reading it: the
+          // planner marks every row it queues, so this saves a read per member. If anything wrote the row since
+          // (a worker was quicker), 412, and it is read and decided as below.
+          const created = this.created.get(createdKey(k));
+          this.created.delete(createdKey(k));
+          if (created) {
+            try {
+              await this.rows.updateEntity<Row>(
+                { partitionKey, rowKey, ...created.row, enqueued: true, updatedAt: at },
+                'Replace',
+                { etag: created.etag, abortSignal: storageDeadline() },
+              );
+              return;
+            } catch (error) {
+              if (!hasStatus(error, 412) && !hasStatus(error, 404)) throw error;
+            }
+          }
           // Only a row still waiting for its message changes (and so gets a new etag), as in SQLite.
-          replaceIfUnchanged<Row>(this.rows, tableKey(k.campaignId), rowKeyOf(k.userId, k.nudge), (row) =>
+          await replaceIfUnchanged<Row>(this.rows, partitionKey, rowKey, (row) =>
             row.enqueued
               ? undefined
               : {
@@ -211,8 +277,8 @@ export class AzureNudgeLedger implements NudgeLedger {
                   rowKey: row.rowKey,
                   ...toRow({ ...toEntry(k.campaignId, row), enqueued: true, updatedAt: at }),
                 },
-          ),
-        ),
+          );
+        }),
       ),
     );
   }
@@ -221,7 +287,7 @@ export class AzureNudgeLedger implements NudgeLedger {
     campaignId: string,
     filter: { states?: NudgeState[]; notEnqueuedBefore?: string },
   ): AsyncIterable<LedgerEntry[]> {
-    const clauses = [odata`PartitionKey eq ${tableKey(campaignId)}`];
+    const clauses = [campaignRange(campaignId)];
     if (filter.states) {
       clauses.push(`(${filter.states.map((state) => odata`state eq ${state}`).join(' or ')})`);
     }
@@ -242,7 +308,7 @@ export class AzureNudgeLedger implements NudgeLedger {
     const byGroup: Record<string, Record<string, number>> = {};
     for await (const r of this.rows.listEntities<Pick<Row, 'state' | 'detail' | 'grp'>>({
       queryOptions: {
-        filter: odata`PartitionKey eq ${tableKey(campaignId)}`,
+        filter: campaignRange(campaignId),
         select: ['state', 'detail', 'grp'],
       },
     })) {
@@ -261,9 +327,23 @@ export class AzureNudgeLedger implements NudgeLedger {
 
   async setMarker(campaignId: string, name: string, value: string): Promise<void> {
     await this.markers.upsertEntity<Marker>(
-      { partitionKey: tableKey(campaignId), rowKey: tableKey(name), value },
+      { partitionKey: tableKey(campaignId), rowKey: tableKey(name), name, value },
       'Replace',
       { abortSignal: storageDeadline() },
     );
+  }
+
+  async markersStartingWith(campaignId: string, prefix: string): Promise<Map<string, string>> {
+    const from = tableKey(prefix);
+    const found = new Map<string, string>();
+    for await (const row of this.markers.listEntities<Marker>({
+      queryOptions: {
+        filter: odata`PartitionKey eq ${tableKey(campaignId)} and RowKey ge ${from} and RowKey lt ${afterPrefix(from)}`,
+      },
+      abortSignal: storageDeadline(),
+    })) {
+      found.set(row.name ?? row.rowKey!, row.value);
+    }
+    return found;
   }
 }

@@ -7,6 +7,7 @@ import type {
   LedgerPatch,
   NudgeLedger,
 } from '../../ports/nudgeLedger';
+import { afterPrefix } from '../../ports/nudgeLedger';
 import { ConcurrencyError } from '../../ports/versioned';
 import type { SqliteDatabase } from './sqliteDatabase';
 
@@ -20,6 +21,7 @@ interface Row {
   attempts: number;
   attempt_by: string | null;
   attempt_at: string | null;
+  on_wire_at: string | null;
   in_doubt: number;
   enqueued: number;
   snoozed_until: string | null;
@@ -37,6 +39,7 @@ const COLUMNS: Record<Exclude<keyof LedgerPatch, 'updatedAt'>, string> = {
   attempts: 'attempts',
   attemptBy: 'attempt_by',
   attemptAt: 'attempt_at',
+  onWireAt: 'on_wire_at',
   inDoubt: 'in_doubt',
   enqueued: 'enqueued',
   snoozedUntil: 'snoozed_until',
@@ -57,6 +60,7 @@ function toEntry(r: Row): LedgerEntry {
     attempts: r.attempts,
     attemptBy: r.attempt_by ?? undefined,
     attemptAt: r.attempt_at ?? undefined,
+    onWireAt: r.on_wire_at ?? undefined,
     inDoubt: r.in_doubt === 1 ? true : undefined,
     enqueued: r.enqueued === 1,
     snoozedUntil: r.snoozed_until ?? undefined,
@@ -101,6 +105,7 @@ export class SqliteNudgeLedger implements NudgeLedger {
         PRIMARY KEY (campaign_id, name)
       ) STRICT;`,
     );
+    database.migrate('nudge_ledger.v2', 'ALTER TABLE nudge_ledger ADD COLUMN on_wire_at TEXT');
   }
 
   private get db() {
@@ -238,6 +243,15 @@ export class SqliteNudgeLedger implements NudgeLedger {
       )
       .get(campaignId, name);
     return Promise.resolve(row?.value);
+  }
+
+  markersStartingWith(campaignId: string, prefix: string): Promise<Map<string, string>> {
+    const rows = this.db
+      .prepare<[string, string, string], { name: string; value: string }>(
+        'SELECT name, value FROM nudge_markers WHERE campaign_id = ? AND name >= ? AND name < ?',
+      )
+      .all(campaignId, prefix, afterPrefix(prefix));
+    return Promise.resolve(new Map(rows.map((r) => [r.name, r.value])));
   }
 
   setMarker(campaignId: string, name: string, value: string): Promise<void> {
