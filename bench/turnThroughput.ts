@@ -2,7 +2,8 @@
  * Turn throughput and latency of the bot versus a bare CloudAdapter echo bot on the same machine, in one
  * run: both answer through the same local connector stand-in, driven by 10 concurrent conversations.
  *
- *   npm run build && npx tsx bench/turnThroughput.ts [--runs 5] [--seconds 8] [--concurrency 10]
+ *   npm run bench:turns -- [--runs 5] [--seconds 8] [--concurrency 10]
+ *                              [--profile <dir>]   (the bot's CPU profile, for DevTools)
  *
  * Each run measures both bots back to back (order alternating); the report gives the median of the runs.
  */
@@ -170,7 +171,9 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 async function main(): Promise<void> {
   const connector = await startConnector();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfa-bench-'));
-  const ours = await startProcess(['--disable-warning=DEP0111', 'dist/index.js'], {
+  const profileAt = process.argv.indexOf('--profile');
+  const profile = profileAt >= 0 ? ['--cpu-prof', `--cpu-prof-dir=${process.argv[profileAt + 1]}`] : [];
+  const ours = await startProcess([...profile, '--disable-warning=DEP0111', 'dist/index.js'], {
     DATA_DIR: dataDir,
     NUDGE_SCHEDULER: 'off',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',

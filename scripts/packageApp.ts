@@ -25,6 +25,9 @@ export function environmentFor(name: string, overrides: NodeJS.ProcessEnv = {}):
   }
   for (const [key, value] of Object.entries(overrides))
     if (value !== undefined && value !== '') values[key] = value;
+  // webApplicationInfo names the Entra app that calls Graph, so that TeamsAppInstallation.ReadWriteSelfForUser
+  // lets it install this app; without a separate Graph app that is the bot's own.
+  if (!values.GRAPH_CLIENT_ID && values.BOT_ID) values.GRAPH_CLIENT_ID = values.BOT_ID;
   return values;
 }
 

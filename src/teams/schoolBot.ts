@@ -22,6 +22,13 @@ export interface SchoolBotDeps {
   log: Logger;
 }
 
+/**
+ * How long this process trusts its own memory that a user's stored conversation is the one they write from,
+ * and for how many users: within it, a turn from the same chat skips the store (a table read on Azure).
+ */
+const KNOWN_CHAT_MS = 15 * 60_000;
+const KNOWN_CHAT_USERS = 10_000;
+
 /** Longest typed message the bot reads; anything longer is cut before it is understood. */
 const MAX_TEXT_LENGTH = 500;
 
@@ -42,6 +49,9 @@ function toActivity(reply: Reply) {
 }
 
 export class SchoolBot extends TeamsActivityHandler {
+  /** userId → the chat last seen stored for them and when (oldest first, for eviction). */
+  private readonly knownChats = new Map<string, { chat: string; at: number }>();
+
   constructor(private readonly deps: SchoolBotDeps) {
     super();
 
@@ -61,7 +71,7 @@ export class SchoolBot extends TeamsActivityHandler {
     });
 
     this.onInstallationUpdateAdd(async (context, next) => {
-      await this.rememberConversation(context);
+      await this.rememberConversation(context, { always: true });
       await this.answer(context, { kind: 'installed' });
       await next();
     });
@@ -74,7 +84,7 @@ export class SchoolBot extends TeamsActivityHandler {
     this.onMembersAdded(async (context, next) => {
       const botAdded = context.activity.membersAdded?.some((m) => m.id === context.activity.recipient?.id);
       if (botAdded) {
-        await this.rememberConversation(context);
+        await this.rememberConversation(context, { always: true });
         await this.answer(context, { kind: 'installed' });
       }
       await next();
@@ -128,22 +138,35 @@ export class SchoolBot extends TeamsActivityHandler {
     if (replies.length > 0) await context.sendActivities(replies.map(toActivity));
   }
 
-  /** Keeps the latest way to reach this user, keyed by their Entra object id. */
-  private async rememberConversation(context: TurnContext): Promise<void> {
+  /**
+   * Keeps the latest way to reach this user, keyed by their Entra object id. Installs always write (another
+   * instance may have forgotten the chat at an uninstall); other turns write only when the chat changed.
+   */
+  private async rememberConversation(
+    context: TurnContext,
+    options: { always?: boolean } = {},
+  ): Promise<void> {
     const { activity } = context;
     const userId = userIdOf(activity);
     const tenantId = tenantOf(activity);
     if (!userId || !tenantId || !activity.conversation?.id || !activity.serviceUrl) return;
     if (activity.conversation.conversationType && activity.conversation.conversationType !== 'personal')
       return;
-    // Most turns come from the same chat as last time: only write when the way to reach the user changed.
-    const known = await this.deps.references.get(userId);
-    if (
-      known &&
-      known.conversationId === activity.conversation.id &&
-      known.serviceUrl === activity.serviceUrl
-    )
-      return;
+    const chat = `${activity.conversation.id}\u0000${activity.serviceUrl}`;
+    const now = Date.now();
+    if (!options.always) {
+      const seen = this.knownChats.get(userId);
+      if (seen?.chat === chat && now - seen.at < KNOWN_CHAT_MS) return;
+      const known = await this.deps.references.get(userId);
+      if (
+        known &&
+        known.conversationId === activity.conversation.id &&
+        known.serviceUrl === activity.serviceUrl
+      ) {
+        this.noteKnownChat(userId, chat, now);
+        return;
+      }
+    }
     const reference = TurnContext.getConversationReference(activity);
     await this.deps.references.save({
       userId,
@@ -153,11 +176,20 @@ export class SchoolBot extends TeamsActivityHandler {
       reference: JSON.parse(JSON.stringify(reference)) as Record<string, unknown>,
       updatedAt: this.deps.clock.now().toISOString(),
     });
+    this.noteKnownChat(userId, chat, now);
+  }
+
+  private noteKnownChat(userId: string, chat: string, at: number): void {
+    this.knownChats.delete(userId);
+    if (this.knownChats.size >= KNOWN_CHAT_USERS)
+      this.knownChats.delete(this.knownChats.keys().next().value!);
+    this.knownChats.set(userId, { chat, at });
   }
 
   private async forgetConversation(context: TurnContext): Promise<void> {
     const userId = userIdOf(context.activity);
     if (!userId) return;
+    this.knownChats.delete(userId);
     await this.deps.references.remove(userId);
     this.deps.log.info({ userId }, 'app removed; conversation reference forgotten');
   }

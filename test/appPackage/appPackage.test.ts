@@ -4,7 +4,13 @@ import AdmZip from 'adm-zip';
 import { expect } from 'chai';
 import { AppManifestUtils, type AppManifest } from '@microsoft/app-manifest';
 import { understand } from '../../src/domain/text/intents';
-import { APP_PACKAGE_DIR, buildAppPackage, fillPlaceholders, iconProblems } from '../../scripts/packageApp';
+import {
+  APP_PACKAGE_DIR,
+  buildAppPackage,
+  environmentFor,
+  fillPlaceholders,
+  iconProblems,
+} from '../../scripts/packageApp';
 
 const VALUES = {
   TEAMS_APP_ID: '3f2504e0-4f89-41d3-9a0c-0305e82c3301',
@@ -16,7 +22,7 @@ const VALUES = {
 
 function filledManifest(): AppManifest & Record<string, unknown> {
   const raw = fs.readFileSync(path.join(APP_PACKAGE_DIR, 'manifest.json'), 'utf8');
-  const { text, missing } = fillPlaceholders(raw, VALUES);
+  const { text, missing } = fillPlaceholders(raw, environmentFor('test-env-that-has-no-file', VALUES));
   expect(missing).to.deep.equal([]);
   return JSON.parse(text) as AppManifest & Record<string, unknown>;
 }
@@ -65,8 +71,29 @@ describe('Teams app package', () => {
           .map((e) => e.entryName)
           .sort(),
       ).to.deep.equal(['color.png', 'manifest.json', 'outline.png']);
-      const manifest = JSON.parse(zip.readAsText('manifest.json')) as { bots: { botId: string }[] };
+      const manifest = JSON.parse(zip.readAsText('manifest.json')) as {
+        bots: { botId: string }[];
+        webApplicationInfo: { id: string };
+      };
       expect(manifest.bots[0]!.botId).to.equal(VALUES.BOT_ID);
+      // Without a separate Graph app, the bot's own app is the one allowed to install this Teams app.
+      expect(manifest.webApplicationInfo.id).to.equal(VALUES.BOT_ID);
+    } finally {
+      fs.rmSync(out, { force: true });
+    }
+  });
+
+  it('names the Graph app in webApplicationInfo, so that it may install this app for users', async () => {
+    const graphClientId = '3f2504e0-4f89-41d3-9a0c-0305e82c3303';
+    const out = await buildAppPackage('test-env-that-has-no-file', {
+      ...VALUES,
+      GRAPH_CLIENT_ID: graphClientId,
+    });
+    try {
+      const manifest = JSON.parse(new AdmZip(out).readAsText('manifest.json')) as {
+        webApplicationInfo: { id: string };
+      };
+      expect(manifest.webApplicationInfo.id).to.equal(graphClientId);
     } finally {
       fs.rmSync(out, { force: true });
     }

@@ -58,6 +58,22 @@ describe('Guided registration conversation', () => {
       expect(ref?.serviceUrl).to.equal('https://smba.trafficmanager.net/uk/');
     });
 
+    it('keeps the way to reach a user current: a new chat is saved, and a reinstall is saved even if another instance forgot it', async () => {
+      await h.send(installActivity(sam));
+      await h.send(textActivity(sam, 'hello'));
+      // Teams moved the user to another regional service: the next message is saved at once.
+      await h.send(textActivity(sam, 'hello', { serviceUrl: 'https://smba.trafficmanager.net/emea/' }));
+      expect((await h.references.get(sam.aadObjectId))?.serviceUrl).to.equal(
+        'https://smba.trafficmanager.net/emea/',
+      );
+      // Another instance handled an uninstall (the store forgot the chat); this process still remembers it.
+      await h.references.remove(sam.aadObjectId);
+      await h.send(installActivity(sam, { serviceUrl: 'https://smba.trafficmanager.net/emea/' }));
+      expect((await h.references.get(sam.aadObjectId))?.conversationId).to.equal(
+        `a:personal-${sam.aadObjectId}`,
+      );
+    });
+
     it('forgets the conversation reference when the app is uninstalled', async () => {
       await h.send(installActivity(sam));
       await h.send(uninstallActivity(sam));

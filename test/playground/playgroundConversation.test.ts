@@ -3,9 +3,9 @@
  * its own REST and websocket API, in front of the built bot process. Everything runs on 127.0.0.1 with
  * free ports and is stopped afterwards.
  *
- * Later features add their own `describe` here: the escalation mail arriving at the Graph stand-in
- * (start the session with `startGraphTenant().env`), and a proactive nudge appearing in the Playground's
- * chat (the stored conversation reference already points at the Playground's connector, tested below).
+ * Later features add their own `describe` here, like the nudge campaign at the end (its own session: a
+ * fresh Sam, installed once). The escalation mail could arrive at the Graph stand-in (start the session with
+ * `startGraphTenant().env`).
  */
 import fs from 'node:fs';
 import net from 'node:net';
@@ -14,7 +14,14 @@ import os from 'node:os';
 import { expect } from 'chai';
 import { SqliteConversationReferenceStore } from '../../src/adapters/sqlite/sqliteConversationReferenceStore';
 import { SqliteDatabase } from '../../src/adapters/sqlite/sqliteDatabase';
+import { SqliteNudgeLedger } from '../../src/adapters/sqlite/sqliteNudgeLedger';
 import { DEMO_TENANT_ID } from '../../src/config/env';
+import { loadSchoolPolicy } from '../../src/config/loadSchoolPolicy';
+import { buildCampaign, type Campaign } from '../../src/domain/campaign/campaignTime';
+import type { ActiveStage } from '../../src/domain/campaign/stagePlan';
+import { instantAt } from '../../src/domain/campaign/zonedTime';
+import { daysBetween } from '../../src/domain/policy/localDate';
+import type { LedgerEntry } from '../../src/ports/nudgeLedger';
 import { headingOf, type CardView } from '../support/cards';
 import { PlaygroundClient, type ChatMessage } from '../support/playground/playgroundClient';
 import { startPlaygroundSession, type PlaygroundSession } from '../support/playground/playgroundSession';
@@ -221,6 +228,7 @@ describe('In the Agents Playground, headless', function () {
       expect(titles(none)).to.include.members(['Use a text or call ▶', 'Get help from IT']);
       const help = await press(none, 'Get help from IT');
       expect(headingOf(cardOf(help))).to.equal("Let's get you some help");
+      expect(cardOf(help).texts).to.include('Walk in: IT Support, room 3L23');
       expect(cardOf(help).texts).to.include('You got to: No smartphone');
     });
 
@@ -303,7 +311,7 @@ describe('In the Agents Playground, headless', function () {
     });
   });
 
-  describe('to come with later features', () => {
+  describe('escalation (issue 4)', () => {
     it('"I\'m stuck" → buttons → a reference; the demo mailer keeps the mail in DATA_DIR (issue 4)', async () => {
       const stuck = await say("I'm stuck");
       const sent = await walk(stuck, [
@@ -319,6 +327,158 @@ describe('In the Agents Playground, headless', function () {
       expect(fs.readFileSync(path.join(folder, file!), 'utf8')).to.contain(`[${reference}] MFA help`);
       expect(session.bot.logs().join('\n')).to.contain('*** DEMO MAILER ***');
     });
-    it('a nudge arrives in the Playground chat, and none after uninstall (issue 5)');
+  });
+});
+
+/**
+ * A campaign reaching the Playground's chat the way IT runs one: `npm run nudge` (the built CLI) against the
+ * bot's DATA_DIR and policy, with `--now` on the morning of a reminder day. The CLI sends through the
+ * conversation reference the bot stored at the Playground's install, so the nudge goes to the Playground's
+ * connector; the buttons are pressed in the Playground and answered by the bot. The bot's own scheduler is
+ * off (as in every test bot): it runs on the real clock, and the campaign's days are weeks ahead.
+ */
+describe('A nudge campaign in the Agents Playground (issue 5)', function () {
+  this.timeout(90_000);
+  let session: PlaygroundSession;
+  let client: PlaygroundClient;
+  let campaign: Campaign;
+  let nudge: ChatMessage;
+
+  before(async () => {
+    session = await startPlaygroundSession();
+    client = await PlaygroundClient.connect(session.playground.url);
+    const policy = loadSchoolPolicy(session.schoolConfig);
+    campaign = buildCampaign(policy.campaign!, policy.registration.enforcementDate, policy.school.timeZone);
+  });
+  after(async () => {
+    await client?.close();
+    await session?.stop();
+  });
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') console.log(session.diagnostics());
+  });
+
+  /** A reminder stage that goes out, by key. */
+  function stage(key: string): ActiveStage {
+    const found = campaign.stages.find((s) => s.key === key);
+    if (!found) throw new Error(`stage ${key} does not go out: ${JSON.stringify(campaign.plan)}`);
+    return found;
+  }
+
+  /** 10:00 school time on the day `s` goes out: inside the sending window (08:30–15:30). */
+  function morningOf(s: ActiveStage): string {
+    return instantAt(s.sendOn, '10:00', campaign.timeZone).toISOString();
+  }
+
+  async function runNudge(args: string[]): Promise<string> {
+    const run = await session.nudge(args);
+    expect(run.code, `npm run nudge ${args.join(' ')}\n${run.stdout}\n${run.stderr.slice(-3000)}`).to.equal(
+      0,
+    );
+    return run.stdout;
+  }
+
+  async function samsLedger(): Promise<LedgerEntry[]> {
+    const database = SqliteDatabase.open(session.dataDir);
+    try {
+      return await new SqliteNudgeLedger(database).history(campaign.id, SAM);
+    } finally {
+      database.close();
+    }
+  }
+
+  async function press(message: ChatMessage, title: string | RegExp): Promise<ChatMessage> {
+    return only(await client.press(message, title));
+  }
+
+  it('a nudge arrives in the Playground chat after install: personal, with its four buttons', async () => {
+    expect(headingOf(cardOf(only(await client.install())))).to.equal('Hi! 👋');
+    const d7 = stage('d7');
+    const days = daysBetween(d7.sendOn, campaign.enforcementDate);
+
+    // The dry run sees the Playground's chat: Sam is reached through the stored conversation, no install.
+    const plan = await runNudge(['--dry-run', '--now', morningOf(d7)]);
+    expect(plan).to.match(
+      /^sam\.taylor@kscs\.org\.uk \| Year 8 \| nudge \| d7 \| .+ 10:00 \| conversation$/m,
+    );
+
+    let output = '';
+    const arrived = await client.proactive(1, async () => {
+      output = await runNudge(['--now', morningOf(d7), '--quiet-seconds', '1']);
+    });
+    // Sam is the only one of the demo school with a chat; the others have no app and no Graph to install it.
+    expect(output).to.match(/^Planned stage d7: \d+ queued/m);
+    expect(output).to.match(/^Sent 1; blocked 0; not installable \d+; .*failed 0;/m);
+    nudge = only(arrived);
+    expect(headingOf(cardOf(nudge))).to.equal(`Reminder, Sam: ${days} days left`);
+    expect(cardOf(nudge).texts).to.include.members([
+      'Still to do: Everything: not started',
+      `Deadline: ${days} days left`,
+    ]);
+    expect(titles(nudge)).to.deep.equal([
+      'Start now ▶',
+      'Remind me tomorrow',
+      'I need help',
+      "I've done it ✔",
+    ]);
+    const [row] = (await samsLedger()).filter((r) => r.nudge === 'd7');
+    expect(row).to.include({ state: 'sent', group: 'Year 8' });
+  });
+
+  it('"Start now" on the nudge lands in the guide where Sam has to begin', async () => {
+    const start = await press(nudge, 'Start now ▶');
+    expect(headingOf(cardOf(start))).to.equal('Choose your first method');
+    const app = await press(start, 'Use the app');
+    expect(headingOf(cardOf(app))).to.equal('Get the Microsoft Authenticator app');
+  });
+
+  it('"I need help" and "I\'ve done it" on the nudge answer in the chat', async () => {
+    const help = await press(nudge, 'I need help');
+    expect(headingOf(cardOf(help))).to.equal("Let's get you some help");
+    expect(cardOf(help).texts).to.include('Walk in: IT Support, room 3L23');
+    const done = await press(nudge, "I've done it ✔");
+    // A live look at Microsoft's record, which has nothing for Sam yet.
+    expect(headingOf(cardOf(done))).to.equal('Not quite done yet');
+    expect(cardOf(done).texts).to.include('Checked with Microsoft just now.');
+  });
+
+  it('"Remind me tomorrow" is answered, and the ledger holds the snooze and the next reminder', async () => {
+    const snoozed = await press(nudge, 'Remind me tomorrow');
+    expect(headingOf(cardOf(snoozed))).to.equal("OK, I'll remind you later ⏰");
+    expect(cardOf(snoozed).texts.join(' ')).to.match(
+      /I'll message you again .+\. You can put it off once more\./,
+    );
+    const rows = await samsLedger();
+    expect(rows.find((r) => r.nudge === 'd7')).to.include({ state: 'snoozed' });
+    expect(rows.find((r) => r.nudge === 'd7+s1')).to.include({ state: 'queued' });
+  });
+
+  it('none after the Playground uninstalls the app: the next stage records why, and the report counts it', async () => {
+    expect(await client.mockActivity('uninstall')).to.deep.equal([]);
+    const next = campaign.stages[campaign.stages.findIndex((s) => s.key === 'd7') + 1]!;
+    let output = '';
+    const arrived = await client.proactive(0, async () => {
+      output = await runNudge(['--now', morningOf(next), '--quiet-seconds', '1']);
+    });
+    expect(arrived).to.deep.equal([]);
+    expect(output).to.match(new RegExp(`^Planned stage ${next.key}: `, 'm'));
+    expect(output).to.match(/^Sent 0; /m);
+
+    const rows = await samsLedger();
+    // No chat any more, and with the demo directory there is no Graph to install the app for Sam again.
+    expect(rows.find((r) => r.nudge === next.key)).to.include({
+      state: 'notInstallable',
+      detail: 'notConfigured',
+    });
+    // The reminder the snooze asked for is still on the queue: `--now` moves the campaign's clock, not the
+    // queue's (its delays are real time, as in Azure Queue Storage). When it surfaces, a later stage is current
+    // and it expires (superseded) without a send.
+    expect(rows.find((r) => r.nudge === 'd7+s1')).to.include({ state: 'queued' });
+
+    const report = await runNudge(['--report', '--now', morningOf(next)]);
+    expect(report).to.match(/^Still in the queue: 1$/m);
+    expect(report).to.match(/^ {2}notInstallable:notConfigured +\d+$/m);
+    expect(report).to.match(/^ {2}snoozed +1$/m);
+    expect(report).to.match(/^ {2}Year 8: .*snoozed 1/m);
   });
 });

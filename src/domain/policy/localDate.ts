@@ -18,9 +18,18 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
+/** The last answer per zone, by UTC minute: every turn asks, and Intl formatting is slow on a hot path. */
+const lastAnswer = new Map<string, { minute: number; date: LocalDate }>();
+
 /** The calendar date it is at `instant` in `timeZone`. */
 export function localDateOf(instant: Date, timeZone: string): LocalDate {
-  return formatterFor(timeZone).format(instant);
+  // Every zone's offset is a whole number of minutes, so the local date cannot change within a UTC minute.
+  const minute = Math.floor(instant.getTime() / 60_000);
+  const last = lastAnswer.get(timeZone);
+  if (last?.minute === minute) return last.date;
+  const date = formatterFor(timeZone).format(instant);
+  lastAnswer.set(timeZone, { minute, date });
+  return date;
 }
 
 /** Whole days from `from` to `to` (both local dates); negative when `to` is earlier. */

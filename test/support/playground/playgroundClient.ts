@@ -179,6 +179,20 @@ export class PlaygroundClient {
     return this.messages.slice(messagesBefore).filter((m) => m.fromBot);
   }
 
+  /**
+   * Does `act` (something outside the chat, such as a campaign pass) and returns the bot's messages that
+   * appeared in the chat meanwhile: at least `count` of them (waiting for them up to the turn timeout), or
+   * none, when `count` is 0 (then whatever arrives by the time `act` has finished, and a moment after).
+   */
+  async proactive(count: number, act: () => Promise<void>): Promise<ChatMessage[]> {
+    const before = this.messages.length;
+    const fromBot = () => this.messages.slice(before).filter((m) => m.fromBot);
+    await act();
+    if (count > 0) await this.waitUntil(() => fromBot().length >= count, `${count} proactive message(s)`);
+    await new Promise((resolve) => setTimeout(resolve, count > 0 ? SETTLE_MS : 500));
+    return fromBot();
+  }
+
   private async post(path: string, body: unknown): Promise<string> {
     const response = await fetch(`${this.baseUrl}${path}`, {
       method: 'POST',

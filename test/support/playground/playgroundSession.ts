@@ -2,12 +2,13 @@
  * The built bot and the Agents Playground in front of it, both on 127.0.0.1 with free ports, in a fresh
  * temporary folder (database, logs, policy) that `stop()` removes. Each suite starts its own session.
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { startPlayground, type RunningPlayground } from '../../../scripts/playground/playgroundServer';
 import { localDateOf, type LocalDate } from '../../../src/domain/policy/localDate';
-import { startBot, tempDataDir, type BotProcess } from '../botProcess';
+import { ROOT, startBot, tempDataDir, type BotProcess } from '../botProcess';
 import { SAMPLE_POLICY_PATH } from '../conversationHarness';
 
 export interface PlaygroundSession {
@@ -15,10 +16,48 @@ export interface PlaygroundSession {
   playground: RunningPlayground;
   /** The bot's DATA_DIR (its SQLite database). */
   dataDir: string;
+  /** The bot's SCHOOL_CONFIG (the sample policy with its dates moved relative to today). */
+  schoolConfig: string;
+  /** Runs the built `npm run nudge` (dist/cli/nudge.js) with `args` against the bot's DATA_DIR and policy. */
+  nudge(args: string[]): Promise<CliRun>;
   /** The last lines of both logs, for a failing test's report. */
   diagnostics(): string;
   /** Stops the Playground and the bot (SIGTERM, by pid) and removes the temporary folder. */
   stop(): Promise<void>;
+}
+
+/** How a command-line run ended, and what it printed. */
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+const NUDGE_CLI = path.join(ROOT, 'dist', 'cli', 'nudge.js');
+
+/** Runs the built nudge command line with `env` (the bot's configuration) and `args`; 60 s at most. */
+function runNudgeCli(env: Record<string, string>, args: string[]): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--disable-warning=DEP0111', NUDGE_CLI, ...args], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS ?? '',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
 }
 
 function addDays(date: LocalDate, days: number): LocalDate {
@@ -31,6 +70,8 @@ function addDays(date: LocalDate, days: number): LocalDate {
  * The sample school's policy with its dates moved relative to `today`, so that suites running against the
  * real clock always see the same guide: the deadline 45 days ahead, texts and calls still allowed (their
  * cut-off 66 days ahead), security questions for 94 days. Cards after the cut-off are the card catalog's job.
+ * The campaign keeps its stages and weekday window, in one term around today with no holidays, so that its
+ * reminder days are the school days before the moved deadline (the first 21 days before it).
  */
 export function writeRelativePolicy(folder: string, today: LocalDate): string {
   const policy = YAML.parse(fs.readFileSync(SAMPLE_POLICY_PATH, 'utf8')) as {
@@ -39,11 +80,14 @@ export function writeRelativePolicy(folder: string, today: LocalDate): string {
       first: { sms: { until: string }; voice: { until: string } };
       second: { securityQuestions: { until: string } };
     };
+    campaign: { terms: { name: string; from: string; to: string }[]; holidays: unknown[] };
   };
   policy.registration.enforcementDate = addDays(today, 45);
   policy.methods.first.sms.until = addDays(today, 66);
   policy.methods.first.voice.until = addDays(today, 66);
   policy.methods.second.securityQuestions.until = addDays(today, 94);
+  policy.campaign.terms = [{ name: 'This term', from: addDays(today, -60), to: addDays(today, 120) }];
+  policy.campaign.holidays = [];
   const file = path.join(folder, 'school.yaml');
   fs.writeFileSync(file, YAML.stringify(policy));
   return file;
@@ -67,13 +111,9 @@ export async function startPlaygroundSession(
   const logFile = path.join(folder, 'playground.log');
   const schoolConfig = writeRelativePolicy(folder, localDateOf(new Date(), 'Europe/London'));
   let bot: BotProcess | undefined;
+  const env = { DATA_DIR: dataDir, SCHOOL_CONFIG: schoolConfig, LOG_LEVEL: 'info', ...options.botEnv };
   try {
-    bot = await startBot({
-      DATA_DIR: dataDir,
-      SCHOOL_CONFIG: schoolConfig,
-      LOG_LEVEL: 'info',
-      ...options.botEnv,
-    });
+    bot = await startBot(env);
     const playground = await startPlayground({
       botEndpoint: `${bot.url}/api/messages`,
       logFile,
@@ -84,6 +124,8 @@ export async function startPlaygroundSession(
       bot: running,
       playground,
       dataDir,
+      schoolConfig,
+      nudge: (args) => runNudgeCli(env, args),
       diagnostics() {
         let playgroundLog = '';
         try {
