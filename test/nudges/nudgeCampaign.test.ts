@@ -73,6 +73,9 @@ describe('Nudge campaign on real HTTP (Teams connector and Graph stand-ins)', fu
       policy: clockChangePolicy(),
       now: '2026-10-23T08:00:00Z',
       connector: {
+        // Well under the worker's pace, so that some sends are still refused after the connector client's own
+        // retries and the worker itself must wait them out.
+        app: { limit: 30, windowMs: 1000 },
         failureRate: 0.04,
         seed: 7,
         blocked: [conversationOf(userIdOf(1)), conversationOf(userIdOf(2))],
