@@ -141,7 +141,7 @@ async function once(users: number, storage: Storage, run: number): Promise<RunRe
   let references: ConversationReferenceStore;
   let database: SqliteDatabase | undefined;
   if (storage === 'azure') {
-    azurite = await startAzurite({ inMemory: true });
+    azurite = await startAzurite({ separateTables: true });
     let connection = azurite.connectionString;
     if (COUNT_REQUESTS) {
       for (const [service, port] of Object.entries(azurite.ports)) {

@@ -55,7 +55,7 @@ export type PlanAttempt =
 export interface PassOptions {
   /** Dry run: call `line` for every member and change nothing. */
   dryRun?: { line: (line: PlanLine) => void };
-  /** True once the planner lease was lost (another instance took it): the pass stops at the next page. */
+  /** True once the planner lease was lost (another instance took it): the pass stops before the next 100 members. */
   leaseLost?: () => boolean;
 }
 

@@ -79,6 +79,8 @@ export class NudgeWorker {
   private inFlight = 0;
   private stopping = false;
   private refreshing?: Promise<void>;
+  /** Rows this worker is working on now: a second copy of one waits (the queue can hold duplicates). */
+  private readonly working = new Set<string>();
   /** When this worker's own deferrals come back (the drain waits for them). */
   private expectedBackAt = 0;
 
@@ -239,9 +241,6 @@ export class NudgeWorker {
     await this.write(entry, { attemptBy: undefined, attemptAt: undefined, onWireAt: undefined, ...patch });
     await this.deps.queue.delete(message.messageId, message.popReceipt);
   }
-
-  /** Rows this worker is working on now: a second copy of one waits (the queue can hold duplicates). */
-  private readonly working = new Set<string>();
 
   private async process(message: ReceivedJob): Promise<JobResult> {
     const { job } = message;

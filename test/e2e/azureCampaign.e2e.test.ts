@@ -70,7 +70,7 @@ describe('A nudge campaign on two bot instances sharing Azure Storage (Azurite)'
 
   it('5,000 pupils; the planning instance killed mid-pass: each pupil nudged exactly once, one planner at a time', async () => {
     const started = Date.now();
-    azurite = await startAzurite({ inMemory: true });
+    azurite = await startAzurite({ separateTables: true });
     graph = await GraphStandIn.start();
     // Faster than Teams (50/s) so that the run stays short; the Teams limits themselves are tested elsewhere.
     connector = await TeamsConnectorStandIn.start({
