@@ -28,7 +28,7 @@ import { SqliteConversationReferenceStore } from '../src/adapters/sqlite/sqliteC
 import type { ConversationReferenceStore } from '../src/ports/conversationReferenceStore';
 import { startAzurite, type Azurite } from '../test/support/azurite';
 import { ROOT } from '../test/support/botProcess';
-import { addPupils, storedReferenceOf } from '../test/support/campaignRig';
+import { addPupils, nudgeCliEnv, storedReferenceOf } from '../test/support/campaignRig';
 import { GraphStandIn } from '../test/support/graph/graphStandIn';
 import { TeamsConnectorStandIn, TEAMS_LIMITS } from '../test/support/teamsConnectorStandIn';
 import { clockChangePolicy } from '../test/nudges/campaignPolicyFixture';
@@ -186,13 +186,7 @@ async function once(users: number, storage: Storage, run: number): Promise<RunRe
     {
       cwd: ROOT,
       env: {
-        PATH: process.env.PATH ?? '',
-        NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS ?? '',
-        ...graph.env,
-        SUPPORT_CODE_KEY: 'a1'.repeat(32),
-        DATA_DIR: dataDir,
-        SCHOOL_CONFIG: policyFile,
-        LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+        ...nudgeCliEnv(graph, dataDir, policyFile, process.env.BENCH_LOG_LEVEL ?? 'warn'),
         ...storageEnv,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -84,8 +84,6 @@ export async function startApp(
     directory,
     graphRequests: graph?.requests,
     status,
-    references,
-    progress,
     messenger,
     clock,
     log,

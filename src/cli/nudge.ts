@@ -224,7 +224,7 @@ async function main(): Promise<void> {
   const policy = loadSchoolPolicy(config.schoolConfigPath);
   const clock = clockFrom(args.now);
   const stores = await openStores(config, log);
-  const { references, progress } = stores;
+  const { references } = stores;
   const { directory, graph } = buildDirectory(config, policy, clock, log);
   const status = new RegistrationStatusService({ directory, clock, log, options: { refreshEveryMs: 0 } });
   const messenger = botMessengerFor(config, createBotAdapter(config, log), references, log);
@@ -235,8 +235,6 @@ async function main(): Promise<void> {
     directory,
     graphRequests: graph?.requests,
     status,
-    references,
-    progress,
     messenger,
     clock,
     log,

@@ -10,10 +10,8 @@ import { buildCampaign } from '../domain/campaign/campaignTime';
 import type { SchoolPolicy } from '../domain/policy/schoolPolicy';
 import type { Logger } from '../logging/logger';
 import type { Clock } from '../ports/clock';
-import type { ConversationReferenceStore } from '../ports/conversationReferenceStore';
 import type { Directory } from '../ports/directory';
 import type { Messenger } from '../ports/messenger';
-import type { UserProgressStore } from '../ports/userProgressStore';
 import type { RegistrationStatusService } from '../status/registrationStatusService';
 import { DEFAULT_DELIVERY, type CampaignDeps } from './campaignContext';
 import { CampaignPlanner } from './campaignPlanner';
@@ -30,14 +28,12 @@ export interface NudgeParts {
 export interface NudgeInputs {
   config: AppConfig;
   policy: SchoolPolicy;
-  /** Where the ledger, queue and lease live (either backend). */
-  stores: Pick<Stores, 'nudgeLedger' | 'nudgeQueue' | 'leases'>;
+  /** The ledger, queue and lease, and the references and progress the sends read (either backend). */
+  stores: Pick<Stores, 'nudgeLedger' | 'nudgeQueue' | 'leases' | 'references' | 'progress'>;
   directory: Directory;
   /** The Graph requester when Graph is configured (app installs); absent with the demo directory. */
   graphRequests?: GraphRequester;
   status: RegistrationStatusService;
-  references: ConversationReferenceStore;
-  progress: UserProgressStore;
   messenger: Messenger;
   clock: Clock;
   log: Logger;
@@ -71,8 +67,8 @@ export function createNudges(inputs: NudgeInputs): NudgeParts | undefined {
     ledger: inputs.stores.nudgeLedger,
     queue: inputs.stores.nudgeQueue,
     leases: inputs.stores.leases,
-    references: inputs.references,
-    progress: inputs.progress,
+    references: inputs.stores.references,
+    progress: inputs.stores.progress,
     messenger: inputs.messenger,
     installer,
     clock: inputs.clock,

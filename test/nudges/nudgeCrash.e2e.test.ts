@@ -16,7 +16,7 @@ import { SqliteConversationReferenceStore } from '../../src/adapters/sqlite/sqli
 import { SqliteDatabase } from '../../src/adapters/sqlite/sqliteDatabase';
 import { SqliteNudgeLedger } from '../../src/adapters/sqlite/sqliteNudgeLedger';
 import { ROOT, tempDataDir } from '../support/botProcess';
-import { addPupils, conversationOf, storedReferenceOf } from '../support/campaignRig';
+import { addPupils, conversationOf, nudgeCliEnv, storedReferenceOf } from '../support/campaignRig';
 import { GraphStandIn } from '../support/graph/graphStandIn';
 import { TeamsConnectorStandIn } from '../support/teamsConnectorStandIn';
 import { clockChangePolicy } from './campaignPolicyFixture';
@@ -62,13 +62,7 @@ describe('Nudge campaign from the command line: crashes and two workers (child p
       {
         cwd: ROOT,
         env: {
-          PATH: process.env.PATH ?? '',
-          NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS ?? '',
-          ...graph.env,
-          SUPPORT_CODE_KEY: 'a1'.repeat(32),
-          DATA_DIR: dataDir,
-          SCHOOL_CONFIG: policyFile,
-          LOG_LEVEL: 'warn',
+          ...nudgeCliEnv(graph, dataDir, policyFile),
           NUDGE_SENDS_PER_SECOND: String(sendsPerSecond),
           NUDGE_CONCURRENCY: '32',
           NUDGE_VISIBILITY_TIMEOUT_SECONDS: '5',

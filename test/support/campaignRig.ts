@@ -12,7 +12,6 @@ import {
 import { SqliteConversationReferenceStore } from '../../src/adapters/sqlite/sqliteConversationReferenceStore';
 import { SqliteDatabase } from '../../src/adapters/sqlite/sqliteDatabase';
 import { sqliteStores } from '../../src/adapters/storage';
-import { SqliteUserProgressStore } from '../../src/adapters/sqlite/sqliteUserProgressStore';
 import { loadConfig, type AppConfig } from '../../src/config/env';
 import type { SchoolPolicy } from '../../src/domain/policy/schoolPolicy';
 import { createLogger } from '../../src/logging/logger';
@@ -80,6 +79,24 @@ export function addPupils(graph: GraphStandIn, count: number): string[] {
   graph.groups.set(TARGET_GROUP, [...ids]);
   graph.groups.set(EXCLUDED_GROUP, []);
   return ids;
+}
+
+/** The environment of a `npm run nudge` child process against the stand-ins (add storage and rate settings). */
+export function nudgeCliEnv(
+  graph: GraphStandIn,
+  dataDir: string,
+  policyFile: string,
+  logLevel = 'warn',
+): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS ?? '',
+    ...graph.env,
+    SUPPORT_CODE_KEY: 'a1'.repeat(32),
+    DATA_DIR: dataDir,
+    SCHOOL_CONFIG: policyFile,
+    LOG_LEVEL: logLevel,
+  };
 }
 
 export interface RigOptions {
@@ -172,8 +189,6 @@ export class CampaignRig {
       directory: this.directoryParts.directory,
       graphRequests: this.directoryParts.requests,
       status,
-      references: this.references,
-      progress: new SqliteUserProgressStore(this.database),
       messenger,
       clock: this.clock,
       log,
