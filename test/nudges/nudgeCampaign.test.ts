@@ -170,23 +170,29 @@ describe('Nudge campaign on real HTTP (Teams connector and Graph stand-ins)', fu
     expect(rig.apps.posts).to.equal(3);
   });
 
-  it('records a send a dead worker left on the wire as sent but unconfirmed, and does not repeat it', async () => {
+  /** A rig with one pupil whose d3 nudge a dead worker took 30 s ago, with or without its request leaving. */
+  async function startWithDeadTake(options: { onWire: boolean }): Promise<string> {
     rig = await CampaignRig.start({ policy: clockChangePolicy(), now: '2026-10-23T08:00:00Z' });
     const id = await rig.addUser(1);
     const { ledger, queue, campaign } = rig.parts.deps;
     const key = { campaignId: campaign.id, userId: id, nudge: 'd3' };
     await ledger.claim([{ ...key, group: 'Pupils', at: '2026-10-23T08:00:00.000Z' }]);
     const row = (await ledger.get(key))!;
-    // A worker took the send 30 s ago (longer than the visibility timeout), its request went out, and it never
-    // recorded an answer.
     await ledger.update(key, row.etag, {
       attempts: 1,
       attemptBy: 'worker-dead',
       attemptAt: '2026-10-23T07:59:30.000Z',
-      onWireAt: '2026-10-23T07:59:30.010Z',
+      ...(options.onWire ? { onWireAt: '2026-10-23T07:59:30.010Z' } : {}),
       updatedAt: '2026-10-23T07:59:30.010Z',
     });
     await queue.enqueue([key]);
+    return id;
+  }
+
+  it('records a send a dead worker left on the wire as sent but unconfirmed, and does not repeat it', async () => {
+    // A worker took the send 30 s ago (longer than the visibility timeout), its request went out, and it never
+    // recorded an answer.
+    const id = await startWithDeadTake({ onWire: true });
     await rig.parts.worker.drain(200, 20);
     expect(rig.connector.total).to.equal(0);
     expect((await rig.ledger(id)).map((e) => [e.state, e.detail, e.inDoubt])).to.deep.equal([
@@ -199,20 +205,8 @@ describe('Nudge campaign on real HTTP (Teams connector and Graph stand-ins)', fu
   });
 
   it('sends a nudge whose worker died after taking it and before its request left, once', async () => {
-    rig = await CampaignRig.start({ policy: clockChangePolicy(), now: '2026-10-23T08:00:00Z' });
-    const id = await rig.addUser(1);
-    const { ledger, queue, campaign } = rig.parts.deps;
-    const key = { campaignId: campaign.id, userId: id, nudge: 'd3' };
-    await ledger.claim([{ ...key, group: 'Pupils', at: '2026-10-23T08:00:00.000Z' }]);
-    const row = (await ledger.get(key))!;
     // The take was stored, but its worker died before the request left (no onWireAt): nothing reached Teams.
-    await ledger.update(key, row.etag, {
-      attempts: 1,
-      attemptBy: 'worker-dead',
-      attemptAt: '2026-10-23T07:59:30.000Z',
-      updatedAt: '2026-10-23T07:59:30.000Z',
-    });
-    await queue.enqueue([key]);
+    const id = await startWithDeadTake({ onWire: false });
     await rig.parts.worker.drain(200, 20);
     expect(rig.connector.total).to.equal(1);
     expect((await rig.ledger(id)).map((e) => [e.state, e.detail, e.attempts])).to.deep.equal([
