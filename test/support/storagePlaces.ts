@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AzureStorageAccount, parseStorageConnection } from '../../src/adapters/azure/azureStorageAccount';
 import { SqliteDatabase } from '../../src/adapters/sqlite/sqliteDatabase';
-import { azureStores, sqliteStores, type Stores } from '../../src/adapters/storage';
+import { sqliteStores, type Stores } from '../../src/adapters/storage';
+import { azureStores } from '../../src/adapters/azure/azureStores';
 import type { Azurite } from './azurite';
 import { tempDataDir } from './botProcess';
 

@@ -1,6 +1,9 @@
 import crypto from 'node:crypto';
 import { expect } from 'chai';
-import { azureStores, type Stores } from '../../../src/adapters/storage';
+import { openStores, type Stores } from '../../../src/adapters/storage';
+import { ConfigError, loadConfig } from '../../../src/config/env';
+import { createLogger } from '../../../src/logging/logger';
+import { azureStores } from '../../../src/adapters/azure/azureStores';
 import { AzureStorageAccount, parseStorageConnection } from '../../../src/adapters/azure/azureStorageAccount';
 import { startAzurite, type Azurite } from '../../support/azurite';
 import { describeEscalationStoreContracts } from '../../contracts/escalationStoreContracts';
@@ -54,6 +57,23 @@ describe('Azure Storage backend (Azurite)', () => {
     expect(() => parseStorageConnection('AccountName=a')).to.throw(/needs AccountName and AccountKey/);
     expect(() => parseStorageConnection('https://example.com/')).to.throw(/account URL must look like/);
     expect(parseStorageConnection('https://school.blob.core.windows.net').kind).to.equal('managedIdentity');
+  });
+
+  it('a malformed connection string stops the start with a configuration error naming the variable', async () => {
+    const config = loadConfig({
+      STORAGE: 'azure',
+      AZURE_STORAGE_CONNECTION_STRING: 'AccountName=school',
+    });
+    let error: unknown;
+    try {
+      await openStores(config, createLogger('silent'));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).to.be.instanceOf(ConfigError);
+    expect((error as ConfigError).problems.join('\n')).to.match(
+      /^AZURE_STORAGE_CONNECTION_STRING: the connection string needs AccountName and AccountKey/,
+    );
   });
 
   it('survives the storage service restarting between calls', async () => {

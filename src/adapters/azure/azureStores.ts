@@ -1,0 +1,50 @@
+/** The Azure Storage backend's stores, opened together (see ../storage.ts for the choice of backend). */
+import { ConfigError } from '../../config/env';
+import type { Stores } from '../storage';
+import { AzureConversationReferenceStore } from './azureConversationReferenceStore';
+import { AzureEscalationStore } from './azureEscalationStore';
+import { AzureLeaseStore } from './azureLeaseStore';
+import { AzureNudgeLedger } from './azureNudgeLedger';
+import { AzureNudgeQueue } from './azureNudgeQueue';
+import { AzureStatusFollowUpStore } from './azureStatusFollowUpStore';
+import { AzureStorageAccount, parseStorageConnection } from './azureStorageAccount';
+import { AzureSupportCodeStore } from './azureSupportCodeStore';
+import { AzureUserProgressStore } from './azureUserProgressStore';
+
+/** Opens Azure stores in `account`, creating their tables if needed. */
+export async function azureStores(account: AzureStorageAccount): Promise<Stores> {
+  const [progress, references, followUps, escalations, supportCodes, nudgeLedger, nudgeQueue, leases] =
+    await Promise.all([
+      AzureUserProgressStore.open(account),
+      AzureConversationReferenceStore.open(account),
+      AzureStatusFollowUpStore.open(account),
+      AzureEscalationStore.open(account),
+      AzureSupportCodeStore.open(account),
+      AzureNudgeLedger.open(account),
+      AzureNudgeQueue.open(account),
+      AzureLeaseStore.open(account),
+    ]);
+  return {
+    kind: 'azure',
+    progress,
+    references,
+    followUps,
+    escalations,
+    supportCodes,
+    nudgeLedger,
+    nudgeQueue,
+    leases,
+    close: () => undefined,
+  };
+}
+
+/** The stores in the account AZURE_STORAGE_CONNECTION_STRING names; a malformed setting is a ConfigError. */
+export async function openAzureStores(connectionString: string, prefix: string): Promise<Stores> {
+  let account: AzureStorageAccount;
+  try {
+    account = new AzureStorageAccount(parseStorageConnection(connectionString), prefix);
+  } catch (error) {
+    throw new ConfigError([`AZURE_STORAGE_CONNECTION_STRING: ${(error as Error).message}`]);
+  }
+  return azureStores(account);
+}
