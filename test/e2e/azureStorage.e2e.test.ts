@@ -61,6 +61,30 @@ describe('the bot on Azure Storage (Azurite), one and two instances', () => {
     expect(card!.texts).to.include('You were at: **Get the Authenticator app**.');
   });
 
+  it('when the storage account cannot be reached, the pupil is told so in the chat, not left waiting', async function () {
+    this.timeout(90_000);
+    // Its own Azurite, so that stopping it does not disturb the other tests.
+    const outage = await startAzurite();
+    const pupil = testUser('Sam Taylor');
+    const options = { serviceUrl: connector.serviceUrl };
+    const bot = await startBot({
+      STORAGE: 'azure',
+      AZURE_STORAGE_CONNECTION_STRING: outage.connectionString,
+      AZURE_STORAGE_PREFIX: prefix,
+      DATA_DIR: tempDataDir(),
+    });
+    bots.push(bot);
+    await postActivity(bot, installActivity(pupil, options));
+    await connector.waitFor((r) => r.length >= 1);
+    await outage.stop();
+    await postActivity(bot, submitActivity(pupil, { verb: 'guide.start' }, options));
+    await connector.waitFor((r) => r.length >= 2, 60_000);
+    expect(connector.received[1]!.activity.text).to.equal(
+      'Sorry, something went wrong on my side. Please try again in a minute.',
+    );
+    expect(bot.logs().some((l) => l.includes('turn failed'))).to.equal(true);
+  });
+
   it('two instances writing the same pupil at the same moment lose no update (etags)', async () => {
     const [a, b] = await Promise.all([instance(), instance()]);
     const options = { serviceUrl: connector.serviceUrl };
