@@ -1,7 +1,7 @@
 /** A school policy for campaign tests: the sample school, enforcement on Wednesday 28 October 2026. */
 import { loadSchoolPolicy } from '../../src/config/loadSchoolPolicy';
 import { addDays, wallClockAt } from '../../src/domain/campaign/zonedTime';
-import { campaignSchema } from '../../src/domain/policy/campaignPolicy';
+import { campaignSchema, type CampaignPolicy } from '../../src/domain/policy/campaignPolicy';
 import type { SchoolPolicy } from '../../src/domain/policy/schoolPolicy';
 import { SAMPLE_POLICY_PATH } from '../support/conversationHarness';
 import { EXCLUDED_GROUP, TARGET_GROUP } from '../support/campaignRig';
@@ -10,25 +10,30 @@ import { EXCLUDED_GROUP, TARGET_GROUP } from '../support/campaignRig';
  * Reminders 3 and 1 days before and on the day, 09:00–15:00 local. The 3-day reminder falls on Sunday 25
  * October, the day the clocks go back, and moves to Friday 23 October (BST); the others are in GMT.
  */
+/** The campaign section of that policy: pupils less leavers, the three stages, one autumn term, no half term. */
+export function clockChangeCampaignPolicy(overrides: { snoozeMax?: number } = {}): CampaignPolicy {
+  return campaignSchema.parse({
+    targets: {
+      groups: [{ id: TARGET_GROUP, name: 'Pupils' }],
+      exclude: { groups: [{ id: EXCLUDED_GROUP, name: 'Left school' }] },
+    },
+    stages: [
+      { daysBefore: 3, tone: 'reminder' },
+      { daysBefore: 1, tone: 'urgent' },
+      { daysBefore: 0, tone: 'final' },
+    ],
+    window: { from: '09:00', to: '15:00' },
+    terms: [{ name: 'Autumn term', from: '2026-09-02', to: '2026-12-18' }],
+    snooze: { hours: 24, max: overrides.snoozeMax ?? 2 },
+  });
+}
+
 export function clockChangePolicy(overrides: { snoozeMax?: number } = {}): SchoolPolicy {
   const sample = loadSchoolPolicy(SAMPLE_POLICY_PATH);
   return {
     ...sample,
     registration: { ...sample.registration, enforcementDate: '2026-10-28' },
-    campaign: campaignSchema.parse({
-      targets: {
-        groups: [{ id: TARGET_GROUP, name: 'Pupils' }],
-        exclude: { groups: [{ id: EXCLUDED_GROUP, name: 'Left school' }] },
-      },
-      stages: [
-        { daysBefore: 3, tone: 'reminder' },
-        { daysBefore: 1, tone: 'urgent' },
-        { daysBefore: 0, tone: 'final' },
-      ],
-      window: { from: '09:00', to: '15:00' },
-      terms: [{ name: 'Autumn term', from: '2026-09-02', to: '2026-12-18' }],
-      snooze: { hours: 24, max: overrides.snoozeMax ?? 2 },
-    }),
+    campaign: clockChangeCampaignPolicy(overrides),
   };
 }
 

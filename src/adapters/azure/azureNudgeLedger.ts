@@ -15,25 +15,11 @@ import { ConcurrencyError } from '../../ports/versioned';
 import { hasStatus, storageDeadline, type AzureStorageAccount } from './azureStorageAccount';
 import { readRow, replaceIfUnchanged, tableKey, type Read } from './tableOps';
 
-/** A ledger row's properties; optional fields are absent, never empty strings. */
-interface Row {
-  userId: string;
-  nudge: string;
-  state: NudgeState;
-  grp: string;
-  detail?: string;
-  attempts: number;
-  attemptBy?: string;
-  attemptAt?: string;
-  onWireAt?: string;
-  inDoubt?: boolean;
-  enqueued: boolean;
-  snoozedUntil?: string;
-  installedAt?: string;
-  chatId?: string;
-  createdAt: string;
-  updatedAt: string;
-}
+/**
+ * A ledger row's properties: the entry without the keys the table holds (campaign in the PartitionKey) or
+ * gives (etag), and `group` as `grp`. Optional fields are absent, never empty strings.
+ */
+type Row = Omit<LedgerEntry, 'campaignId' | 'etag' | 'group'> & { grp: string };
 
 interface Marker {
   /** The name as given (the RowKey holds it made safe for a key). */

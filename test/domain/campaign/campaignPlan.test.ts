@@ -8,9 +8,9 @@ import {
 } from '../../../src/domain/campaign/campaignTime';
 import { nudgeDue, type NudgeHistoryItem } from '../../../src/domain/campaign/nudgeDecision';
 import { instantAt, wallClockAt } from '../../../src/domain/campaign/zonedTime';
-import { campaignSchema, type CampaignPolicy } from '../../../src/domain/policy/campaignPolicy';
 import { parseSchoolPolicy } from '../../../src/domain/policy/schoolPolicy';
 import { SAMPLE_POLICY_PATH } from '../../support/conversationHarness';
+import { clockChangeCampaignPolicy } from '../../nudges/campaignPolicyFixture';
 
 const sample = loadSchoolPolicy(SAMPLE_POLICY_PATH);
 const sampleCampaign = () =>
@@ -18,18 +18,7 @@ const sampleCampaign = () =>
 
 /** A campaign around the autumn clock change (Sunday 25 October 2026), with no half term in the way. */
 export function clockChangeCampaign(): Campaign {
-  const policy: CampaignPolicy = campaignSchema.parse({
-    targets: { groups: [{ id: '5a00000a-0000-4000-8000-000000000003', name: 'All pupils' }] },
-    stages: [
-      { daysBefore: 3, tone: 'reminder' },
-      { daysBefore: 1, tone: 'urgent' },
-      { daysBefore: 0, tone: 'final' },
-    ],
-    window: { from: '09:00', to: '15:00' },
-    terms: [{ name: 'Autumn term', from: '2026-09-02', to: '2026-12-18' }],
-    snooze: { hours: 24, max: 2 },
-  });
-  return buildCampaign(policy, '2026-10-28', 'Europe/London');
+  return buildCampaign(clockChangeCampaignPolicy(), '2026-10-28', 'Europe/London');
 }
 
 describe('Campaign planning (pure)', () => {
