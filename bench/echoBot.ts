@@ -1,12 +1,17 @@
 /**
  * The baseline for the turn benchmark: the smallest Teams bot there is (restify + CloudAdapter, no auth,
  * echoes the text back through the connector). Started by bench/turnThroughput.ts.
+ *
+ * With ECHO_SHARED_CLIENTS=1 it reuses connector clients as the bot does (the second baseline: what the
+ * bot's own work costs, with the transport equal).
  */
 import { ActivityHandler, CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import restify from 'restify';
+import { ClientReusingAuthentication } from '../src/teams/clientReusingAuthentication';
 
+const stock = new ConfigurationBotFrameworkAuthentication({ MicrosoftAppType: 'MultiTenant' });
 const adapter = new CloudAdapter(
-  new ConfigurationBotFrameworkAuthentication({ MicrosoftAppType: 'MultiTenant' }),
+  process.env.ECHO_SHARED_CLIENTS === '1' ? new ClientReusingAuthentication(stock) : stock,
 );
 const bot = new ActivityHandler();
 bot.onMessage(async (context, next) => {

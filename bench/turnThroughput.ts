@@ -1,11 +1,12 @@
 /**
  * Turn throughput and latency of the bot versus a bare CloudAdapter echo bot on the same machine, in one
- * run: both answer through the same local connector stand-in, driven by 10 concurrent conversations.
+ * run: all answer through the same local connector stand-in, driven by 10 concurrent conversations. A second
+ * echo bot reuses connector clients as the bot does, to show what the bot's own work costs.
  *
  *   npm run bench:turns -- [--runs 5] [--seconds 8] [--concurrency 10]
- *                              [--profile <dir>]   (the bot's CPU profile, for DevTools)
+ *                              [--profile <dir>]   (CPU profiles: bot, echo, sharedEcho .cpuprofile)
  *
- * Each run measures both bots back to back (order alternating); the report gives the median of the runs.
+ * Each run measures the three back to back (order rotating); the report gives the median of the runs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -168,64 +169,83 @@ async function drive(port: number, serviceUrl: string, pid: number): Promise<Res
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
+/**
+ * The three processes measured: the bot; the bare echo bot (the issue's baseline, building a connector
+ * client per turn as CloudAdapter does by default); the echo bot reusing connector clients as the bot does.
+ */
+const TARGETS = ['echo', 'sharedEcho', 'bot'] as const;
+type Target = (typeof TARGETS)[number];
+
+function summaryOf(results: Record<Target, Result>[], which: Target) {
+  return {
+    turnsPerSecond: median(results.map((r) => r[which].turnsPerSecond)),
+    cpuMsPerTurn: median(results.map((r) => r[which].cpuMsPerTurn)),
+    p50: median(results.map((r) => r[which].p50)),
+    p99: median(results.map((r) => r[which].p99)),
+    errors: results.reduce((n, r) => n + r[which].errors, 0),
+  };
+}
+
 async function main(): Promise<void> {
   const connector = await startConnector();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfa-bench-'));
   const profileAt = process.argv.indexOf('--profile');
-  const profile = profileAt >= 0 ? ['--cpu-prof', `--cpu-prof-dir=${process.argv[profileAt + 1]}`] : [];
-  const ours = await startProcess([...profile, '--disable-warning=DEP0111', 'dist/index.js'], {
-    DATA_DIR: dataDir,
-    NUDGE_SCHEDULER: 'off',
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-  });
-  const echo = await startProcess(
-    ['--disable-warning=DEP0111', '--require', 'tsx/cjs', 'bench/echoBot.ts'],
-    {},
-  );
-  // Both bots write logs to a pipe we drain; the bot's info logs are part of its real cost.
-  const results: { ours: Result; echo: Result }[] = [];
+  const profile = (name: string) =>
+    profileAt >= 0
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.argv[profileAt + 1]}`, `--cpu-prof-name=${name}.cpuprofile`]
+      : [];
+  const echoArgs = ['--disable-warning=DEP0111', '--require', 'tsx/cjs', 'bench/echoBot.ts'];
+  const processes: Record<Target, { port: number; child: ChildProcess }> = {
+    bot: await startProcess([...profile('bot'), '--disable-warning=DEP0111', 'dist/index.js'], {
+      DATA_DIR: dataDir,
+      NUDGE_SCHEDULER: 'off',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    }),
+    echo: await startProcess([...profile('echo'), ...echoArgs], {}),
+    sharedEcho: await startProcess([...profile('sharedEcho'), ...echoArgs], { ECHO_SHARED_CLIENTS: '1' }),
+  };
+  // Every process writes logs to a pipe we drain; the bot's info logs are part of its real cost.
+  const results: Record<Target, Result>[] = [];
+  const line = (name: string, r: Result) =>
+    `${name} ${r.turnsPerSecond.toFixed(0)}/s p99 ${r.p99.toFixed(1)} ms ${r.cpuMsPerTurn.toFixed(3)} cpu-ms/turn`;
   for (let run = 0; run < RUNS; run++) {
-    const first = run % 2 === 0 ? 'echo' : 'ours';
-    const r: Partial<{ ours: Result; echo: Result }> = {};
-    for (const which of first === 'echo' ? (['echo', 'ours'] as const) : (['ours', 'echo'] as const)) {
-      const target = which === 'echo' ? echo : ours;
+    // Rotate the order so that no process always runs first (or last) on a warming machine.
+    const order = TARGETS.map((_, i) => TARGETS[(i + run) % TARGETS.length]!);
+    const r: Partial<Record<Target, Result>> = {};
+    for (const which of order) {
+      const target = processes[which];
       r[which] = await drive(target.port, connector.url, target.child.pid!);
     }
-    results.push(r as { ours: Result; echo: Result });
-    console.error(
-      `run ${run + 1}: echo ${r.echo!.turnsPerSecond.toFixed(0)}/s p99 ${r.echo!.p99.toFixed(1)} ms ${r.echo!.cpuMsPerTurn.toFixed(3)} cpu-ms/turn | ` +
-        `bot ${r.ours!.turnsPerSecond.toFixed(0)}/s p99 ${r.ours!.p99.toFixed(1)} ms ${r.ours!.cpuMsPerTurn.toFixed(3)} cpu-ms/turn`,
-    );
+    results.push(r as Record<Target, Result>);
+    console.error(`run ${run + 1}: ${TARGETS.map((t) => line(t, r[t]!)).join(' | ')}`);
   }
-  ours.child.kill('SIGTERM');
-  echo.child.kill('SIGTERM');
+  for (const target of Object.values(processes)) target.child.kill('SIGTERM');
   await connector.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
 
+  const echo = summaryOf(results, 'echo');
+  const sharedEcho = summaryOf(results, 'sharedEcho');
+  const bot = summaryOf(results, 'bot');
+  const ratios = (base: typeof echo) => ({
+    throughput: bot.turnsPerSecond / base.turnsPerSecond,
+    p99: bot.p99 / base.p99,
+    cpuPerTurn: bot.cpuMsPerTurn / base.cpuMsPerTurn,
+  });
   const summary = {
     machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
     date: new Date().toISOString(),
     runs: RUNS,
     secondsPerRun: SECONDS,
     concurrency: CONCURRENCY,
-    echo: {
-      turnsPerSecond: median(results.map((r) => r.echo.turnsPerSecond)),
-      cpuMsPerTurn: median(results.map((r) => r.echo.cpuMsPerTurn)),
-      p50: median(results.map((r) => r.echo.p50)),
-      p99: median(results.map((r) => r.echo.p99)),
-    },
-    bot: {
-      turnsPerSecond: median(results.map((r) => r.ours.turnsPerSecond)),
-      cpuMsPerTurn: median(results.map((r) => r.ours.cpuMsPerTurn)),
-      p50: median(results.map((r) => r.ours.p50)),
-      p99: median(results.map((r) => r.ours.p99)),
-      errors: results.reduce((n, r) => n + r.ours.errors, 0),
-    },
+    echo,
+    sharedEcho,
+    bot,
+    /** The issue's target: bot versus the bare echo bot. */
+    versusEcho: ratios(echo),
+    /** The bot's own work, with the transport equal. */
+    versusSharedEcho: ratios(sharedEcho),
   };
-  const throughputRatio = summary.bot.turnsPerSecond / summary.echo.turnsPerSecond;
-  const p99Ratio = summary.bot.p99 / summary.echo.p99;
-  const cpuPerTurnRatio = summary.bot.cpuMsPerTurn / summary.echo.cpuMsPerTurn;
-  console.log(JSON.stringify({ ...summary, throughputRatio, p99Ratio, cpuPerTurnRatio }, null, 2));
+  console.log(JSON.stringify(summary, null, 2));
 }
 
 void main();

@@ -12,6 +12,7 @@ import {
 import { AuthenticationConstants } from 'botframework-connector';
 import type { AppConfig } from '../config/env';
 import type { Logger } from '../logging/logger';
+import { ClientReusingAuthentication } from './clientReusingAuthentication';
 
 export function createBotAdapter(config: AppConfig, log: Logger): CloudAdapter {
   const options: Partial<ConfigurationBotFrameworkAuthenticationOptions> = {
@@ -34,7 +35,9 @@ export function createBotAdapter(config: AppConfig, log: Logger): CloudAdapter {
       ValidateAuthority: true,
     });
   }
-  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(options));
+  const adapter = new CloudAdapter(
+    new ClientReusingAuthentication(new ConfigurationBotFrameworkAuthentication(options)),
+  );
   adapter.onTurnError = async (context: TurnContext, error: unknown) => {
     const err = error instanceof Error ? error : new Error(String(error));
     log.error(

@@ -58,12 +58,32 @@ const dayMonthYearFormat = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'UTC',
 });
 
+/**
+ * Formats by date, kept: cards name the same few dates (today, the deadline, retirement dates) on every
+ * turn, and formatting one costs more than the rest of deciding what to say.
+ */
+const formatted = new Map<string, string>();
+const MAX_FORMATTED = 1000;
+
+function remembered(key: string, format: () => string): string {
+  let text = formatted.get(key);
+  if (text === undefined) {
+    if (formatted.size >= MAX_FORMATTED) formatted.clear();
+    text = format();
+    formatted.set(key, text);
+  }
+  return text;
+}
+
 /** "Monday 1 February 2027": the way dates are written to pupils (no comma after the weekday). */
 export function formatLongDate(date: LocalDate): string {
-  return `${weekdayFormat.format(new Date(`${date}T12:00:00Z`))} ${formatShortDate(date)}`;
+  return remembered(
+    `long ${date}`,
+    () => `${weekdayFormat.format(new Date(`${date}T12:00:00Z`))} ${formatShortDate(date)}`,
+  );
 }
 
 /** "1 February 2027". */
 export function formatShortDate(date: LocalDate): string {
-  return dayMonthYearFormat.format(new Date(`${date}T12:00:00Z`));
+  return remembered(`short ${date}`, () => dayMonthYearFormat.format(new Date(`${date}T12:00:00Z`)));
 }
