@@ -30,7 +30,7 @@ import { GraphMailer } from './adapters/graph/graphMailer';
 import { STEP_TITLES } from './conversation/guideCards';
 import { channelEscalationCard, helpDeliveredCard, helpFailedCard } from './conversation/helpCards';
 import { HelpReplies } from './conversation/helpReplies';
-import { viewContextAt } from './conversation/wording';
+import { turnFailedText, viewContextAt } from './conversation/wording';
 import { EscalationOutbox } from './escalation/escalationOutbox';
 import { EscalationService } from './escalation/escalationService';
 import type { Mailer } from './ports/mailer';
@@ -73,7 +73,7 @@ export async function startApp(
     log,
     options: { refreshEveryMs: config.status.reportRefreshMinutes * 60_000 },
   });
-  const adapter = createBotAdapter(config, log);
+  const adapter = createBotAdapter(config, log, turnFailedText(policy));
   adapter.use(tenantGuard(config.tenantId, log));
   const messenger = botMessengerFor(config, adapter, references, log);
   // Nudge campaigns (docs/nudges.md): ledger, queue and planner lease in the configured storage.

@@ -92,5 +92,14 @@ export function dateText(date: LocalDate): string {
   return formatShortDate(date);
 }
 
+/** What a user reads when their turn failed on the bot's side: try again, and where IT Support is. */
+export function turnFailedText(policy: SchoolPolicy): string {
+  return (
+    'Sorry, something went wrong on my side. Please try again in a minute. ' +
+    `If it keeps happening, IT Support can help: room ${policy.support.room} (${supportHoursText(policy)}), ` +
+    `or email ${policy.support.mailbox}.`
+  );
+}
+
 /** The line every card that touches codes carries. */
 export const NEVER_SHARE = 'Never tell anyone a code, me included. IT will never ask you for a code.';

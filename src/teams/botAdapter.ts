@@ -14,7 +14,14 @@ import type { AppConfig } from '../config/env';
 import type { Logger } from '../logging/logger';
 import { ClientReusingAuthentication } from './clientReusingAuthentication';
 
-export function createBotAdapter(config: AppConfig, log: Logger): CloudAdapter {
+/** Said when a turn fails on our side (storage down, a bug); the default names no place to get help. */
+const DEFAULT_TURN_FAILED_TEXT = 'Sorry, something went wrong on my side. Please try again in a minute.';
+
+export function createBotAdapter(
+  config: AppConfig,
+  log: Logger,
+  turnFailedText = DEFAULT_TURN_FAILED_TEXT,
+): CloudAdapter {
   const options: Partial<ConfigurationBotFrameworkAuthenticationOptions> = {
     MicrosoftAppId: config.bot.id ?? '',
     MicrosoftAppPassword: config.bot.password ?? '',
@@ -49,7 +56,7 @@ export function createBotAdapter(config: AppConfig, log: Logger): CloudAdapter {
     );
     if (context.activity.type === 'message' || context.activity.type === 'invoke') {
       try {
-        await context.sendActivity('Sorry, something went wrong on my side. Please try again in a minute.');
+        await context.sendActivity(turnFailedText);
       } catch (sendError) {
         log.error(
           { err: { message: (sendError as Error).message } },

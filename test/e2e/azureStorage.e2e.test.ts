@@ -79,8 +79,10 @@ describe('the bot on Azure Storage (Azurite), one and two instances', () => {
     await outage.stop();
     await postActivity(bot, submitActivity(pupil, { verb: 'guide.start' }, options));
     await connector.waitFor((r) => r.length >= 2, 60_000);
+    // The sample school's support desk (config/kscs.school.yaml), so a pupil stuck on a failing bot has a way on.
     expect(connector.received[1]!.activity.text).to.equal(
-      'Sorry, something went wrong on my side. Please try again in a minute.',
+      'Sorry, something went wrong on my side. Please try again in a minute. If it keeps happening, IT Support ' +
+        'can help: room 3L23 (Monday to Friday, 8:30am to 4pm), or email ITServiceDesk@kenstimpson.org.uk.',
     );
     expect(bot.logs().some((l) => l.includes('turn failed'))).to.equal(true);
   });
