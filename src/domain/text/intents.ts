@@ -77,6 +77,9 @@ const PHRASES: Record<Intent, string[]> = {
     'problem',
     'confused',
     'i need help',
+    'dont understand',
+    'dont get it',
+    'dont know what to do',
   ],
   newPhone: [
     'new phone',
@@ -175,10 +178,35 @@ export function normalise(text: string): string {
 const fuzzyResults = new Map<string, boolean>();
 const MAX_FUZZY_RESULTS = 20_000;
 
+/**
+ * Ordinary words one typo away from a phrase word: typed, they mean themselves ("I don't understand" is not
+ * "done", "my phone is gone" is not "done", "being" is not "begin").
+ */
+const REAL_WORDS = new Set([
+  'dont',
+  'gone',
+  'none',
+  'cant',
+  'wont',
+  'note',
+  'tone',
+  'bone',
+  'being',
+  'held',
+  'hell',
+  'smart',
+  'stick',
+  'stock',
+  'struck',
+]);
+
+/** Words that turn "done" around: "I'm not done", "I haven't done it". */
+const NEGATIONS = new Set(['not', 'dont', 'didnt', 'havent', 'hasnt', 'isnt', 'aint', 'never', 'cant', 'no']);
+
 /** Short words must match exactly; longer ones tolerate one typo, long ones two. */
 function wordMatches(word: string, token: string): boolean {
   if (word === token) return true;
-  if (word.length <= 3 || token.length <= 2) return false;
+  if (word.length <= 3 || token.length <= 2 || REAL_WORDS.has(token)) return false;
   const allowed = word.length >= 8 ? 2 : 1;
   if (Math.abs(word.length - token.length) > allowed) return false;
   const key = `${word} ${token}`;
@@ -208,7 +236,9 @@ const COMPILED: { intent: Intent; words: string[] }[] = INTENTS.flatMap((intent)
 
 /** Looks like something the bot must never be sent: a code, a phone number, a password. */
 export function looksSensitive(text: string): boolean {
-  const digits = text.replace(/[\s\-().]/g, '');
+  // Dates ("11.01.2027", "2027-01-11") are the deadline being asked about, not a code or a number.
+  const withoutDates = text.replace(/\b(\d{1,2}[./-]\d{1,2}[./-](\d{4}|\d{2})|\d{4}-\d{2}-\d{2})\b/g, ' ');
+  const digits = withoutDates.replace(/[\s\-().]/g, '');
   if (/(^|\D)\d{6,8}(\D|$)/.test(digits) && /\d{6}/.test(digits)) return true; // verification codes, numbers
   if (/\+?\d{10,15}/.test(digits)) return true; // phone numbers
   return /\b(my )?(password|passcode|pin)\s*(is|=|:)/i.test(text);
@@ -229,5 +259,8 @@ export function understand(text: string): Understood {
     const score = words.join(' ').length;
     if (!best || score > best.score) best = { intent, score };
   }
-  return best ? { intent: best.intent } : { intent: 'unknown' };
+  if (!best) return { intent: 'unknown' };
+  // "Not done yet" is someone part-way through: offer to carry on, and spare the live check "done" makes.
+  if (best.intent === 'done' && tokens.some((t) => NEGATIONS.has(t))) return { intent: 'resume' };
+  return { intent: best.intent };
 }
