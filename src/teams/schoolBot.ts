@@ -44,6 +44,14 @@ function plainText(text: string): string {
     .replace(/&quot;/g, '"');
 }
 
+/** The guide is one person's: it runs in a 1:1 chat only (a missing type is how some clients send 1:1). */
+function isPersonalChat(context: TurnContext): boolean {
+  const type = context.activity.conversation?.conversationType;
+  return !type || type === 'personal';
+}
+
+const PRIVATE_CHAT_ONLY = 'I only work in a private chat. Open a chat with me to get started.';
+
 function toActivity(reply: Reply) {
   return cardActivity(reply.card);
 }
@@ -58,8 +66,8 @@ export class SchoolBot extends TeamsActivityHandler {
     this.onMessage(async (context, next) => {
       await this.rememberConversation(context);
       const { activity } = context;
-      if (activity.conversation?.conversationType && activity.conversation.conversationType !== 'personal') {
-        await context.sendActivity('I only work in a private chat. Open a chat with me to get started.');
+      if (!isPersonalChat(context)) {
+        await context.sendActivity(PRIVATE_CHAT_ONLY);
         return next();
       }
       const command: Command =
@@ -71,8 +79,7 @@ export class SchoolBot extends TeamsActivityHandler {
     });
 
     this.onInstallationUpdateAdd(async (context, next) => {
-      await this.rememberConversation(context, { always: true });
-      await this.answer(context, { kind: 'installed' });
+      await this.onInstalled(context);
       await next();
     });
 
@@ -83,10 +90,7 @@ export class SchoolBot extends TeamsActivityHandler {
 
     this.onMembersAdded(async (context, next) => {
       const botAdded = context.activity.membersAdded?.some((m) => m.id === context.activity.recipient?.id);
-      if (botAdded) {
-        await this.rememberConversation(context, { always: true });
-        await this.answer(context, { kind: 'installed' });
-      }
+      if (botAdded) await this.onInstalled(context);
       await next();
     });
 
@@ -106,6 +110,14 @@ export class SchoolBot extends TeamsActivityHandler {
    */
   protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
     if (context.activity.name !== 'adaptiveCard/action') return super.onInvokeActivity(context);
+    if (!isPersonalChat(context)) {
+      const body: AdaptiveCardInvokeResponse = {
+        statusCode: 200,
+        type: 'application/vnd.microsoft.activity.message',
+        value: { text: PRIVATE_CHAT_ONLY },
+      };
+      return { status: 200, body };
+    }
     await this.rememberConversation(context);
     const value = context.activity.value as { action?: { verb?: unknown; data?: unknown } } | undefined;
     const data = value?.action?.data;
@@ -119,6 +131,22 @@ export class SchoolBot extends TeamsActivityHandler {
       ? { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: first.card }
       : { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: { text: 'OK' } };
     return { status: 200, body };
+  }
+
+  /**
+   * Installed in a 1:1 chat: keep the way back and say hello. Installed in a team (for the IT channel copy,
+   * docs/escalation.md) or a group chat: say nothing; the welcome is for one pupil, not a class.
+   */
+  private async onInstalled(context: TurnContext): Promise<void> {
+    if (!isPersonalChat(context)) {
+      this.deps.log.info(
+        { conversationType: context.activity.conversation?.conversationType },
+        'installed outside a 1:1 chat; no welcome',
+      );
+      return;
+    }
+    await this.rememberConversation(context, { always: true });
+    await this.answer(context, { kind: 'installed' });
   }
 
   private async repliesFor(context: TurnContext, command: Command): Promise<Reply[]> {
@@ -150,8 +178,7 @@ export class SchoolBot extends TeamsActivityHandler {
     const userId = userIdOf(activity);
     const tenantId = tenantOf(activity);
     if (!userId || !tenantId || !activity.conversation?.id || !activity.serviceUrl) return;
-    if (activity.conversation.conversationType && activity.conversation.conversationType !== 'personal')
-      return;
+    if (!isPersonalChat(context)) return;
     const chat = `${activity.conversation.id}\u0000${activity.serviceUrl}`;
     const now = Date.now();
     if (!options.always) {

@@ -43,14 +43,20 @@ describe('Teams app package', () => {
     expect(errors.join('\n')).to.match(/name\/short/);
   });
 
-  it('keeps Teams Toolkit placeholders for ids and is a personal-scope bot', () => {
+  it('keeps Teams Toolkit placeholders for ids and is a personal-scope bot (team only for the IT channel copy)', () => {
     const raw = JSON.parse(fs.readFileSync(path.join(APP_PACKAGE_DIR, 'manifest.json'), 'utf8')) as {
       id: string;
-      bots: { botId: string; scopes: string[]; commandLists: { commands: { title: string }[] }[] }[];
+      bots: {
+        botId: string;
+        scopes: string[];
+        commandLists: { scopes: string[]; commands: { title: string }[] }[];
+      }[];
     };
     expect(raw.id).to.equal('${{TEAMS_APP_ID}}');
     expect(raw.bots[0]!.botId).to.equal('${{BOT_ID}}');
-    expect(raw.bots[0]!.scopes).to.deep.equal(['personal']);
+    // The guide is 1:1; the team scope lets IT add the bot to their team for escalation copies (it is silent there).
+    expect(raw.bots[0]!.scopes).to.deep.equal(['personal', 'team']);
+    expect(raw.bots[0]!.commandLists.map((c) => c.scopes)).to.deep.equal([['personal']]);
     // Every command in the Teams command menu is something the bot understands.
     for (const { title } of raw.bots[0]!.commandLists[0]!.commands) {
       expect(understand(title).intent, title).to.not.equal('unknown');

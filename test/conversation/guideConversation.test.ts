@@ -397,6 +397,30 @@ describe('Guided registration conversation', () => {
       expect((replies[0]!.value as { status: number }).status).to.equal(403);
     });
 
+    it('says nothing when added to a team or a group chat, and keeps no progress for the installer', async () => {
+      const team = { conversationType: 'channel', conversationId: '19:it-team@thread.tacv2' };
+      expect(await h.send(installActivity(sam, team))).to.deep.equal([]);
+      expect(await h.send(botAddedActivity(sam, team))).to.deep.equal([]);
+      expect(
+        await h.send(
+          installActivity(sam, { conversationType: 'groupChat', conversationId: '19:g@thread.v2' }),
+        ),
+      ).to.deep.equal([]);
+      expect(await h.progress.get(sam.aadObjectId)).to.equal(undefined);
+      expect(await h.references.get(sam.aadObjectId)).to.equal(undefined);
+    });
+
+    it('answers a card pressed in a group chat with "private chat only", not with the guide', async () => {
+      const replies = await h.send(
+        executeActivity(sam, 'guide.start', { verb: 'guide.start' }, { conversationType: 'groupChat' }),
+      );
+      expect(replies).to.have.length(1);
+      const body = (replies[0]!.value as { body: { type: string; value: { text: string } } }).body;
+      expect(body.type).to.equal('application/vnd.microsoft.activity.message');
+      expect(body.value.text).to.equal('I only work in a private chat. Open a chat with me to get started.');
+      expect(await h.progress.get(sam.aadObjectId)).to.equal(undefined);
+    });
+
     it('only works in a personal chat', async () => {
       const replies = await h.send(textActivity(sam, 'hello', { conversationType: 'groupChat' }));
       expect(replies.map((r) => r.text)).to.deep.equal([
