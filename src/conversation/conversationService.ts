@@ -107,11 +107,11 @@ export class ConversationService {
   async handle(user: UserTurn, command: Command): Promise<Reply[]> {
     const ctx = viewContextAt(this.deps.policy, this.deps.clock.now(), user.firstName);
     const verify = command.kind === 'text' && this.deps.help ? parseVerify(command.text) : undefined;
-    if (verify && this.deps.help) {
-      // Before intents: the code in it would read as "sensitive". What was typed is never logged.
+    // Before intents: the code in it would read as "sensitive". What was typed is never logged.
+    const verifyCards = verify && (await this.deps.help?.verify(user.userId, verify));
+    if (verifyCards) {
       this.deps.log.debug({ userId: user.userId, command: 'verify' }, 'text understood');
-      const cards = await this.deps.help.verify(user.userId, verify);
-      return cards.map((card) => ({ kind: 'card', card }));
+      return verifyCards.map((card) => ({ kind: 'card', card }));
     }
     const understood = this.understandCommand(command, user.userId);
     const helpCards = await this.helpAnswer(user.userId, understood, ctx);

@@ -79,8 +79,14 @@ export class HelpReplies {
   }
 
   /** The desk's check. Never logs what was typed (a UPN, a code). */
-  async verify(userId: string, command: VerifyCommand): Promise<AdaptiveCardJson[]> {
+  /**
+   * The desk's `verify`. Undefined when it is not one: someone outside the desk typing words with no code in
+   * them ("verify my account") meant something else, and is answered as any other message.
+   */
+  async verify(userId: string, command: VerifyCommand): Promise<AdaptiveCardJson[] | undefined> {
     try {
+      if (!/\d/.test(command.code ?? '') && !(await this.deps.supportCodes.isDeskMember(userId)))
+        return undefined;
       if (!command.target || !command.code) {
         // Only the desk learns how the command works; everyone else gets the one refusal.
         const member = await this.deps.supportCodes.isDeskMember(userId);

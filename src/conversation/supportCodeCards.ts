@@ -61,7 +61,10 @@ export function verifyResultCard(result: VerifyAnswer): AdaptiveCardJson {
       return answer({
         heading: "Sorry, I can't check codes for you",
         paragraphs: ['Only the IT service desk can check support codes.'],
-        actions: [],
+        actions: [
+          { title: 'Carry on ▶', data: { verb: Verb.GuideResume } },
+          { title: 'Check my status', data: { verb: Verb.Ask, intent: 'status' } },
+        ],
       });
     case 'rateLimited':
       return answer({

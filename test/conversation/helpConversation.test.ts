@@ -257,20 +257,26 @@ describe('"I need help" in the conversation', () => {
       expect(headingOf(await say('482913'))).to.equal("⚠️ Please don't send me that");
     });
 
-    it('"verify" from a pupil: the same refusal whatever follows, and no hint of how it works', async () => {
+    it('"verify" with a code from a pupil: the same refusal whatever follows, no hint of how it works, a way on', async () => {
       const cards = [];
       for (const text of [
-        'verify',
         'verify sam.taylor@kscs.org.uk 123456',
         'verify nobody@kscs.org.uk 123456',
         'verify MFA-7K2Q 123 456',
       ]) {
         cards.push((await say(text, testUser('Priya Shah', DEMO_USERS.priyaShah))).card);
       }
-      expect(cards.map((c) => JSON.stringify(c))).to.deep.equal(Array(4).fill(JSON.stringify(cards[0])));
-      expect(headingOf(onlyCard(await h.send(textActivity(sam, 'verify'))))).to.equal(
-        "Sorry, I can't check codes for you",
-      );
+      expect(cards.map((c) => JSON.stringify(c))).to.deep.equal(Array(3).fill(JSON.stringify(cards[0])));
+      const refusal = onlyCard(await h.send(textActivity(sam, 'verify sam.taylor@kscs.org.uk 123456')));
+      expect(headingOf(refusal)).to.equal("Sorry, I can't check codes for you");
+      expect(button(refusal, 'Carry on ▶')).to.not.equal(undefined);
+    });
+
+    it('"verify my account" from a pupil is an ordinary message, not the desk\'s command', async () => {
+      for (const text of ['verify my account', 'verify']) {
+        const card = onlyCard(await h.send(textActivity(sam, text)));
+        expect(headingOf(card), text).to.not.equal("Sorry, I can't check codes for you");
+      }
     });
 
     it('the desk (Daniel, in the demo service-desk group) checks Sam by the reference of his request', async () => {
