@@ -112,8 +112,9 @@ export function lostPhoneCard(progress: GuideProgress | undefined, ctx: ViewCont
   return answer({
     heading: 'Lost or broken phone?',
     paragraphs: [
-      "Don't worry. If you set up a second method (like an email address), you can still sign in or reset your password with it.",
-      `Then go to **${shortUrl(policy.registration.url)}**, remove the lost phone and add your new one.`,
+      "Don't worry. In school, or on a school laptop, signing in needs no approval, so you can fix it there.",
+      `Sign in at school, go to **${shortUrl(policy.registration.url)}**, remove the lost phone and add your new one.`,
+      'An email address can reset your password, but it cannot approve a sign-in from home.',
       `Can't sign in at all? IT Support can help: room **${policy.support.room}**, ${supportHoursText(policy)}.`,
     ],
     tips: [{ text: 'If someone might have your phone, tell IT Support today.', style: 'attention' }],

@@ -304,6 +304,13 @@ describe('Guided registration conversation', () => {
       });
     }
 
+    it('lost phone: fix it at school (no approval there); an email resets a password but approves no sign-in', async () => {
+      const text = (await say('I lost my phone')).texts.join(' ');
+      expect(text).to.match(/In school, or on a school laptop, signing in needs no approval/);
+      expect(text).to.match(/email address can reset your password, but it cannot approve a sign-in/);
+      expect(text).to.not.match(/you can still sign in/);
+    });
+
     it('warns about codes, numbers and passwords and keeps none of them', async () => {
       for (const text of ['my code is 482913', '07700 900 123', 'my password is Summer2026!']) {
         const card = await say(text);
