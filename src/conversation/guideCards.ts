@@ -4,7 +4,9 @@
  * they read there.
  */
 import { choicesAt, type GuideProgress } from '../domain/guide/progress';
-import type { Choice, StepId } from '../domain/guide/steps';
+import type { Choice, FirstMethod, SecondMethod, StepId } from '../domain/guide/steps';
+import { evaluateRegistration, type Reason } from '../domain/registration/evaluateRegistration';
+import type { RegisteredMethod } from '../domain/registration/methods';
 import {
   renderChoiceCard,
   renderGuideStepCard,
@@ -14,6 +16,7 @@ import {
   type CardTip,
 } from '../cards/renderCards';
 import type { AdaptiveCardJson } from '../cards/cardTemplates';
+import { fixButton, reasonText } from './reasonWords';
 import { Verb } from './verbs';
 import {
   dateText,
@@ -268,6 +271,45 @@ function phoneCallContent(step: StepId): StepContent {
   };
 }
 
+/** The methods a user set up by following the guide, as the school's check sees them. */
+function methodsChosen(progress: GuideProgress): RegisteredMethod[] {
+  const kinds: Record<FirstMethod | SecondMethod, RegisteredMethod> = {
+    app: { kind: 'authenticatorApp' },
+    phone: { kind: 'mobilePhone' },
+    // The guide's email step rules out a school address.
+    email: { kind: 'email', onSchoolDomain: false },
+    questions: { kind: 'securityQuestions' },
+  };
+  return [progress.first, progress.second].flatMap((m) => (m ? [kinds[m]] : []));
+}
+
+/** The last step when the two methods would not pass the school's check: what to add, and a way to add it. */
+function nearlyDoneCard(
+  step: StepId,
+  progress: GuideProgress,
+  ctx: ViewContext,
+  blocking: Reason[],
+): AdaptiveCardJson {
+  const first = progress.first;
+  return stepCard(step, {
+    heading: 'Nearly done! One more thing',
+    intro: 'The page has your two methods. To keep working after the changes coming soon, you need one more:',
+    steps: blocking.map((reason) => reasonText(reason, ctx)),
+    tips:
+      first === 'phone'
+        ? tip(
+            "No smartphone? Tap **I'm stuck**: IT Support can give you another way to sign in.",
+            'attention',
+          )
+        : [],
+    primary: [
+      // One fix button: with Back, I'm stuck and Start again, more would pass Teams' five actions.
+      fixButton(blocking[0]!, { first }),
+      next(step, 'Later: what happens now? ▶'),
+    ],
+  });
+}
+
 /** The welcome card (first install, or "hi" before starting). */
 export function welcomeCard(ctx: ViewContext): AdaptiveCardJson {
   const { policy, today } = ctx;
@@ -452,7 +494,12 @@ export function guideCard(step: StepId, progress: GuideProgress, ctx: ViewContex
         ],
         primary: [next(step, 'Done ▶')],
       });
-    case 'finished':
+    case 'finished': {
+      // The page accepts any two methods; the school's check may not (texts and calls only, questions only).
+      const blocking = evaluateRegistration(methodsChosen(progress), methods).reasons.filter(
+        (r) => r.blocking,
+      );
+      if (blocking.length > 0) return nearlyDoneCard(step, progress, ctx, blocking);
       return stepCard(step, {
         heading: "🎉 That's it, you're done!",
         intro: 'The page shows that you are all set. Your account now has two ways to check it is you.',
@@ -465,6 +512,7 @@ export function guideCard(step: StepId, progress: GuideProgress, ctx: ViewContex
             : []),
         ],
       });
+    }
     case 'passkey':
       return stepCard(step, {
         heading: 'Extra: a passkey (optional)',

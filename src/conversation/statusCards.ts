@@ -6,16 +6,13 @@ import type { AdaptiveCardJson } from '../cards/cardTemplates';
 import { renderStatusCard, type CardButton, type CardTip } from '../cards/renderCards';
 import type { GuideProgress } from '../domain/guide/progress';
 import type { StepId } from '../domain/guide/steps';
-import type {
-  FamilyState,
-  Reason,
-  RegistrationEvaluation,
-} from '../domain/registration/evaluateRegistration';
+import type { FamilyState, RegistrationEvaluation } from '../domain/registration/evaluateRegistration';
 import type { RegistrationSnapshot } from '../domain/registration/snapshot';
 import type { MethodFamily } from '../domain/registration/methods';
 import { answer, continueButton, helpButton } from './answerCards';
+import { fixButton, reasonText } from './reasonWords';
 import { Verb } from './verbs';
-import { dateText, deadlineText, schoolAddressText, shortUrl, type ViewContext } from './wording';
+import { dateText, deadlineText, shortUrl, type ViewContext } from './wording';
 
 const DONE_IT: CardButton = { title: "I've done it ✔", data: { verb: Verb.Ask, intent: 'done' } };
 const CHECK_AGAIN: CardButton = { title: 'Check my status', data: { verb: Verb.Ask, intent: 'status' } };
@@ -53,40 +50,6 @@ function familyLine(f: FamilyState): string {
       return `✅ ${name}: set up`;
   }
 }
-
-/** What to do about a reason, in plain words. */
-function reasonText(reason: Reason, ctx: ViewContext): string {
-  switch (reason.code) {
-    case 'nothingRegistered':
-      return "You haven't set anything up yet. It takes about 10 minutes and I'll help you.";
-    case 'noFirstMethod':
-      return ctx.methods.phone
-        ? 'Add a way to approve sign-ins: the **Microsoft Authenticator app** (best) or a phone.'
-        : 'Add the **Microsoft Authenticator app** to approve sign-ins. No smartphone? IT Support can help.';
-    case 'emailOnSchoolDomain':
-      return `Your email method is a school address (${schoolAddressText(ctx.policy)}). When you're locked out you can't read it, so change it to a **personal** email.`;
-    case 'secondMethodMissing':
-      return "You have one method. Add a **second** one, so you're never locked out.";
-    case 'phoneOnly':
-      return `You only use texts or calls, and they stop working on **${dateText(reason.until!)}**. Add the **Microsoft Authenticator app** before then.`;
-    case 'questionsOnlySecond':
-      return reason.until
-        ? `Your second method is security questions. They stop working for password reset on **${dateText(reason.until)}**. Add a **personal email** instead.`
-        : 'Your second method is security questions. The school asks you to add a **personal email** instead.';
-    case 'emailUnchecked':
-      return "I'll check your email isn't a school address when you tap **I've done it**.";
-  }
-}
-
-const FIX_TITLES: Record<Reason['code'], string> = {
-  nothingRegistered: 'Start setting up ▶',
-  noFirstMethod: 'Set up a sign-in method ▶',
-  emailOnSchoolDomain: 'Change my email ▶',
-  secondMethodMissing: 'Add a second method ▶',
-  phoneOnly: 'Add the app ▶',
-  questionsOnlySecond: 'Add an email ▶',
-  emailUnchecked: 'Email steps',
-};
 
 /** "just now", "25 minutes ago", "3 hours ago", "2 days ago". */
 function ago(iso: string, now: Date): string {
@@ -145,7 +108,7 @@ export function statusCard(view: StatusView, ctx: ViewContext): AdaptiveCardJson
       fixes.some((b) => b.data.verb === Verb.StatusFix && b.data.step === reason.fixStep)
     )
       continue;
-    fixes.push({ title: FIX_TITLES[reason.code], data: fixData(reason.fixStep, e) });
+    fixes.push(fixButton(reason, e));
   }
   const stuckFrom: StepId = view.progress?.step ?? 'welcome';
   const actions: CardButton[] = e.complete
@@ -187,10 +150,6 @@ export function statusCard(view: StatusView, ctx: ViewContext): AdaptiveCardJson
       updated,
     ].join('\n'),
   });
-}
-
-function fixData(step: StepId, e: RegistrationEvaluation): CardButton['data'] {
-  return e.first ? { verb: Verb.StatusFix, step, first: e.first } : { verb: Verb.StatusFix, step };
 }
 
 /** Said when Graph is busy: the answer will follow as a message. */

@@ -177,8 +177,32 @@ describe('Guided registration conversation', () => {
       const second = await press(text, 'Done ▶');
       const questions = await press(second, 'Use questions');
       expect(questions.texts.join(' ')).to.match(/stop working for password reset on 1 March 2027/);
+      // Texts and security questions pass Microsoft's page but not the school's check: not "you're done".
       const finished = await press(questions, 'Done ▶');
-      expect(headingOf(finished)).to.equal("🎉 That's it, you're done!");
+      expect(headingOf(finished)).to.equal('Nearly done! One more thing');
+      const words = finished.texts.join(' ');
+      expect(words).to.match(
+        /stop working on \*\*1 February 2027\*\*\. Add the \*\*Microsoft Authenticator app\*\*/,
+      );
+      expect(words).to.match(
+        /stop working for password reset on \*\*1 March 2027\*\*\. Add a \*\*personal email\*\*/,
+      );
+      expect(finished.buttons.map((b) => b.title)).to.include('Add the app ▶');
+      const app = await press(finished, 'Add the app ▶');
+      expect(headingOf(app)).to.equal('Get the Microsoft Authenticator app');
+    });
+
+    it('a text first, then a personal email: nearly done, the app still needed before texts stop', async () => {
+      const choose = await start();
+      const textOrCall = await press(await press(choose, 'Use a phone'), 'I picked Phone ▶');
+      const second = await press(await press(textOrCall, 'Text'), 'Done ▶');
+      const finished = await press(await press(second, 'Use email'), 'Done ▶');
+      expect(headingOf(finished)).to.equal('Nearly done! One more thing');
+      expect(finished.texts.join(' ')).to.match(
+        /only use texts or calls, and they stop working on \*\*1 February 2027\*\*/,
+      );
+      expect(finished.texts.join(' ')).to.match(/No smartphone\? Tap \*\*I'm stuck\*\*/);
+      expect(finished.buttons.map((b) => b.title)).to.include.members(['Add the app ▶', "I'm stuck"]);
     });
 
     it('no smartphone: a phone for now, with the cut-off spelt out', async () => {
