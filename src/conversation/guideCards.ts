@@ -292,8 +292,8 @@ function nearlyDoneCard(
 ): AdaptiveCardJson {
   const first = progress.first;
   return stepCard(step, {
-    heading: 'Nearly done! One more thing',
-    intro: 'The page has your two methods. To keep working after the changes coming soon, you need one more:',
+    heading: 'Nearly done!',
+    intro: "The page has your two methods. So that you're never locked out, there is a little more to do:",
     steps: blocking.map((reason) => reasonText(reason, ctx)),
     tips:
       first === 'phone'

@@ -179,7 +179,7 @@ describe('Guided registration conversation', () => {
       expect(questions.texts.join(' ')).to.match(/stop working for password reset on 1 March 2027/);
       // Texts and security questions pass Microsoft's page but not the school's check: not "you're done".
       const finished = await press(questions, 'Done ▶');
-      expect(headingOf(finished)).to.equal('Nearly done! One more thing');
+      expect(headingOf(finished)).to.equal('Nearly done!');
       const words = finished.texts.join(' ');
       expect(words).to.match(
         /stop working on \*\*1 February 2027\*\*\. Add the \*\*Microsoft Authenticator app\*\*/,
@@ -197,7 +197,7 @@ describe('Guided registration conversation', () => {
       const textOrCall = await press(await press(choose, 'Use a phone'), 'I picked Phone ▶');
       const second = await press(await press(textOrCall, 'Text'), 'Done ▶');
       const finished = await press(await press(second, 'Use email'), 'Done ▶');
-      expect(headingOf(finished)).to.equal('Nearly done! One more thing');
+      expect(headingOf(finished)).to.equal('Nearly done!');
       expect(finished.texts.join(' ')).to.match(
         /only use texts or calls, and they stop working on \*\*1 February 2027\*\*/,
       );

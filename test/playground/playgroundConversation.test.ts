@@ -217,7 +217,7 @@ describe('In the Agents Playground, headless', function () {
         ['Done ▶', 'Now choose your second method'],
         ['Use questions', 'Set up security questions'],
         // Texts and questions both stop counting in 2027: the school's check is not passed yet.
-        ['Done ▶', 'Nearly done! One more thing'],
+        ['Done ▶', 'Nearly done!'],
       ]);
       expect(titles(finished)).not.to.include('Add a passkey (optional)');
       await walk(finished, [['Add the app ▶', 'Get the Microsoft Authenticator app']]);
