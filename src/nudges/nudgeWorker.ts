@@ -418,9 +418,12 @@ export class NudgeWorker {
   }
 
   private async registration(userId: string): Promise<RegistrationSnapshot | undefined> {
-    const known = this.deps.status.snapshotFor(userId);
+    // A live look is trusted for the recheck age only: without a report row nothing else refreshes it, and a
+    // pupil who registered since must not get the next stage.
+    const known = this.deps.status.snapshotFor(userId, { liveMaxAgeMs: this.deps.delivery.recheckMs });
     if (known) return known;
-    // Not in the report (a new account, or a tenant without the report): one live look, at background pace.
+    // Not in the report (a new account, or a tenant without the report), or its live look is too old: one
+    // live look, at background pace.
     try {
       const looked = await this.deps.status.backgroundLook(userId);
       return looked.kind === 'known' ? looked.snapshot : undefined;

@@ -102,6 +102,35 @@ describe('Nudge campaign on real HTTP (Teams connector and Graph stand-ins)', fu
     expect(report.counts.byState).to.include({ sent: 316, blocked: 2 });
   });
 
+  it('without a registration report (no Entra ID P1), looks again before the next stage: registered since → skipped', async () => {
+    rig = await CampaignRig.start({
+      policy: clockChangePolicy(),
+      now: '2026-10-23T08:00:00Z',
+      premium: false,
+    });
+    const id = await rig.addUser(1);
+    await rig.run();
+    expect(rig.headings(id)).to.have.length(1);
+    const looks = () =>
+      rig.graph.budgetedRequests().filter((r) => r.path.includes('/authentication/methods')).length;
+    expect(looks()).to.equal(1);
+
+    // The pupil registers between the stages; with no report only a fresh live look can tell.
+    rig.graph.setMethods(id, [
+      graphMethod.password(),
+      graphMethod.authenticator(),
+      graphMethod.email('p1@example.com'),
+    ]);
+    rig.clock.set('2026-10-27T09:00:00Z');
+    await rig.run();
+    expect(rig.headings(id)).to.have.length(1);
+    expect((await rig.ledger(id)).map((e) => [e.nudge, e.state])).to.deep.equal([
+      ['d1', 'skippedRegistered'],
+      ['d3', 'sent'],
+    ]);
+    expect(looks()).to.equal(2);
+  });
+
   it('snoozes: the reminder comes back at the next window after the snooze, and the snoozes run out', async () => {
     rig = await CampaignRig.start({
       policy: clockChangePolicy({ snoozeMax: 1 }),

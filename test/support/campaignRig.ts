@@ -105,6 +105,8 @@ export interface RigOptions {
   connector?: TeamsConnectorOptions;
   env?: Record<string, string>;
   apps?: Omit<TeamsAppsOptions, 'manifestId' | 'onInstalled'>;
+  /** False: a tenant without Entra ID P1 (the registration report answers 403). */
+  premium?: boolean;
 }
 
 export class CampaignRig {
@@ -133,7 +135,10 @@ export class CampaignRig {
   }
 
   private async build(): Promise<void> {
-    this.graph = await GraphStandIn.start({ reportsBudget: { limit: 50, windowMs: 1000 } });
+    this.graph = await GraphStandIn.start({
+      reportsBudget: { limit: 50, windowMs: 1000 },
+      premium: this.options.premium,
+    });
     this.graph.groups.set(TARGET_GROUP, []);
     this.graph.groups.set(EXCLUDED_GROUP, []);
     this.connector = await TeamsConnectorStandIn.start(this.options.connector);
