@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import type { SendOutcome } from '../../src/ports/messenger';
 import { cardsOf } from '../support/cards';
 import { graphMethod } from '../support/graph/methodShapes';
 import { CampaignRig, conversationOf, EXCLUDED_GROUP, userIdOf } from '../support/campaignRig';
@@ -129,6 +130,29 @@ describe('Nudge campaign on real HTTP (Teams connector and Graph stand-ins)', fu
       ['d3', 'sent'],
     ]);
     expect(looks()).to.equal(2);
+  });
+
+  it('counts only real failures towards failed: five 429s and one 5xx, then the send goes through', async () => {
+    rig = await CampaignRig.start({ policy: clockChangePolicy(), now: '2026-10-23T08:00:00Z' });
+    const id = await rig.addUser(1);
+    // The worker sees these answers in turn, then the real connector's. Each 429 brings the message back,
+    // raising its dequeue count, which once decided `failed`.
+    const real = rig.parts.deps.messenger;
+    const answers: SendOutcome[] = [
+      ...Array.from({ length: 5 }, () => ({ kind: 'throttled', retryAfterMs: 10 }) as const),
+      { kind: 'failed', status: 502, error: 'Bad Gateway' },
+    ];
+    rig.parts.deps.messenger = {
+      sendToUser: (userId, cards, options) =>
+        Promise.resolve(answers.shift() ?? real.sendToUser(userId, cards, options)),
+      sendToChat: (userId, chatId, cards, options) => real.sendToChat(userId, chatId, cards, options),
+    };
+    await rig.run();
+    expect(answers).to.have.length(0);
+    expect(rig.headings(id)).to.have.length(1);
+    expect((await rig.ledger(id)).map((e) => [e.state, e.attempts, e.failures])).to.deep.equal([
+      ['sent', 7, 1],
+    ]);
   });
 
   it('snoozes: the reminder comes back at the next window after the snooze, and the snoozes run out', async () => {
