@@ -155,6 +155,30 @@ describe('Nudge campaign on real HTTP (Teams connector and Graph stand-ins)', fu
     ]);
   });
 
+  it('nudges a user who blocked the bot again once they write to it, in the same chat, a day later', async () => {
+    rig = await CampaignRig.start({
+      policy: clockChangePolicy(),
+      now: '2026-10-23T08:00:00Z',
+      connector: { blocked: [conversationOf(userIdOf(1))] },
+    });
+    const id = await rig.addUser(1);
+    await rig.run();
+    expect((await rig.ledger(id)).map((e) => [e.nudge, e.state])).to.deep.equal([['d3', 'blocked']]);
+
+    // Saturday: the pupil unblocks the bot and writes to it, in the chat it already knows.
+    rig.connector.unblock(conversationOf(id));
+    rig.clock.set('2026-10-24T10:00:00Z');
+    await rig.says(id, 'hi');
+    rig.clock.set('2026-10-27T09:00:00Z');
+    await rig.run();
+    expect(rig.headings(id)).to.have.length(1);
+    expect(rig.headings(id)[0]).to.match(/Last chance.*tomorrow/);
+    expect((await rig.ledger(id)).map((e) => [e.nudge, e.state])).to.deep.equal([
+      ['d1', 'sent'],
+      ['d3', 'blocked'],
+    ]);
+  });
+
   it('snoozes: the reminder comes back at the next window after the snooze, and the snoozes run out', async () => {
     rig = await CampaignRig.start({
       policy: clockChangePolicy({ snoozeMax: 1 }),
