@@ -41,16 +41,29 @@ interface Args {
 
 function parseArgs(argv: string[]): Args {
   const args: Args = { dryRun: false, report: false, resend: false, replan: false };
-  for (let i = 0; i < argv.length; i++) {
+  let i = 0;
+  // A flag given last, or followed by another flag, has no value: refuse it rather than run without it.
+  const value = (flag: string): string => {
+    const v = argv[++i];
+    if (v === undefined || v.startsWith('--'))
+      throw new ConfigError([`${flag} needs a value (see docs/nudges.md)`]);
+    return v;
+  };
+  for (; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--dry-run') args.dryRun = true;
     else if (a === '--report') args.report = true;
     else if (a === '--resend-failures') args.resend = true;
     else if (a === '--replan') args.replan = true;
-    else if (a === '--now') args.now = argv[++i];
-    else if (a === '--csv') args.csv = argv[++i];
-    else if (a === '--quiet-seconds') args.quietSeconds = Number(argv[++i]);
-    else throw new ConfigError([`unknown argument ${a} (see docs/nudges.md)`]);
+    else if (a === '--now') args.now = value(a);
+    else if (a === '--csv') args.csv = value(a);
+    else if (a === '--quiet-seconds') {
+      const given = value(a);
+      args.quietSeconds = Number(given);
+      // NaN would never compare as quiet: the drain would run for ever.
+      if (given.trim() === '' || !Number.isFinite(args.quietSeconds) || args.quietSeconds < 0)
+        throw new ConfigError([`--quiet-seconds must be a number of seconds (got "${given}")`]);
+    } else throw new ConfigError([`unknown argument ${a} (see docs/nudges.md)`]);
   }
   if (args.now !== undefined && Number.isNaN(Date.parse(args.now)))
     throw new ConfigError([`--now must be an ISO time such as 2027-01-04T09:00:00Z (got "${args.now}")`]);

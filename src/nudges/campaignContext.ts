@@ -25,7 +25,7 @@ export interface DeliverySettings {
   concurrency: number;
   /** How long a received message stays hidden; longer than a send can take. */
   visibilityTimeoutMs: number;
-  /** Deliveries of one message before its nudge is recorded as failed. */
+  /** Real failures (5xx, timeouts) of one nudge before it is recorded as failed; waits do not count. */
   maxDeliveries: number;
   /** How long to wait for Teams to tell the bot about an install before sending to the chat id directly. */
   installWaitMs: number;

@@ -277,6 +277,8 @@ export class CampaignPlanner {
     await Promise.all(
       users.map((user) =>
         limit(async () => {
+          // However old: an old "not registered" is queued and the worker looks again before sending; an
+          // old "registered" spares a look (registrations are rarely undone).
           const snapshot = status.snapshotFor(user.id);
           const complete =
             (snapshot && evaluateRegistration(snapshot.methods, methods).complete) ||

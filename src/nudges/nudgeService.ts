@@ -102,6 +102,7 @@ export class NudgeService implements Snoozer {
           await ledger.update(entry, entry.etag, {
             state: 'queued',
             detail: 'resend',
+            failures: undefined,
             attemptBy: undefined,
             attemptAt: undefined,
             updatedAt: clock.now().toISOString(),

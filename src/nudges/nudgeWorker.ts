@@ -383,8 +383,8 @@ export class NudgeWorker {
   }
 
   private async record(message: ReceivedJob, entry: LedgerEntry, outcome: SendOutcome): Promise<JobResult> {
-    const release = async (): Promise<void> => {
-      await this.write(entry, { attemptBy: undefined, attemptAt: undefined, onWireAt: undefined });
+    const release = async (patch: Omit<LedgerPatch, 'updatedAt'> = {}): Promise<void> => {
+      await this.write(entry, { attemptBy: undefined, attemptAt: undefined, onWireAt: undefined, ...patch });
     };
     switch (outcome.kind) {
       case 'sent':
@@ -404,23 +404,31 @@ export class NudgeWorker {
       case 'noConversation':
         await release();
         return this.defer(message, 1000);
-      case 'failed':
-        if (message.dequeueCount >= this.deps.delivery.maxDeliveries) {
+      case 'failed': {
+        // Real failures are counted on the row: the queue's dequeue count also grows with every wait (429s,
+        // the window, an install), which would fail a nudge after one real failure.
+        const failures = (entry.failures ?? 0) + 1;
+        if (failures >= this.deps.delivery.maxDeliveries) {
           await this.finish(message, entry, {
             state: 'failed',
             detail: outcome.status ? `http${outcome.status}` : 'error',
+            failures,
           });
           return 'failed';
         }
-        await release();
-        return this.defer(message, jitter(Math.min(60_000, 1000 * 2 ** (message.dequeueCount - 1))));
+        await release({ failures });
+        return this.defer(message, jitter(Math.min(60_000, 1000 * 2 ** (failures - 1))));
+      }
     }
   }
 
   private async registration(userId: string): Promise<RegistrationSnapshot | undefined> {
-    const known = this.deps.status.snapshotFor(userId);
+    // A live look is trusted for the recheck age only: without a report row nothing else refreshes it, and a
+    // pupil who registered since must not get the next stage.
+    const known = this.deps.status.snapshotFor(userId, { liveMaxAgeMs: this.deps.delivery.recheckMs });
     if (known) return known;
-    // Not in the report (a new account, or a tenant without the report): one live look, at background pace.
+    // Not in the report (a new account, or a tenant without the report), or its live look is too old: one
+    // live look, at background pace.
     try {
       const looked = await this.deps.status.backgroundLook(userId);
       return looked.kind === 'known' ? looked.snapshot : undefined;
@@ -459,12 +467,16 @@ export class NudgeWorker {
       case 'throttled':
         this.installs.pause(outcome.retryAfterMs ?? 1000);
         return this.defer(message, jitter(outcome.retryAfterMs ?? 1000));
-      case 'failed':
-        if (message.dequeueCount >= this.deps.delivery.maxDeliveries) {
-          await this.finish(message, entry, { state: 'failed', detail: 'installFailed' });
+      case 'failed': {
+        // Counted on the row, like a failed send (install-wait polls also grow the dequeue count).
+        const failures = (entry.failures ?? 0) + 1;
+        if (failures >= this.deps.delivery.maxDeliveries) {
+          await this.finish(message, entry, { state: 'failed', detail: 'installFailed', failures });
           return 'failed';
         }
-        return this.defer(message, jitter(Math.min(60_000, 1000 * 2 ** (message.dequeueCount - 1))));
+        await this.write(entry, { failures });
+        return this.defer(message, jitter(Math.min(60_000, 1000 * 2 ** (failures - 1))));
+      }
     }
   }
 }

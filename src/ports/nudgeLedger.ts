@@ -24,6 +24,11 @@ export interface LedgerEntry extends LedgerKey {
   detail?: string;
   /** Sends started (a send in progress has `attemptAt` set). */
   attempts: number;
+  /**
+   * Sends or installs that failed outright (5xx, timeout, network): the row is `failed` after
+   * `maxDeliveries` of them. Waits (429, the window, an install) do not count. Absent: none.
+   */
+  failures?: number;
   /** Worker id and ISO time of the send in progress; cleared when it ends. */
   attemptBy?: string;
   attemptAt?: string;
@@ -57,6 +62,7 @@ export type LedgerPatch = Partial<
     | 'state'
     | 'detail'
     | 'attempts'
+    | 'failures'
     | 'attemptBy'
     | 'attemptAt'
     | 'onWireAt'

@@ -126,10 +126,19 @@ export class RegistrationStatusService {
     return this.reportAvailable;
   }
 
-  /** Whatever is known about the user, however old (campaigns keep the report fresh themselves). */
-  snapshotFor(userId: string): RegistrationSnapshot | undefined {
+  /**
+   * Whatever is known about the user (campaigns keep the report fresh themselves). A live look older than
+   * `liveMaxAgeMs` is left out when the report has no row for the user (no Entra ID P1, or a new account):
+   * nothing else would ever refresh it, so the caller should take a fresh look instead.
+   */
+  snapshotFor(userId: string, options: { liveMaxAgeMs?: number } = {}): RegistrationSnapshot | undefined {
     const id = userId.toLowerCase();
-    return combineSnapshots(this.reportRows.get(id)?.snapshot, this.liveLooks.get(id)?.snapshot);
+    const row = this.reportRows.get(id);
+    const live = this.liveLooks.get(id);
+    const maxAge = options.liveMaxAgeMs;
+    if (!row && live && maxAge !== undefined && this.deps.clock.now().getTime() - live.storedAt > maxAge)
+      return undefined;
+    return combineSnapshots(row?.snapshot, live?.snapshot);
   }
 
   /** A live look at background priority (campaigns, in a tenant without the report); remembered like any. */

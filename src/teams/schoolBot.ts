@@ -27,6 +27,11 @@ export interface SchoolBotDeps {
  * and for how many users: within it, a turn from the same chat skips the store (a table read on Azure).
  */
 const KNOWN_CHAT_MS = 15 * 60_000;
+/**
+ * A user's reference is saved again when they write and it is older than this, even for the same chat: its
+ * `updatedAt` is how a campaign learns that someone who blocked the bot is talking to it again.
+ */
+const HEARD_FROM_MS = 24 * 60 * 60_000;
 const KNOWN_CHAT_USERS = 10_000;
 
 /** Longest typed message the bot reads; anything longer is cut before it is understood. */
@@ -57,8 +62,11 @@ function toActivity(reply: Reply) {
 }
 
 export class SchoolBot extends TeamsActivityHandler {
-  /** userId → the chat last seen stored for them and when (oldest first, for eviction). */
-  private readonly knownChats = new Map<string, { chat: string; at: number }>();
+  /**
+   * userId → the chat last seen stored for them, when it was looked at (real time, for the memo's age) and the
+   * stored `updatedAt` (campaign clock) (oldest first, for eviction).
+   */
+  private readonly knownChats = new Map<string, { chat: string; at: number; savedAt: number }>();
 
   constructor(private readonly deps: SchoolBotDeps) {
     super();
@@ -168,7 +176,8 @@ export class SchoolBot extends TeamsActivityHandler {
 
   /**
    * Keeps the latest way to reach this user, keyed by their Entra object id. Installs always write (another
-   * instance may have forgotten the chat at an uninstall); other turns write only when the chat changed.
+   * instance may have forgotten the chat at an uninstall); other turns write when the chat changed, or when
+   * the stored one is over a day old (so that a user who blocked the bot and writes again is nudged again).
    */
   private async rememberConversation(
     context: TurnContext,
@@ -181,16 +190,20 @@ export class SchoolBot extends TeamsActivityHandler {
     if (!isPersonalChat(context)) return;
     const chat = `${activity.conversation.id}\u0000${activity.serviceUrl}`;
     const now = Date.now();
+    const clockNow = this.deps.clock.now().getTime();
     if (!options.always) {
       const seen = this.knownChats.get(userId);
-      if (seen?.chat === chat && now - seen.at < KNOWN_CHAT_MS) return;
+      if (seen?.chat === chat && now - seen.at < KNOWN_CHAT_MS && clockNow - seen.savedAt < HEARD_FROM_MS)
+        return;
       const known = await this.deps.references.get(userId);
+      const savedAt = known ? Date.parse(known.updatedAt) : NaN;
       if (
         known &&
         known.conversationId === activity.conversation.id &&
-        known.serviceUrl === activity.serviceUrl
+        known.serviceUrl === activity.serviceUrl &&
+        clockNow - savedAt < HEARD_FROM_MS
       ) {
-        this.noteKnownChat(userId, chat, now);
+        this.noteKnownChat(userId, chat, now, savedAt);
         return;
       }
     }
@@ -201,16 +214,16 @@ export class SchoolBot extends TeamsActivityHandler {
       conversationId: activity.conversation.id,
       serviceUrl: activity.serviceUrl,
       reference: JSON.parse(JSON.stringify(reference)) as Record<string, unknown>,
-      updatedAt: this.deps.clock.now().toISOString(),
+      updatedAt: new Date(clockNow).toISOString(),
     });
-    this.noteKnownChat(userId, chat, now);
+    this.noteKnownChat(userId, chat, now, clockNow);
   }
 
-  private noteKnownChat(userId: string, chat: string, at: number): void {
+  private noteKnownChat(userId: string, chat: string, at: number, savedAt: number): void {
     this.knownChats.delete(userId);
     if (this.knownChats.size >= KNOWN_CHAT_USERS)
       this.knownChats.delete(this.knownChats.keys().next().value!);
-    this.knownChats.set(userId, { chat, at });
+    this.knownChats.set(userId, { chat, at, savedAt });
   }
 
   private async forgetConversation(context: TurnContext): Promise<void> {

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import type { SendOutcome } from '../../src/ports/messenger';
 import { cardsOf } from '../support/cards';
 import { graphMethod } from '../support/graph/methodShapes';
 import { CampaignRig, conversationOf, EXCLUDED_GROUP, userIdOf } from '../support/campaignRig';
@@ -100,6 +101,82 @@ describe('Nudge campaign on real HTTP (Teams connector and Graph stand-ins)', fu
     for (const id of ids.slice(2)) expect(rig.connector.delivered.get(conversationOf(id)), id).to.equal(2);
     const report = await rig.parts.service.report();
     expect(report.counts.byState).to.include({ sent: 316, blocked: 2 });
+  });
+
+  it('without a registration report (no Entra ID P1), looks again before the next stage: registered since → skipped', async () => {
+    rig = await CampaignRig.start({
+      policy: clockChangePolicy(),
+      now: '2026-10-23T08:00:00Z',
+      premium: false,
+    });
+    const id = await rig.addUser(1);
+    await rig.run();
+    expect(rig.headings(id)).to.have.length(1);
+    const looks = () =>
+      rig.graph.budgetedRequests().filter((r) => r.path.includes('/authentication/methods')).length;
+    expect(looks()).to.equal(1);
+
+    // The pupil registers between the stages; with no report only a fresh live look can tell.
+    rig.graph.setMethods(id, [
+      graphMethod.password(),
+      graphMethod.authenticator(),
+      graphMethod.email('p1@example.com'),
+    ]);
+    rig.clock.set('2026-10-27T09:00:00Z');
+    await rig.run();
+    expect(rig.headings(id)).to.have.length(1);
+    expect((await rig.ledger(id)).map((e) => [e.nudge, e.state])).to.deep.equal([
+      ['d1', 'skippedRegistered'],
+      ['d3', 'sent'],
+    ]);
+    expect(looks()).to.equal(2);
+  });
+
+  it('counts only real failures towards failed: five 429s and one 5xx, then the send goes through', async () => {
+    rig = await CampaignRig.start({ policy: clockChangePolicy(), now: '2026-10-23T08:00:00Z' });
+    const id = await rig.addUser(1);
+    // The worker sees these answers in turn, then the real connector's. Each 429 brings the message back,
+    // raising its dequeue count, which once decided `failed`.
+    const real = rig.parts.deps.messenger;
+    const answers: SendOutcome[] = [
+      ...Array.from({ length: 5 }, () => ({ kind: 'throttled', retryAfterMs: 10 }) as const),
+      { kind: 'failed', status: 502, error: 'Bad Gateway' },
+    ];
+    rig.parts.deps.messenger = {
+      sendToUser: (userId, cards, options) =>
+        Promise.resolve(answers.shift() ?? real.sendToUser(userId, cards, options)),
+      sendToChat: (userId, chatId, cards, options) => real.sendToChat(userId, chatId, cards, options),
+    };
+    await rig.run();
+    expect(answers).to.have.length(0);
+    expect(rig.headings(id)).to.have.length(1);
+    expect((await rig.ledger(id)).map((e) => [e.state, e.attempts, e.failures])).to.deep.equal([
+      ['sent', 7, 1],
+    ]);
+  });
+
+  it('nudges a user who blocked the bot again once they write to it, in the same chat, a day later', async () => {
+    rig = await CampaignRig.start({
+      policy: clockChangePolicy(),
+      now: '2026-10-23T08:00:00Z',
+      connector: { blocked: [conversationOf(userIdOf(1))] },
+    });
+    const id = await rig.addUser(1);
+    await rig.run();
+    expect((await rig.ledger(id)).map((e) => [e.nudge, e.state])).to.deep.equal([['d3', 'blocked']]);
+
+    // Saturday: the pupil unblocks the bot and writes to it, in the chat it already knows.
+    rig.connector.unblock(conversationOf(id));
+    rig.clock.set('2026-10-24T10:00:00Z');
+    await rig.says(id, 'hi');
+    rig.clock.set('2026-10-27T09:00:00Z');
+    await rig.run();
+    expect(rig.headings(id)).to.have.length(1);
+    expect(rig.headings(id)[0]).to.match(/Last chance.*tomorrow/);
+    expect((await rig.ledger(id)).map((e) => [e.nudge, e.state])).to.deep.equal([
+      ['d1', 'sent'],
+      ['d3', 'blocked'],
+    ]);
   });
 
   it('snoozes: the reminder comes back at the next window after the snooze, and the snoozes run out', async () => {

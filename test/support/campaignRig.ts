@@ -5,6 +5,7 @@
  * DATA_DIR and a test clock. Each test builds one, seeds users, moves the clock and drains the queue.
  */
 import fs from 'node:fs';
+import { TestAdapter } from 'botbuilder';
 import {
   createGraphDirectory,
   type GraphDirectoryParts,
@@ -17,10 +18,13 @@ import type { SchoolPolicy } from '../../src/domain/policy/schoolPolicy';
 import { createLogger } from '../../src/logging/logger';
 import { createNudges, type NudgeParts } from '../../src/nudges/createNudges';
 import { RegistrationStatusService } from '../../src/status/registrationStatusService';
+import type { ConversationService } from '../../src/conversation/conversationService';
 import { createBotAdapter } from '../../src/teams/botAdapter';
+import { SchoolBot } from '../../src/teams/schoolBot';
 import { BotMessenger } from '../../src/teams/botMessenger';
 import type { LedgerEntry } from '../../src/ports/nudgeLedger';
 import type { StoredConversationReference } from '../../src/ports/conversationReferenceStore';
+import { personal, testUser } from './activities';
 import { tempDataDir } from './botProcess';
 import { TestClock } from './conversationHarness';
 import { cardsOf, headingOf } from './cards';
@@ -105,6 +109,8 @@ export interface RigOptions {
   connector?: TeamsConnectorOptions;
   env?: Record<string, string>;
   apps?: Omit<TeamsAppsOptions, 'manifestId' | 'onInstalled'>;
+  /** False: a tenant without Entra ID P1 (the registration report answers 403). */
+  premium?: boolean;
 }
 
 export class CampaignRig {
@@ -118,6 +124,7 @@ export class CampaignRig {
   private database!: SqliteDatabase;
   private directoryParts!: GraphDirectoryParts;
   config!: AppConfig;
+  private bot?: SchoolBot;
 
   private readonly startedAt: number;
 
@@ -133,7 +140,10 @@ export class CampaignRig {
   }
 
   private async build(): Promise<void> {
-    this.graph = await GraphStandIn.start({ reportsBudget: { limit: 50, windowMs: 1000 } });
+    this.graph = await GraphStandIn.start({
+      reportsBudget: { limit: 50, windowMs: 1000 },
+      premium: this.options.premium,
+    });
     this.graph.groups.set(TARGET_GROUP, []);
     this.graph.groups.set(EXCLUDED_GROUP, []);
     this.connector = await TeamsConnectorStandIn.start(this.options.connector);
@@ -234,6 +244,30 @@ export class CampaignRig {
   async run(force = false, quietMs = 300): Promise<void> {
     await this.parts.planner.planIfDue(force);
     await this.parts.worker.drain(quietMs, 20);
+  }
+
+  /**
+   * The user writes to the bot in their 1:1 chat (on the connector stand-in), at the rig clock: the production
+   * SchoolBot keeps their conversation reference; what it answers is not looked at here.
+   */
+  async says(userId: string, text: string): Promise<void> {
+    this.bot ??= new SchoolBot({
+      // The campaign tests need the reference-keeping only, not the conversation behind it.
+      conversation: { handle: () => Promise.resolve([]) } as unknown as ConversationService,
+      references: this.references,
+      clock: this.clock,
+      log: createLogger('silent'),
+    });
+    const activity = {
+      ...personal(testUser('Pupil', userId), {
+        tenantId: TEST_APP.tenantId,
+        serviceUrl: this.connector.serviceUrl,
+        conversationId: conversationOf(userId),
+      }),
+      type: 'message',
+      text,
+    };
+    await new TestAdapter().processActivity(activity, (context) => this.bot!.run(context));
   }
 
   /** Headings of the cards a user's conversation received, in order. */

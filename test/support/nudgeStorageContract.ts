@@ -90,6 +90,19 @@ export function describeNudgeStorageContract(backend: string, open: () => Promis
         expect(done.attemptBy).to.equal(undefined);
       });
 
+      it('keeps a failure count, absent until set and cleared by undefined', async () => {
+        await s.ledger.claim([{ ...key('u1'), group: 'g', at: T0 }]);
+        const row = (await s.ledger.get(key('u1')))!;
+        expect(row.failures).to.equal(undefined);
+        const failed = await s.ledger.update(key('u1'), row.etag, { failures: 2, updatedAt: T0 });
+        expect(failed.failures).to.equal(2);
+        expect((await s.ledger.get(key('u1')))!.failures).to.equal(2);
+        expect((await s.ledger.history('enforcement-2027-01-11', 'u1'))[0]!.failures).to.equal(2);
+        const cleared = await s.ledger.update(key('u1'), failed.etag, { failures: undefined, updatedAt: T0 });
+        expect(cleared.failures).to.equal(undefined);
+        expect((await s.ledger.get(key('u1')))!.failures).to.equal(undefined);
+      });
+
       it('takes the key fields only from the key: a whole row passed as the key changes nothing else', async () => {
         await s.ledger.claim([{ ...key('u1'), group: 'g', at: T0 }]);
         const row = (await s.ledger.get(key('u1')))!;

@@ -97,6 +97,11 @@ export class TeamsConnectorStandIn {
     server.route('POST', '/v3/conversations/:conversationId/activities/:replyToId', handler);
   }
 
+  /** The user of this conversation unblocked the bot. */
+  unblock(conversationId: string): void {
+    this.blocked.delete(conversationId);
+  }
+
   static async start(options: TeamsConnectorOptions = {}): Promise<TeamsConnectorStandIn> {
     return new TeamsConnectorStandIn(await StandInServer.start({ tls: false }), options);
   }

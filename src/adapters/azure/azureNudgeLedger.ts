@@ -81,6 +81,7 @@ function toEntry(campaignId: string, r: Read<Row>): LedgerEntry {
   if (r.attemptAt !== undefined) entry.attemptAt = r.attemptAt;
   if (r.onWireAt !== undefined) entry.onWireAt = r.onWireAt;
   if (r.inDoubt) entry.inDoubt = true;
+  if (r.failures) entry.failures = r.failures;
   if (r.snoozedUntil !== undefined) entry.snoozedUntil = r.snoozedUntil;
   if (r.installedAt !== undefined) entry.installedAt = r.installedAt;
   if (r.chatId !== undefined) entry.chatId = r.chatId;
@@ -112,6 +113,7 @@ function toRow(entry: Omit<LedgerEntry, 'campaignId' | 'etag'>): Row {
     if (value !== undefined) row[field] = value;
   }
   if (entry.inDoubt) row.inDoubt = true;
+  if (entry.failures) row.failures = entry.failures;
   return row;
 }
 

@@ -19,6 +19,7 @@ interface Row {
   grp: string;
   detail: string | null;
   attempts: number;
+  failures: number;
   attempt_by: string | null;
   attempt_at: string | null;
   on_wire_at: string | null;
@@ -37,6 +38,7 @@ const COLUMNS: Record<Exclude<keyof LedgerPatch, 'updatedAt'>, string> = {
   state: 'state',
   detail: 'detail',
   attempts: 'attempts',
+  failures: 'failures',
   attemptBy: 'attempt_by',
   attemptAt: 'attempt_at',
   onWireAt: 'on_wire_at',
@@ -58,6 +60,7 @@ function toEntry(r: Row): LedgerEntry {
     group: r.grp,
     detail: r.detail ?? undefined,
     attempts: r.attempts,
+    failures: r.failures > 0 ? r.failures : undefined,
     attemptBy: r.attempt_by ?? undefined,
     attemptAt: r.attempt_at ?? undefined,
     onWireAt: r.on_wire_at ?? undefined,
@@ -106,6 +109,10 @@ export class SqliteNudgeLedger implements NudgeLedger {
       ) STRICT;`,
     );
     database.migrate('nudge_ledger.v2', 'ALTER TABLE nudge_ledger ADD COLUMN on_wire_at TEXT');
+    database.migrate(
+      'nudge_ledger.v3',
+      'ALTER TABLE nudge_ledger ADD COLUMN failures INTEGER NOT NULL DEFAULT 0',
+    );
   }
 
   private get db() {
@@ -159,8 +166,15 @@ export class SqliteNudgeLedger implements NudgeLedger {
       if (!(field in patch)) continue;
       const value = patch[field as keyof typeof COLUMNS];
       sets.push(`${column} = @${field}`);
-      // Flags are NOT NULL: absent means false.
-      values[field] = field === 'inDoubt' || field === 'enqueued' ? (value ? 1 : 0) : (value ?? null);
+      // Flags and the failure count are NOT NULL: absent means false, or none.
+      values[field] =
+        field === 'inDoubt' || field === 'enqueued'
+          ? value
+            ? 1
+            : 0
+          : field === 'failures'
+            ? (value ?? 0)
+            : (value ?? null);
     }
     const result = this.db
       .prepare(

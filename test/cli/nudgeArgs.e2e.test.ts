@@ -1,0 +1,38 @@
+/**
+ * `npm run nudge` refuses arguments it cannot use, before it reads any configuration: exit code 2 naming the
+ * flag (a NaN quiet time would drain for ever; a flag given last without its value would be ignored).
+ */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { expect } from 'chai';
+import { ROOT } from '../support/botProcess';
+
+const CLI = path.join(ROOT, 'dist', 'cli', 'nudge.js');
+
+function run(...args: string[]) {
+  return spawnSync(process.execPath, ['--disable-warning=DEP0111', CLI, ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '' },
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+}
+
+describe('npm run nudge: argument validation (built CLI)', function () {
+  this.timeout(30_000);
+
+  for (const [args, flag] of [
+    [['--quiet-seconds', 'x'], '--quiet-seconds'],
+    [['--quiet-seconds', '-1'], '--quiet-seconds'],
+    [['--dry-run', '--now'], '--now'],
+    [['--report', '--csv'], '--csv'],
+    [['--quiet-seconds'], '--quiet-seconds'],
+    [['--now', '--dry-run'], '--now'],
+  ] as const) {
+    it(`exits 2 naming ${flag} for: ${args.join(' ')}`, () => {
+      const result = run(...args);
+      expect(result.status, result.stderr).to.equal(2);
+      expect(result.stderr).to.include(flag);
+    });
+  }
+});
