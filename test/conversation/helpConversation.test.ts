@@ -160,6 +160,18 @@ describe('"I need help" in the conversation', () => {
     expect(h.mailer.accepted[0]!.subject).to.contain('Locked out');
   });
 
+  it('200,000 characters pasted into the form: the request still goes, cut to the limit, and the turn answers', async () => {
+    const review = await press(await press(await say('help'), "📷 The app won't scan"), '✉️ Email me back');
+    const form = await press(review, '✏️ Add a few words first');
+    const sent = onlyCard(
+      await h.send(submitActivity(sam, { ...button(form, 'Send to IT ✉').data, words: 'x'.repeat(200_000) })),
+    );
+    expect(headingOf(sent)).to.equal('Sent to IT Support ✅');
+    const html = h.mailer.accepted[0]!.html;
+    expect(html).to.contain('x'.repeat(500));
+    expect(html).to.not.contain('x'.repeat(501));
+  });
+
   it('the back buttons walk back through the flow without sending anything', async () => {
     const help = await say('help');
     const way = await press(help, '📵 No smartphone');

@@ -22,9 +22,20 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
+/**
+ * How much raw input is looked at, in UTF-16 units per allowed character: generous for accents and emoji
+ * sequences, yet it keeps the work bounded (segmenting 200,000 characters at once exhausts the heap).
+ */
+const RAW_UNITS_PER_CHARACTER = 8;
+
 /** Cleans `raw` and cuts it to `maxLength` user-perceived characters. */
 export function cleanFreeText(raw: string, maxLength: number): CleanText {
-  const text = raw
+  const capped = raw.length > maxLength * RAW_UNITS_PER_CHARACTER;
+  // A high surrogate left at the cut would become U+FFFD, a character of its own: it goes with its pair.
+  const bounded = capped
+    ? raw.slice(0, maxLength * RAW_UNITS_PER_CHARACTER).replace(/[\uD800-\uDBFF]$/, '')
+    : raw;
+  const text = bounded
     .replace(LONE_SURROGATE, '\uFFFD')
     .normalize('NFC')
     .replace(/\r\n?|\u2028|\u2029/g, '\n')
@@ -33,14 +44,23 @@ export function cleanFreeText(raw: string, maxLength: number): CleanText {
     .replace(/[ \t]+\n/g, '\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
-  const parts = [...graphemes.segment(text)];
-  if (parts.length <= maxLength) return { text, truncated: false };
-  return {
-    text: parts
-      .slice(0, maxLength)
-      .map((p) => p.segment)
-      .join('')
-      .trimEnd(),
-    truncated: true,
-  };
+  // Walk the segments lazily and stop at the limit: each segment carries the text, so listing them all
+  // costs the square of its length.
+  let kept = 0;
+  let end = 0;
+  let lastStart = 0;
+  let cut = false;
+  for (const part of graphemes.segment(text)) {
+    if (kept === maxLength) {
+      cut = true;
+      break;
+    }
+    kept++;
+    lastStart = part.index;
+    end = part.index + part.segment.length;
+  }
+  if (!cut && !capped) return { text, truncated: false };
+  // Raw input cut short may end inside a character (half an emoji sequence): that last one goes.
+  if (!cut) end = lastStart;
+  return { text: text.slice(0, end).trimEnd(), truncated: true };
 }

@@ -44,6 +44,18 @@ describe("Escalation text: references, the user's words, the mail", () => {
     expect(cleanFreeText('x'.repeat(10_000), 500).text).to.have.length(500);
   });
 
+  it('cuts a huge paste quickly (a 200,000-character submit once exhausted the heap)', () => {
+    const started = performance.now();
+    const cut = cleanFreeText('x'.repeat(200_000), 500);
+    expect(performance.now() - started).to.be.below(250);
+    expect(cut).to.deep.equal({ text: 'x'.repeat(500), truncated: true });
+    // Input cut before cleaning never leaves half an emoji sequence (each family here is 11 UTF-16 units).
+    const family = '👨‍👩‍👧‍👦';
+    const families = cleanFreeText(family.repeat(100), 50);
+    expect(families.truncated).to.equal(true);
+    expect(families.text).to.equal(family.repeat(36));
+  });
+
   it('keeps every typed character out of the headers and escaped in the body', () => {
     const input: EscalationMailInput = {
       escalationId: '0f8fad5b-d9cb-469f-a165-70867728950e',
