@@ -70,7 +70,7 @@ export class EscalationService {
     const result = await store.create(
       {
         ...draft,
-        words: words?.text ? words : undefined,
+        words: words?.text ? { text: words.text, truncated: words.truncated } : undefined,
         id: crypto.randomUUID(),
         createdAt: now.toISOString(),
         localDate: localDateOf(now, policy.school.timeZone),
@@ -94,6 +94,7 @@ export class EscalationService {
         way: escalation.way,
         outcome: result.kind,
         truncated: words?.truncated ?? false,
+        redacted: words?.redacted ?? false,
       },
       result.kind === 'created' ? 'escalation stored' : 'escalation form sent again: same escalation',
     );

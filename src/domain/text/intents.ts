@@ -206,12 +206,22 @@ const COMPILED: { intent: Intent; words: string[] }[] = INTENTS.flatMap((intent)
   PHRASES[intent].map((p) => ({ intent, words: p.split(' ') })),
 );
 
+/**
+ * Six or more digits as codes and phone numbers are written: "123456", "482 913", "+44 (0)7700-900123".
+ * Shorter numbers ("Year 8", "error 500") are not codes.
+ */
+const NUMBER_RUN = /\+?\(?\d(?:[\s\-().]{0,3}\d){5,}/g;
+
 /** Looks like something the bot must never be sent: a code, a phone number, a password. */
 export function looksSensitive(text: string): boolean {
-  const digits = text.replace(/[\s\-().]/g, '');
-  if (/(^|\D)\d{6,8}(\D|$)/.test(digits) && /\d{6}/.test(digits)) return true; // verification codes, numbers
-  if (/\+?\d{10,15}/.test(digits)) return true; // phone numbers
+  if (new RegExp(NUMBER_RUN.source).test(text)) return true;
   return /\b(my )?(password|passcode|pin)\s*(is|=|:)/i.test(text);
+}
+
+/** `text` with every code or phone number (the numbers `looksSensitive` refuses) replaced by `[removed]`. */
+export function removeNumbers(text: string): { text: string; removed: boolean } {
+  const cleaned = text.replace(NUMBER_RUN, '[removed]');
+  return { text: cleaned, removed: cleaned !== text };
 }
 
 /** Understands one message. Very long messages are not matched against short phrases. */
