@@ -108,12 +108,12 @@ export class EscalationService {
     }
     let delivery = await this.deps.outbox.deliverNow(escalation.id, this.deps.inTurnWaitMs ?? 2500);
     if (delivery === 'delayed') {
-      // Owed a message when it goes; then look again, in case it went while the flag was being set.
+      // Owed a message when it goes; then look again, in case it went while the flag was being set. The
+      // outbox may have taken the notice meanwhile (and sent it): then the answer stays "on its way".
       await store.setUserOwedNotice(escalation.id, true);
       const fresh = await store.get(escalation.id);
       if (fresh && fresh.state !== 'queued' && fresh.state !== 'composed') {
-        await store.setUserOwedNotice(escalation.id, false);
-        delivery = fresh.state === 'sent' ? 'sent' : 'failed';
+        if (await store.takeUserNotice(escalation.id)) delivery = fresh.state === 'sent' ? 'sent' : 'failed';
       }
     }
     return { kind: 'created', escalation, delivery };

@@ -49,8 +49,9 @@ describe('Escalation outbox: several instances on one store', () => {
   async function instance(
     options: OutboxOptions = {},
     ownMailer = mailer,
-  ): Promise<{ stores: Stores; outbox: EscalationOutbox }> {
+  ): Promise<{ stores: Stores; outbox: EscalationOutbox; messenger: RecordingMessenger }> {
     const stores = await place.open();
+    const messenger = new RecordingMessenger();
     const outbox = new EscalationOutbox({
       store: stores.escalations,
       mailer: ownMailer,
@@ -64,7 +65,7 @@ describe('Escalation outbox: several instances on one store', () => {
           internetMessageId: `<${e.id}@school.example>`,
           headers: [],
         }),
-      messenger: new RecordingMessenger(),
+      messenger,
       cards: {
         delivered: () => ({ type: 'AdaptiveCard', version: '1.2' }),
         failed: () => ({ type: 'AdaptiveCard', version: '1.2' }),
@@ -83,7 +84,7 @@ describe('Escalation outbox: several instances on one store', () => {
       options: { instances: 'several', baseBackoffMs: 20, ...options },
     });
     outboxes.push(outbox);
-    return { stores, outbox };
+    return { stores, outbox, messenger };
   }
 
   async function escalate(stores: Stores): Promise<Escalation> {
@@ -128,6 +129,52 @@ describe('Escalation outbox: several instances on one store', () => {
     await Promise.all([a.outbox.idle(), b.outbox.idle()]);
     expect(posts).to.have.length(1);
     expect((await a.stores.escalations.get(e.id))?.channelCopy).to.equal('posted');
+  });
+
+  /** One outbox pass at the current clock, finished. */
+  async function pass(outbox: EscalationOutbox): Promise<void> {
+    outbox.kick();
+    await outbox.idle();
+  }
+
+  it('a "walk in" notice Teams throttled (429) reaches the user on a later pass, once, and is no longer owed', async () => {
+    const a = await instance();
+    const e = await escalate(a.stores);
+    // The turn answered "on its way", so the user is owed the outcome.
+    await a.stores.escalations.setUserOwedNotice(e.id, true);
+    mailer.outcomes = [{ kind: 'rejected', status: 403, code: 'ErrorAccessDenied' }];
+    a.messenger.outcomes = [{ kind: 'throttled', retryAfterMs: 5000 }];
+    await pass(a.outbox);
+    expect((await a.stores.escalations.get(e.id))?.state).to.equal('failed');
+    expect(a.messenger.sent).to.have.length(0);
+    expect((await a.stores.escalations.get(e.id))?.userOwedNotice).to.equal(true);
+    // Not before Retry-After.
+    await pass(a.outbox);
+    expect(a.messenger.sent).to.have.length(0);
+    for (let i = 0; i < 3; i++) {
+      clock.advance(60_000);
+      await pass(a.outbox);
+    }
+    expect(a.messenger.to(USER)).to.have.length(1);
+    expect((await a.stores.escalations.get(e.id))?.userOwedNotice).to.equal(false);
+    expect(mailer.attempts).to.have.length(1);
+  });
+
+  it('a notice still owed when the process stopped is sent by the next one, once', async () => {
+    const a = await instance();
+    const e = await escalate(a.stores);
+    await a.stores.escalations.setUserOwedNotice(e.id, true);
+    a.messenger.outcomes = [{ kind: 'failed', status: 502, error: 'Bad Gateway' }];
+    await pass(a.outbox);
+    expect(mailer.accepted).to.have.length(1);
+    expect(a.messenger.sent).to.have.length(0);
+    await a.outbox.stop(0);
+    const b = await instance();
+    await b.outbox.start();
+    await b.outbox.idle();
+    await pass(b.outbox);
+    expect(b.messenger.to(USER)).to.have.length(1);
+    expect((await b.stores.escalations.get(e.id))?.userOwedNotice).to.equal(false);
   });
 
   it('a starting instance leaves a live send alone; a send abandoned by a dead instance is taken over', async () => {
