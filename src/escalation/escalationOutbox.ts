@@ -258,7 +258,7 @@ export class EscalationOutbox {
       try {
         mail = await this.deps.compose(escalation, { degraded: age > this.o.composeDegradedAfterMs });
       } catch (error) {
-        const wait = this.backoff(escalation.attempts + 1);
+        const wait = this.composeBackoff(age);
         log.warn(
           { ...ids, err: { name: (error as Error).name }, retryInMs: wait },
           'escalation mail could not be composed yet',
@@ -374,6 +374,18 @@ export class EscalationOutbox {
         await this.deps.store.setChannelCopy(escalation.id, 'owed');
       }
     }
+  }
+
+  /**
+   * The wait after a failed compose. Composing counts no attempts, so the wait grows with the escalation's
+   * age instead: about as long again as it has waited so far (a few tries in its first minute, then rarer),
+   * but not past the moment it may go without the directory.
+   */
+  private composeBackoff(age: number): number {
+    const grown = Math.min(this.o.maxBackoffMs, Math.max(this.o.baseBackoffMs, age));
+    const wait = grown * (0.5 + Math.random() / 2);
+    const untilDegraded = this.o.composeDegradedAfterMs - age;
+    return untilDegraded > 0 ? Math.min(wait, untilDegraded + 1) : wait;
   }
 
   /** Exponential backoff with jitter (0.5–1 ×), capped. */

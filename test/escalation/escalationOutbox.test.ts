@@ -49,6 +49,8 @@ describe('Escalation outbox: several instances on one store', () => {
   async function instance(
     options: OutboxOptions = {},
     ownMailer = mailer,
+    /** Composing fails until the outbox composes without the directory. */
+    composeFails = false,
   ): Promise<{ stores: Stores; outbox: EscalationOutbox; messenger: RecordingMessenger }> {
     const stores = await place.open();
     const messenger = new RecordingMessenger();
@@ -56,15 +58,17 @@ describe('Escalation outbox: several instances on one store', () => {
       store: stores.escalations,
       mailer: ownMailer,
       // Each compose differs (as a registration snapshot read at another moment would).
-      compose: (e: Escalation): Promise<OutgoingMail> =>
-        Promise.resolve({
-          sender: 'desk@school.example',
-          to: 'desk@school.example',
-          subject: `[${e.reference}] MFA help`,
-          html: `<p>compose #${++composed}</p>`,
-          internetMessageId: `<${e.id}@school.example>`,
-          headers: [],
-        }),
+      compose: (e: Escalation, { degraded }): Promise<OutgoingMail> =>
+        composeFails && !degraded
+          ? Promise.reject(new Error(`directory down (compose #${++composed})`))
+          : Promise.resolve({
+              sender: 'desk@school.example',
+              to: 'desk@school.example',
+              subject: `[${e.reference}] MFA help`,
+              html: `<p>compose #${++composed}</p>`,
+              internetMessageId: `<${e.id}@school.example>`,
+              headers: [],
+            }),
       messenger,
       cards: {
         delivered: () => ({ type: 'AdaptiveCard', version: '1.2' }),
@@ -175,6 +179,25 @@ describe('Escalation outbox: several instances on one store', () => {
     await pass(b.outbox);
     expect(b.messenger.to(USER)).to.have.length(1);
     expect((await b.stores.escalations.get(e.id))?.userOwedNotice).to.equal(false);
+  });
+
+  it('the directory down: composing is tried a handful of times in a minute, not every second', async () => {
+    const a = await instance({ baseBackoffMs: 2000 }, mailer, true);
+    const e = await escalate(a.stores);
+    for (let elapsed = 0; elapsed <= 60_000; elapsed += 250) {
+      await pass(a.outbox);
+      clock.advance(250);
+    }
+    expect(composed).to.be.within(4, 12);
+    expect(mailer.attempts).to.have.length(0);
+    expect((await a.stores.escalations.get(e.id))?.state).to.equal('queued');
+    // Rarer and rarer, yet the mail still goes without the directory soon after 10 minutes.
+    for (let elapsed = 60_000; elapsed <= 10.5 * 60_000; elapsed += 5000) {
+      await pass(a.outbox);
+      clock.advance(5000);
+    }
+    expect(composed).to.be.below(20);
+    expect(mailer.accepted).to.have.length(1);
   });
 
   it('a starting instance leaves a live send alone; a send abandoned by a dead instance is taken over', async () => {
