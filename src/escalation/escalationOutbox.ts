@@ -64,6 +64,8 @@ export interface OutboxOptions {
   composeDegradedAfterMs?: number;
   /** Channel copy attempts before giving up (default 3, per instance). */
   channelAttempts?: number;
+  /** Tries of the user's notice before giving up (default 5, per instance; backoff as for mail). */
+  noticeAttempts?: number;
   /**
    * Who else works on this store. 'one' (SQLite in DATA_DIR): at start, every attempt still in flight was cut
    * off by the stop. 'several' (a shared Azure store): another instance may be sending right now, so an attempt
@@ -91,6 +93,8 @@ export class EscalationOutbox {
   /** Waiters for an escalation's next settled attempt. */
   private readonly waiters = new Map<string, (() => void)[]>();
   private readonly channelTries = new Map<string, number>();
+  /** Notices that Teams did not take: tries so far and when the next may be made. */
+  private readonly noticeRetries = new Map<string, { tries: number; nextAt: number }>();
   private timer?: NodeJS.Timeout;
   private pumping?: Promise<void>;
   private again = false;
@@ -105,6 +109,7 @@ export class EscalationOutbox {
       giveUpAfterMs: deps.options?.giveUpAfterMs ?? 72 * 60 * MINUTE,
       composeDegradedAfterMs: deps.options?.composeDegradedAfterMs ?? 10 * MINUTE,
       channelAttempts: deps.options?.channelAttempts ?? 3,
+      noticeAttempts: deps.options?.noticeAttempts ?? 5,
       instances: deps.options?.instances ?? 'one',
       abandonedAfterMs: deps.options?.abandonedAfterMs ?? 90_000,
       channelClaimMs: deps.options?.channelClaimMs ?? 2 * MINUTE,
@@ -224,6 +229,7 @@ export class EscalationOutbox {
       return;
     }
     await this.copyToChannel();
+    await this.sendNoticesOwed();
   }
 
   /** Sets a timer for the next due attempt (at most a minute away, so channel copies are retried too). */
@@ -252,7 +258,7 @@ export class EscalationOutbox {
       try {
         mail = await this.deps.compose(escalation, { degraded: age > this.o.composeDegradedAfterMs });
       } catch (error) {
-        const wait = this.backoff(escalation.attempts + 1);
+        const wait = this.composeBackoff(age);
         log.warn(
           { ...ids, err: { name: (error as Error).name }, retryInMs: wait },
           'escalation mail could not be composed yet',
@@ -272,14 +278,14 @@ export class EscalationOutbox {
     if (outcome.kind === 'accepted') {
       await store.markSent(escalation.id, clock.now());
       log.info({ ...ids, attempt, mailer: this.deps.mailer.kind }, 'escalation mail accepted');
-      await this.settle(escalation.id, 'sent');
+      await this.settle(escalation.id);
       return;
     }
     const error = `${outcome.status}${outcome.code ? ` ${outcome.code}` : ''}`;
     if (outcome.kind === 'rejected' || age > this.o.giveUpAfterMs) {
       await store.markFailed(escalation.id, error);
       log.error({ ...ids, attempt, status: outcome.status, code: outcome.code }, 'escalation mail given up');
-      await this.settle(escalation.id, 'failed');
+      await this.settle(escalation.id);
       return;
     }
     const wait = outcome.retryAfterMs ?? this.backoff(attempt);
@@ -290,18 +296,53 @@ export class EscalationOutbox {
     );
   }
 
-  /** After the final state: the user's notice if they are owed one, then the channel copy. */
-  private async settle(id: string, state: 'sent' | 'failed'): Promise<void> {
+  /** After the final state: the user's notice if they are owed one (the channel copy follows on the pass). */
+  private async settle(id: string): Promise<void> {
     const escalation = await this.deps.store.get(id);
-    if (!escalation) return;
     // Only users told "delayed" are owed a message; a turn still waiting shows the outcome itself.
-    if (escalation.userOwedNotice) {
-      const card =
-        state === 'sent' ? this.deps.cards.delivered(escalation) : this.deps.cards.failed(escalation);
-      const outcome = await this.deps.messenger.sendToUser(escalation.userId, [card]);
-      if (outcome.kind === 'sent' || outcome.kind === 'gone' || outcome.kind === 'noConversation')
-        await this.deps.store.setUserOwedNotice(id, false);
+    if (escalation?.userOwedNotice) await this.notify(escalation);
+  }
+
+  /** Notices a failed send left owed (here or before a restart), each when its backoff allows. */
+  private async sendNoticesOwed(): Promise<void> {
+    for (const escalation of await this.deps.store.noticesOwed()) {
+      if (this.working.has(escalation.id)) continue;
+      await this.notify(escalation);
     }
+  }
+
+  /**
+   * Tells the user their escalation reached the desk or could not. The notice is taken in the store first
+   * (of several instances one sends it) and put back when Teams did not take it (throttled, 5xx, timeout),
+   * for a later pass, after a backoff and up to `noticeAttempts` tries in this process.
+   */
+  private async notify(escalation: Escalation): Promise<void> {
+    const { store, clock, log } = this.deps;
+    const id = escalation.id;
+    const retry = this.noticeRetries.get(id);
+    if (retry && retry.nextAt > clock.now().getTime()) return;
+    if (!(await store.takeUserNotice(id))) return;
+    const card =
+      escalation.state === 'sent'
+        ? this.deps.cards.delivered(escalation)
+        : this.deps.cards.failed(escalation);
+    const outcome = await this.deps.messenger.sendToUser(escalation.userId, [card]);
+    // Gone (blocked, removed) or no chat to send to: no later try would reach them either.
+    if (outcome.kind === 'sent' || outcome.kind === 'gone' || outcome.kind === 'noConversation') {
+      this.noticeRetries.delete(id);
+      if (outcome.kind !== 'sent')
+        log.info({ escalationId: id, outcome: outcome.kind }, 'escalation notice not delivered');
+      return;
+    }
+    const tries = (retry?.tries ?? 0) + 1;
+    if (tries >= this.o.noticeAttempts) {
+      this.noticeRetries.delete(id);
+      log.warn({ escalationId: id, outcome: outcome.kind, tries }, 'escalation notice to the user given up');
+      return;
+    }
+    const wait = (outcome.kind === 'throttled' && outcome.retryAfterMs) || this.backoff(tries);
+    this.noticeRetries.set(id, { tries, nextAt: clock.now().getTime() + wait });
+    await store.setUserOwedNotice(id, true);
   }
 
   private async copyToChannel(): Promise<void> {
@@ -333,6 +374,18 @@ export class EscalationOutbox {
         await this.deps.store.setChannelCopy(escalation.id, 'owed');
       }
     }
+  }
+
+  /**
+   * The wait after a failed compose. Composing counts no attempts, so the wait grows with the escalation's
+   * age instead: about as long again as it has waited so far (a few tries in its first minute, then rarer),
+   * but not past the moment it may go without the directory.
+   */
+  private composeBackoff(age: number): number {
+    const grown = Math.min(this.o.maxBackoffMs, Math.max(this.o.baseBackoffMs, age));
+    const wait = grown * (0.5 + Math.random() / 2);
+    const untilDegraded = this.o.composeDegradedAfterMs - age;
+    return untilDegraded > 0 ? Math.min(wait, untilDegraded + 1) : wait;
   }
 
   /** Exponential backoff with jitter (0.5–1 ×), capped. */

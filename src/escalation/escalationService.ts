@@ -70,7 +70,7 @@ export class EscalationService {
     const result = await store.create(
       {
         ...draft,
-        words: words?.text ? words : undefined,
+        words: words?.text ? { text: words.text, truncated: words.truncated } : undefined,
         id: crypto.randomUUID(),
         createdAt: now.toISOString(),
         localDate: localDateOf(now, policy.school.timeZone),
@@ -94,6 +94,7 @@ export class EscalationService {
         way: escalation.way,
         outcome: result.kind,
         truncated: words?.truncated ?? false,
+        redacted: words?.redacted ?? false,
       },
       result.kind === 'created' ? 'escalation stored' : 'escalation form sent again: same escalation',
     );
@@ -107,12 +108,12 @@ export class EscalationService {
     }
     let delivery = await this.deps.outbox.deliverNow(escalation.id, this.deps.inTurnWaitMs ?? 2500);
     if (delivery === 'delayed') {
-      // Owed a message when it goes; then look again, in case it went while the flag was being set.
+      // Owed a message when it goes; then look again, in case it went while the flag was being set. The
+      // outbox may have taken the notice meanwhile (and sent it): then the answer stays "on its way".
       await store.setUserOwedNotice(escalation.id, true);
       const fresh = await store.get(escalation.id);
       if (fresh && fresh.state !== 'queued' && fresh.state !== 'composed') {
-        await store.setUserOwedNotice(escalation.id, false);
-        delivery = fresh.state === 'sent' ? 'sent' : 'failed';
+        if (await store.takeUserNotice(escalation.id)) delivery = fresh.state === 'sent' ? 'sent' : 'failed';
       }
     }
     return { kind: 'created', escalation, delivery };

@@ -109,6 +109,13 @@ export interface EscalationStore {
    */
   releaseInterrupted(id: string, inFlightSince: string, at: Date): Promise<boolean>;
   setUserOwedNotice(id: string, owed: boolean): Promise<void>;
+  /**
+   * Takes the user's owed notice for one send: clears the flag only if it is set (compare-and-set), so of
+   * several instances one sends it. True when taken; a send that did not reach the user sets it again.
+   */
+  takeUserNotice(id: string): Promise<boolean>;
+  /** Sent/failed escalations whose user is still owed the notice of it, oldest first. */
+  noticesOwed(): Promise<Escalation[]>;
   /** Sets the channel copy's state and drops any claim on it (so 'owed' puts it back for the next try). */
   setChannelCopy(id: string, state: Escalation['channelCopy']): Promise<void>;
   /**

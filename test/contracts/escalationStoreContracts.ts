@@ -266,6 +266,26 @@ export function describeEscalationStoreContracts(backend: string, newPlace: NewP
       expect((await store.get(e.id))?.channelCopy).to.equal('posted');
     });
 
+    it('notices owed once the mail is settled, taken by one sender, and listed again when put back', async () => {
+      const e = await composed();
+      const other = await composed();
+      await store.setUserOwedNotice(e.id, true);
+      // Not settled yet: the notice waits for the outcome.
+      expect(await store.noticesOwed()).to.deep.equal([]);
+      await store.claimAttempt(e.id, at(T0));
+      await store.markFailed(e.id, '403 ErrorAccessDenied');
+      await store.claimAttempt(other.id, at(T0));
+      await store.markSent(other.id, at(T0));
+      expect((await store.noticesOwed()).map((n) => [n.id, n.state])).to.deep.equal([[e.id, 'failed']]);
+      expect(await store.takeUserNotice(e.id)).to.equal(true);
+      expect(await store.takeUserNotice(e.id)).to.equal(false);
+      expect(await store.noticesOwed()).to.deep.equal([]);
+      // The send did not reach the user: owed again, for a later pass.
+      await store.setUserOwedNotice(e.id, true);
+      expect((await store.noticesOwed()).map((n) => n.id)).to.deep.equal([e.id]);
+      expect(await store.takeUserNotice(other.id)).to.equal(false);
+    });
+
     it('keeps a long mail whole (more than one table property holds), emoji across the cuts', async () => {
       const e = created(await store.create(draft(SAM), 3, references()));
       const html = '<p>' + 'a😀'.repeat(40_000) + 'é</p>';
@@ -377,6 +397,15 @@ export function describeEscalationStoreContracts(backend: string, newPlace: NewP
         // A late release by the one that listed it before must not undo the new claim.
         expect(await store.releaseInterrupted(e.id, T0, later)).to.equal(false);
         expect(await store.get(e.id)).to.deep.include({ inFlightSince: later.toISOString(), attempts: 2 });
+      });
+
+      it('both taking one owed notice: one sends it', async () => {
+        const e = await composed();
+        await store.setUserOwedNotice(e.id, true);
+        await store.claimAttempt(e.id, at(T0));
+        await store.markSent(e.id, at(T0));
+        const taken = await Promise.all([store.takeUserNotice(e.id), other.takeUserNotice(e.id)]);
+        expect(taken.filter(Boolean)).to.have.length(1);
       });
 
       it('both claiming one channel copy: one posts', async () => {

@@ -160,6 +160,43 @@ describe('"I need help" in the conversation', () => {
     expect(h.mailer.accepted[0]!.subject).to.contain('Locked out');
   });
 
+  it('200,000 characters pasted into the form: the request still goes, cut to the limit, and the turn answers', async () => {
+    const review = await press(await press(await say('help'), "📷 The app won't scan"), '✉️ Email me back');
+    const form = await press(review, '✏️ Add a few words first');
+    const sent = onlyCard(
+      await h.send(submitActivity(sam, { ...button(form, 'Send to IT ✉').data, words: 'x'.repeat(200_000) })),
+    );
+    expect(headingOf(sent)).to.equal('Sent to IT Support ✅');
+    const html = h.mailer.accepted[0]!.html;
+    expect(html).to.contain('x'.repeat(500));
+    expect(html).to.not.contain('x'.repeat(501));
+  });
+
+  it('a phone number and a code typed into the form are neither stored nor mailed; the rest of the words are', async () => {
+    h.mailer.outcomes = [{ kind: 'retry', status: 503 }];
+    const review = await press(
+      await press(await say('help'), "💬 Text or call won't come"),
+      '✉️ Email me back',
+    );
+    const form = await press(review, '✏️ Add a few words first');
+    const words = 'texts never come to my mobile 07700 900123, code was 123456';
+    const saved = onlyCard(
+      await h.send(submitActivity(sam, { ...button(form, 'Send to IT ✉').data, words })),
+    );
+    expect(headingOf(saved)).to.equal('Saved: on its way to IT 📨');
+    // Until the mail is accepted the store holds the words and the composed mail.
+    const stored = await h.escalationStore.findByReference(reference(saved)!);
+    expect(stored?.words?.text).to.equal('texts never come to my mobile [removed], code was [removed]');
+    const json = JSON.stringify(await h.escalationStore.get(stored!.id));
+    expect(json).to.not.contain('07700').and.to.not.contain('900123').and.to.not.contain('123456');
+    h.clock.advance(60_000);
+    h.outbox.kick();
+    await h.outbox.idle();
+    const html = h.mailer.accepted[0]!.html;
+    expect(html).to.contain('texts never come to my mobile [removed], code was [removed]');
+    expect(html).to.not.contain('07700').and.to.not.contain('123456');
+  });
+
   it('the back buttons walk back through the flow without sending anything', async () => {
     const help = await say('help');
     const way = await press(help, '📵 No smartphone');

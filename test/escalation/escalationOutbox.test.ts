@@ -49,22 +49,27 @@ describe('Escalation outbox: several instances on one store', () => {
   async function instance(
     options: OutboxOptions = {},
     ownMailer = mailer,
-  ): Promise<{ stores: Stores; outbox: EscalationOutbox }> {
+    /** Composing fails until the outbox composes without the directory. */
+    composeFails = false,
+  ): Promise<{ stores: Stores; outbox: EscalationOutbox; messenger: RecordingMessenger }> {
     const stores = await place.open();
+    const messenger = new RecordingMessenger();
     const outbox = new EscalationOutbox({
       store: stores.escalations,
       mailer: ownMailer,
       // Each compose differs (as a registration snapshot read at another moment would).
-      compose: (e: Escalation): Promise<OutgoingMail> =>
-        Promise.resolve({
-          sender: 'desk@school.example',
-          to: 'desk@school.example',
-          subject: `[${e.reference}] MFA help`,
-          html: `<p>compose #${++composed}</p>`,
-          internetMessageId: `<${e.id}@school.example>`,
-          headers: [],
-        }),
-      messenger: new RecordingMessenger(),
+      compose: (e: Escalation, { degraded }): Promise<OutgoingMail> =>
+        composeFails && !degraded
+          ? Promise.reject(new Error(`directory down (compose #${++composed})`))
+          : Promise.resolve({
+              sender: 'desk@school.example',
+              to: 'desk@school.example',
+              subject: `[${e.reference}] MFA help`,
+              html: `<p>compose #${++composed}</p>`,
+              internetMessageId: `<${e.id}@school.example>`,
+              headers: [],
+            }),
+      messenger,
       cards: {
         delivered: () => ({ type: 'AdaptiveCard', version: '1.2' }),
         failed: () => ({ type: 'AdaptiveCard', version: '1.2' }),
@@ -83,7 +88,7 @@ describe('Escalation outbox: several instances on one store', () => {
       options: { instances: 'several', baseBackoffMs: 20, ...options },
     });
     outboxes.push(outbox);
-    return { stores, outbox };
+    return { stores, outbox, messenger };
   }
 
   async function escalate(stores: Stores): Promise<Escalation> {
@@ -128,6 +133,71 @@ describe('Escalation outbox: several instances on one store', () => {
     await Promise.all([a.outbox.idle(), b.outbox.idle()]);
     expect(posts).to.have.length(1);
     expect((await a.stores.escalations.get(e.id))?.channelCopy).to.equal('posted');
+  });
+
+  /** One outbox pass at the current clock, finished. */
+  async function pass(outbox: EscalationOutbox): Promise<void> {
+    outbox.kick();
+    await outbox.idle();
+  }
+
+  it('a "walk in" notice Teams throttled (429) reaches the user on a later pass, once, and is no longer owed', async () => {
+    const a = await instance();
+    const e = await escalate(a.stores);
+    // The turn answered "on its way", so the user is owed the outcome.
+    await a.stores.escalations.setUserOwedNotice(e.id, true);
+    mailer.outcomes = [{ kind: 'rejected', status: 403, code: 'ErrorAccessDenied' }];
+    a.messenger.outcomes = [{ kind: 'throttled', retryAfterMs: 5000 }];
+    await pass(a.outbox);
+    expect((await a.stores.escalations.get(e.id))?.state).to.equal('failed');
+    expect(a.messenger.sent).to.have.length(0);
+    expect((await a.stores.escalations.get(e.id))?.userOwedNotice).to.equal(true);
+    // Not before Retry-After.
+    await pass(a.outbox);
+    expect(a.messenger.sent).to.have.length(0);
+    for (let i = 0; i < 3; i++) {
+      clock.advance(60_000);
+      await pass(a.outbox);
+    }
+    expect(a.messenger.to(USER)).to.have.length(1);
+    expect((await a.stores.escalations.get(e.id))?.userOwedNotice).to.equal(false);
+    expect(mailer.attempts).to.have.length(1);
+  });
+
+  it('a notice still owed when the process stopped is sent by the next one, once', async () => {
+    const a = await instance();
+    const e = await escalate(a.stores);
+    await a.stores.escalations.setUserOwedNotice(e.id, true);
+    a.messenger.outcomes = [{ kind: 'failed', status: 502, error: 'Bad Gateway' }];
+    await pass(a.outbox);
+    expect(mailer.accepted).to.have.length(1);
+    expect(a.messenger.sent).to.have.length(0);
+    await a.outbox.stop(0);
+    const b = await instance();
+    await b.outbox.start();
+    await b.outbox.idle();
+    await pass(b.outbox);
+    expect(b.messenger.to(USER)).to.have.length(1);
+    expect((await b.stores.escalations.get(e.id))?.userOwedNotice).to.equal(false);
+  });
+
+  it('the directory down: composing is tried a handful of times in a minute, not every second', async () => {
+    const a = await instance({ baseBackoffMs: 2000 }, mailer, true);
+    const e = await escalate(a.stores);
+    for (let elapsed = 0; elapsed <= 60_000; elapsed += 250) {
+      await pass(a.outbox);
+      clock.advance(250);
+    }
+    expect(composed).to.be.within(4, 12);
+    expect(mailer.attempts).to.have.length(0);
+    expect((await a.stores.escalations.get(e.id))?.state).to.equal('queued');
+    // Rarer and rarer, yet the mail still goes without the directory soon after 10 minutes.
+    for (let elapsed = 60_000; elapsed <= 10.5 * 60_000; elapsed += 5000) {
+      await pass(a.outbox);
+      clock.advance(5000);
+    }
+    expect(composed).to.be.below(20);
+    expect(mailer.accepted).to.have.length(1);
   });
 
   it('a starting instance leaves a live send alone; a send abandoned by a dead instance is taken over', async () => {

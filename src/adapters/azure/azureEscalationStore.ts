@@ -432,6 +432,15 @@ export class AzureEscalationStore implements EscalationStore {
     await this.change(id, (e) => (e.userOwedNotice === owed ? undefined : { ...e, userOwedNotice: owed }));
   }
 
+  takeUserNotice(id: string): Promise<boolean> {
+    return this.change(id, (e) => (e.userOwedNotice ? { ...e, userOwedNotice: false } : undefined));
+  }
+
+  async noticesOwed(): Promise<Escalation[]> {
+    const rows = await this.where(`userOwedNotice eq true and (state eq 'sent' or state eq 'failed')`);
+    return rows.sort((a, b) => a.createdAt.localeCompare(b.createdAt)).map(view);
+  }
+
   async setChannelCopy(id: string, state: Escalation['channelCopy']): Promise<void> {
     await this.change(id, (e) => ({ ...e, channelCopy: state, channelClaimedAt: undefined }));
   }

@@ -232,6 +232,22 @@ export class SqliteEscalationStore implements EscalationStore {
     return Promise.resolve();
   }
 
+  takeUserNotice(id: string): Promise<boolean> {
+    const result = this.db
+      .prepare('UPDATE escalations SET user_owed_notice = 0 WHERE id = ? AND user_owed_notice = 1')
+      .run(id);
+    return Promise.resolve(result.changes === 1);
+  }
+
+  noticesOwed(): Promise<Escalation[]> {
+    const rows = this.db
+      .prepare<[], Row>(
+        `SELECT * FROM escalations WHERE user_owed_notice = 1 AND state IN ('sent', 'failed') ORDER BY created_at`,
+      )
+      .all();
+    return Promise.resolve(rows.map(toEscalation));
+  }
+
   setChannelCopy(id: string, state: Escalation['channelCopy']): Promise<void> {
     this.db
       .prepare('UPDATE escalations SET channel_copy = ?, channel_claimed_at = NULL WHERE id = ?')

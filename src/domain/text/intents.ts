@@ -234,14 +234,30 @@ const COMPILED: { intent: Intent; words: string[] }[] = INTENTS.flatMap((intent)
   PHRASES[intent].map((p) => ({ intent, words: p.split(' ') })),
 );
 
+/**
+ * Six or more digits as codes and phone numbers are written: "123456", "482 913", "+44 (0)7700-900123".
+ * Shorter numbers ("Year 8", "error 500") are not codes.
+ */
+const NUMBER_RUN = /\+?\(?\d(?:[\s\-().]{0,3}\d){5,}/g;
+
+/** A date ("11.01.2027", "2027-01-11"): the deadline being asked about, not a code or a number. */
+const DATE = /^(\d{1,2}[./-]\d{1,2}[./-](\d{4}|\d{2})|\d{4}-\d{2}-\d{2})$/;
+
+/** The codes and phone numbers in `text`. */
+function numberRuns(text: string): string[] {
+  return [...text.matchAll(NUMBER_RUN)].map((m) => m[0]).filter((run) => !DATE.test(run.trim()));
+}
+
 /** Looks like something the bot must never be sent: a code, a phone number, a password. */
 export function looksSensitive(text: string): boolean {
-  // Dates ("11.01.2027", "2027-01-11") are the deadline being asked about, not a code or a number.
-  const withoutDates = text.replace(/\b(\d{1,2}[./-]\d{1,2}[./-](\d{4}|\d{2})|\d{4}-\d{2}-\d{2})\b/g, ' ');
-  const digits = withoutDates.replace(/[\s\-().]/g, '');
-  if (/(^|\D)\d{6,8}(\D|$)/.test(digits) && /\d{6}/.test(digits)) return true; // verification codes, numbers
-  if (/\+?\d{10,15}/.test(digits)) return true; // phone numbers
+  if (numberRuns(text).length > 0) return true;
   return /\b(my )?(password|passcode|pin)\s*(is|=|:)/i.test(text);
+}
+
+/** `text` with every code or phone number (the numbers `looksSensitive` refuses) replaced by `[removed]`. */
+export function removeNumbers(text: string): { text: string; removed: boolean } {
+  const cleaned = text.replace(NUMBER_RUN, (run) => (DATE.test(run.trim()) ? run : '[removed]'));
+  return { text: cleaned, removed: cleaned !== text };
 }
 
 /** Understands one message. Very long messages are not matched against short phrases. */

@@ -32,6 +32,7 @@ describe("Escalation text: references, the user's words, the mail", () => {
     expect(cleanFreeText('  a\r\nb\rc\u2028d\u0000\u0007e\u001b[31m  ', 500)).to.deep.equal({
       text: 'a\nb\nc\nde[31m',
       truncated: false,
+      redacted: false,
     });
     expect(cleanFreeText('abc\u202Eevil\u202C\u2066x\u2069', 500).text).to.equal('abcevilx');
     expect(cleanFreeText('مرحبا \u200F ok', 500).text).to.equal('مرحبا \u200F ok');
@@ -40,8 +41,39 @@ describe("Escalation text: references, the user's words, the mail", () => {
     expect(cleanFreeText(emoji.repeat(3), 4)).to.deep.equal({
       text: `${emoji}👍🏽`.normalize('NFC'),
       truncated: true,
+      redacted: false,
     });
     expect(cleanFreeText('x'.repeat(10_000), 500).text).to.have.length(500);
+  });
+
+  it('takes codes and phone numbers out of the words, however they are written, and keeps the rest', () => {
+    expect(cleanFreeText('texts never come to my mobile 07700 900123, code was 123456', 500)).to.deep.equal({
+      text: 'texts never come to my mobile [removed], code was [removed]',
+      truncated: false,
+      redacted: true,
+    });
+    expect(cleanFreeText('call +44 (0)7700-900.123 or 482 913!', 500).text).to.equal(
+      'call [removed] or [removed]!',
+    );
+    expect(
+      cleanFreeText('Year 8, room 3L23, error 500 at 10:30, 12345, since 11.01.2027', 500),
+    ).to.deep.equal({
+      text: 'Year 8, room 3L23, error 500 at 10:30, 12345, since 11.01.2027',
+      truncated: false,
+      redacted: false,
+    });
+  });
+
+  it('cuts a huge paste quickly (a 200,000-character submit once exhausted the heap)', () => {
+    const started = performance.now();
+    const cut = cleanFreeText('x'.repeat(200_000), 500);
+    expect(performance.now() - started).to.be.below(250);
+    expect(cut).to.deep.equal({ text: 'x'.repeat(500), truncated: true, redacted: false });
+    // Input cut before cleaning never leaves half an emoji sequence (each family here is 11 UTF-16 units).
+    const family = '👨‍👩‍👧‍👦';
+    const families = cleanFreeText(family.repeat(100), 50);
+    expect(families.truncated).to.equal(true);
+    expect(families.text).to.equal(family.repeat(36));
   });
 
   it('keeps every typed character out of the headers and escaped in the body', () => {
