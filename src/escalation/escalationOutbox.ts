@@ -22,7 +22,7 @@ import type { ChannelPoster, ChannelTarget } from '../ports/channelPoster';
 import type { Clock } from '../ports/clock';
 import type { Escalation, EscalationStore } from '../ports/escalationStore';
 import type { Mailer } from '../ports/mailer';
-import type { Messenger } from '../ports/messenger';
+import type { Messenger, SendOutcome } from '../ports/messenger';
 
 /** The cards the outbox sends on its own: to the user after a delay, and to the IT channel. */
 export interface OutboxCards {
@@ -322,11 +322,17 @@ export class EscalationOutbox {
     const retry = this.noticeRetries.get(id);
     if (retry && retry.nextAt > clock.now().getTime()) return;
     if (!(await store.takeUserNotice(id))) return;
-    const card =
-      escalation.state === 'sent'
-        ? this.deps.cards.delivered(escalation)
-        : this.deps.cards.failed(escalation);
-    const outcome = await this.deps.messenger.sendToUser(escalation.userId, [card]);
+    let outcome: SendOutcome;
+    try {
+      const card =
+        escalation.state === 'sent'
+          ? this.deps.cards.delivered(escalation)
+          : this.deps.cards.failed(escalation);
+      outcome = await this.deps.messenger.sendToUser(escalation.userId, [card]);
+    } catch (error) {
+      // The notice is already taken: a throw (storage unreachable while reading the chat) must put it back.
+      outcome = { kind: 'failed', error: (error as Error).message };
+    }
     // Gone (blocked, removed) or no chat to send to: no later try would reach them either.
     if (outcome.kind === 'sent' || outcome.kind === 'gone' || outcome.kind === 'noConversation') {
       this.noticeRetries.delete(id);

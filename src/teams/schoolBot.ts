@@ -228,7 +228,8 @@ export class SchoolBot extends TeamsActivityHandler {
 
   private async forgetConversation(context: TurnContext): Promise<void> {
     const userId = userIdOf(context.activity);
-    if (!userId) return;
+    // Removed from a team or group chat: the remover's own 1:1 chat with the bot is still there.
+    if (!userId || !isPersonalChat(context)) return;
     this.knownChats.delete(userId);
     await this.deps.references.remove(userId);
     this.deps.log.info({ userId }, 'app removed; conversation reference forgotten');

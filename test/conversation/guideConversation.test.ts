@@ -453,6 +453,15 @@ describe('Guided registration conversation', () => {
       expect(await h.references.get(sam.aadObjectId)).to.equal(undefined);
     });
 
+    it("removed from a team, it keeps the remover's own 1:1 chat (nudges and notices still reach them)", async () => {
+      await h.send(installActivity(sam));
+      const team = { conversationType: 'channel', conversationId: '19:it-team@thread.tacv2' };
+      await h.send(uninstallActivity(sam, team));
+      expect((await h.references.get(sam.aadObjectId))?.conversationId).to.equal(
+        `a:personal-${sam.aadObjectId}`,
+      );
+    });
+
     it('answers a card pressed in a group chat with "private chat only", not with the guide', async () => {
       const replies = await h.send(
         executeActivity(sam, 'guide.start', { verb: 'guide.start' }, { conversationType: 'groupChat' }),

@@ -34,6 +34,10 @@ describe('free-text intents', () => {
     ['none of it works', 'unknown'],
     ["I'm not done", 'resume'],
     ["I haven't done it", 'resume'],
+    ['not finished yet', 'resume'],
+    // A negation elsewhere in the message does not turn "done" around.
+    ['all done, no errors', 'done'],
+    ["I'm done, can't believe it", 'done'],
     ['dnoe', 'done'],
     ['banana', 'unknown'],
     ['', 'unknown'],
@@ -57,6 +61,9 @@ describe('free-text intents', () => {
       '07700900123',
       'my password is x',
       'pin: 1234',
+      // Pairs of digits with a two-digit "year" could be a code: only a four-digit year makes a date.
+      'my code is 12-34-56',
+      '48.29.13',
     ]) {
       expect(looksSensitive(text), text).to.equal(true);
     }

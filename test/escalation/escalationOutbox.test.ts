@@ -164,6 +164,24 @@ describe('Escalation outbox: several instances on one store', () => {
     expect(mailer.attempts).to.have.length(1);
   });
 
+  it('a notice whose send threw (storage unreachable reading the chat) is put back and sent on a later pass', async () => {
+    const a = await instance();
+    const e = await escalate(a.stores);
+    await a.stores.escalations.setUserOwedNotice(e.id, true);
+    const send = a.messenger.sendToUser.bind(a.messenger);
+    let throws = 1;
+    a.messenger.sendToUser = (...args) =>
+      throws-- > 0 ? Promise.reject(new Error('table storage unreachable')) : send(...args);
+    await pass(a.outbox);
+    expect(mailer.accepted).to.have.length(1);
+    expect(a.messenger.sent).to.have.length(0);
+    expect((await a.stores.escalations.get(e.id))?.userOwedNotice).to.equal(true);
+    clock.advance(60_000);
+    await pass(a.outbox);
+    expect(a.messenger.to(USER)).to.have.length(1);
+    expect((await a.stores.escalations.get(e.id))?.userOwedNotice).to.equal(false);
+  });
+
   it('a notice still owed when the process stopped is sent by the next one, once', async () => {
     const a = await instance();
     const e = await escalate(a.stores);

@@ -201,7 +201,18 @@ const REAL_WORDS = new Set([
 ]);
 
 /** Words that turn "done" around: "I'm not done", "I haven't done it". */
-const NEGATIONS = new Set(['not', 'dont', 'didnt', 'havent', 'hasnt', 'isnt', 'aint', 'never', 'cant', 'no']);
+const NEGATIONS = new Set(['not', 'dont', 'didnt', 'havent', 'hasnt', 'isnt', 'aint', 'never']);
+/** The words of "done" phrases a negation can turn around. */
+const DONE_WORDS = ['done', 'finished', 'completed', 'did'];
+
+/** "not done", "haven't finished": a negation just before a "done" word. */
+function negatesDone(tokens: string[]): boolean {
+  return tokens.some(
+    (token, i) =>
+      DONE_WORDS.some((word) => wordMatches(word, token)) &&
+      tokens.slice(Math.max(0, i - 2), i).some((before) => NEGATIONS.has(before)),
+  );
+}
 
 /** Short words must match exactly; longer ones tolerate one typo, long ones two. */
 function wordMatches(word: string, token: string): boolean {
@@ -240,8 +251,11 @@ const COMPILED: { intent: Intent; words: string[] }[] = INTENTS.flatMap((intent)
  */
 const NUMBER_RUN = /\+?\(?\d(?:[\s\-().]{0,3}\d){5,}/g;
 
-/** A date ("11.01.2027", "2027-01-11"): the deadline being asked about, not a code or a number. */
-const DATE = /^(\d{1,2}[./-]\d{1,2}[./-](\d{4}|\d{2})|\d{4}-\d{2}-\d{2})$/;
+/**
+ * A date with its four-digit year ("11.01.2027", "2027-01-11"): the deadline being asked about, not a code.
+ * "12-34-56" could be either, so it counts as a code.
+ */
+const DATE = /^(\d{1,2}[./-]\d{1,2}[./-]\d{4}|\d{4}-\d{2}-\d{2})$/;
 
 /** The codes and phone numbers in `text`. */
 function numberRuns(text: string): string[] {
@@ -277,6 +291,6 @@ export function understand(text: string): Understood {
   }
   if (!best) return { intent: 'unknown' };
   // "Not done yet" is someone part-way through: offer to carry on, and spare the live check "done" makes.
-  if (best.intent === 'done' && tokens.some((t) => NEGATIONS.has(t))) return { intent: 'resume' };
+  if (best.intent === 'done' && negatesDone(tokens)) return { intent: 'resume' };
   return { intent: best.intent };
 }

@@ -55,6 +55,7 @@ describe("Escalation text: references, the user's words, the mail", () => {
     expect(cleanFreeText('call +44 (0)7700-900.123 or 482 913!', 500).text).to.equal(
       'call [removed] or [removed]!',
     );
+    expect(cleanFreeText('the code was 12.34.56', 500).text).to.equal('the code was [removed]');
     expect(
       cleanFreeText('Year 8, room 3L23, error 500 at 10:30, 12345, since 11.01.2027', 500),
     ).to.deep.equal({
