@@ -429,12 +429,14 @@ export class NudgeWorker {
     if (known) return known;
     // Not in the report (a new account, or a tenant without the report), or its live look is too old: one
     // live look, at background pace.
+    // If the look fails (Graph busy or down), the older look is still better than knowing nothing.
     try {
       const looked = await this.deps.status.backgroundLook(userId);
-      return looked.kind === 'known' ? looked.snapshot : undefined;
+      if (looked.kind === 'known') return looked.snapshot;
     } catch {
-      return undefined;
+      // fall through to the older look
     }
+    return this.deps.status.snapshotFor(userId);
   }
 
   private async install(message: ReceivedJob, entry: LedgerEntry): Promise<JobResult> {

@@ -132,6 +132,35 @@ describe('Nudge campaign on real HTTP (Teams connector and Graph stand-ins)', fu
     expect(looks()).to.equal(2);
   });
 
+  it('without a report, and Graph failing at the next stage, the nudge goes out on the older look', async () => {
+    rig = await CampaignRig.start({
+      policy: clockChangePolicy(),
+      now: '2026-10-23T08:00:00Z',
+      premium: false,
+    });
+    const id = await rig.addUser(1);
+    // Part-way: the app, no second method.
+    rig.graph.setMethods(id, [graphMethod.password(), graphMethod.authenticator()]);
+    await rig.run();
+    const words = () =>
+      rig.connector
+        .activitiesIn(conversationOf(id))
+        .flatMap((a) => cardsOf(a))
+        .map((c) => c.texts.join(' '));
+    expect(words()).to.have.length(1);
+    expect(words()[0]).to.match(/You've made a start/);
+
+    rig.graph.tenant.server.failNext(
+      { kind: 'status', status: 503 },
+      { path: /\/authentication\/methods/, times: 50 },
+    );
+    rig.clock.set('2026-10-27T09:00:00Z');
+    await rig.run();
+    expect(words()).to.have.length(2);
+    // Not "You haven't set up…": what was known is still said.
+    expect(words()[1]).to.match(/You've made a start/);
+  });
+
   it('counts only real failures towards failed: five 429s and one 5xx, then the send goes through', async () => {
     rig = await CampaignRig.start({ policy: clockChangePolicy(), now: '2026-10-23T08:00:00Z' });
     const id = await rig.addUser(1);
