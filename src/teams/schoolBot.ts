@@ -31,7 +31,7 @@ const KNOWN_CHAT_MS = 15 * 60_000;
  * A user's reference is saved again when they write and it is older than this, even for the same chat: its
  * `updatedAt` is how a campaign learns that someone who blocked the bot is talking to it again.
  */
-const HEARD_FROM_MS = 24 * 60 * 60_000;
+const HEARD_FROM_MS = 60 * 60_000;
 const KNOWN_CHAT_USERS = 10_000;
 
 /** Longest typed message the bot reads; anything longer is cut before it is understood. */
@@ -177,7 +177,7 @@ export class SchoolBot extends TeamsActivityHandler {
   /**
    * Keeps the latest way to reach this user, keyed by their Entra object id. Installs always write (another
    * instance may have forgotten the chat at an uninstall); other turns write when the chat changed, or when
-   * the stored one is over a day old (so that a user who blocked the bot and writes again is nudged again).
+   * the stored one is over an hour old (so that a user who blocked the bot and writes again is nudged again).
    */
   private async rememberConversation(
     context: TurnContext,

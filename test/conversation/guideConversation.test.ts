@@ -74,16 +74,18 @@ describe('Guided registration conversation', () => {
       );
     });
 
-    it('notes at most once a day that the user wrote, in the same chat (a blocked user who writes is nudged again)', async () => {
+    it('notes at most once an hour that the user wrote, in the same chat (a blocked user who writes is nudged again)', async () => {
       await h.send(installActivity(sam));
       const installedAt = (await h.references.get(sam.aadObjectId))!.updatedAt;
-      h.clock.set('2026-11-30T18:00:00Z');
+      h.clock.advance(30 * 60_000);
       await h.send(textActivity(sam, 'hello'));
       expect((await h.references.get(sam.aadObjectId))!.updatedAt).to.equal(installedAt);
-      // The next day, same chat, same process (it remembers the chat): the reference is saved again.
-      h.clock.set('2026-12-01T10:00:00Z');
+      // Over an hour later, same chat, same process (it remembers the chat): the reference is saved again.
+      h.clock.advance(45 * 60_000);
       await h.send(textActivity(sam, 'hello'));
-      expect((await h.references.get(sam.aadObjectId))!.updatedAt).to.equal('2026-12-01T10:00:00.000Z');
+      expect(Date.parse((await h.references.get(sam.aadObjectId))!.updatedAt)).to.equal(
+        h.clock.now().getTime(),
+      );
     });
 
     it('forgets the conversation reference when the app is uninstalled', async () => {
