@@ -61,6 +61,21 @@ export interface PassOptions {
 
 /** Members planned, claimed and queued together. */
 const CHUNK = 100;
+/** What planning a chunk needs from its pass. */
+interface ChunkPlan {
+  now: Date;
+  dry: PassOptions['dryRun'];
+  summary: PassSummary;
+  excluded: Set<string>;
+  /** Member id → the report group they count in. */
+  reportGroup: Map<string, string>;
+  /** Users a live "I've done it" found complete. */
+  registered: Map<string, string>;
+  methods: ViewContext['methods'];
+  /** The target group's name: the report group of a member in none of the report groups. */
+  targetName: string;
+}
+
 /** Per-member reads in flight at once while planning. */
 const LOOKUPS_AT_ONCE = 16;
 
@@ -119,7 +134,7 @@ export class CampaignPlanner {
 
   /** One pass over the audience (callers hold the lease, or pass `dryRun`). */
   async pass(options: PassOptions = {}): Promise<PassSummary> {
-    const { campaign, clock, ledger, queue, log, status, delivery, directory } = this.deps;
+    const { campaign, clock, ledger, log, status, delivery, directory } = this.deps;
     const now = clock.now();
     const dry = options.dryRun;
     const moment = campaignMoment(campaign, now);
@@ -159,106 +174,111 @@ export class CampaignPlanner {
     const ctx = viewContextAt(this.deps.policy, now);
     // Users a live "I've done it" found complete: one read for the pass (they are few), not one per member.
     const registered = await ledger.markersStartingWith(campaign.id, registeredMarker(''));
+    const pass = { now, dry, summary, excluded, reportGroup, registered, methods: ctx.methods };
     const seen = new Set<string>();
     for (const target of campaign.policy.targets.groups) {
       for await (const page of directory.transitiveMembers(target.id, { priority: 'background' })) {
-        // Another instance holds the lease now and plans: two planners at once is what the lease prevents.
-        if (options.leaseLost?.()) throw new Error('campaign planning: the planner lease was lost');
         const fresh = page.filter((u) => !seen.has(u.id));
         for (const u of fresh) seen.add(u.id);
         summary.members += fresh.length;
         // A page (999 members) is planned a chunk at a time, so that the first sends start within a second or
         // two rather than after the whole page (on Azure Storage a page is thousands of round trips).
         for (let at = 0; at < fresh.length; at += CHUNK) {
+          // Another instance holds the lease now and plans: two planners at once is what the lease prevents.
           if (options.leaseLost?.()) throw new Error('campaign planning: the planner lease was lost');
-          const chunk = fresh.slice(at, at + CHUNK);
-          const histories = await ledger.histories(
-            campaign.id,
-            chunk.map((u) => u.id),
-          );
-          const looks = await this.lookUp(
-            chunk.filter((u) => !excluded.has(u.id) && u.accountEnabled),
-            ctx.methods,
-            registered,
-          );
-          const claims: { user: DirectoryUser; due: Extract<NudgeDue, { nudge: string }>; group: string }[] =
-            [];
-          for (const user of chunk) {
-            const group = reportGroup.get(user.id) ?? target.name;
-            const line = (l: Omit<PlanLine, 'userId' | 'userPrincipalName' | 'group'>) =>
-              dry?.line({ userId: user.id, userPrincipalName: user.userPrincipalName, group, ...l });
-            if (excluded.has(user.id)) {
-              summary.excluded += 1;
-              line({ action: 'excluded' });
-              continue;
-            }
-            if (!user.accountEnabled) {
-              summary.disabled += 1;
-              line({ action: 'disabled' });
-              continue;
-            }
-            const look = looks.get(user.id)!;
-            if (look.complete) {
-              summary.registered += 1;
-              line({ action: 'registered' });
-              continue;
-            }
-            const reference = look.reference;
-            const due = nudgeDue({
-              campaign,
-              now,
-              history: histories.get(user.id) ?? [],
-              reachableSince: reference?.updatedAt,
-            });
-            const reach = reference ? 'conversation' : user.userType === 'guest' ? 'guest' : 'install';
-            if (due.kind === 'none') {
-              summary.nothingOwed += 1;
-              line({ action: 'none', why: due.reason });
-              continue;
-            }
-            if (due.kind === 'wait') summary.waiting += 1;
-            line({
-              action: due.kind === 'send' ? 'nudge' : 'later',
-              nudge: due.nudge,
-              when: due.kind === 'send' ? now.toISOString() : due.until.toISOString(),
-              why: due.kind === 'wait' ? due.reason : undefined,
-              reach,
-            });
-            // Only nudges owed now, or held back by a snooze, are queued; the window is the scheduler's business.
-            if (!dry && (due.kind === 'send' || due.reason === 'snoozed')) claims.push({ user, due, group });
-          }
-          if (claims.length === 0) continue;
-          const created = await ledger.claim(
-            claims.map((c) => ({
-              campaignId: campaign.id,
-              userId: c.user.id,
-              nudge: c.due.nudge,
-              group: c.group,
-              at: now.toISOString(),
-            })),
-          );
-          const toSend: NudgeJob[] = [];
-          const later: { job: NudgeJob; delayMs: number }[] = [];
-          claims.forEach((c, i) => {
-            if (!created[i]) return;
-            const job: NudgeJob = {
-              campaignId: campaign.id,
-              userId: c.user.id,
-              nudge: c.due.nudge,
-              firstName: c.user.givenName,
-            };
-            if (c.due.kind === 'wait') later.push({ job, delayMs: c.due.until.getTime() - now.getTime() });
-            else toSend.push(job);
-          });
-          if (toSend.length > 0) await queue.enqueue(toSend);
-          for (const l of later) await queue.enqueue([l.job], { delayMs: l.delayMs });
-          await ledger.markEnqueued([...toSend, ...later.map((l) => l.job)], now.toISOString());
-          summary.queued += toSend.length + later.length;
+          await this.planChunk(fresh.slice(at, at + CHUNK), { ...pass, targetName: target.name });
         }
       }
     }
     log.info({ campaignId: campaign.id, ...summary, dryRun: !!dry }, 'campaign pass');
     return summary;
+  }
+
+  /** Plans up to CHUNK members of a target group: decides each, then claims and queues what is owed. */
+  private async planChunk(chunk: DirectoryUser[], p: ChunkPlan): Promise<void> {
+    const { campaign, ledger, queue } = this.deps;
+    const { now, dry, summary, excluded, reportGroup, registered, methods, targetName } = p;
+    const histories = await ledger.histories(
+      campaign.id,
+      chunk.map((u) => u.id),
+    );
+    const looks = await this.lookUp(
+      chunk.filter((u) => !excluded.has(u.id) && u.accountEnabled),
+      methods,
+      registered,
+    );
+    const claims: { user: DirectoryUser; due: Extract<NudgeDue, { nudge: string }>; group: string }[] = [];
+    for (const user of chunk) {
+      const group = reportGroup.get(user.id) ?? targetName;
+      const line = (l: Omit<PlanLine, 'userId' | 'userPrincipalName' | 'group'>) =>
+        dry?.line({ userId: user.id, userPrincipalName: user.userPrincipalName, group, ...l });
+      if (excluded.has(user.id)) {
+        summary.excluded += 1;
+        line({ action: 'excluded' });
+        continue;
+      }
+      if (!user.accountEnabled) {
+        summary.disabled += 1;
+        line({ action: 'disabled' });
+        continue;
+      }
+      const look = looks.get(user.id)!;
+      if (look.complete) {
+        summary.registered += 1;
+        line({ action: 'registered' });
+        continue;
+      }
+      const reference = look.reference;
+      const due = nudgeDue({
+        campaign,
+        now,
+        history: histories.get(user.id) ?? [],
+        reachableSince: reference?.updatedAt,
+      });
+      const reach = reference ? 'conversation' : user.userType === 'guest' ? 'guest' : 'install';
+      if (due.kind === 'none') {
+        summary.nothingOwed += 1;
+        line({ action: 'none', why: due.reason });
+        continue;
+      }
+      if (due.kind === 'wait') summary.waiting += 1;
+      line({
+        action: due.kind === 'send' ? 'nudge' : 'later',
+        nudge: due.nudge,
+        when: due.kind === 'send' ? now.toISOString() : due.until.toISOString(),
+        why: due.kind === 'wait' ? due.reason : undefined,
+        reach,
+      });
+      // Only nudges owed now, or held back by a snooze, are queued; the window is the scheduler's business.
+      if (!dry && (due.kind === 'send' || due.reason === 'snoozed')) claims.push({ user, due, group });
+    }
+    if (claims.length === 0) return;
+    const created = await ledger.claim(
+      claims.map((c) => ({
+        campaignId: campaign.id,
+        userId: c.user.id,
+        nudge: c.due.nudge,
+        group: c.group,
+        at: now.toISOString(),
+      })),
+    );
+    const toSend: NudgeJob[] = [];
+    const later: { job: NudgeJob; delayMs: number }[] = [];
+    claims.forEach((c, i) => {
+      if (!created[i]) return;
+      const job: NudgeJob = {
+        campaignId: campaign.id,
+        userId: c.user.id,
+        nudge: c.due.nudge,
+        firstName: c.user.givenName,
+      };
+      if (c.due.kind === 'wait') later.push({ job, delayMs: c.due.until.getTime() - now.getTime() });
+      else toSend.push(job);
+    });
+    if (toSend.length > 0) await queue.enqueue(toSend);
+    for (const l of later) await queue.enqueue([l.job], { delayMs: l.delayMs });
+    await ledger.markEnqueued([...toSend, ...later.map((l) => l.job)], now.toISOString());
+    summary.queued += toSend.length + later.length;
   }
 
   /**
