@@ -48,6 +48,9 @@ export interface WorkerStats {
   interrupted: number;
 }
 
+/** The fields of a send's take, dropped when the send ends or is given back. */
+const NO_TAKE = { attemptBy: undefined, attemptAt: undefined, onWireAt: undefined } as const;
+
 /** Free slots a busy worker waits for before it receives again. */
 const RECEIVE_BATCH = 8;
 
@@ -238,7 +241,7 @@ export class NudgeWorker {
     patch: Omit<LedgerPatch, 'updatedAt'>,
   ): Promise<void> {
     // Undefined: someone else finished it meanwhile, and theirs stands.
-    await this.write(entry, { attemptBy: undefined, attemptAt: undefined, onWireAt: undefined, ...patch });
+    await this.write(entry, { ...NO_TAKE, ...patch });
     await this.deps.queue.delete(message.messageId, message.popReceipt);
   }
 
@@ -289,7 +292,7 @@ export class NudgeWorker {
     }
     if (attemptAge !== undefined) {
       // Taken by a worker that died before the request left: nothing reached Teams, so it is sent now.
-      const released = await this.write(entry, { attemptBy: undefined, attemptAt: undefined });
+      const released = await this.write(entry, NO_TAKE);
       if (!released) return this.defer(message, 1000);
       this.stats.interrupted += 1;
       log.info(
@@ -383,8 +386,8 @@ export class NudgeWorker {
   }
 
   private async record(message: ReceivedJob, entry: LedgerEntry, outcome: SendOutcome): Promise<JobResult> {
-    const release = async (patch: Omit<LedgerPatch, 'updatedAt'> = {}): Promise<void> => {
-      await this.write(entry, { attemptBy: undefined, attemptAt: undefined, onWireAt: undefined, ...patch });
+    const release = async (): Promise<void> => {
+      await this.write(entry, NO_TAKE);
     };
     switch (outcome.kind) {
       case 'sent':
@@ -404,22 +407,30 @@ export class NudgeWorker {
       case 'noConversation':
         await release();
         return this.defer(message, 1000);
-      case 'failed': {
-        // Real failures are counted on the row: the queue's dequeue count also grows with every wait (429s,
-        // the window, an install), which would fail a nudge after one real failure.
-        const failures = (entry.failures ?? 0) + 1;
-        if (failures >= this.deps.delivery.maxDeliveries) {
-          await this.finish(message, entry, {
-            state: 'failed',
-            detail: outcome.status ? `http${outcome.status}` : 'error',
-            failures,
-          });
-          return 'failed';
-        }
-        await release({ failures });
-        return this.defer(message, jitter(Math.min(60_000, 1000 * 2 ** (failures - 1))));
-      }
+      case 'failed':
+        return this.failedOnce(message, entry, outcome.status ? `http${outcome.status}` : 'error', NO_TAKE);
     }
+  }
+
+  /**
+   * One real failure (a 5xx, a timeout), counted on the row: the queue's dequeue count also grows with every
+   * wait (429s, the window, an install), which would fail a nudge after one real failure. After
+   * `maxDeliveries` of them the nudge is `failed` with `detail`; before, it comes back with backoff. `release`
+   * is what else the row drops for the retry (a send's take).
+   */
+  private async failedOnce(
+    message: ReceivedJob,
+    entry: LedgerEntry,
+    detail: string,
+    release: Omit<LedgerPatch, 'updatedAt'> = {},
+  ): Promise<JobResult> {
+    const failures = (entry.failures ?? 0) + 1;
+    if (failures >= this.deps.delivery.maxDeliveries) {
+      await this.finish(message, entry, { state: 'failed', detail, failures });
+      return 'failed';
+    }
+    await this.write(entry, { ...release, failures });
+    return this.defer(message, jitter(Math.min(60_000, 1000 * 2 ** (failures - 1))));
   }
 
   private async registration(userId: string): Promise<RegistrationSnapshot | undefined> {
@@ -469,16 +480,8 @@ export class NudgeWorker {
       case 'throttled':
         this.installs.pause(outcome.retryAfterMs ?? 1000);
         return this.defer(message, jitter(outcome.retryAfterMs ?? 1000));
-      case 'failed': {
-        // Counted on the row, like a failed send (install-wait polls also grow the dequeue count).
-        const failures = (entry.failures ?? 0) + 1;
-        if (failures >= this.deps.delivery.maxDeliveries) {
-          await this.finish(message, entry, { state: 'failed', detail: 'installFailed', failures });
-          return 'failed';
-        }
-        await this.write(entry, { failures });
-        return this.defer(message, jitter(Math.min(60_000, 1000 * 2 ** (failures - 1))));
-      }
+      case 'failed':
+        return this.failedOnce(message, entry, 'installFailed');
     }
   }
 }
