@@ -278,14 +278,12 @@ export class EscalationOutbox {
     if (outcome.kind === 'accepted') {
       await store.markSent(escalation.id, clock.now());
       log.info({ ...ids, attempt, mailer: this.deps.mailer.kind }, 'escalation mail accepted');
-      await this.settle(escalation.id);
       return;
     }
     const error = `${outcome.status}${outcome.code ? ` ${outcome.code}` : ''}`;
     if (outcome.kind === 'rejected' || age > this.o.giveUpAfterMs) {
       await store.markFailed(escalation.id, error);
       log.error({ ...ids, attempt, status: outcome.status, code: outcome.code }, 'escalation mail given up');
-      await this.settle(escalation.id);
       return;
     }
     const wait = outcome.retryAfterMs ?? this.backoff(attempt);
@@ -296,14 +294,11 @@ export class EscalationOutbox {
     );
   }
 
-  /** After the final state: the user's notice if they are owed one (the channel copy follows on the pass). */
-  private async settle(id: string): Promise<void> {
-    const escalation = await this.deps.store.get(id);
-    // Only users told "delayed" are owed a message; a turn still waiting shows the outcome itself.
-    if (escalation?.userOwedNotice) await this.notify(escalation);
-  }
-
-  /** Notices a failed send left owed (here or before a restart), each when its backoff allows. */
+  /**
+   * The user's notice of each escalation that reached its final state while they were told "on its way"
+   * (the pass that follows an attempt finds it at once), or whose notice a failed send left owed, here or
+   * before a restart, each when its backoff allows. The channel copy works the same way.
+   */
   private async sendNoticesOwed(): Promise<void> {
     for (const escalation of await this.deps.store.noticesOwed()) {
       if (this.working.has(escalation.id)) continue;
