@@ -78,21 +78,20 @@ export class HelpReplies {
     return [supportCodeCard(await this.deps.supportCodes.codeFor(userId), progress)];
   }
 
-  /** The desk's check. Never logs what was typed (a UPN, a code). */
   /**
-   * The desk's `verify`. Undefined when it is not one: someone outside the desk typing words with no code in
-   * them ("verify my account") meant something else, and is answered as any other message.
+   * The desk's `verify <upn or reference> <code>`. Never logs what was typed (a UPN, a code). Without a code
+   * it is only a command for the desk (who get its usage); from anyone else ("verify my account") it meant
+   * something else: undefined, and it is answered as any other message. A code from outside the desk gets the
+   * one refusal, recorded.
    */
   async verify(userId: string, command: VerifyCommand): Promise<AdaptiveCardJson[] | undefined> {
+    const { target, code } = command;
+    if (!target || !code || !/\d/.test(code)) {
+      const member = await this.deps.supportCodes.isDeskMember(userId).catch(() => false);
+      return member ? [verifyUsageCard()] : undefined;
+    }
     try {
-      if (!/\d/.test(command.code ?? '') && !(await this.deps.supportCodes.isDeskMember(userId)))
-        return undefined;
-      if (!command.target || !command.code) {
-        // Only the desk learns how the command works; everyone else gets the one refusal.
-        const member = await this.deps.supportCodes.isDeskMember(userId);
-        return [member ? verifyUsageCard() : verifyResultCard({ kind: 'refused' })];
-      }
-      return [verifyResultCard(await this.deps.supportCodes.verify(userId, command.target, command.code))];
+      return [verifyResultCard(await this.deps.supportCodes.verify(userId, target, code))];
     } catch (error) {
       this.deps.log.warn({ userId, err: { name: (error as Error).name } }, 'support code check failed');
       return [verifyUnavailableCard()];
