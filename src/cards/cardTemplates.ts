@@ -2,6 +2,7 @@
  * Loads the Adaptive Card templates in `cards/` once and expands them with adaptivecards-templating.
  * Templates hold layout only; every word comes from the data, so the words live in one place.
  */
+import { LRUCache } from 'lru-cache';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as ACData from 'adaptivecards-templating';
@@ -41,8 +42,7 @@ function templateFor(name: CardTemplateName): ACData.Template {
  * Expanded cards by template and data. Expanding parses every `${…}` expression again, which is most of the
  * cost of a turn, while the same few cards are sent over and over; the data's JSON is a cheap exact key.
  */
-const expanded = new Map<string, AdaptiveCardJson>();
-const MAX_EXPANDED = 1000;
+const expanded = new LRUCache<string, AdaptiveCardJson>({ max: 1000 });
 
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
@@ -59,13 +59,9 @@ function deepFreeze<T>(value: T): T {
 export function expandCard(name: CardTemplateName, data: object): AdaptiveCardJson {
   const key = `${name}\u0000${JSON.stringify(data)}`;
   let card = expanded.get(key);
-  if (card) {
-    // Refresh its place so the most used cards stay (a Map keeps insertion order).
-    expanded.delete(key);
-  } else {
+  if (!card) {
     card = deepFreeze(templateFor(name).expand({ $root: data }) as AdaptiveCardJson);
-    if (expanded.size >= MAX_EXPANDED) expanded.delete(expanded.keys().next().value!);
+    expanded.set(key, card);
   }
-  expanded.set(key, card);
   return card;
 }

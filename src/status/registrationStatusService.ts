@@ -7,6 +7,7 @@
  *
  * Everything here is a cache: losing it on a restart costs a few report pages, nothing else.
  */
+import { LRUCache } from 'lru-cache';
 import { combineSnapshots, type RegistrationSnapshot } from '../domain/registration/snapshot';
 import type { Logger } from '../logging/logger';
 import type { Clock } from '../ports/clock';
@@ -60,7 +61,8 @@ function fromLive(l: LiveMethods): RegistrationSnapshot {
 
 export class RegistrationStatusService {
   private readonly reportRows = new Map<string, Timed>();
-  private readonly liveLooks = new Map<string, Timed>();
+  /** Live looks, the most recently used kept (`maxLiveEntries`). */
+  private readonly liveLooks: LRUCache<string, Timed>;
   private readonly inflightRows = new Map<string, Promise<StatusLookup>>();
   private readonly inflightLive = new Map<string, Promise<StatusLookup>>();
   private bulk?: Promise<void>;
@@ -82,6 +84,7 @@ export class RegistrationStatusService {
       maxLiveEntries: 100_000,
       ...deps.options,
     };
+    this.liveLooks = new LRUCache({ max: this.o.maxLiveEntries });
   }
 
   /** Reads the report once now (background priority) and then every `refreshEveryMs`. */
@@ -200,11 +203,7 @@ export class RegistrationStatusService {
   private async look(id: string): Promise<StatusLookup> {
     const live = await this.deps.directory.liveMethods(id, { priority: 'interactive' });
     if (!live) return { kind: 'unknownUser' };
-    this.liveLooks.delete(id);
     this.liveLooks.set(id, { snapshot: fromLive(live), storedAt: this.deps.clock.now().getTime() });
-    while (this.liveLooks.size > this.o.maxLiveEntries) {
-      this.liveLooks.delete(this.liveLooks.keys().next().value!);
-    }
     const row = this.reportRows.get(id)?.snapshot;
     return { kind: 'known', snapshot: combineSnapshots(row, fromLive(live))! };
   }

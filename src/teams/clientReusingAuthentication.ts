@@ -8,6 +8,7 @@
  * older BotFrameworkAdapter kept connector clients per service URL in the same way. Everything else
  * (inbound JWT checks, caller ids, skills) is the wrapped authentication's.
  */
+import { LRUCache } from 'lru-cache';
 import {
   AuthenticationConstants,
   BotFrameworkAuthentication,
@@ -32,24 +33,24 @@ function appIdOf(claims: ClaimsIdentity): string {
   );
 }
 
-/** Keeps at most `max` entries, dropping the longest unused; a failed build is not kept. */
+/** Keeps the `max` most recently used clients; a failed build is not kept (the next turn builds again). */
 class ClientCache<T> {
-  private readonly entries = new Map<string, Promise<T>>();
+  private readonly entries: LRUCache<string, Promise<T>>;
 
-  constructor(private readonly max: number) {}
+  constructor(max: number) {
+    this.entries = new LRUCache({ max });
+  }
 
   get(key: string, build: () => Promise<T>): Promise<T> {
     let entry = this.entries.get(key);
-    if (entry) {
-      this.entries.delete(key);
-    } else {
-      entry = build();
-      entry.catch(() => {
-        if (this.entries.get(key) === entry) this.entries.delete(key);
+    if (!entry) {
+      const built = build();
+      built.catch(() => {
+        if (this.entries.get(key) === built) this.entries.delete(key);
       });
-      if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
+      this.entries.set(key, built);
+      entry = built;
     }
-    this.entries.set(key, entry);
     return entry;
   }
 }

@@ -2,6 +2,7 @@
  * The Teams activity handler: thin. It turns activities into commands for the conversation service,
  * keeps conversation references for proactive messages, and sends back what the service answers.
  */
+import { LRUCache } from 'lru-cache';
 import {
   TeamsActivityHandler,
   TurnContext,
@@ -23,8 +24,8 @@ export interface SchoolBotDeps {
 }
 
 /**
- * How long this process trusts its own memory that a user's stored conversation is the one they write from,
- * and for how many users: within it, a turn from the same chat skips the store (a table read on Azure).
+ * How long this process trusts its own memory that a user's stored conversation is the one they write from:
+ * within it, a turn from the same chat skips the store (a table read on Azure).
  */
 const KNOWN_CHAT_MS = 15 * 60_000;
 /**
@@ -32,7 +33,6 @@ const KNOWN_CHAT_MS = 15 * 60_000;
  * `updatedAt` is how a campaign learns that someone who blocked the bot is talking to it again.
  */
 const HEARD_FROM_MS = 60 * 60_000;
-const KNOWN_CHAT_USERS = 10_000;
 
 /** Longest typed message the bot reads; anything longer is cut before it is understood. */
 const MAX_TEXT_LENGTH = 500;
@@ -63,10 +63,13 @@ function toActivity(reply: Reply) {
 
 export class SchoolBot extends TeamsActivityHandler {
   /**
-   * userId → the chat last seen stored for them, when it was looked at (real time, for the memo's age) and the
-   * stored `updatedAt` (campaign clock) (oldest first, for eviction).
+   * userId → the chat last seen stored for them and its stored `updatedAt` (campaign clock), for the 10,000
+   * most recent users, each for KNOWN_CHAT_MS.
    */
-  private readonly knownChats = new Map<string, { chat: string; at: number; savedAt: number }>();
+  private readonly knownChats = new LRUCache<string, { chat: string; savedAt: number }>({
+    max: 10_000,
+    ttl: KNOWN_CHAT_MS,
+  });
 
   constructor(private readonly deps: SchoolBotDeps) {
     super();
@@ -189,12 +192,10 @@ export class SchoolBot extends TeamsActivityHandler {
     if (!userId || !tenantId || !activity.conversation?.id || !activity.serviceUrl) return;
     if (!isPersonalChat(context)) return;
     const chat = `${activity.conversation.id}\u0000${activity.serviceUrl}`;
-    const now = Date.now();
     const clockNow = this.deps.clock.now().getTime();
     if (!options.always) {
       const seen = this.knownChats.get(userId);
-      if (seen?.chat === chat && now - seen.at < KNOWN_CHAT_MS && clockNow - seen.savedAt < HEARD_FROM_MS)
-        return;
+      if (seen?.chat === chat && clockNow - seen.savedAt < HEARD_FROM_MS) return;
       const known = await this.deps.references.get(userId);
       const savedAt = known ? Date.parse(known.updatedAt) : NaN;
       if (
@@ -203,7 +204,7 @@ export class SchoolBot extends TeamsActivityHandler {
         known.serviceUrl === activity.serviceUrl &&
         clockNow - savedAt < HEARD_FROM_MS
       ) {
-        this.noteKnownChat(userId, chat, now, savedAt);
+        this.knownChats.set(userId, { chat, savedAt });
         return;
       }
     }
@@ -216,14 +217,7 @@ export class SchoolBot extends TeamsActivityHandler {
       reference: JSON.parse(JSON.stringify(reference)) as Record<string, unknown>,
       updatedAt: new Date(clockNow).toISOString(),
     });
-    this.noteKnownChat(userId, chat, now, clockNow);
-  }
-
-  private noteKnownChat(userId: string, chat: string, at: number, savedAt: number): void {
-    this.knownChats.delete(userId);
-    if (this.knownChats.size >= KNOWN_CHAT_USERS)
-      this.knownChats.delete(this.knownChats.keys().next().value!);
-    this.knownChats.set(userId, { chat, at, savedAt });
+    this.knownChats.set(userId, { chat, savedAt: clockNow });
   }
 
   private async forgetConversation(context: TurnContext): Promise<void> {

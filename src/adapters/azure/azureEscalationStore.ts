@@ -19,6 +19,7 @@
  * copies owed, purge) scan the table with $filter: a school has at most a few thousand escalations within
  * the retention period, and the scans run once a minute per instance.
  */
+import { LRUCache } from 'lru-cache';
 import { odata, type TableClient, type TableEntity, type TransactionAction } from '@azure/data-tables';
 import type { OutgoingMail } from '../../domain/escalation/escalationMail';
 import type { CreateResult, Escalation, EscalationStore, NewEscalation } from '../../ports/escalationStore';
@@ -175,7 +176,7 @@ function withoutContent(e: Stored): Stored {
 const isUnsent = (e: Stored) => e.state === 'queued' || e.state === 'composed';
 
 export class AzureEscalationStore implements EscalationStore {
-  private readonly userOf = new Map<string, string>();
+  private readonly userOf = new LRUCache<string, string>({ max: CACHE_SIZE });
 
   private constructor(
     private readonly table: TableClient,
@@ -302,7 +303,6 @@ export class AzureEscalationStore implements EscalationStore {
   }
 
   private remember(id: string, userId: string): void {
-    if (this.userOf.size >= CACHE_SIZE) this.userOf.delete(this.userOf.keys().next().value!);
     this.userOf.set(id, userId);
   }
 

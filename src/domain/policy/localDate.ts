@@ -3,6 +3,7 @@
  * ("2027-02-01" means that day in Europe/London), so comparisons are done on local date strings,
  * which keeps clock changes out of the picture.
  */
+import { LRUCache } from 'lru-cache';
 
 /** A local calendar date as `YYYY-MM-DD`. */
 export type LocalDate = string;
@@ -62,13 +63,11 @@ const dayMonthYearFormat = new Intl.DateTimeFormat('en-GB', {
  * Formats by date, kept: cards name the same few dates (today, the deadline, retirement dates) on every
  * turn, and formatting one costs more than the rest of deciding what to say.
  */
-const formatted = new Map<string, string>();
-const MAX_FORMATTED = 1000;
+const formatted = new LRUCache<string, string>({ max: 1000 });
 
 function remembered(key: string, format: () => string): string {
   let text = formatted.get(key);
   if (text === undefined) {
-    if (formatted.size >= MAX_FORMATTED) formatted.clear();
     text = format();
     formatted.set(key, text);
   }
