@@ -103,13 +103,18 @@ describe('Nudge campaign on real HTTP (Teams connector and Graph stand-ins)', fu
     expect(report.counts.byState).to.include({ sent: 316, blocked: 2 });
   });
 
-  it('without a registration report (no Entra ID P1), looks again before the next stage: registered since → skipped', async () => {
+  /** A tenant without the registration report (no Entra ID P1), one pupil, on the first day of the d3 stage. */
+  async function oneUserWithoutReport(): Promise<string> {
     rig = await CampaignRig.start({
       policy: clockChangePolicy(),
       now: '2026-10-23T08:00:00Z',
       premium: false,
     });
-    const id = await rig.addUser(1);
+    return rig.addUser(1);
+  }
+
+  it('without a registration report (no Entra ID P1), looks again before the next stage: registered since → skipped', async () => {
+    const id = await oneUserWithoutReport();
     await rig.run();
     expect(rig.headings(id)).to.have.length(1);
     const looks = () =>
@@ -133,12 +138,7 @@ describe('Nudge campaign on real HTTP (Teams connector and Graph stand-ins)', fu
   });
 
   it('without a report, and Graph failing at the next stage, the nudge goes out on the older look', async () => {
-    rig = await CampaignRig.start({
-      policy: clockChangePolicy(),
-      now: '2026-10-23T08:00:00Z',
-      premium: false,
-    });
-    const id = await rig.addUser(1);
+    const id = await oneUserWithoutReport();
     // Part-way: the app, no second method.
     rig.graph.setMethods(id, [graphMethod.password(), graphMethod.authenticator()]);
     await rig.run();

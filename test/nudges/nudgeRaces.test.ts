@@ -22,13 +22,19 @@ describe('Nudge campaign races between instances (the rig, SQLite)', function ()
     await rig?.close();
   });
 
-  it("a send that meets the planner's enqueued mark is recorded, not dropped as someone else's", async () => {
+  /** A rig with one pupil whose d3 nudge the planner has claimed (not yet queued). */
+  async function oneClaimedNudge() {
     rig = await CampaignRig.start({ policy: clockChangePolicy(), now: NOW });
     const id = await rig.addUser(1);
     const { deps, worker } = rig.parts;
     const key = { campaignId: deps.campaign.id, userId: id, nudge: 'd3' };
-    // The planner's order: claim, enqueue, then mark enqueued; a worker on another instance is quicker.
     await deps.ledger.claim([{ ...key, group: 'Pupils', at: NOW }]);
+    return { id, deps, worker, key };
+  }
+
+  it("a send that meets the planner's enqueued mark is recorded, not dropped as someone else's", async () => {
+    const { id, deps, worker, key } = await oneClaimedNudge();
+    // The planner's order: claim, enqueue, then mark enqueued; a worker on another instance is quicker.
     await deps.queue.enqueue([key]);
     const messenger = deps.messenger;
     deps.messenger = {
@@ -46,11 +52,7 @@ describe('Nudge campaign races between instances (the rig, SQLite)', function ()
   });
 
   it('two copies of one message in one worker: one send', async () => {
-    rig = await CampaignRig.start({ policy: clockChangePolicy(), now: NOW });
-    const id = await rig.addUser(1);
-    const { deps, worker } = rig.parts;
-    const key = { campaignId: deps.campaign.id, userId: id, nudge: 'd3' };
-    await deps.ledger.claim([{ ...key, group: 'Pupils', at: NOW }]);
+    const { id, deps, worker, key } = await oneClaimedNudge();
     // A planner's repair and the planner it took over from both queued it.
     await deps.queue.enqueue([key, key]);
     await deps.ledger.markEnqueued([key], NOW);
