@@ -257,20 +257,18 @@ const NUMBER_RUN = /\+?\(?\d(?:[\s\-().]{0,3}\d){5,}/g;
  */
 const DATE = /^(\d{1,2}[./-]\d{1,2}[./-]\d{4}|\d{4}-\d{2}-\d{2})$/;
 
-/** The codes and phone numbers in `text`. */
-function numberRuns(text: string): string[] {
-  return [...text.matchAll(NUMBER_RUN)].map((m) => m[0]).filter((run) => !DATE.test(run.trim()));
-}
+/** A run of digits that is a code or a phone number, not a date. */
+const isCodeOrNumber = (run: string) => !DATE.test(run.trim());
 
 /** Looks like something the bot must never be sent: a code, a phone number, a password. */
 export function looksSensitive(text: string): boolean {
-  if (numberRuns(text).length > 0) return true;
+  if ([...text.matchAll(NUMBER_RUN)].some((m) => isCodeOrNumber(m[0]))) return true;
   return /\b(my )?(password|passcode|pin)\s*(is|=|:)/i.test(text);
 }
 
 /** `text` with every code or phone number (the numbers `looksSensitive` refuses) replaced by `[removed]`. */
 export function removeNumbers(text: string): { text: string; removed: boolean } {
-  const cleaned = text.replace(NUMBER_RUN, (run) => (DATE.test(run.trim()) ? run : '[removed]'));
+  const cleaned = text.replace(NUMBER_RUN, (run) => (isCodeOrNumber(run) ? '[removed]' : run));
   return { text: cleaned, removed: cleaned !== text };
 }
 
