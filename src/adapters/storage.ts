@@ -1,7 +1,7 @@
 /**
  * Chooses the storage backend from configuration: SQLite in DATA_DIR (the embedded default, one instance)
- * or Azure Storage (production, several instances; `azure/azureStores.ts`). Every store the bot keeps is opened here, so a new
- * store is added to both backends in one place.
+ * or Azure Storage (production, several instances). `Stores` lists every store the bot keeps; the SQLite
+ * ones are opened here and the Azure ones in `azure/azureStores.ts`, so a new store is added to both.
  */
 import type { AppConfig } from '../config/env';
 import type { Logger } from '../logging/logger';

@@ -1,5 +1,6 @@
 import type { TableClient, TableEntity } from '@azure/data-tables';
 import { odata } from '@azure/data-tables';
+import { LRUCache } from 'lru-cache';
 import pLimit from 'p-limit';
 import type { NudgeState } from '../../domain/campaign/nudgeDecision';
 import type {
@@ -13,7 +14,7 @@ import type {
 import { afterPrefix } from '../../ports/nudgeLedger';
 import { ConcurrencyError } from '../../ports/versioned';
 import { hasStatus, storageDeadline, type AzureStorageAccount } from './azureStorageAccount';
-import { readRow, replaceIfUnchanged, tableKey, type Read } from './tableOps';
+import { insertIfAbsent, readRow, replaceIfUnchanged, tableKey, type Read } from './tableOps';
 
 /**
  * A ledger row's properties: the entry without the keys the table holds (campaign in the PartitionKey) or
@@ -124,8 +125,11 @@ function toRow(entry: Omit<LedgerEntry, 'campaignId' | 'etag'>): Row {
  * Campaign markers live in their own table so that scans of a campaign see ledger rows only.
  */
 export class AzureNudgeLedger implements NudgeLedger {
-  /** Rows this handle created and has not marked enqueued yet, with the etag of their creation. */
-  private readonly created = new Map<string, { etag: string; row: Row }>();
+  /**
+   * Rows this handle created and has not marked enqueued yet, with the etag of their creation (bounded: a
+   * forgotten one is simply read again).
+   */
+  private readonly created = new LRUCache<string, { etag: string; row: Row }>({ max: REMEMBERED });
 
   private constructor(
     private readonly rows: TableClient,
@@ -155,27 +159,17 @@ export class AzureNudgeLedger implements NudgeLedger {
             createdAt: c.at,
             updatedAt: c.at,
           });
-          try {
-            const created = await this.rows.createEntity<Row>(
-              { partitionKey: partitionOf(c.campaignId, c.userId), rowKey: tableKey(c.nudge), ...row },
-              { abortSignal: storageDeadline() },
-            );
-            if (created.etag) this.remember(c, created.etag, row);
-            return true;
-          } catch (error) {
-            // 409: the row exists (another planner or pass was first).
-            if (hasStatus(error, 409)) return false;
-            throw error;
-          }
+          const created = await insertIfAbsent<Row>(this.rows, {
+            partitionKey: partitionOf(c.campaignId, c.userId),
+            rowKey: tableKey(c.nudge),
+            ...row,
+          });
+          // Undefined: the row exists (another planner or pass was first).
+          if (created?.etag) this.created.set(createdKey(c), { etag: created.etag, row });
+          return created !== undefined;
         }),
       ),
     );
-  }
-
-  /** Keeps a created row's etag until its enqueued mark (bounded: a forgotten one is simply read again). */
-  private remember(key: LedgerKey, etag: string, row: Row): void {
-    if (this.created.size >= REMEMBERED) this.created.clear();
-    this.created.set(createdKey(key), { etag, row });
   }
 
   async get(key: LedgerKey): Promise<LedgerEntry | undefined> {

@@ -43,16 +43,19 @@ export async function readRow<T extends object>(
   }
 }
 
-/** Inserts `entity` unless its row exists; false when it does (409: someone else was first). */
+/**
+ * Inserts `entity` unless its row exists. Undefined when it does (409: someone else was first); else the new
+ * row's etag, for a later write that should fail if anything changed the row since.
+ */
 export async function insertIfAbsent<T extends object>(
   table: TableClient,
   entity: TableEntity<T>,
-): Promise<boolean> {
+): Promise<{ etag?: string } | undefined> {
   try {
-    await table.createEntity(entity, { abortSignal: storageDeadline() });
-    return true;
+    const created = await table.createEntity(entity, { abortSignal: storageDeadline() });
+    return { etag: created.etag };
   } catch (error) {
-    if (hasStatus(error, 409)) return false;
+    if (hasStatus(error, 409)) return undefined;
     throw error;
   }
 }
