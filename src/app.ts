@@ -62,6 +62,12 @@ export async function startApp(
   options: AppOptions = {},
 ): Promise<RunningApp> {
   const clock = options.clock ?? systemClock;
+  if (config.unauthenticatedWithRealServices) {
+    log.warn(
+      { host: config.host },
+      'ALLOW_UNAUTHENTICATED=1: real Graph or Azure Storage with no inbound authentication; anyone who can reach this port can act as any user (local tests only)',
+    );
+  }
   const policy = loadSchoolPolicy(config.schoolConfigPath);
   const stores = await openStores(config, log);
   const { progress, references } = stores;

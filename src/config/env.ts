@@ -71,6 +71,8 @@ const envSchema = z.object({
   ESCALATION_IN_TURN_WAIT_MS: optional(z.coerce.number().int().min(0).max(10_000)).default(2500),
   MAIL_REQUEST_TIMEOUT_MS: optional(z.coerce.number().int().min(1000).max(120_000)).default(30_000),
   MAIL_CONCURRENCY: optional(z.coerce.number().int().min(1).max(4)).default(2),
+  /** `1` lets real Graph or Azure Storage run with no BOT_ID (loopback only): local tests against stand-ins. */
+  ALLOW_UNAUTHENTICATED: optional(z.enum(['0', '1'])).default('0'),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).default('info'),
 });
 
@@ -122,6 +124,11 @@ export interface AppConfig {
    */
   mail: { inTurnWaitMs: number; requestTimeoutMs: number; concurrency: number };
   logLevel: string;
+  /**
+   * True when real Graph or Azure Storage runs with no inbound authentication (ALLOW_UNAUTHENTICATED=1, loopback
+   * only): anyone who can reach the port can act as any user, so every start warns.
+   */
+  unauthenticatedWithRealServices: boolean;
 }
 
 /** A configuration problem, naming the variable(s) at fault. */
@@ -180,6 +187,14 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   if (graphConfigured && !e.SUPPORT_CODE_KEY) {
     problems.push(
       'SUPPORT_CODE_KEY is required when Graph is configured (64 hex characters; it encrypts support-code secrets)',
+    );
+  }
+  // Without BOT_ID anyone who reaches the port can act as any user (a dev tunnel, a proxy, a browser page posting
+  // to 127.0.0.1): harmless on the demo school, not with a real tenant's directory, mailbox or storage.
+  const realServices = graphConfigured || e.STORAGE === 'azure';
+  if (realServices && !e.BOT_ID && e.ALLOW_UNAUTHENTICATED !== '1') {
+    problems.push(
+      `BOT_ID is required when ${graphConfigured ? 'GRAPH_CLIENT_ID' : 'STORAGE=azure'} is set: without it the bot accepts unauthenticated requests (set ALLOW_UNAUTHENTICATED=1 only for local tests against stand-ins)`,
     );
   }
   if (e.STORAGE === 'azure' && !e.AZURE_STORAGE_CONNECTION_STRING) {
@@ -243,5 +258,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       concurrency: e.MAIL_CONCURRENCY,
     },
     logLevel: e.LOG_LEVEL,
+    unauthenticatedWithRealServices: realServices && !e.BOT_ID,
   };
 }

@@ -20,8 +20,15 @@ export const REDACTED_PATHS = [
   'req.headers.authorization',
   'text',
   '*.text',
+  // Names of people, where Bot Framework objects carry them; not `*.name`, which would hide every error's name.
   'name',
-  '*.name',
+  'user.name',
+  'from.name',
+  'recipient.name',
+  'member.name',
+  'reference.user.name',
+  'activity.from.name',
+  'activity.recipient.name',
   'displayName',
   '*.displayName',
 ];

@@ -66,6 +66,29 @@ describe('configuration from the environment', () => {
     expect(problemsOf({ STORAGE: 'azure' })).to.match(/AZURE_STORAGE_CONNECTION_STRING is required/);
   });
 
+  it('refuses real Graph or Azure Storage without BOT_ID unless ALLOW_UNAUTHENTICATED=1', () => {
+    const graph = {
+      GRAPH_CLIENT_ID: GUID,
+      GRAPH_CLIENT_SECRET: 's',
+      TENANT_ID: GUID,
+      SUPPORT_CODE_KEY: 'ab'.repeat(32),
+    };
+    expect(problemsOf(graph)).to.match(/BOT_ID is required when GRAPH_CLIENT_ID is set/);
+    const azure = { STORAGE: 'azure', AZURE_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' };
+    expect(problemsOf(azure)).to.match(/BOT_ID is required when STORAGE=azure is set/);
+    expect(loadConfig({ ...graph, ALLOW_UNAUTHENTICATED: '1' }).unauthenticatedWithRealServices).to.equal(true);
+    expect(loadConfig({ ...azure, ALLOW_UNAUTHENTICATED: '1' }).unauthenticatedWithRealServices).to.equal(true);
+    // Still loopback only: the switch never opens the port to the network.
+    expect(problemsOf({ ...graph, ALLOW_UNAUTHENTICATED: '1', HOST: '0.0.0.0' })).to.match(
+      /HOST is 0\.0\.0\.0 but BOT_ID is empty/,
+    );
+    // The demo directory needs neither.
+    expect(loadConfig({}).unauthenticatedWithRealServices).to.equal(false);
+    expect(
+      loadConfig({ ...graph, BOT_ID: GUID, BOT_PASSWORD: 'pw' }).unauthenticatedWithRealServices,
+    ).to.equal(false);
+  });
+
   it('parses a full production configuration', () => {
     const config = loadConfig({
       PORT: '8080',

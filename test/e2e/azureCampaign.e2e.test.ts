@@ -101,6 +101,7 @@ describe('A nudge campaign on two bot instances sharing Azure Storage (Azurite)'
         DATA_DIR: dataDir,
         SCHOOL_CONFIG: policyFile,
         STORAGE: 'azure',
+        ALLOW_UNAUTHENTICATED: '1',
         AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
         AZURE_STORAGE_PREFIX: prefix,
         NUDGE_SCHEDULER: 'on',

@@ -51,6 +51,7 @@ describe('Escalations and support codes shared by two instances on Azure Storage
       return startBot(
         tenant.env({
           STORAGE: 'azure',
+          ALLOW_UNAUTHENTICATED: '1',
           AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
           AZURE_STORAGE_PREFIX: prefix,
           DATA_DIR: dataDir,

@@ -31,6 +31,7 @@ describe('the bot on Azure Storage (Azurite), one and two instances', () => {
   async function instance(): Promise<BotProcess> {
     const bot = await startBot({
       STORAGE: 'azure',
+      ALLOW_UNAUTHENTICATED: '1',
       AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
       AZURE_STORAGE_PREFIX: prefix,
       // No local state at all: anything that survives must be in the storage account.
@@ -69,6 +70,7 @@ describe('the bot on Azure Storage (Azurite), one and two instances', () => {
     const options = { serviceUrl: connector.serviceUrl };
     const bot = await startBot({
       STORAGE: 'azure',
+      ALLOW_UNAUTHENTICATED: '1',
       AZURE_STORAGE_CONNECTION_STRING: outage.connectionString,
       AZURE_STORAGE_PREFIX: prefix,
       DATA_DIR: tempDataDir(),

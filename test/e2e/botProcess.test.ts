@@ -170,6 +170,18 @@ describe('starting and stopping the bot', () => {
     expect(result.output).to.match(/HOST is 0\.0\.0\.0 but BOT_ID is empty/);
   });
 
+  it('refuses real Graph without BOT_ID, naming BOT_ID, with exit code 2', async () => {
+    const result = await runBotExpectingFailure({
+      TENANT_ID: '7d3c9a1e-2b4f-4e6a-8c1d-9f0e1a2b3c4d',
+      GRAPH_CLIENT_ID: '0b5e8f2a-6c3d-4a1b-9e7f-1d2c3b4a5f6e',
+      GRAPH_CLIENT_SECRET: 'a-secret',
+      SUPPORT_CODE_KEY: 'ab'.repeat(32),
+    });
+    expect(result.code).to.equal(2);
+    expect(result.output).to.match(/BOT_ID is required when GRAPH_CLIENT_ID is set/);
+    expect(result.output).to.not.contain('a-secret');
+  });
+
   it('refuses a school policy file with mistakes, listing them', async () => {
     const dir = tempDataDir();
     const file = `${dir}/school.yaml`;

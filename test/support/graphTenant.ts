@@ -31,6 +31,8 @@ export async function startGraphTenant(app: AppCredentials = TEST_APP): Promise<
       GRAPH_CLIENT_SECRET: app.clientSecret,
       GRAPH_BASE_URL: server.url,
       AZURE_AUTHORITY_HOST: server.url,
+      // The bot under test has no Bot Framework identity; a stand-in tenant is what this switch is for.
+      ALLOW_UNAUTHENTICATED: '1',
     },
     close: () => server.close(),
   };

@@ -62,6 +62,7 @@ describe('Azure Storage backend (Azurite)', () => {
   it('a malformed connection string stops the start with a configuration error naming the variable', async () => {
     const config = loadConfig({
       STORAGE: 'azure',
+      ALLOW_UNAUTHENTICATED: '1',
       AZURE_STORAGE_CONNECTION_STRING: 'AccountName=school',
     });
     let error: unknown;
