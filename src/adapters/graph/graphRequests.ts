@@ -111,8 +111,22 @@ class FailureError extends Error {
 export function loggableEndpoint(endpoint: string): string {
   return endpoint
     .split('/')
-    .map((segment) => (/@|%40|[0-9a-f]{8}-[0-9a-f]{4}-/i.test(segment) ? '{id}' : segment))
+    .map((segment) => {
+      if (!/@|%40|[0-9a-f]{8}-[0-9a-f]{4}-/i.test(segment)) return segment;
+      // `users('jo%40school')`, the key-in-parentheses form, keeps its collection name.
+      return /^[A-Za-z]+\('.*'\)$/.test(segment) ? segment.replace(/\('.*'\)$/, '({id})') : '{id}';
+    })
     .join('/');
+}
+
+/**
+ * Graph's own error text with addresses and object ids replaced: it quotes them ("Resource 'jo@school' does
+ * not exist"), and error messages end up in logs.
+ */
+export function withoutIdentifiers(text: string): string {
+  return text
+    .replace(/[^\s'"@/]+(?:@|%40)[^\s'"/]+/g, '{upn}')
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '{id}');
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -195,7 +209,7 @@ export class GraphRequester {
         );
         if (last || wait > (this.deps.maxRetryAfterMs ?? 120_000)) {
           throw new GraphRequestError(
-            `Graph ${method} ${endpoint} failed: ${failure.message}`,
+            `Graph ${method} ${loggableEndpoint(endpoint)} failed: ${withoutIdentifiers(failure.message)}`,
             failure.status,
             failure.code,
           );

@@ -304,6 +304,33 @@ describe('Graph directory against the HTTPS stand-in', () => {
       expect(await parts.directory.findUserByUpn('nobody@kscs.org.uk')).to.equal(undefined);
     });
 
+    it("keeps who was looked up out of an error's message, even when Graph quotes it", async () => {
+      graph.tenant.server.failNext(
+        {
+          kind: 'status',
+          status: 400,
+          body: {
+            error: {
+              code: 'Request_BadRequest',
+              message: `Invalid object identifier 'pupil2@kscs.org.uk' (${pupil(2).id}).`,
+            },
+          },
+        },
+        { path: /\/users/ },
+      );
+      let error: unknown;
+      try {
+        await parts.directory.findUserByUpn('pupil2@kscs.org.uk');
+      } catch (e) {
+        error = e;
+      }
+      const messages = [(error as Error).message, ((error as Error).cause as Error).message].join(' | ');
+      expect(messages).to.equal(
+        "Graph could not return a user (status 400) | Graph GET /users({id}) failed: Invalid object identifier '{upn}' ({id}).",
+      );
+      expect(logs.lines.join('\n')).to.not.match(/pupil2|6b000000-0000-4000-8000-000000000002/);
+    });
+
     it('checks transitive membership and lists transitive members page by page', async () => {
       expect(
         await parts.directory.isTransitiveMemberOf(pupil(1).id, 'a1000000-0000-4000-8000-000000000010'),
