@@ -41,7 +41,10 @@ export const DEMO_KEY_FILE = 'support-code.key';
 
 /**
  * The key from SUPPORT_CODE_KEY, or (demo mode only: config refuses to start without the variable when Graph
- * is configured) one generated into DATA_DIR with mode 0600 and reused on later starts.
+ * is configured) one generated into DATA_DIR with mode 0600 and reused on later starts. The file is written
+ * whole under a temporary name and then linked into place, so a reader never sees it half-written and two
+ * processes starting together agree on one key. A file that is there but holds no key is a problem to fix by
+ * hand, never overwritten: secrets sealed with the key it once held would be lost.
  */
 export function supportCodeKey(
   configured: Buffer | undefined,
@@ -49,20 +52,37 @@ export function supportCodeKey(
 ): { key: Buffer; source: 'environment' | 'generated' | 'file' } {
   if (configured) return { key: configured, source: 'environment' };
   const file = path.join(dataDir, DEMO_KEY_FILE);
-  fs.mkdirSync(dataDir, { recursive: true });
-  try {
-    const hex = fs.readFileSync(file, 'utf8').trim();
-    if (/^[0-9a-f]{64}$/i.test(hex)) return { key: Buffer.from(hex, 'hex'), source: 'file' };
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const existing = readKeyFile(file);
+  if (existing) return { key: existing, source: 'file' };
   const key = crypto.randomBytes(32);
-  // 'wx': never overwrite a key another process has just written (that would orphan its secrets).
+  const temporary = `${file}.${process.pid}.${crypto.randomBytes(6).toString('hex')}.tmp`;
+  fs.writeFileSync(temporary, key.toString('hex'), { mode: 0o600, flag: 'wx' });
   try {
-    fs.writeFileSync(file, key.toString('hex'), { mode: 0o600, flag: 'wx' });
+    fs.linkSync(temporary, file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return supportCodeKey(undefined, dataDir);
-    throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    // Another process linked its key first: use that one.
+    const theirs = readKeyFile(file);
+    if (theirs) return { key: theirs, source: 'file' };
+    throw new Error('unreachable: the key file appeared and vanished');
+  } finally {
+    fs.rmSync(temporary, { force: true });
   }
   return { key, source: 'generated' };
+}
+
+/** The key in `file`; undefined when there is no file; throws when there is one that holds no key. */
+function readKeyFile(file: string): Buffer | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8').trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  if (/^[0-9a-f]{64}$/i.test(text)) return Buffer.from(text, 'hex');
+  throw new Error(
+    `${file} holds no support-code key (64 hex characters): set SUPPORT_CODE_KEY, or delete the file to make a new key (support codes made with the old one are then replaced on their next use)`,
+  );
 }
