@@ -7,6 +7,7 @@
  * a reference exists.
  */
 import crypto from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { parseReference } from '../domain/escalation/reference';
 import type { SchoolPolicy } from '../domain/policy/schoolPolicy';
 import { checkSupportCode, currentSupportCode } from '../domain/supportCodes/totp';
@@ -19,6 +20,10 @@ import type { CheckOutcome, SupportCodeStore } from '../ports/supportCodeStore';
 
 /** Bytes of a new secret (RFC 4226 recommends 160 bits; otplib needs at least 16). */
 const SECRET_BYTES = 20;
+/** Desk-membership answers remembered at once: the desk plus the pupils who type `verify` by chance. */
+const MAX_MEMBERSHIP_ANSWERS = 5000;
+/** How long a "not a member" answer is trusted: someone just added to the desk group waits this long at most. */
+const NON_MEMBER_TRUST_MS = 60_000;
 
 export type VerifyAnswer =
   | { kind: 'refused' }
@@ -39,8 +44,10 @@ export interface SupportCodeServiceDeps {
 }
 
 export class SupportCodeService {
-  /** Desk membership answers, by checker id, with when they were learnt. */
-  private readonly membership = new Map<string, { member: boolean; at: number }>();
+  /** Desk membership answers, by checker id, with when they were learnt (most recently used kept). */
+  private readonly membership = new LRUCache<string, { member: boolean; at: number }>({
+    max: MAX_MEMBERSHIP_ANSWERS,
+  });
 
   constructor(private readonly deps: SupportCodeServiceDeps) {}
 
@@ -57,15 +64,18 @@ export class SupportCodeService {
     const { store, clock, log, policy } = this.deps;
     const now = clock.now();
     const at = now.toISOString();
+    const since = new Date(now.getTime() - policy.supportCodes.windowMinutes * 60_000);
     if (!(await this.isDeskMember(checkerId))) {
-      await store.recordCheck({ at, checkerId, outcome: 'refused' });
-      log.warn(
-        { checkerId, outcome: 'refused' },
-        'support code check refused: not in the service desk group',
-      );
+      // Recorded up to the checker's limit per window: enough to see someone trying, not a table to fill.
+      if ((await store.countByChecker(checkerId, since)) < policy.supportCodes.maxChecksPerChecker) {
+        await store.recordCheck({ at, checkerId, outcome: 'refused' });
+        log.warn(
+          { checkerId, outcome: 'refused' },
+          'support code check refused: not in the service desk group',
+        );
+      }
       return { kind: 'refused' };
     }
-    const since = new Date(now.getTime() - policy.supportCodes.windowMinutes * 60_000);
     if ((await store.countByChecker(checkerId, since)) >= policy.supportCodes.maxChecksPerChecker) {
       await store.recordCheck({ at, checkerId, outcome: 'rateLimited' });
       log.warn({ checkerId, outcome: 'rateLimited', scope: 'checker' }, 'support code check');
@@ -123,13 +133,17 @@ export class SupportCodeService {
     return user && { user };
   }
 
-  /** Membership of the policy's service-desk group, cached for `membershipCacheMinutes`. */
+  /**
+   * Membership of the policy's service-desk group: a "yes" is trusted for `membershipCacheMinutes`, a "no" for
+   * a minute at most, so a new desk member is not kept waiting and a pupil's repeated tries cost no Graph calls.
+   */
   async isDeskMember(userId: string): Promise<boolean> {
     const group = this.deps.policy.groups.serviceDesk;
     if (!group) return false;
     const now = this.deps.clock.now().getTime();
     const known = this.membership.get(userId);
-    if (known && now - known.at < this.deps.policy.supportCodes.membershipCacheMinutes * 60_000)
+    const trustedForMs = this.deps.policy.supportCodes.membershipCacheMinutes * 60_000;
+    if (known && now - known.at < (known.member ? trustedForMs : Math.min(trustedForMs, NON_MEMBER_TRUST_MS)))
       return known.member;
     const member = await this.deps.directory.isTransitiveMemberOf(userId, group, { priority: 'interactive' });
     this.membership.set(userId, { member, at: now });

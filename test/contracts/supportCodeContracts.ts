@@ -265,6 +265,29 @@ export function describeSupportCodeContracts(backend: string, newPlace: NewPlace
       expect((await rekeyed.verify(DESK, 'sam.taylor@kscs.org.uk', code.code)).kind).to.equal('valid');
     });
 
+    it("records a non-member's refusals up to the per-checker limit per window, and no more", async () => {
+      for (let i = 0; i < 40; i++) {
+        expect(await service.verify(PUPIL, 'sam.taylor@kscs.org.uk', '000000')).to.deep.equal({
+          kind: 'refused',
+        });
+      }
+      expect((await store.recentChecks(100)).filter((c) => c.checkerId === PUPIL)).to.have.length(10);
+      clock.advance(15 * 60_000 + 1000);
+      await service.verify(PUPIL, 'sam.taylor@kscs.org.uk', '000000');
+      expect((await store.recentChecks(100)).filter((c) => c.checkerId === PUPIL)).to.have.length(11);
+    });
+
+    it('trusts a "not a member" answer for a minute only, so someone just added to the desk gets in', async () => {
+      const member = sandbox.stub(directory, 'isTransitiveMemberOf').resolves(false);
+      expect((await service.verify(PUPIL, 'sam.taylor@kscs.org.uk', '000000')).kind).to.equal('refused');
+      member.resolves(true);
+      clock.advance(30_000);
+      expect((await service.verify(PUPIL, 'sam.taylor@kscs.org.uk', '000000')).kind).to.equal('refused');
+      clock.advance(30_001);
+      expect((await service.verify(PUPIL, 'sam.taylor@kscs.org.uk', '000000')).kind).to.equal('noCode');
+      expect(member.callCount).to.equal(2);
+    });
+
     it('caches desk membership briefly', async () => {
       const member = sandbox.spy(directory, 'isTransitiveMemberOf');
       await service.verify(DESK, 'x@kscs.org.uk', '000000');
