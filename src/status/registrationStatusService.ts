@@ -34,6 +34,13 @@ export interface RegistrationStatusOptions {
   batchThreshold?: number;
   /** Most live looks remembered at once (oldest forgotten first). */
   maxLiveEntries?: number;
+  /**
+   * Live looks one user may cause per `liveCheckWindowMs` (default 3 per 2 minutes); past that, "I've done it"
+   * gets their last look again. A few users pressing it over and over must not spend the tenant's whole
+   * reports budget (5 requests per 10 s), while someone who registers between two presses is never held up.
+   */
+  liveChecksPerWindow?: number;
+  liveCheckWindowMs?: number;
 }
 
 export interface RegistrationStatusDeps {
@@ -65,6 +72,8 @@ export class RegistrationStatusService {
   private readonly liveLooks: LRUCache<string, Timed>;
   private readonly inflightRows = new Map<string, Promise<StatusLookup>>();
   private readonly inflightLive = new Map<string, Promise<StatusLookup>>();
+  /** When each user's recent "I've done it" looks were taken, for the per-user allowance. */
+  private readonly liveCheckTimes: LRUCache<string, number[]>;
   private bulk?: Promise<void>;
   private bulkLoadedAt = 0;
   /** False once the tenant turned out to have no report: no more background passes. */
@@ -82,9 +91,12 @@ export class RegistrationStatusService {
       liveMaxAgeMs: 360 * MINUTE,
       batchThreshold: 2,
       maxLiveEntries: 100_000,
+      liveChecksPerWindow: 3,
+      liveCheckWindowMs: 2 * MINUTE,
       ...deps.options,
     };
     this.liveLooks = new LRUCache({ max: this.o.maxLiveEntries });
+    this.liveCheckTimes = new LRUCache({ max: this.o.maxLiveEntries });
   }
 
   /** Reads the report once now (background priority) and then every `refreshEveryMs`. */
@@ -170,6 +182,13 @@ export class RegistrationStatusService {
     const id = userId.toLowerCase();
     const running = this.inflightLive.get(id);
     if (running) return running;
+    const now = this.deps.clock.now().getTime();
+    const times = (this.liveCheckTimes.get(id) ?? []).filter((t) => now - t < this.o.liveCheckWindowMs);
+    if (times.length >= this.o.liveChecksPerWindow && this.liveLooks.has(id)) {
+      this.deps.log.info({ userId: id }, 'live check allowance used: answered from the last look');
+      return Promise.resolve({ kind: 'known', snapshot: this.snapshotFor(id)! });
+    }
+    this.liveCheckTimes.set(id, [...times, now]);
     const check = this.look(id).finally(() => this.inflightLive.delete(id));
     this.inflightLive.set(id, check);
     return check;

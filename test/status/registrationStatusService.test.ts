@@ -97,6 +97,23 @@ describe('Registration status service (cache, batching, invalidation)', () => {
     expect(directory.calls.live).to.equal(1);
   });
 
+  it('gives one user 3 live looks per 2 minutes; past that, "I\'ve done it" gets their last look', async () => {
+    directory.live.set('u6', [app]);
+    for (let i = 0; i < 3; i++) await service.liveCheck('u6');
+    directory.live.set('u6', [app, email]);
+    clock.advance(60_000);
+    const spent = await service.liveCheck('u6');
+    expect(spent.kind === 'known' && spent.snapshot.methods).to.deep.equal([app]);
+    expect(directory.calls.live).to.equal(3);
+    clock.advance(60_000);
+    const later = await service.liveCheck('u6');
+    expect(later.kind === 'known' && later.snapshot.methods).to.deep.equal([app, email]);
+    expect(directory.calls.live).to.equal(4);
+    // Someone else's allowance is their own.
+    await service.liveCheck('u7');
+    expect(directory.calls.live).to.equal(5);
+  });
+
   it('a live check replaces the cached answer, keeping the questions only the report sees', async () => {
     await service.refresh('background');
     directory.live.set('u2', [app, email]);
