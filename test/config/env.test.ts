@@ -76,8 +76,12 @@ describe('configuration from the environment', () => {
     expect(problemsOf(graph)).to.match(/BOT_ID is required when GRAPH_CLIENT_ID is set/);
     const azure = { STORAGE: 'azure', AZURE_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' };
     expect(problemsOf(azure)).to.match(/BOT_ID is required when STORAGE=azure is set/);
-    expect(loadConfig({ ...graph, ALLOW_UNAUTHENTICATED: '1' }).unauthenticatedWithRealServices).to.equal(true);
-    expect(loadConfig({ ...azure, ALLOW_UNAUTHENTICATED: '1' }).unauthenticatedWithRealServices).to.equal(true);
+    expect(loadConfig({ ...graph, ALLOW_UNAUTHENTICATED: '1' }).unauthenticatedWithRealServices).to.equal(
+      true,
+    );
+    expect(loadConfig({ ...azure, ALLOW_UNAUTHENTICATED: '1' }).unauthenticatedWithRealServices).to.equal(
+      true,
+    );
     // Still loopback only: the switch never opens the port to the network.
     expect(problemsOf({ ...graph, ALLOW_UNAUTHENTICATED: '1', HOST: '0.0.0.0' })).to.match(
       /HOST is 0\.0\.0\.0 but BOT_ID is empty/,
