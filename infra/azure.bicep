@@ -1,7 +1,8 @@
 // Azure resources for one school: App Service (Linux, Node 20, several instances) running the bot with a
 // system-assigned managed identity, a storage account it reaches with that identity only (Tables for
 // records, Queues for the nudge queue, Blobs for the campaign planner's lease), and the Azure Bot
-// registration with the Teams channel.
+// registration with the Teams channel. Secrets (bot password, Graph secret, support-code key) live in a Key
+// Vault that only the web app's identity can read; the app settings hold Key Vault references, not values.
 @maxLength(20)
 @minLength(4)
 param resourceBaseName string
@@ -37,12 +38,53 @@ param serviceDeskMailbox string = ''
 var serverfarmsName = resourceBaseName
 var webAppName = resourceBaseName
 var storageName = toLower(take(replace('${resourceBaseName}st${uniqueString(resourceGroup().id)}', '-', ''), 24))
+var keyVaultName = toLower(take(replace('${resourceBaseName}kv${uniqueString(resourceGroup().id)}', '-', ''), 24))
+/** An app setting that App Service resolves from the vault with the web app's identity. */
+var vaultRef = {
+  botPassword: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=bot-password)'
+  graphClientSecret: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=graph-client-secret)'
+  supportCodeKey: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=support-code-key)'
+}
 
 // Built-in data-plane roles for the web app's identity (no account keys anywhere).
 var roles = {
   tableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
   queueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
   blobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
+  keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
+}
+
+resource keyVault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+  name: keyVaultName
+  location: location
+  properties: {
+    tenantId: tenantId
+    sku: { family: 'A', name: 'standard' }
+    // Azure RBAC, not access policies: the web app's identity gets read access to secrets and nothing else.
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    softDeleteRetentionInDays: 30
+    enablePurgeProtection: true
+    publicNetworkAccess: 'Enabled'
+  }
+}
+
+resource botPasswordSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: keyVault
+  name: 'bot-password'
+  properties: { value: botAadAppClientSecret }
+}
+
+resource graphSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(graphClientSecret)) {
+  parent: keyVault
+  name: 'graph-client-secret'
+  properties: { value: graphClientSecret }
+}
+
+resource supportCodeKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(supportCodeKey)) {
+  parent: keyVault
+  name: 'support-code-key'
+  properties: { value: supportCodeKey }
 }
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-01-01' = {
@@ -89,13 +131,13 @@ resource webApp 'Microsoft.Web/sites@2022-09-01' = {
         { name: 'HOST', value: '0.0.0.0' }
         { name: 'PORT', value: '8080' }
         { name: 'BOT_ID', value: botAadAppClientId }
-        { name: 'BOT_PASSWORD', value: botAadAppClientSecret }
+        { name: 'BOT_PASSWORD', value: vaultRef.botPassword }
         { name: 'BOT_TYPE', value: 'SingleTenant' }
         { name: 'BOT_TENANT_ID', value: tenantId }
         { name: 'TENANT_ID', value: tenantId }
         { name: 'GRAPH_CLIENT_ID', value: graphClientId }
-        { name: 'GRAPH_CLIENT_SECRET', value: graphClientSecret }
-        { name: 'SUPPORT_CODE_KEY', value: supportCodeKey }
+        { name: 'GRAPH_CLIENT_SECRET', value: empty(graphClientSecret) ? '' : vaultRef.graphClientSecret }
+        { name: 'SUPPORT_CODE_KEY', value: empty(supportCodeKey) ? '' : vaultRef.supportCodeKey }
         { name: 'SERVICE_DESK_MAILBOX', value: serviceDeskMailbox }
         { name: 'STORAGE', value: 'azure' }
         // An account URL (no key): the bot authenticates with its managed identity.
@@ -139,6 +181,16 @@ resource blobRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
+resource keyVaultRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(keyVault.id, webApp.id, roles.keyVaultSecretsUser)
+  scope: keyVault
+  properties: {
+    principalId: webApp.identity.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
+  }
+}
+
 module azureBotRegistration './botRegistration/azurebot.bicep' = {
   name: 'Azure-Bot-registration'
   params: {
@@ -153,3 +205,4 @@ module azureBotRegistration './botRegistration/azurebot.bicep' = {
 output BOT_AZURE_APP_SERVICE_RESOURCE_ID string = webApp.id
 output BOT_DOMAIN string = webApp.properties.defaultHostName
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.name
+output AZURE_KEY_VAULT_NAME string = keyVault.name
