@@ -30,7 +30,8 @@ export type Intent = (typeof INTENTS)[number];
 export type Understood =
   { intent: Intent } | { intent: 'sensitive'; found: SensitiveKind[] } | { intent: 'unknown' };
 
-const PHRASES: Record<Intent, string[]> = {
+/** The phrases each intent is recognised by (exported for tests that type near them). */
+export const PHRASES: Readonly<Record<Intent, readonly string[]>> = {
   greeting: [
     'hi',
     'hello',
