@@ -224,7 +224,12 @@ export function helpWordsCard(
       placeholder: 'For example: the QR code will not scan on my phone',
       maxLength: max,
     },
-    tips: [{ text: "Don't type passwords, codes or phone numbers here.", style: 'attention' }],
+    tips: [
+      {
+        text: "Don't type passwords, codes, phone numbers or email addresses here. If you do, I'll take them out.",
+        style: 'attention',
+      },
+    ],
     actions: [{ title: 'Send to IT ✉', data: { ...draft, verb: Verb.HelpSend } }, back('words', draft)],
     fallbackText: [heading, ...paragraphs].join('\n'),
   });

@@ -145,6 +145,9 @@ describe('Passwords, codes, numbers, addresses and answers typed into the chat o
       '✉️ Email me back',
     );
     const form = await press(review, '✏️ Add a few words first');
+    expect(form.texts).to.include(
+      "Don't type passwords, codes, phone numbers or email addresses here. If you do, I'll take them out.",
+    );
     const words =
       'my password is Sunshine! and it says locked. my email is jo.bloggs@gmail.com, the code was 48213 then 582914';
     const saved = onlyCard(
