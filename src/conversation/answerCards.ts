@@ -7,7 +7,9 @@ import { renderAnswerCard, type AnswerCardData, type CardButton } from '../cards
 import type { AdaptiveCardJson } from '../cards/cardTemplates';
 import { isFinishedStep, type StepId } from '../domain/guide/steps';
 import type { GuideProgress } from '../domain/guide/progress';
+import type { SensitiveKind } from '../domain/text/screening';
 import { STEP_TITLES } from './guideCards';
+import { changeItAdvice, itOrThem, kindsText, NEVER_ASK } from './removedWords';
 import { Verb } from './verbs';
 import { deadlineText, schoolName, shortUrl, supportHoursText, type ViewContext } from './wording';
 
@@ -125,14 +127,24 @@ export function lostPhoneCard(progress: GuideProgress | undefined, ctx: ViewCont
   });
 }
 
-/** Answer to a message that looked like a code, a phone number or a password. */
-export function sensitiveCard(progress: GuideProgress | undefined): AdaptiveCardJson {
+/**
+ * Answer to a message that held something the bot must never be sent (screening.ts): what it looked like,
+ * that it was not kept, how to delete it from the chat (the bot cannot), and what to change if it was real.
+ */
+export function sensitiveCard(
+  found: readonly SensitiveKind[],
+  progress: GuideProgress | undefined,
+  ctx: ViewContext,
+): AdaptiveCardJson {
+  const them = itOrThem(found);
   return answer({
     heading: "⚠️ Please don't send me that",
     paragraphs: [
-      "That looked like a code, a phone number or a password. I never need them, and I haven't kept your message.",
-      "Type them only on Microsoft's page. IT will never ask you for a code.",
+      `That looked like ${kindsText(found)}. I haven't kept ${them}, and I never need ${them}.`,
+      'Please delete your message from this chat. On a computer: point at it, choose **⋯**, then **Delete**. On a phone: press and hold it, then tap **Delete**.',
+      ...changeItAdvice(found, ctx),
     ],
+    tips: [{ text: NEVER_ASK, style: 'emphasis' }],
     actions: [continueButton(progress), helpButton(progress?.step ?? 'welcome')],
   });
 }

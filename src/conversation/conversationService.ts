@@ -8,6 +8,7 @@ import { applyGuideEvent, NEW_PROGRESS, type GuideEvent, type GuideProgress } fr
 import { isFinishedStep, isMidGuide, type StepId } from '../domain/guide/steps';
 import type { SchoolPolicy } from '../domain/policy/schoolPolicy';
 import { understand, type Intent } from '../domain/text/intents';
+import type { SensitiveKind } from '../domain/text/screening';
 import type { AdaptiveCardJson } from '../cards/cardTemplates';
 import type { Logger } from '../logging/logger';
 import type { Clock } from '../ports/clock';
@@ -80,7 +81,7 @@ export interface ConversationServiceDeps {
 type Understood =
   | { kind: 'installed' }
   | { kind: 'intent'; intent: Intent }
-  | { kind: 'sensitive' }
+  | { kind: 'sensitive'; found: SensitiveKind[] }
   | { kind: 'unknown' }
   | { kind: 'action'; action: CardAction }
   | { kind: 'badAction' };
@@ -162,8 +163,12 @@ export class ConversationService {
         return { kind: 'installed' };
       case 'text': {
         const understood = understand(command.text);
+        if (understood.intent === 'sensitive') {
+          // The kinds found, never the text.
+          log.info({ userId, intent: 'sensitive', found: understood.found }, 'text refused');
+          return { kind: 'sensitive', found: understood.found };
+        }
         log.debug({ userId, intent: understood.intent }, 'text understood');
-        if (understood.intent === 'sensitive') return { kind: 'sensitive' };
         if (understood.intent === 'unknown') return { kind: 'unknown' };
         return { kind: 'intent', intent: understood.intent };
       }
@@ -207,7 +212,7 @@ export class ConversationService {
       case 'installed':
         return this.onInstalled(current, ctx);
       case 'sensitive':
-        return { cards: [sensitiveCard(current)] };
+        return { cards: [sensitiveCard(understood.found, current, ctx)] };
       case 'unknown':
         return { cards: [notUnderstoodCard(current)] };
       case 'intent':

@@ -11,8 +11,10 @@ import type { GuideProgress } from '../domain/guide/progress';
 import { isMidGuide } from '../domain/guide/steps';
 import { formatLongDate, type LocalDate } from '../domain/policy/localDate';
 import type { Escalation } from '../ports/escalationStore';
+import type { SensitiveKind } from '../domain/text/screening';
 import { answer, continueButton } from './answerCards';
 import { STEP_TITLES } from './guideCards';
+import { changeItAdvice, itOrThem, kindsText, NEVER_ASK } from './removedWords';
 import { Verb, type HelpDraft, type HelpView } from './verbs';
 import { supportHoursText, type ViewContext } from './wording';
 
@@ -99,12 +101,7 @@ export function helpStartCard(draft: HelpDraft, ctx: ViewContext): AdaptiveCardJ
       ...(from && from !== 'welcome' ? [{ title: 'You got to', value: STEP_TITLES[from] }] : []),
       ...walkInFacts(ctx),
     ],
-    tips: [
-      {
-        text: 'IT will never ask for your password or for the codes Microsoft sends you.',
-        style: 'emphasis',
-      },
-    ],
+    tips: [{ text: NEVER_ASK, style: 'emphasis' }],
     actions: [
       ...(['noSmartphone', 'lostOrNewPhone', 'noTextOrCall', 'appWontScan'] as const).map((c) =>
         step('way', { ...draft, category: c }, CATEGORY_TEXT[c].button),
@@ -227,7 +224,12 @@ export function helpWordsCard(
       placeholder: 'For example: the QR code will not scan on my phone',
       maxLength: max,
     },
-    tips: [{ text: "Don't type passwords, codes or phone numbers here.", style: 'attention' }],
+    tips: [
+      {
+        text: "Don't type passwords, codes, phone numbers or email addresses here. If you do, I'll take them out.",
+        style: 'attention',
+      },
+    ],
     actions: [{ title: 'Send to IT ✉', data: { ...draft, verb: Verb.HelpSend } }, back('words', draft)],
     fallbackText: [heading, ...paragraphs].join('\n'),
   });
@@ -268,6 +270,24 @@ function nextStepsFor(escalation: Escalation, ctx: ViewContext): string {
   }
 }
 
+/**
+ * What was taken out of the words before they were kept, and why (nothing when nothing was). Said on every
+ * answer to a send, so a pupil who typed a real password learns to change it whatever became of the request.
+ */
+function removedTips(removed: readonly SensitiveKind[], ctx: ViewContext): CardTip[] {
+  if (removed.length === 0) return [];
+  const them = itOrThem(removed);
+  return [
+    {
+      text: [
+        `I took out what looked like ${kindsText(removed)} before keeping your words. IT never needs ${them}, so I never keep ${them}.`,
+        ...changeItAdvice(removed, ctx),
+      ].join(' '),
+      style: 'attention',
+    },
+  ];
+}
+
 const SUPPORT_CODE_TIP: CardTip = {
   text: "To check it's really you, IT may ask for your **support code**: tap **Show my support code** when you're with them.",
   style: 'emphasis',
@@ -283,6 +303,7 @@ export function helpSentCard(
   ctx: ViewContext,
   progress: GuideProgress | undefined,
   again = false,
+  removed: readonly SensitiveKind[] = [],
 ): AdaptiveCardJson {
   const heading = again
     ? 'Already sent ✅'
@@ -305,7 +326,7 @@ export function helpSentCard(
       { title: 'Your reference', value: escalation.reference },
       { title: 'Problem', value: CATEGORY_TEXT[escalation.category].summary },
     ],
-    tips: [SUPPORT_CODE_TIP],
+    tips: [...removedTips(removed, ctx), SUPPORT_CODE_TIP],
     actions: [resumeButton(progress), SUPPORT_CODE],
   });
 }
@@ -326,7 +347,11 @@ export function helpDeliveredCard(escalation: Escalation): AdaptiveCardJson {
 }
 
 /** The desk could not be reached (refused, or still failing after days): the user walks in instead. */
-export function helpFailedCard(escalation: Escalation, ctx: ViewContext): AdaptiveCardJson {
+export function helpFailedCard(
+  escalation: Escalation,
+  ctx: ViewContext,
+  removed: readonly SensitiveKind[] = [],
+): AdaptiveCardJson {
   const { support } = ctx.policy;
   return answer({
     heading: "Sorry, I couldn't reach IT Support",
@@ -334,6 +359,7 @@ export function helpFailedCard(escalation: Escalation, ctx: ViewContext): Adapti
       `Your message didn't get through. Please walk in to **IT Support, room ${support.room}** (${supportHoursText(ctx.policy)}), or email **${support.mailbox}**.`,
       `Tell them your reference: **${escalation.reference}**.`,
     ],
+    tips: removedTips(removed, ctx),
     actions: [SUPPORT_CODE],
   });
 }
@@ -343,6 +369,7 @@ export function helpLimitCard(
   today: Escalation[],
   ctx: ViewContext,
   progress: GuideProgress | undefined,
+  removed: readonly SensitiveKind[] = [],
 ): AdaptiveCardJson {
   const references = today.map((e) => e.reference).join(', ');
   return answer({
@@ -352,6 +379,7 @@ export function helpLimitCard(
       'Need help sooner? Walk in and give them your reference.',
     ],
     facts: walkInFacts(ctx),
+    tips: removedTips(removed, ctx),
     actions: [resumeButton(progress), SUPPORT_CODE],
   });
 }

@@ -69,9 +69,11 @@ export class HelpReplies {
       words,
       step: from ?? progress?.step ?? 'welcome',
     });
-    if (result.kind === 'limit') return [helpLimitCard(result.today, ctx, progress)];
-    if (result.delivery === 'failed') return [helpFailedCard(result.escalation, ctx)];
-    return [helpSentCard(result.escalation, result.delivery, ctx, progress, result.kind === 'duplicate')];
+    const { removed } = result;
+    if (result.kind === 'limit') return [helpLimitCard(result.today, ctx, progress, removed)];
+    if (result.delivery === 'failed') return [helpFailedCard(result.escalation, ctx, removed)];
+    const again = result.kind === 'duplicate';
+    return [helpSentCard(result.escalation, result.delivery, ctx, progress, again, removed)];
   }
 
   async supportCode(userId: string, progress: GuideProgress | undefined): Promise<AdaptiveCardJson[]> {

@@ -13,6 +13,7 @@ import type { StepId } from '../domain/guide/steps';
 import { availableMethods } from '../domain/policy/availability';
 import { localDateOf } from '../domain/policy/localDate';
 import type { SchoolPolicy } from '../domain/policy/schoolPolicy';
+import type { SensitiveKind } from '../domain/text/screening';
 import { evaluateRegistration } from '../domain/registration/evaluateRegistration';
 import type { Logger } from '../logging/logger';
 import type { Clock } from '../ports/clock';
@@ -24,9 +25,10 @@ import type { DeliveryNow, EscalationOutbox } from './escalationOutbox';
 /** What the user sent, before cleaning (the words exactly as they came off the card). */
 export type EscalationDraft = Omit<EscalationRequest, 'words'> & { words?: string };
 
+/** `removed`: what the rule took out of the words sent this time (the user is told; nothing else keeps it). */
 export type SubmitResult =
-  | { kind: 'created' | 'duplicate'; escalation: Escalation; delivery: DeliveryNow }
-  | { kind: 'limit'; today: Escalation[] };
+  | { kind: 'created' | 'duplicate'; escalation: Escalation; delivery: DeliveryNow; removed: SensitiveKind[] }
+  | { kind: 'limit'; today: Escalation[]; removed: SensitiveKind[] };
 
 export interface EscalationServiceDeps {
   store: EscalationStore;
@@ -80,9 +82,11 @@ export class EscalationService {
       () => referenceFrom(crypto.randomBytes(16)),
     );
     const ids = { userId: draft.userId };
+    // The kinds, never what was typed.
+    const removed = words?.removed ?? [];
     if (result.kind === 'limit') {
       log.info({ ...ids, today: result.today.length, outcome: 'limit' }, 'escalation refused: daily limit');
-      return result;
+      return { ...result, removed };
     }
     const escalation = result.escalation;
     log.info(
@@ -94,7 +98,7 @@ export class EscalationService {
         way: escalation.way,
         outcome: result.kind,
         truncated: words?.truncated ?? false,
-        redacted: words?.redacted ?? false,
+        removed,
       },
       result.kind === 'created' ? 'escalation stored' : 'escalation form sent again: same escalation',
     );
@@ -104,6 +108,7 @@ export class EscalationService {
         kind: 'duplicate',
         escalation,
         delivery: state === 'sent' ? 'sent' : state === 'failed' ? 'failed' : 'delayed',
+        removed,
       };
     }
     let delivery = await this.deps.outbox.deliverNow(escalation.id, this.deps.inTurnWaitMs ?? 2500);
@@ -116,7 +121,7 @@ export class EscalationService {
         if (await store.takeUserNotice(escalation.id)) delivery = fresh.state === 'sent' ? 'sent' : 'failed';
       }
     }
-    return { kind: 'created', escalation, delivery };
+    return { kind: 'created', escalation, delivery, removed };
   }
 
   /** The escalation with this reference (for the desk's `verify <reference> <code>`). */

@@ -11,6 +11,7 @@ import {
 } from 'botbuilder';
 import { AuthenticationConstants } from 'botframework-connector';
 import type { AppConfig } from '../config/env';
+import { screenText } from '../domain/text/screening';
 import type { Logger } from '../logging/logger';
 import { ClientReusingAuthentication } from './clientReusingAuthentication';
 
@@ -47,9 +48,14 @@ export function createBotAdapter(
   );
   adapter.onTurnError = async (context: TurnContext, error: unknown) => {
     const err = error instanceof Error ? error : new Error(String(error));
+    // A message can quote its input (a parser's does): screened like anything typed before it is logged.
     log.error(
       {
-        err: { name: err.name, message: err.message, stack: err.stack },
+        err: {
+          name: err.name,
+          message: screenText(err.message).text,
+          stack: err.stack && screenText(err.stack).text,
+        },
         activityType: context.activity.type,
       },
       'turn failed',

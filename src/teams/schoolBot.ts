@@ -49,6 +49,11 @@ function plainText(text: string): string {
     .replace(/&quot;/g, '"');
 }
 
+/** The message's text; anything but a string (a broken client's JSON) counts as nothing typed. */
+function typedText(text: unknown): string {
+  return typeof text === 'string' ? text : '';
+}
+
 /** The guide is one person's: it runs in a 1:1 chat only (a missing type is how some clients send 1:1). */
 function isPersonalChat(context: TurnContext): boolean {
   const type = context.activity.conversation?.conversationType;
@@ -84,7 +89,7 @@ export class SchoolBot extends TeamsActivityHandler {
       const command: Command =
         activity.value !== undefined && activity.value !== null
           ? { kind: 'action', data: activity.value }
-          : { kind: 'text', text: plainText(activity.text ?? '').slice(0, MAX_TEXT_LENGTH) };
+          : { kind: 'text', text: plainText(typedText(activity.text)).slice(0, MAX_TEXT_LENGTH) };
       await this.answer(context, command);
       await next();
     });

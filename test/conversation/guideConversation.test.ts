@@ -342,6 +342,14 @@ describe('Guided registration conversation', () => {
       });
     }
 
+    it('a message whose text is not a string (a broken client) gets the "didn\'t get that" card, not a crash', async () => {
+      for (const text of [42, { html: 'help' }, ['help'], true]) {
+        const replies = await h.send({ ...textActivity(sam, ''), text: text as unknown as string });
+        expect(headingOf(onlyCard(replies)), JSON.stringify(text)).to.equal("Sorry, I didn't get that");
+      }
+      expect(h.turnErrors).to.deep.equal([]);
+    });
+
     it('lost phone: fix it at school (no approval there); an email resets a password but approves no sign-in', async () => {
       const text = (await say('I lost my phone')).texts.join(' ');
       expect(text).to.match(/In school, or on a school laptop, signing in needs no approval/);

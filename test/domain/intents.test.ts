@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { looksSensitive, normalise, understand } from '../../src/domain/text/intents';
+import { normalise, understand } from '../../src/domain/text/intents';
 
 describe('free-text intents', () => {
   const cases: [string, string][] = [
@@ -53,29 +53,15 @@ describe('free-text intents', () => {
     ).to.equal('unknown');
   });
 
-  it('treats codes, phone numbers and passwords as sensitive', () => {
-    for (const text of [
-      '123456',
-      'code 482 913',
-      '+44 7700 900123',
-      '07700900123',
-      'my password is x',
-      'pin: 1234',
-      // Pairs of digits with a two-digit "year" could be a code: only a four-digit year makes a date.
-      'my code is 12-34-56',
-      '48.29.13',
-    ]) {
-      expect(looksSensitive(text), text).to.equal(true);
-    }
-    for (const text of [
-      'Year 8',
-      'room 3L23',
-      'help',
-      'it said error 500',
-      'is the deadline 11.01.2027?',
-      'deadline 2027-01-11',
-    ]) {
-      expect(looksSensitive(text), text).to.equal(false);
+  it('reads anything the screening rule finds as sensitive, with the kinds, before any phrase', () => {
+    expect(understand('my password is help')).to.deep.equal({ intent: 'sensitive', found: ['password'] });
+    expect(understand('pin: 1234')).to.deep.equal({ intent: 'sensitive', found: ['code'] });
+    expect(understand('help, my code is 12-34-56 and my email jo@gmail.com')).to.deep.equal({
+      intent: 'sensitive',
+      found: ['code', 'emailAddress'],
+    });
+    for (const text of ['Year 8', 'room 3L23', 'it said error 500', 'is the deadline 11.01.2027?']) {
+      expect(understand(text).intent, text).to.not.equal('sensitive');
     }
   });
 

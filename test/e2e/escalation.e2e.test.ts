@@ -151,7 +151,9 @@ describe('Escalation end to end (bot process, Graph sendMail and connector stand
     expect(html).to.contain(
       '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;',
     );
-    expect(html).to.contain('Subject: hacked<br>\nBcc: thief@example.com');
+    // Line breaks kept as breaks; the address typed is taken out like any other (the screening rule).
+    expect(html).to.contain('Subject: hacked<br>\nBcc: [removed]');
+    expect(html).to.not.contain('thief@example.com');
     expect(html).to.contain('القارئ لا يمسح الرمز 📱😭👍🏽');
     expect(html).to.contain('(Shortened to the first 500 characters.)');
     expect(html).to.not.contain('a'.repeat(500));

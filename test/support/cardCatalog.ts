@@ -177,7 +177,18 @@ export const answerSection: CardSection = {
       at('what-is-this', '"what is this?"', 'whatIsThisCard', a.whatIsThisCard(undefined, ctx));
       at('new-phone', '"new phone"', 'newPhoneCard', a.newPhoneCard(midway, ctx));
       at('lost-phone', '"lost my phone"', 'lostPhoneCard', a.lostPhoneCard(finished, ctx));
-      at('sensitive', 'A message that looked like a code', 'sensitiveCard', a.sensitiveCard(midway));
+      at(
+        'sensitive',
+        'A message that looked like a code',
+        'sensitiveCard',
+        a.sensitiveCard(['code'], midway, ctx),
+      );
+      at(
+        'sensitive-all',
+        'A message with a password, a phone number, an email address and a security answer',
+        'sensitiveCard',
+        a.sensitiveCard(['password', 'phoneNumber', 'emailAddress', 'securityAnswer'], midway, ctx),
+      );
       at('thanks', '"thanks"', 'thanksCard', a.thanksCard(finished));
       at('hello-again', '"hi" after finishing', 'helloAgainCard', a.helloAgainCard(ctx));
       at('not-understood', 'Anything else typed', 'notUnderstoodCard', a.notUnderstoodCard(undefined));
@@ -304,6 +315,12 @@ export const helpSection: CardSection = {
       'The same form sent twice',
       'helpSentCard',
       h.helpSentCard(sampleEscalation(), 'sent', ctx, midway, true),
+    );
+    at(
+      'sent-removed',
+      'Sent, with a password, an email address and a code taken out of the words',
+      'helpSentCard',
+      h.helpSentCard(sampleEscalation(), 'sent', ctx, midway, false, ['password', 'code', 'emailAddress']),
     );
     at(
       'delivered',

@@ -34,7 +34,7 @@ import { DEMO_TENANT_ID } from '../../src/config/env';
 import { loadSchoolPolicy } from '../../src/config/loadSchoolPolicy';
 import { ConversationService } from '../../src/conversation/conversationService';
 import type { SchoolPolicy } from '../../src/domain/policy/schoolPolicy';
-import { createLogger } from '../../src/logging/logger';
+import { createLogger, type Logger } from '../../src/logging/logger';
 import type { Clock } from '../../src/ports/clock';
 import { SchoolBot } from '../../src/teams/schoolBot';
 import { tenantGuard } from '../../src/teams/tenantGuard';
@@ -67,6 +67,8 @@ export interface HarnessOptions {
   /** How long a help send waits for the mail within the turn (default 1 s). */
   escalationWaitMs?: number;
   outboxOptions?: OutboxOptions;
+  /** Where the bot logs (default: nowhere); a captured log lets a test assert what was never logged. */
+  log?: Logger;
 }
 
 /** The support-code key of every harness (secrets survive `restart()`, as they would with a fixed key). */
@@ -93,6 +95,11 @@ export class ConversationHarness {
   outbox!: EscalationOutbox;
   supportCodes!: SupportCodeService;
   readonly directory: Directory;
+  /**
+   * Every error that reached the adapter's onTurnError (a crashed turn), in order. The error is thrown on as
+   * well, so `send` rejects as it did before the list existed.
+   */
+  readonly turnErrors: unknown[] = [];
 
   constructor(private readonly options: HarnessOptions = {}) {
     this.clock = new TestClock(new Date(options.now ?? '2026-11-30T10:00:00Z'));
@@ -102,7 +109,7 @@ export class ConversationHarness {
   }
 
   private build(): void {
-    const log = createLogger('silent');
+    const log = this.options.log ?? createLogger('silent');
     this.database = SqliteDatabase.open(this.dataDir);
     this.progress = new SqliteUserProgressStore(this.database);
     this.references = new SqliteConversationReferenceStore(this.database);
@@ -172,6 +179,10 @@ export class ConversationHarness {
     });
     this.bot = new SchoolBot({ conversation, references: this.references, clock: this.clock, log });
     this.adapter = new TestAdapter();
+    this.adapter.onTurnError = (_context, error) => {
+      this.turnErrors.push(error);
+      return Promise.reject(error);
+    };
     this.adapter.use(tenantGuard(DEMO_TENANT_ID, log));
   }
 

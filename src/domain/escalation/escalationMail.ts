@@ -6,10 +6,14 @@
  * (closed lists); the reply-to address and the display name come from the directory and are still stripped of
  * line breaks and control characters; the user's words appear only in the body, HTML-escaped character by
  * character, inside an element that isolates their writing direction.
+ *
+ * Privacy: the words were screened when they were stored (freeText.ts); they are screened again here, so that
+ * a request stored before the rule learnt something new still goes out without it.
  */
 import type { LocalDate } from '../policy/localDate';
 import { formatLongDate } from '../policy/localDate';
 import { escapeHtml, escapeHtmlLines } from '../text/html';
+import { REMOVED, screenText } from '../text/screening';
 import {
   CATEGORY_LABELS,
   HELP_WAY_LABELS,
@@ -156,10 +160,12 @@ export function composeEscalationMail(input: EscalationMailInput): OutgoingMail 
     row('Preferred help', preferredHelp(input)),
     row('Entra object id', input.userId),
   ].join('\n');
+  const typed = input.words?.text ? screenText(input.words.text).text : '';
   const words = input.words?.text
     ? `<h3>In their own words</h3>
-<div dir="auto" style="white-space:pre-wrap;unicode-bidi:isolate;border-left:3px solid #999;padding-left:8px">${escapeHtmlLines(input.words.text)}</div>
-${input.words.truncated ? `<p><em>(Shortened to the first ${input.words.maxLength} characters.)</em></p>` : ''}`
+<div dir="auto" style="white-space:pre-wrap;unicode-bidi:isolate;border-left:3px solid #999;padding-left:8px">${escapeHtmlLines(typed)}</div>
+${input.words.truncated ? `<p><em>(Shortened to the first ${input.words.maxLength} characters.)</em></p>` : ''}
+${typed.includes(REMOVED) ? `<p><em>(${REMOVED} marks something the bot took out before keeping their words: a password, a code, a phone number, an email address or a security answer. The bot never keeps those.)</em></p>` : ''}`
     : '<h3>In their own words</h3>\n<p><em>(Nothing typed: the problem was chosen with buttons.)</em></p>';
   const registration = input.registration
     ? `<h3>Registration (${escapeHtml(input.registration.source)})</h3>
@@ -177,7 +183,7 @@ ${words}
 ${registration}
 <hr>
 <p>Replying to this mail reaches ${escapeHtml(person?.displayName ?? 'the user')} at their school address. Before you reset anything, make sure you are talking to the account's owner: ask them to type <b>my support code</b> in their chat with the bot and show you the code, then message the bot <b>verify ${escapeHtml(input.reference)} &lt;code&gt;</b>.</p>
-<p style="color:#666">Sent by the ${escapeHtml(input.schoolName)} MFA registration bot. The user never types a password, a code or a phone number into the bot.</p>
+<p style="color:#666">Sent by the ${escapeHtml(input.schoolName)} MFA registration bot. It never keeps a password, a code, a phone number, an email address or a security answer that the user typed.</p>
 </div>`;
   const replyAddress = person?.userPrincipalName;
   return {

@@ -2,17 +2,19 @@
  * The few words a user types into the help form, made safe to keep and to show: well-formed Unicode,
  * normalised, no control characters (CR/LF become plain line breaks), no bidirectional overrides that could
  * make the desk read text in a different order than it was typed, and no longer than the policy allows,
- * cut at a whole character (an emoji or an accented letter is never split). Codes and phone numbers are
- * replaced by `[removed]`: pupils type them ("texts never come to 07700 900123"), and none may be kept.
+ * cut at a whole character (an emoji or an accented letter is never split). Passwords, codes, phone numbers,
+ * email addresses and security answers are replaced by `[removed]` (the one rule, screening.ts): pupils type
+ * them ("texts never come to 07700 900123"), and none may be kept. Screening comes before the cut, so a
+ * secret is never cut in half and left unrecognised.
  */
-import { removeNumbers } from '../text/intents';
+import { screenText, type SensitiveKind } from '../text/screening';
 
 export interface CleanText {
   text: string;
   /** True when the text was longer than the limit and was cut. */
   truncated: boolean;
-  /** True when a code or phone number was taken out. */
-  redacted: boolean;
+  /** The kinds of thing taken out (empty when nothing was): the user is told, the log gets the kinds only. */
+  removed: SensitiveKind[];
 }
 
 /** Embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069). Marks (LRM/RLM) are kept. */
@@ -48,7 +50,7 @@ export function cleanFreeText(raw: string, maxLength: number): CleanText {
     .replace(/[ \t]+\n/g, '\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
-  const { text, removed: redacted } = removeNumbers(cleaned);
+  const { text, found: removed } = screenText(cleaned);
   // Walk the segments lazily and stop at the limit: each segment carries the text, so listing them all
   // costs the square of its length.
   let kept = 0;
@@ -64,8 +66,8 @@ export function cleanFreeText(raw: string, maxLength: number): CleanText {
     lastStart = part.index;
     end = part.index + part.segment.length;
   }
-  if (!cut && !capped) return { text, truncated: false, redacted };
+  if (!cut && !capped) return { text, truncated: false, removed };
   // Raw input cut short may end inside a character (half an emoji sequence): that last one goes.
   if (!cut) end = lastStart;
-  return { text: text.slice(0, end).trimEnd(), truncated: true, redacted };
+  return { text: text.slice(0, end).trimEnd(), truncated: true, removed };
 }

@@ -4,6 +4,7 @@
  * the typos phones make (swapped letters count as one). The most specific phrase wins ("lost my phone" beats "phone").
  */
 import damerauLevenshtein from 'damerau-levenshtein';
+import { screenText, type SensitiveKind } from './screening';
 
 export const INTENTS = [
   'greeting',
@@ -22,10 +23,15 @@ export const INTENTS = [
 ] as const;
 export type Intent = (typeof INTENTS)[number];
 
-/** What a message was understood as. `sensitive` means it looked like a code, number or password. */
-export type Understood = { intent: Intent } | { intent: 'sensitive' } | { intent: 'unknown' };
+/**
+ * What a message was understood as. `sensitive`: it held something the bot must never be sent (screening.ts),
+ * with the kinds found.
+ */
+export type Understood =
+  { intent: Intent } | { intent: 'sensitive'; found: SensitiveKind[] } | { intent: 'unknown' };
 
-const PHRASES: Record<Intent, string[]> = {
+/** The phrases each intent is recognised by (exported for tests that type near them). */
+export const PHRASES: Readonly<Record<Intent, readonly string[]>> = {
   greeting: [
     'hi',
     'hello',
@@ -246,35 +252,12 @@ const COMPILED: { intent: Intent; words: string[] }[] = INTENTS.flatMap((intent)
 );
 
 /**
- * Six or more digits as codes and phone numbers are written: "123456", "482 913", "+44 (0)7700-900123".
- * Shorter numbers ("Year 8", "error 500") are not codes.
+ * Understands one message. Very long messages are not matched against short phrases. Screening comes first:
+ * "my password is help" is a password, not a call for help.
  */
-const NUMBER_RUN = /\+?\(?\d(?:[\s\-().]{0,3}\d){5,}/g;
-
-/**
- * A date with its four-digit year ("11.01.2027", "2027-01-11"): the deadline being asked about, not a code.
- * "12-34-56" could be either, so it counts as a code.
- */
-const DATE = /^(\d{1,2}[./-]\d{1,2}[./-]\d{4}|\d{4}-\d{2}-\d{2})$/;
-
-/** A run of digits that is a code or a phone number, not a date. */
-const isCodeOrNumber = (run: string) => !DATE.test(run.trim());
-
-/** Looks like something the bot must never be sent: a code, a phone number, a password. */
-export function looksSensitive(text: string): boolean {
-  if ([...text.matchAll(NUMBER_RUN)].some((m) => isCodeOrNumber(m[0]))) return true;
-  return /\b(my )?(password|passcode|pin)\s*(is|=|:)/i.test(text);
-}
-
-/** `text` with every code or phone number (the numbers `looksSensitive` refuses) replaced by `[removed]`. */
-export function removeNumbers(text: string): { text: string; removed: boolean } {
-  const cleaned = text.replace(NUMBER_RUN, (run) => (isCodeOrNumber(run) ? '[removed]' : run));
-  return { text: cleaned, removed: cleaned !== text };
-}
-
-/** Understands one message. Very long messages are not matched against short phrases. */
 export function understand(text: string): Understood {
-  if (looksSensitive(text)) return { intent: 'sensitive' };
+  const { found } = screenText(text);
+  if (found.length > 0) return { intent: 'sensitive', found };
   const normal = normalise(text);
   if (!normal) return { intent: 'unknown' };
   const tokens = normal.split(' ');

@@ -1,0 +1,24 @@
+import { expect } from 'chai';
+import type { TurnContext } from 'botbuilder';
+import type { AppConfig } from '../../src/config/env';
+import { createBotAdapter } from '../../src/teams/botAdapter';
+import { captureLog } from '../support/logCapture';
+
+describe('The bot adapter', () => {
+  it('logs a failed turn without what the user typed, even when the error quotes it', async () => {
+    const captured = captureLog();
+    const config = { bot: { type: 'MultiTenant' } } as AppConfig;
+    const adapter = createBotAdapter(config, captured.log);
+    // An event turn: nobody to answer, so only the log is looked at.
+    const context = { activity: { type: 'event' } } as unknown as TurnContext;
+    await adapter.onTurnError(
+      context,
+      new SyntaxError('Unexpected token in "my password is Sunshine! call 07700 900123"'),
+    );
+    const [entry] = captured.find(/^turn failed$/);
+    expect((entry?.err as { message?: string }).message).to.equal(
+      'Unexpected token in "my password is [removed] call [removed]"',
+    );
+    expect(captured.lines.join('\n')).to.not.match(/Sunshine|900123/);
+  });
+});
