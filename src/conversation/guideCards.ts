@@ -327,7 +327,8 @@ export function welcomeCard(ctx: ViewContext): AdaptiveCardJson {
     why: passed
       ? "Signing in from outside school now needs a quick approval on your phone. Let's set it up so you're not locked out."
       : 'After the deadline, signing in from outside school (at home, on your phone) needs a quick approval. In school, or on a school laptop, nothing changes.',
-    safety: '🔒 I will never ask for your password, a code or your phone number. Nor will IT.',
+    safety:
+      '🔒 I will never ask for your password, the codes Microsoft sends you or your phone number. Nor will IT.',
     actions: [
       { title: "Let's start ▶", data: { verb: Verb.GuideStart } },
       { title: 'What is this?', data: { verb: Verb.Ask, intent: 'whatIsThis' } },
@@ -373,7 +374,7 @@ export function guideCard(step: StepId, progress: GuideProgress, ctx: ViewContex
               `Go to IT Support in room **${policy.support.room}** (${supportHoursText(policy)}).`,
               `Or email **${policy.support.mailbox}** to book a time.`,
             ],
-        tips: tip('IT will never ask you for your password or a code.'),
+        tips: tip('IT will never ask for your password or for the codes Microsoft sends you.'),
         primary: methods.phone
           ? [
               choose(step, 'phone', 'Use a text or call ▶'),
@@ -535,7 +536,10 @@ export function guideCard(step: StepId, progress: GuideProgress, ctx: ViewContex
           `Forgot your password? Go to **${shortUrl(policy.registration.resetUrl)}** and reset it yourself.`,
         ],
         tips: [
-          ...tip("Never approve a sign-in you didn't start. IT will never ask you for a code.", 'attention'),
+          ...tip(
+            "Never approve a sign-in you didn't start. IT will never ask for your password or for the codes Microsoft sends you.",
+            'attention',
+          ),
           ...tip(
             'Getting a new phone? Set up the app on it **before** you wipe the old one. Type **new phone** here for help.',
           ),

@@ -102,4 +102,5 @@ export function turnFailedText(policy: SchoolPolicy): string {
 }
 
 /** The line every card that touches codes carries. */
-export const NEVER_SHARE = 'Never tell anyone a code, me included. IT will never ask you for a code.';
+export const NEVER_SHARE =
+  'Never tell anyone a code Microsoft sends you, me included. IT will never ask for your password or for the codes Microsoft sends you.';

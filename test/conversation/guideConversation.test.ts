@@ -43,7 +43,9 @@ describe('Guided registration conversation', () => {
       const welcome = onlyCard(await h.send(installActivity(sam)));
       expect(headingOf(welcome)).to.equal('Hi Sam! 👋');
       expect(welcome.texts).to.include('Deadline: Monday 11 January 2027 (42 days to go)');
-      expect(welcome.texts.join(' ')).to.match(/never ask for your password, a code or your phone number/);
+      expect(welcome.texts.join(' ')).to.match(
+        /never ask for your password, the codes Microsoft sends you or your phone number/,
+      );
       expect(welcome.buttons.map((b) => b.title)).to.deep.equal([
         "Let's start ▶",
         'What is this?',
@@ -187,7 +189,9 @@ describe('Guided registration conversation', () => {
       const textOrCall = await press(pick, 'I picked Phone ▶');
       const text = await press(textOrCall, 'Text');
       expect(text.texts.join(' ')).to.match(/text, RCS or WhatsApp/);
-      expect(text.texts.join(' ')).to.match(/IT will never ask you for a code/);
+      expect(text.texts.join(' ')).to.match(
+        /IT will never ask for your password or for the codes Microsoft sends you/,
+      );
       const second = await press(text, 'Done ▶');
       const questions = await press(second, 'Use questions');
       expect(questions.texts.join(' ')).to.match(/stop working for password reset on 1 March 2027/);

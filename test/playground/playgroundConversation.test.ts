@@ -133,7 +133,7 @@ describe('In the Agents Playground, headless', function () {
       // Teams sends no display name with an install: the greeting does without one.
       expect(headingOf(cardOf(welcome))).to.equal('Hi! 👋');
       expect(cardOf(welcome).texts.join(' ')).to.match(
-        /never ask for your password, a code or your phone number/,
+        /never ask for your password, the codes Microsoft sends you or your phone number/,
       );
       expect(titles(welcome)).to.deep.equal(["Let's start ▶", 'What is this?', 'I need help']);
       // installationUpdate and conversationUpdate both arrived and were answered; a reload greets no one twice.
@@ -212,7 +212,9 @@ describe('In the Agents Playground, headless', function () {
         ['I picked Phone ▶', 'Text or call?'],
         ['Text', 'Get a code by text'],
       ]);
-      expect(cardOf(text).texts.join(' ')).to.match(/IT will never ask you for a code/);
+      expect(cardOf(text).texts.join(' ')).to.match(
+        /IT will never ask for your password or for the codes Microsoft sends you/,
+      );
       const finished = await walk(text, [
         ['Done ▶', 'Now choose your second method'],
         ['Use questions', 'Set up security questions'],
