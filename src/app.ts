@@ -195,7 +195,8 @@ export async function startApp(
       stores,
       demoMail: mailer instanceof DemoMailer ? mailer : undefined,
     }),
-    leavers: () => eraseLeavers({ directory, personalData, log }),
+    // The demo school is not the tenant the users come from: it cannot say who has left.
+    leavers: directory.kind === 'graph' ? () => eraseLeavers({ directory, personalData, log }) : undefined,
     afterPass: () => stores.flushDeleted(),
     clock,
     log,
