@@ -298,11 +298,11 @@ export class SqliteNudgeLedger implements NudgeLedger {
 
   heldUserIds(): Promise<Set<string>> {
     const rows = this.db
-      .prepare<[string, number], { id: string }>(
+      .prepare<{ prefix: string; length: number }, { id: string }>(
         `SELECT user_id AS id FROM nudge_ledger
-          UNION SELECT substr(name, ?2 + 1) FROM nudge_markers WHERE substr(name, 1, ?2) = ?1`,
+          UNION SELECT substr(name, @length + 1) FROM nudge_markers WHERE substr(name, 1, @length) = @prefix`,
       )
-      .all(USER_MARKER_PREFIX, USER_MARKER_PREFIX.length);
+      .all({ prefix: USER_MARKER_PREFIX, length: USER_MARKER_PREFIX.length });
     return Promise.resolve(new Set(rows.map((r) => r.id)));
   }
 
