@@ -152,6 +152,8 @@ export function describePersonalDataContracts(backend: string, newPlace: NewPlac
       expect(Object.fromEntries(mentioning(after, 'lost my phone'))).to.deep.equal({});
       // The active user's rows are all still there, unchanged.
       expect(mentioning(after, ACTIVE)).to.deep.equal(mentioning(before, ACTIVE));
+      // Hidden messages too (a listing sees visible ones only): just the active user's nudge is left.
+      expect(await stores.nudgeQueue.approximateCount()).to.equal(1);
     });
 
     it("exports one person's records from every store, erases them everywhere, and leaves the next person alone", async () => {
@@ -215,6 +217,8 @@ export function describePersonalDataContracts(backend: string, newPlace: NewPlac
       expect(mentioning(after, INACTIVE)).to.deep.equal(
         new Map([...blakeBefore].filter(([, rows]) => rows.length > 0)),
       );
+      // Hidden messages too (a listing sees visible ones only): just Blake's nudge is left.
+      expect(await stores.nudgeQueue.approximateCount()).to.equal(1);
       const again = await personal.exportUser(ACTIVE, new Date(NOW));
       expect(Object.values(again.records).flat()).to.deep.equal([]);
     });
