@@ -9,6 +9,9 @@ import { openStores } from './adapters/storage';
 import type { Logger } from './logging/logger';
 import { systemClock, type Clock } from './ports/clock';
 import { RetentionJob } from './conversation/retentionJob';
+import { eraseLeavers } from './privacy/leavers';
+import { PersonalDataService } from './privacy/personalData';
+import { retentionPurges } from './privacy/retentionPurges';
 import { close, createHttpServer, listen } from './server/httpServer';
 import { privacyPage, termsPage } from './server/legalPages';
 import { createBotAdapter } from './teams/botAdapter';
@@ -40,7 +43,6 @@ import { SupportCodeService } from './supportCodes/supportCodeService';
 
 /** Where a channel post goes when neither the policy nor the user's chat names a connector endpoint. */
 const DEFAULT_SERVICE_URL = 'https://smba.trafficmanager.net/teams/';
-const DAY_MS = 86_400_000;
 /**
  * Beyond the sendMail timeout, what a live attempt may still spend before it records its outcome: the token
  * (10 s at most) and the storage writes (15 s each). An attempt older than timeout + this was abandoned.
@@ -191,25 +193,19 @@ export async function startApp(
   });
   const bot = new SchoolBot({ conversation, references, clock, log });
 
+  // Retention: each kind of record after its period, then the data of people who left the tenant.
+  const personalData = new PersonalDataService(stores);
   const retention = new RetentionJob({
-    progress,
+    purges: retentionPurges({
+      policy,
+      stores,
+      demoMail: mailer instanceof DemoMailer ? mailer : undefined,
+    }),
+    // The demo school is not the tenant the users come from: it cannot say who has left.
+    leavers: directory.kind === 'graph' ? () => eraseLeavers({ directory, personalData, log }) : undefined,
+    afterPass: () => stores.flushDeleted(),
     clock,
     log,
-    retentionDays: policy.retention.days,
-    others: [
-      {
-        name: 'escalations',
-        purge: (now) =>
-          escalationStore.purgeCreatedBefore(
-            new Date(now.getTime() - policy.escalation.retentionDays * DAY_MS),
-          ),
-      },
-      {
-        name: 'support code checks',
-        purge: (now) =>
-          supportCodeStore.purgeChecksBefore(new Date(now.getTime() - policy.retention.days * DAY_MS)),
-      },
-    ],
   });
   retention.start();
 
@@ -252,7 +248,7 @@ export async function startApp(
   return {
     port,
     async stop() {
-      retention.stop();
+      await retention.stop();
       status.stop();
       await close(server);
       await scheduler?.stop();

@@ -13,6 +13,7 @@ import type { NudgeQueue } from '../ports/nudgeQueue';
 import type { StatusFollowUpStore } from '../ports/statusFollowUpStore';
 import type { SupportCodeStore } from '../ports/supportCodeStore';
 import type { UserProgressStore } from '../ports/userProgressStore';
+import { ensurePrivateDir } from './privateFiles';
 import { SqliteConversationReferenceStore } from './sqlite/sqliteConversationReferenceStore';
 import { SqliteDatabase } from './sqlite/sqliteDatabase';
 import { SqliteEscalationStore } from './sqlite/sqliteEscalationStore';
@@ -36,6 +37,11 @@ export interface Stores {
   nudgeLedger: NudgeLedger;
   nudgeQueue: NudgeQueue;
   leases: LeaseStore;
+  /**
+   * Makes deletions final on disk (SQLite: the write-ahead log goes into the file, where deleted rows are
+   * zeroed, and is truncated). Called after each retention pass and each erase; nothing to do on Azure.
+   */
+  flushDeleted(): void;
   close(): void;
 }
 
@@ -54,12 +60,18 @@ export function sqliteStores(database: SqliteDatabase, realNow: () => number = D
     nudgeLedger: new SqliteNudgeLedger(database),
     nudgeQueue: new SqliteNudgeQueue(database, realNow),
     leases: new SqliteLeaseStore(database, realNow),
+    flushDeleted: () => database.flushDeleted(),
     close: () => database.close(),
   };
 }
 
 /** The stores the configuration asks for. A storage account that cannot be reached stops the start. */
 export async function openStores(config: AppConfig, log: Logger): Promise<Stores> {
+  // DATA_DIR also holds the demo key and demo mails, whichever the backend: private either way.
+  const dataDir = ensurePrivateDir(config.dataDir, { create: config.storage.kind === 'sqlite' });
+  if (dataDir === 'tightened') {
+    log.warn({ mode: '0700' }, 'DATA_DIR was readable by other accounts: its permissions were tightened');
+  }
   if (config.storage.kind === 'sqlite') {
     return sqliteStores(SqliteDatabase.open(config.dataDir));
   }

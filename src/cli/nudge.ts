@@ -13,21 +13,16 @@
  */
 import fs from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
-import pino from 'pino';
-import { buildDirectory } from '../adapters/buildDirectory';
-import { openStores } from '../adapters/storage';
-import { ConfigError, loadConfig } from '../config/env';
-import { loadSchoolPolicy } from '../config/loadSchoolPolicy';
+import { ConfigError } from '../config/env';
 import { campaignMoment, type Campaign } from '../domain/campaign/campaignTime';
 import { formatLongDate } from '../domain/policy/localDate';
 import { wallClockAt } from '../domain/campaign/zonedTime';
-import { createLogger } from '../logging/logger';
-import type { Clock } from '../ports/clock';
 import { RegistrationStatusService } from '../status/registrationStatusService';
 import { createBotAdapter } from '../teams/botAdapter';
 import { botMessengerFor } from '../teams/botMessenger';
 import { createNudges, type NudgeParts } from '../nudges/createNudges';
 import type { PlanAttempt, PlanLine } from '../nudges/campaignPlanner';
+import { clockFrom, openCliContext, runCli } from './cliContext';
 
 interface Args {
   dryRun: boolean;
@@ -68,13 +63,6 @@ function parseArgs(argv: string[]): Args {
   if (args.now !== undefined && Number.isNaN(Date.parse(args.now)))
     throw new ConfigError([`--now must be an ISO time such as 2027-01-04T09:00:00Z (got "${args.now}")`]);
   return args;
-}
-
-/** A clock that starts at `start` and runs on in real time. */
-function clockFrom(start: string | undefined): Clock {
-  if (!start) return { now: () => new Date() };
-  const offset = Date.parse(start) - Date.now();
-  return { now: () => new Date(Date.now() + offset) };
 }
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
@@ -232,13 +220,9 @@ async function send(parts: NudgeParts, args: Args): Promise<void> {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const config = loadConfig(process.env);
-  const log = createLogger(config.logLevel, pino.destination({ dest: 2, sync: false }));
-  const policy = loadSchoolPolicy(config.schoolConfigPath);
-  const clock = clockFrom(args.now);
-  const stores = await openStores(config, log);
+  const context = await openCliContext(clockFrom(args.now));
+  const { config, policy, clock, stores, directory, graph, log } = context;
   const { references } = stores;
-  const { directory, graph } = buildDirectory(config, policy, clock, log);
   const status = new RegistrationStatusService({ directory, clock, log, options: { refreshEveryMs: 0 } });
   const messenger = botMessengerFor(config, createBotAdapter(config, log), references, log);
   const parts = createNudges({
@@ -252,7 +236,10 @@ async function main(): Promise<void> {
     clock,
     log,
   });
-  if (!parts) throw new ConfigError([`SCHOOL_CONFIG (${config.schoolConfigPath}) has no campaign section`]);
+  if (!parts) {
+    context.close();
+    throw new ConfigError([`SCHOOL_CONFIG (${config.schoolConfigPath}) has no campaign section`]);
+  }
   let interrupted = false;
   process.once('SIGINT', () => {
     interrupted = true;
@@ -263,20 +250,9 @@ async function main(): Promise<void> {
     else if (args.report) await report(parts, args);
     else await send(parts, args);
   } finally {
-    graph?.close();
-    stores.close();
+    context.close();
   }
   if (interrupted) process.exitCode = 130;
 }
 
-main().then(
-  () => setTimeout(() => process.exit(process.exitCode ?? 0), 50).unref(),
-  (error: unknown) => {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(2);
-    }
-    console.error('npm run nudge failed:', error instanceof Error ? error.message : error);
-    process.exit(1);
-  },
-);
+runCli('npm run nudge', main);

@@ -1,24 +1,31 @@
 /**
- * Deletes guide progress of users inactive for longer than the policy's retention period, once a day, and
- * runs the other features' purges (escalations, support-code checks) on the same schedule.
+ * Deletes what the bot no longer needs, once a day: each kind of record after its own retention period (the
+ * purges, see privacy/retentionPurges.ts), then the data of people who have left the tenant.
  */
 import type { Logger } from '../logging/logger';
 import type { Clock } from '../ports/clock';
-import type { UserProgressStore } from '../ports/userProgressStore';
 
 const DAY_MS = 86_400_000;
 
+/** One kind of record: deletes what is older than its period at `now`, and says how many went. */
+export interface Purge {
+  name: string;
+  purge: (now: Date) => Promise<number>;
+}
+
 export interface RetentionJobDeps {
-  progress: UserProgressStore;
+  purges: Purge[];
+  /** Erases the data of people the directory no longer has (after the purges; absent: not checked). */
+  leavers?: () => Promise<unknown>;
+  /** After every pass: makes the deletions final on disk. */
+  afterPass?: () => void;
   clock: Clock;
   log: Logger;
-  retentionDays: number;
-  /** More purges: each deletes what is older than its own period and returns how many it deleted. */
-  others?: { name: string; purge: (now: Date) => Promise<number> }[];
 }
 
 export class RetentionJob {
   private timer?: NodeJS.Timeout;
+  private running?: Promise<Record<string, number>>;
 
   constructor(private readonly deps: RetentionJobDeps) {}
 
@@ -29,31 +36,43 @@ export class RetentionJob {
     this.timer.unref();
   }
 
-  stop(): void {
+  /** Stops the timer and waits for a pass under way (so the stores are not closed under it). */
+  async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    await this.running;
   }
 
-  /** One purge of everything; returns how many guide records were deleted. Errors are logged, never thrown. */
-  async runOnce(): Promise<number> {
-    for (const other of this.deps.others ?? []) {
+  /**
+   * One pass: every purge, then the leavers. Returns how many records each purge deleted; a purge that fails
+   * is logged and the others still run. Never throws.
+   */
+  runOnce(): Promise<Record<string, number>> {
+    // A pass still running (a slow storage account) is not doubled up.
+    this.running ??= this.pass().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async pass(): Promise<Record<string, number>> {
+    const { purges, leavers, afterPass, clock, log } = this.deps;
+    const deleted: Record<string, number> = {};
+    for (const { name, purge } of purges) {
       try {
-        const deleted = await other.purge(this.deps.clock.now());
-        if (deleted > 0) this.deps.log.info({ deleted, what: other.name }, 'retention purge');
+        deleted[name] = await purge(clock.now());
+        if (deleted[name] > 0) log.info({ deleted: deleted[name], what: name }, 'retention purge');
       } catch (error) {
-        this.deps.log.error(
-          { err: { message: (error as Error).message }, what: other.name },
-          'retention purge failed',
-        );
+        log.error({ err: { message: (error as Error).message }, what: name }, 'retention purge failed');
       }
     }
-    const cutoff = new Date(this.deps.clock.now().getTime() - this.deps.retentionDays * DAY_MS);
     try {
-      const deleted = await this.deps.progress.purgeInactiveSince(cutoff);
-      if (deleted > 0) this.deps.log.info({ deleted, cutoff: cutoff.toISOString() }, 'retention purge');
-      return deleted;
+      await leavers?.();
     } catch (error) {
-      this.deps.log.error({ err: { message: (error as Error).message } }, 'retention purge failed');
-      return 0;
+      log.error({ err: { message: (error as Error).message } }, 'leavers check failed');
     }
+    try {
+      afterPass?.();
+    } catch (error) {
+      log.error({ err: { message: (error as Error).message } }, 'could not flush deletions to disk');
+    }
+    return deleted;
   }
 }

@@ -10,7 +10,7 @@ import type { Clock } from '../ports/clock';
 import type { ConversationReferenceStore } from '../ports/conversationReferenceStore';
 import type { Directory } from '../ports/directory';
 import type { Messenger } from '../ports/messenger';
-import type { NudgeLedger } from '../ports/nudgeLedger';
+import { USER_MARKER_PREFIX, type NudgeLedger } from '../ports/nudgeLedger';
 import type { NudgeQueue } from '../ports/nudgeQueue';
 import type { LeaseStore } from '../ports/leases';
 import type { UserProgressStore } from '../ports/userProgressStore';
@@ -69,5 +69,5 @@ export interface CampaignDeps {
 
 /** Marker name under which a user's live "done" check is remembered for the campaign. */
 export function registeredMarker(userId: string): string {
-  return `registered:${userId}`;
+  return `${USER_MARKER_PREFIX}${userId}`;
 }

@@ -96,6 +96,12 @@ export interface Directory {
   ): AsyncIterable<RegistrationDetails[]>;
   /** A live look at one user's methods; undefined when the user does not exist. */
   liveMethods(userId: string, options?: DirectoryCallOptions): Promise<LiveMethods | undefined>;
+  /**
+   * Of `userIds`, those that are users in the directory now (lower case): in bulk, never one call per user.
+   * Throws DirectoryUnavailableError when it cannot tell for every id, so that a caller never takes an
+   * outage for "these people left".
+   */
+  existingUserIds(userIds: string[], options?: DirectoryCallOptions): Promise<Set<string>>;
 }
 
 /** Raised when the directory could not answer (after its retries): the caller says "try again later". */

@@ -11,6 +11,7 @@ import type { Category, HelpWay, PartOfDay } from '../domain/escalation/categori
 import type { OutgoingMail } from '../domain/escalation/escalationMail';
 import type { StepId } from '../domain/guide/steps';
 import type { LocalDate } from '../domain/policy/localDate';
+import type { PersonalData } from './personalData';
 
 /** What the user asked for, as validated from their card. */
 export interface EscalationRequest {
@@ -69,7 +70,8 @@ export interface NewEscalation extends EscalationRequest {
   channelCopy: 'none' | 'owed';
 }
 
-export interface EscalationStore {
+/** Export and erase cover every escalation of the user, with the rows that index them (form, day, keys). */
+export interface EscalationStore extends PersonalData<Escalation> {
   /**
    * Stores a new escalation unless the same form was stored before or the user already has `maxPerDay` on
    * `localDate`; atomic, so concurrent submits cannot pass the limit or create two. `newReference` is asked

@@ -7,6 +7,7 @@
  * query is a key lookup, a RowKey-prefix range within the campaign, or a scan of the campaign with a filter.
  */
 import type { NudgeState } from '../domain/campaign/nudgeDecision';
+import type { PersonalData } from './personalData';
 
 export interface LedgerKey {
   campaignId: string;
@@ -86,7 +87,22 @@ export function afterPrefix(prefix: string): string {
   return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
 }
 
-export interface NudgeLedger {
+/**
+ * Campaign markers that concern one user are named `registered:<userId>` (the live "done" check); export and
+ * erase include them. Other markers (planning passes, the last pass's counts) hold no one's data.
+ */
+export const USER_MARKER_PREFIX = 'registered:';
+
+/** A user's marker in an export. */
+export interface ExportedMarker {
+  kind: 'campaignMarker';
+  campaignId: string;
+  name: string;
+  value: string;
+}
+
+/** Export and erase cover the user's rows and markers in every campaign the ledger holds. */
+export interface NudgeLedger extends PersonalData<LedgerEntry | ExportedMarker> {
   /**
    * Creates each row that does not exist yet (state `queued`, `enqueued: false`); returns, per claim, whether
    * this call created it. Never overwrites.
@@ -112,4 +128,8 @@ export interface NudgeLedger {
   setMarker(campaignId: string, name: string, value: string): Promise<void>;
   /** Every marker whose name starts with `prefix` (name → value): one read instead of one per name. */
   markersStartingWith(campaignId: string, prefix: string): Promise<Map<string, string>>;
+  /** Every campaign with rows or markers here (for retention: each is kept until after its enforcement date). */
+  campaigns(): Promise<string[]>;
+  /** Deletes a whole campaign, rows and markers; returns how many rows went. */
+  deleteCampaign(campaignId: string): Promise<number>;
 }

@@ -36,4 +36,10 @@ export interface NudgeQueue {
   defer(messageId: string, popReceipt: string, visibilityTimeoutMs: number): Promise<string | undefined>;
   /** Messages in the queue, visible or not (approximate, as Azure's is). */
   approximateCount(): Promise<number>;
+  /**
+   * Deletes the messages whose job matches (one person's nudges at an erase, a purged campaign's); returns how
+   * many. Azure Queue Storage can reach only visible messages: a delayed one stays until a worker takes it,
+   * and the worker drops it unsent, since its ledger row is gone by then.
+   */
+  eraseWhere(match: (job: NudgeJob) => boolean): Promise<number>;
 }

@@ -1,4 +1,5 @@
 import type { GuideProgress } from '../domain/guide/progress';
+import type { PersonalData } from './personalData';
 import type { Versioned } from './versioned';
 
 /** What is kept per user: guide progress plus the timestamps the conversation needs. */
@@ -10,7 +11,7 @@ export interface StoredUserProgress extends GuideProgress {
 }
 
 /** Per-user guide progress, keyed by Entra object id, with optimistic concurrency. */
-export interface UserProgressStore {
+export interface UserProgressStore extends PersonalData<StoredUserProgress & { userId: string }> {
   get(userId: string): Promise<Versioned<StoredUserProgress> | undefined>;
   /**
    * Writes `value`. With `etag`, only if the record is still at that version; without, only if there is

@@ -23,7 +23,7 @@ describe('school policy', () => {
     expect(p.methods.second.securityQuestions).to.include({ until: '2027-03-01', discouraged: true });
     expect(p.registration.url).to.equal('https://aka.ms/mfasetup');
     expect(p.school.domains).to.deep.equal(['test.sch.uk']);
-    expect(p.retention.days).to.equal(400);
+    expect(p.retention.days).to.equal(120);
   });
 
   it('names every problem with its path', () => {
@@ -52,6 +52,26 @@ describe('school policy', () => {
     const after = availableMethods(p, '2027-02-01');
     expect(after).to.include({ text: false, call: false, phone: false, app: true, email: true });
     expect(after.phoneEnds).to.equal(undefined);
+  });
+
+  it('gives every kind of record a retention period, and reads an older file that set only retention.days', () => {
+    expect(policy().retention).to.deep.equal({
+      days: 120,
+      conversationReferenceDays: 180,
+      statusFollowUpDays: 7,
+      supportCodeSecretDays: 120,
+      supportCodeCheckDays: 120,
+      nudgeDaysAfterEnforcement: 60,
+      demoMailDays: 7,
+    });
+    const older = policy({ ...minimal, retention: { days: 400 }, escalation: { retentionDays: 30 } });
+    expect(older.retention).to.include({ days: 400, conversationReferenceDays: 180, statusFollowUpDays: 7 });
+    expect(older.escalation.retentionDays).to.equal(30);
+    const wrong = parseSchoolPolicy({ ...minimal, retention: { statusFollowUpDays: 0 } });
+    expect(wrong.ok).to.equal(false);
+    expect((wrong as { problems: string[] }).problems.join('\n')).to.match(
+      /^retention\.statusFollowUpDays: /,
+    );
   });
 
   it('lets a school switch a method off entirely', () => {

@@ -120,7 +120,7 @@ describe('the built bot as a process, over HTTP', () => {
     expect(response.status).to.equal(200);
     const html = await response.text();
     expect(html).to.contain('Ken Stimpson Community School');
-    expect(html).to.contain('400 days');
+    expect(html).to.contain('120 days');
     expect(html).to.match(/never asks for, and never keeps, your password/);
   });
 

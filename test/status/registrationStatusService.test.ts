@@ -35,6 +35,7 @@ class CountingDirectory implements Directory {
   getUser = () => Promise.resolve(undefined);
   findUserByUpn = () => Promise.resolve(undefined);
   isTransitiveMemberOf = () => Promise.resolve(false);
+  existingUserIds = () => Promise.resolve(new Set<string>());
   async *transitiveMembers() {
     yield await Promise.resolve([]);
   }

@@ -1,9 +1,11 @@
-import type { TableClient } from '@azure/data-tables';
-import type {
-  ConversationReferenceStore,
-  StoredConversationReference,
+import { odata, type TableClient } from '@azure/data-tables';
+import {
+  withoutNames,
+  type ConversationReferenceStore,
+  type StoredConversationReference,
 } from '../../ports/conversationReferenceStore';
 import { hasStatus, storageDeadline, type AzureStorageAccount } from './azureStorageAccount';
+import { deleteRow, deleteWhere, scan } from './tableOps';
 
 interface Entity {
   partitionKey: string;
@@ -17,7 +19,11 @@ interface Entity {
 
 const ROW = 'reference';
 
-/** Conversation references in Azure Tables, one per user (partition = user id); last write wins. */
+/**
+ * Conversation references in Azure Tables, one per user (partition = user id); last write wins. Saved without
+ * display names; a row saved before that loses its names at the next save (every message refreshes it
+ * hourly), or at the retention purge.
+ */
 export class AzureConversationReferenceStore implements ConversationReferenceStore {
   private constructor(private readonly table: TableClient) {}
 
@@ -32,7 +38,7 @@ export class AzureConversationReferenceStore implements ConversationReferenceSto
       tenantId: ref.tenantId,
       conversationId: ref.conversationId,
       serviceUrl: ref.serviceUrl,
-      reference: JSON.stringify(ref.reference),
+      reference: JSON.stringify(withoutNames(ref.reference)),
       updatedAt: ref.updatedAt,
     };
     await this.table.upsertEntity(entity, 'Replace', { abortSignal: storageDeadline() });
@@ -56,10 +62,25 @@ export class AzureConversationReferenceStore implements ConversationReferenceSto
   }
 
   async remove(userId: string): Promise<void> {
-    try {
-      await this.table.deleteEntity(userId, ROW, { abortSignal: storageDeadline() });
-    } catch (error) {
-      if (!hasStatus(error, 404)) throw error;
-    }
+    await this.eraseUser(userId);
+  }
+
+  /** A scan of the table (one row per user who ever installed), once a day. */
+  purgeUpdatedBefore(cutoff: Date): Promise<number> {
+    return deleteWhere(this.table, odata`updatedAt lt ${cutoff.toISOString()}`);
+  }
+
+  async heldUserIds(): Promise<Set<string>> {
+    const rows = await scan<object>(this.table, undefined, { select: ['PartitionKey'] });
+    return new Set(rows.map((r) => r.partitionKey));
+  }
+
+  async exportUser(userId: string): Promise<StoredConversationReference[]> {
+    const found = await this.get(userId);
+    return found ? [found] : [];
+  }
+
+  async eraseUser(userId: string): Promise<number> {
+    return (await deleteRow(this.table, { partitionKey: userId, rowKey: ROW })) ? 1 : 0;
   }
 }

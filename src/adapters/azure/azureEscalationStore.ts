@@ -27,6 +27,8 @@ import { ConcurrencyError } from '../../ports/versioned';
 import type { AzureStorageAccount } from './azureStorageAccount';
 import {
   deleteIfUnchanged,
+  deleteWhere,
+  fromTableKey,
   insertIfAbsent,
   readRow,
   replaceIfUnchanged,
@@ -474,5 +476,39 @@ export class AzureEscalationStore implements EscalationStore {
       await deleteIfUnchanged(this.keys, row);
     }
     return escalations;
+  }
+
+  /** The partitions of the escalations table (one per user), and the users the key rows name. */
+  async heldUserIds(): Promise<Set<string>> {
+    const held = new Set<string>();
+    for (const row of await scan<object>(this.table, undefined, { select: ['PartitionKey'] })) {
+      held.add(fromTableKey(row.partitionKey));
+    }
+    for (const row of await scan<KeyRow>(this.keys, undefined, { select: ['userId'] })) held.add(row.userId);
+    return held;
+  }
+
+  async exportUser(userId: string): Promise<Escalation[]> {
+    const rows = await scan<EscalationRow>(
+      this.table,
+      odata`PartitionKey eq ${tableKey(userId)} and kind eq 'escalation'`,
+    );
+    return rows
+      .map(fromRow)
+      .map(view)
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  /** The user's partition (escalations, form and day rows), then the key rows that name them. */
+  async eraseUser(userId: string): Promise<number> {
+    const partition = odata`PartitionKey eq ${tableKey(userId)}`;
+    const escalations = await scan<EscalationRow>(this.table, `${partition} and kind eq 'escalation'`, {
+      select: ['id'],
+    });
+    await deleteWhere(this.table, partition, { whatever: true });
+    // A scan of the key rows: two per escalation kept within the retention period.
+    await deleteWhere(this.keys, odata`userId eq ${userId}`, { whatever: true });
+    for (const row of escalations) this.userOf.delete(row.id);
+    return escalations.length;
   }
 }

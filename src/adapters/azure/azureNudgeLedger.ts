@@ -4,6 +4,7 @@ import { LRUCache } from 'lru-cache';
 import pLimit from 'p-limit';
 import type { NudgeState } from '../../domain/campaign/nudgeDecision';
 import type {
+  ExportedMarker,
   LedgerClaim,
   LedgerCounts,
   LedgerEntry,
@@ -11,10 +12,20 @@ import type {
   LedgerPatch,
   NudgeLedger,
 } from '../../ports/nudgeLedger';
-import { afterPrefix } from '../../ports/nudgeLedger';
+import { afterPrefix, USER_MARKER_PREFIX } from '../../ports/nudgeLedger';
 import { ConcurrencyError } from '../../ports/versioned';
 import { hasStatus, storageDeadline, type AzureStorageAccount } from './azureStorageAccount';
-import { insertIfAbsent, readRow, replaceIfUnchanged, tableKey, type Read } from './tableOps';
+import {
+  deleteRow,
+  deleteWhere,
+  fromTableKey,
+  insertIfAbsent,
+  readRow,
+  replaceIfUnchanged,
+  scan,
+  tableKey,
+  type Read,
+} from './tableOps';
 
 /**
  * A ledger row's properties: the entry without the keys the table holds (campaign in the PartitionKey) or
@@ -327,5 +338,59 @@ export class AzureNudgeLedger implements NudgeLedger {
       found.set(row.name ?? row.rowKey!, row.value);
     }
     return found;
+  }
+
+  /** Scans the keys of both tables (a campaign is a few thousand rows; this runs once a day). */
+  async campaigns(): Promise<string[]> {
+    const found = new Set<string>();
+    for (const row of await scan<object>(this.rows, undefined, { select: ['PartitionKey'] })) {
+      found.add(fromTableKey(row.partitionKey.slice(0, row.partitionKey.indexOf('|'))));
+    }
+    for (const row of await scan<object>(this.markers, undefined, { select: ['PartitionKey'] })) {
+      found.add(fromTableKey(row.partitionKey));
+    }
+    return [...found].sort();
+  }
+
+  async deleteCampaign(campaignId: string): Promise<number> {
+    await deleteWhere(this.markers, odata`PartitionKey eq ${tableKey(campaignId)}`, { whatever: true });
+    return deleteWhere(this.rows, campaignRange(campaignId), { whatever: true });
+  }
+
+  async heldUserIds(): Promise<Set<string>> {
+    const held = new Set<string>();
+    for (const row of await scan<Row>(this.rows, undefined, { select: ['userId'] })) held.add(row.userId);
+    for (const row of await scan<Marker>(this.markers, undefined, { select: ['name'] })) {
+      if (row.name?.startsWith(USER_MARKER_PREFIX)) held.add(row.name.slice(USER_MARKER_PREFIX.length));
+    }
+    return held;
+  }
+
+  async exportUser(userId: string): Promise<(LedgerEntry | ExportedMarker)[]> {
+    const found: (LedgerEntry | ExportedMarker)[] = [];
+    for (const campaignId of await this.campaigns()) {
+      found.push(...(await this.history(campaignId, userId)));
+      const name = `${USER_MARKER_PREFIX}${userId}`;
+      const value = await this.getMarker(campaignId, name);
+      if (value !== undefined) found.push({ kind: 'campaignMarker', campaignId, name, value });
+    }
+    return found;
+  }
+
+  async eraseUser(userId: string): Promise<number> {
+    let erased = 0;
+    for (const campaignId of await this.campaigns()) {
+      erased += await deleteWhere(this.rows, odata`PartitionKey eq ${partitionOf(campaignId, userId)}`, {
+        whatever: true,
+      });
+      const marker = {
+        partitionKey: tableKey(campaignId),
+        rowKey: tableKey(`${USER_MARKER_PREFIX}${userId}`),
+      };
+      if (await deleteRow(this.markers, marker)) erased++;
+    }
+    const remembered = [...this.created.keys()].filter((key) => key.split('\n')[1] === userId);
+    for (const key of remembered) this.created.delete(key);
+    return erased;
   }
 }

@@ -8,6 +8,8 @@ const MAX_SECONDS = 7 * 24 * 60 * 60;
 /** Queue Storage hands out at most 32 messages per receive. */
 const MAX_RECEIVE = 32;
 const PARALLEL = 16;
+/** How long a sweep hides what it has looked at (it gives them back as soon as it ends). */
+const SWEEP_VISIBILITY_MS = 60_000;
 
 function seconds(ms: number, min: number): number {
   return Math.min(MAX_SECONDS, Math.max(min, Math.ceil(ms / 1000)));
@@ -98,5 +100,33 @@ export class AzureNudgeQueue implements NudgeQueue {
   async approximateCount(): Promise<number> {
     const properties = await this.client.getProperties({ abortSignal: storageDeadline() });
     return properties.approximateMessagesCount ?? 0;
+  }
+
+  /**
+   * Receives every visible message (hidden for the sweep), deletes the matching ones and makes the others
+   * visible again at once. Workers wait for the sweep's few seconds; a message seen twice ends it (the sweep
+   * has gone round). Delayed messages are not visible to it (see the port).
+   */
+  async eraseWhere(match: (job: NudgeJob) => boolean): Promise<number> {
+    const seen = new Set<string>();
+    const others: { messageId: string; popReceipt: string }[] = [];
+    let erased = 0;
+    try {
+      for (;;) {
+        const batch = await this.receive(MAX_RECEIVE, SWEEP_VISIBILITY_MS);
+        const fresh = batch.filter((m) => !seen.has(m.messageId));
+        for (const m of batch) seen.add(m.messageId);
+        for (const m of fresh) {
+          if (match(m.job)) {
+            if (await this.delete(m.messageId, m.popReceipt)) erased++;
+          } else others.push(m);
+        }
+        if (batch.length === 0 || fresh.length < batch.length) break;
+      }
+    } finally {
+      const limit = pLimit(PARALLEL);
+      await Promise.all(others.map((m) => limit(() => this.defer(m.messageId, m.popReceipt, 0))));
+    }
+    return erased;
   }
 }

@@ -1,7 +1,7 @@
-import type { TableClient } from '@azure/data-tables';
+import { odata, type TableClient } from '@azure/data-tables';
 import type { StatusFollowUp, StatusFollowUpStore } from '../../ports/statusFollowUpStore';
 import { hasStatus, storageDeadline, type AzureStorageAccount } from './azureStorageAccount';
-import { scan } from './tableOps';
+import { deleteRow, deleteWhere, readRow, scan } from './tableOps';
 
 interface Entity {
   partitionKey: string;
@@ -64,10 +64,26 @@ export class AzureStatusFollowUpStore implements StatusFollowUpStore {
   }
 
   async remove(userId: string): Promise<void> {
-    try {
-      await this.table.deleteEntity(PARTITION, userId, { abortSignal: storageDeadline() });
-    } catch (error) {
-      if (!hasStatus(error, 404)) throw error;
-    }
+    await this.eraseUser(userId);
+  }
+
+  purgeRequestedBefore(cutoff: Date): Promise<number> {
+    return deleteWhere(
+      this.table,
+      odata`PartitionKey eq ${PARTITION} and requestedAt lt ${cutoff.toISOString()}`,
+    );
+  }
+
+  async heldUserIds(): Promise<Set<string>> {
+    return new Set((await this.list()).map((f) => f.userId));
+  }
+
+  async exportUser(userId: string): Promise<StatusFollowUp[]> {
+    const row = await readRow<Entity>(this.table, PARTITION, userId);
+    return row ? [{ userId, kind: row.kind, requestedAt: row.requestedAt }] : [];
+  }
+
+  async eraseUser(userId: string): Promise<number> {
+    return (await deleteRow(this.table, { partitionKey: PARTITION, rowKey: userId })) ? 1 : 0;
   }
 }

@@ -34,6 +34,7 @@ export async function azureStores(account: AzureStorageAccount): Promise<Stores>
     nudgeLedger,
     nudgeQueue,
     leases,
+    flushDeleted: () => undefined,
     close: () => undefined,
   };
 }

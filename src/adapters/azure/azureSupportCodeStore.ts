@@ -16,15 +16,22 @@
  */
 import crypto from 'node:crypto';
 import { odata, type TableClient, type TableEntity } from '@azure/data-tables';
-import type {
-  CheckOutcome,
-  StoredSupportSecret,
-  SupportCodeCheck,
-  SupportCodeStore,
+import {
+  checkAsSeenBy,
+  secretPresence,
+  type CheckOutcome,
+  type ExportedCheck,
+  type StoredSupportSecret,
+  type SupportCodeCheck,
+  type SupportCodeStore,
+  type SupportSecretPresence,
 } from '../../ports/supportCodeStore';
 import { storageDeadline, type AzureStorageAccount } from './azureStorageAccount';
 import {
   deleteIfUnchanged,
+  deleteRow,
+  deleteWhere,
+  fromTableKey,
   insertIfAbsent,
   readRow,
   replaceIfUnchanged,
@@ -58,6 +65,16 @@ const LAST_MS = 9_999_999_999_999;
 /** Newer days get smaller keys, so partitions list newest first. */
 function dayPartition(ms: number): string {
   return String(LAST_DAY - Math.floor(ms / DAY_MS)).padStart(5, '0');
+}
+
+function toCheck(r: CheckRow): SupportCodeCheck {
+  return {
+    at: r.at,
+    checkerId: r.checkerId,
+    targetUserId: r.targetUserId || undefined,
+    targetKind: r.targetKind === 'upn' || r.targetKind === 'reference' ? r.targetKind : undefined,
+    outcome: r.outcome,
+  };
 }
 
 function toSecret(userId: string, row: SecretRow): StoredSupportSecret {
@@ -162,13 +179,7 @@ export class AzureSupportCodeStore implements SupportCodeStore {
 
   async recentChecks(limit: number): Promise<SupportCodeCheck[]> {
     const rows: Read<CheckRow>[] = await scan<CheckRow>(this.checks, undefined, { limit });
-    return rows.map((r) => ({
-      at: r.at,
-      checkerId: r.checkerId,
-      targetUserId: r.targetUserId || undefined,
-      targetKind: r.targetKind === 'upn' || r.targetKind === 'reference' ? r.targetKind : undefined,
-      outcome: r.outcome,
-    }));
+    return rows.map(toCheck);
   }
 
   /** Older partitions sort after newer ones: a range of PartitionKey, then the time within the cut-off's day. */
@@ -181,5 +192,54 @@ export class AzureSupportCodeStore implements SupportCodeStore {
     let deleted = 0;
     for (const row of old) if (await deleteIfUnchanged(this.checks, row)) deleted++;
     return deleted;
+  }
+
+  /** A scan of the secrets made before the cut-off; the step is compared here (Tables cannot test a missing one). */
+  async purgeSecretsUnusedSince(cutoff: Date, cutoffStep: number): Promise<number> {
+    const old = await scan<SecretRow>(this.secrets, odata`createdAt lt ${cutoff.toISOString()}`, {
+      select: ['PartitionKey', 'RowKey', 'lastAcceptedStep'],
+    });
+    let deleted = 0;
+    for (const row of old) {
+      if (row.lastAcceptedStep !== undefined && row.lastAcceptedStep >= cutoffStep) continue;
+      // Under its etag: a check accepted meanwhile keeps the secret.
+      if (await deleteIfUnchanged(this.secrets, row)) deleted++;
+    }
+    return deleted;
+  }
+
+  /** Scans both tables (the checks are kept for the retention period only). */
+  async heldUserIds(): Promise<Set<string>> {
+    const held = new Set<string>();
+    for (const row of await scan<object>(this.secrets, undefined, { select: ['PartitionKey'] })) {
+      held.add(fromTableKey(row.partitionKey));
+    }
+    for (const row of await scan<CheckRow>(this.checks, undefined, {
+      select: ['checkerId', 'targetUserId'],
+    })) {
+      held.add(row.checkerId);
+      if (row.targetUserId) held.add(row.targetUserId);
+    }
+    return held;
+  }
+
+  async exportUser(userId: string): Promise<(SupportSecretPresence | ExportedCheck)[]> {
+    const secret = await this.getSecret(userId);
+    const checks = await scan<CheckRow>(this.checks, this.about(userId));
+    // Stored newest first; an export reads oldest first.
+    const ordered = checks.map(toCheck).sort((a, b) => a.at.localeCompare(b.at));
+    return [...(secret ? [secretPresence(secret)] : []), ...ordered.map((c) => checkAsSeenBy(userId, c))];
+  }
+
+  async eraseUser(userId: string): Promise<number> {
+    const secret = (await deleteRow(this.secrets, { partitionKey: tableKey(userId), rowKey: SECRET_ROW }))
+      ? 1
+      : 0;
+    return secret + (await deleteWhere(this.checks, this.about(userId), { whatever: true }));
+  }
+
+  /** Checks this user made or that were made on them. */
+  private about(userId: string): string {
+    return odata`checkerId eq ${userId} or targetUserId eq ${userId}`;
   }
 }

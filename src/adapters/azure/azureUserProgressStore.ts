@@ -2,7 +2,7 @@ import type { TableClient } from '@azure/data-tables';
 import type { StoredUserProgress, UserProgressStore } from '../../ports/userProgressStore';
 import { ConcurrencyError, type Versioned } from '../../ports/versioned';
 import { hasStatus, storageDeadline, type AzureStorageAccount } from './azureStorageAccount';
-import { deleteIfUnchanged, scan } from './tableOps';
+import { deleteIfUnchanged, deleteRow, scan } from './tableOps';
 
 interface Entity {
   partitionKey: string;
@@ -64,5 +64,19 @@ export class AzureUserProgressStore implements UserProgressStore {
     // The etag makes sure a user who came back since the query keeps their progress.
     for (const entity of stale) if (await deleteIfUnchanged(this.table, entity)) deleted++;
     return deleted;
+  }
+
+  async heldUserIds(): Promise<Set<string>> {
+    const rows = await scan<object>(this.table, undefined, { select: ['PartitionKey'] });
+    return new Set(rows.map((r) => r.partitionKey));
+  }
+
+  async exportUser(userId: string): Promise<(StoredUserProgress & { userId: string })[]> {
+    const found = await this.get(userId);
+    return found ? [{ userId, ...found.value }] : [];
+  }
+
+  async eraseUser(userId: string): Promise<number> {
+    return (await deleteRow(this.table, { partitionKey: userId, rowKey: ROW })) ? 1 : 0;
   }
 }

@@ -28,6 +28,11 @@ export function tableKey(value: string): string {
   );
 }
 
+/** The value a `tableKey` was made from. */
+export function fromTableKey(key: string): string {
+  return key.replace(/%([0-9a-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
 /** The row, or undefined when there is none (404). */
 export async function readRow<T extends object>(
   table: TableClient,
@@ -140,6 +145,37 @@ export async function scan<T extends object>(
     if (options.limit !== undefined && rows.length >= options.limit) break;
   }
   return rows;
+}
+
+/**
+ * Deletes every row matching `filter`; returns how many went. A purge deletes each row under the etag it was
+ * read with, so a row rewritten meanwhile (its user came back) stays; an erase (`whatever: true`) deletes
+ * it whatever happened to it since. A scan, then one delete per row.
+ */
+export async function deleteWhere(
+  table: TableClient,
+  filter: string,
+  options: { whatever?: boolean } = {},
+): Promise<number> {
+  let deleted = 0;
+  for (const row of await scan<object>(table, filter, { select: ['PartitionKey', 'RowKey'] })) {
+    if (options.whatever ? await deleteRow(table, row) : await deleteIfUnchanged(table, row)) deleted++;
+  }
+  return deleted;
+}
+
+/** Deletes a row whatever its version; false when it is gone already. */
+export async function deleteRow(
+  table: TableClient,
+  row: { partitionKey: string; rowKey: string },
+): Promise<boolean> {
+  try {
+    await table.deleteEntity(row.partitionKey, row.rowKey, { abortSignal: storageDeadline() });
+    return true;
+  } catch (error) {
+    if (hasStatus(error, 404)) return false;
+    throw error;
+  }
 }
 
 /** A string property holds at most 32K UTF-16 units; longer text is kept in parts below this size. */

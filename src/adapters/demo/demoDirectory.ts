@@ -81,6 +81,10 @@ export class DemoDirectory implements Directory {
     });
   }
 
+  existingUserIds(userIds: string[]): Promise<Set<string>> {
+    return Promise.resolve(new Set(userIds.map((id) => id.toLowerCase()).filter((id) => this.byId.has(id))));
+  }
+
   private reportRow(p: DemoPerson): RegistrationDetails {
     // The report names an email method but never shows (or classifies) the address.
     const methods: RegisteredMethod[] = p.methods

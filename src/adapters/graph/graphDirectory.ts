@@ -225,6 +225,29 @@ export class GraphDirectory implements Directory {
     };
   }
 
+  /**
+   * The tenant's user ids, a page of 999 at a time (`/users?$select=id`, not an identity report: outside the
+   * reports budget), intersected with `userIds`. A school's tenant is a few pages, whatever the number asked
+   * about, and this needs only User.Read.All, which the bot has already (`directoryObjects/getByIds` would
+   * need Directory.Read.All). Any page that fails fails the whole call.
+   */
+  async existingUserIds(userIds: string[], options?: DirectoryCallOptions): Promise<Set<string>> {
+    const wanted = new Set(userIds.map((id) => id.toLowerCase()));
+    const found = new Set<string>();
+    if (wanted.size === 0) return found;
+    for await (const page of this.pages<{ id: string }>(
+      `/users?$select=id&$top=${PAGE_SIZE}`,
+      options,
+      false,
+    )) {
+      for (const user of page) {
+        const id = user.id.toLowerCase();
+        if (wanted.has(id)) found.add(id);
+      }
+    }
+    return found;
+  }
+
   /** Without P1: every user's live methods, one budgeted call each (slow, and said so in the log). */
   private async *reportFromLiveMethods(
     filter: RegistrationReportFilter,

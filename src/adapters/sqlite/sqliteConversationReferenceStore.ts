@@ -1,6 +1,7 @@
-import type {
-  ConversationReferenceStore,
-  StoredConversationReference,
+import {
+  withoutNames,
+  type ConversationReferenceStore,
+  type StoredConversationReference,
 } from '../../ports/conversationReferenceStore';
 import type { SqliteDatabase } from './sqliteDatabase';
 
@@ -13,13 +14,26 @@ interface Row {
   updated_at: string;
 }
 
-/** Conversation references in SQLite, one per user. */
+function toReference(row: Row): StoredConversationReference {
+  return {
+    userId: row.user_id,
+    tenantId: row.tenant_id,
+    conversationId: row.conversation_id,
+    serviceUrl: row.service_url,
+    reference: JSON.parse(row.reference) as Record<string, unknown>,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** Conversation references in SQLite, one per user, without display names. */
 export class SqliteConversationReferenceStore implements ConversationReferenceStore {
+  private readonly database: SqliteDatabase;
   private readonly upsert;
   private readonly selectOne;
   private readonly deleteOne;
 
   constructor(database: SqliteDatabase) {
+    this.database = database;
     database.migrate(
       'conversation_references.v1',
       `CREATE TABLE conversation_references (
@@ -31,6 +45,14 @@ export class SqliteConversationReferenceStore implements ConversationReferenceSt
         updated_at TEXT NOT NULL
       ) STRICT`,
     );
+    // References saved before names were left out lose them (the same parts `withoutNames` removes).
+    const stripped = database.migrate(
+      'conversation_references.v2.no_names',
+      `UPDATE conversation_references
+        SET reference = json_remove(reference, '$.user.name', '$.conversation.name')`,
+    );
+    // The names just removed must not stay behind in the write-ahead log.
+    if (stripped) database.flushDeleted();
     const db = database.db;
     this.upsert = db.prepare(`INSERT INTO conversation_references
         (user_id, tenant_id, conversation_id, service_url, reference, updated_at)
@@ -43,25 +65,40 @@ export class SqliteConversationReferenceStore implements ConversationReferenceSt
   }
 
   save(ref: StoredConversationReference): Promise<void> {
-    this.upsert.run({ ...ref, reference: JSON.stringify(ref.reference) });
+    this.upsert.run({ ...ref, reference: JSON.stringify(withoutNames(ref.reference)) });
     return Promise.resolve();
   }
 
   get(userId: string): Promise<StoredConversationReference | undefined> {
     const row = this.selectOne.get(userId);
-    if (!row) return Promise.resolve(undefined);
-    return Promise.resolve({
-      userId: row.user_id,
-      tenantId: row.tenant_id,
-      conversationId: row.conversation_id,
-      serviceUrl: row.service_url,
-      reference: JSON.parse(row.reference) as Record<string, unknown>,
-      updatedAt: row.updated_at,
-    });
+    return Promise.resolve(row && toReference(row));
   }
 
   remove(userId: string): Promise<void> {
     this.deleteOne.run(userId);
     return Promise.resolve();
+  }
+
+  purgeUpdatedBefore(cutoff: Date): Promise<number> {
+    const result = this.database.db
+      .prepare('DELETE FROM conversation_references WHERE updated_at < ?')
+      .run(cutoff.toISOString());
+    return Promise.resolve(result.changes);
+  }
+
+  heldUserIds(): Promise<Set<string>> {
+    const rows = this.database.db
+      .prepare<[], { user_id: string }>('SELECT user_id FROM conversation_references')
+      .all();
+    return Promise.resolve(new Set(rows.map((r) => r.user_id)));
+  }
+
+  async exportUser(userId: string): Promise<StoredConversationReference[]> {
+    const found = await this.get(userId);
+    return found ? [found] : [];
+  }
+
+  eraseUser(userId: string): Promise<number> {
+    return Promise.resolve(this.deleteOne.run(userId).changes);
   }
 }

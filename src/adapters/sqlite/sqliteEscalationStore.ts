@@ -278,4 +278,20 @@ export class SqliteEscalationStore implements EscalationStore {
     const result = this.db.prepare('DELETE FROM escalations WHERE created_at < ?').run(cutoff.toISOString());
     return Promise.resolve(result.changes);
   }
+
+  heldUserIds(): Promise<Set<string>> {
+    const rows = this.db.prepare<[], { user_id: string }>('SELECT DISTINCT user_id FROM escalations').all();
+    return Promise.resolve(new Set(rows.map((r) => r.user_id)));
+  }
+
+  exportUser(userId: string): Promise<Escalation[]> {
+    const rows = this.db
+      .prepare<[string], Row>('SELECT * FROM escalations WHERE user_id = ? ORDER BY created_at')
+      .all(userId);
+    return Promise.resolve(rows.map(toEscalation));
+  }
+
+  eraseUser(userId: string): Promise<number> {
+    return Promise.resolve(this.db.prepare('DELETE FROM escalations WHERE user_id = ?').run(userId).changes);
+  }
 }

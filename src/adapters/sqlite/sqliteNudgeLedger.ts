@@ -1,5 +1,6 @@
 import type { NudgeState } from '../../domain/campaign/nudgeDecision';
 import type {
+  ExportedMarker,
   LedgerClaim,
   LedgerCounts,
   LedgerEntry,
@@ -7,7 +8,7 @@ import type {
   LedgerPatch,
   NudgeLedger,
 } from '../../ports/nudgeLedger';
-import { afterPrefix } from '../../ports/nudgeLedger';
+import { afterPrefix, USER_MARKER_PREFIX } from '../../ports/nudgeLedger';
 import { ConcurrencyError } from '../../ports/versioned';
 import type { SqliteDatabase } from './sqliteDatabase';
 
@@ -276,5 +277,62 @@ export class SqliteNudgeLedger implements NudgeLedger {
       )
       .run(campaignId, name, value);
     return Promise.resolve();
+  }
+
+  campaigns(): Promise<string[]> {
+    const rows = this.db
+      .prepare<[], { id: string }>(
+        'SELECT campaign_id AS id FROM nudge_ledger UNION SELECT campaign_id FROM nudge_markers ORDER BY 1',
+      )
+      .all();
+    return Promise.resolve(rows.map((r) => r.id));
+  }
+
+  deleteCampaign(campaignId: string): Promise<number> {
+    const remove = this.db.transaction(() => {
+      this.db.prepare('DELETE FROM nudge_markers WHERE campaign_id = ?').run(campaignId);
+      return this.db.prepare('DELETE FROM nudge_ledger WHERE campaign_id = ?').run(campaignId).changes;
+    });
+    return Promise.resolve(remove.immediate());
+  }
+
+  heldUserIds(): Promise<Set<string>> {
+    const rows = this.db
+      .prepare<{ prefix: string; length: number }, { id: string }>(
+        `SELECT user_id AS id FROM nudge_ledger
+          UNION SELECT substr(name, @length + 1) FROM nudge_markers WHERE substr(name, 1, @length) = @prefix`,
+      )
+      .all({ prefix: USER_MARKER_PREFIX, length: USER_MARKER_PREFIX.length });
+    return Promise.resolve(new Set(rows.map((r) => r.id)));
+  }
+
+  exportUser(userId: string): Promise<(LedgerEntry | ExportedMarker)[]> {
+    const rows = this.db
+      .prepare<[string], Row>('SELECT * FROM nudge_ledger WHERE user_id = ? ORDER BY campaign_id, created_at')
+      .all(userId);
+    const markers = this.db
+      .prepare<[string], { campaign_id: string; name: string; value: string }>(
+        'SELECT * FROM nudge_markers WHERE name = ? ORDER BY campaign_id',
+      )
+      .all(`${USER_MARKER_PREFIX}${userId}`);
+    return Promise.resolve([
+      ...rows.map(toEntry),
+      ...markers.map((m): ExportedMarker => ({
+        kind: 'campaignMarker',
+        campaignId: m.campaign_id,
+        name: m.name,
+        value: m.value,
+      })),
+    ]);
+  }
+
+  eraseUser(userId: string): Promise<number> {
+    const erase = this.db.transaction(
+      () =>
+        this.db.prepare('DELETE FROM nudge_ledger WHERE user_id = ?').run(userId).changes +
+        this.db.prepare('DELETE FROM nudge_markers WHERE name = ?').run(`${USER_MARKER_PREFIX}${userId}`)
+          .changes,
+    );
+    return Promise.resolve(erase.immediate());
   }
 }

@@ -88,4 +88,18 @@ export class SqliteNudgeQueue implements NudgeQueue {
     const row = this.db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM nudge_queue').get();
     return Promise.resolve(row?.n ?? 0);
   }
+
+  eraseWhere(match: (job: NudgeJob) => boolean): Promise<number> {
+    const erase = this.db.transaction(() => {
+      const remove = this.db.prepare('DELETE FROM nudge_queue WHERE id = ?');
+      let erased = 0;
+      for (const row of this.db
+        .prepare<[], { id: number; body: string }>('SELECT id, body FROM nudge_queue')
+        .all()) {
+        if (match(JSON.parse(row.body) as NudgeJob)) erased += remove.run(row.id).changes;
+      }
+      return erased;
+    });
+    return Promise.resolve(erase.immediate());
+  }
 }

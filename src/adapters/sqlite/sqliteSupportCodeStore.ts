@@ -1,9 +1,12 @@
 import type {
   CheckOutcome,
+  ExportedCheck,
   StoredSupportSecret,
   SupportCodeCheck,
   SupportCodeStore,
+  SupportSecretPresence,
 } from '../../ports/supportCodeStore';
+import { checkAsSeenBy, secretPresence } from '../../ports/supportCodeStore';
 import type { SqliteDatabase } from './sqliteDatabase';
 
 interface SecretRow {
@@ -27,6 +30,16 @@ function toSecret(row: SecretRow): StoredSupportSecret {
     sealed: row.sealed,
     createdAt: row.created_at,
     lastAcceptedStep: row.last_accepted_step ?? undefined,
+  };
+}
+
+function toCheck(r: CheckRow): SupportCodeCheck {
+  return {
+    at: r.at,
+    checkerId: r.checker_id,
+    targetUserId: r.target_user_id ?? undefined,
+    targetKind: r.target_kind ?? undefined,
+    outcome: r.outcome,
   };
 }
 
@@ -121,20 +134,57 @@ export class SqliteSupportCodeStore implements SupportCodeStore {
     const rows = this.db
       .prepare<[number], CheckRow>('SELECT * FROM support_code_checks ORDER BY id DESC LIMIT ?')
       .all(limit);
-    return Promise.resolve(
-      rows.map((r) => ({
-        at: r.at,
-        checkerId: r.checker_id,
-        targetUserId: r.target_user_id ?? undefined,
-        targetKind: r.target_kind ?? undefined,
-        outcome: r.outcome,
-      })),
-    );
+    return Promise.resolve(rows.map(toCheck));
   }
 
   purgeChecksBefore(cutoff: Date): Promise<number> {
     return Promise.resolve(
       this.db.prepare('DELETE FROM support_code_checks WHERE at < ?').run(cutoff.toISOString()).changes,
     );
+  }
+
+  purgeSecretsUnusedSince(cutoff: Date, cutoffStep: number): Promise<number> {
+    const result = this.db
+      .prepare(
+        `DELETE FROM support_code_secrets WHERE created_at < ?
+          AND (last_accepted_step IS NULL OR last_accepted_step < ?)`,
+      )
+      .run(cutoff.toISOString(), cutoffStep);
+    return Promise.resolve(result.changes);
+  }
+
+  heldUserIds(): Promise<Set<string>> {
+    const rows = this.db
+      .prepare<[], { id: string }>(
+        `SELECT user_id AS id FROM support_code_secrets
+          UNION SELECT checker_id FROM support_code_checks
+          UNION SELECT target_user_id FROM support_code_checks WHERE target_user_id IS NOT NULL`,
+      )
+      .all();
+    return Promise.resolve(new Set(rows.map((r) => r.id)));
+  }
+
+  async exportUser(userId: string): Promise<(SupportSecretPresence | ExportedCheck)[]> {
+    const secret = await this.getSecret(userId);
+    const checks = this.db
+      .prepare<[string, string], CheckRow>(
+        'SELECT * FROM support_code_checks WHERE checker_id = ? OR target_user_id = ? ORDER BY id',
+      )
+      .all(userId, userId);
+    return [
+      ...(secret ? [secretPresence(secret)] : []),
+      ...checks.map((r) => checkAsSeenBy(userId, toCheck(r))),
+    ];
+  }
+
+  eraseUser(userId: string): Promise<number> {
+    const erase = this.db.transaction(
+      () =>
+        this.db.prepare('DELETE FROM support_code_secrets WHERE user_id = ?').run(userId).changes +
+        this.db
+          .prepare('DELETE FROM support_code_checks WHERE checker_id = ? OR target_user_id = ?')
+          .run(userId, userId).changes,
+    );
+    return Promise.resolve(erase.immediate());
   }
 }

@@ -9,6 +9,7 @@ interface Row {
 
 /** Guide progress in SQLite; the etag is a row version counter. */
 export class SqliteUserProgressStore implements UserProgressStore {
+  private readonly db;
   private readonly selectOne;
   private readonly insert;
   private readonly update;
@@ -26,6 +27,7 @@ export class SqliteUserProgressStore implements UserProgressStore {
       CREATE INDEX user_progress_updated_at ON user_progress (updated_at);`,
     );
     const db = database.db;
+    this.db = db;
     this.selectOne = db.prepare<[string], Row>('SELECT value, version FROM user_progress WHERE user_id = ?');
     this.insert = db.prepare(
       'INSERT INTO user_progress (user_id, value, version, updated_at) VALUES (?, ?, 1, ?) ON CONFLICT DO NOTHING',
@@ -57,5 +59,21 @@ export class SqliteUserProgressStore implements UserProgressStore {
 
   purgeInactiveSince(cutoff: Date): Promise<number> {
     return Promise.resolve(this.purge.run(cutoff.toISOString()).changes);
+  }
+
+  heldUserIds(): Promise<Set<string>> {
+    const rows = this.db.prepare<[], { user_id: string }>('SELECT user_id FROM user_progress').all();
+    return Promise.resolve(new Set(rows.map((r) => r.user_id)));
+  }
+
+  async exportUser(userId: string): Promise<(StoredUserProgress & { userId: string })[]> {
+    const found = await this.get(userId);
+    return found ? [{ userId, ...found.value }] : [];
+  }
+
+  eraseUser(userId: string): Promise<number> {
+    return Promise.resolve(
+      this.db.prepare('DELETE FROM user_progress WHERE user_id = ?').run(userId).changes,
+    );
   }
 }

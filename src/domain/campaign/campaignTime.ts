@@ -4,7 +4,7 @@
  * The clock is passed in; nothing here reads the time.
  */
 import type { CampaignPolicy } from '../policy/campaignPolicy';
-import type { LocalDate } from '../policy/localDate';
+import { daysBetween, type LocalDate } from '../policy/localDate';
 import { dayKind } from './schoolCalendar';
 import { activeStages, planStages, type ActiveStage, type PlannedStage } from './stagePlan';
 import { addDays, instantAt, wallClockAt } from './zonedTime';
@@ -22,6 +22,21 @@ export interface Campaign {
 
 export function campaignIdFor(enforcementDate: LocalDate): string {
   return `enforcement-${enforcementDate}`;
+}
+
+/** The enforcement date a campaign id was made from; undefined for an id not made by `campaignIdFor`. */
+export function enforcementDateOf(campaignId: string): LocalDate | undefined {
+  const m = /^enforcement-(\d{4}-\d{2}-\d{2})$/.exec(campaignId);
+  return m && !Number.isNaN(Date.parse(`${m[1]}T00:00:00Z`)) ? m[1] : undefined;
+}
+
+/**
+ * Whether a campaign's records are past keeping on `today`: more than `daysAfter` days after its enforcement
+ * date. A campaign whose id names no date is never past keeping by this rule.
+ */
+export function isCampaignPastRetention(campaignId: string, today: LocalDate, daysAfter: number): boolean {
+  const enforcement = enforcementDateOf(campaignId);
+  return enforcement !== undefined && daysBetween(enforcement, today) > daysAfter;
 }
 
 /** The campaign of a policy's campaign section. */

@@ -142,9 +142,33 @@ export const schoolPolicySchema = z
       })
       .strict()
       .prefault({}),
-    /** How long the bot keeps a user's progress after their last activity. */
+    /**
+     * How long the bot keeps each kind of record, in days (escalations: `escalation.retentionDays`). Defaults
+     * are about a school term; every key may be left out.
+     */
     retention: z
-      .object({ days: z.number().int().min(30).max(1100).default(400) })
+      .object({
+        /** Guide progress, after the user's last action. */
+        days: z.number().int().min(30).max(1100).default(120),
+        /**
+         * The way to message a user (conversation reference), after the last install or message that refreshed
+         * it. Two terms by default, so that it outlives a campaign (stages start at most 120 days ahead).
+         */
+        conversationReferenceDays: z.number().int().min(30).max(1100).default(180),
+        /** A status follow-up still owed after this long is no use to anyone. */
+        statusFollowUpDays: z.number().int().min(1).max(90).default(7),
+        /** A support-code secret nobody has checked a code of for this long (a new one is made when asked). */
+        supportCodeSecretDays: z.number().int().min(7).max(1100).default(120),
+        /** The audit of the desk's support-code checks (also the rate limits' memory). */
+        supportCodeCheckDays: z.number().int().min(1).max(1100).default(120),
+        /**
+         * A campaign's whole delivery ledger (who was nudged, snoozes, outcomes), this many days after its
+         * enforcement date: the report stays whole while IT follows up, then the campaign goes at once.
+         */
+        nudgeDaysAfterEnforcement: z.number().int().min(7).max(400).default(60),
+        /** Demo mode's mail files in DATA_DIR/demo-mail. */
+        demoMailDays: z.number().int().min(1).max(90).default(7),
+      })
       .strict()
       .prefault({}),
     /** Proactive nudges before the enforcement date (absent: no campaign runs). */

@@ -9,6 +9,7 @@ import { startAzurite, type Azurite } from '../../support/azurite';
 import { describeEscalationStoreContracts } from '../../contracts/escalationStoreContracts';
 import { describeStoreContracts } from '../../contracts/storeContracts';
 import { describeSupportCodeContracts } from '../../contracts/supportCodeContracts';
+import { describePersonalDataContracts } from '../../contracts/personalDataContracts';
 import { azurePlace } from '../../support/storagePlaces';
 import { describeNudgeStorageContract } from '../../support/nudgeStorageContract';
 
@@ -29,6 +30,7 @@ describe('Azure Storage backend (Azurite)', () => {
   describeStoreContracts('Azure Tables on Azurite', () => azureStores(account()));
   describeEscalationStoreContracts('Azure Tables on Azurite', () => azurePlace(azurite));
   describeSupportCodeContracts('Azure Tables on Azurite', () => azurePlace(azurite));
+  describePersonalDataContracts('Azure Tables, Queues and Blobs on Azurite', () => azurePlace(azurite));
   describeNudgeStorageContract('Azure Tables, Queues and blob leases on Azurite (real time)', async () => {
     // Two openings of one set of tables, queue and container: two instances of the bot.
     const a = account();

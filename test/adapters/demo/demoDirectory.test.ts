@@ -18,6 +18,13 @@ describe('Demo directory', () => {
   const directory = new DemoDirectory(clock);
   const availability = availableMethods(loadSchoolPolicy(SAMPLE_POLICY_PATH), '2026-11-30');
 
+  it('says which of many ids are users of the school, in one call', async () => {
+    const left = '5a000000-0000-4000-8000-0000000000ff';
+    expect(
+      await directory.existingUserIds([DEMO_USERS.samTaylor.toUpperCase(), left, DEMO_USERS.priyaShah]),
+    ).to.deep.equal(new Set([DEMO_USERS.samTaylor, DEMO_USERS.priyaShah]));
+  });
+
   it('has the five well-known users with their ids, UPNs and states', async () => {
     const expected: [string, string, string, string[]][] = [
       [DEMO_USERS.samTaylor, 'sam.taylor@kscs.org.uk', 'Year 8', ['nothingRegistered']],

@@ -2,6 +2,7 @@ import { sqlitePlace } from '../../support/storagePlaces';
 import { describeEscalationStoreContracts } from '../../contracts/escalationStoreContracts';
 import { describeStoreContracts } from '../../contracts/storeContracts';
 import { describeSupportCodeContracts } from '../../contracts/supportCodeContracts';
+import { describePersonalDataContracts } from '../../contracts/personalDataContracts';
 
 describeStoreContracts('SQLite', async () => {
   const place = await sqlitePlace();
@@ -10,3 +11,4 @@ describeStoreContracts('SQLite', async () => {
 });
 describeEscalationStoreContracts('SQLite', sqlitePlace);
 describeSupportCodeContracts('SQLite', sqlitePlace);
+describePersonalDataContracts('SQLite', sqlitePlace);
