@@ -280,13 +280,28 @@ describe('the HTTP server in front of the bot', () => {
     it('gives the pages and the health check a budget of their own', async () => {
       await start();
       const statuses: number[] = [];
-      for (let i = 0; i < 61; i += 1) {
+      for (let i = 0; i < 62; i += 1) {
         statuses.push((await send(port, { path: i % 2 ? '/privacy' : '/healthz' })).status);
       }
-      expect(statuses.slice(0, 60).every((s) => s === 200)).to.equal(true);
-      expect(statuses[60]).to.equal(429);
+      expect(statuses).to.deep.equal([...Array<number>(60).fill(200), 429, 429]);
+      // One line for the client going over the limit, not one per refused request.
+      expect(logs.find(/client rate-limited/).map((l) => l.limit)).to.deep.equal(['pages']);
       // The bot endpoint is not held up by a client reading pages.
       expect((await postJson(JSON.stringify(ACTIVITY))).status).to.equal(200);
+    });
+
+    it('behind a trusted proxy, counts each client by the address the proxy saw', async () => {
+      await start({ trustedProxyHops: 1 });
+      const from = (client: string, contentType = 'application/json') =>
+        postJson(JSON.stringify(ACTIVITY), {
+          'Content-Type': contentType,
+          // The first entry is the client's own claim; the proxy appended the address it saw.
+          'X-Forwarded-For': `10.9.8.7, ${client}`,
+        });
+      for (let i = 0; i < 31; i += 1) expect((await from('203.0.113.9', 'text/plain')).status).to.equal(415);
+      expect((await from('203.0.113.9')).status).to.equal(429);
+      expect((await from('198.51.100.1')).status).to.equal(200);
+      expect(logs.find(/client rate-limited/)[0]).to.include({ client: '203.0.113.9' });
     });
 
     it('has a ceiling on every request from one address', async () => {

@@ -24,7 +24,14 @@ describe('the bot endpoint against what an unauthenticated client can send', () 
 
   before(async () => {
     dataDir = tempDataDir();
-    const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', NUDGE_SCHEDULER: 'off' });
+    const config = loadConfig({
+      DATA_DIR: dataDir,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      NUDGE_SCHEDULER: 'off',
+      // As on App Service, behind one front end; loopback clients are counted by the address it appended.
+      TRUSTED_PROXY_HOPS: '1',
+    });
     app = await startApp(config, captureLog('warn').log);
     url = `http://127.0.0.1:${app.port}`;
   });
@@ -133,5 +140,21 @@ describe('the bot endpoint against what an unauthenticated client can send', () 
       directory: 'demo',
       mailer: 'demo',
     });
+  });
+
+  it('counts clients by the address the trusted proxy saw (TRUSTED_PROXY_HOPS)', async () => {
+    const from = (client: string, headers: Record<string, string>) =>
+      send(app.port, {
+        method: 'POST',
+        path: '/api/messages',
+        headers: { 'X-Forwarded-For': client, ...headers },
+        body: '{}',
+      });
+    for (let i = 0; i < 31; i += 1) {
+      expect((await from('203.0.113.9', { 'Content-Type': 'text/plain' })).status).to.equal(415);
+    }
+    expect((await from('203.0.113.9', { 'Content-Type': 'application/json' })).status).to.equal(429);
+    // Another client behind the same proxy: its body reaches the adapter, which finds no activity in it.
+    expect((await from('198.51.100.1', { 'Content-Type': 'application/json' })).status).to.equal(400);
   });
 });
