@@ -43,24 +43,14 @@ export function createHttpServer(options: HttpServerOptions): restify.Server {
     }
     next();
   });
-  server.pre(
-    clientRateLimits({
-      limits: options.limits,
-      clientOf: (req) =>
-        rateLimitKey(
-          clientAddress(
-            req.socket.remoteAddress,
-            req.headers['x-forwarded-for'],
-            options.trustedProxyHops ?? 0,
-          ),
-        ),
-      isPage,
-      log: options.log,
-    }),
-  );
+  const clientOf = (req: Request) =>
+    rateLimitKey(
+      clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], options.trustedProxyHops ?? 0),
+    );
+  server.pre(clientRateLimits({ limits: options.limits, clientOf, isPage, log: options.log }));
   server.use(restify.plugins.queryParser());
 
-  server.post('/api/messages', jsonBody(options.log), options.messages);
+  server.post('/api/messages', jsonBody({ clientOf, log: options.log }), options.messages);
   for (const [route, html] of pages) {
     server.get(route, (_req: Request, res: Response, next: restify.Next) => {
       res.setHeader('Content-Type', 'text/html; charset=utf-8');

@@ -12,6 +12,13 @@ import { refuse, type Refusal } from './refusal';
 /** Largest body accepted. Teams activities are a few KB; card submits and invokes stay well under 100 KB. */
 export const MAX_JSON_BODY_BYTES = 256 * 1024;
 
+/**
+ * Bodies one client may be sending at once. A genuine activity arrives in a packet or two, so even the
+ * busiest Bot Framework address rarely has one in flight; a client holding many open is trickling them to
+ * pin memory. This bounds what one client can make the bot hold to 16 × MAX_JSON_BODY_BYTES (4 MB).
+ */
+export const MAX_BODIES_IN_FLIGHT_PER_CLIENT = 16;
+
 const UNSUPPORTED_TYPE: Refusal = {
   status: 415,
   error: 'UnsupportedMediaType',
@@ -26,6 +33,11 @@ const TOO_LARGE: Refusal = {
   status: 413,
   error: 'PayloadTooLarge',
   message: 'The request body is too large.',
+};
+const TOO_MANY_AT_ONCE: Refusal = {
+  status: 429,
+  error: 'TooManyRequests',
+  message: 'Too many requests at once. Try again later.',
 };
 const MALFORMED: Refusal = {
   status: 400,
@@ -88,14 +100,26 @@ function parseJson(bytes: Buffer): { ok: true; value: unknown } | { ok: false } 
   }
 }
 
+export interface JsonBodyOptions {
+  /** The client a request counts against (its rate-limit bucket). */
+  clientOf: (req: Request) => string;
+  log: Logger;
+  maxBytes?: number;
+}
+
 /**
  * A restify handler that puts the parsed JSON body in `req.body` (where CloudAdapter.process reads it), or
- * answers 415, 413 or 400 itself and stops the chain.
+ * answers 415, 413, 429 or 400 itself and stops the chain.
  */
-export function jsonBody(log: Logger, maxBytes = MAX_JSON_BODY_BYTES): RequestHandler {
+export function jsonBody(options: JsonBodyOptions): RequestHandler {
+  const maxBytes = options.maxBytes ?? MAX_JSON_BODY_BYTES;
+  const inFlight = new Map<string, number>();
   const refused = (req: Request, res: Response, next: Next, refusal: Refusal, unread: boolean) => {
-    log.warn({ path: req.path(), status: refusal.status, reason: refusal.error }, 'request refused');
-    refuse(req, res, refusal, { closeConnection: unread });
+    options.log.warn({ path: req.path(), status: refusal.status, reason: refusal.error }, 'request refused');
+    refuse(req, res, refusal, {
+      closeConnection: unread,
+      headers: refusal.status === 429 ? { 'Retry-After': '1' } : {},
+    });
     next(false);
   };
   return (req: Request, res: Response, next: Next) => {
@@ -104,7 +128,20 @@ export function jsonBody(log: Logger, maxBytes = MAX_JSON_BODY_BYTES): RequestHa
       refused(req, res, next, early, true);
       return;
     }
+    const client = options.clientOf(req);
+    const reading = inFlight.get(client) ?? 0;
+    if (reading >= MAX_BODIES_IN_FLIGHT_PER_CLIENT) {
+      refused(req, res, next, TOO_MANY_AT_ONCE, true);
+      return;
+    }
+    inFlight.set(client, reading + 1);
+    const done = () => {
+      const left = (inFlight.get(client) ?? 1) - 1;
+      if (left > 0) inFlight.set(client, left);
+      else inFlight.delete(client);
+    };
     void readBody(req, maxBytes).then((outcome) => {
+      done();
       if (outcome.kind === 'gone') return next(false);
       if (outcome.kind === 'tooLarge') return refused(req, res, next, TOO_LARGE, true);
       const parsed = parseJson(outcome.bytes);

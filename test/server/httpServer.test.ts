@@ -1,7 +1,10 @@
+import diagnostics from 'node:diagnostics_channel';
+import type { IncomingMessage } from 'node:http';
+import net from 'node:net';
 import { expect } from 'chai';
 import type { Request, Response } from 'restify';
 import { close, createHttpServer, listen, type HttpServerOptions } from '../../src/server/httpServer';
-import { MAX_JSON_BODY_BYTES } from '../../src/server/jsonBody';
+import { MAX_BODIES_IN_FLIGHT_PER_CLIENT, MAX_JSON_BODY_BYTES } from '../../src/server/jsonBody';
 import { captureLog, type CapturedLog } from '../support/logCapture';
 import { send, streamUpload, watchServerAnswers, type PlainResponse } from '../support/rawHttp';
 
@@ -134,6 +137,43 @@ describe('the HTTP server in front of the bot', () => {
       expect(Buffer.byteLength(body)).to.equal(MAX_JSON_BODY_BYTES);
       expect((await postJson(body)).status).to.equal(200);
       expect((await postJson(`${body} `)).status).to.equal(413);
+    });
+
+    it('lets one client send at most 16 bodies at once, so trickled bodies cannot pin memory', async () => {
+      const started: IncomingMessage[] = [];
+      let allStarted: () => void = () => undefined;
+      const sixteenStarted = new Promise<void>((resolve) => (allStarted = resolve));
+      const onStart = (message: unknown) => {
+        started.push((message as { request: IncomingMessage }).request);
+        if (started.length === MAX_BODIES_IN_FLIGHT_PER_CLIENT) allStarted();
+      };
+      diagnostics.subscribe('http.server.request.start', onStart);
+      const trickles: net.Socket[] = [];
+      try {
+        // Sixteen bodies from 127.0.0.2, each announced as 100 KB and stopped after its first byte.
+        for (let i = 0; i < MAX_BODIES_IN_FLIGHT_PER_CLIENT; i += 1) {
+          const socket = net.connect({ host: '127.0.0.1', port, localAddress: '127.0.0.2' });
+          socket.on('error', () => undefined);
+          socket.write(
+            `POST /api/messages HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 102400\r\n\r\n{`,
+          );
+          trickles.push(socket);
+        }
+        await sixteenStarted;
+        const seventeenth = await postJson(JSON.stringify(ACTIVITY), {}, '127.0.0.2');
+        expect(seventeenth.status).to.equal(429);
+        expect(seventeenth.headers['retry-after']).to.equal('1');
+        // Other clients are served; and once its trickles end, the client may send again.
+        expect((await postJson(JSON.stringify(ACTIVITY))).status).to.equal(200);
+        const gone = started.slice(0, 16).map((req) => new Promise((resolve) => req.once('close', resolve)));
+        trickles.forEach((socket) => socket.destroy());
+        await Promise.all(gone);
+        expect((await postJson(JSON.stringify(ACTIVITY), {}, '127.0.0.2')).status).to.equal(200);
+        expect(received).to.have.length(2);
+      } finally {
+        diagnostics.unsubscribe('http.server.request.start', onStart);
+        trickles.forEach((socket) => socket.destroy());
+      }
     });
 
     it('never reads a body sent to a route that takes none', async () => {
