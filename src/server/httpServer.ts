@@ -24,6 +24,7 @@ export interface HttpServerOptions {
   log: Logger;
 }
 
+const MESSAGES_PATH = '/api/messages';
 const HEALTH_PATH = '/healthz';
 
 export function createHttpServer(options: HttpServerOptions): restify.Server {
@@ -38,7 +39,7 @@ export function createHttpServer(options: HttpServerOptions): restify.Server {
   });
   server.pre((req: Request, res: Response, next: restify.Next) => {
     // A body sent where none is read: answer, then close rather than read and discard it.
-    if (!(req.method === 'POST' && req.path() === '/api/messages') && announcesBody(req.headers)) {
+    if (!(req.method === 'POST' && req.path() === MESSAGES_PATH) && announcesBody(req.headers)) {
       res.setHeader('Connection', 'close');
     }
     next();
@@ -50,7 +51,7 @@ export function createHttpServer(options: HttpServerOptions): restify.Server {
   server.pre(clientRateLimits({ limits: options.limits, clientOf, isPage, log: options.log }));
   server.use(restify.plugins.queryParser());
 
-  server.post('/api/messages', jsonBody({ clientOf, log: options.log }), options.messages);
+  server.post(MESSAGES_PATH, jsonBody({ clientOf, log: options.log }), options.messages);
   for (const [route, html] of pages) {
     server.get(route, (_req: Request, res: Response, next: restify.Next) => {
       res.setHeader('Content-Type', 'text/html; charset=utf-8');
@@ -77,6 +78,7 @@ export function createHttpServer(options: HttpServerOptions): restify.Server {
   );
   return server;
 }
+
 /** Starts listening; resolves with the bound port (useful with PORT=0). */
 export function listen(server: restify.Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {

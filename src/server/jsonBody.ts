@@ -2,7 +2,7 @@
  * The one way the server reads a request body: JSON only, exactly as sent (no compression), at most
  * MAX_JSON_BODY_BYTES counted on the wire as the bytes arrive, kept in memory and never written to disk.
  * It runs before the Bot Framework token is checked (CloudAdapter needs the activity for that check), so
- * this is all a client without a token can make the bot hold.
+ * this, times the bodies one client may send at once, is all a client without a token can make the bot hold.
  */
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { Next, Request, RequestHandler, Response } from 'restify';
