@@ -217,6 +217,7 @@ export async function startApp(
       mailer: mailer.kind,
     }),
     pages: { '/privacy': privacyPage(policy), '/terms': termsPage(policy) },
+    trustedProxyHops: config.trustedProxyHops,
     log,
   });
   const port = await listen(server, config.port, config.host);

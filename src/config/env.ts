@@ -25,6 +25,11 @@ const optional = <T extends z.ZodType>(schema: T) =>
 const envSchema = z.object({
   PORT: optional(z.coerce.number().int().min(0).max(65535)).default(3978),
   HOST: optional(z.string()).default('127.0.0.1'),
+  /**
+   * Reverse proxies in front of the bot whose X-Forwarded-For is believed (App Service's front end: 1). Only
+   * for rate limits; 0 counts every client by the socket's address.
+   */
+  TRUSTED_PROXY_HOPS: optional(z.coerce.number().int().min(0).max(3)).default(0),
   BOT_ID: optional(guid),
   BOT_PASSWORD: optional(z.string()),
   BOT_TYPE: optional(z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'])).default('SingleTenant'),
@@ -80,6 +85,8 @@ const envSchema = z.object({
 export interface AppConfig {
   port: number;
   host: string;
+  /** How many reverse proxies' X-Forwarded-For entries identify a client for the rate limits. */
+  trustedProxyHops: number;
   bot: {
     id?: string;
     password?: string;
@@ -210,6 +217,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   return {
     port: e.PORT,
     host: e.HOST,
+    trustedProxyHops: e.TRUSTED_PROXY_HOPS,
     bot: {
       id: e.BOT_ID,
       password: e.BOT_PASSWORD,

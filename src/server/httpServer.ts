@@ -1,36 +1,68 @@
-/** The HTTP server (restify): the bot endpoint, a health check, and nothing else. */
+/**
+ * The HTTP server (restify): the bot endpoint, a health check, the legal pages, and nothing else. It is
+ * reachable by anyone, so everything in front of the Bot Framework token check is bounded here: security
+ * headers on every answer, per-client rate limits, and one body reader (jsonBody.ts) on the one route that
+ * takes a body. No other route reads a body.
+ */
 import restify, { type Request, type Response } from 'restify';
 import type { Logger } from '../logging/logger';
+import { clientAddress, isLocalClient, rateLimitKey } from './clientAddress';
+import { clientRateLimits, type ClientLimits } from './clientRateLimits';
+import { jsonBody } from './jsonBody';
+import { announcesBody } from './refusal';
+import { jsonSecurityHeaders, pageSecurityHeaders } from './securityHeaders';
 
 export interface HttpServerOptions {
   messages: (req: Request, res: Response) => Promise<void>;
+  /** Details for /healthz, shown only to a client on this machine. */
   health: () => Record<string, unknown>;
   /** Static HTML pages (privacy notice, terms) by path. */
   pages?: Record<string, string>;
+  /** Reverse proxies in front of the bot whose X-Forwarded-For is trusted (see clientAddress.ts). */
+  trustedProxyHops?: number;
+  limits?: ClientLimits;
   log: Logger;
 }
 
-/** Largest request body accepted: activities are small; anything bigger is not from Teams. */
-const MAX_BODY_BYTES = 256 * 1024;
+const MESSAGES_PATH = '/api/messages';
+const HEALTH_PATH = '/healthz';
 
 export function createHttpServer(options: HttpServerOptions): restify.Server {
-  const server = restify.createServer({ name: 'mfa-buddy', handleUncaughtExceptions: false });
-  server.use(restify.plugins.queryParser());
-  server.use(
-    restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true }),
-  );
+  // No name: restify would send it in a Server header on every answer.
+  const server = restify.createServer({ name: '', handleUncaughtExceptions: false });
+  const pages = new Map(Object.entries(options.pages ?? {}));
+  const isPage = (req: Request) =>
+    (req.method === 'GET' || req.method === 'HEAD') && (pages.has(req.path()) || req.path() === HEALTH_PATH);
 
-  server.post('/api/messages', options.messages);
-  for (const [route, html] of Object.entries(options.pages ?? {})) {
+  server.pre((req: Request, res: Response, next: restify.Next) => {
+    (pages.has(req.path()) ? pageSecurityHeaders : jsonSecurityHeaders)(req, res, next);
+  });
+  server.pre((req: Request, res: Response, next: restify.Next) => {
+    // A body sent where none is read: answer, then close rather than read and discard it.
+    if (!(req.method === 'POST' && req.path() === MESSAGES_PATH) && announcesBody(req.headers)) {
+      res.setHeader('Connection', 'close');
+    }
+    next();
+  });
+  const clientOf = (req: Request) =>
+    rateLimitKey(
+      clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], options.trustedProxyHops ?? 0),
+    );
+  server.pre(clientRateLimits({ limits: options.limits, clientOf, isPage, log: options.log }));
+  server.use(restify.plugins.queryParser());
+
+  server.post(MESSAGES_PATH, jsonBody({ clientOf, log: options.log }), options.messages);
+  for (const [route, html] of pages) {
     server.get(route, (_req: Request, res: Response, next: restify.Next) => {
       res.setHeader('Content-Type', 'text/html; charset=utf-8');
-      res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
       res.sendRaw(200, html);
       next();
     });
   }
-  server.get('/healthz', (_req: Request, res: Response, next: restify.Next) => {
-    res.json({ status: 'ok', ...options.health() });
+  server.get(HEALTH_PATH, (req: Request, res: Response, next: restify.Next) => {
+    // What the bot runs on is for the operator on this machine; the public learns only that it is up.
+    const local = isLocalClient(req.socket.remoteAddress, req.headers);
+    res.json(local ? { status: 'ok', ...options.health() } : { status: 'ok' });
     next();
   });
 

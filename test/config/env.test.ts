@@ -113,4 +113,11 @@ describe('configuration from the environment', () => {
     expect(config.supportCodeKey?.length).to.equal(32);
     expect(config.nudgeScheduler).to.equal(false);
   });
+
+  it('trusts no forwarding proxy unless told how many there are (0 to 3)', () => {
+    expect(loadConfig({}).trustedProxyHops).to.equal(0);
+    expect(loadConfig({ TRUSTED_PROXY_HOPS: '1' }).trustedProxyHops).to.equal(1);
+    expect(problemsOf({ TRUSTED_PROXY_HOPS: '4' })).to.match(/TRUSTED_PROXY_HOPS .*\(got "4"\)/);
+    expect(problemsOf({ TRUSTED_PROXY_HOPS: 'yes' })).to.match(/TRUSTED_PROXY_HOPS/);
+  });
 });

@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import { DEMO_TENANT_ID } from '../../src/config/env';
 import { executeActivity, testUser } from '../support/activities';
 import { postActivity, startBot, tempDataDir, type BotProcess } from '../support/botProcess';
+import { send } from '../support/rawHttp';
 import { StandInServer } from '../support/standInServer';
 
 const BOT_ID = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
@@ -115,4 +116,29 @@ describe('inbound Bot Framework authentication (BOT_ID set)', () => {
       expect(response.body).to.not.contain('Choose your first method');
     });
   }
+
+  // Last: it shuts out 127.0.0.2 for the rest of the bot's minute.
+  it('shuts out an address that keeps sending bad tokens, with 429 and Retry-After; the channel is still served', async () => {
+    const statuses: number[] = [];
+    let last: Awaited<ReturnType<typeof send>> | undefined;
+    for (let i = 0; i < 35; i += 1) {
+      last = await send(bot.port, {
+        method: 'POST',
+        path: '/api/messages',
+        headers: { 'Content-Type': 'application/json', Authorization: 'Bearer not-a-jwt' },
+        body: JSON.stringify(invoke()),
+        localAddress: '127.0.0.2',
+      });
+      statuses.push(last.status);
+    }
+    expect(statuses).to.deep.equal([...Array<number>(31).fill(401), ...Array<number>(4).fill(429)]);
+    expect(Number(last!.headers['retry-after'])).to.be.within(1, 60);
+
+    const token = jwt(trusted.privateKey, 'trusted-key', { serviceurl: serviceUrl });
+    const genuine = await postActivity(bot, invoke(), { Authorization: `Bearer ${token}` });
+    expect(genuine.status).to.equal(200);
+    const limited = bot.logs().filter((line) => line.includes('client rate-limited'));
+    expect(limited).to.have.length(1);
+    expect(JSON.parse(limited[0]!)).to.include({ client: '127.0.0.2', limit: 'refused' });
+  });
 });
