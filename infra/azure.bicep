@@ -130,6 +130,8 @@ resource webApp 'Microsoft.Web/sites@2022-09-01' = {
         { name: 'WEBSITE_RUN_FROM_PACKAGE', value: '1' }
         { name: 'HOST', value: '0.0.0.0' }
         { name: 'PORT', value: '8080' }
+        // App Service's front end adds the client's address to X-Forwarded-For: rate limits count clients by it.
+        { name: 'TRUSTED_PROXY_HOPS', value: '1' }
         { name: 'BOT_ID', value: botAadAppClientId }
         { name: 'BOT_PASSWORD', value: vaultRef.botPassword }
         { name: 'BOT_TYPE', value: 'SingleTenant' }

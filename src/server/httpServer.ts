@@ -26,10 +26,18 @@ export interface HttpServerOptions {
 
 const MESSAGES_PATH = '/api/messages';
 const HEALTH_PATH = '/healthz';
+/**
+ * How long a client may take to send its headers, and its whole request. Teams sends a few kilobytes at once;
+ * Node's defaults (60 s and 300 s) let a slow sender hold a socket and a body buffer for minutes.
+ */
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 20_000;
 
 export function createHttpServer(options: HttpServerOptions): restify.Server {
   // No name: restify would send it in a Server header on every answer.
   const server = restify.createServer({ name: '', handleUncaughtExceptions: false });
+  server.server.headersTimeout = HEADERS_TIMEOUT_MS;
+  server.server.requestTimeout = REQUEST_TIMEOUT_MS;
   const pages = new Map(Object.entries(options.pages ?? {}));
   const isPage = (req: Request) =>
     (req.method === 'GET' || req.method === 'HEAD') && (pages.has(req.path()) || req.path() === HEALTH_PATH);

@@ -52,6 +52,15 @@ describe('the HTTP server in front of the bot', () => {
     });
   }
 
+  it("gives a client 10 s for its headers and 20 s for its whole request, not Node's minutes", async () => {
+    await start();
+    // Node enforces these on its own 30 s sweep, too coarse to time here; what is set is what is checked.
+    expect({
+      headers: server.server.headersTimeout,
+      request: server.server.requestTimeout,
+    }).to.deep.equal({ headers: 10_000, request: 20_000 });
+  });
+
   describe('reading the activity', () => {
     beforeEach(() => start());
 
