@@ -16,12 +16,13 @@ function page(title: string, paragraphs: string[]): string {
 
 export function privacyPage(policy: SchoolPolicy): string {
   const school = policy.school.name;
+  const r = policy.retention;
   return page(`MFA Buddy: privacy notice (${school})`, [
     `MFA Buddy is run by ${school}'s IT team to help everyone set up sign-in approval (MFA) and password reset for their school account.`,
-    "It never asks for, and never keeps, your password, verification codes, phone numbers, personal email addresses or security answers. You only type those on Microsoft's own page.",
-    'It keeps: your school account id, where you are in the guide, whether you have finished, and how to send you a message in Teams. It reads from Microsoft 365 which sign-in methods you have set up (not their details).',
-    `It deletes your guide progress ${policy.retention.days} days after you last used it.`,
-    `Questions, or to ask what is kept about you: ${policy.support.mailbox} or IT Support, room ${policy.support.room}.`,
+    "It never asks for, and never keeps, your password, verification codes, phone numbers, personal email addresses or security answers. You only type those on Microsoft's own page. If you type one to it anyway, it takes it out before keeping or sending anything, and tells you.",
+    'It keeps: your school account id, where you are in the guide, how to send you a message in Teams (not your name), and, if you ask IT for help, what kind of help and when. It reads from Microsoft 365 which sign-in methods you have set up (not their details).',
+    `How long: your place in the guide ${r.days} days after you last used it; how to message you ${r.conversationReferenceDays} days; a request for help ${policy.escalation.retentionDays} days (the words you typed only until IT has them); the reminders sent to you ${r.nudgeDaysAfterEnforcement} days after the deadline; the secret behind your support code ${r.supportCodeSecretDays} days after it was last checked. When you leave the school, everything is deleted the next day.`,
+    `Questions, to see what is kept about you, or to have it deleted: ${policy.support.mailbox} or IT Support, room ${policy.support.room}.`,
   ]);
 }
 

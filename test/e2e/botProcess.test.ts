@@ -120,7 +120,10 @@ describe('the built bot as a process, over HTTP', () => {
     expect(response.status).to.equal(200);
     const html = await response.text();
     expect(html).to.contain('Ken Stimpson Community School');
-    expect(html).to.contain('120 days');
+    expect(html).to.contain(
+      'How long: your place in the guide 120 days after you last used it; how to message you 180 days; a request for help 30 days',
+    );
+    expect(html).to.contain('When you leave the school, everything is deleted the next day.');
     expect(html).to.match(/never asks for, and never keeps, your password/);
   });
 
