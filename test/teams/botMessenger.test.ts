@@ -1,0 +1,137 @@
+import { expect } from 'chai';
+import { loadConfig } from '../../src/config/env';
+import { createLogger } from '../../src/logging/logger';
+import type { ConversationReferenceStore } from '../../src/ports/conversationReferenceStore';
+import type { SendOutcome } from '../../src/ports/messenger';
+import { createBotAdapter } from '../../src/teams/botAdapter';
+import { BotMessenger } from '../../src/teams/botMessenger';
+import { ConnectorStandIn } from '../support/connectorStandIn';
+import type { Fault } from '../support/standInServer';
+
+const USER = '6d000000-0000-4000-8000-000000000001';
+const CARD = { type: 'AdaptiveCard', version: '1.2', body: [{ type: 'TextBlock', text: 'Hi', wrap: true }] };
+
+/** Teams' error body for a refused send. */
+const teamsError = (code: string, message = code) => ({ error: { code, message } });
+
+/**
+ * The messenger against a connector over real HTTP that answers each send the way Teams does, so the
+ * campaign's ledger and the status follow-ups learn the right outcome: sent, throttled, gone (with why), or failed.
+ */
+describe('proactive sends: what each answer from Teams becomes', () => {
+  let connector: ConnectorStandIn;
+  let messenger: BotMessenger;
+
+  beforeEach(async () => {
+    connector = await ConnectorStandIn.start();
+    const log = createLogger('silent');
+    const references: ConversationReferenceStore = {
+      save: () => Promise.resolve(),
+      remove: () => Promise.resolve(),
+      get: () =>
+        Promise.resolve({
+          userId: USER,
+          serviceUrl: connector.serviceUrl,
+          updatedAt: new Date().toISOString(),
+          reference: {
+            channelId: 'msteams',
+            serviceUrl: connector.serviceUrl,
+            conversation: { id: 'a:personal-chat', conversationType: 'personal', isGroup: false, name: '' },
+            bot: { id: '28:bot', name: '' },
+            user: { id: '29:user', aadObjectId: USER, name: '' },
+          },
+        }),
+    } as unknown as ConversationReferenceStore;
+    messenger = new BotMessenger({
+      adapter: createBotAdapter(loadConfig({}), log),
+      references,
+      botAppId: '',
+      log,
+      timeoutMs: 5000,
+    });
+  });
+
+  afterEach(() => connector.server.close());
+
+  async function send(fault?: Fault): Promise<SendOutcome> {
+    // A proactive message goes to /activities/<id> (botbuilder gives the turn an id to reply to).
+    if (fault) connector.server.failNext(fault, { method: 'POST', path: /\/activities(\/[^/]+)?$/ });
+    return messenger.sendToUser(USER, [CARD]);
+  }
+
+  it('a 201 is sent, with the id Teams gave the message', async () => {
+    expect(await send()).to.deep.equal({ kind: 'sent', activityIds: ['reply-1'] });
+    expect(connector.activitiesIn('a:personal-chat')).to.have.length(1);
+  });
+
+  for (const code of ['ConversationBlockedByUser', 'MessageWritesBlocked', 'BotDisabledByAdmin']) {
+    it(`a 403 ${code} is gone for that reason, not a failure to retry`, async () => {
+      expect(await send({ kind: 'status', status: 403, body: teamsError(code) })).to.deep.equal({
+        kind: 'gone',
+        reason: code,
+        status: 403,
+      });
+    });
+  }
+
+  it('a 403 with any other code is gone as Forbidden', async () => {
+    expect(
+      await send({ kind: 'status', status: 403, body: teamsError('Forbidden', 'not allowed') }),
+    ).to.deep.equal({ kind: 'gone', reason: 'Forbidden', status: 403 });
+  });
+
+  it('a 404 (the app was uninstalled, the chat is gone) is gone as NotFound', async () => {
+    expect(
+      await send({ kind: 'status', status: 404, body: teamsError('ConversationNotFound') }),
+    ).to.deep.equal({ kind: 'gone', reason: 'NotFound', status: 404 });
+  });
+
+  it("a 429 Teams keeps answering is throttled, carrying the Retry-After, after the client's own retries", async () => {
+    connector.server.failNext(
+      { kind: 'status', status: 429, retryAfterSeconds: 1, body: teamsError('Throttled') },
+      { method: 'POST', path: /\/activities(\/[^/]+)?$/, times: 10 },
+    );
+    expect(await messenger.sendToUser(USER, [CARD])).to.deep.equal({ kind: 'throttled', retryAfterMs: 1000 });
+    // botbuilder's connector client retries a 429 three times on its own before the messenger sees it.
+    expect(connector.server.requestsTo(/activities/)).to.have.length(4);
+  });
+
+  it('a single 429 is retried by the connector client after its Retry-After, and the message is sent', async () => {
+    connector.server.failNext(
+      { kind: 'status', status: 429, retryAfterSeconds: 1, body: teamsError('Throttled') },
+      { method: 'POST', path: /\/activities(\/[^/]+)?$/ },
+    );
+    const started = Date.now();
+    expect(await messenger.sendToUser(USER, [CARD])).to.deep.equal({
+      kind: 'sent',
+      activityIds: ['reply-1'],
+    });
+    expect(connector.server.requestsTo(/activities/).map((r) => r.status)).to.deep.equal([429, 201]);
+    expect(Date.now() - started).to.be.at.least(1000);
+  });
+
+  it('a 500 Teams keeps answering is a failure (to try again later), never sent or gone', async () => {
+    connector.server.failNext(
+      { kind: 'status', status: 500, body: teamsError('InternalError', 'boom') },
+      { method: 'POST', path: /\/activities(\/[^/]+)?$/, times: 10 },
+    );
+    // The client backs off between its own retries; within the send's time limit it is still trying.
+    expect(await messenger.sendToUser(USER, [CARD])).to.deep.equal({
+      kind: 'failed',
+      error: 'no answer within 5000 ms',
+    });
+    expect(connector.server.requestsTo(/activities/).length).to.be.at.least(2);
+    expect(connector.received).to.have.length(0);
+  });
+
+  it('no stored chat is noConversation, and nothing is sent', async () => {
+    const none = new BotMessenger({
+      adapter: createBotAdapter(loadConfig({}), createLogger('silent')),
+      references: { get: () => Promise.resolve(undefined) } as unknown as ConversationReferenceStore,
+      botAppId: '',
+      log: createLogger('silent'),
+    });
+    expect(await none.sendToUser(USER, [CARD])).to.deep.equal({ kind: 'noConversation' });
+    expect(connector.received).to.have.length(0);
+  });
+});
