@@ -5,6 +5,7 @@
  * DATA_DIR and a test clock. Each test builds one, seeds users, moves the clock and drains the queue.
  */
 import fs from 'node:fs';
+import { expect } from 'chai';
 import { TestAdapter } from 'botbuilder';
 import {
   createGraphDirectory,
@@ -284,6 +285,7 @@ export class CampaignRig {
     );
   }
 
+  /** Closes everything; fails when the campaign (every process on this tenant) overran Graph's reports budget. */
   async close(): Promise<void> {
     this.parts.worker.stop();
     this.directoryParts.close();
@@ -291,5 +293,9 @@ export class CampaignRig {
     await this.connector.close();
     await this.graph.close();
     fs.rmSync(this.dataDir, { recursive: true, force: true });
+    expect(
+      this.graph.budget.violations,
+      "Graph reports-budget violations caused by the bot's processes",
+    ).to.equal(0);
   }
 }
