@@ -238,6 +238,8 @@ export class EscalationOutbox {
     if (this.timer) clearTimeout(this.timer);
     const next = await this.deps.store.nextDueAt();
     const now = this.deps.clock.now().getTime();
+    // Nothing in hand and nothing due: what an operator (and a test) waits on before counting mails.
+    if (this.working.size === 0) this.deps.log.debug({ nextDueAt: next ?? null }, 'outbox pass done');
     const wait = next ? Math.min(Math.max(Date.parse(next) - now, 250), MINUTE) : MINUTE;
     this.timer = setTimeout(() => this.kick(), wait);
     this.timer.unref();

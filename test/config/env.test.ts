@@ -28,7 +28,10 @@ describe('configuration from the environment', () => {
   });
 
   it('treats empty values (as Teams Toolkit writes them) as unset', () => {
-    expect(loadConfig({ BOT_ID: '', PORT: '', TENANT_ID: ' ' }).port).to.equal(3978);
+    const config = loadConfig({ BOT_ID: '', PORT: '', TENANT_ID: ' ' });
+    expect(config.port).to.equal(3978);
+    expect(config.bot.id).to.equal(undefined);
+    expect(config.tenantId).to.equal(DEMO_TENANT_ID);
   });
 
   it('names the variable and shows the bad value for non-secrets', () => {

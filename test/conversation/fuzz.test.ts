@@ -23,7 +23,8 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20261201);
 const BROKEN_BUTTON = "Sorry, that button didn't work";
 const NOT_UNDERSTOOD = "Sorry, I didn't get that";
 const SENSITIVE = "⚠️ Please don't send me that";
-const TOTAL_RUNS = 10_000;
+/** 10,000 in the full suite; `npm run test:fast` asks for fewer (FUZZ_RUNS) to keep the inner loop quick. */
+const TOTAL_RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
 const VERBS = Object.values(Verb) as VerbName[];
 /** Free text gets the share of two verbs; the verbs split the rest evenly. */
 const TEXT_RUNS = 2 * Math.floor(TOTAL_RUNS / (VERBS.length + 2));

@@ -40,6 +40,7 @@ describe('Nudge buttons in the conversation', () => {
     const forged = onlyCard(
       await h.send(submitActivity(sam, { verb: 'nudge.snooze', campaign: 'x', nudge: 'zz' })),
     );
-    expect(headingOf(forged)).to.not.equal('No reminder to put off');
+    expect(headingOf(forged)).to.equal("Sorry, that button didn't work");
+    expect(forged.buttons.map((b) => b.title)).to.deep.equal(["Let's start ▶", 'Start again', 'I need help']);
   });
 });

@@ -18,6 +18,7 @@ import {
   PUPIL_ID,
   referenceOn,
   startEscalationTenant,
+  outboxSettled,
   until,
   type EscalationTenant,
 } from '../support/escalationTenant';
@@ -110,8 +111,8 @@ describe('Escalations and support codes shared by two instances on Azure Storage
       () => tenant.mail.accepted.length >= 3 && channelPosts().length >= 3,
       'mails and channel copies',
     );
-    // Both instances' outboxes keep looking: give them the time to send anything twice.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Both instances' outboxes keep looking: counted once each has finished a pass with nothing left to send.
+    await until(() => outboxSettled(a) && outboxSettled(b), 'both outboxes with nothing left to send');
     expect(tenant.mail.requests()).to.have.length(3);
     expect(
       tenant.mail.accepted.map((m) => /^\[(MFA-\w{4})\]/.exec(m.message.subject)?.[1]).sort(),
@@ -138,7 +139,8 @@ describe('Escalations and support codes shared by two instances on Azure Storage
       ),
     ]);
     for (const [card] of [onA, onB]) expect(headingOf(card!)).to.equal("You've already asked IT today");
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // A refusal stores nothing, so nothing can fall due: the outboxes stay settled.
+    expect(outboxSettled(a) && outboxSettled(b)).to.equal(true);
     expect(tenant.mail.requests()).to.have.length(3);
   });
 

@@ -16,6 +16,7 @@ import {
   PUPIL_ID,
   referenceOn,
   startEscalationTenant,
+  outboxSettled,
   until,
   type EscalationTenant,
 } from '../support/escalationTenant';
@@ -215,7 +216,7 @@ describe('Escalation end to end (bot process, Graph sendMail and connector stand
 
     bot = await start();
     await until(() => mail.accepted.length === 1, 'the mail after the restart');
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await until(() => outboxSettled(bot!), 'the outbox with nothing left to send');
     expect(mail.requests()).to.have.length(1);
     expect(mail.accepted[0]!.message.subject).to.contain(reference);
     expect(mail.accepted[0]!.message.body.content).to.contain('please help');
@@ -223,7 +224,7 @@ describe('Escalation end to end (bot process, Graph sendMail and connector stand
     // Sent and stopped: a third start sends nothing more.
     expect(await bot.stop()).to.equal(0);
     bot = await start();
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await until(() => outboxSettled(bot!), 'the outbox with nothing left to send');
     expect(mail.requests()).to.have.length(1);
   });
 
@@ -251,8 +252,11 @@ describe('Escalation end to end (bot process, Graph sendMail and connector stand
     const headings = [...a, ...b, ...later].map(headingOf);
     expect(headings.filter((h) => h === 'Already sent ✅')).to.have.length.greaterThanOrEqual(2);
     expect(new Set([...a, ...b, ...later].map(referenceOn)).size).to.equal(1);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(mail.accepted).to.have.length(1);
+    await until(
+      () => mail.accepted.length === 1 && outboxSettled(bot!),
+      'the mail, then nothing left to send',
+    );
+    expect(mail.requests()).to.have.length(1);
   });
 
   it('the daily limit: a fourth request the same day gets a polite answer with the references, and no mail', async () => {

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import YAML from 'yaml';
-import { tempDataDir } from './botProcess';
+import { tempDataDir, type BotProcess } from './botProcess';
 import type { CardView } from './cards';
 import { SAMPLE_POLICY_PATH } from './conversationHarness';
 import { GraphStandIn } from './graph/graphStandIn';
@@ -94,4 +94,18 @@ export async function until(condition: () => boolean, what: string, timeoutMs = 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/**
+ * True once the bot's escalation outbox has finished a pass with nothing in hand and nothing due, after its
+ * last mail: from then on no further mail can go out unless a new request arrives, so counts are final.
+ */
+export function outboxSettled(bot: BotProcess): boolean {
+  const lines = bot.logs();
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = lines[i]!;
+    if (line.includes('"msg":"outbox pass done"')) return line.includes('"nextDueAt":null');
+    if (line.includes('"msg":"escalation mail')) return false;
+  }
+  return false;
 }
