@@ -15,6 +15,7 @@ import { cardCatalog } from '../support/cardCatalog';
 import {
   CARD_SELECTOR,
   launchChromium,
+  locateChromium,
   offlinePage,
   photograph,
   renderProblems,
@@ -63,7 +64,10 @@ describe('In the Agents Playground, in a browser', function () {
     folder.prepare();
     session = await startPlaygroundSession();
     identity = await readIdentity(session.playground.url);
-    browser = await launchChromium();
+    const build = await locateChromium();
+    browser = await launchChromium(build);
+    // Says which browser this run proved: the one from npm unless CHROMIUM_PATH chose another.
+    console.log(`      Chromium ${browser.version()} (${build.source}: ${build.executablePath})`);
     ({ page } = await offlinePage(browser));
   });
   after(async () => {

@@ -1,12 +1,14 @@
 /**
- * Debian's Chromium driven by playwright-core (no browser download works here), kept offline: every
- * request that is not to this machine is aborted, so pages load the same with or without a network.
+ * Headless Chromium driven by playwright-core (playwright's own browser download is not used), kept offline:
+ * every request that is not to this machine is aborted, so pages load the same with or without a network.
+ * The browser comes from npm (`@sparticuz/chromium` ships one inside the package), so a machine with only
+ * Node runs the browser pass; CHROMIUM_PATH points it at another build instead (e.g. `/usr/bin/chromium`).
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-
-/** Where Debian's `chromium` package puts the browser; `.ci/run` installs it. */
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { ROOT } from '../botProcess';
 
 const CHROMIUM_ARGS = [
   '--headless',
@@ -19,19 +21,83 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+/** Which Chromium a run uses, and why. */
+export interface ChromiumBuild {
+  executablePath: string;
+  source: 'CHROMIUM_PATH' | 'npm';
+  /** Extra environment for the browser process (the npm build's fonts). */
+  env: Record<string, string>;
+}
+
+/**
+ * CHROMIUM_PATH when it is set (a system Chromium, or any other build), otherwise the npm package's
+ * Chromium, unpacked on first use (about 3 s, into the temporary folder, then reused). There is no silent
+ * fallback from one to the other: a run says which browser it proved.
+ */
+export async function locateChromium(
+  env: NodeJS.ProcessEnv = process.env,
+  systemFontConfig = '/etc/fonts/fonts.conf',
+): Promise<ChromiumBuild> {
+  const chosen = env.CHROMIUM_PATH?.trim();
+  if (chosen) {
+    if (!fs.existsSync(chosen)) {
+      throw new Error(
+        `CHROMIUM_PATH is ${chosen}, which does not exist: unset it to use the Chromium that npm installed, or point it at a Chromium or Chrome executable.`,
+      );
+    }
+    return { executablePath: chosen, source: 'CHROMIUM_PATH', env: {} };
+  }
+  const { default: npmChromium } = await import('@sparticuz/chromium');
+  const executablePath = await npmChromium.executablePath();
+  return {
+    executablePath,
+    source: 'npm',
+    env: { FONTCONFIG_FILE: npmFontConfig(executablePath, systemFontConfig) },
+  };
+}
+
+/**
+ * A fontconfig file for the npm build: the machine's own fonts first (so pictures look as they do with the
+ * system's Chromium), then the font the package ships (Open Sans, unpacked beside the browser). A machine
+ * with no fonts at all would otherwise lay every line of text out zero pixels wide.
+ */
+function npmFontConfig(executablePath: string, systemFontConfig: string): string {
+  const dir = path.join(ROOT, '.cache', 'chromium');
+  const packageFonts = path.join(path.dirname(executablePath), 'fonts');
+  const config = [
+    '<?xml version="1.0"?>',
+    '<!DOCTYPE fontconfig SYSTEM "fonts.dtd">',
+    '<fontconfig>',
+    `  <include ignore_missing="yes">${systemFontConfig}</include>`,
+    `  <dir>${packageFonts}</dir>`,
+    `  <cachedir>${path.join(dir, 'font-cache')}</cachedir>`,
+    '</fontconfig>',
+    '',
+  ].join('\n');
+  // Named by its content, so runs that want different fonts never overwrite each other's file.
+  const file = path.join(dir, `fonts-${createHash('sha256').update(config).digest('hex').slice(0, 12)}.conf`);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(file, config);
+  return file;
+}
+
+/** Launches Chromium (playwright gives each launch a fresh temporary profile). */
+export async function launchChromium(build?: ChromiumBuild): Promise<Browser> {
+  const { executablePath, source, env } = build ?? (await locateChromium());
+  try {
+    return await chromium.launch({ executablePath, args: CHROMIUM_ARGS, env: { ...process.env, ...env } });
+  } catch (error) {
+    const hint =
+      source === 'npm'
+        ? 'The Chromium from npm (@sparticuz/chromium) needs libnss3, libnspr4 and libexpat from the system; install them, or set CHROMIUM_PATH to an installed Chromium (e.g. /usr/bin/chromium).'
+        : 'Check CHROMIUM_PATH, or unset it to use the Chromium that npm installed.';
+    throw new Error(`Chromium at ${executablePath} (${source}) did not start. ${hint}\n${String(error)}`);
+  }
+}
+
 /** A desktop Teams window, and the narrowest common phone. */
 export const DESKTOP = { width: 1280, height: 1400 };
 export const PHONE_WIDTH = 360;
-
-/** Launches Chromium (playwright gives each launch a fresh temporary profile). */
-export async function launchChromium(): Promise<Browser> {
-  if (!fs.existsSync(CHROMIUM_PATH)) {
-    throw new Error(
-      `Chromium is missing at ${CHROMIUM_PATH}: install it with "apt-get install -y chromium" (.ci/run does), or set CHROMIUM_PATH.`,
-    );
-  }
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-}
 
 /** A desktop-sized page that can reach 127.0.0.1 and nothing else (the Playground asks a CDN for fonts). */
 export async function offlinePage(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
