@@ -18,7 +18,8 @@ const lock = JSON.parse(fs.readFileSync(path.join(ROOT, 'package-lock.json'), 'u
 
 /** Every file under `dir`, relative, with forward slashes. */
 function listFiles(dir: string): string[] {
-  return (fs.readdirSync(dir, { recursive: true, withFileTypes: true }) as fs.Dirent[])
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
     .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'));
 }
@@ -37,7 +38,9 @@ describe('the deploy package (npm run package:deploy)', function () {
     policyFile = path.join(workDir, 'our-school.yaml');
     fs.writeFileSync(
       policyFile,
-      fs.readFileSync(path.join(ROOT, 'config', 'kscs.school.yaml'), 'utf8').replace('room: 3L23', 'room: L1'),
+      fs
+        .readFileSync(path.join(ROOT, 'config', 'kscs.school.yaml'), 'utf8')
+        .replace('room: 3L23', 'room: L1'),
     );
     staged = buildDeployPackage({ schoolConfig: policyFile, deployDir: path.join(workDir, 'deploy') });
     files = listFiles(staged);
@@ -59,9 +62,9 @@ describe('the deploy package (npm run package:deploy)', function () {
     expect(fs.readFileSync(path.join(staged, PACKAGED_SCHOOL_CONFIG), 'utf8')).to.equal(
       fs.readFileSync(policyFile, 'utf8'),
     );
-    expect(files.filter((f) => f.startsWith('dist/')).every((f) => !/\.test\.|^dist\/test\//.test(f))).to.equal(
-      true,
-    );
+    expect(
+      files.filter((f) => f.startsWith('dist/')).every((f) => !/\.test\.|^dist\/test\//.test(f)),
+    ).to.equal(true);
   });
 
   it('carries no local configuration or secrets: no .localConfigs, no env files, no data', () => {
@@ -69,7 +72,9 @@ describe('the deploy package (npm run package:deploy)', function () {
       /(^|\/)(\.localConfigs[^/]*|\.env[^/]*|[^/]*\.user|data\/[^/]*\.sqlite[^/]*)$/.test(f),
     );
     expect(local).to.deep.equal([]);
-    expect(files.filter((f) => /^(env|data|test|\.cache|devTools|appPackage|infra)\//.test(f))).to.deep.equal([]);
+    expect(files.filter((f) => /^(env|data|test|\.cache|devTools|appPackage|infra)\//.test(f))).to.deep.equal(
+      [],
+    );
   });
 
   it('has the production dependencies and none of the development ones', () => {
@@ -128,9 +133,9 @@ describe('the deploy package (npm run package:deploy)', function () {
         staged,
       );
       const pupil = testUser('Alex Morgan');
-      expect((await postActivity(bot, installActivity(pupil, { serviceUrl: connector.serviceUrl }))).status).to.equal(
-        200,
-      );
+      expect(
+        (await postActivity(bot, installActivity(pupil, { serviceUrl: connector.serviceUrl }))).status,
+      ).to.equal(200);
       await connector.waitFor((r) => r.length >= 1);
       const [card] = cardsOf(connector.received[0]!.activity);
       expect(headingOf(card!)).to.equal('Hi Alex! 👋');
