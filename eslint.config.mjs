@@ -11,6 +11,7 @@ export default tseslint.config(
       '.cache/**',
       'devTools/**',
       'appPackage/build/**',
+      'build/**',
       'eslint.config.mjs',
     ],
   },

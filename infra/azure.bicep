@@ -1,17 +1,23 @@
-// Azure resources for one school: App Service (Linux, Node 20, several instances) running the bot with a
+// Azure resources for one school: App Service (Linux, Node 22 LTS, several instances) running the bot with a
 // system-assigned managed identity, a storage account it reaches with that identity only (Tables for
 // records, Queues for the nudge queue, Blobs for the campaign planner's lease), and the Azure Bot
 // registration with the Teams channel. Secrets (bot password, Graph secret, support-code key) live in a Key
 // Vault that only the web app's identity can read; the app settings hold Key Vault references, not values.
+// The code arrives as a package built by `npm run package:deploy` (production dependencies only) and runs as
+// it is (WEBSITE_RUN_FROM_PACKAGE): nothing is installed or built on App Service.
 @maxLength(20)
 @minLength(4)
 param resourceBaseName string
 
-@description('Entra app (client) id of the bot, from botAadApp/create.')
+@description('Entra app (client) id of the bot, from aadApp/create.')
 param botAadAppClientId string
 
 @secure()
+@minLength(1)
 param botAadAppClientSecret string
+
+@description('The Teams app id (manifest id), from teamsApp/create: the bot installs this app for users it nudges.')
+param teamsAppId string
 
 @description('The school tenant id.')
 param tenantId string = tenant().tenantId
@@ -24,21 +30,42 @@ param webAppSku string = 'S1'
 @description('How many instances run the bot. Two or more need STORAGE=azure, which this template sets.')
 param instanceCount int = 2
 
+@allowed([
+  'Standard_LRS'
+  'Standard_ZRS'
+  'Standard_GRS'
+  'Standard_GZRS'
+])
+@description('Storage redundancy. LRS: three copies in one datacentre (enough for this data). ZRS and GZRS need a region with availability zones, or the deployment fails; GRS and GZRS add a copy in the paired region.')
+param storageSku string = 'Standard_LRS'
+
 param botDisplayName string = 'MFA Buddy'
 param location string = resourceGroup().location
 
-@description('Graph app registration (app-only) used for registration status, mail and installs.')
-param graphClientId string = ''
+@description('Graph app registration (app-only) for registration status, mail and installs; by default the bot app itself.')
+param graphClientId string
 @secure()
-param graphClientSecret string = ''
+@minLength(1)
+@description('The Graph app\'s client secret. When the Graph app is the bot app, the bot password is used and this is not stored again.')
+param graphClientSecret string
 @secure()
-param supportCodeKey string = ''
-param serviceDeskMailbox string = ''
+@minLength(64)
+@maxLength(64)
+@description('64 hex characters sealing support-code secrets at rest; the same on every instance, never changed.')
+param supportCodeKey string
+@description('The service desk mailbox: where escalations go.')
+param serviceDeskMailbox string
+@description('The mailbox escalations are sent as (the one Mail.Send is scoped to).')
+param senderMailbox string = serviceDeskMailbox
+@description('The school policy file inside the deploy package (npm run package:deploy puts it there).')
+param schoolConfigPath string = '/home/site/wwwroot/config/school.yaml'
 
 var serverfarmsName = resourceBaseName
 var webAppName = resourceBaseName
 var storageName = toLower(take(replace('${resourceBaseName}st${uniqueString(resourceGroup().id)}', '-', ''), 24))
 var keyVaultName = toLower(take(replace('${resourceBaseName}kv${uniqueString(resourceGroup().id)}', '-', ''), 24))
+// By default the bot's own app calls Graph: its secret is the bot password, kept once.
+var graphIsBotApp = graphClientId == botAadAppClientId
 /** An app setting that App Service resolves from the vault with the web app's identity. */
 var vaultRef = {
   botPassword: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=bot-password)'
@@ -75,13 +102,13 @@ resource botPasswordSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   properties: { value: botAadAppClientSecret }
 }
 
-resource graphSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(graphClientSecret)) {
+resource graphSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!graphIsBotApp) {
   parent: keyVault
   name: 'graph-client-secret'
   properties: { value: graphClientSecret }
 }
 
-resource supportCodeKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(supportCodeKey)) {
+resource supportCodeKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   parent: keyVault
   name: 'support-code-key'
   properties: { value: supportCodeKey }
@@ -91,7 +118,7 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-01-01' = {
   name: storageName
   location: location
   kind: 'StorageV2'
-  sku: { name: 'Standard_ZRS' }
+  sku: { name: storageSku }
   properties: {
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
@@ -120,7 +147,7 @@ resource webApp 'Microsoft.Web/sites@2022-09-01' = {
     httpsOnly: true
     clientAffinityEnabled: false
     siteConfig: {
-      linuxFxVersion: 'NODE|20-lts'
+      linuxFxVersion: 'NODE|22-lts'
       alwaysOn: true
       ftpsState: 'Disabled'
       minTlsVersion: '1.2'
@@ -128,6 +155,8 @@ resource webApp 'Microsoft.Web/sites@2022-09-01' = {
       appCommandLine: 'node --disable-warning=DEP0111 dist/index.js'
       appSettings: [
         { name: 'WEBSITE_RUN_FROM_PACKAGE', value: '1' }
+        // The package carries its production dependencies, built and checked before upload: no build here.
+        { name: 'SCM_DO_BUILD_DURING_DEPLOYMENT', value: 'false' }
         { name: 'HOST', value: '0.0.0.0' }
         { name: 'PORT', value: '8080' }
         // App Service's front end adds the client's address to X-Forwarded-For: rate limits count clients by it.
@@ -137,10 +166,13 @@ resource webApp 'Microsoft.Web/sites@2022-09-01' = {
         { name: 'BOT_TYPE', value: 'SingleTenant' }
         { name: 'BOT_TENANT_ID', value: tenantId }
         { name: 'TENANT_ID', value: tenantId }
+        { name: 'TEAMS_APP_ID', value: teamsAppId }
         { name: 'GRAPH_CLIENT_ID', value: graphClientId }
-        { name: 'GRAPH_CLIENT_SECRET', value: empty(graphClientSecret) ? '' : vaultRef.graphClientSecret }
-        { name: 'SUPPORT_CODE_KEY', value: empty(supportCodeKey) ? '' : vaultRef.supportCodeKey }
+        { name: 'GRAPH_CLIENT_SECRET', value: graphIsBotApp ? vaultRef.botPassword : vaultRef.graphClientSecret }
+        { name: 'SUPPORT_CODE_KEY', value: vaultRef.supportCodeKey }
         { name: 'SERVICE_DESK_MAILBOX', value: serviceDeskMailbox }
+        { name: 'SENDER_MAILBOX', value: senderMailbox }
+        { name: 'SCHOOL_CONFIG', value: schoolConfigPath }
         { name: 'STORAGE', value: 'azure' }
         // An account URL (no key): the bot authenticates with its managed identity.
         { name: 'AZURE_STORAGE_CONNECTION_STRING', value: storage.properties.primaryEndpoints.blob }

@@ -15,7 +15,7 @@ import type { SupportCodeStore } from '../ports/supportCodeStore';
 import type { UserProgressStore } from '../ports/userProgressStore';
 import { ensurePrivateDir } from './privateFiles';
 import { SqliteConversationReferenceStore } from './sqlite/sqliteConversationReferenceStore';
-import { SqliteDatabase } from './sqlite/sqliteDatabase';
+import type { SqliteDatabase } from './sqlite/sqliteDatabase';
 import { SqliteEscalationStore } from './sqlite/sqliteEscalationStore';
 import { SqliteLeaseStore } from './sqlite/sqliteLeaseStore';
 import { SqliteNudgeLedger } from './sqlite/sqliteNudgeLedger';
@@ -72,11 +72,15 @@ export async function openStores(config: AppConfig, log: Logger): Promise<Stores
   if (dataDir === 'tightened') {
     log.warn({ mode: '0700' }, 'DATA_DIR was readable by other accounts: its permissions were tightened');
   }
+  // Each backend is loaded only when asked for (a require, not import(): this is CommonJS, and tsx runs the tests
+  // the same way). SQLite is a native addon built for the machine that installed it: the App Service package runs
+  // on Azure Storage and never loads it. The Azure SDKs take a third of a second to load, which SQLite users need
+  // not pay.
   if (config.storage.kind === 'sqlite') {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { SqliteDatabase } = require('./sqlite/sqliteDatabase') as typeof import('./sqlite/sqliteDatabase');
     return sqliteStores(SqliteDatabase.open(config.dataDir));
   }
-  // Loaded only when asked for: the Azure SDKs take a third of a second to load, which SQLite users need not pay.
-  // (A require, not import(): this is CommonJS, and tsx runs the tests the same way.)
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { openAzureStores } = require('./azure/azureStores') as typeof import('./azure/azureStores');
   const stores = await openAzureStores(config.storage.connectionString, config.storage.prefix);

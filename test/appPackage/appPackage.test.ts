@@ -28,9 +28,24 @@ function filledManifest(): AppManifest & Record<string, unknown> {
 }
 
 describe('Teams app package', () => {
-  it('the manifest is valid against its schema (validated offline)', async () => {
+  it('the manifest is on the newest schema the validator bundles, and valid against it (offline)', async () => {
     const manifest = filledManifest();
-    expect(manifest.manifestVersion).to.equal('1.24');
+    const schemas = path.join(
+      path.dirname(require.resolve('@microsoft/app-manifest/package.json')),
+      'build',
+      'json-schemas',
+      'teams',
+    );
+    const newest = fs
+      .readdirSync(schemas)
+      .filter((name) => /^v\d+\.\d+$/.test(name))
+      .map((name) => name.slice(1))
+      .sort((a, b) => Number(a.split('.')[1]) - Number(b.split('.')[1]))
+      .pop();
+    expect(manifest.manifestVersion).to.equal(newest);
+    expect(manifest.$schema).to.equal(
+      `https://developer.microsoft.com/en-us/json-schemas/teams/v${newest}/MicrosoftTeams.schema.json`,
+    );
     expect(await AppManifestUtils.validateAgainstSchema(manifest)).to.deep.equal([]);
   });
 

@@ -33,10 +33,13 @@ export async function startBot(
   timeoutMs = 15000,
   /** Called with every log line as it arrives (`npm run playground` writes them to a file). */
   onLine?: (line: string) => void,
+  /** The folder to run `dist/index.js` from (default: this repository; a staged deploy package, say). */
+  root = ROOT,
 ): Promise<BotProcess> {
-  if (!fs.existsSync(ENTRY)) throw new Error('dist/index.js is missing: run `npm run build` first');
-  const child = spawn(process.execPath, ['--disable-warning=DEP0111', ENTRY], {
-    cwd: ROOT,
+  const entry = path.join(root, 'dist', 'index.js');
+  if (!fs.existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first`);
+  const child = spawn(process.execPath, ['--disable-warning=DEP0111', entry], {
+    cwd: root,
     env: {
       PATH: process.env.PATH ?? '',
       NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS ?? '',
