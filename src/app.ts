@@ -68,6 +68,8 @@ export interface AppOptions {
    * (Azure Monitor's when src/telemetry started it, else a no-op). Tests pass their own with an in-memory reader.
    */
   meterProvider?: MeterProvider;
+  /** Called on stop while the stores are still open (the last export of the gauges reads them). */
+  beforeStoresClose?: () => Promise<void>;
 }
 
 export async function startApp(
@@ -279,6 +281,7 @@ export async function startApp(
       await Promise.race([statusReplies.idle(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
       // A send in flight gets a moment to finish; one cut off is resent on the next start.
       await outbox.stop(5000);
+      await options.beforeStoresClose?.();
       metrics.stopObserving();
       stores.close();
     },

@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 
-  starting = startApp(config, log);
+  starting = startApp(config, log, { beforeStoresClose: telemetry && (() => telemetry.flush()) });
   await starting;
 }
 

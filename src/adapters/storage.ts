@@ -66,15 +66,12 @@ export function sqliteStores(database: SqliteDatabase, realNow: () => number = D
     nudgeQueue: new SqliteNudgeQueue(database, realNow),
     leases: new SqliteLeaseStore(database, realNow),
     flushDeleted: () => database.flushDeleted(),
-    // Synchronous, so it cannot outlast a timeout: it fails at once if the file is gone or the database closed.
-    ping: () => {
-      try {
+    // Synchronous, so it cannot outlast a timeout: it fails at once if the database is closed or unreadable.
+    ping: () =>
+      new Promise<void>((resolve) => {
         database.db.prepare('SELECT COUNT(*) FROM schema_migrations').get();
-        return Promise.resolve();
-      } catch (error) {
-        return Promise.reject(error as Error);
-      }
-    },
+        resolve();
+      }),
     close: () => database.close(),
   };
 }

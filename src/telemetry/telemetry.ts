@@ -11,11 +11,17 @@
  * request and exception details), and logs (pino writes them to stdout; App Service collects those).
  */
 import type { IncomingMessage } from 'node:http';
+import { metrics } from '@opentelemetry/api';
 
 export interface Telemetry {
+  /** Collects and exports now, gauges included (at shutdown, while their sources are still open). */
+  flush(): Promise<void>;
   /** Exports what is still buffered and stops the exporters (at shutdown; a short-lived process loses it otherwise). */
   shutdown(): Promise<void>;
 }
+
+/** Longest a final export may hold up a stop. */
+const FLUSH_TIMEOUT_MS = 3000;
 
 /** Probes (every few seconds, from App Service and load balancers): counted by nobody. */
 const UNTRACED_PATHS = new Set(['/healthz', '/readyz']);
@@ -24,8 +30,8 @@ const UNTRACED_PATHS = new Set(['/healthz', '/readyz']);
 export function startTelemetry(connectionString: string | undefined): Telemetry | undefined {
   if (!connectionString) return undefined;
   // Loaded only when wanted: it pulls in the whole OpenTelemetry SDK.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const azureMonitor =
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     require('@azure/monitor-opentelemetry') as typeof import('@azure/monitor-opentelemetry');
   // A variable, not a literal: the distro's type names only `enabled`, and passes the rest to the HTTP instrumentation.
   const http = {
@@ -50,6 +56,12 @@ export function startTelemetry(connectionString: string | undefined): Telemetry 
     },
   });
   return {
+    flush: async () => {
+      const provider = metrics.getMeterProvider() as {
+        forceFlush?: (options?: { timeoutMillis?: number }) => Promise<void>;
+      };
+      await provider.forceFlush?.({ timeoutMillis: FLUSH_TIMEOUT_MS }).catch(() => undefined);
+    },
     // An export that fails at shutdown (Azure Monitor unreachable) must not turn a clean stop into a crash.
     shutdown: () => azureMonitor.shutdownAzureMonitor().catch(() => undefined),
   };
