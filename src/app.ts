@@ -2,10 +2,12 @@
  * The composition root: builds every service from the configuration and wires them together, by
  * constructor injection. `index.ts` runs it as a process; tests can run it in-process.
  */
+import type { MeterProvider } from '@opentelemetry/api';
 import type { AppConfig } from './config/env';
 import { loadSchoolPolicy } from './config/loadSchoolPolicy';
 import { ConversationService } from './conversation/conversationService';
-import { openStores } from './adapters/storage';
+import { openStores, type Stores } from './adapters/storage';
+import type { GraphDirectoryParts } from './adapters/graph/createGraphDirectory';
 import type { Logger } from './logging/logger';
 import { systemClock, type Clock } from './ports/clock';
 import { RetentionJob } from './conversation/retentionJob';
@@ -13,6 +15,8 @@ import { eraseLeavers } from './privacy/leavers';
 import { PersonalDataService } from './privacy/personalData';
 import { retentionPurges } from './privacy/retentionPurges';
 import { close, createHttpServer, listen } from './server/httpServer';
+import { planningCheck, Readiness, type ReadinessCheck } from './server/readiness';
+import { BotMetrics } from './telemetry/botMetrics';
 import { privacyPage, termsPage } from './server/legalPages';
 import { createBotAdapter } from './teams/botAdapter';
 import { messagesEndpoint } from './teams/messagesEndpoint';
@@ -54,8 +58,18 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
+/** Longest the storage check of /readyz waits for its read. */
+const READY_STORAGE_TIMEOUT_MS = 2000;
+
 export interface AppOptions {
   clock?: Clock;
+  /**
+   * Where the bot's metrics go. Default: the @opentelemetry/api global provider, the one global the bot uses
+   * (Azure Monitor's when src/telemetry started it, else a no-op). Tests pass their own with an in-memory reader.
+   */
+  meterProvider?: MeterProvider;
+  /** Called on stop while the stores are still open (the last export of the gauges reads them). */
+  beforeStoresClose?: () => Promise<void>;
 }
 
 export async function startApp(
@@ -73,8 +87,9 @@ export async function startApp(
   const policy = loadSchoolPolicy(config.schoolConfigPath);
   const stores = await openStores(config, log);
   const { progress, references } = stores;
+  const metrics = new BotMetrics(options.meterProvider);
 
-  const { directory, graph } = buildDirectory(config, policy, clock, log);
+  const { directory, graph } = buildDirectory(config, policy, clock, log, metrics);
   const status = new RegistrationStatusService({
     directory,
     clock,
@@ -83,7 +98,7 @@ export async function startApp(
   });
   const adapter = createBotAdapter(config, log, turnFailedText(policy));
   adapter.use(tenantGuard(config.tenantId, log));
-  const messenger = botMessengerFor(config, adapter, references, log);
+  const messenger = botMessengerFor(config, adapter, references, log, metrics);
   // Nudge campaigns (docs/nudges.md): ledger, queue and planner lease in the configured storage.
   const nudges = createNudges({
     config,
@@ -209,19 +224,6 @@ export async function startApp(
   });
   retention.start();
 
-  const server = createHttpServer({
-    messages: messagesEndpoint(adapter, bot, log),
-    health: () => ({
-      storage: config.storage.kind,
-      directory: config.graph ? 'graph' : 'demo',
-      mailer: mailer.kind,
-    }),
-    pages: { '/privacy': privacyPage(policy), '/terms': termsPage(policy) },
-    trustedProxyHops: config.trustedProxyHops,
-    log,
-  });
-  const port = await listen(server, config.port, config.host);
-  status.start();
   const scheduler =
     nudges && config.nudgeScheduler
       ? new NudgeScheduler({
@@ -231,6 +233,27 @@ export async function startApp(
           everyMs: config.nudges.planEveryMs,
         })
       : undefined;
+  // Gauges sampled at each metrics collection, not per change.
+  metrics.observe({
+    nudgeQueueDepth: nudges ? () => stores.nudgeQueue.approximateCount() : undefined,
+    escalationsByState: () => escalationStore.countByState(),
+  });
+  const readiness = new Readiness(readinessChecks(stores, graph, scheduler));
+
+  const server = createHttpServer({
+    messages: messagesEndpoint(adapter, bot, log, metrics),
+    health: () => ({
+      storage: config.storage.kind,
+      directory: config.graph ? 'graph' : 'demo',
+      mailer: mailer.kind,
+    }),
+    ready: () => readiness.answer(),
+    pages: { '/privacy': privacyPage(policy), '/terms': termsPage(policy) },
+    trustedProxyHops: config.trustedProxyHops,
+    log,
+  });
+  const port = await listen(server, config.port, config.host);
+  status.start();
   scheduler?.start();
   statusReplies.resumePending().catch((error: unknown) => {
     log.error({ err: { name: (error as Error).name } }, 'could not resume status follow-ups');
@@ -258,9 +281,28 @@ export async function startApp(
       await Promise.race([statusReplies.idle(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
       // A send in flight gets a moment to finish; one cut off is resent on the next start.
       await outbox.stop(5000);
+      await options.beforeStoresClose?.();
+      metrics.stopObserving();
       stores.close();
     },
   };
+}
+
+/**
+ * What /readyz checks: the storage answers a read; with Graph configured, a token can be had (from the cache
+ * while valid: no Graph call, none of the reports budget); with the in-process campaign, planning is alive.
+ */
+function readinessChecks(
+  stores: Stores,
+  graph: GraphDirectoryParts | undefined,
+  scheduler: NudgeScheduler | undefined,
+): ReadinessCheck[] {
+  const checks: ReadinessCheck[] = [
+    { name: 'storage', run: () => stores.ping(READY_STORAGE_TIMEOUT_MS).then(() => stores.kind) },
+  ];
+  if (graph) checks.push({ name: 'graphToken', run: () => graph.token() });
+  if (scheduler) checks.push(planningCheck(() => scheduler.planningState()));
+  return checks;
 }
 
 /** The Graph mailer when credentials are configured; otherwise mails are written into DATA_DIR. */

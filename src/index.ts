@@ -1,14 +1,22 @@
 /**
- * Process entry point: configuration from the environment, then the app; SIGTERM and SIGINT stop it
- * gracefully (in-flight turns finish, the database closes).
+ * Process entry point: configuration from the environment, then telemetry (when configured), then the app;
+ * SIGTERM and SIGINT stop it gracefully (in-flight turns finish, the database closes, buffered metrics are
+ * exported).
  */
 import { ConfigError, loadConfig } from './config/env';
-import { createLogger } from './logging/logger';
-import { startApp, type RunningApp } from './app';
+import { startTelemetry } from './telemetry/telemetry';
+import type { RunningApp } from './app';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
+  // Before the app's modules load: Azure Monitor instruments `http` as they require it.
+  const telemetry = startTelemetry(config.telemetry?.connectionString);
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { createLogger } = require('./logging/logger') as typeof import('./logging/logger');
+  const { startApp } = require('./app') as typeof import('./app');
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const log = createLogger(config.logLevel);
+  if (telemetry) log.info('telemetry: metrics go to Azure Monitor (Application Insights)');
 
   // Signals are handled from the first moment: a stop that arrives while starting waits for the start.
   let starting: Promise<RunningApp> | undefined = undefined;
@@ -21,6 +29,7 @@ async function main(): Promise<void> {
     force.unref();
     Promise.resolve(starting)
       .then((app) => app?.stop())
+      .then(() => telemetry?.shutdown())
       .then(
         () => process.exit(0),
         (error: unknown) => {
@@ -32,7 +41,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 
-  starting = startApp(config, log);
+  starting = startApp(config, log, { beforeStoresClose: telemetry && (() => telemetry.flush()) });
   await starting;
 }
 

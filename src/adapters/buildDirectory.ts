@@ -6,6 +6,7 @@ import type { SchoolPolicy } from '../domain/policy/schoolPolicy';
 import type { Logger } from '../logging/logger';
 import type { Clock } from '../ports/clock';
 import type { Directory } from '../ports/directory';
+import type { GraphMetrics } from '../telemetry/botMetrics';
 
 /** Graph when credentials are configured; otherwise the demo school, said loudly in the log. */
 export function buildDirectory(
@@ -13,6 +14,7 @@ export function buildDirectory(
   policy: SchoolPolicy,
   clock: Clock,
   log: Logger,
+  metrics?: GraphMetrics,
 ): { directory: Directory; graph?: GraphDirectoryParts } {
   if (config.graph) {
     const graph = createGraphDirectory({
@@ -25,6 +27,7 @@ export function buildDirectory(
       schoolDomains: policy.school.domains,
       log,
       now: () => clock.now(),
+      metrics,
     });
     log.info({ directory: 'graph', tenantId: config.tenantId }, 'registration status from Microsoft Graph');
     return { directory: graph.directory, graph };

@@ -42,6 +42,11 @@ export interface Stores {
    * zeroed, and is truncated). Called after each retention pass and each erase; nothing to do on Azure.
    */
   flushDeleted(): void;
+  /**
+   * One cheap read, for the readiness check: resolves when the storage answered within `timeoutMs` (a missing
+   * row is an answer), rejects otherwise.
+   */
+  ping(timeoutMs: number): Promise<void>;
   close(): void;
 }
 
@@ -61,6 +66,12 @@ export function sqliteStores(database: SqliteDatabase, realNow: () => number = D
     nudgeQueue: new SqliteNudgeQueue(database, realNow),
     leases: new SqliteLeaseStore(database, realNow),
     flushDeleted: () => database.flushDeleted(),
+    // Synchronous, so it cannot outlast a timeout: it fails at once if the database is closed or unreadable.
+    ping: () =>
+      new Promise<void>((resolve) => {
+        database.db.prepare('SELECT COUNT(*) FROM schema_migrations').get();
+        resolve();
+      }),
     close: () => database.close(),
   };
 }

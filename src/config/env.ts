@@ -78,6 +78,18 @@ const envSchema = z.object({
   MAIL_CONCURRENCY: optional(z.coerce.number().int().min(1).max(4)).default(2),
   /** `1` lets real Graph or Azure Storage run with no BOT_ID (loopback only): local tests against stand-ins. */
   ALLOW_UNAUTHENTICATED: optional(z.enum(['0', '1'])).default('0'),
+  /**
+   * Application Insights: when set, metrics (and incoming requests) go to Azure Monitor (src/telemetry). Holds an
+   * ingestion key, so it is never echoed.
+   */
+  APPLICATIONINSIGHTS_CONNECTION_STRING: optional(
+    z
+      .string()
+      .regex(
+        /(^|;)\s*InstrumentationKey\s*=\s*[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\s*(;|$)/i,
+        'must be an Application Insights connection string (InstrumentationKey=<GUID>;IngestionEndpoint=https://…)',
+      ),
+  ),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).default('info'),
 });
 
@@ -131,6 +143,8 @@ export interface AppConfig {
    */
   mail: { inTurnWaitMs: number; requestTimeoutMs: number; concurrency: number };
   logLevel: string;
+  /** Azure Monitor's connection string; absent means no telemetry leaves the process. */
+  telemetry?: { connectionString: string };
   /**
    * True when real Graph or Azure Storage runs with no inbound authentication (ALLOW_UNAUTHENTICATED=1, loopback
    * only): anyone who can reach the port can act as any user, so every start warns.
@@ -266,6 +280,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       concurrency: e.MAIL_CONCURRENCY,
     },
     logLevel: e.LOG_LEVEL,
+    telemetry: e.APPLICATIONINSIGHTS_CONNECTION_STRING
+      ? { connectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING }
+      : undefined,
     unauthenticatedWithRealServices: realServices && !e.BOT_ID,
   };
 }

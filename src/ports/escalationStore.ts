@@ -127,6 +127,8 @@ export interface EscalationStore extends PersonalData<Escalation> {
   claimChannelCopy(id: string, at: Date, expiredBefore: Date): Promise<boolean>;
   /** Sent/failed escalations with a channel copy still owed. */
   channelCopiesOwed(): Promise<Escalation[]>;
+  /** How many escalations are kept in each delivery state (for the operator's gauges; every state present). */
+  countByState(): Promise<Record<DeliveryState, number>>;
   /** Deletes escalations created before `cutoff`; returns how many. */
   purgeCreatedBefore(cutoff: Date): Promise<number>;
 }

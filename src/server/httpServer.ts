@@ -1,5 +1,5 @@
 /**
- * The HTTP server (restify): the bot endpoint, a health check, the legal pages, and nothing else. It is
+ * The HTTP server (restify): the bot endpoint, liveness and readiness checks, the legal pages, and nothing else. It is
  * reachable by anyone, so everything in front of the Bot Framework token check is bounded here: security
  * headers on every answer, per-client rate limits, and one body reader (jsonBody.ts) on the one route that
  * takes a body. No other route reads a body.
@@ -10,12 +10,15 @@ import { clientAddress, isLocalClient, rateLimitKey } from './clientAddress';
 import { clientRateLimits, type ClientLimits } from './clientRateLimits';
 import { jsonBody } from './jsonBody';
 import { announcesBody } from './refusal';
+import type { ReadinessAnswer } from './readiness';
 import { jsonSecurityHeaders, pageSecurityHeaders } from './securityHeaders';
 
 export interface HttpServerOptions {
   messages: (req: Request, res: Response) => Promise<void>;
   /** Details for /healthz, shown only to a client on this machine. */
   health: () => Record<string, unknown>;
+  /** The answer for /readyz (cached and time-boxed by its maker); which check failed is shown only locally. */
+  ready?: () => Promise<ReadinessAnswer>;
   /** Static HTML pages (privacy notice, terms) by path. */
   pages?: Record<string, string>;
   /** Reverse proxies in front of the bot whose X-Forwarded-For is trusted (see clientAddress.ts). */
@@ -26,6 +29,7 @@ export interface HttpServerOptions {
 
 const MESSAGES_PATH = '/api/messages';
 const HEALTH_PATH = '/healthz';
+const READY_PATH = '/readyz';
 /**
  * How long a client may take to send its headers, and its whole request. Teams sends a few kilobytes at once;
  * Node's defaults (60 s and 300 s) let a slow sender hold a socket and a body buffer for minutes.
@@ -40,7 +44,8 @@ export function createHttpServer(options: HttpServerOptions): restify.Server {
   server.server.requestTimeout = REQUEST_TIMEOUT_MS;
   const pages = new Map(Object.entries(options.pages ?? {}));
   const isPage = (req: Request) =>
-    (req.method === 'GET' || req.method === 'HEAD') && (pages.has(req.path()) || req.path() === HEALTH_PATH);
+    (req.method === 'GET' || req.method === 'HEAD') &&
+    (pages.has(req.path()) || req.path() === HEALTH_PATH || req.path() === READY_PATH);
 
   server.pre((req: Request, res: Response, next: restify.Next) => {
     (pages.has(req.path()) ? pageSecurityHeaders : jsonSecurityHeaders)(req, res, next);
@@ -73,6 +78,21 @@ export function createHttpServer(options: HttpServerOptions): restify.Server {
     res.json(local ? { status: 'ok', ...options.health() } : { status: 'ok' });
     next();
   });
+
+  const ready = options.ready;
+  if (ready) {
+    server.get(READY_PATH, (req: Request, res: Response, next: restify.Next) => {
+      const local = isLocalClient(req.socket.remoteAddress, req.headers);
+      ready().then(
+        (answer) => {
+          const status = answer.ready ? 'ready' : 'not ready';
+          res.json(answer.ready ? 200 : 503, local ? { status, checks: answer.checks } : { status });
+          next();
+        },
+        (error: unknown) => next(error as Error),
+      );
+    });
+  }
 
   server.on(
     'restifyError',

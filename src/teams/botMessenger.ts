@@ -10,6 +10,7 @@ import type { AppConfig } from '../config/env';
 import type { Logger } from '../logging/logger';
 import type { ConversationReferenceStore } from '../ports/conversationReferenceStore';
 import type { GoneReason, Messenger, SendOptions, SendOutcome } from '../ports/messenger';
+import type { SendMetrics } from '../telemetry/botMetrics';
 import { cardActivity } from './cardActivity';
 
 export interface BotMessengerDeps {
@@ -22,6 +23,8 @@ export interface BotMessengerDeps {
   timeoutMs?: number;
   /** For chats known only by id: the connector to use and the school's tenant. */
   chats?: { serviceUrl: string; tenantId: string };
+  /** Counts each send by outcome. */
+  metrics?: SendMetrics;
 }
 
 const GONE_CODES: ReadonlySet<string> = new Set([
@@ -76,12 +79,14 @@ export function botMessengerFor(
   adapter: CloudAdapter,
   references: ConversationReferenceStore,
   log: Logger,
+  metrics?: SendMetrics,
 ): BotMessenger {
   return new BotMessenger({
     adapter,
     references,
     botAppId: config.bot.id ?? '',
     log,
+    metrics,
     timeoutMs: config.nudges.sendTimeoutMs,
     chats: { serviceUrl: config.nudges.serviceUrl, tenantId: config.tenantId },
   });
@@ -135,6 +140,7 @@ export class BotMessenger implements Messenger {
   }
 
   private logOutcome(userId: string, outcome: SendOutcome): void {
+    this.deps.metrics?.send(outcome);
     const detail =
       outcome.kind === 'gone'
         ? { reason: outcome.reason, status: outcome.status }

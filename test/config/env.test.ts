@@ -49,6 +49,22 @@ describe('configuration from the environment', () => {
     expect(message).to.not.contain('hunter2');
   });
 
+  it('takes an Application Insights connection string for telemetry, and never echoes a wrong one', () => {
+    expect(loadConfig({}).telemetry).to.equal(undefined);
+    expect(loadConfig({ APPLICATIONINSIGHTS_CONNECTION_STRING: '' }).telemetry).to.equal(undefined);
+    const connectionString = `InstrumentationKey=${GUID};IngestionEndpoint=https://uksouth-1.in.applicationinsights.azure.com/;ApplicationId=${GUID}`;
+    expect(loadConfig({ APPLICATIONINSIGHTS_CONNECTION_STRING: connectionString }).telemetry).to.deep.equal({
+      connectionString,
+    });
+    const message = problemsOf({
+      APPLICATIONINSIGHTS_CONNECTION_STRING: 'IngestionEndpoint=https://x;Key=s3cr3t',
+    });
+    expect(message).to.match(
+      /APPLICATIONINSIGHTS_CONNECTION_STRING must be an Application Insights connection string/,
+    );
+    expect(message).to.not.contain('s3cr3t');
+  });
+
   it('refuses to listen beyond loopback without Bot Framework auth', () => {
     expect(problemsOf({ HOST: '0.0.0.0' })).to.match(/HOST is 0\.0\.0\.0 but BOT_ID is empty/);
     expect(loadConfig({ HOST: '::1' }).host).to.equal('::1');

@@ -302,6 +302,25 @@ export function describeEscalationStoreContracts(backend: string, newPlace: NewP
       expect((await store.get(e.id))?.mail?.html).to.equal(html);
     });
 
+    it('counts escalations by delivery state: every state, each escalation once, whoever made it', async () => {
+      const none = { queued: 0, composed: 0, sent: 0, failed: 0 };
+      expect(await store.countByState()).to.deep.equal(none);
+      // Two queued (one of them Priya's, and a duplicate form that adds nothing), one composed, one sent, one failed.
+      const first = draft(SAM);
+      created(await store.create(first, 10, references()));
+      await store.create({ ...draft(SAM), formId: first.formId }, 10, references());
+      created(await store.create(draft(PRIYA), 10, references()));
+      await composed();
+      const sent = await composed();
+      expect(await store.claimAttempt(sent.id, at(T0))).to.equal(true);
+      await store.markSent(sent.id, at(T0));
+      const failed = await composed();
+      await store.markFailed(failed.id, '403');
+      expect(await store.countByState()).to.deep.equal({ queued: 2, composed: 1, sent: 1, failed: 1 });
+      await store.purgeCreatedBefore(at('2027-01-01T00:00:00.000Z'));
+      expect(await store.countByState()).to.deep.equal(none);
+    });
+
     it('purges what was created before the cut-off, and only that; a purged form can be sent again', async () => {
       const old = created(
         await store.create(

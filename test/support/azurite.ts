@@ -22,6 +22,10 @@ export interface Azurite {
    * recent writes in memory until it saves, so a SIGKILL would lose what real Azure Storage never loses.
    */
   restart(): Promise<void>;
+  /** Stops Azurite gracefully, keeping its ports and data for `resume` (an outage). */
+  pause(): Promise<void>;
+  /** Starts Azurite again after `pause`, on the same ports and data. */
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -151,6 +155,8 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
       await kill('SIGINT');
       await launch();
     },
+    pause: () => kill('SIGINT'),
+    resume: () => launch(),
     async stop() {
       await kill();
       fs.rmSync(location, { recursive: true, force: true });

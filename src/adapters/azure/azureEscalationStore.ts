@@ -22,7 +22,13 @@
 import { LRUCache } from 'lru-cache';
 import { odata, type TableClient, type TableEntity, type TransactionAction } from '@azure/data-tables';
 import type { OutgoingMail } from '../../domain/escalation/escalationMail';
-import type { CreateResult, Escalation, EscalationStore, NewEscalation } from '../../ports/escalationStore';
+import type {
+  CreateResult,
+  DeliveryState,
+  Escalation,
+  EscalationStore,
+  NewEscalation,
+} from '../../ports/escalationStore';
 import { ConcurrencyError } from '../../ports/versioned';
 import type { AzureStorageAccount } from './azureStorageAccount';
 import {
@@ -459,6 +465,16 @@ export class AzureEscalationStore implements EscalationStore {
   async channelCopiesOwed(): Promise<Escalation[]> {
     const rows = await this.where(`channelCopy eq 'owed' and (state eq 'sent' or state eq 'failed')`);
     return rows.sort((a, b) => a.createdAt.localeCompare(b.createdAt)).map(view);
+  }
+
+  /** A scan of the escalation rows' state alone (a few thousand rows within the retention period). */
+  async countByState(): Promise<Record<DeliveryState, number>> {
+    const counts: Record<DeliveryState, number> = { queued: 0, composed: 0, sent: 0, failed: 0 };
+    const rows = await scan<{ state: DeliveryState }>(this.table, `kind eq 'escalation'`, {
+      select: ['state'],
+    });
+    for (const row of rows) if (row.state in counts) counts[row.state] += 1;
+    return counts;
   }
 
   /**

@@ -1,4 +1,5 @@
 /** The Azure Storage backend's stores, opened together (see ../storage.ts for the choice of backend). */
+import type { TableClient } from '@azure/data-tables';
 import { ConfigError } from '../../config/env';
 import type { Stores } from '../storage';
 import { AzureConversationReferenceStore } from './azureConversationReferenceStore';
@@ -7,7 +8,12 @@ import { AzureLeaseStore } from './azureLeaseStore';
 import { AzureNudgeLedger } from './azureNudgeLedger';
 import { AzureNudgeQueue } from './azureNudgeQueue';
 import { AzureStatusFollowUpStore } from './azureStatusFollowUpStore';
-import { AzureStorageAccount, parseStorageConnection } from './azureStorageAccount';
+import {
+  AzureStorageAccount,
+  hasStatus,
+  parseStorageConnection,
+  storageDeadline,
+} from './azureStorageAccount';
 import { AzureSupportCodeStore } from './azureSupportCodeStore';
 import { AzureUserProgressStore } from './azureUserProgressStore';
 
@@ -24,6 +30,7 @@ export async function azureStores(account: AzureStorageAccount): Promise<Stores>
       AzureNudgeQueue.open(account),
       AzureLeaseStore.open(account),
     ]);
+  const probe = account.table('progress');
   return {
     kind: 'azure',
     progress,
@@ -35,8 +42,18 @@ export async function azureStores(account: AzureStorageAccount): Promise<Stores>
     nudgeQueue,
     leases,
     flushDeleted: () => undefined,
+    ping: (timeoutMs) => pingTable(probe, timeoutMs),
     close: () => undefined,
   };
+}
+
+/** Reads a row that never exists (no user id is `readiness`): the 404 proves the table service answered. */
+async function pingTable(table: TableClient, timeoutMs: number): Promise<void> {
+  try {
+    await table.getEntity('readiness', 'probe', { abortSignal: storageDeadline(timeoutMs) });
+  } catch (error) {
+    if (!hasStatus(error, 404)) throw error;
+  }
 }
 
 /** The stores in the account AZURE_STORAGE_CONNECTION_STRING names; a malformed setting is a ConfigError. */

@@ -3,7 +3,9 @@
  * identity-reports budget of the process, and the requester that applies both.
  */
 import type { Logger } from '../../logging/logger';
-import { createGraphClient, type GraphClientSettings } from './graphClient';
+import type { TokenCredential } from '@azure/identity';
+import type { GraphMetrics } from '../../telemetry/botMetrics';
+import { createGraphClient, graphCredential, GRAPH_SCOPE, type GraphClientSettings } from './graphClient';
 import { GraphDirectory } from './graphDirectory';
 import { GraphRequester } from './graphRequests';
 import { RequestBudget } from './requestBudget';
@@ -26,12 +28,19 @@ export interface GraphDirectorySettings extends Omit<GraphClientSettings, 'maxRe
   budget?: { limit: number; windowMs: number; marginMs?: number; reservedForInteractive?: number };
   attempts?: { interactive: number; background: number };
   maxBackoffMs?: number;
+  /** Counts Graph requests by endpoint family and status. */
+  metrics?: GraphMetrics;
 }
 
 export interface GraphDirectoryParts {
   directory: GraphDirectory;
   budget: RequestBudget;
   requests: GraphRequester;
+  /**
+   * Gets an app token for Graph (the one the directory uses, from the cache while it is valid): proves the
+   * credentials work without calling Graph, so it costs none of the reports budget.
+   */
+  token(): Promise<void>;
   /** Releases anything waiting for the budget (shutdown). */
   close(): void;
 }
@@ -43,17 +52,18 @@ export function createGraphDirectory(settings: GraphDirectorySettings): GraphDir
     marginMs: settings.budget?.marginMs ?? 500,
     reservedForInteractive: settings.budget?.reservedForInteractive ?? 1,
   });
-  const client = createGraphClient({
-    ...settings,
-    maxRetries: 0,
-    budget: { budget, applies: isIdentityReportsUrl },
-  });
+  const credential: TokenCredential = graphCredential(settings);
+  const client = createGraphClient(
+    { ...settings, maxRetries: 0, budget: { budget, applies: isIdentityReportsUrl } },
+    credential,
+  );
   const requests = new GraphRequester({
     client,
     budget,
     log: settings.log,
     attempts: settings.attempts,
     maxBackoffMs: settings.maxBackoffMs,
+    metrics: settings.metrics,
   });
   const directory = new GraphDirectory({
     requests,
@@ -61,5 +71,8 @@ export function createGraphDirectory(settings: GraphDirectorySettings): GraphDir
     log: settings.log,
     now: settings.now,
   });
-  return { directory, budget, requests, close: () => budget.close() };
+  const token = async () => {
+    if (!(await credential.getToken(GRAPH_SCOPE))) throw new Error('the token endpoint gave no token');
+  };
+  return { directory, budget, requests, token, close: () => budget.close() };
 }

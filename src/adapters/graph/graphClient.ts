@@ -153,9 +153,17 @@ class TimeoutHandler implements Middleware {
 
 export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 
-/** Builds an app-only Graph client for the school's tenant. */
-export function createGraphClient(settings: GraphClientSettings): Client {
-  const credential = timeBoxedCredential(
+/**
+ * The app's credential for Graph, with a time box on each token request. It caches its token: a client built
+ * on it and anything else asking it (the readiness check) share one token.
+ */
+export function graphCredential(
+  settings: Pick<
+    GraphClientSettings,
+    'tenantId' | 'clientId' | 'clientSecret' | 'authorityHost' | 'tokenTimeoutMs'
+  >,
+): TokenCredential {
+  return timeBoxedCredential(
     new ClientSecretCredential(settings.tenantId, settings.clientId, settings.clientSecret, {
       authorityHost: settings.authorityHost,
       // Without this MSAL asks the public cloud for instance metadata, which a custom authority host
@@ -164,6 +172,13 @@ export function createGraphClient(settings: GraphClientSettings): Client {
     }),
     settings.tokenTimeoutMs ?? 10_000,
   );
+}
+
+/** Builds an app-only Graph client for the school's tenant (on `credential`, or a credential of its own). */
+export function createGraphClient(
+  settings: GraphClientSettings,
+  credential = graphCredential(settings),
+): Client {
   const baseUrl = new URL(settings.baseUrl);
   const authProvider = new TokenCredentialAuthenticationProvider(credential, { scopes: [GRAPH_SCOPE] });
   const auth = new AuthenticationHandler(authProvider);

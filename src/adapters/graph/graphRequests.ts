@@ -7,6 +7,7 @@
 import { ResponseType, type Client } from '@microsoft/microsoft-graph-client';
 import type { Logger } from '../../logging/logger';
 import type { DirectoryPriority } from '../../ports/directory';
+import type { GraphMetrics } from '../../telemetry/botMetrics';
 import { BudgetOption, isGraphTimeout } from './graphClient';
 import type { RequestBudget } from './requestBudget';
 
@@ -45,6 +46,8 @@ export interface GraphRequesterDeps {
   maxBackoffMs?: number;
   /** Longest Retry-After honoured before giving up on the call. */
   maxRetryAfterMs?: number;
+  /** Counts each attempt by endpoint family and status (429s among them). */
+  metrics?: GraphMetrics;
 }
 
 const RETRYABLE_STATUS = new Set([412, 429, 502, 503, 504]);
@@ -171,6 +174,7 @@ export class GraphRequester {
     const endpoint = pathOrUrl.replace(/^https:\/\/[^/]+\/v1\.0/, '').replace(/\?.*$/, '');
     for (let attempt = 1; ; attempt++) {
       if (options.signal?.aborted) throw new GraphRequestError('aborted', 0, 'Aborted');
+      let answered = false;
       try {
         // RAW: the client hands back every answer, so status, Retry-After and body are read here, once.
         const request = this.deps.client
@@ -178,6 +182,8 @@ export class GraphRequester {
           .responseType(ResponseType.RAW)
           .middlewareOptions([new BudgetOption(options.priority, options.signal)]);
         const response = (await (method === 'GET' ? request.get() : request.post(body))) as Response;
+        answered = true;
+        this.deps.metrics?.graphAttempt(endpoint, response.status);
         const text = await response.text();
         if (!response.ok) throw new FailureError(httpFailure(response, text));
         if (!text) return undefined as T;
@@ -188,6 +194,8 @@ export class GraphRequester {
         }
       } catch (error) {
         const failure = thrownFailure(error);
+        // No answer at all (a timeout, a refused connection, no token): counted as status 0.
+        if (!answered) this.deps.metrics?.graphAttempt(endpoint, 0);
         if (failure.status === 429 && options.budgeted) {
           // Everyone sharing the budget waits, not just this call.
           this.deps.budget.pause(failure.retryAfterMs ?? 10_000);

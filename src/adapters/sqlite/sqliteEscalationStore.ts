@@ -1,4 +1,10 @@
-import type { CreateResult, Escalation, EscalationStore, NewEscalation } from '../../ports/escalationStore';
+import type {
+  CreateResult,
+  DeliveryState,
+  Escalation,
+  EscalationStore,
+  NewEscalation,
+} from '../../ports/escalationStore';
 import type { OutgoingMail } from '../../domain/escalation/escalationMail';
 import type { SqliteDatabase } from './sqliteDatabase';
 
@@ -272,6 +278,18 @@ export class SqliteEscalationStore implements EscalationStore {
       )
       .all();
     return Promise.resolve(rows.map(toEscalation));
+  }
+
+  countByState(): Promise<Record<DeliveryState, number>> {
+    const counts: Record<DeliveryState, number> = { queued: 0, composed: 0, sent: 0, failed: 0 };
+    // Read from the (state, next_attempt_at) index, not the rows.
+    const rows = this.db
+      .prepare<[], { state: DeliveryState; n: number }>(
+        'SELECT state, COUNT(*) AS n FROM escalations GROUP BY state',
+      )
+      .all();
+    for (const row of rows) counts[row.state] = row.n;
+    return Promise.resolve(counts);
   }
 
   purgeCreatedBefore(cutoff: Date): Promise<number> {
