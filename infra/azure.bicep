@@ -114,6 +114,27 @@ resource supportCodeKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   properties: { value: supportCodeKey }
 }
 
+// Metrics and request telemetry (the bot's own meters; no outgoing calls, no user ids): workspace-based
+// Application Insights, read by the bot through APPLICATIONINSIGHTS_CONNECTION_STRING.
+resource logs 'Microsoft.OperationalInsights/workspaces@2022-10-01' = {
+  name: '${resourceBaseName}-logs'
+  location: location
+  properties: {
+    sku: { name: 'PerGB2018' }
+    retentionInDays: 30
+  }
+}
+
+resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
+  name: '${resourceBaseName}-insights'
+  location: location
+  kind: 'web'
+  properties: {
+    Application_Type: 'web'
+    WorkspaceResourceId: logs.id
+  }
+}
+
 resource storage 'Microsoft.Storage/storageAccounts@2023-01-01' = {
   name: storageName
   location: location
@@ -157,6 +178,7 @@ resource webApp 'Microsoft.Web/sites@2022-09-01' = {
         { name: 'WEBSITE_RUN_FROM_PACKAGE', value: '1' }
         // The package carries its production dependencies, built and checked before upload: no build here.
         { name: 'SCM_DO_BUILD_DURING_DEPLOYMENT', value: 'false' }
+        { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsights.properties.ConnectionString }
         { name: 'HOST', value: '0.0.0.0' }
         { name: 'PORT', value: '8080' }
         // App Service's front end adds the client's address to X-Forwarded-For: rate limits count clients by it.
