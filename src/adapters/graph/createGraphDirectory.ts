@@ -26,6 +26,8 @@ export interface GraphDirectorySettings extends Omit<GraphClientSettings, 'maxRe
   budget?: { limit: number; windowMs: number; marginMs?: number; reservedForInteractive?: number };
   attempts?: { interactive: number; background: number };
   maxBackoffMs?: number;
+  /** Longest Retry-After honoured before a call gives up (the setup check will not wait minutes). */
+  maxRetryAfterMs?: number;
 }
 
 export interface GraphDirectoryParts {
@@ -54,6 +56,7 @@ export function createGraphDirectory(settings: GraphDirectorySettings): GraphDir
     log: settings.log,
     attempts: settings.attempts,
     maxBackoffMs: settings.maxBackoffMs,
+    maxRetryAfterMs: settings.maxRetryAfterMs,
   });
   const directory = new GraphDirectory({
     requests,

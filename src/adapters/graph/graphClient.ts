@@ -45,6 +45,11 @@ export interface GraphClientSettings {
    * at the service's end.
    */
   budget?: { budget: RequestBudget; applies: (url: string) => boolean };
+  /**
+   * The credential to take tokens from, when the caller holds one already (the setup check reads the token
+   * it is given, and its requests then reuse that token); built from the settings otherwise.
+   */
+  credential?: TokenCredential;
 }
 
 /** Per-request option read by the budget middleware: who is waiting, and when to stop waiting. */
@@ -153,9 +158,14 @@ class TimeoutHandler implements Middleware {
 
 export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 
-/** Builds an app-only Graph client for the school's tenant. */
-export function createGraphClient(settings: GraphClientSettings): Client {
-  const credential = timeBoxedCredential(
+/** The app's client-secret credential for the school's tenant, with a timeout on every token request. */
+export function createGraphCredential(
+  settings: Pick<
+    GraphClientSettings,
+    'tenantId' | 'clientId' | 'clientSecret' | 'authorityHost' | 'tokenTimeoutMs'
+  >,
+): TokenCredential {
+  return timeBoxedCredential(
     new ClientSecretCredential(settings.tenantId, settings.clientId, settings.clientSecret, {
       authorityHost: settings.authorityHost,
       // Without this MSAL asks the public cloud for instance metadata, which a custom authority host
@@ -164,6 +174,11 @@ export function createGraphClient(settings: GraphClientSettings): Client {
     }),
     settings.tokenTimeoutMs ?? 10_000,
   );
+}
+
+/** Builds an app-only Graph client for the school's tenant. */
+export function createGraphClient(settings: GraphClientSettings): Client {
+  const credential = settings.credential ?? createGraphCredential(settings);
   const baseUrl = new URL(settings.baseUrl);
   const authProvider = new TokenCredentialAuthenticationProvider(credential, { scopes: [GRAPH_SCOPE] });
   const auth = new AuthenticationHandler(authProvider);
