@@ -15,7 +15,7 @@ import { adminConsentUrl, permissionChecks, rolesInAccessToken } from '../domain
 import { policyGroupRefs } from '../domain/setup/policyChecks';
 import {
   catalogCheck,
-  groupCheck,
+  groupChecks,
   mailboxCheck,
   reportCheck,
   tokenFailureCheck,
@@ -147,7 +147,7 @@ export async function checkTenant(
       ),
     ]);
     lines.push(reportCheck(report, context));
-    refs.forEach((ref, i) => lines.push(groupCheck(ref, groupAnswers[i]!, context)));
+    lines.push(...groupChecks(refs, groupAnswers, context));
     const catalogLine = catalogCheck(catalogLooked, context);
     if (catalogLine) lines.push(catalogLine);
     lines.push(mailboxCheck(mailbox, mailboxAnswer, context));

@@ -143,6 +143,23 @@ export function groupCheck(
   return unanswered(what, answer, context);
 }
 
+/**
+ * One line per group the policy names; when Graph refused every one for want of the permission, one line for
+ * them all (the same fix eleven times over would hide the other problems).
+ */
+export function groupChecks(
+  refs: readonly PolicyGroupRef[],
+  answers: readonly GraphAnswer<{ displayName?: string | null }>[],
+  context: TenantContext,
+): CheckLine[] {
+  const refused = answers.filter((a) => a.kind === 'error' && isPermissionRefusal(a));
+  if (refs.length > 1 && refused.length === refs.length) {
+    const first = refused[0] as { status: number; code?: string };
+    return [permissionRefused(`The policy's ${refs.length} groups`, 'GroupMember.Read.All', first, context)];
+  }
+  return refs.map((ref, i) => groupCheck(ref, answers[i]!, context));
+}
+
 /** The Teams app as a campaign installs it: by its manifest id in the org catalog. */
 export type CatalogState =
   | { kind: 'noCampaign' }
