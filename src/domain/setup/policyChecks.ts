@@ -58,7 +58,8 @@ export function policyDateChecks(policy: SchoolPolicy, today: LocalDate, policyP
   const when = `registration.enforcementDate ${enforcement} (${formatLongDate(enforcement)})`;
   if (daysLeft > 0) lines.push(ok(`${when}: in ${daysLeft} day${daysLeft === 1 ? '' : 's'}`));
   else {
-    const text = daysLeft === 0 ? `${when}: today` : `${when}: passed ${-daysLeft} days ago`;
+    const text =
+      daysLeft === 0 ? `${when}: today` : `${when}: passed ${-daysLeft} day${daysLeft === -1 ? '' : 's'} ago`;
     const fix = `Set registration.enforcementDate in ${policyPath} to the day enforcement starts.`;
     // Without a campaign the bot still guides latecomers; a campaign has nothing left to remind people of.
     lines.push(
