@@ -33,10 +33,23 @@ export function clockFrom(start: string | undefined): Clock {
   return { now: () => new Date(Date.now() + offset) };
 }
 
+/** The bot's configuration and school policy, read as the bot reads them; ConfigError names what is wrong. */
+export function readConfiguration(env: NodeJS.ProcessEnv = process.env): {
+  config: AppConfig;
+  policy: SchoolPolicy;
+} {
+  const config = loadConfig(env);
+  return { config, policy: loadSchoolPolicy(config.schoolConfigPath) };
+}
+
+/** A logger for a CLI: JSON lines on stderr, so stdout stays what IT reads. */
+export function cliLogger(level: string): Logger {
+  return createLogger(level, pino.destination({ dest: 2, sync: false }));
+}
+
 export async function openCliContext(clock: Clock): Promise<CliContext> {
-  const config = loadConfig(process.env);
-  const log = createLogger(config.logLevel, pino.destination({ dest: 2, sync: false }));
-  const policy = loadSchoolPolicy(config.schoolConfigPath);
+  const { config, policy } = readConfiguration();
+  const log = cliLogger(config.logLevel);
   const stores = await openStores(config, log);
   const { directory, graph } = buildDirectory(config, policy, clock, log);
   return {

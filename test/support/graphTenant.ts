@@ -19,9 +19,13 @@ export interface GraphTenant {
   close(): Promise<void>;
 }
 
-export async function startGraphTenant(app: AppCredentials = TEST_APP): Promise<GraphTenant> {
+export async function startGraphTenant(
+  app: AppCredentials = TEST_APP,
+  /** The application permissions granted (default: every one the bot asks for). */
+  roles?: readonly string[],
+): Promise<GraphTenant> {
   const server = await StandInServer.start({ tls: true });
-  const tokens = new TokenEndpoint(server, app);
+  const tokens = new TokenEndpoint(server, app, { roles });
   return {
     server,
     tokens,
@@ -38,10 +42,24 @@ export async function startGraphTenant(app: AppCredentials = TEST_APP): Promise<
   };
 }
 
-/** Wraps a Graph route handler so that requests without a token this tenant issued get Graph's 401. */
+/**
+ * A route's permission: any one of `roles` in the token will do (Graph accepts the least-privileged
+ * permission or a broader one); without one Graph answers 403 with `code`.
+ */
+export interface RoleRequirement {
+  roles: readonly string[];
+  code?: string;
+  message?: string;
+}
+
+/**
+ * Wraps a Graph route handler so that requests without a token this tenant issued get Graph's 401, and
+ * requests whose token lacks the route's permission get Graph's 403.
+ */
 export function requireToken(
   tokens: TokenEndpoint,
   handler: (req: StandInRequest) => StandInResponse | Promise<StandInResponse>,
+  requirement?: RoleRequirement,
 ) {
   return (req: StandInRequest): StandInResponse | Promise<StandInResponse> => {
     if (!tokens.isIssued(req.headers.authorization)) {
@@ -49,6 +67,20 @@ export function requireToken(
         status: 401,
         body: { error: { code: 'InvalidAuthenticationToken', message: 'Access token is empty.' } },
       };
+    }
+    if (requirement) {
+      const granted = tokens.rolesOf(req.headers.authorization);
+      if (!requirement.roles.some((role) => granted.includes(role))) {
+        return {
+          status: 403,
+          body: {
+            error: {
+              code: requirement.code ?? 'Authorization_RequestDenied',
+              message: requirement.message ?? 'Insufficient privileges to complete the operation.',
+            },
+          },
+        };
+      }
     }
     return handler(req);
   };

@@ -1,7 +1,9 @@
 /**
  * A stand-in for the Microsoft identity platform's client-credentials flow, enough for @azure/identity's
  * ClientSecretCredential (with `disableInstanceDiscovery`): the tenant's OpenID configuration and the
- * v2.0 token endpoint. Tokens are random strings; `isIssued` lets other stand-ins check them.
+ * v2.0 token endpoint. Tokens are shaped like Entra's app-only Graph tokens (a JWT whose `roles` claim lists
+ * the application permissions granted; the signature is random, nothing here checks it); `isIssued` and
+ * `rolesOf` let other stand-ins check them.
  */
 import crypto from 'node:crypto';
 import type { StandInRequest, StandInServer } from './standInServer';
@@ -12,14 +14,29 @@ export interface AppCredentials {
   clientSecret: string;
 }
 
+/** Every application permission the bot asks for: what an admin who consented to all of them grants. */
+export const GRAPH_APP_ROLES: readonly string[] = [
+  'AuditLog.Read.All',
+  'UserAuthenticationMethod.Read.All',
+  'User.Read.All',
+  'GroupMember.Read.All',
+  'TeamsAppInstallation.ReadWriteSelfForUser.All',
+  'AppCatalog.Read.All',
+  'Mail.Send',
+];
+
 export class TokenEndpoint {
-  private readonly issued = new Map<string, { scope: string; expiresAt: number }>();
+  private readonly issued = new Map<string, { scope: string; expiresAt: number; roles: readonly string[] }>();
   tokenRequests = 0;
+  /** The application permissions granted to the app: tokens issued from now on carry these. */
+  roles: readonly string[];
 
   constructor(
     private readonly server: StandInServer,
     private readonly app: AppCredentials,
+    options: { roles?: readonly string[] } = {},
   ) {
+    this.roles = options.roles ?? GRAPH_APP_ROLES;
     server.route('GET', '/:tenant/v2.0/.well-known/openid-configuration', (req) =>
       this.openIdConfiguration(req),
     );
@@ -31,6 +48,12 @@ export class TokenEndpoint {
     const token = authorization?.replace(/^Bearer /, '');
     const entry = token ? this.issued.get(token) : undefined;
     return !!entry && entry.expiresAt > Date.now();
+  }
+
+  /** The roles a token carried when issued (what Graph authorises a request by); empty for an unknown one. */
+  rolesOf(authorization: string | undefined): readonly string[] {
+    const token = authorization?.replace(/^Bearer /, '');
+    return (token ? this.issued.get(token)?.roles : undefined) ?? [];
   }
 
   private openIdConfiguration(req: StandInRequest) {
@@ -78,11 +101,35 @@ export class TokenEndpoint {
         body: { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret.' },
       };
     }
-    const token = crypto.randomBytes(24).toString('base64url');
-    this.issued.set(token, { scope: form.scope ?? '', expiresAt: Date.now() + 3_600_000 });
+    const token = this.jwt();
+    this.issued.set(token, {
+      scope: form.scope ?? '',
+      expiresAt: Date.now() + 3_600_000,
+      roles: [...this.roles],
+    });
     return {
       status: 200,
       body: { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: token },
     };
+  }
+
+  /** An app-only access token's shape: Entra leaves `roles` out when nothing is granted. */
+  private jwt(): string {
+    const now = Math.floor(Date.now() / 1000);
+    const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const header = { typ: 'JWT', alg: 'RS256', kid: 'stand-in' };
+    const claims = {
+      aud: 'https://graph.microsoft.com',
+      iss: `https://sts.windows.net/${this.app.tenantId}/`,
+      iat: now,
+      nbf: now,
+      exp: now + 3600,
+      appid: this.app.clientId,
+      idtyp: 'app',
+      tid: this.app.tenantId,
+      uti: crypto.randomBytes(16).toString('base64url'),
+      ...(this.roles.length > 0 ? { roles: [...this.roles] } : {}),
+    };
+    return `${encode(header)}.${encode(claims)}.${crypto.randomBytes(32).toString('base64url')}`;
   }
 }

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import type { AdaptiveCardJson } from '../../src/cards/cardTemplates';
 import { loadConfig } from '../../src/config/env';
 import { createLogger } from '../../src/logging/logger';
 import type { ConversationReferenceStore } from '../../src/ports/conversationReferenceStore';
@@ -9,7 +10,11 @@ import { ConnectorStandIn } from '../support/connectorStandIn';
 import type { Fault } from '../support/standInServer';
 
 const USER = '6d000000-0000-4000-8000-000000000001';
-const CARD = { type: 'AdaptiveCard', version: '1.2', body: [{ type: 'TextBlock', text: 'Hi', wrap: true }] };
+const CARD: AdaptiveCardJson = {
+  type: 'AdaptiveCard',
+  version: '1.2',
+  body: [{ type: 'TextBlock', text: 'Hi', wrap: true }],
+};
 
 /** Teams' error body for a refused send. */
 const teamsError = (code: string, message = code) => ({ error: { code, message } });

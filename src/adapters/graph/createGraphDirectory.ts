@@ -30,6 +30,8 @@ export interface GraphDirectorySettings extends Omit<GraphClientSettings, 'maxRe
   maxBackoffMs?: number;
   /** Counts Graph requests by endpoint family and status. */
   metrics?: GraphMetrics;
+  /** Longest Retry-After honoured before a call gives up (the setup check will not wait minutes). */
+  maxRetryAfterMs?: number;
 }
 
 export interface GraphDirectoryParts {
@@ -52,7 +54,7 @@ export function createGraphDirectory(settings: GraphDirectorySettings): GraphDir
     marginMs: settings.budget?.marginMs ?? 500,
     reservedForInteractive: settings.budget?.reservedForInteractive ?? 1,
   });
-  const credential: TokenCredential = graphCredential(settings);
+  const credential: TokenCredential = settings.credential ?? graphCredential(settings);
   const client = createGraphClient(
     { ...settings, maxRetries: 0, budget: { budget, applies: isIdentityReportsUrl } },
     credential,
@@ -64,6 +66,7 @@ export function createGraphDirectory(settings: GraphDirectorySettings): GraphDir
     attempts: settings.attempts,
     maxBackoffMs: settings.maxBackoffMs,
     metrics: settings.metrics,
+    maxRetryAfterMs: settings.maxRetryAfterMs,
   });
   const directory = new GraphDirectory({
     requests,

@@ -45,6 +45,11 @@ export interface GraphClientSettings {
    * at the service's end.
    */
   budget?: { budget: RequestBudget; applies: (url: string) => boolean };
+  /**
+   * The credential to take tokens from, when the caller holds one already (the setup check reads the token
+   * it is given, and its requests then reuse that token); built from the settings otherwise.
+   */
+  credential?: TokenCredential;
 }
 
 /** Per-request option read by the budget middleware: who is waiting, and when to stop waiting. */

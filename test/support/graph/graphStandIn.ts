@@ -1,14 +1,17 @@
 /**
- * A Microsoft Graph stand-in for the directory: users, groups (transitive members, checkMemberGroups), the
- * registration report (userRegistrationDetails: paging with @odata.nextLink, `$filter`, `$top`), per-user
+ * A Microsoft Graph stand-in for the directory: users (with or without a mailbox), groups (by id, transitive
+ * members, checkMemberGroups), the registration report (userRegistrationDetails: paging with @odata.nextLink, `$filter`, `$top`), per-user
  * authentication methods, the no-P1 refusal, and the identity-reports budget (429 + Retry-After over 5
  * requests per 10 s, counted as violations). Built on `startGraphTenant` (HTTPS + token endpoint).
  *
- * Other features add their routes next to these with `route()` (token check, optional budget).
+ * Every route checks the token and, as Graph does, the application permission it needs (403 without it;
+ * tokens carry `roles`, all of the bot's permissions unless a test grants fewer).
+ *
+ * Other features add their routes next to these with `route()` (token check, permission, optional budget).
  */
 import crypto from 'node:crypto';
 import type { StandInRequest, StandInResponse } from '../standInServer';
-import { requireToken, startGraphTenant, type GraphTenant } from '../graphTenant';
+import { requireToken, startGraphTenant, type GraphTenant, type RoleRequirement } from '../graphTenant';
 import type { AppCredentials } from '../tokenEndpoint';
 import { reportNameOf, type GraphMethodJson } from './methodShapes';
 import { ReportsBudgetEnforcer } from './reportsBudget';
@@ -26,7 +29,48 @@ export interface StandInUser {
   methods: GraphMethodJson[];
   /** Security questions: in the report only (the methods API does not list them). */
   securityQuestions?: boolean;
+  /** The primary SMTP address; null for a user without a mailbox. Default: the UPN. */
+  mail?: string | null;
 }
+
+/**
+ * Which application permissions each kind of Graph call accepts (the least-privileged one first), from
+ * Graph's API reference pages.
+ */
+export const PERMISSIONS = {
+  users: { roles: ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'] },
+  groups: {
+    roles: [
+      'GroupMember.Read.All',
+      'Group.Read.All',
+      'Group.ReadWrite.All',
+      'Directory.Read.All',
+      'Directory.ReadWrite.All',
+    ],
+  },
+  report: {
+    roles: ['AuditLog.Read.All'],
+    code: 'Authentication_MSGraphPermissionMissing',
+    message: 'Calling principal does not have required MSGraph permissions AuditLog.Read.All',
+  },
+  methods: { roles: ['UserAuthenticationMethod.Read.All', 'UserAuthenticationMethod.ReadWrite.All'] },
+  appCatalog: {
+    roles: [
+      'AppCatalog.Read.All',
+      'AppCatalog.ReadWrite.All',
+      'Directory.Read.All',
+      'Directory.ReadWrite.All',
+    ],
+  },
+  installedApps: {
+    roles: [
+      'TeamsAppInstallation.ReadWriteSelfForUser.All',
+      'TeamsAppInstallation.ReadWriteAndConsentSelfForUser.All',
+      'TeamsAppInstallation.ReadWriteForUser.All',
+      'TeamsAppInstallation.ReadWriteAndConsentForUser.All',
+    ],
+  },
+} satisfies Record<string, RoleRequirement>;
 
 interface ReportRow {
   id: string;
@@ -56,6 +100,8 @@ export interface GraphStandInOptions {
   app?: AppCredentials;
   /** The identity-reports throttle (Graph: 5 per 10,000 ms); tests shrink the window to stay fast. */
   reportsBudget?: { limit: number; windowMs: number };
+  /** Application permissions granted (the tokens' `roles`); default every one the bot asks for. */
+  roles?: readonly string[];
 }
 
 const STRONG = new Set([
@@ -157,6 +203,8 @@ export class GraphStandIn {
   readonly users = new Map<string, StandInUser>();
   /** Group id → member ids (users or groups). */
   readonly groups = new Map<string, string[]>();
+  /** Group id → display name, for the groups that have one here (others get a made-up name). */
+  readonly groupNames = new Map<string, string>();
   /** Report rows as the report last saw each user (it lags: `syncReport` catches it up). */
   private readonly report = new Map<string, ReportRow>();
   readonly budget: ReportsBudgetEnforcer;
@@ -176,7 +224,7 @@ export class GraphStandIn {
   }
 
   static async start(options: GraphStandInOptions = {}): Promise<GraphStandIn> {
-    return new GraphStandIn(await startGraphTenant(options.app), options);
+    return new GraphStandIn(await startGraphTenant(options.app, options.roles), options);
   }
 
   /** Environment for a bot process (or an in-process Graph client) that should use this stand-in. */
@@ -193,31 +241,44 @@ export class GraphStandIn {
   }
 
   /**
-   * Registers a Graph route (path below the origin, e.g. `/v1.0/users/:id/sendMail`) that needs a token;
-   * `budgeted` routes count against the identity-reports budget.
+   * Registers a Graph route (path below the origin, e.g. `/v1.0/users/:id/sendMail`) that needs a token,
+   * and one of `permission`'s roles in it when given; `budgeted` routes count against the identity-reports
+   * budget.
    */
   route(
     method: string,
     pattern: string,
     handler: (req: StandInRequest) => StandInResponse | Promise<StandInResponse>,
-    options: { budgeted?: boolean } = {},
+    options: { budgeted?: boolean; permission?: RoleRequirement } = {},
   ): this {
     this.tenant.server.route(
       method,
       pattern,
-      requireToken(this.tenant.tokens, (req) => {
-        if (options.budgeted) {
-          const admitted = this.budget.admit();
-          if (!admitted.ok) {
-            return {
-              ...graphError(429, 'TooManyRequests', 'Too many requests: identity reports budget exceeded.'),
-              headers: { 'Retry-After': String(admitted.retryAfterSeconds) },
-            };
+      requireToken(
+        this.tenant.tokens,
+        (req) => {
+          if (options.budgeted) {
+            const admitted = this.budget.admit();
+            if (!admitted.ok) {
+              return {
+                ...graphError(429, 'TooManyRequests', 'Too many requests: identity reports budget exceeded.'),
+                headers: { 'Retry-After': String(admitted.retryAfterSeconds) },
+              };
+            }
           }
-        }
-        return handler(req);
-      }),
+          return handler(req);
+        },
+        options.permission,
+      ),
     );
+    return this;
+  }
+
+  /** Adds (or replaces) a group with its members (user or group ids) and its display name. */
+  addGroup(id: string, members: string[], displayName?: string): this {
+    const key = id.toLowerCase();
+    this.groups.set(key, members);
+    if (displayName) this.groupNames.set(key, displayName);
     return this;
   }
 
@@ -289,7 +350,7 @@ export class GraphStandIn {
       givenName: user.givenName ?? null,
       surname: null,
       userPrincipalName: user.userPrincipalName,
-      mail: user.userPrincipalName,
+      mail: user.mail !== undefined ? user.mail : user.userPrincipalName,
       department: user.department ?? null,
       jobTitle: user.jobTitle ?? null,
       accountEnabled: user.accountEnabled ?? true,
@@ -356,43 +417,91 @@ export class GraphStandIn {
       );
 
     // /v1.0/users/{id|upn} and /v1.0/users('{upn}')
-    this.route('GET', '/v1.0/users/:key', (req) => {
-      const user = this.findUser(req.params.key!);
-      return user ? { status: 200, body: this.userJson(user, req.query.get('$select')) } : notFound('user');
-    });
-    this.route('GET', '/v1.0/users', (req) =>
-      this.page(
-        req,
-        [...this.users.values()].map((u) => this.userJson(u, req.query.get('$select'))),
-        {},
-        'users',
-      ),
+    const users = { permission: PERMISSIONS.users };
+    const groups = { permission: PERMISSIONS.groups };
+    this.route(
+      'GET',
+      '/v1.0/users/:key',
+      (req) => {
+        const user = this.findUser(req.params.key!);
+        return user ? { status: 200, body: this.userJson(user, req.query.get('$select')) } : notFound('user');
+      },
+      users,
     );
-    this.route('GET', '/v1.0/:segment', (req) => {
-      const m = /^users\('((?:[^']|'')+)'\)$/.exec(req.params.segment!);
-      if (!m) return graphError(400, 'BadRequest', 'Unsupported segment.');
-      const user = this.findUser(m[1]!.replace(/''/g, "'"));
-      return user ? { status: 200, body: this.userJson(user, req.query.get('$select')) } : notFound('user');
-    });
-    this.route('POST', '/v1.0/users/:id/checkMemberGroups', (req) => {
-      const user = this.findUser(req.params.id!);
-      if (!user) return notFound('user');
-      const groupIds = ((req.body as { groupIds?: unknown } | undefined)?.groupIds ?? []) as string[];
-      if (!Array.isArray(groupIds) || groupIds.length > 20)
-        return graphError(400, 'Request_BadRequest', 'groupIds must be an array of at most 20 ids.');
-      return {
-        status: 200,
-        body: {
-          value: groupIds.filter((g) => this.transitiveUsers(g.toLowerCase()).some((u) => u.id === user.id)),
-        },
-      };
-    });
-    this.route('GET', '/v1.0/groups/:id/transitiveMembers/microsoft.graph.user', (req) => {
-      const id = req.params.id!.toLowerCase();
-      if (!this.groups.has(id)) return notFound('group');
-      const members = this.transitiveUsers(id).map((u) => this.userJson(u, req.query.get('$select')));
-      return this.page(req, members, {}, 'users');
-    });
+    this.route(
+      'GET',
+      '/v1.0/users',
+      (req) =>
+        this.page(
+          req,
+          [...this.users.values()].map((u) => this.userJson(u, req.query.get('$select'))),
+          {},
+          'users',
+        ),
+      users,
+    );
+    this.route(
+      'GET',
+      '/v1.0/:segment',
+      (req) => {
+        const m = /^users\('((?:[^']|'')+)'\)$/.exec(req.params.segment!);
+        if (!m) return graphError(400, 'BadRequest', 'Unsupported segment.');
+        const user = this.findUser(m[1]!.replace(/''/g, "'"));
+        return user ? { status: 200, body: this.userJson(user, req.query.get('$select')) } : notFound('user');
+      },
+      users,
+    );
+    this.route(
+      'GET',
+      '/v1.0/groups/:id',
+      (req) => {
+        const id = req.params.id!.toLowerCase();
+        if (!this.groups.has(id)) return notFound(id);
+        const full: Record<string, unknown> = {
+          id,
+          displayName: this.groupNames.get(id) ?? `Group ${id.slice(0, 8)}`,
+          securityEnabled: true,
+          mailEnabled: false,
+        };
+        const select = req.query.get('$select')?.split(',');
+        return {
+          status: 200,
+          body: select ? Object.fromEntries(Object.entries(full).filter(([k]) => select.includes(k))) : full,
+        };
+      },
+      groups,
+    );
+    this.route(
+      'POST',
+      '/v1.0/users/:id/checkMemberGroups',
+      (req) => {
+        const user = this.findUser(req.params.id!);
+        if (!user) return notFound('user');
+        const groupIds = ((req.body as { groupIds?: unknown } | undefined)?.groupIds ?? []) as string[];
+        if (!Array.isArray(groupIds) || groupIds.length > 20)
+          return graphError(400, 'Request_BadRequest', 'groupIds must be an array of at most 20 ids.');
+        return {
+          status: 200,
+          body: {
+            value: groupIds.filter((g) =>
+              this.transitiveUsers(g.toLowerCase()).some((u) => u.id === user.id),
+            ),
+          },
+        };
+      },
+      groups,
+    );
+    this.route(
+      'GET',
+      '/v1.0/groups/:id/transitiveMembers/microsoft.graph.user',
+      (req) => {
+        const id = req.params.id!.toLowerCase();
+        if (!this.groups.has(id)) return notFound('group');
+        const members = this.transitiveUsers(id).map((u) => this.userJson(u, req.query.get('$select')));
+        return this.page(req, members, {}, 'users');
+      },
+      groups,
+    );
 
     this.route(
       'GET',
@@ -413,7 +522,7 @@ export class GraphStandIn {
           'reports/authenticationMethods/userRegistrationDetails',
         );
       },
-      { budgeted: true },
+      { budgeted: true, permission: PERMISSIONS.report },
     );
     this.route(
       'GET',
@@ -423,7 +532,7 @@ export class GraphStandIn {
         const row = this.report.get(req.params.id!.toLowerCase());
         return row ? { status: 200, body: row } : notFound('userRegistrationDetails');
       },
-      { budgeted: true },
+      { budgeted: true, permission: PERMISSIONS.report },
     );
     this.route(
       'GET',
@@ -439,7 +548,7 @@ export class GraphStandIn {
           },
         };
       },
-      { budgeted: true },
+      { budgeted: true, permission: PERMISSIONS.methods },
     );
   }
 }
