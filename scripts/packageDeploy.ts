@@ -76,7 +76,8 @@ export function productionPackages(lock: Lockfile, leftOut: readonly string[] = 
   for (const name of Object.keys(root.dependencies ?? {})) {
     if (leftOut.includes(name)) continue;
     const resolved = resolve(name, '');
-    if (!resolved) throw new Error(`package-lock.json does not resolve the dependency ${name}: run npm install`);
+    if (!resolved)
+      throw new Error(`package-lock.json does not resolve the dependency ${name}: run npm install`);
     visit(resolved);
   }
   return [...found].sort();
@@ -93,7 +94,8 @@ const NOT_RUN = /\.(?:[cm]?ts|map|md|markdown)$/i;
 function copyPackages(paths: readonly string[], fromRoot: string, toRoot: string): void {
   for (const entryPath of paths) {
     const source = path.join(fromRoot, entryPath);
-    if (!fs.existsSync(source)) throw new Error(`${entryPath} is in package-lock.json but not installed: run npm ci`);
+    if (!fs.existsSync(source))
+      throw new Error(`${entryPath} is in package-lock.json but not installed: run npm ci`);
     fs.cpSync(source, path.join(toRoot, entryPath), {
       recursive: true,
       filter: (from) => {
@@ -107,9 +109,13 @@ function copyPackages(paths: readonly string[], fromRoot: string, toRoot: string
 
 function compile(outDir: string): void {
   const tsc = require.resolve('typescript/bin/tsc');
-  const result = spawnSync(process.execPath, [tsc, '-p', path.join(REPO_ROOT, 'tsconfig.json'), '--outDir', outDir], {
-    stdio: 'inherit',
-  });
+  const result = spawnSync(
+    process.execPath,
+    [tsc, '-p', path.join(REPO_ROOT, 'tsconfig.json'), '--outDir', outDir],
+    {
+      stdio: 'inherit',
+    },
+  );
   if (result.status !== 0) throw new Error('the TypeScript build failed (see above)');
 }
 
@@ -163,8 +169,13 @@ if (require.main === module) {
   const schoolConfig = at >= 0 ? process.argv[at + 1] : undefined;
   const zipPath = process.argv.includes('--zip') ? DEPLOY_ZIP : undefined;
   try {
-    const staged = buildDeployPackage({ ...(schoolConfig ? { schoolConfig } : {}), ...(zipPath ? { zipPath } : {}) });
-    console.error(`staged ${path.relative(process.cwd(), staged)}${zipPath ? ` and wrote ${path.relative(process.cwd(), zipPath)}` : ''}`);
+    const staged = buildDeployPackage({
+      ...(schoolConfig ? { schoolConfig } : {}),
+      ...(zipPath ? { zipPath } : {}),
+    });
+    console.error(
+      `staged ${path.relative(process.cwd(), staged)}${zipPath ? ` and wrote ${path.relative(process.cwd(), zipPath)}` : ''}`,
+    );
   } catch (error) {
     const message = error instanceof ConfigError ? error.problems.join('\n  ') : (error as Error).message;
     console.error(`The deploy package was not built: ${message}`);
