@@ -314,8 +314,8 @@ describe('In the Agents Playground, headless', function () {
     });
   });
 
-  describe('escalation (issue 4)', () => {
-    it('"I\'m stuck" → buttons → a reference; the demo mailer keeps the mail in DATA_DIR (issue 4)', async () => {
+  describe('escalation', () => {
+    it('"I\'m stuck" → buttons → a reference; the demo mailer keeps the mail in DATA_DIR', async () => {
       const stuck = await say("I'm stuck");
       const sent = await walk(stuck, [
         ["📷 The app won't scan", 'How would you like help?'],
@@ -340,7 +340,7 @@ describe('In the Agents Playground, headless', function () {
  * connector; the buttons are pressed in the Playground and answered by the bot. The bot's own scheduler is
  * off (as in every test bot): it runs on the real clock, and the campaign's days are weeks ahead.
  */
-describe('A nudge campaign in the Agents Playground (issue 5)', function () {
+describe('A nudge campaign in the Agents Playground', function () {
   this.timeout(90_000);
   let session: PlaygroundSession;
   let client: PlaygroundClient;

@@ -1,6 +1,6 @@
 /**
  * The contract every nudge storage backend must keep (ledger, queue, leases), as one mocha suite that a
- * backend runs by giving a factory. SQLite runs it in test/adapters/sqlite; the Azure Storage backend (issue 6)
+ * backend runs by giving a factory. SQLite runs it in test/adapters/sqlite; the Azure Storage backend
  * runs the same suite against Azurite. Time-dependent cases call `elapse(ms)`, which a backend with a fake
  * clock advances and a real one sleeps through; durations are multiples of the backend's `unitMs`/`leaseMs`.
  */
