@@ -5,19 +5,18 @@
  * aside: its scoping cannot be seen from a token); each missing piece exits 1 naming what is missing and the
  * fix; several at once are all named in one run; an unusable configuration exits 2.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import YAML from 'yaml';
 import { DEMO_TENANT_ID } from '../../src/config/env';
 import { ROOT, startBot, tempDataDir, type BotProcess } from '../support/botProcess';
+import { runBuiltCli } from '../support/cliProcess';
 import { GraphStandIn } from '../support/graph/graphStandIn';
 import { addTeamsAppsRoutes } from '../support/graph/teamsAppsRoutes';
 import { TEST_APP } from '../support/graphTenant';
 import { GRAPH_APP_ROLES } from '../support/tokenEndpoint';
 
-const CLI = path.join(ROOT, 'dist', 'cli', 'doctor.js');
 const SAMPLE = path.join(ROOT, 'config', 'kscs.school.yaml');
 const MANIFEST_ID = '8c4d2f1e-3b5a-4c6d-9e8f-7a6b5c4d3e2f';
 const MAILBOX = 'ITServiceDesk@kenstimpson.org.uk';
@@ -42,30 +41,11 @@ interface Run {
   checks: string[];
 }
 
-/** Runs the built doctor without blocking this process (the stand-ins answer from it). */
-function doctor(env: Record<string, string>, ...args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--disable-warning=DEP0111', CLI, ...args], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH ?? '',
-        NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS ?? '',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
-    child.once('error', reject);
-    child.once('exit', (status) => {
-      clearTimeout(timer);
-      const checks = stdout.split('\n').filter((l) => /^[✔⚠✘] /.test(l));
-      resolve({ status, stdout, stderr, checks });
-    });
-  });
+/** Runs the built doctor (25 s at most); `checks` are its ✔/⚠/✘ lines, without the fixes. */
+async function doctor(env: Record<string, string>, ...args: string[]): Promise<Run> {
+  const { code, stdout, stderr } = await runBuiltCli('doctor', env, args, 25_000);
+  const checks = stdout.split('\n').filter((l) => /^[✔⚠✘] /.test(l));
+  return { status: code, stdout, stderr, checks };
 }
 
 describe('npm run doctor (built CLI, Graph stand-in)', function () {
@@ -76,7 +56,8 @@ describe('npm run doctor (built CLI, Graph stand-in)', function () {
   let graph: GraphStandIn;
 
   before(async () => {
-    if (!fs.existsSync(CLI)) throw new Error('dist/cli/doctor.js is missing: run `npm run build` first');
+    if (!fs.existsSync(path.join(ROOT, 'dist', 'cli', 'doctor.js')))
+      throw new Error('dist/cli/doctor.js is missing: run `npm run build` first');
     dir = tempDataDir('mfa-buddy-doctor-');
     const policy = YAML.parse(fs.readFileSync(SAMPLE, 'utf8')) as {
       groups: Record<string, string>;

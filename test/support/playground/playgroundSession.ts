@@ -2,13 +2,13 @@
  * The built bot and the Agents Playground in front of it, both on 127.0.0.1 with free ports, in a fresh
  * temporary folder (database, logs, policy) that `stop()` removes. Each suite starts its own session.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { startPlayground, type RunningPlayground } from '../../../scripts/playground/playgroundServer';
 import { localDateOf, type LocalDate } from '../../../src/domain/policy/localDate';
-import { ROOT, startBot, tempDataDir, type BotProcess } from '../botProcess';
+import { startBot, tempDataDir, type BotProcess } from '../botProcess';
+import { runBuiltCli, type CliRun } from '../cliProcess';
 import { SAMPLE_POLICY_PATH } from '../conversationHarness';
 
 export interface PlaygroundSession {
@@ -26,38 +26,9 @@ export interface PlaygroundSession {
   stop(): Promise<void>;
 }
 
-/** How a command-line run ended, and what it printed. */
-export interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-const NUDGE_CLI = path.join(ROOT, 'dist', 'cli', 'nudge.js');
-
 /** Runs the built nudge command line with `env` (the bot's configuration) and `args`; 60 s at most. */
 function runNudgeCli(env: Record<string, string>, args: string[]): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--disable-warning=DEP0111', NUDGE_CLI, ...args], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH ?? '',
-        NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS ?? '',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runBuiltCli('nudge', env, args);
 }
 
 function addDays(date: LocalDate, days: number): LocalDate {
