@@ -27,9 +27,7 @@ import {
 } from '../../ports/directory';
 import { methodFromGraph, type GraphAuthenticationMethod } from './graphMethods';
 import { GraphRequestError, type GraphRequester } from './graphRequests';
-
-/** Graph's answer for report endpoints in a tenant without Entra ID P1/P2 (or in B2C). */
-export const NON_PREMIUM_CODE = 'Authentication_RequestFromNonPremiumTenantOrB2CTenant';
+import { NON_PREMIUM_CODE } from '../../domain/setup/tenantChecks';
 
 const USER_FIELDS = 'id,displayName,givenName,userPrincipalName,department,jobTitle,accountEnabled,userType';
 /** Largest page the report and the users list hand out. */
