@@ -14,6 +14,7 @@ import { RetentionJob } from './conversation/retentionJob';
 import { eraseLeavers } from './privacy/leavers';
 import { PersonalDataService } from './privacy/personalData';
 import { retentionPurges } from './privacy/retentionPurges';
+import { CLIENT_LIMITS } from './server/clientRateLimits';
 import { close, createHttpServer, listen } from './server/httpServer';
 import { planningCheck, Readiness, type ReadinessCheck } from './server/readiness';
 import { BotMetrics } from './telemetry/botMetrics';
@@ -250,6 +251,7 @@ export async function startApp(
     ready: () => readiness.answer(),
     pages: { '/privacy': privacyPage(policy), '/terms': termsPage(policy) },
     trustedProxyHops: config.trustedProxyHops,
+    limits: { ...CLIENT_LIMITS, requestsPerMinute: config.requestsPerMinutePerClient },
     log,
   });
   const port = await listen(server, config.port, config.host);

@@ -30,6 +30,10 @@ const envSchema = z.object({
    * for rate limits; 0 counts every client by the socket's address.
    */
   TRUSTED_PROXY_HOPS: optional(z.coerce.number().int().min(0).max(3)).default(0),
+  /** Every request one client address may make per minute: a flood guard, far above genuine traffic. */
+  HTTP_REQUESTS_PER_MINUTE_PER_CLIENT: optional(z.coerce.number().int().min(600).max(10_000_000)).default(
+    30_000,
+  ),
   BOT_ID: optional(guid),
   BOT_PASSWORD: optional(z.string()),
   BOT_TYPE: optional(z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'])).default('SingleTenant'),
@@ -99,6 +103,8 @@ export interface AppConfig {
   host: string;
   /** How many reverse proxies' X-Forwarded-For entries identify a client for the rate limits. */
   trustedProxyHops: number;
+  /** The per-client ceiling on every request (HTTP_REQUESTS_PER_MINUTE_PER_CLIENT). */
+  requestsPerMinutePerClient: number;
   bot: {
     id?: string;
     password?: string;
@@ -232,6 +238,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     port: e.PORT,
     host: e.HOST,
     trustedProxyHops: e.TRUSTED_PROXY_HOPS,
+    requestsPerMinutePerClient: e.HTTP_REQUESTS_PER_MINUTE_PER_CLIENT,
     bot: {
       id: e.BOT_ID,
       password: e.BOT_PASSWORD,

@@ -19,14 +19,17 @@ export interface ClientLimits {
   refusedPerMinute: number;
   /** Requests for the legal pages and /healthz per client per minute. */
   pagesPerMinute: number;
-  /** Every request per client per minute: a ceiling far above a school's Teams traffic at its busiest. */
+  /**
+   * Every request per client per minute: a flood guard far above a school's Teams traffic at its busiest (one
+   * Bot Framework address can carry a whole trust; an instance answers about 1,000 turns a second).
+   */
   requestsPerMinute: number;
 }
 
 export const CLIENT_LIMITS: ClientLimits = {
   refusedPerMinute: 30,
   pagesPerMinute: 60,
-  requestsPerMinute: 6000,
+  requestsPerMinute: 30_000,
 };
 
 /**

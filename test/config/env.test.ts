@@ -112,6 +112,16 @@ describe('configuration from the environment', () => {
     ).to.equal(false);
   });
 
+  it('takes the per-client request ceiling, 30,000 a minute unless set, and refuses one too low to serve a school', () => {
+    expect(loadConfig({}).requestsPerMinutePerClient).to.equal(30_000);
+    expect(loadConfig({ HTTP_REQUESTS_PER_MINUTE_PER_CLIENT: '120000' }).requestsPerMinutePerClient).to.equal(
+      120_000,
+    );
+    expect(problemsOf({ HTTP_REQUESTS_PER_MINUTE_PER_CLIENT: '10' })).to.match(
+      /HTTP_REQUESTS_PER_MINUTE_PER_CLIENT/,
+    );
+  });
+
   it('parses a full production configuration', () => {
     const config = loadConfig({
       PORT: '8080',
