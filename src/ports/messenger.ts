@@ -30,8 +30,8 @@ export interface SendOptions {
   /** The user's stored reference as the caller just read it (saves reading it again). */
   reference?: StoredConversationReference;
   /**
-   * Called once, as the message is handed to the connector (after any setup such as a token), so that the
-   * caller can note that it is on its way at the moment it leaves. Not called when nothing is sent.
+   * Called once, when the request carrying the message has been handed to the operating system, so that the
+   * caller can note that it left. Not called when nothing left (no connection, nothing to send).
    */
   onSending?: () => void;
 }

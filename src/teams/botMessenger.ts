@@ -12,6 +12,7 @@ import type { ConversationReferenceStore } from '../ports/conversationReferenceS
 import type { GoneReason, Messenger, SendOptions, SendOutcome } from '../ports/messenger';
 import type { SendMetrics } from '../telemetry/botMetrics';
 import { cardActivity } from './cardActivity';
+import { connectorPath, watchRequestHandOff } from './requestHandOff';
 
 export interface BotMessengerDeps {
   adapter: CloudAdapter;
@@ -166,9 +167,10 @@ export class BotMessenger implements Messenger {
       async (context) => {
         ran = true;
         try {
-          // From here the request goes straight to the connector (its token, if any, is ready by now).
-          onSending?.();
-          const responses = await context.sendActivities(cards.map(cardActivity));
+          const activities = cards.map(cardActivity);
+          const responses = onSending
+            ? await watchRequestHandOff(connectorPath, onSending, () => context.sendActivities(activities))
+            : await context.sendActivities(activities);
           outcome = {
             kind: 'sent',
             activityIds: responses.map((r) => r?.id).filter((id): id is string => !!id),

@@ -139,6 +139,46 @@ describe('proactive sends: what each answer from Teams becomes', () => {
     expect(connector.received).to.have.length(0);
   });
 
+  describe('saying when the message left (what a campaign records before a crash can strike)', () => {
+    it('says so once, before the answer, even when the connector client retries', async () => {
+      connector.server.failNext(
+        { kind: 'status', status: 429, retryAfterSeconds: 1, body: teamsError('Throttled') },
+        { method: 'POST', path: /\/activities(\/[^/]+)?$/ },
+      );
+      const answeredAtCall: boolean[] = [];
+      let answered = false;
+      const outcome = await messenger
+        .sendToUser(USER, [CARD], { onSending: () => answeredAtCall.push(answered) })
+        .finally(() => (answered = true));
+      expect(outcome.kind).to.equal('sent');
+      expect(answeredAtCall).to.deep.equal([false]);
+      expect(connector.server.requestsTo(/activities/)).to.have.length(2);
+    });
+
+    it('never says so when the connector cannot be reached', async function () {
+      this.timeout(30_000);
+      const closed = await ConnectorStandIn.start();
+      const deadUrl = closed.serviceUrl;
+      await closed.close();
+      const unreachable = new BotMessenger({
+        adapter: createBotAdapter(loadConfig({}), createLogger('silent')),
+        references: {
+          get: async () => {
+            const row = (await stored.get(USER))!;
+            return { ...row, serviceUrl: deadUrl, reference: { ...row.reference, serviceUrl: deadUrl } };
+          },
+        } as unknown as ConversationReferenceStore,
+        botAppId: '',
+        log: createLogger('silent'),
+        timeoutMs: 25_000,
+      });
+      let calls = 0;
+      const outcome = await unreachable.sendToUser(USER, [CARD], { onSending: () => (calls += 1) });
+      expect(outcome.kind).to.equal('failed');
+      expect(calls).to.equal(0);
+    });
+  });
+
   it('no stored chat is noConversation, and nothing is sent', async () => {
     const none = new BotMessenger({
       adapter: createBotAdapter(loadConfig({}), createLogger('silent')),
