@@ -1,8 +1,9 @@
 /**
  * Where the browser pass puts its pictures. `npm run screenshots` (UPDATE_SCREENSHOTS=1) writes them, and
  * their index, into docs/screenshots/ to be committed, shrunk with `pngquant` when it is installed; `npm test`
- * writes them under .cache/ and fails when the committed folder is missing a picture, holds a stale one, or
- * its index is out of date. Pixels are not compared: fonts differ between machines.
+ * takes no pictures (encoding 280 of them was a third of the browser pass) and fails when the committed folder is
+ * missing a picture, holds a stale one, or its index is out of date. Pixels are not compared: fonts differ
+ * between machines.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -10,7 +11,6 @@ import path from 'node:path';
 import { ROOT } from '../botProcess';
 
 export const COMMITTED_DIR = path.join(ROOT, 'docs', 'screenshots');
-const SCRATCH_DIR = path.join(ROOT, '.cache', 'screenshots');
 
 /** One photographed card: a desktop and a phone picture, and what it shows. */
 export interface Shot {
@@ -39,14 +39,14 @@ const GROUPS: Record<Shot['group'], { heading: string; intro: string; desktop: b
 
 export class ScreenshotFolder {
   readonly update = process.env.UPDATE_SCREENSHOTS === '1';
-  readonly dir = this.update ? COMMITTED_DIR : SCRATCH_DIR;
   readonly shots: Shot[] = [];
 
-  /** Empties the pictures this pass writes (never the committed ones, unless updating). */
+  /** Empties the committed pictures before an update writes them all again; nothing otherwise. */
   prepare(): void {
+    if (!this.update) return;
     for (const group of Object.keys(GROUPS)) {
-      fs.rmSync(path.join(this.dir, group), { recursive: true, force: true });
-      fs.mkdirSync(path.join(this.dir, group), { recursive: true });
+      fs.rmSync(path.join(COMMITTED_DIR, group), { recursive: true, force: true });
+      fs.mkdirSync(path.join(COMMITTED_DIR, group), { recursive: true });
     }
   }
 
@@ -59,11 +59,12 @@ export class ScreenshotFolder {
     };
   }
 
-  /** The files to write for `shot` (and remembers it for the index). */
-  filesFor(shot: Shot): { desktop?: string; phone: string } {
+  /** The files to write for `shot` (none unless updating), and remembers it for the index. */
+  filesFor(shot: Shot): { desktop?: string; phone?: string } {
     this.shots.push(shot);
+    if (!this.update) return {};
     const { desktop, phone } = this.picturesOf(shot);
-    return { phone: path.join(this.dir, phone), desktop: desktop && path.join(this.dir, desktop) };
+    return { phone: path.join(COMMITTED_DIR, phone), desktop: desktop && path.join(COMMITTED_DIR, desktop) };
   }
 
   /** docs/screenshots/README.md for the pictures taken. */
