@@ -2,7 +2,7 @@
  * One typed render function per card template. The data types here are the contract between the
  * conversation (which decides what to say) and the templates in `cards/` (which lay it out).
  */
-import type { ActionData } from '../conversation/verbs';
+import type { ActionData } from '../features/verbs';
 import { expandCard, type AdaptiveCardJson } from './cardTemplates';
 
 /** A button that sends an action back to the bot. */

@@ -12,7 +12,7 @@ import { campaignMoment } from '../domain/campaign/campaignTime';
 import { nudgeDue, type NudgeDue } from '../domain/campaign/nudgeDecision';
 import { localDateOf } from '../domain/policy/localDate';
 import { evaluateRegistration } from '../domain/registration/evaluateRegistration';
-import { viewContextAt, type ViewContext } from '../conversation/wording';
+import { viewContextAt, type ViewContext } from '../features/shared/wording';
 import type { StoredConversationReference } from '../ports/conversationReferenceStore';
 import type { DirectoryUser } from '../ports/directory';
 import type { NudgeJob } from '../ports/nudgeQueue';

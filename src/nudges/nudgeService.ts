@@ -5,7 +5,7 @@
  */
 import { nextOpening } from '../domain/campaign/campaignTime';
 import { nudgeKey, parseNudgeKey, snoozesUsed } from '../domain/campaign/nudgeDecision';
-import type { SnoozeResult, Snoozer } from '../conversation/nudgeReplies';
+import type { SnoozeResult, Snoozer } from '../features/campaign/nudgeReplies';
 import type { LedgerCounts, LedgerEntry } from '../ports/nudgeLedger';
 import { ConcurrencyError } from '../ports/versioned';
 import { registeredMarker, type CampaignDeps } from './campaignContext';

@@ -17,7 +17,7 @@ import {
   type MeterProvider,
   type Observable,
 } from '@opentelemetry/api';
-import { Verb } from '../conversation/verbs';
+import { VERB_NAMES } from '../features/verbs';
 import type { DeliveryState } from '../ports/escalationStore';
 import type { SendOutcome } from '../ports/messenger';
 
@@ -68,7 +68,7 @@ const ACTIVITY_KINDS = new Set([
   'event',
   'typing',
 ]);
-const VERBS: ReadonlySet<string> = new Set(Object.values(Verb));
+const VERBS: ReadonlySet<string> = new Set(VERB_NAMES);
 /** Longest a gauge's source may take before the sample is skipped (storage down must not stall an export). */
 const GAUGE_SOURCE_TIMEOUT_MS = 5000;
 

@@ -6,16 +6,16 @@ import { CARD_CHECKS } from '../support/cardChecks';
 import { cardCatalog, catalogSources, type CatalogCard } from '../support/cardCatalog';
 import { ROOT } from '../support/botProcess';
 
-/** `src/conversation/*Cards.ts` modules and the card functions each exports (`…Card`). */
+/** The card modules of every feature (`src/features/<feature>/…Cards.ts`) and the card functions each exports. */
 function exportedCardFunctions(): string[] {
-  const folder = path.join(ROOT, 'src', 'conversation');
+  const root = path.join(ROOT, 'src', 'features');
   return fs
-    .readdirSync(folder)
+    .readdirSync(root, { recursive: true, encoding: 'utf8' })
     .filter((file) => /Cards\.ts$/.test(file))
     .flatMap((file) => {
-      const moduleName = file.replace(/\.ts$/, '');
+      const moduleName = path.basename(file).replace(/\.ts$/, '');
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const exported = require(path.join(folder, moduleName)) as Record<string, unknown>;
+      const exported = require(path.join(root, file.replace(/\.ts$/, ''))) as Record<string, unknown>;
       return Object.entries(exported)
         .filter(([name, value]) => typeof value === 'function' && /Card$/.test(name))
         .map(([name]) => `${moduleName}.${name}`);

@@ -11,7 +11,8 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import type { Activity } from 'botbuilder';
 import { DEMO_USERS } from '../../src/adapters/demo/demoSchool';
-import { HELP_VIEWS, Verb, type VerbName } from '../../src/conversation/verbs';
+import { HELP_VIEWS } from '../../src/features/help/helpVerbs';
+import { Verb, type VerbName } from '../../src/features/verbs';
 import { CATEGORIES, HELP_WAYS, PARTS_OF_DAY } from '../../src/domain/escalation/categories';
 import { CHOICES, STEP_IDS } from '../../src/domain/guide/steps';
 import { INTENTS, PHRASES } from '../../src/domain/text/intents';
@@ -25,7 +26,7 @@ const NOT_UNDERSTOOD = "Sorry, I didn't get that";
 const SENSITIVE = "⚠️ Please don't send me that";
 /** 10,000 in the full suite; `npm run test:fast` asks for fewer (FUZZ_RUNS) to keep the inner loop quick. */
 const TOTAL_RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
-const VERBS = Object.values(Verb) as VerbName[];
+const VERBS: VerbName[] = Object.values(Verb);
 /** Free text gets the share of two verbs; the verbs split the rest evenly. */
 const TEXT_RUNS = 2 * Math.floor(TOTAL_RUNS / (VERBS.length + 2));
 const RUNS_PER_VERB = Math.floor((TOTAL_RUNS - TEXT_RUNS) / VERBS.length);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { DEMO_USERS } from '../../src/adapters/demo/demoSchool';
-import { parseCardAction } from '../../src/conversation/verbs';
+import { parseCardAction } from '../../src/features/verbs';
 import { submitActivity, testUser } from '../support/activities';
 import { headingOf, onlyCard } from '../support/cards';
 import { ConversationHarness } from '../support/conversationHarness';

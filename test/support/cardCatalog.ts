@@ -5,27 +5,29 @@
  * this one list, so a card added here is checked, validated and photographed everywhere at once.
  *
  * Later features add a section (status, escalation, nudges…) to CARD_SECTIONS; the coverage test fails
- * until every exported `…Card` function in `src/conversation/*Cards.ts` appears in some section.
+ * until every exported `…Card` function of a `src/features/` card module (`…Cards.ts`) appears in some section.
  */
 import type { AdaptiveCardJson } from '../../src/cards/cardTemplates';
-import * as answerCards from '../../src/conversation/answerCards';
-import * as helpCards from '../../src/conversation/helpCards';
-import * as supportCodeCards from '../../src/conversation/supportCodeCards';
+import * as answerCards from '../../src/features/shared/answerCards';
+import * as guideAnswerCards from '../../src/features/guide/guideAnswerCards';
+import * as helpAnswerCards from '../../src/features/help/helpAnswerCards';
+import * as helpCards from '../../src/features/help/helpCards';
+import * as supportCodeCards from '../../src/features/supportCodes/supportCodeCards';
 import type { Escalation } from '../../src/ports/escalationStore';
-import type { HelpDraft } from '../../src/conversation/verbs';
+import type { HelpDraft } from '../../src/features/help/helpVerbs';
 import type { DirectoryUser } from '../../src/ports/directory';
-import { guideCard, STEP_TITLES, welcomeCard } from '../../src/conversation/guideCards';
-import * as statusCards from '../../src/conversation/statusCards';
+import { guideCard, STEP_TITLES, welcomeCard } from '../../src/features/guide/guideCards';
+import * as statusCards from '../../src/features/status/statusCards';
 import { evaluateRegistration } from '../../src/domain/registration/evaluateRegistration';
 import type { RegisteredMethod } from '../../src/domain/registration/methods';
-import type { ViewContext } from '../../src/conversation/wording';
+import type { ViewContext } from '../../src/features/shared/wording';
 import type { GuideProgress } from '../../src/domain/guide/progress';
 import { STEP_IDS, type FirstMethod, type SecondMethod, type StepId } from '../../src/domain/guide/steps';
 import { availableMethods } from '../../src/domain/policy/availability';
 import type { LocalDate } from '../../src/domain/policy/localDate';
 import type { SchoolPolicy } from '../../src/domain/policy/schoolPolicy';
 import { loadSchoolPolicy } from '../../src/config/loadSchoolPolicy';
-import { cannotSnoozeCard, nudgeCard, snoozedCard } from '../../src/conversation/nudgeCards';
+import { cannotSnoozeCard, nudgeCard, snoozedCard } from '../../src/features/campaign/nudgeCards';
 import type { Tone } from '../../src/domain/policy/campaignPolicy';
 import { SAMPLE_POLICY_PATH } from './conversationHarness';
 
@@ -157,17 +159,19 @@ export const guideSection: CardSection = {
 export const answerSection: CardSection = {
   name: 'answer',
   cards() {
-    const a = answerCards;
+    const a = { ...answerCards, ...guideAnswerCards, ...helpAnswerCards };
+    const modules = { answerCards, guideAnswerCards, helpAnswerCards };
+    const moduleOf = (fn: string) => Object.entries(modules).find(([, exported]) => fn in exported)?.[0];
     const midway = progressAt('first.app.scan', 'app');
     const finished = progressAt('afterwards', 'app');
     const cards: CatalogCard[] = [];
     for (const date of CATALOG_DATES) {
       const ctx = viewContextOn(date);
-      const at = (name: string, title: string, fn: keyof typeof answerCards, card: AdaptiveCardJson) =>
+      const at = (name: string, title: string, fn: keyof typeof a, card: AdaptiveCardJson) =>
         cards.push({
           id: `answer-${name}--${date.key}`,
           title: `${title}, ${date.label}`,
-          source: `answerCards.${fn}`,
+          source: `${moduleOf(fn)}.${fn}`,
           card,
         });
       at('resume', 'Welcome back, part-way through', 'resumeCard', a.resumeCard(midway, ctx));

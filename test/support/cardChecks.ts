@@ -6,7 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import type * as AdaptiveCardsSdk from 'adaptivecards';
-import { isKnownVerb, parseCardAction } from '../../src/conversation/verbs';
+import { isKnownVerb, parseCardAction } from '../../src/features/verbs';
 
 // The package's `lib/` build fails to load on Node 20; its browser bundle works (see docs/engineering notes).
 const AC = createRequire(__filename)('adaptivecards/dist/adaptivecards.js') as typeof AdaptiveCardsSdk;

@@ -11,7 +11,7 @@ import { SqliteDatabase } from '../../src/adapters/sqlite/sqliteDatabase';
 import { SqliteUserProgressStore } from '../../src/adapters/sqlite/sqliteUserProgressStore';
 import { SqliteStatusFollowUpStore } from '../../src/adapters/sqlite/sqliteStatusFollowUpStore';
 import { DemoDirectory } from '../../src/adapters/demo/demoDirectory';
-import { StatusReplies } from '../../src/conversation/statusReplies';
+import { StatusReplies } from '../../src/features/status/statusReplies';
 import type { Directory } from '../../src/ports/directory';
 import {
   RegistrationStatusService,
@@ -23,10 +23,10 @@ import crypto from 'node:crypto';
 import { SecretBox } from '../../src/adapters/crypto/secretBox';
 import { SqliteEscalationStore } from '../../src/adapters/sqlite/sqliteEscalationStore';
 import { SqliteSupportCodeStore } from '../../src/adapters/sqlite/sqliteSupportCodeStore';
-import { STEP_TITLES } from '../../src/conversation/guideCards';
-import { channelEscalationCard, helpDeliveredCard, helpFailedCard } from '../../src/conversation/helpCards';
-import { HelpReplies } from '../../src/conversation/helpReplies';
-import { viewContextAt } from '../../src/conversation/wording';
+import { STEP_TITLES } from '../../src/features/guide/guideWords';
+import { channelEscalationCard, helpDeliveredCard, helpFailedCard } from '../../src/features/help/helpCards';
+import { HelpReplies } from '../../src/features/help/helpReplies';
+import { viewContextAt } from '../../src/features/shared/wording';
 import { EscalationOutbox, type OutboxOptions } from '../../src/escalation/escalationOutbox';
 import { EscalationService } from '../../src/escalation/escalationService';
 import { SupportCodeService } from '../../src/supportCodes/supportCodeService';

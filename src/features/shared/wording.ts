@@ -2,10 +2,10 @@
  * Small wording helpers shared by every card: how the school, its support desk and dates are written to
  * a pupil. Plain words, short sentences.
  */
-import { daysBetween, formatLongDate, formatShortDate, type LocalDate } from '../domain/policy/localDate';
-import { availableMethods, type MethodAvailability } from '../domain/policy/availability';
-import { localDateOf } from '../domain/policy/localDate';
-import type { SchoolPolicy } from '../domain/policy/schoolPolicy';
+import { daysBetween, formatLongDate, formatShortDate, type LocalDate } from '../../domain/policy/localDate';
+import { availableMethods, type MethodAvailability } from '../../domain/policy/availability';
+import { localDateOf } from '../../domain/policy/localDate';
+import type { SchoolPolicy } from '../../domain/policy/schoolPolicy';
 
 /** Everything a card needs to know besides the user's progress. */
 export interface ViewContext {

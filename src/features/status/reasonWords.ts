@@ -2,10 +2,10 @@
  * What to do about each reason the school's check gives (src/domain/registration/evaluateRegistration.ts), in
  * plain words and as a button into the guide: shared by the status card and the guide's last step.
  */
-import type { CardButton } from '../cards/renderCards';
-import type { Reason, RegistrationEvaluation } from '../domain/registration/evaluateRegistration';
-import { Verb } from './verbs';
-import { dateText, schoolAddressText, type ViewContext } from './wording';
+import type { CardButton } from '../../cards/renderCards';
+import type { Reason, RegistrationEvaluation } from '../../domain/registration/evaluateRegistration';
+import { Verb } from '../verbs';
+import { dateText, schoolAddressText, type ViewContext } from '../shared/wording';
 
 /** What to do about a reason, in plain words. */
 export function reasonText(reason: Reason, ctx: ViewContext): string {

@@ -2,8 +2,8 @@
  * How a pupil is told that something they typed was taken out (screening.ts): what it looked like, in kind
  * words, and what to do about it. Shared by the chat's refusal and the help form's confirmation.
  */
-import type { SensitiveKind } from '../domain/text/screening';
-import { shortUrl, type ViewContext } from './wording';
+import type { SensitiveKind } from '../../domain/text/screening';
+import { shortUrl, type ViewContext } from '../shared/wording';
 
 const KIND_WORDS: Record<SensitiveKind, string> = {
   password: 'a password',

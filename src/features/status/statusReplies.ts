@@ -3,18 +3,18 @@
  * (300 pupils after an assembly) the user is told "checking…" within the turn and gets the result as a
  * proactive message when it is ready. Follow-ups owed are stored, so a restart resumes them.
  */
-import type { AdaptiveCardJson } from '../cards/cardTemplates';
-import type { GuideProgress } from '../domain/guide/progress';
-import type { SchoolPolicy } from '../domain/policy/schoolPolicy';
-import { evaluateRegistration } from '../domain/registration/evaluateRegistration';
-import type { Logger } from '../logging/logger';
-import type { Clock } from '../ports/clock';
-import type { Messenger, SendOutcome } from '../ports/messenger';
-import type { StatusFollowUpStore } from '../ports/statusFollowUpStore';
-import type { UserProgressStore } from '../ports/userProgressStore';
-import type { RegistrationStatusService, StatusLookup } from '../status/registrationStatusService';
+import type { AdaptiveCardJson } from '../../cards/cardTemplates';
+import type { GuideProgress } from '../../domain/guide/progress';
+import type { SchoolPolicy } from '../../domain/policy/schoolPolicy';
+import { evaluateRegistration } from '../../domain/registration/evaluateRegistration';
+import type { Logger } from '../../logging/logger';
+import type { Clock } from '../../ports/clock';
+import type { Messenger, SendOutcome } from '../../ports/messenger';
+import type { StatusFollowUpStore } from '../../ports/statusFollowUpStore';
+import type { UserProgressStore } from '../../ports/userProgressStore';
+import type { RegistrationStatusService, StatusLookup } from '../../status/registrationStatusService';
 import { checkingCard, statusCard, statusUnavailableCard, unknownAccountCard } from './statusCards';
-import { viewContextAt, type ViewContext } from './wording';
+import { viewContextAt, type ViewContext } from '../shared/wording';
 
 export type StatusRequest = 'status' | 'done';
 

@@ -2,17 +2,17 @@
  * The words of the status cards: what Microsoft says a user has registered, checked against the school's
  * policy, and exactly what to do next (each reason a button into the guide step that fixes it).
  */
-import type { AdaptiveCardJson } from '../cards/cardTemplates';
-import { renderStatusCard, type CardButton, type CardTip } from '../cards/renderCards';
-import type { GuideProgress } from '../domain/guide/progress';
-import type { StepId } from '../domain/guide/steps';
-import type { FamilyState, RegistrationEvaluation } from '../domain/registration/evaluateRegistration';
-import type { RegistrationSnapshot } from '../domain/registration/snapshot';
-import type { MethodFamily } from '../domain/registration/methods';
-import { answer, continueButton, helpButton } from './answerCards';
+import type { AdaptiveCardJson } from '../../cards/cardTemplates';
+import { renderStatusCard, type CardButton, type CardTip } from '../../cards/renderCards';
+import type { GuideProgress } from '../../domain/guide/progress';
+import type { StepId } from '../../domain/guide/steps';
+import type { FamilyState, RegistrationEvaluation } from '../../domain/registration/evaluateRegistration';
+import type { RegistrationSnapshot } from '../../domain/registration/snapshot';
+import type { MethodFamily } from '../../domain/registration/methods';
+import { answer, continueButton, helpButton } from '../shared/answerCards';
 import { fixButton, reasonText } from './reasonWords';
-import { Verb } from './verbs';
-import { dateText, deadlineText, shortUrl, type ViewContext } from './wording';
+import { Verb } from '../verbs';
+import { dateText, deadlineText, shortUrl, type ViewContext } from '../shared/wording';
 
 const DONE_IT: CardButton = { title: "I've done it ✔", data: { verb: Verb.Ask, intent: 'done' } };
 const CHECK_AGAIN: CardButton = { title: 'Check my status', data: { verb: Verb.Ask, intent: 'status' } };

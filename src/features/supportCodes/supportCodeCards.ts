@@ -3,12 +3,12 @@
  * never read it to anyone who calls them), and the desk's answers to `verify`. Desk answers carry the
  * person's name and directory details, never a photo.
  */
-import type { AdaptiveCardJson } from '../cards/cardTemplates';
-import type { CardButton } from '../cards/renderCards';
-import type { GuideProgress } from '../domain/guide/progress';
-import type { VerifyAnswer } from '../supportCodes/supportCodeService';
-import { answer, continueButton } from './answerCards';
-import { Verb } from './verbs';
+import type { AdaptiveCardJson } from '../../cards/cardTemplates';
+import type { CardButton } from '../../cards/renderCards';
+import type { GuideProgress } from '../../domain/guide/progress';
+import type { VerifyAnswer } from '../../supportCodes/supportCodeService';
+import { answer, continueButton } from '../shared/answerCards';
+import { Verb } from '../verbs';
 
 const NEW_CODE: CardButton = { title: 'Show a new code', data: { verb: Verb.SupportCodeShow } };
 

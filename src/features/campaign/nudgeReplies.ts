@@ -1,9 +1,9 @@
 /** Answers "Remind me later" on a nudge: the campaign records the snooze, this says what happened. */
-import type { AdaptiveCardJson } from '../cards/cardTemplates';
-import type { GuideProgress } from '../domain/guide/progress';
-import type { Logger } from '../logging/logger';
+import type { AdaptiveCardJson } from '../../cards/cardTemplates';
+import type { GuideProgress } from '../../domain/guide/progress';
+import type { Logger } from '../../logging/logger';
 import { cannotSnoozeCard, snoozedCard } from './nudgeCards';
-import type { ViewContext } from './wording';
+import type { ViewContext } from '../shared/wording';
 
 /** What a snooze came to (decided by the campaign's NudgeService). */
 export type SnoozeResult =

@@ -4,15 +4,15 @@
  * first thing missing), snooze while any are left, I need help (from where the user is in the guide), and
  * I've done it (a live check).
  */
-import type { AdaptiveCardJson } from '../cards/cardTemplates';
-import type { CardButton } from '../cards/renderCards';
-import type { GuideProgress } from '../domain/guide/progress';
-import type { Tone } from '../domain/policy/campaignPolicy';
-import { formatLongDate } from '../domain/policy/localDate';
-import type { Reason, RegistrationEvaluation } from '../domain/registration/evaluateRegistration';
-import { answer, continueButton, helpButton } from './answerCards';
-import { Verb } from './verbs';
-import { schoolName, shortUrl, type ViewContext } from './wording';
+import type { AdaptiveCardJson } from '../../cards/cardTemplates';
+import type { CardButton } from '../../cards/renderCards';
+import type { GuideProgress } from '../../domain/guide/progress';
+import type { Tone } from '../../domain/policy/campaignPolicy';
+import { formatLongDate } from '../../domain/policy/localDate';
+import type { Reason, RegistrationEvaluation } from '../../domain/registration/evaluateRegistration';
+import { answer, continueButton, helpButton } from '../shared/answerCards';
+import { Verb } from '../verbs';
+import { schoolName, shortUrl, type ViewContext } from '../shared/wording';
 
 /** Everything a nudge says, decided by the campaign worker. */
 export interface NudgeView {

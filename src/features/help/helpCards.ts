@@ -3,20 +3,21 @@
  * confirmation with the reference, and what the desk's IT channel sees. Every card but the optional words
  * form is version 1.2 with buttons only, so a pupil on a phone can ask for help without typing anything.
  */
-import type { AdaptiveCardJson } from '../cards/cardTemplates';
-import { renderHelpFormCard, type CardButton, type CardFact, type CardTip } from '../cards/renderCards';
-import { bookingDays } from '../domain/escalation/bookingDays';
-import { type Category, type HelpWay, type PartOfDay } from '../domain/escalation/categories';
-import type { GuideProgress } from '../domain/guide/progress';
-import { isMidGuide } from '../domain/guide/steps';
-import { formatLongDate, type LocalDate } from '../domain/policy/localDate';
-import type { Escalation } from '../ports/escalationStore';
-import type { SensitiveKind } from '../domain/text/screening';
-import { answer, continueButton } from './answerCards';
-import { STEP_TITLES } from './guideCards';
-import { changeItAdvice, itOrThem, kindsText, NEVER_ASK } from './removedWords';
-import { Verb, type HelpDraft, type HelpView } from './verbs';
-import { supportHoursText, type ViewContext } from './wording';
+import type { AdaptiveCardJson } from '../../cards/cardTemplates';
+import { renderHelpFormCard, type CardButton, type CardFact, type CardTip } from '../../cards/renderCards';
+import { bookingDays } from '../../domain/escalation/bookingDays';
+import { type Category, type HelpWay, type PartOfDay } from '../../domain/escalation/categories';
+import type { GuideProgress } from '../../domain/guide/progress';
+import { isMidGuide } from '../../domain/guide/steps';
+import { formatLongDate, type LocalDate } from '../../domain/policy/localDate';
+import type { Escalation } from '../../ports/escalationStore';
+import type { SensitiveKind } from '../../domain/text/screening';
+import { answer, continueButton } from '../shared/answerCards';
+import { STEP_TITLES } from '../guide/guideWords';
+import { changeItAdvice, itOrThem, kindsText, NEVER_ASK } from '../shared/removedWords';
+import { Verb } from '../verbs';
+import type { HelpDraft, HelpView } from './helpVerbs';
+import { supportHoursText, type ViewContext } from '../shared/wording';
 
 /** What a pupil reads for each category (buttons and summaries). */
 export const CATEGORY_TEXT: Record<Category, { button: string; summary: string }> = {

@@ -1,0 +1,81 @@
+/**
+ * What each guide step's card offers, as data and without words: a choice between methods, or instructions
+ * with the buttons that move on (above Back, I'm stuck and Start again, which every step has). Where the user
+ * goes from each button is the step machine's (src/domain/guide/progress.ts); this decides which buttons exist.
+ */
+import { choicesAt, type GuideProgress } from '../../domain/guide/progress';
+import type { Choice, FirstMethod, SecondMethod, StepId } from '../../domain/guide/steps';
+import type { MethodAvailability } from '../../domain/policy/availability';
+import { evaluateRegistration, type Reason } from '../../domain/registration/evaluateRegistration';
+import type { RegisteredMethod } from '../../domain/registration/methods';
+
+/** A button that moves the user on from a step. */
+export type StepAction =
+  | { kind: 'next' }
+  | { kind: 'choose'; choice: Choice }
+  /** Into the help flow, as a step's own button (not the "I'm stuck" every step has). */
+  | { kind: 'getHelp' }
+  | { kind: 'checkStatus' }
+  /** Into the step that fixes what the school's check would refuse. */
+  | { kind: 'fix'; reason: Reason };
+
+export type StepLayout =
+  | { kind: 'welcome' }
+  /** The methods on offer here today, in the order they are shown. */
+  | { kind: 'choice'; choices: Choice[] }
+  | { kind: 'instructions'; actions: StepAction[] }
+  /** The guide's end when the two methods chosen would not pass the school's check. */
+  | { kind: 'nearlyDone'; blocking: Reason[]; actions: StepAction[] };
+
+const NEXT: StepAction = { kind: 'next' };
+
+/** The methods a user set up by following the guide, as the school's check sees them. */
+function methodsChosen(progress: GuideProgress): RegisteredMethod[] {
+  const kinds: Record<FirstMethod | SecondMethod, RegisteredMethod> = {
+    app: { kind: 'authenticatorApp' },
+    phone: { kind: 'mobilePhone' },
+    // The guide's email step rules out a school address.
+    email: { kind: 'email', onSchoolDomain: false },
+    questions: { kind: 'securityQuestions' },
+  };
+  return [progress.first, progress.second].flatMap((m) => (m ? [kinds[m]] : []));
+}
+
+/** The layout of `step`'s card for this user today. */
+export function stepLayout(step: StepId, progress: GuideProgress, methods: MethodAvailability): StepLayout {
+  switch (step) {
+    case 'welcome':
+      return { kind: 'welcome' };
+    case 'chooseFirst':
+    case 'chooseSecond':
+    case 'first.phone.choose':
+    case 'second.phone.choose':
+      return { kind: 'choice', choices: choicesAt(step, progress, methods) };
+    case 'noSmartphone':
+      return {
+        kind: 'instructions',
+        actions: methods.phone
+          ? [{ kind: 'choose', choice: 'phone' }, { kind: 'getHelp' }]
+          : [{ kind: 'getHelp' }],
+      };
+    case 'finished': {
+      // The page accepts any two methods; the school's check may not (texts and calls only, questions only).
+      const blocking = evaluateRegistration(methodsChosen(progress), methods).reasons.filter(
+        (r) => r.blocking,
+      );
+      if (blocking.length > 0) {
+        // One fix button: with Back, I'm stuck and Start again, more would pass Teams' five actions.
+        return { kind: 'nearlyDone', blocking, actions: [{ kind: 'fix', reason: blocking[0]! }, NEXT] };
+      }
+      const passkey = choicesAt(step, progress, methods).includes('passkey');
+      return {
+        kind: 'instructions',
+        actions: passkey ? [NEXT, { kind: 'choose', choice: 'passkey' }] : [NEXT],
+      };
+    }
+    case 'afterwards':
+      return { kind: 'instructions', actions: [{ kind: 'checkStatus' }] };
+    default:
+      return { kind: 'instructions', actions: [NEXT] };
+  }
+}
