@@ -30,7 +30,7 @@ import { startAzurite, type Azurite } from '../test/support/azurite';
 import { ROOT } from '../test/support/botProcess';
 import { addPupils, nudgeCliEnv, storedReferenceOf } from '../test/support/campaignRig';
 import { GraphStandIn } from '../test/support/graph/graphStandIn';
-import { TeamsConnectorStandIn, TEAMS_LIMITS } from '../test/support/teamsConnectorStandIn';
+import { ConnectorStandIn, TEAMS_LIMITS } from '../test/support/connectorStandIn';
 import { clockChangePolicy } from '../test/nudges/campaignPolicyFixture';
 
 const args = process.argv.slice(2);
@@ -132,7 +132,7 @@ async function once(users: number, storage: Storage, run: number): Promise<RunRe
   const policyFile = path.join(dataDir, 'policy.json');
   fs.writeFileSync(policyFile, JSON.stringify(clockChangePolicy()));
   const graph = await GraphStandIn.start();
-  const connector = await TeamsConnectorStandIn.start({ ...TEAMS_LIMITS, keepActivities: false });
+  const connector = await ConnectorStandIn.start({ ...TEAMS_LIMITS, keepActivities: false });
   const ids = addPupils(graph, users);
   let azurite: Azurite | undefined;
   const proxies: { close: () => Promise<void> }[] = [];

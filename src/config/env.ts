@@ -41,6 +41,8 @@ const envSchema = z.object({
   TENANT_ID: optional(guid),
   /** Where inbound Bot Framework tokens' signing keys are published; only for sovereign clouds and tests. */
   BOT_OPENID_METADATA: optional(z.url({ protocol: /^https$/, error: 'must be an https:// address' })),
+  /** Where the bot's outbound Bot Framework tokens come from; only for sovereign clouds and tests. */
+  BOT_AUTHORITY_HOST: optional(z.url({ protocol: /^https$/, error: 'must be an https:// address' })),
   GRAPH_CLIENT_ID: optional(guid),
   GRAPH_CLIENT_SECRET: optional(z.string()),
   GRAPH_BASE_URL: optional(httpUrl).default('https://graph.microsoft.com'),
@@ -111,6 +113,8 @@ export interface AppConfig {
     type: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
     tenantId?: string;
     openIdMetadataUrl?: string;
+    /** The login host for outbound tokens when not the public cloud's (BOT_AUTHORITY_HOST). */
+    authorityHost?: string;
   };
   /** The school's tenant: activities from any other tenant get no service. */
   tenantId: string;
@@ -200,6 +204,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   if (e.BOT_ID && e.BOT_TYPE !== 'MultiTenant' && !e.BOT_TENANT_ID && !e.TENANT_ID) {
     problems.push(`BOT_TENANT_ID is required when BOT_TYPE is ${e.BOT_TYPE}`);
   }
+  if (e.BOT_AUTHORITY_HOST && (!e.BOT_ID || e.BOT_TYPE === 'UserAssignedMSI')) {
+    problems.push(
+      'BOT_AUTHORITY_HOST needs BOT_ID and BOT_PASSWORD (a managed identity gets its tokens from Azure)',
+    );
+  }
   if (!!e.GRAPH_CLIENT_ID !== !!e.GRAPH_CLIENT_SECRET) {
     problems.push(
       'GRAPH_CLIENT_ID and GRAPH_CLIENT_SECRET must be set together (or both left empty for the demo directory)',
@@ -245,6 +254,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       type: e.BOT_TYPE,
       tenantId: e.BOT_TENANT_ID ?? e.TENANT_ID,
       openIdMetadataUrl: e.BOT_OPENID_METADATA,
+      authorityHost: e.BOT_AUTHORITY_HOST?.replace(/\/+$/, ''),
     },
     tenantId: (e.TENANT_ID ?? DEMO_TENANT_ID).toLowerCase(),
     graph: graphConfigured

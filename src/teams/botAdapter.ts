@@ -13,6 +13,7 @@ import { AuthenticationConstants } from 'botframework-connector';
 import type { AppConfig } from '../config/env';
 import { screenText } from '../domain/text/screening';
 import type { Logger } from '../logging/logger';
+import { AuthorityHostCredentialsFactory } from './authorityHostCredentials';
 import { ClientReusingAuthentication } from './clientReusingAuthentication';
 
 /** Said when a turn fails on our side (storage down, a bug); the default names no place to get help. */
@@ -30,12 +31,30 @@ export function createBotAdapter(
     MicrosoftAppType: config.bot.id ? config.bot.type : 'MultiTenant',
     MicrosoftAppTenantId: config.bot.tenantId ?? '',
   };
-  if (config.bot.openIdMetadataUrl) {
+  // Outbound tokens from another login host: botbuilder's own credentials would ask the public cloud first.
+  const { authorityHost } = config.bot;
+  const channelAuthTenant =
+    config.bot.type === 'MultiTenant'
+      ? AuthenticationConstants.DefaultChannelAuthTenant
+      : (config.bot.tenantId ?? AuthenticationConstants.DefaultChannelAuthTenant);
+  const credentials =
+    authorityHost && config.bot.id
+      ? new AuthorityHostCredentialsFactory(
+          config.bot.id,
+          config.bot.password ?? '',
+          channelAuthTenant,
+          authorityHost,
+        )
+      : undefined;
+  if (config.bot.openIdMetadataUrl || authorityHost) {
     // botbuilder takes one overridden endpoint as "all endpoints are given", so give the public-cloud rest.
     Object.assign(options, {
-      ToBotFromChannelOpenIdMetadataUrl: config.bot.openIdMetadataUrl,
+      ToBotFromChannelOpenIdMetadataUrl:
+        config.bot.openIdMetadataUrl ?? AuthenticationConstants.ToBotFromChannelOpenIdMetadataUrl,
       ToBotFromChannelTokenIssuer: AuthenticationConstants.ToBotFromChannelTokenIssuer,
-      ToChannelFromBotLoginUrl: AuthenticationConstants.ToChannelFromBotLoginUrl,
+      ToChannelFromBotLoginUrl: authorityHost
+        ? `${authorityHost}/${channelAuthTenant}`
+        : AuthenticationConstants.ToChannelFromBotLoginUrl,
       ToChannelFromBotOAuthScope: AuthenticationConstants.ToChannelFromBotOAuthScope,
       ToBotFromEmulatorOpenIdMetadataUrl: AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl,
       OAuthUrl: AuthenticationConstants.OAuthUrl,
@@ -44,7 +63,7 @@ export function createBotAdapter(
     });
   }
   const adapter = new CloudAdapter(
-    new ClientReusingAuthentication(new ConfigurationBotFrameworkAuthentication(options)),
+    new ClientReusingAuthentication(new ConfigurationBotFrameworkAuthentication(options, credentials)),
   );
   adapter.onTurnError = async (context: TurnContext, error: unknown) => {
     const err = error instanceof Error ? error : new Error(String(error));

@@ -85,6 +85,28 @@ describe('configuration from the environment', () => {
     expect(problemsOf({ STORAGE: 'azure' })).to.match(/AZURE_STORAGE_CONNECTION_STRING is required/);
   });
 
+  it("takes another login host for the bot's outbound tokens only over HTTPS and with a bot password", () => {
+    const bot = { BOT_ID: GUID, BOT_PASSWORD: 'x', TENANT_ID: GUID };
+    expect(
+      loadConfig({ ...bot, BOT_AUTHORITY_HOST: 'https://login.example.us/' }).bot.authorityHost,
+    ).to.equal('https://login.example.us');
+    expect(loadConfig(bot).bot.authorityHost).to.equal(undefined);
+    expect(problemsOf({ ...bot, BOT_AUTHORITY_HOST: 'http://127.0.0.1:1' })).to.match(
+      /BOT_AUTHORITY_HOST must be an https:\/\/ address/,
+    );
+    expect(problemsOf({ BOT_AUTHORITY_HOST: 'https://login.example.us' })).to.match(
+      /BOT_AUTHORITY_HOST needs BOT_ID and BOT_PASSWORD/,
+    );
+    expect(
+      problemsOf({
+        BOT_ID: GUID,
+        BOT_TYPE: 'UserAssignedMSI',
+        TENANT_ID: GUID,
+        BOT_AUTHORITY_HOST: 'https://l.example',
+      }),
+    ).to.match(/BOT_AUTHORITY_HOST needs BOT_ID and BOT_PASSWORD/);
+  });
+
   it('refuses real Graph or Azure Storage without BOT_ID unless ALLOW_UNAUTHENTICATED=1', () => {
     const graph = {
       GRAPH_CLIENT_ID: GUID,

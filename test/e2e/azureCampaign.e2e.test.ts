@@ -21,7 +21,7 @@ import { startAzurite, type Azurite } from '../support/azurite';
 import { startBot, tempDataDir, type BotProcess } from '../support/botProcess';
 import { addPupils, conversationOf, storedReferenceOf } from '../support/campaignRig';
 import { GraphStandIn } from '../support/graph/graphStandIn';
-import { TeamsConnectorStandIn } from '../support/teamsConnectorStandIn';
+import { ConnectorStandIn } from '../support/connectorStandIn';
 
 const PUPILS = 5000;
 const LEASE_SECONDS = 15;
@@ -53,7 +53,7 @@ describe('A nudge campaign on two bot instances sharing Azure Storage (Azurite)'
   this.timeout(240_000);
   let azurite: Azurite;
   let graph: GraphStandIn;
-  let connector: TeamsConnectorStandIn;
+  let connector: ConnectorStandIn;
   const bots: BotProcess[] = [];
   const dirs: string[] = [];
 
@@ -73,7 +73,7 @@ describe('A nudge campaign on two bot instances sharing Azure Storage (Azurite)'
     azurite = await startAzurite({ separateTables: true });
     graph = await GraphStandIn.start();
     // Faster than Teams (50/s) so that the run stays short; the Teams limits themselves are tested elsewhere.
-    connector = await TeamsConnectorStandIn.start({
+    connector = await ConnectorStandIn.start({
       app: { limit: 1000, windowMs: 1000 },
       keepActivities: false,
     });

@@ -4,36 +4,14 @@ import { expect } from 'chai';
 import { DEMO_TENANT_ID } from '../../src/config/env';
 import { executeActivity, testUser } from '../support/activities';
 import { postActivity, startBot, tempDataDir, type BotProcess } from '../support/botProcess';
+import { channelToken, signingKey, startChannelMetadata, type SigningKey } from '../support/channelTokens';
 import { send } from '../support/rawHttp';
-import { StandInServer } from '../support/standInServer';
+import type { StandInServer } from '../support/standInServer';
 
 const BOT_ID = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
-const CHANNEL_ISSUER = 'https://api.botframework.com';
 
-/** A Bot Framework channel signing key, published with the `msteams` endorsement as the real one is. */
-function signingKey(kid: string) {
-  const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const jwk = {
-    ...publicKey.export({ format: 'jwk' }),
-    kid,
-    use: 'sig',
-    alg: 'RS256',
-    endorsements: ['msteams'],
-  };
-  return { privateKey, jwk };
-}
-
-function jwt(privateKey: crypto.KeyObject, kid: string, claims: Record<string, unknown>): string {
-  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const now = Math.floor(Date.now() / 1000);
-  const body = `${encode({ alg: 'RS256', typ: 'JWT', kid })}.${encode({
-    iss: CHANNEL_ISSUER,
-    aud: BOT_ID,
-    nbf: now - 60,
-    exp: now + 3600,
-    ...claims,
-  })}`;
-  return `${body}.${crypto.sign('RSA-SHA256', Buffer.from(body), privateKey).toString('base64url')}`;
+function jwt(key: SigningKey, claims: Record<string, unknown>): string {
+  return channelToken(key, BOT_ID, claims);
 }
 
 describe('inbound Bot Framework authentication (BOT_ID set)', () => {
@@ -46,25 +24,15 @@ describe('inbound Bot Framework authentication (BOT_ID set)', () => {
 
   before(async () => {
     // The channel's OpenID metadata and keys, served over HTTPS like login.botframework.com.
-    metadata = await StandInServer.start({ tls: true });
-    metadata.route('GET', '/v1/.well-known/openidconfiguration', () => ({
-      status: 200,
-      body: {
-        issuer: CHANNEL_ISSUER,
-        authorization_endpoint: 'https://invalid.botframework.com',
-        jwks_uri: `${metadata.url}/v1/.well-known/keys`,
-        id_token_signing_alg_values_supported: ['RS256'],
-        token_endpoint_auth_methods_supported: ['private_key_jwt'],
-      },
-    }));
-    metadata.route('GET', '/v1/.well-known/keys', () => ({ status: 200, body: { keys: [trusted.jwk] } }));
+    const channel = await startChannelMetadata([trusted]);
+    metadata = channel.server;
     dataDir = tempDataDir();
     bot = await startBot({
       DATA_DIR: dataDir,
       BOT_ID,
       BOT_PASSWORD: 'unused-because-invokes-answer-in-the-response',
       TENANT_ID: DEMO_TENANT_ID,
-      BOT_OPENID_METADATA: `${metadata.url}/v1/.well-known/openidconfiguration`,
+      BOT_OPENID_METADATA: channel.metadataUrl,
     });
   });
 
@@ -79,7 +47,7 @@ describe('inbound Bot Framework authentication (BOT_ID set)', () => {
   }
 
   it('accepts a correctly signed channel token and answers', async () => {
-    const token = jwt(trusted.privateKey, 'trusted-key', { serviceurl: serviceUrl });
+    const token = jwt(trusted, { serviceurl: serviceUrl });
     const response = await postActivity(bot, invoke(), { Authorization: `Bearer ${token}` });
     expect(response.status).to.equal(200);
     expect(response.body).to.contain('Choose your first method');
@@ -87,26 +55,14 @@ describe('inbound Bot Framework authentication (BOT_ID set)', () => {
 
   const refused: [string, () => string][] = [
     ['no token', () => ''],
-    [
-      'a token signed by an unknown key',
-      () => jwt(stranger.privateKey, 'stranger-key', { serviceurl: serviceUrl }),
-    ],
-    [
-      'a token for another bot',
-      () => jwt(trusted.privateKey, 'trusted-key', { serviceurl: serviceUrl, aud: crypto.randomUUID() }),
-    ],
-    [
-      'an expired token',
-      () => jwt(trusted.privateKey, 'trusted-key', { serviceurl: serviceUrl, exp: 1_000_000, nbf: 900_000 }),
-    ],
+    ['a token signed by an unknown key', () => jwt(stranger, { serviceurl: serviceUrl })],
+    ['a token for another bot', () => jwt(trusted, { serviceurl: serviceUrl, aud: crypto.randomUUID() })],
+    ['an expired token', () => jwt(trusted, { serviceurl: serviceUrl, exp: 1_000_000, nbf: 900_000 })],
     [
       'a token from another issuer',
-      () => jwt(trusted.privateKey, 'trusted-key', { serviceurl: serviceUrl, iss: 'https://evil.example' }),
+      () => jwt(trusted, { serviceurl: serviceUrl, iss: 'https://evil.example' }),
     ],
-    [
-      'a token for another service URL',
-      () => jwt(trusted.privateKey, 'trusted-key', { serviceurl: 'https://evil.example/' }),
-    ],
+    ['a token for another service URL', () => jwt(trusted, { serviceurl: 'https://evil.example/' })],
   ];
   for (const [what, token] of refused) {
     it(`refuses ${what} with 401 and no answer`, async () => {
@@ -134,7 +90,7 @@ describe('inbound Bot Framework authentication (BOT_ID set)', () => {
     expect(statuses).to.deep.equal([...Array<number>(31).fill(401), ...Array<number>(4).fill(429)]);
     expect(Number(last!.headers['retry-after'])).to.be.within(1, 60);
 
-    const token = jwt(trusted.privateKey, 'trusted-key', { serviceurl: serviceUrl });
+    const token = jwt(trusted, { serviceurl: serviceUrl });
     const genuine = await postActivity(bot, invoke(), { Authorization: `Bearer ${token}` });
     expect(genuine.status).to.equal(200);
     const limited = bot.logs().filter((line) => line.includes('client rate-limited'));

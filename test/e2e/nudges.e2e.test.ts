@@ -15,12 +15,12 @@ import { GraphStandIn } from '../support/graph/graphStandIn';
 import { graphMethod } from '../support/graph/methodShapes';
 import { addTeamsAppsRoutes } from '../support/graph/teamsAppsRoutes';
 import { TEST_APP } from '../support/graphTenant';
-import { TeamsConnectorStandIn } from '../support/teamsConnectorStandIn';
+import { ConnectorStandIn } from '../support/connectorStandIn';
 
 describe('Nudges in the running bot (scheduler on, Graph and Teams connector stand-ins)', function () {
   this.timeout(60_000);
   let graph: GraphStandIn;
-  let connector: TeamsConnectorStandIn;
+  let connector: ConnectorStandIn;
   let bot: BotProcess | undefined;
   let dataDir: string;
 
@@ -40,7 +40,7 @@ describe('Nudges in the running bot (scheduler on, Graph and Teams connector sta
   it('nudges a user who has the bot, installs it for one who has not, and answers "Remind me tomorrow"', async () => {
     dataDir = tempDataDir();
     graph = await GraphStandIn.start();
-    connector = await TeamsConnectorStandIn.start();
+    connector = await ConnectorStandIn.start();
     const chatty = testUser('Chatty Pupil', '6e000000-0000-4000-8000-000000000001');
     const fresh = testUser('Installed Pupil', '6e000000-0000-4000-8000-000000000002');
     const done = testUser('Done Pupil', '6e000000-0000-4000-8000-000000000003');

@@ -3,6 +3,7 @@ import type { SendOutcome } from '../../src/ports/messenger';
 import { cardsOf } from '../support/cards';
 import { graphMethod } from '../support/graph/methodShapes';
 import { CampaignRig, conversationOf, EXCLUDED_GROUP, userIdOf } from '../support/campaignRig';
+import type { BlockCode } from '../support/connectorStandIn';
 import { clockChangePolicy } from './campaignPolicyFixture';
 
 describe('Nudge campaign on real HTTP (Teams connector and Graph stand-ins)', function () {
@@ -109,6 +110,36 @@ describe('Nudge campaign on real HTTP (Teams connector and Graph stand-ins)', fu
     for (const id of ids.slice(2)) expect(rig.connector.delivered.get(conversationOf(id)), id).to.equal(2);
     const report = await rig.parts.service.report();
     expect(report.counts.byState).to.include({ sent: 316, blocked: 2 });
+  });
+
+  it('records why each chat is gone, as Teams said it: the admin disabled the bot, writes blocked, the app uninstalled', async () => {
+    const chat = (n: number) => conversationOf(userIdOf(n));
+    rig = await CampaignRig.start({
+      policy: clockChangePolicy(),
+      now: '2026-10-23T08:00:00Z',
+      connector: {
+        knownConversations: [1, 2, 3, 4].map(chat),
+        blocked: new Map<string, BlockCode>([
+          [chat(1), 'BotDisabledByAdmin'],
+          [chat(2), 'MessageWritesBlocked'],
+        ]),
+      },
+    });
+    const ids = await Promise.all([1, 2, 3, 4].map((n) => rig.addUser(n)));
+    // The third pupil removed the app after the bot had stored their chat.
+    rig.connector.removeConversation(chat(3));
+    await rig.run();
+    const outcomes = await Promise.all(
+      ids.map(async (id) => (await rig.ledger(id)).map((e) => [e.nudge, e.state, e.detail])),
+    );
+    expect(outcomes).to.deep.equal([
+      [['d3', 'blocked', 'BotDisabledByAdmin']],
+      [['d3', 'blocked', 'MessageWritesBlocked']],
+      [['d3', 'blocked', 'NotFound']],
+      [['d3', 'sent', undefined]],
+    ]);
+    expect(rig.connector.refused).to.include({ blocked: 2, notFound: 1 });
+    expect(rig.headings(ids[3]!)).to.have.length(1);
   });
 
   /** A tenant without the registration report (no Entra ID P1), one pupil, on the first day of the d3 stage. */

@@ -18,7 +18,7 @@ import { SqliteNudgeLedger } from '../../src/adapters/sqlite/sqliteNudgeLedger';
 import { ROOT, tempDataDir } from '../support/botProcess';
 import { addPupils, conversationOf, nudgeCliEnv, storedReferenceOf } from '../support/campaignRig';
 import { GraphStandIn } from '../support/graph/graphStandIn';
-import { TeamsConnectorStandIn } from '../support/teamsConnectorStandIn';
+import { ConnectorStandIn } from '../support/connectorStandIn';
 import { clockChangePolicy } from './campaignPolicyFixture';
 
 const CLI = path.join(ROOT, 'dist', 'cli', 'nudge.js');
@@ -33,7 +33,7 @@ interface Worker {
 describe('Nudge campaign from the command line: crashes and two workers (child processes)', function () {
   this.timeout(180_000);
   let graph: GraphStandIn;
-  let connector: TeamsConnectorStandIn;
+  let connector: ConnectorStandIn;
   let dataDir: string;
   let policyFile: string;
   const workers: Worker[] = [];
@@ -43,7 +43,7 @@ describe('Nudge campaign from the command line: crashes and two workers (child p
     policyFile = path.join(dataDir, 'policy.json');
     fs.writeFileSync(policyFile, JSON.stringify(clockChangePolicy()));
     graph = await GraphStandIn.start();
-    connector = await TeamsConnectorStandIn.start({
+    connector = await ConnectorStandIn.start({
       app: { limit: 1000, windowMs: 1000 },
       keepActivities: false,
     });

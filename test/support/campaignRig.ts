@@ -32,7 +32,7 @@ import { cardsOf, headingOf } from './cards';
 import { GraphStandIn, type StandInUser } from './graph/graphStandIn';
 import { graphMethod } from './graph/methodShapes';
 import { TEST_APP } from './graphTenant';
-import { TeamsConnectorStandIn, type TeamsConnectorOptions } from './teamsConnectorStandIn';
+import { ConnectorStandIn, type ConnectorOptions } from './connectorStandIn';
 import { addTeamsAppsRoutes, type TeamsAppsOptions, type TeamsAppsState } from './graph/teamsAppsRoutes';
 
 export const TARGET_GROUP = '5a00000a-0000-4000-8000-0000000000a1';
@@ -107,7 +107,7 @@ export function nudgeCliEnv(
 export interface RigOptions {
   policy: SchoolPolicy;
   now: string;
-  connector?: TeamsConnectorOptions;
+  connector?: ConnectorOptions;
   env?: Record<string, string>;
   apps?: Omit<TeamsAppsOptions, 'manifestId' | 'onInstalled'>;
   /** False: a tenant without Entra ID P1 (the registration report answers 403). */
@@ -118,7 +118,7 @@ export class CampaignRig {
   readonly dataDir = tempDataDir('mfa-buddy-campaign-');
   readonly clock: TestClock;
   graph!: GraphStandIn;
-  connector!: TeamsConnectorStandIn;
+  connector!: ConnectorStandIn;
   apps!: TeamsAppsState;
   parts!: NudgeParts;
   references!: SqliteConversationReferenceStore;
@@ -147,7 +147,7 @@ export class CampaignRig {
     });
     this.graph.groups.set(TARGET_GROUP, []);
     this.graph.groups.set(EXCLUDED_GROUP, []);
-    this.connector = await TeamsConnectorStandIn.start(this.options.connector);
+    this.connector = await ConnectorStandIn.start(this.options.connector);
     const log = createLogger(process.env.RIG_LOG ?? 'silent');
     this.config = loadConfig({
       ...this.graph.env,

@@ -1,7 +1,7 @@
 /**
  * A stand-in for the Microsoft identity platform's client-credentials flow, enough for @azure/identity's
  * ClientSecretCredential (with `disableInstanceDiscovery`): the tenant's OpenID configuration and the
- * v2.0 token endpoint. Tokens are shaped like Entra's app-only Graph tokens (a JWT whose `roles` claim lists
+ * v2.0 token endpoint, for Graph's app or the bot's. Tokens are shaped like Entra's app-only tokens (a JWT whose `roles` claim lists
  * the application permissions granted; the signature is random, nothing here checks it); `isIssued` and
  * `rolesOf` let other stand-ins check them.
  */
@@ -48,6 +48,12 @@ export class TokenEndpoint {
     const token = authorization?.replace(/^Bearer /, '');
     const entry = token ? this.issued.get(token) : undefined;
     return !!entry && entry.expiresAt > Date.now();
+  }
+
+  /** The scope a token was issued for; undefined for a token this endpoint did not issue. */
+  scopeOf(authorization: string | undefined): string | undefined {
+    const token = authorization?.replace(/^Bearer /, '');
+    return token ? this.issued.get(token)?.scope : undefined;
   }
 
   /** The roles a token carried when issued (what Graph authorises a request by); empty for an unknown one. */
@@ -101,7 +107,7 @@ export class TokenEndpoint {
         body: { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret.' },
       };
     }
-    const token = this.jwt();
+    const token = this.jwt(form.scope);
     this.issued.set(token, {
       scope: form.scope ?? '',
       expiresAt: Date.now() + 3_600_000,
@@ -113,13 +119,16 @@ export class TokenEndpoint {
     };
   }
 
-  /** An app-only access token's shape: Entra leaves `roles` out when nothing is granted. */
-  private jwt(): string {
+  /**
+   * An app-only access token's shape: its audience is the resource the scope names (`<resource>/.default`), and
+   * Entra leaves `roles` out when nothing is granted.
+   */
+  private jwt(scope: string | undefined): string {
     const now = Math.floor(Date.now() / 1000);
     const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
     const header = { typ: 'JWT', alg: 'RS256', kid: 'stand-in' };
     const claims = {
-      aud: 'https://graph.microsoft.com',
+      aud: scope?.replace(/\/\.default$/, '') || 'https://graph.microsoft.com',
       iss: `https://sts.windows.net/${this.app.tenantId}/`,
       iat: now,
       nbf: now,

@@ -190,3 +190,75 @@ describe('proactive sends: what each answer from Teams becomes', () => {
     expect(connector.received).to.have.length(0);
   });
 });
+
+/**
+ * The same messenger against a connector that keeps Teams' state of each chat: the outcome follows from what
+ * happened to the chat (the app uninstalled, the bot blocked), not from a canned answer.
+ */
+describe('proactive sends: what Teams answers after a chat changed', () => {
+  const CHAT = 'a:personal-chat';
+  let connector: ConnectorStandIn;
+  let messenger: BotMessenger;
+
+  beforeEach(async () => {
+    connector = await ConnectorStandIn.start({ knownConversations: [CHAT] });
+    const log = createLogger('silent');
+    const reference = {
+      channelId: 'msteams',
+      serviceUrl: connector.serviceUrl,
+      conversation: { id: CHAT, conversationType: 'personal', isGroup: false, name: '' },
+      bot: { id: '28:bot', name: '' },
+      user: { id: '29:user', aadObjectId: USER, name: '' },
+    };
+    messenger = new BotMessenger({
+      adapter: createBotAdapter(loadConfig({}), log),
+      references: {
+        get: () =>
+          Promise.resolve({
+            userId: USER,
+            serviceUrl: connector.serviceUrl,
+            updatedAt: new Date().toISOString(),
+            reference,
+          }),
+      } as unknown as ConversationReferenceStore,
+      botAppId: '',
+      log,
+      timeoutMs: 5000,
+    });
+  });
+
+  afterEach(() => connector.close());
+
+  it('after the pupil uninstalls the app, Teams answers 404 ConversationNotFound and the send is gone as NotFound', async () => {
+    expect(await messenger.sendToUser(USER, [CARD])).to.deep.equal({
+      kind: 'sent',
+      activityIds: ['reply-1'],
+    });
+    connector.removeConversation(CHAT);
+    expect(await messenger.sendToUser(USER, [CARD])).to.deep.equal({
+      kind: 'gone',
+      reason: 'NotFound',
+      status: 404,
+    });
+    const [, refused] = connector.server.requestsTo(/activities/);
+    expect(refused!.status).to.equal(404);
+    expect(connector.activitiesIn(CHAT)).to.have.length(1);
+  });
+
+  for (const code of ['ConversationBlockedByUser', 'MessageWritesBlocked', 'BotDisabledByAdmin'] as const) {
+    it(`a chat Teams refuses with 403 ${code} is gone for that reason, tried once, and delivers again once lifted`, async () => {
+      connector.block(CHAT, code);
+      expect(await messenger.sendToUser(USER, [CARD])).to.deep.equal({
+        kind: 'gone',
+        reason: code,
+        status: 403,
+      });
+      expect(connector.server.requestsTo(/activities/).map((r) => r.status)).to.deep.equal([403]);
+      expect(connector.received).to.have.length(0);
+
+      connector.unblock(CHAT);
+      expect((await messenger.sendToUser(USER, [CARD])).kind).to.equal('sent');
+      expect(connector.activitiesIn(CHAT)).to.have.length(1);
+    });
+  }
+});
