@@ -128,7 +128,10 @@ export class TemporaryAccessPassService {
     // Compare-and-set: of two presses (or two instances), one claims the grant and the other is a second press.
     const claimed = !refusal && grant && (await grants.claim(grantId, now.toISOString()));
     if (!claimed || !grant) {
-      const reason = refusal ?? 'alreadyGiven';
+      // A grant Microsoft refused stays refused, for the same reason (the desk checks the person again once fixed).
+      const settledRefusal = grant?.outcome !== 'issued' ? grant?.outcome : undefined;
+      const reason =
+        refusal === 'alreadyGiven' && settledRefusal ? settledRefusal : (refusal ?? 'alreadyGiven');
       log.warn({ deskMemberId, userId: grant?.userId, outcome: reason }, 'temporary access pass refused');
       return { kind: 'refused', reason };
     }
