@@ -12,6 +12,7 @@ import type { NudgeLedger } from '../ports/nudgeLedger';
 import type { NudgeQueue } from '../ports/nudgeQueue';
 import type { StatusFollowUpStore } from '../ports/statusFollowUpStore';
 import type { SupportCodeStore } from '../ports/supportCodeStore';
+import type { TemporaryAccessPassGrantStore } from '../ports/temporaryAccessPassGrants';
 import type { UserProgressStore } from '../ports/userProgressStore';
 import { ensurePrivateDir } from './privateFiles';
 import { SqliteConversationReferenceStore } from './sqlite/sqliteConversationReferenceStore';
@@ -22,6 +23,7 @@ import { SqliteNudgeLedger } from './sqlite/sqliteNudgeLedger';
 import { SqliteNudgeQueue } from './sqlite/sqliteNudgeQueue';
 import { SqliteStatusFollowUpStore } from './sqlite/sqliteStatusFollowUpStore';
 import { SqliteSupportCodeStore } from './sqlite/sqliteSupportCodeStore';
+import { SqliteTemporaryAccessPassGrantStore } from './sqlite/sqliteTemporaryAccessPassGrantStore';
 import { SqliteUserProgressStore } from './sqlite/sqliteUserProgressStore';
 
 export interface Stores {
@@ -33,6 +35,8 @@ export interface Stores {
   escalations: EscalationStore;
   /** Support-code secrets (replay guard by compare-and-set) and the audit of checks. */
   supportCodes: SupportCodeStore;
+  /** Who may be, or was, given a Temporary Access Pass by whom (claims are compare-and-set; never the pass). */
+  temporaryAccessPasses: TemporaryAccessPassGrantStore;
   /** Nudge campaigns: the delivery ledger (insert-if-absent claims), the send queue and the planner lease. */
   nudgeLedger: NudgeLedger;
   nudgeQueue: NudgeQueue;
@@ -62,6 +66,7 @@ export function sqliteStores(database: SqliteDatabase, realNow: () => number = D
     followUps: new SqliteStatusFollowUpStore(database),
     escalations: new SqliteEscalationStore(database),
     supportCodes: new SqliteSupportCodeStore(database),
+    temporaryAccessPasses: new SqliteTemporaryAccessPassGrantStore(database),
     nudgeLedger: new SqliteNudgeLedger(database),
     nudgeQueue: new SqliteNudgeQueue(database, realNow),
     leases: new SqliteLeaseStore(database, realNow),

@@ -14,6 +14,7 @@ export function holdersOf(stores: Stores): Record<string, PersonalData> {
     statusFollowUps: stores.followUps,
     escalations: stores.escalations,
     supportCodes: stores.supportCodes,
+    temporaryAccessPasses: stores.temporaryAccessPasses,
     nudges: stores.nudgeLedger,
   };
 }

@@ -50,6 +50,10 @@ export function retentionPurges(deps: {
       purge: (now) => stores.supportCodes.purgeChecksBefore(before(now, r.supportCodeCheckDays)),
     },
     {
+      name: 'temporary access pass grants',
+      purge: (now) => stores.temporaryAccessPasses.purgeCreatedBefore(before(now, r.temporaryAccessPassDays)),
+    },
+    {
       name: 'nudge campaigns',
       purge: async (now) => {
         const today = localDateOf(now, policy.school.timeZone);

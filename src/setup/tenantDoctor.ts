@@ -93,6 +93,7 @@ export async function checkTenant(
           campaign: !!policy.campaign,
           catalogIdSet: !!config.nudges.catalogId,
           groupsNamed: refs.length > 0,
+          temporaryAccessPass: policy.temporaryAccessPass.enabled,
         },
         consentUrl: context.consentUrl,
         clientId: graph.clientId,

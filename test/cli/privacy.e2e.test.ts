@@ -112,6 +112,7 @@ describe('npm run privacy (built CLI, demo directory)', function () {
         statusFollowUps: 1,
         escalations: 1,
         supportCodes: 1,
+        temporaryAccessPasses: 0,
         nudges: 0,
         nudgeQueue: 0,
       },

@@ -80,6 +80,17 @@ async function populate(
     targetKind: 'upn',
     outcome: 'valid',
   });
+  // A desk member checked them and gave them a Temporary Access Pass (the record, never the pass).
+  const grantId = `grant-${userId}`;
+  await stores.temporaryAccessPasses.create({
+    id: grantId,
+    deskMemberId: options.checker ?? DESK,
+    userId,
+    createdAt: at,
+    via: 'supportCode',
+  });
+  await stores.temporaryAccessPasses.claim(grantId, at);
+  await stores.temporaryAccessPasses.settle(grantId, 'issued', at);
   await stores.nudgeLedger.claim([
     { campaignId: options.campaignId, userId, nudge: 'd7', group: 'pupils', at },
   ]);
@@ -144,6 +155,7 @@ export function describePersonalDataContracts(backend: string, newPlace: NewPlac
         'status follow-ups',
         'support code checks',
         'support code secrets',
+        'temporary access pass grants',
       ]);
       for (const [what, n] of Object.entries(deleted)) expect(n, what).to.be.greaterThan(0);
 
@@ -188,6 +200,15 @@ export function describePersonalDataContracts(backend: string, newPlace: NewPlac
         targetKind: 'upn',
         outcome: 'valid',
       });
+      expect(exported.records.temporaryAccessPasses).to.deep.include({
+        kind: 'temporaryAccessPassGrant',
+        role: 'user',
+        createdAt: at,
+        via: 'supportCode',
+        claimedAt: at,
+        outcome: 'issued',
+        settledAt: at,
+      });
       // Never the secret, never the other person, never a name.
       expect(text).to.not.include('sealed');
       expect(text).to.not.include(INACTIVE);
@@ -203,6 +224,8 @@ export function describePersonalDataContracts(backend: string, newPlace: NewPlac
         escalations: 1,
         // The secret, the check on Avery, and Avery's check on Blake.
         supportCodes: 3,
+        // The pass Avery was given, and the one Avery gave Blake.
+        temporaryAccessPasses: 2,
         // The nudge row and the "registered" marker.
         nudges: 2,
         nudgeQueue: 1,

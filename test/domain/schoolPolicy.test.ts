@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import { availableMethods } from '../../src/domain/policy/availability';
 import { daysBetween, formatLongDate, localDateOf } from '../../src/domain/policy/localDate';
 import { parseSchoolPolicy, type SchoolPolicy } from '../../src/domain/policy/schoolPolicy';
+import { loadSchoolPolicy } from '../../src/config/loadSchoolPolicy';
+import { SAMPLE_POLICY_PATH } from '../support/conversationHarness';
 
 const minimal = {
   school: { name: 'Test School', domains: ['Test.sch.uk'], timeZone: 'Europe/London' },
@@ -61,6 +63,7 @@ describe('school policy', () => {
       statusFollowUpDays: 7,
       supportCodeSecretDays: 120,
       supportCodeCheckDays: 120,
+      temporaryAccessPassDays: 120,
       nudgeDaysAfterEnforcement: 60,
       demoMailDays: 7,
     });
@@ -72,6 +75,27 @@ describe('school policy', () => {
     expect((wrong as { problems: string[] }).problems.join('\n')).to.match(
       /^retention\.statusFollowUpDays: /,
     );
+  });
+
+  it("keeps the desk's Temporary Access Pass off unless the file switches it on, within Microsoft's lifetimes", () => {
+    expect(policy().temporaryAccessPass).to.deep.equal({
+      enabled: false,
+      lifetimeMinutes: 60,
+      usableOnce: true,
+      verifiedWithinMinutes: 10,
+    });
+    const on = policy({ ...minimal, temporaryAccessPass: { enabled: true, lifetimeMinutes: 120 } });
+    expect(on.temporaryAccessPass).to.include({ enabled: true, lifetimeMinutes: 120, usableOnce: true });
+    // The sample switches it on, and says which permission that takes.
+    const sample = loadSchoolPolicy(SAMPLE_POLICY_PATH).temporaryAccessPass;
+    expect(sample.enabled).to.equal(true);
+    expect(sample.description).to.match(/UserAuthenticationMethod\.ReadWrite\.All/);
+    for (const lifetimeMinutes of [9, 481]) {
+      const wrong = parseSchoolPolicy({ ...minimal, temporaryAccessPass: { lifetimeMinutes } });
+      expect((wrong as { problems: string[] }).problems.join('\n')).to.match(
+        /^temporaryAccessPass\.lifetimeMinutes: /,
+      );
+    }
   });
 
   it('lets a school switch a method off entirely', () => {

@@ -18,6 +18,8 @@ export interface AppCredentials {
 export const GRAPH_APP_ROLES: readonly string[] = [
   'AuditLog.Read.All',
   'UserAuthenticationMethod.Read.All',
+  // The desk's Temporary Access Pass (on in the sample policy).
+  'UserAuthenticationMethod.ReadWrite.All',
   'User.Read.All',
   'GroupMember.Read.All',
   'TeamsAppInstallation.ReadWriteSelfForUser.All',

@@ -15,21 +15,32 @@ import {
   storageDeadline,
 } from './azureStorageAccount';
 import { AzureSupportCodeStore } from './azureSupportCodeStore';
+import { AzureTemporaryAccessPassGrantStore } from './azureTemporaryAccessPassGrantStore';
 import { AzureUserProgressStore } from './azureUserProgressStore';
 
 /** Opens Azure stores in `account`, creating their tables if needed. */
 export async function azureStores(account: AzureStorageAccount): Promise<Stores> {
-  const [progress, references, followUps, escalations, supportCodes, nudgeLedger, nudgeQueue, leases] =
-    await Promise.all([
-      AzureUserProgressStore.open(account),
-      AzureConversationReferenceStore.open(account),
-      AzureStatusFollowUpStore.open(account),
-      AzureEscalationStore.open(account),
-      AzureSupportCodeStore.open(account),
-      AzureNudgeLedger.open(account),
-      AzureNudgeQueue.open(account),
-      AzureLeaseStore.open(account),
-    ]);
+  const [
+    progress,
+    references,
+    followUps,
+    escalations,
+    supportCodes,
+    nudgeLedger,
+    nudgeQueue,
+    leases,
+    temporaryAccessPasses,
+  ] = await Promise.all([
+    AzureUserProgressStore.open(account),
+    AzureConversationReferenceStore.open(account),
+    AzureStatusFollowUpStore.open(account),
+    AzureEscalationStore.open(account),
+    AzureSupportCodeStore.open(account),
+    AzureNudgeLedger.open(account),
+    AzureNudgeQueue.open(account),
+    AzureLeaseStore.open(account),
+    AzureTemporaryAccessPassGrantStore.open(account),
+  ]);
   const probe = account.table('progress');
   return {
     kind: 'azure',
@@ -38,6 +49,7 @@ export async function azureStores(account: AzureStorageAccount): Promise<Stores>
     followUps,
     escalations,
     supportCodes,
+    temporaryAccessPasses,
     nudgeLedger,
     nudgeQueue,
     leases,

@@ -143,6 +143,25 @@ export const schoolPolicySchema = z
       .strict()
       .prefault({}),
     /**
+     * The desk's Temporary Access Pass: after checking someone's identity (a valid support code, or in person),
+     * a desk member may have Microsoft issue that person a pass to sign in once and set up their methods.
+     */
+    temporaryAccessPass: z
+      .object({
+        /** Off unless switched on: the app then needs UserAuthenticationMethod.ReadWrite.All. */
+        enabled: z.boolean().default(false),
+        /** A note for whoever edits the file (a YAML comment does not survive every tool); not read by the bot. */
+        description: z.string().max(500).optional(),
+        /** Minutes the pass works for; the tenant's Temporary Access Pass policy must allow it (default 60–480). */
+        lifetimeMinutes: z.number().int().min(10).max(480).default(60),
+        /** The pass signs in once (recommended: a pass that is seen once cannot be reused by whoever saw it). */
+        usableOnce: z.boolean().default(true),
+        /** How long after a successful check of someone's identity the desk may give them a pass. */
+        verifiedWithinMinutes: z.number().int().min(1).max(60).default(10),
+      })
+      .strict()
+      .prefault({}),
+    /**
      * How long the bot keeps each kind of record, in days (escalations: `escalation.retentionDays`). Defaults
      * are about a school term; every key may be left out.
      */
@@ -161,6 +180,8 @@ export const schoolPolicySchema = z
         supportCodeSecretDays: z.number().int().min(7).max(1100).default(120),
         /** The audit of the desk's support-code checks (also the rate limits' memory). */
         supportCodeCheckDays: z.number().int().min(1).max(1100).default(120),
+        /** The record of each Temporary Access Pass the desk may give or gave (who, for whom, when; never the pass). */
+        temporaryAccessPassDays: z.number().int().min(7).max(1100).default(120),
         /**
          * A campaign's whole delivery ledger (who was nudged, snoozes, outcomes), this many days after its
          * enforcement date: the report stays whole while IT follows up, then the campaign goes at once.

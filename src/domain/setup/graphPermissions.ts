@@ -13,6 +13,8 @@ export interface ConfiguredFeatures {
   catalogIdSet: boolean;
   /** The policy names at least one group (the desk, IT staff, or a campaign's groups). */
   groupsNamed: boolean;
+  /** The policy switches on the desk's Temporary Access Pass. */
+  temporaryAccessPass: boolean;
 }
 
 export interface PermissionNeed {
@@ -39,6 +41,12 @@ export function permissionNeeds(features: ConfiguredFeatures): PermissionNeed[] 
       permission: 'UserAuthenticationMethod.Read.All',
       feature: 'live checks of one person’s methods ("I’ve done it")',
       broader: ['UserAuthenticationMethod.ReadWrite.All'],
+    },
+    {
+      permission: 'UserAuthenticationMethod.ReadWrite.All',
+      feature: 'the desk’s Temporary Access Pass (optional)',
+      broader: [],
+      notNeeded: features.temporaryAccessPass ? undefined : 'temporaryAccessPass is off in the policy',
     },
     {
       permission: 'User.Read.All',
@@ -114,7 +122,10 @@ export function permissionChecks(roles: readonly string[], context: PermissionCo
   const granted = new Set(roles);
   const used = new Set<string>();
   const lines: CheckLine[] = [];
-  for (const need of permissionNeeds(context.features)) {
+  const needs = permissionNeeds(context.features);
+  // A broader permission another feature needs anyway costs nothing more (ReadWrite for the pass covers reads).
+  const neededAnyway = new Set(needs.filter((n) => !n.notNeeded).map((n) => n.permission));
+  for (const need of needs) {
     const direct = granted.has(need.permission);
     const covering = need.broader.filter((p) => granted.has(p));
     if (need.notNeeded) {
@@ -129,9 +140,16 @@ export function permissionChecks(roles: readonly string[], context: PermissionCo
       if (direct) used.add(need.permission);
       continue;
     }
+    const coveringNeeded = covering.filter((p) => neededAnyway.has(p));
     if (direct) {
       used.add(need.permission);
       lines.push(ok(`${need.permission}: granted (${need.feature})`));
+    } else if (coveringNeeded.length > 0) {
+      lines.push(
+        ok(
+          `${need.permission}: covered by ${coveringNeeded.join(' and ')}, which the bot needs anyway (${need.feature})`,
+        ),
+      );
     } else if (covering.length > 0) {
       covering.forEach((p) => used.add(p));
       lines.push(

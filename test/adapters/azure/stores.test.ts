@@ -10,6 +10,7 @@ import { describeEscalationStoreContracts } from '../../contracts/escalationStor
 import { describeStoreContracts } from '../../contracts/storeContracts';
 import { describeSupportCodeContracts } from '../../contracts/supportCodeContracts';
 import { describePersonalDataContracts } from '../../contracts/personalDataContracts';
+import { describeTemporaryAccessPassGrantContracts } from '../../contracts/temporaryAccessPassGrantContracts';
 import { azurePlace } from '../../support/storagePlaces';
 import { describeNudgeStorageContract } from '../../support/nudgeStorageContract';
 
@@ -31,6 +32,7 @@ describe('Azure Storage backend (Azurite)', () => {
   describeEscalationStoreContracts('Azure Tables on Azurite', () => azurePlace(azurite));
   describeSupportCodeContracts('Azure Tables on Azurite', () => azurePlace(azurite));
   describePersonalDataContracts('Azure Tables, Queues and Blobs on Azurite', () => azurePlace(azurite));
+  describeTemporaryAccessPassGrantContracts('Azure Tables on Azurite', () => azurePlace(azurite));
   describeNudgeStorageContract('Azure Tables, Queues and blob leases on Azurite (real time)', async () => {
     // Two openings of one set of tables, queue and container: two instances of the bot.
     const a = account();

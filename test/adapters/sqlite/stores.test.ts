@@ -3,6 +3,7 @@ import { describeEscalationStoreContracts } from '../../contracts/escalationStor
 import { describeStoreContracts } from '../../contracts/storeContracts';
 import { describeSupportCodeContracts } from '../../contracts/supportCodeContracts';
 import { describePersonalDataContracts } from '../../contracts/personalDataContracts';
+import { describeTemporaryAccessPassGrantContracts } from '../../contracts/temporaryAccessPassGrantContracts';
 
 describeStoreContracts('SQLite', async () => {
   const place = await sqlitePlace();
@@ -12,3 +13,4 @@ describeStoreContracts('SQLite', async () => {
 describeEscalationStoreContracts('SQLite', sqlitePlace);
 describeSupportCodeContracts('SQLite', sqlitePlace);
 describePersonalDataContracts('SQLite', sqlitePlace);
+describeTemporaryAccessPassGrantContracts('SQLite', sqlitePlace);

@@ -7,7 +7,12 @@ import {
   type ConfiguredFeatures,
 } from '../../../src/domain/setup/graphPermissions';
 
-const ALL: ConfiguredFeatures = { campaign: true, catalogIdSet: false, groupsNamed: true };
+const ALL: ConfiguredFeatures = {
+  campaign: true,
+  catalogIdSet: false,
+  groupsNamed: true,
+  temporaryAccessPass: true,
+};
 const CONSENT = adminConsentUrl(
   'https://login.microsoftonline.com/',
   '7d3c9a1e-2b4f-4e6a-8c1d-9f0e1a2b3c4d',
@@ -16,11 +21,15 @@ const CONSENT = adminConsentUrl(
 const NEEDED = [
   'AuditLog.Read.All',
   'UserAuthenticationMethod.Read.All',
+  'UserAuthenticationMethod.ReadWrite.All',
   'User.Read.All',
   'GroupMember.Read.All',
   'TeamsAppInstallation.ReadWriteSelfForUser.All',
   'AppCatalog.Read.All',
 ];
+const NO_PASS: ConfiguredFeatures = { ...ALL, temporaryAccessPass: false };
+const READ_METHODS = 'UserAuthenticationMethod.Read.All';
+const WRITE_METHODS = 'UserAuthenticationMethod.ReadWrite.All';
 
 function jwt(payload: object): string {
   const part = (v: object) => Buffer.from(JSON.stringify(v)).toString('base64url');
@@ -74,7 +83,12 @@ describe('setup check: Graph permissions', () => {
 
   for (const missing of NEEDED) {
     it(`${missing} missing: ✘ naming what fails, with the consent link`, () => {
-      const lines = checks(NEEDED.filter((p) => p !== missing));
+      // The write permission covers the reads: without the pass, the reads need their own.
+      const features = missing === READ_METHODS ? NO_PASS : ALL;
+      const granted = NEEDED.filter(
+        (p) => p !== missing && (features.temporaryAccessPass || p !== WRITE_METHODS),
+      );
+      const lines = checks(granted, features);
       const line = lines.find((l) => l.text.startsWith(`${missing}:`))!;
       expect(line.status).to.equal('fail');
       expect(line.text).to.match(/: missing, so .+ will fail$/);
@@ -88,10 +102,7 @@ describe('setup check: Graph permissions', () => {
   it('campaign permissions are not needed without a campaign, nor the catalog one with TEAMS_APP_CATALOG_ID', () => {
     const noCampaign = checks(
       ['AuditLog.Read.All', 'UserAuthenticationMethod.Read.All', 'User.Read.All', 'GroupMember.Read.All'],
-      {
-        ...ALL,
-        campaign: false,
-      },
+      { ...NO_PASS, campaign: false },
     );
     expect(noCampaign.filter((l) => l.status === 'fail')).to.deep.equal([]);
     expect(noCampaign.map((l) => l.text)).to.include(
@@ -110,10 +121,38 @@ describe('setup check: Graph permissions', () => {
     expect(statusOf(noGroups, 'GroupMember.Read.All')).to.equal('ok');
   });
 
+  it("the desk's Temporary Access Pass: its write permission is needed only when the policy switches it on, and then covers the reads", () => {
+    const on = checks(NEEDED.filter((p) => p !== READ_METHODS));
+    expect(on.find((l) => l.text.startsWith(`${READ_METHODS}:`))).to.deep.include({
+      status: 'ok',
+      text: `${READ_METHODS}: covered by ${WRITE_METHODS}, which the bot needs anyway (live checks of one person’s methods ("I’ve done it"))`,
+    });
+    expect(statusOf(on, WRITE_METHODS)).to.equal('ok');
+    expect(on.filter((l) => l.status === 'fail')).to.deep.equal([]);
+    const missing = checks(NEEDED.filter((p) => p !== WRITE_METHODS));
+    expect(missing.find((l) => l.text.startsWith(`${WRITE_METHODS}:`))?.text).to.equal(
+      `${WRITE_METHODS}: missing, so the desk’s Temporary Access Pass (optional) will fail`,
+    );
+    const off = checks(NEEDED, NO_PASS);
+    expect(off.find((l) => l.text.startsWith(`${WRITE_METHODS}:`))).to.deep.include({
+      status: 'warn',
+      text: `${WRITE_METHODS}: granted but not needed (temporaryAccessPass is off in the policy)`,
+    });
+    expect(
+      checks(
+        NEEDED.filter((p) => p !== WRITE_METHODS),
+        NO_PASS,
+      ).map((l) => l.text),
+    ).to.include(`${WRITE_METHODS}: not needed (temporaryAccessPass is off in the policy)`);
+    // Without the pass, the write permission covering the reads grants more than they need.
+    expect(statusOf(checks([WRITE_METHODS], NO_PASS), READ_METHODS)).to.equal('warn');
+  });
+
   it('a broader permission Graph also accepts covers the need with a ⚠, and is not listed as unused', () => {
     const lines = checks([
       'AuditLog.Read.All',
       'UserAuthenticationMethod.Read.All',
+      'UserAuthenticationMethod.ReadWrite.All',
       'Directory.Read.All',
       'TeamsAppInstallation.ReadWriteSelfForUser.All',
       'AppCatalog.Read.All',

@@ -54,6 +54,8 @@ export const PERMISSIONS = {
     message: 'Calling principal does not have required MSGraph permissions AuditLog.Read.All',
   },
   methods: { roles: ['UserAuthenticationMethod.Read.All', 'UserAuthenticationMethod.ReadWrite.All'] },
+  /** Creating a method (a Temporary Access Pass) needs the write permission; nothing narrower exists. */
+  writeMethods: { roles: ['UserAuthenticationMethod.ReadWrite.All'] },
   appCatalog: {
     roles: [
       'AppCatalog.Read.All',
