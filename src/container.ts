@@ -126,7 +126,7 @@ export interface Container {
   jobs: readonly string[];
   /** Starts every background job. */
   start(): Promise<void>;
-  /** Stops the jobs that were started, then releases the directory and closes the stores. */
+  /** Stops the jobs that were started, then releases the directory and closes the stores (once). */
   stop(): Promise<void>;
 }
 
@@ -343,6 +343,7 @@ export function buildContainer(
     { name: 'escalationOutbox', start: () => outbox.start(), stop: () => outbox.stop(STOP_GRACE_MS) },
   ];
   const started: BackgroundJob[] = [];
+  let stopped = false;
 
   return {
     config,
@@ -375,6 +376,9 @@ export function buildContainer(
       }
     },
     async stop() {
+      // A signal during a stop, or a test's clean-up after one, finds the stores closed already.
+      if (stopped) return;
+      stopped = true;
       for (const job of started.splice(0)) await job.stop();
       graph?.close();
       await overrides.beforeStoresClose?.();
