@@ -1,6 +1,6 @@
 /**
  * The campaign on real HTTP, in-process: the production planner, worker and BotMessenger (botbuilder's
- * CloudAdapter, no inbound auth) against the Teams connector stand-in (Teams limits, 403s, 5xx) and the Graph
+ * CloudAdapter, no inbound auth), built by the bot's container (src/container.ts), against the Teams connector stand-in (Teams limits, 403s, 5xx) and the Graph
  * stand-in (members, the registration report under its budget, app installs), with SQLite in a temporary
  * DATA_DIR and a test clock. Each test builds one, seeds users, moves the clock and drains the queue.
  */

@@ -1,6 +1,6 @@
 /**
- * The bot in-process on botbuilder's TestAdapter, with its real SQLite stores in a temporary DATA_DIR and
- * a settable clock. `send` runs one turn and returns what the bot sent back; `restart` rebuilds everything
+ * The bot in-process on botbuilder's TestAdapter, built by the bot's own container (src/container.ts) with
+ * its real SQLite stores in a temporary DATA_DIR, a settable clock, and recording messenger and mailer. `send` runs one turn and returns what the bot sent back; `restart` rebuilds everything
  * from the same DATA_DIR, as a process restart would.
  */
 import fs from 'node:fs';
