@@ -1,7 +1,7 @@
 /**
- * Process entry point: configuration from the environment, then telemetry (when configured), then the app;
- * SIGTERM and SIGINT stop it gracefully (in-flight turns finish, the database closes, buffered metrics are
- * exported).
+ * Process entry point: configuration from the environment, then telemetry (when configured), then the
+ * container (every service, container.ts) and the app serving it; SIGTERM and SIGINT stop it gracefully
+ * (in-flight turns finish, the database closes, buffered metrics are exported).
  */
 import { ConfigError, loadConfig } from './config/env';
 import { startTelemetry } from './telemetry/telemetry';
@@ -13,6 +13,7 @@ async function main(): Promise<void> {
   const telemetry = startTelemetry(config.telemetry?.connectionString);
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { createLogger } = require('./logging/logger') as typeof import('./logging/logger');
+  const { createContainer } = require('./container') as typeof import('./container');
   const { startApp } = require('./app') as typeof import('./app');
   /* eslint-enable @typescript-eslint/no-require-imports */
   const log = createLogger(config.logLevel);
@@ -41,7 +42,10 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 
-  starting = startApp(config, log, { beforeStoresClose: telemetry && (() => telemetry.flush()) });
+  starting = createContainer(config, {
+    log,
+    beforeStoresClose: telemetry && (() => telemetry.flush()),
+  }).then((container) => startApp(container));
   await starting;
 }
 

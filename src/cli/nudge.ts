@@ -17,12 +17,10 @@ import { ConfigError } from '../config/env';
 import { campaignMoment, type Campaign } from '../domain/campaign/campaignTime';
 import { formatLongDate } from '../domain/policy/localDate';
 import { wallClockAt } from '../domain/campaign/zonedTime';
-import { RegistrationStatusService } from '../status/registrationStatusService';
-import { createBotAdapter } from '../teams/botAdapter';
-import { botMessengerFor } from '../teams/botMessenger';
-import { createNudges, type NudgeParts } from '../nudges/createNudges';
+import { createContainer } from '../container';
+import type { NudgeParts } from '../nudges/createNudges';
 import type { PlanAttempt, PlanLine } from '../nudges/campaignPlanner';
-import { clockFrom, openCliContext, runCli } from './cliContext';
+import { cliLogger, clockFrom, readConfiguration, runCli } from './cliContext';
 
 interface Args {
   dryRun: boolean;
@@ -220,24 +218,18 @@ async function send(parts: NudgeParts, args: Args): Promise<void> {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const context = await openCliContext(clockFrom(args.now));
-  const { config, policy, clock, stores, directory, graph, log } = context;
-  const { references } = stores;
-  const status = new RegistrationStatusService({ directory, clock, log, options: { refreshEveryMs: 0 } });
-  const messenger = botMessengerFor(config, createBotAdapter(config, log), references, log);
-  const parts = createNudges({
-    config,
+  const { config, policy } = readConfiguration();
+  // The bot's container with none of its background jobs: this tool plans and sends in the foreground.
+  const container = await createContainer(config, {
+    log: cliLogger(config.logLevel),
     policy,
-    stores,
-    directory,
-    graphRequests: graph?.requests,
-    status,
-    messenger,
-    clock,
-    log,
+    clock: clockFrom(args.now),
+    // No report refresh timer here: a pass reads what it needs.
+    statusOptions: { refreshEveryMs: 0 },
   });
+  const parts = container.nudges;
   if (!parts) {
-    context.close();
+    await container.stop();
     throw new ConfigError([`SCHOOL_CONFIG (${config.schoolConfigPath}) has no campaign section`]);
   }
   let interrupted = false;
@@ -250,7 +242,7 @@ async function main(): Promise<void> {
     else if (args.report) await report(parts, args);
     else await send(parts, args);
   } finally {
-    context.close();
+    await container.stop();
   }
   if (interrupted) process.exitCode = 130;
 }

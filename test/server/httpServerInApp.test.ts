@@ -4,6 +4,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { expect } from 'chai';
 import { startApp, type RunningApp } from '../../src/app';
+import { createContainer } from '../../src/container';
 import { loadConfig } from '../../src/config/env';
 import { MAX_JSON_BODY_BYTES } from '../../src/server/jsonBody';
 import { executeActivity, testUser } from '../support/activities';
@@ -32,7 +33,7 @@ describe('the bot endpoint against what an unauthenticated client can send', () 
       // As on App Service, behind one front end; loopback clients are counted by the address it appended.
       TRUSTED_PROXY_HOPS: '1',
     });
-    app = await startApp(config, captureLog('warn').log);
+    app = await startApp(await createContainer(config, { log: captureLog('warn').log }));
     url = `http://127.0.0.1:${app.port}`;
   });
 

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { expect } from 'chai';
 import { startApp, type RunningApp } from '../../src/app';
+import { createContainer } from '../../src/container';
 import { loadConfig } from '../../src/config/env';
 import { startAzurite, type Azurite } from '../support/azurite';
 import { tempDataDir } from '../support/botProcess';
@@ -72,7 +73,7 @@ describe('GET /readyz on the running app', () => {
         PORT: '0',
         NUDGE_SCHEDULER: 'off',
       });
-      app = await startApp(config, captureLog('fatal').log);
+      app = await startApp(await createContainer(config, { log: captureLog('fatal').log }));
 
       const ready = await readyz(app);
       expect(ready.status).to.equal(200);
@@ -109,17 +110,19 @@ describe('GET /readyz on the running app', () => {
     });
     afterEach(() => tenant.close());
 
-    const start = (env: Record<string, string> = {}) =>
+    const start = async (env: Record<string, string> = {}) =>
       startApp(
-        loadConfig({
-          ...tenant.env,
-          SUPPORT_CODE_KEY: 'ab'.repeat(32),
-          DATA_DIR: dataDir(),
-          PORT: '0',
-          STATUS_REPORT_REFRESH_MINUTES: '0',
-          ...env,
-        }),
-        captureLog('fatal').log,
+        await createContainer(
+          loadConfig({
+            ...tenant.env,
+            SUPPORT_CODE_KEY: 'ab'.repeat(32),
+            DATA_DIR: dataDir(),
+            PORT: '0',
+            STATUS_REPORT_REFRESH_MINUTES: '0',
+            ...env,
+          }),
+          { log: captureLog('fatal').log },
+        ),
       );
 
     it('is ready when a Graph token can be had, and asks the token endpoint once for many probes', async function () {

@@ -1,6 +1,6 @@
 /**
  * The campaign on real HTTP, in-process: the production planner, worker and BotMessenger (botbuilder's
- * CloudAdapter, no inbound auth) against the Teams connector stand-in (Teams limits, 403s, 5xx) and the Graph
+ * CloudAdapter, no inbound auth), built by the bot's container (src/container.ts), against the Teams connector stand-in (Teams limits, 403s, 5xx) and the Graph
  * stand-in (members, the registration report under its budget, app installs), with SQLite in a temporary
  * DATA_DIR and a test clock. Each test builds one, seeds users, moves the clock and drains the queue.
  */
@@ -11,20 +11,18 @@ import {
   createGraphDirectory,
   type GraphDirectoryParts,
 } from '../../src/adapters/graph/createGraphDirectory';
-import { SqliteConversationReferenceStore } from '../../src/adapters/sqlite/sqliteConversationReferenceStore';
 import { SqliteDatabase } from '../../src/adapters/sqlite/sqliteDatabase';
 import { sqliteStores } from '../../src/adapters/storage';
 import { loadConfig, type AppConfig } from '../../src/config/env';
+import { createContainer, type Container } from '../../src/container';
 import type { SchoolPolicy } from '../../src/domain/policy/schoolPolicy';
 import { createLogger } from '../../src/logging/logger';
-import { createNudges, type NudgeParts } from '../../src/nudges/createNudges';
-import { RegistrationStatusService } from '../../src/status/registrationStatusService';
-import type { ConversationService } from '../../src/conversation/conversationService';
-import { createBotAdapter } from '../../src/teams/botAdapter';
-import { SchoolBot } from '../../src/teams/schoolBot';
-import { BotMessenger } from '../../src/teams/botMessenger';
+import type { NudgeParts } from '../../src/nudges/createNudges';
 import type { LedgerEntry } from '../../src/ports/nudgeLedger';
-import type { StoredConversationReference } from '../../src/ports/conversationReferenceStore';
+import type {
+  ConversationReferenceStore,
+  StoredConversationReference,
+} from '../../src/ports/conversationReferenceStore';
 import { personal, testUser } from './activities';
 import { tempDataDir } from './botProcess';
 import { TestClock } from './conversationHarness';
@@ -121,11 +119,11 @@ export class CampaignRig {
   connector!: ConnectorStandIn;
   apps!: TeamsAppsState;
   parts!: NudgeParts;
-  references!: SqliteConversationReferenceStore;
-  private database!: SqliteDatabase;
+  references!: ConversationReferenceStore;
+  /** The bot's own container (src/container.ts): its planner, worker and messenger; no job is started. */
+  private container!: Container;
   private directoryParts!: GraphDirectoryParts;
   config!: AppConfig;
-  private bot?: SchoolBot;
 
   private readonly startedAt: number;
 
@@ -160,8 +158,12 @@ export class CampaignRig {
       NUDGE_SEND_TIMEOUT_MS: '10000',
       ...this.options.env,
     });
-    this.database = SqliteDatabase.open(this.dataDir);
-    this.references = new SqliteConversationReferenceStore(this.database);
+    // Queue delays and leases are real time; moving the test clock by days moves them too.
+    const stores = sqliteStores(
+      SqliteDatabase.open(this.dataDir),
+      () => Date.now() + (this.clock.now().getTime() - this.startedAt),
+    );
+    this.references = stores.references;
     // Teams tells the bot about an install; here the rig stores the reference the bot would.
     this.apps = addTeamsAppsRoutes(this.graph, {
       manifestId: MANIFEST_ID,
@@ -177,33 +179,15 @@ export class CampaignRig {
       now: () => this.clock.now(),
       budget: { limit: 50, windowMs: 1000, marginMs: 0, reservedForInteractive: 1 },
     });
-    const status = new RegistrationStatusService({
-      directory: this.directoryParts.directory,
+    this.container = await createContainer(this.config, {
+      log,
       clock: this.clock,
-      log,
-      options: { refreshEveryMs: 0 },
-    });
-    const adapter = createBotAdapter(this.config, log);
-    const messenger = new BotMessenger({
-      adapter,
-      references: this.references,
-      botAppId: '',
-      log,
-      timeoutMs: this.config.nudges.sendTimeoutMs,
-      chats: { serviceUrl: this.connector.serviceUrl, tenantId: TEST_APP.tenantId },
-    });
-    this.parts = createNudges({
-      config: this.config,
       policy: this.options.policy,
-      // Queue delays and leases are real time; moving the test clock by days moves them too.
-      stores: sqliteStores(this.database, () => Date.now() + (this.clock.now().getTime() - this.startedAt)),
-      directory: this.directoryParts.directory,
-      graphRequests: this.directoryParts.requests,
-      status,
-      messenger,
-      clock: this.clock,
-      log,
-    })!;
+      stores,
+      directory: { directory: this.directoryParts.directory, graph: this.directoryParts },
+      statusOptions: { refreshEveryMs: 0 },
+    });
+    this.parts = this.container.nudges!;
   }
 
   /** Adds a user to the target group (unless `group: null`), registered or not, with or without a chat. */
@@ -252,13 +236,6 @@ export class CampaignRig {
    * SchoolBot keeps their conversation reference; what it answers is not looked at here.
    */
   async says(userId: string, text: string): Promise<void> {
-    this.bot ??= new SchoolBot({
-      // The campaign tests need the reference-keeping only, not the conversation behind it.
-      conversation: { handle: () => Promise.resolve([]) } as unknown as ConversationService,
-      references: this.references,
-      clock: this.clock,
-      log: createLogger('silent'),
-    });
     const activity = {
       ...personal(testUser('Pupil', userId), {
         tenantId: TEST_APP.tenantId,
@@ -268,7 +245,7 @@ export class CampaignRig {
       type: 'message',
       text,
     };
-    await new TestAdapter().processActivity(activity, (context) => this.bot!.run(context));
+    await new TestAdapter().processActivity(activity, (context) => this.container.bot.run(context));
   }
 
   /** Headings of the cards a user's conversation received, in order. */
@@ -288,8 +265,7 @@ export class CampaignRig {
   /** Closes everything; fails when the campaign (every process on this tenant) overran Graph's reports budget. */
   async close(): Promise<void> {
     this.parts.worker.stop();
-    this.directoryParts.close();
-    this.database.close();
+    await this.container.stop();
     await this.connector.close();
     await this.graph.close();
     fs.rmSync(this.dataDir, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { expect } from 'chai';
 import { startApp, type RunningApp } from '../../src/app';
+import { createContainer } from '../../src/container';
 import { createGraphDirectory } from '../../src/adapters/graph/createGraphDirectory';
 import { SqliteDatabase } from '../../src/adapters/sqlite/sqliteDatabase';
 import { sqliteStores, type Stores } from '../../src/adapters/storage';
@@ -44,7 +45,9 @@ describe("the bot's metrics, read through an in-memory reader", () => {
       dataDir = tempDataDir();
       // The sample policy has a campaign: the queue gauge is on. The scheduler stays off (nothing is sent).
       const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', NUDGE_SCHEDULER: 'off' });
-      app = await startApp(config, captureLog('warn').log, { meterProvider: probe.provider });
+      app = await startApp(
+        await createContainer(config, { log: captureLog('warn').log, meterProvider: probe.provider }),
+      );
       url = `http://127.0.0.1:${app.port}`;
     });
     afterEach(async () => {

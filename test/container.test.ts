@@ -1,0 +1,68 @@
+import fs from 'node:fs';
+import { expect } from 'chai';
+import { loadConfig } from '../src/config/env';
+import { createContainer, type Container } from '../src/container';
+import { tempDataDir } from './support/botProcess';
+import { captureLog } from './support/logCapture';
+
+/** The composition root on the demo school and SQLite in a temporary DATA_DIR (the sample policy has a campaign). */
+describe('the container', () => {
+  let dataDir: string;
+  let container: Container | undefined;
+
+  beforeEach(() => {
+    dataDir = tempDataDir('mfa-buddy-container-');
+  });
+  afterEach(async () => {
+    await container?.stop();
+    container = undefined;
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const build = (env: Record<string, string>, nudges?: false) =>
+    createContainer(loadConfig({ DATA_DIR: dataDir, SUPPORT_CODE_KEY: 'ab'.repeat(32), ...env }), {
+      log: captureLog('fatal').log,
+      nudges,
+    });
+
+  it('runs every background job of the bot, the campaign timer only when NUDGE_SCHEDULER is on', async () => {
+    container = await build({ NUDGE_SCHEDULER: 'on' });
+    expect(container.jobs).to.deep.equal([
+      'retention',
+      'reportRefresh',
+      'nudgeScheduler',
+      'statusFollowUps',
+      'escalationOutbox',
+    ]);
+    await container.stop();
+    container = await build({ NUDGE_SCHEDULER: 'off' });
+    expect(container.jobs).to.not.include('nudgeScheduler');
+    expect(container.nudges, 'the campaign itself is still there, for snoozes').to.not.equal(undefined);
+  });
+
+  it('has no campaign at all when told so, whatever the policy says', async () => {
+    container = await build({ NUDGE_SCHEDULER: 'on' }, false);
+    expect(container.nudges).to.equal(undefined);
+    expect(container.jobs).to.not.include('nudgeScheduler');
+  });
+
+  it('stopped after its jobs ran, closes the storage; stopped without starting (the command line), too', async () => {
+    container = await build({ NUDGE_SCHEDULER: 'on' });
+    await container.start();
+    await container.stores.ping(1000);
+    await container.stop();
+    await expectClosed(container);
+
+    container = await build({ NUDGE_SCHEDULER: 'off' });
+    await container.stop();
+    await expectClosed(container);
+  });
+});
+
+async function expectClosed(container: Container): Promise<void> {
+  const answer = await container.stores.ping(1000).then(
+    () => 'answered',
+    () => 'closed',
+  );
+  expect(answer, 'the storage after stop').to.equal('closed');
+}
