@@ -30,7 +30,8 @@ export function tempDataDir(prefix = 'mfa-buddy-test-'): string {
 /** Runs the bot with `env` (merged over a minimal base) and waits for "listening". */
 export async function startBot(
   env: Record<string, string>,
-  timeoutMs = 15000,
+  // A deadline, not a wait: a bot starts in about 1 s on a quiet machine and took over 15 s under a load of 14.
+  timeoutMs = 45_000,
   /** Called with every log line as it arrives (`npm run playground` writes them to a file). */
   onLine?: (line: string) => void,
   /** The folder to run `dist/index.js` from (default: this repository; a staged deploy package, say). */
