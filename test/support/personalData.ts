@@ -31,7 +31,7 @@ export function expectNoPersonalData(log: string[] | string, known: KnownPersona
       if (line !== undefined) found.push(`${kind} "${value}" in: ${line.slice(0, 300)}`);
     }
   }
-  expect(found, 'personal data in the log').to.deep.equal([]);
+  expect(found, `personal data in the log:\n${found.join('\n')}\n`).to.deep.equal([]);
   const text = lines.join('\n');
   const missing = (known.ids ?? []).filter((id) => !text.includes(id));
   expect(missing, 'ids the log should name (it is about them)').to.deep.equal([]);
