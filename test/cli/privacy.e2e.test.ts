@@ -159,7 +159,11 @@ describe('npm run privacy (built CLI, demo directory)', function () {
       expect(result.status, result.stderr).to.equal(2);
       expect(result.stderr).to.include('Usage:');
       expect(result.stdout).to.equal('');
-      expect((await held(SAM)).progress).to.not.equal(undefined);
+      expect((await held(SAM)).progress?.value).to.deep.equal({
+        step: 'chooseFirst',
+        history: ['welcome'],
+        updatedAt: AT,
+      });
     });
   }
 });

@@ -277,9 +277,15 @@ describe('Fuzz: no input crashes a turn, every input gets an answer', function (
       const response = replies.find((r) => r.type === 'invokeResponse')?.value as
         { status?: number; body?: { type?: string; value?: unknown } } | undefined;
       expect(response?.status, 'invoke status').to.equal(200);
-      expect(response?.body?.value, 'invoke answer').to.not.equal(undefined);
-      if (response?.body?.type === 'application/vnd.microsoft.card.adaptive') {
-        headings.add(headingOf(viewCard(response.body.value as Record<string, unknown>)));
+      const body = response?.body;
+      if (body?.type === 'application/vnd.microsoft.card.adaptive') {
+        expect((body.value as { type?: unknown }).type, 'invoke card').to.equal('AdaptiveCard');
+        headings.add(headingOf(viewCard(body.value as Record<string, unknown>)));
+      } else {
+        expect(body?.type, 'invoke answer').to.equal('application/vnd.microsoft.activity.message');
+        expect((body?.value as { text?: unknown }).text, 'invoke message')
+          .to.be.a('string')
+          .and.match(/\S/);
       }
     } else {
       const messages = replies.filter((r) => r.type === 'message');

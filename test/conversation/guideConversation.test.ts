@@ -11,27 +11,22 @@ import {
 } from '../support/activities';
 import { button, cardsOf, headingOf, onlyCard, type CardView } from '../support/cards';
 import { ConversationHarness } from '../support/conversationHarness';
+import { harnessWalk, type CardWalk } from '../support/walk';
 import { DEMO_USERS } from '../../src/adapters/demo/demoSchool';
 
 describe('Guided registration conversation', () => {
   let h: ConversationHarness;
   let sam: TestUser;
+  let say: CardWalk['say'];
+  let press: CardWalk['press'];
 
   beforeEach(() => {
     h = new ConversationHarness({ now: '2026-11-30T10:00:00Z' });
     // Sam Taylor of the demo school (nothing registered), so status answers come from the demo directory.
     sam = testUser('Sam Taylor', DEMO_USERS.samTaylor);
+    ({ say, press } = harnessWalk(h, sam));
   });
   afterEach(() => h.close());
-
-  /** Presses the button titled `title` on `view` and returns the one card that comes back. */
-  async function press(view: CardView, title: string | RegExp): Promise<CardView> {
-    return onlyCard(await h.send(submitActivity(sam, button(view, title).data)));
-  }
-
-  async function say(text: string): Promise<CardView> {
-    return onlyCard(await h.send(textActivity(sam, text)));
-  }
 
   async function start(): Promise<CardView> {
     const welcome = onlyCard(await h.send(installActivity(sam)));

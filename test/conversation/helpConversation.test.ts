@@ -5,26 +5,28 @@ import {
   installActivity,
   submitActivity,
   testUser,
-  textActivity,
   type TestUser,
 } from '../support/activities';
 import { button, headingOf, onlyCard, type CardView } from '../support/cards';
 import { ConversationHarness } from '../support/conversationHarness';
+import { harnessWalk, type CardWalk } from '../support/walk';
 
 /** Every way a pupil can ask for help, on the bot with the demo school and a recording mailer. */
 describe('"I need help" in the conversation', () => {
   let h: ConversationHarness;
   let sam: TestUser;
+  let say: CardWalk['say'];
+  let press: CardWalk['press'];
 
   beforeEach(() => {
     h = new ConversationHarness({ now: '2026-11-30T10:00:00Z' });
     sam = testUser('Sam Taylor', DEMO_USERS.samTaylor);
+    ({ say, press } = harnessWalk(h, sam));
   });
   afterEach(() => h.close());
 
-  const say = async (text: string, user = sam) => onlyCard(await h.send(textActivity(user, text)));
-  const press = async (view: CardView, title: string | RegExp, user = sam) =>
-    onlyCard(await h.send(submitActivity(user, button(view, title).data)));
+  /** The conversation as someone other than Sam walks it. */
+  const as = (user: TestUser) => harnessWalk(h, user);
   const titles = (view: CardView) => view.buttons.map((b) => b.title);
   const reference = (view: CardView) =>
     view.texts.find((t) => t.startsWith('Your reference: '))?.slice('Your reference: '.length);
@@ -306,35 +308,35 @@ describe('"I need help" in the conversation', () => {
         'verify nobody@kscs.org.uk 123456',
         'verify MFA-7K2Q 123 456',
       ]) {
-        cards.push((await say(text, testUser('Priya Shah', DEMO_USERS.priyaShah))).card);
+        cards.push((await as(testUser('Priya Shah', DEMO_USERS.priyaShah)).say(text)).card);
       }
       expect(cards.map((c) => JSON.stringify(c))).to.deep.equal(Array(3).fill(JSON.stringify(cards[0])));
-      const refusal = onlyCard(await h.send(textActivity(sam, 'verify sam.taylor@kscs.org.uk 123456')));
+      const refusal = await say('verify sam.taylor@kscs.org.uk 123456');
       expect(headingOf(refusal)).to.equal("Sorry, I can't check codes for you");
       expect(refusal.buttons.map((b) => b.title)).to.deep.equal(['Carry on ▶', 'Check my status']);
     });
 
     it('"verify my account" from a pupil is an ordinary message, not the desk\'s command', async () => {
       for (const text of ['verify my account', 'verify']) {
-        const card = onlyCard(await h.send(textActivity(sam, text)));
+        const card = await say(text);
         expect(headingOf(card), text).to.equal("Sorry, I didn't get that");
       }
     });
 
     it('the desk (Daniel, in the demo service-desk group) checks Sam by the reference of his request', async () => {
       const daniel = testUser('Daniel Okafor', DEMO_USERS.danielOkafor);
-      expect(headingOf(await say('verify', daniel))).to.equal('Check a support code');
+      expect(headingOf(await as(daniel).say('verify'))).to.equal('Check a support code');
       const review = await press(await press(await say('help'), '📵 No smartphone'), "🚶 I'll walk in");
       const ref = reference(await press(review, 'Send to IT ✉'))!;
       const code = /(\d{3}) (\d{3})$/.exec(headingOf(await say('my support code')))!;
-      const valid = await say(`verify ${ref.toLowerCase()} ${code[1]} ${code[2]}`, daniel);
+      const valid = await as(daniel).say(`verify ${ref.toLowerCase()} ${code[1]} ${code[2]}`);
       expect(headingOf(valid)).to.equal('✅ Code valid');
       expect(valid.texts).to.include.members([
         'This is **Sam Taylor** (sam.taylor@kscs.org.uk).',
         'Year / dept: Year 8',
         `Request: ${ref}`,
       ]);
-      expect(headingOf(await say(`verify sam.taylor@kscs.org.uk ${code[1]}${code[2]}`, daniel))).to.equal(
+      expect(headingOf(await as(daniel).say(`verify sam.taylor@kscs.org.uk ${code[1]}${code[2]}`))).to.equal(
         '❌ Not valid',
       );
       const audit = await h.supportCodeStore.recentChecks(5);

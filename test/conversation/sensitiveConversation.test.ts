@@ -2,16 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { DEMO_USERS } from '../../src/adapters/demo/demoSchool';
-import {
-  installActivity,
-  submitActivity,
-  testUser,
-  textActivity,
-  type TestUser,
-} from '../support/activities';
-import { button, headingOf, onlyCard, type CardView } from '../support/cards';
+import { installActivity, submitActivity, testUser, type TestUser } from '../support/activities';
+import { button, headingOf, onlyCard } from '../support/cards';
 import { ConversationHarness } from '../support/conversationHarness';
 import { captureLog, type CapturedLog } from '../support/logCapture';
+import { harnessWalk, type CardWalk } from '../support/walk';
 
 const HEADING = "⚠️ Please don't send me that";
 const DELETE_IT =
@@ -25,17 +20,16 @@ describe('Passwords, codes, numbers, addresses and answers typed into the chat o
   let h: ConversationHarness;
   let captured: CapturedLog;
   let sam: TestUser;
+  let say: CardWalk['say'];
+  let press: CardWalk['press'];
 
   beforeEach(() => {
     captured = captureLog('debug');
     h = new ConversationHarness({ now: '2026-11-30T10:00:00Z', log: captured.log });
     sam = testUser('Sam Taylor', DEMO_USERS.samTaylor);
+    ({ say, press } = harnessWalk(h, sam));
   });
   afterEach(() => h.close());
-
-  const say = async (text: string) => onlyCard(await h.send(textActivity(sam, text)));
-  const press = async (view: CardView, title: string) =>
-    onlyCard(await h.send(submitActivity(sam, button(view, title).data)));
 
   /** Every byte the bot wrote to its database folder, as text. */
   function stored(): string {

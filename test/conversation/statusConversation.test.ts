@@ -5,8 +5,9 @@ import {
 } from '../../src/adapters/graph/createGraphDirectory';
 import { DEMO_USERS } from '../../src/adapters/demo/demoSchool';
 import { submitActivity, testUser, textActivity, type TestUser } from '../support/activities';
-import { button, headingOf, onlyCard, type CardView } from '../support/cards';
+import { headingOf, onlyCard } from '../support/cards';
 import { ConversationHarness } from '../support/conversationHarness';
+import { harnessWalk } from '../support/walk';
 import { GraphStandIn, type StandInUser } from '../support/graph/graphStandIn';
 import { graphMethod } from '../support/graph/methodShapes';
 import { TEST_APP } from '../support/graphTenant';
@@ -18,13 +19,12 @@ describe('Registration status in the conversation', () => {
     beforeEach(() => (h = new ConversationHarness({ now: '2026-11-30T10:00:00Z' })));
     afterEach(() => h.close());
 
-    const say = async (user: TestUser, text: string) => onlyCard(await h.send(textActivity(user, text)));
-    const press = async (user: TestUser, view: CardView, title: string | RegExp) =>
-      onlyCard(await h.send(submitActivity(user, button(view, title).data)));
+    /** The conversation as `user` walks it. */
+    const as = (user: TestUser) => harnessWalk(h, user);
 
     it('Sam (nothing registered): crosses everywhere, and a button into the guide', async () => {
       const sam = testUser('Sam Taylor', DEMO_USERS.samTaylor);
-      const card = await say(sam, 'status');
+      const card = await as(sam).say('status');
       expect(headingOf(card)).to.equal("You haven't started yet");
       expect(card.texts).to.include.members([
         '⬜ **Microsoft Authenticator app**: not set up',
@@ -39,18 +39,18 @@ describe('Registration status in the conversation', () => {
         "I've done it ✔",
         'I need help',
       ]);
-      const step = await press(sam, card, 'Start setting up ▶');
+      const step = await as(sam).press(card, 'Start setting up ▶');
       expect(headingOf(step)).to.equal('Choose your first method');
     });
 
     it('Priya (app only): add a second method, without the app offered again', async () => {
       const priya = testUser('Priya Shah', DEMO_USERS.priyaShah);
-      const card = await say(priya, 'am I done?');
+      const card = await as(priya).say('am I done?');
       expect(headingOf(card)).to.equal('Not finished yet');
       expect(card.texts).to.include('✅ **Microsoft Authenticator app**: set up');
       expect(card.texts).to.include('Sign-in check (MFA): ✅ Ready');
       expect(card.texts.join(' ')).to.match(/You have one method\. Add a \*\*second\*\* one/);
-      const second = await press(priya, card, 'Add a second method ▶');
+      const second = await as(priya).press(card, 'Add a second method ▶');
       expect(headingOf(second)).to.equal('Now choose your second method');
       expect(second.buttons.map((b) => b.title)).to.not.include('Use the app');
       expect((await h.progress.get(DEMO_USERS.priyaShah))?.value).to.include({
@@ -61,18 +61,18 @@ describe('Registration status in the conversation', () => {
 
     it('Jordan (phone only): singled out with the SMS/voice cut-off date, and sent to the app', async () => {
       const jordan = testUser('Jordan Lee', DEMO_USERS.jordanLee);
-      const card = await say(jordan, 'status');
+      const card = await as(jordan).say('status');
       expect(card.texts).to.include('✅ **Phone (text or call)**: set up (works until 1 February 2027)');
       expect(card.texts.join(' ')).to.match(
         /stop working on \*\*1 February 2027\*\*\. Add the \*\*Microsoft Authenticator app\*\*/,
       );
-      const app = await press(jordan, card, 'Add the app ▶');
+      const app = await as(jordan).press(card, 'Add the app ▶');
       expect(headingOf(app)).to.equal('Get the Microsoft Authenticator app');
     });
 
     it('Kate (complete): all set from the report, then "You\'re done!" after a live check', async () => {
       const kate = testUser('Kate Ellis', DEMO_USERS.kateEllis);
-      const status = await say(kate, 'status');
+      const status = await as(kate).say('status');
       expect(headingOf(status)).to.equal("You're all set ✅");
       expect(status.texts.join(' ')).to.match(/From Microsoft's report, updated 3 hours ago/);
       expect(status.texts.join(' ')).to.match(/check your email isn't a school address when you tap/);
@@ -80,13 +80,15 @@ describe('Registration status in the conversation', () => {
       expect(headingOf(done)).to.equal("🎉 You're done!");
       expect(done.texts).to.include('Checked with Microsoft just now.');
       expect(done.texts).to.include('✅ **Personal email**: set up');
-      const next = await press(kate, done, 'What happens now? ▶');
+      const next = await as(kate).press(done, 'What happens now? ▶');
       expect(headingOf(next)).to.equal('What happens from now on');
     });
 
     it('someone the directory does not know is told so, politely', async () => {
       const stranger = testUser('Alex Stranger');
-      expect(headingOf(await say(stranger, 'status'))).to.equal("I couldn't find your account at Microsoft");
+      expect(headingOf(await as(stranger).say('status'))).to.equal(
+        "I couldn't find your account at Microsoft",
+      );
     });
 
     it('rejects a status.fix button with a made-up step', async () => {
@@ -146,25 +148,25 @@ describe('Registration status in the conversation', () => {
 
     it('"I\'ve done it" before and after registering: the remaining step, then "You\'re done!"', async () => {
       await start();
-      const p1 = user(1);
-      const before = onlyCard(await h.send(textActivity(p1, "I've done it")));
+      const p1 = harnessWalk(h, user(1));
+      const before = await p1.say("I've done it");
       expect(headingOf(before)).to.equal('Not quite done yet');
       expect(before.texts.join(' ')).to.match(/You haven't set anything up yet/);
 
       // The pupil registers the app and a school address: the live check catches the address at once.
       graph.setMethods(pupilId(1), [graphMethod.authenticator(), graphMethod.email('pupil1@kscs.org.uk')]);
-      const school = onlyCard(await h.send(textActivity(p1, 'done')));
+      const school = await p1.say('done');
       expect(headingOf(school)).to.equal('Not quite done yet');
       expect(school.texts).to.include("❌ **Email**: a school address, which doesn't count");
-      const fix = onlyCard(await h.send(submitActivity(p1, button(school, 'Change my email ▶').data)));
+      const fix = await p1.press(school, 'Change my email ▶');
       expect(headingOf(fix)).to.equal('Add a personal email');
 
       graph.setMethods(pupilId(1), [graphMethod.authenticator(), graphMethod.email('sam.home@example.com')]);
-      const done = onlyCard(await h.send(textActivity(p1, 'ive done it')));
+      const done = await p1.say('ive done it');
       expect(headingOf(done)).to.equal("🎉 You're done!");
 
       // The report still lags (it has not seen the new methods) but the live check outranks it.
-      const status = onlyCard(await h.send(textActivity(p1, 'status')));
+      const status = await p1.say('status');
       expect(headingOf(status)).to.equal("You're all set ✅");
       expect(status.texts, status.texts.join(' / ')).to.include('Checked with Microsoft just now.');
       expect(graph.tenant.server.requestsTo(/authentication\/methods/)).to.have.length(3);

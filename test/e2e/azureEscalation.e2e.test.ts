@@ -19,10 +19,11 @@ import {
   referenceOn,
   startEscalationTenant,
   outboxSettled,
-  until,
   type EscalationTenant,
 } from '../support/escalationTenant';
 import { TEST_APP } from '../support/graphTenant';
+import { expectNoPersonalData } from '../support/personalData';
+import { until } from '../support/until';
 
 describe('Escalations and support codes shared by two instances on Azure Storage (Azurite)', function () {
   this.timeout(60_000);
@@ -67,7 +68,7 @@ describe('Escalations and support codes shared by two instances on Azure Storage
     const logs = [...a.logs(), ...b.logs()].join('\n');
     expect(codes, logs.slice(-2000)).to.deep.equal([0, 0]);
     expect(logs).to.not.contain('run ONE instance');
-    expect(logs).to.not.match(/kscs\.org\.uk|Pupil One|Desk Person/);
+    expectNoPersonalData(logs, { names: ['Pupil One', 'Desk Person'], upns: ['kscs.org.uk'] });
     await connector.close();
     await tenant.close();
     for (const dir of dataDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
@@ -107,12 +108,13 @@ describe('Escalations and support codes shared by two instances on Azure Storage
     });
     expect(new Set(references).size).to.equal(3);
 
-    await until(
-      () => tenant.mail.accepted.length >= 3 && channelPosts().length >= 3,
-      'mails and channel copies',
-    );
+    await until(() => tenant.mail.accepted.length >= 3 && channelPosts().length >= 3, {
+      what: 'mails and channel copies',
+    });
     // Both instances' outboxes keep looking: counted once each has finished a pass with nothing left to send.
-    await until(() => outboxSettled(a) && outboxSettled(b), 'both outboxes with nothing left to send');
+    await until(() => outboxSettled(a) && outboxSettled(b), {
+      what: 'both outboxes with nothing left to send',
+    });
     expect(tenant.mail.requests()).to.have.length(3);
     expect(
       tenant.mail.accepted.map((m) => /^\[(MFA-\w{4})\]/.exec(m.message.subject)?.[1]).sort(),

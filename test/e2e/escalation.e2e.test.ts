@@ -1,11 +1,5 @@
 import { expect } from 'chai';
-import {
-  submitActivity,
-  testUser,
-  textActivity,
-  type ActivityOptions,
-  type TestUser,
-} from '../support/activities';
+import { submitActivity, testUser, type ActivityOptions, type TestUser } from '../support/activities';
 import { postActivity, startBot, type BotProcess } from '../support/botProcess';
 import { button, cardsOf, headingOf, type CardView } from '../support/cards';
 import { ConnectorStandIn } from '../support/connectorStandIn';
@@ -17,12 +11,14 @@ import {
   referenceOn,
   startEscalationTenant,
   outboxSettled,
-  until,
   type EscalationTenant,
 } from '../support/escalationTenant';
 import type { GraphStandIn } from '../support/graph/graphStandIn';
 import type { MailStandIn, SentMessage } from '../support/graph/mailRoutes';
 import { TEST_APP } from '../support/graphTenant';
+import { expectNoPersonalData } from '../support/personalData';
+import { until } from '../support/until';
+import { cardWalk, type CardWalk } from '../support/walk';
 
 /** What a pupil might type: markup, a fake header with CR/LF, emoji, Arabic (right to left), and then a lot. */
 const HOSTILE_WORDS = [
@@ -55,17 +51,15 @@ describe('Escalation end to end (bot process, Graph sendMail and connector stand
       .flatMap((r) => cardsOf(r.activity));
   }
 
-  /** Posts `activity` and returns the cards that came back in the turn. */
-  async function turn(user: TestUser, activity: unknown): Promise<CardView[]> {
-    const before = cardsTo(user).length;
-    const response = await postActivity(bot!, activity);
-    expect(response.status, response.body).to.be.oneOf([200, 201]);
-    return cardsTo(user).slice(before);
-  }
-
-  async function press(user: TestUser, view: CardView, title: string | RegExp): Promise<CardView> {
-    const [card] = await turn(user, submitActivity(user, button(view, title).data, inTenant()));
-    return card!;
+  /** The conversation as `user` walks it: each turn posted to the bot, answered with the cards sent to them. */
+  function as(user: TestUser): CardWalk {
+    const turn = async (activity: unknown): Promise<CardView[]> => {
+      const before = cardsTo(user).length;
+      const response = await postActivity(bot!, activity);
+      expect(response.status, response.body).to.be.oneOf([200, 201]);
+      return cardsTo(user).slice(before);
+    };
+    return cardWalk(turn, user, inTenant);
   }
 
   /** A help request sent straight from a review card's Send button (a fresh form unless one is given). */
@@ -102,7 +96,11 @@ describe('Escalation end to end (bot process, Graph sendMail and connector stand
       bot = undefined;
       expect(code, logs.slice(-2000)).to.equal(0);
       // Logs carry ids and references, never names, UPNs or anything typed.
-      expect(logs).to.not.match(/kscs\.org\.uk|Pupil One|Desk Person|script|thief|aaaaaaaaaa|القارئ/);
+      expectNoPersonalData(logs, {
+        names: ['Pupil One', 'Desk Person'],
+        upns: ['kscs.org.uk'],
+        typed: ['script', 'thief', 'aaaaaaaaaa', 'القارئ'],
+      });
     }
     await connector.close();
     await tenant.close();
@@ -110,15 +108,14 @@ describe('Escalation end to end (bot process, Graph sendMail and connector stand
 
   it('typed "help", buttons and a few words: one mail at sendMail, to the desk, with the reference, every typed character escaped', async () => {
     bot = await start();
-    const [help] = await turn(pupil, textActivity(pupil, 'it doesnt work', inTenant()));
-    expect(headingOf(help!)).to.equal("Let's get you some help");
-    const way = await press(pupil, help!, "📷 The app won't scan");
-    const review = await press(pupil, way, "🚶 I'll walk in");
-    const form = await press(pupil, review, '✏️ Add a few words first');
+    const help = await as(pupil).say('it doesnt work');
+    expect(headingOf(help)).to.equal("Let's get you some help");
+    const way = await as(pupil).press(help, "📷 The app won't scan");
+    const review = await as(pupil).press(way, "🚶 I'll walk in");
+    const form = await as(pupil).press(review, '✏️ Add a few words first');
     expect((form.card as { version: string }).version).to.equal('1.3');
     // Teams merges the input into the Send button's data.
-    const [sent] = await turn(
-      pupil,
+    const [sent] = await as(pupil).turn(
       submitActivity(pupil, { ...button(form, 'Send to IT ✉').data, words: HOSTILE_WORDS }, inTenant()),
     );
     expect(headingOf(sent!)).to.equal('Sent to IT Support ✅');
@@ -189,14 +186,13 @@ describe('Escalation end to end (bot process, Graph sendMail and connector stand
       { kind: 'status', status: 503, retryAfterSeconds: 1 },
       { path: /\/sendMail$/ },
     );
-    const [saved] = await turn(pupil, sendActivity());
+    const [saved] = await as(pupil).turn(sendActivity());
     expect(headingOf(saved!)).to.equal('Saved: on its way to IT 📨');
     const reference = referenceOn(saved!);
-    await until(() => mail.accepted.length === 1, 'the mail');
-    await until(
-      () => cardsTo(pupil).some((c) => headingOf(c) === 'Your message reached IT Support 📬'),
-      'the notice',
-    );
+    await until(() => mail.accepted.length === 1, { what: 'the mail' });
+    await until(() => cardsTo(pupil).some((c) => headingOf(c) === 'Your message reached IT Support 📬'), {
+      what: 'the notice',
+    });
     expect(mail.requests().map((r) => r.status)).to.deep.equal([503, 202]);
     expect(mail.accepted[0]!.message.subject).to.contain(reference);
     const retry = bot.logs().find((l) => l.includes('will retry'));
@@ -207,7 +203,7 @@ describe('Escalation end to end (bot process, Graph sendMail and connector stand
     bot = await start({ GRAPH_REQUEST_TIMEOUT_MS: '20000' });
     // Graph holds the user lookup the mail needs, so the escalation is stored but not yet mailed.
     graph.tenant.server.failNext({ kind: 'hang' }, { method: 'GET', path: /\/v1\.0\/users\/6d000000/ });
-    const [saved] = await turn(pupil, sendActivity('please help'));
+    const [saved] = await as(pupil).turn(sendActivity('please help'));
     expect(headingOf(saved!)).to.equal('Saved: on its way to IT 📨');
     const reference = referenceOn(saved!);
     await bot.kill();
@@ -215,8 +211,8 @@ describe('Escalation end to end (bot process, Graph sendMail and connector stand
     expect(mail.requests()).to.have.length(0);
 
     bot = await start();
-    await until(() => mail.accepted.length === 1, 'the mail after the restart');
-    await until(() => outboxSettled(bot!), 'the outbox with nothing left to send');
+    await until(() => mail.accepted.length === 1, { what: 'the mail after the restart' });
+    await until(() => outboxSettled(bot!), { what: 'the outbox with nothing left to send' });
     expect(mail.requests()).to.have.length(1);
     expect(mail.accepted[0]!.message.subject).to.contain(reference);
     expect(mail.accepted[0]!.message.body.content).to.contain('please help');
@@ -224,20 +220,20 @@ describe('Escalation end to end (bot process, Graph sendMail and connector stand
     // Sent and stopped: a third start sends nothing more.
     expect(await bot.stop()).to.equal(0);
     bot = await start();
-    await until(() => outboxSettled(bot!), 'the outbox with nothing left to send');
+    await until(() => outboxSettled(bot!), { what: 'the outbox with nothing left to send' });
     expect(mail.requests()).to.have.length(1);
   });
 
   it('killed while sendMail was in flight (the answer lost): resent once after the restart, same Message-ID, logged as a possible duplicate', async () => {
     bot = await start({ MAIL_REQUEST_TIMEOUT_MS: '60000' });
     graph.tenant.server.failNext({ kind: 'hang' }, { path: /\/sendMail$/ });
-    await turn(pupil, sendActivity());
-    await until(() => mail.requests().length === 1, 'the first attempt');
+    await as(pupil).turn(sendActivity());
+    await until(() => mail.requests().length === 1, { what: 'the first attempt' });
     await bot.kill();
     bot = undefined;
 
     bot = await start();
-    await until(() => mail.accepted.length === 1, 'the resend');
+    await until(() => mail.accepted.length === 1, { what: 'the resend' });
     const [first, second] = mail.requests();
     const id = (r: typeof first) => (r!.body as { message: SentMessage }).message.internetMessageId;
     expect(id(second)).to.equal(id(first));
@@ -247,23 +243,25 @@ describe('Escalation end to end (bot process, Graph sendMail and connector stand
   it('the same card sent twice (and once more later) is one escalation and one mail', async () => {
     bot = await start();
     const twice = sendActivity('same form');
-    const [a, b] = await Promise.all([turn(pupil, twice), turn(pupil, { ...twice, id: 'activity-again' })]);
-    const later = await turn(pupil, { ...twice, id: 'activity-later' });
+    const [a, b] = await Promise.all([
+      as(pupil).turn(twice),
+      as(pupil).turn({ ...twice, id: 'activity-again' }),
+    ]);
+    const later = await as(pupil).turn({ ...twice, id: 'activity-later' });
     const headings = [...a, ...b, ...later].map(headingOf);
     expect(headings.filter((h) => h === 'Already sent ✅')).to.have.length.greaterThanOrEqual(2);
     expect(new Set([...a, ...b, ...later].map(referenceOn)).size).to.equal(1);
-    await until(
-      () => mail.accepted.length === 1 && outboxSettled(bot!),
-      'the mail, then nothing left to send',
-    );
+    await until(() => mail.accepted.length === 1 && outboxSettled(bot!), {
+      what: 'the mail, then nothing left to send',
+    });
     expect(mail.requests()).to.have.length(1);
   });
 
   it('the daily limit: a fourth request the same day gets a polite answer with the references, and no mail', async () => {
     bot = await start();
     const references: string[] = [];
-    for (let i = 0; i < 3; i++) references.push(referenceOn((await turn(pupil, sendActivity()))[0]!));
-    const [limit] = await turn(pupil, sendActivity());
+    for (let i = 0; i < 3; i++) references.push(referenceOn((await as(pupil).turn(sendActivity()))[0]!));
+    const [limit] = await as(pupil).turn(sendActivity());
     expect(headingOf(limit!)).to.equal("You've already asked IT today");
     expect(limit!.texts.join(' ')).to.contain(references.join(', '));
     expect(limit!.texts).to.include('Walk in: IT Support, room 3L23');
@@ -305,7 +303,7 @@ describe('Escalation end to end (bot process, Graph sendMail and connector stand
         ),
       ),
     );
-    await until(() => mail.accepted.length === 9, 'nine mails');
+    await until(() => mail.accepted.length === 9, { what: 'nine mails' });
     expect(mail.maxConcurrent).to.be.within(2, 3);
     expect(mail.requests().every((r) => r.status === 202)).to.equal(true);
     expect(new Set(mail.accepted.map((m) => m.message.internetMessageId)).size).to.equal(9);
@@ -313,30 +311,21 @@ describe('Escalation end to end (bot process, Graph sendMail and connector stand
 
   it('support codes: the pupil shows one, the desk checks it by reference (valid, then a replay refused); a pupil cannot check', async () => {
     bot = await start();
-    const reference = referenceOn((await turn(pupil, sendActivity()))[0]!);
-    const [codeCard] = await turn(pupil, textActivity(pupil, 'my support code', inTenant()));
-    const code = /Your support code: (\d{3}) (\d{3})/.exec(headingOf(codeCard!));
-    expect(code, headingOf(codeCard!)).to.not.equal(null);
-    expect(codeCard!.texts.join(' ')).to.contain('Never read it to anyone who calls or messages you');
+    const reference = referenceOn((await as(pupil).turn(sendActivity()))[0]!);
+    const codeCard = await as(pupil).say('my support code');
+    expect(headingOf(codeCard)).to.match(/^Your support code: \d{3} \d{3}$/);
+    const code = /(\d{3}) (\d{3})$/.exec(headingOf(codeCard));
+    expect(codeCard.texts.join(' ')).to.contain('Never read it to anyone who calls or messages you');
 
-    const [valid] = await turn(
-      desk,
-      textActivity(desk, `verify ${reference} ${code![1]} ${code![2]}`, inTenant()),
-    );
-    expect(headingOf(valid!)).to.equal('✅ Code valid');
-    expect(valid!.texts).to.include('This is **Pupil One** (pupil.one@kscs.org.uk).');
-    expect(valid!.texts).to.include('Year / dept: Year 9');
-    const [replay] = await turn(
-      desk,
-      textActivity(desk, `verify pupil.one@kscs.org.uk ${code![1]}${code![2]}`, inTenant()),
-    );
-    expect(headingOf(replay!)).to.equal('❌ Not valid');
-    expect(replay!.texts[1]).to.contain('already used');
+    const valid = await as(desk).say(`verify ${reference} ${code![1]} ${code![2]}`);
+    expect(headingOf(valid)).to.equal('✅ Code valid');
+    expect(valid.texts).to.include('This is **Pupil One** (pupil.one@kscs.org.uk).');
+    expect(valid.texts).to.include('Year / dept: Year 9');
+    const replay = await as(desk).say(`verify pupil.one@kscs.org.uk ${code![1]}${code![2]}`);
+    expect(headingOf(replay)).to.equal('❌ Not valid');
+    expect(replay.texts[1]).to.contain('already used');
 
-    const [refused] = await turn(
-      pupil,
-      textActivity(pupil, `verify ${reference} ${code![1]}${code![2]}`, inTenant()),
-    );
-    expect(headingOf(refused!)).to.equal("Sorry, I can't check codes for you");
+    const refused = await as(pupil).say(`verify ${reference} ${code![1]}${code![2]}`);
+    expect(headingOf(refused)).to.equal("Sorry, I can't check codes for you");
   });
 });

@@ -16,6 +16,8 @@ import { graphMethod } from '../support/graph/methodShapes';
 import { addTeamsAppsRoutes } from '../support/graph/teamsAppsRoutes';
 import { TEST_APP } from '../support/graphTenant';
 import { ConnectorStandIn } from '../support/connectorStandIn';
+import { expectNoPersonalData } from '../support/personalData';
+import { until } from '../support/until';
 
 describe('Nudges in the running bot (scheduler on, Graph and Teams connector stand-ins)', function () {
   this.timeout(60_000);
@@ -30,7 +32,7 @@ describe('Nudges in the running bot (scheduler on, Graph and Teams connector sta
       const logs = bot.logs().join('\n');
       bot = undefined;
       expect(code, logs.slice(-3000)).to.equal(0);
-      expect(logs).to.not.match(/@kscs\.org\.uk|Installed Pupil|Chatty Pupil/);
+      expectNoPersonalData(logs, { names: ['Installed Pupil', 'Chatty Pupil'], upns: ['@kscs.org.uk'] });
     }
     await connector?.close();
     await graph?.close();
@@ -108,11 +110,12 @@ describe('Nudges in the running bot (scheduler on, Graph and Teams connector sta
     await postActivity(bot, submitActivity(chatty, snooze.data, inTenant));
     await connector.waitFor(() => headings(chatty).length > before);
     expect(headings(chatty).at(-1)!.heading).to.equal("OK, I'll remind you later ⏰");
-    // Logs are written asynchronously: give the last line a moment.
-    const deadline = Date.now() + 5000;
-    while (!bot.logs().some((l) => l.includes('nudge snoozed')) && Date.now() < deadline)
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(bot.logs().find((l) => l.includes('nudge snoozed'))).to.match(/"outcome":"snoozed"/);
+    // Logs are written asynchronously: the line may follow the reply.
+    const snoozed = await until(() => bot!.logs().find((l) => l.includes('nudge snoozed')), {
+      what: 'the "nudge snoozed" log line',
+      timeoutMs: 5000,
+    });
+    expect(snoozed).to.match(/"outcome":"snoozed"/);
     expect(bot.logs().join('\n')).to.match(/"msg":"campaign pass"/);
   });
 });

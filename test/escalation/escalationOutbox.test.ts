@@ -14,6 +14,7 @@ import { TestClock } from '../support/conversationHarness';
 import { RecordingMailer } from '../support/recordingMailer';
 import { RecordingMessenger } from '../support/recordingMessenger';
 import { sqlitePlace, type StoragePlace } from '../support/storagePlaces';
+import { until } from '../support/until';
 
 const USER = '5a000000-0000-4000-8000-000000000001';
 const NEVER = new Promise<void>(() => undefined);
@@ -224,7 +225,7 @@ describe('Escalation outbox: several instances on one store', () => {
     const a = await instance({}, hanging);
     const e = await escalate(a.stores);
     await a.outbox.start();
-    while (hanging.attempts.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await until(() => hanging.attempts.length > 0, { what: "A's first attempt" });
     expect((await a.stores.escalations.get(e.id))?.inFlightSince).to.be.a('string');
 
     // B starts while A is sending: nothing is released, nothing sent twice.
@@ -251,7 +252,7 @@ describe('Escalation outbox: several instances on one store', () => {
     const a = await instance({ instances: 'one' }, hanging);
     await escalate(a.stores);
     a.outbox.kick();
-    while (hanging.attempts.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await until(() => hanging.attempts.length > 0, { what: 'the first attempt' });
     await a.outbox.stop(0);
     const restarted = await instance({ instances: 'one' });
     await restarted.outbox.start();

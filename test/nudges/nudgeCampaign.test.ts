@@ -13,61 +13,102 @@ describe('Nudge campaign on real HTTP (Teams connector and Graph stand-ins)', fu
     await rig?.close();
   });
 
-  it('nudges the right users once per stage, at the local window opening, across the clock change', async () => {
-    rig = await CampaignRig.start({ policy: clockChangePolicy(), now: '2026-10-23T07:59:00Z' });
-    const targets = await Promise.all(Array.from({ length: 20 }, (_, i) => rig.addUser(i + 1)));
-    const registered = await Promise.all([21, 22, 23].map((n) => rig.addUser(n, { registered: true })));
-    const excluded = await rig.addUser(24);
-    rig.graph.groups.get(EXCLUDED_GROUP)!.push(excluded);
-    const disabled = await rig.addUser(25, { user: { accountEnabled: false } });
-    const outsider = await rig.addUser(26, { group: null });
-    const nobody = [...registered, excluded, disabled, outsider];
+  describe('once per stage, at the local window opening, across the clock change', () => {
+    let targets: string[];
+    let nobody: string[];
 
-    // Friday 23 October, 08:59 BST: the window (09:00 local) is not open yet.
-    await rig.run();
-    expect(rig.connector.total).to.equal(0);
-    rig.clock.set('2026-10-23T08:00:00Z'); // 09:00 BST
-    await rig.run();
-    for (const id of targets)
-      expect(rig.headings(id), id).to.deep.equal([
-        'Reminder, Pupil' + id.slice(-2).replace(/^0/, '') + ': 5 days left',
-      ]);
-    for (const id of nobody) expect(rig.headings(id), id).to.deep.equal([]);
-    expect(
-      (await rig.ledger(targets[0]!)).map((e) => [e.nudge, e.state, e.updatedAt.slice(0, 16)]),
-    ).to.deep.equal([['d3', 'sent', '2026-10-23T08:00']]);
-    // Later the same day, another pass finds nothing owed.
-    rig.clock.set('2026-10-23T13:00:00Z');
-    await rig.run(true);
-    expect(rig.connector.total).to.equal(20);
+    // Twenty pupils to nudge, and five not to: registered, in the excluded group, disabled, outside the target.
+    beforeEach(async () => {
+      rig = await CampaignRig.start({ policy: clockChangePolicy(), now: '2026-10-23T07:59:00Z' });
+      targets = await Promise.all(Array.from({ length: 20 }, (_, i) => rig.addUser(i + 1)));
+      const registered = await Promise.all([21, 22, 23].map((n) => rig.addUser(n, { registered: true })));
+      const excluded = await rig.addUser(24);
+      rig.graph.groups.get(EXCLUDED_GROUP)!.push(excluded);
+      const disabled = await rig.addUser(25, { user: { accountEnabled: false } });
+      const outsider = await rig.addUser(26, { group: null });
+      nobody = [...registered, excluded, disabled, outsider];
+    });
 
-    // Monday 26 October, 08:30 GMT: 08:30 UTC was inside the window last week, not now.
-    rig.clock.set('2026-10-26T08:30:00Z');
-    expect(await rig.parts.planner.planIfDue(true)).to.deep.equal({ kind: 'skipped', reason: 'windowShut' });
-    // Pupil 5 registers over the weekend; the report catches up.
-    rig.graph.setMethods(targets[4]!, [
-      graphMethod.password(),
-      graphMethod.authenticator(),
-      graphMethod.email('p5@example.com'),
-    ]);
-    rig.graph.syncReport(targets[4]);
-    // Tuesday 27 October: 08:59 GMT is before the window; 09:00 GMT (09:00 UTC) opens it.
-    rig.clock.set('2026-10-27T08:59:00Z');
-    await rig.run();
-    expect(rig.connector.total).to.equal(20);
-    rig.clock.set('2026-10-27T09:00:00Z');
-    await rig.run();
-    for (const id of targets.filter((t) => t !== targets[4])) {
-      expect(rig.headings(id), id).to.have.length(2);
-      expect(rig.headings(id)[1]).to.match(/Last chance.*tomorrow/);
+    /** Friday 23 October, 09:00 BST (08:00 UTC): the d3 window opens and its pass runs. */
+    async function fridayAtNine(): Promise<void> {
+      rig.clock.set('2026-10-23T08:00:00Z');
+      await rig.run();
     }
-    expect(rig.headings(targets[4]!)).to.have.length(1);
-    const second = (await rig.ledger(targets[0]!)).find((e) => e.nudge === 'd1')!;
-    expect(second).to.include({ state: 'sent' });
-    expect(second.updatedAt.slice(0, 16)).to.equal('2026-10-27T09:00');
-    const report = await rig.parts.service.report();
-    expect(report.counts.byState).to.deep.equal({ sent: 39 });
-    expect(report.lastPass).to.include({ registered: 4, excluded: 1, disabled: 1 });
+
+    /** Pupil 5 registers over the weekend and the report catches up: the d1 stage must skip them. */
+    function pupilFiveRegisters(): void {
+      rig.graph.setMethods(targets[4]!, [
+        graphMethod.password(),
+        graphMethod.authenticator(),
+        graphMethod.email('p5@example.com'),
+      ]);
+      rig.graph.syncReport(targets[4]);
+    }
+
+    it('sends nothing on Friday at 08:59 BST, before the window opens', async () => {
+      await rig.run();
+      expect(rig.connector.total).to.equal(0);
+      expect(await rig.ledger(targets[0]!)).to.deep.equal([]);
+    });
+
+    it('at 09:00 BST nudges each pupil to nudge once, and nobody registered, excluded, disabled or outside', async () => {
+      await fridayAtNine();
+      for (const id of targets)
+        expect(rig.headings(id), id).to.deep.equal([
+          'Reminder, Pupil' + id.slice(-2).replace(/^0/, '') + ': 5 days left',
+        ]);
+      for (const id of nobody) expect(rig.headings(id), id).to.deep.equal([]);
+      expect(
+        (await rig.ledger(targets[0]!)).map((e) => [e.nudge, e.state, e.updatedAt.slice(0, 16)]),
+      ).to.deep.equal([['d3', 'sent', '2026-10-23T08:00']]);
+    });
+
+    it('a later pass the same day finds nothing owed', async () => {
+      await fridayAtNine();
+      rig.clock.set('2026-10-23T13:00:00Z');
+      await rig.run(true);
+      expect(rig.connector.total).to.equal(20);
+      expect(rig.headings(targets[0]!)).to.have.length(1);
+    });
+
+    it('on Monday after the clocks go back, 08:30 UTC (inside the window a week before) is outside it', async () => {
+      await fridayAtNine();
+      rig.clock.set('2026-10-26T08:30:00Z');
+      expect(await rig.parts.planner.planIfDue(true)).to.deep.equal({
+        kind: 'skipped',
+        reason: 'windowShut',
+      });
+    });
+
+    it('sends nothing more on Tuesday at 08:59 GMT, before the window opens', async () => {
+      await fridayAtNine();
+      pupilFiveRegisters();
+      rig.clock.set('2026-10-27T08:59:00Z');
+      await rig.run();
+      expect(rig.connector.total).to.equal(20);
+      expect((await rig.ledger(targets[0]!)).map((e) => e.nudge)).to.deep.equal(['d3']);
+    });
+
+    it('on Tuesday at 09:00 GMT sends the last chance to all but the pupil who registered, and reports it', async () => {
+      await fridayAtNine();
+      pupilFiveRegisters();
+      rig.clock.set('2026-10-27T09:00:00Z');
+      await rig.run();
+      for (const id of targets.filter((t) => t !== targets[4])) {
+        expect(rig.headings(id), id).to.have.length(2);
+        expect(rig.headings(id)[1]).to.match(/Last chance.*tomorrow/);
+      }
+      expect(rig.headings(targets[4]!)).to.have.length(1);
+      expect(
+        (await rig.ledger(targets[0]!)).map((e) => [e.nudge, e.state, e.updatedAt.slice(0, 16)]),
+      ).to.deep.equal([
+        ['d1', 'sent', '2026-10-27T09:00'],
+        ['d3', 'sent', '2026-10-23T08:00'],
+      ]);
+      const report = await rig.parts.service.report();
+      expect(report.counts.byState).to.deep.equal({ sent: 39 });
+      expect(report.lastPass).to.include({ registered: 4, excluded: 1, disabled: 1 });
+    });
   });
 
   it('keeps to the Teams limits when told to go faster: 429s are waited out, 5xx retried, 403 recorded once', async () => {

@@ -4,6 +4,7 @@
  * finished while another planner waited for the lease, and a planner that lost its lease.
  */
 import { expect } from 'chai';
+import { expectRejection } from '../support/expectRejection';
 import sinon from 'sinon';
 import { CampaignPlanner } from '../../src/nudges/campaignPlanner';
 import type { LeaseStore } from '../../src/ports/leases';
@@ -126,9 +127,7 @@ describe('Nudge campaign races between instances (the rig, SQLite)', function ()
       directory,
       delivery: { ...deps.delivery, plannerLeaseMs: 30 },
     });
-    let error: Error | undefined;
-    await planner.planIfDue().catch((e: Error) => (error = e));
-    expect(error?.message).to.match(/lease was lost/);
+    await expectRejection(planner.planIfDue(), /lease was lost/);
     expect(await rig.ledger(id)).to.deep.equal([]);
     expect(await deps.ledger.getMarker(deps.campaign.id, 'pass:d3')).to.equal(undefined);
   });

@@ -25,6 +25,7 @@ import type { LedgerEntry } from '../../src/ports/nudgeLedger';
 import { headingOf, type CardView } from '../support/cards';
 import { PlaygroundClient, type ChatMessage } from '../support/playground/playgroundClient';
 import { startPlaygroundSession, type PlaygroundSession } from '../support/playground/playgroundSession';
+import { walk, type Walk } from '../support/walk';
 
 const SAM = '5a000000-0000-4000-8000-000000000001';
 
@@ -38,6 +39,16 @@ function only(messages: ChatMessage[]): ChatMessage {
 
 function cardOf(message: ChatMessage): CardView {
   return message.cards[0]!;
+}
+
+/** The conversation walked in the Playground's chat: each turn answered with exactly one message and card. */
+function chatWalk(client: PlaygroundClient): Walk<ChatMessage> {
+  return walk<ChatMessage>({
+    say: (text) => client.say(text),
+    press: (message, title) => client.press(message, title),
+    only,
+    heading: (message) => headingOf(cardOf(message)),
+  });
 }
 
 function titles(message: ChatMessage): string[] {
@@ -64,10 +75,14 @@ describe('In the Agents Playground, headless', function () {
   this.timeout(60_000);
   let session: PlaygroundSession;
   let client: PlaygroundClient;
+  let say: Walk<ChatMessage>['say'];
+  let press: Walk<ChatMessage>['press'];
+  let through: Walk<ChatMessage>['through'];
 
   before(async () => {
     session = await startPlaygroundSession();
     client = await PlaygroundClient.connect(session.playground.url);
+    ({ say, press, through } = chatWalk(client));
   });
   after(async () => {
     await client?.close();
@@ -77,30 +92,11 @@ describe('In the Agents Playground, headless', function () {
     if (this.currentTest?.state === 'failed') console.log(session.diagnostics());
   });
 
-  /** Presses `title` on the card of `message` and returns the one message the bot answers with. */
-  async function press(message: ChatMessage, title: string | RegExp): Promise<ChatMessage> {
-    return only(await client.press(message, title));
-  }
-
-  async function say(text: string): Promise<ChatMessage> {
-    return only(await client.say(text));
-  }
-
   /** From anywhere: "start again" puts the user on the first-method choice. */
   async function startAgain(): Promise<ChatMessage> {
     const choose = await say('start again');
     expect(headingOf(cardOf(choose))).to.equal('Choose your first method');
     return choose;
-  }
-
-  /** Presses through `path` ([button, heading of the card it leads to]…) and returns the last card's message. */
-  async function walk(from: ChatMessage, path: [string, string][]): Promise<ChatMessage> {
-    let at = from;
-    for (const [title, heading] of path) {
-      at = await press(at, title);
-      expect(headingOf(cardOf(at)), `after pressing "${title}"`).to.equal(heading);
-    }
-    return at;
   }
 
   describe('setup', () => {
@@ -162,7 +158,7 @@ describe('In the Agents Playground, headless', function () {
   describe('the whole guide, by first method (Action.Submit, as the cards send it)', () => {
     it('app: the Authenticator app, then a personal email', async () => {
       const choose = await startAgain();
-      const second = await walk(choose, [
+      const second = await through(choose, [
         ['Use the app', 'Get the Microsoft Authenticator app'],
         ["I've got the app ▶", 'Open the sign-up page'],
         ['I can see a QR code ▶', 'Scan the QR code'],
@@ -174,32 +170,32 @@ describe('In the Agents Playground, headless', function () {
           .buttons.filter((b) => b.data?.verb === 'guide.choose')
           .map((b) => b.title),
       ).to.deep.equal(['Use email', 'Use a phone', 'Use questions']);
-      const finished = await walk(second, [
+      const finished = await through(second, [
         ['Use email', 'Add a personal email'],
         ['Done ▶', "🎉 That's it, you're done!"],
       ]);
       expect(titles(finished)).to.include('Add a passkey (optional)');
-      const afterwards = await walk(finished, [['What happens now? ▶', 'What happens from now on']]);
+      const afterwards = await through(finished, [['What happens now? ▶', 'What happens from now on']]);
       // The demo directory is Microsoft's view, and nothing was registered at Microsoft's page here.
-      await walk(afterwards, [['Check my status', "You haven't started yet"]]);
+      await through(afterwards, [['Check my status', "You haven't started yet"]]);
     });
 
     it('phone → call, then the app as the second method', async () => {
       const choose = await startAgain();
-      const second = await walk(choose, [
+      const second = await through(choose, [
         ['Use a phone', 'Pick Phone on the page'],
         ['I picked Phone ▶', 'Text or call?'],
         ['Call', 'Get a phone call'],
       ]);
       expect(cardOf(second).texts.join(' ')).to.match(/\*\*#\*\* \(hash\)/);
-      const finished = await walk(second, [
+      const finished = await through(second, [
         ['Done ▶', 'Now choose your second method'],
         ['Use the app', 'Get the Microsoft Authenticator app'],
         ["I've got the app ▶", 'Scan the QR code'],
         ['Done ▶', 'Approve the test'],
         ['Approved ▶', "🎉 That's it, you're done!"],
       ]);
-      await walk(finished, [
+      await through(finished, [
         ['Add a passkey (optional)', 'Extra: a passkey (optional)'],
         ['Done ▶', 'What happens from now on'],
       ]);
@@ -207,7 +203,7 @@ describe('In the Agents Playground, headless', function () {
 
     it('phone → text, then security questions', async () => {
       const choose = await startAgain();
-      const text = await walk(choose, [
+      const text = await through(choose, [
         ['Use a phone', 'Pick Phone on the page'],
         ['I picked Phone ▶', 'Text or call?'],
         ['Text', 'Get a code by text'],
@@ -215,19 +211,19 @@ describe('In the Agents Playground, headless', function () {
       expect(cardOf(text).texts.join(' ')).to.match(
         /IT will never ask for your password or for the codes Microsoft sends you/,
       );
-      const finished = await walk(text, [
+      const finished = await through(text, [
         ['Done ▶', 'Now choose your second method'],
         ['Use questions', 'Set up security questions'],
         // Texts and questions both stop counting in 2027: the school's check is not passed yet.
         ['Done ▶', 'Nearly done!'],
       ]);
       expect(titles(finished)).not.to.include('Add a passkey (optional)');
-      await walk(finished, [['Add the app ▶', 'Get the Microsoft Authenticator app']]);
+      await through(finished, [['Add the app ▶', 'Get the Microsoft Authenticator app']]);
     });
 
     it('no smartphone: a text or call while the school allows it, or IT Support', async () => {
       const choose = await startAgain();
-      const none = await walk(choose, [["I don't have one", 'No smartphone? You can still do this']]);
+      const none = await through(choose, [["I don't have one", 'No smartphone? You can still do this']]);
       expect(titles(none)).to.include.members(['Use a text or call ▶', 'Get help from IT']);
       const help = await press(none, 'Get help from IT');
       expect(headingOf(cardOf(help))).to.equal("Let's get you some help");
@@ -237,13 +233,13 @@ describe('In the Agents Playground, headless', function () {
 
     it('back and start again from the middle of the guide', async () => {
       const choose = await startAgain();
-      const scan = await walk(choose, [
+      const scan = await through(choose, [
         ['Use the app', 'Get the Microsoft Authenticator app'],
         ["I've got the app ▶", 'Open the sign-up page'],
         ['I can see a QR code ▶', 'Scan the QR code'],
       ]);
-      const back = await walk(scan, [['◀ Back', 'Open the sign-up page']]);
-      await walk(back, [['Start again', 'Choose your first method']]);
+      const back = await through(scan, [['◀ Back', 'Open the sign-up page']]);
+      await through(back, [['Start again', 'Choose your first method']]);
     });
   });
 
@@ -317,7 +313,7 @@ describe('In the Agents Playground, headless', function () {
   describe('escalation', () => {
     it('"I\'m stuck" → buttons → a reference; the demo mailer keeps the mail in DATA_DIR', async () => {
       const stuck = await say("I'm stuck");
-      const sent = await walk(stuck, [
+      const sent = await through(stuck, [
         ["📷 The app won't scan", 'How would you like help?'],
         ["🚶 I'll walk in", 'Send this to IT Support?'],
         ['Send to IT ✉', 'Sent to IT Support ✅'],
@@ -346,10 +342,12 @@ describe('A nudge campaign in the Agents Playground', function () {
   let client: PlaygroundClient;
   let campaign: Campaign;
   let nudge: ChatMessage;
+  let press: Walk<ChatMessage>['press'];
 
   before(async () => {
     session = await startPlaygroundSession();
     client = await PlaygroundClient.connect(session.playground.url);
+    ({ press } = chatWalk(client));
     const policy = loadSchoolPolicy(session.schoolConfig);
     campaign = buildCampaign(policy.campaign!, policy.registration.enforcementDate, policy.school.timeZone);
   });
@@ -388,10 +386,6 @@ describe('A nudge campaign in the Agents Playground', function () {
     } finally {
       database.close();
     }
-  }
-
-  async function press(message: ChatMessage, title: string | RegExp): Promise<ChatMessage> {
-    return only(await client.press(message, title));
   }
 
   it('a nudge arrives in the Playground chat after install: personal, with its four buttons', async () => {

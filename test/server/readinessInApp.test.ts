@@ -8,6 +8,7 @@ import { startAzurite, type Azurite } from '../support/azurite';
 import { tempDataDir } from '../support/botProcess';
 import { startGraphTenant, type GraphTenant } from '../support/graphTenant';
 import { captureLog } from '../support/logCapture';
+import { until } from '../support/until';
 
 interface Probe {
   status: number;
@@ -29,14 +30,15 @@ async function readyz(app: RunningApp, from: 'loopback' | 'public' = 'loopback')
 
 /** Asks until the answer has `status` (each answer is cached for two seconds); fails after `timeoutMs`. */
 async function readyzUntil(app: RunningApp, status: number, timeoutMs = 20_000): Promise<Probe> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const probe = await readyz(app);
-    if (probe.status === status) return probe;
-    if (Date.now() > deadline)
-      throw new Error(`/readyz still ${probe.status}: ${JSON.stringify(probe.body)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  return until(
+    async () => {
+      const probe = await readyz(app);
+      // Thrown rather than returned false, so that a timeout reports the last answer, body and all.
+      if (probe.status !== status) throw new Error(`/readyz ${probe.status}: ${JSON.stringify(probe.body)}`);
+      return probe;
+    },
+    { what: `/readyz to answer ${status}`, timeoutMs, intervalMs: 200 },
+  );
 }
 
 describe('GET /readyz on the running app', () => {

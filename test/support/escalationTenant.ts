@@ -87,15 +87,6 @@ export function referenceOn(card: CardView): string {
   return fact!.slice('Your reference: '.length);
 }
 
-/** Polls `condition` until it holds, or fails naming `what`. */
-export async function until(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 /**
  * True once the bot's escalation outbox has finished a pass with nothing in hand and nothing due, after its
  * last mail: from then on no further mail can go out unless a new request arrives, so counts are final.

@@ -5,6 +5,7 @@
  * clock advances and a real one sleeps through; durations are multiples of the backend's `unitMs`/`leaseMs`.
  */
 import { expect } from 'chai';
+import { expectRejection } from './expectRejection';
 import type { LeaseStore } from '../../src/ports/leases';
 import type { LedgerKey, NudgeLedger } from '../../src/ports/nudgeLedger';
 import type { NudgeQueue } from '../../src/ports/nudgeQueue';
@@ -73,13 +74,10 @@ export function describeNudgeStorageContract(backend: string, open: () => Promis
         });
         expect(taken).to.include({ attempts: 1, attemptBy: 'worker-a' });
         expect(taken.etag).to.not.equal(row.etag);
-        let error: unknown;
-        try {
-          await s.ledger.update(key('u1'), row.etag, { attempts: 1, attemptBy: 'worker-b', updatedAt: T0 });
-        } catch (e) {
-          error = e;
-        }
-        expect(error).to.be.instanceOf(ConcurrencyError);
+        await expectRejection(
+          s.ledger.update(key('u1'), row.etag, { attempts: 1, attemptBy: 'worker-b', updatedAt: T0 }),
+          ConcurrencyError,
+        );
         const done = await s.ledger.update(key('u1'), taken.etag, {
           state: 'sent',
           attemptBy: undefined,

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { expectRejection } from '../support/expectRejection';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type Activity } from 'botbuilder';
 import {
   AuthenticationConstants,
@@ -129,9 +130,7 @@ describe('ClientReusingAuthentication', () => {
     const auth = new ClientReusingAuthentication(inner);
     const factory = auth.createConnectorFactory(claimsFor('app-1'));
     inner.failNextCreate = true;
-    let failure: unknown;
-    await factory.create('https://smba.example/uk/').catch((error: unknown) => (failure = error));
-    expect((failure as Error).message).to.equal('token endpoint unreachable');
+    await expectRejection(factory.create('https://smba.example/uk/'), 'token endpoint unreachable');
 
     const client = await factory.create('https://smba.example/uk/');
     expect(client).to.deep.equal({ baseUri: 'https://smba.example/uk/' });

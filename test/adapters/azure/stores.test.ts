@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { expect } from 'chai';
+import { expectRejection } from '../../support/expectRejection';
 import { openStores, type Stores } from '../../../src/adapters/storage';
 import { ConfigError, loadConfig } from '../../../src/config/env';
 import { createLogger } from '../../../src/logging/logger';
@@ -69,14 +70,8 @@ describe('Azure Storage backend (Azurite)', () => {
       ALLOW_UNAUTHENTICATED: '1',
       AZURE_STORAGE_CONNECTION_STRING: 'AccountName=school',
     });
-    let error: unknown;
-    try {
-      await openStores(config, createLogger('silent'));
-    } catch (e) {
-      error = e;
-    }
-    expect(error).to.be.instanceOf(ConfigError);
-    expect((error as ConfigError).problems.join('\n')).to.match(
+    const error = await expectRejection(openStores(config, createLogger('silent')), ConfigError);
+    expect(error.problems.join('\n')).to.match(
       /^AZURE_STORAGE_CONNECTION_STRING: the connection string needs AccountName and AccountKey/,
     );
   });

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { expectRejection } from '../../support/expectRejection';
 import { createGraphClient, isGraphTimeout } from '../../../src/adapters/graph/graphClient';
 import { requireToken, startGraphTenant, TEST_APP, type GraphTenant } from '../../support/graphTenant';
 
@@ -39,25 +40,17 @@ describe('Graph client against the HTTPS stand-in', () => {
       baseUrl: tenant.server.url,
       authorityHost: tenant.server.url,
     });
-    let error: unknown;
-    try {
-      await bad.api('/organization').get();
-    } catch (e) {
-      error = e;
-    }
-    expect(String(error)).to.match(/invalid_client|Invalid client secret/i);
+    await expectRejection(bad.api('/organization').get(), /invalid_client|Invalid client secret/i);
     expect(tenant.server.requestsTo(/\/v1\.0\/organization/)).to.have.length(0);
   });
 
   it('times out a request that never answers', async () => {
     tenant.server.failNext({ kind: 'hang' }, { path: /organization/ });
     const started = Date.now();
-    let error: unknown;
-    try {
-      await client({ requestTimeoutMs: 300, maxRetries: 0 }).api('/organization').get();
-    } catch (e) {
-      error = e;
-    }
+    const error = await expectRejection(
+      client({ requestTimeoutMs: 300, maxRetries: 0 }).api('/organization').get(),
+      Error,
+    );
     expect(isGraphTimeout(error), String(error)).to.equal(true);
     expect(Date.now() - started).to.be.lessThan(3000);
   });

@@ -1,0 +1,127 @@
+/** The shared test helpers fail when they should, and say why: a helper that cannot fail hides every bug. */
+import { expect } from 'chai';
+import { testUser } from './activities';
+import { viewCard, type CardView } from './cards';
+import { expectRejection } from './expectRejection';
+import { expectNoPersonalData } from './personalData';
+import { until } from './until';
+import { cardWalk } from './walk';
+
+/** The assertion a helper failed with, or a failure if it did not fail. */
+async function failureOf(run: () => unknown): Promise<string> {
+  try {
+    await run();
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error('expected the helper to fail');
+}
+
+const card = (heading: string, buttons: string[] = []): CardView =>
+  viewCard({
+    type: 'AdaptiveCard',
+    body: [{ type: 'TextBlock', text: heading, size: 'large' }],
+    actions: buttons.map((title) => ({ type: 'Action.Submit', title, data: { verb: title } })),
+  });
+
+describe('Shared test helpers', () => {
+  describe('until', () => {
+    it('returns the first truthy value, asking again until there is one', async () => {
+      let asked = 0;
+      expect(await until(() => (++asked === 3 ? 'ready' : undefined), { what: 'ready' })).to.equal('ready');
+      expect(asked).to.equal(3);
+    });
+
+    it('times out naming what it waited for and the last value seen', async () => {
+      const mails: string[] = [];
+      const message = await failureOf(() => until(() => mails.length, { what: 'nine mails', timeoutMs: 50 }));
+      expect(message).to.equal('timed out after 50 ms waiting for nine mails; last seen: 0');
+    });
+
+    it('counts a check that throws as not yet, and reports its last error', async () => {
+      let n = 0;
+      const message = await failureOf(() =>
+        until(
+          () => {
+            n += 1;
+            throw new Error(`only ${n} so far`);
+          },
+          { what: 'the count', timeoutMs: 50 },
+        ),
+      );
+      expect(message).to.equal(`timed out after 50 ms waiting for the count; last seen: only ${n} so far`);
+    });
+  });
+
+  describe('expectRejection', () => {
+    class Refused extends Error {}
+
+    it('returns the error when it matches by message, pattern or class', async () => {
+      const refused = new Refused('no, not now');
+      expect(await expectRejection(Promise.reject(refused), 'no, not now')).to.equal(refused);
+      expect(await expectRejection(Promise.reject(refused), /not now$/)).to.equal(refused);
+      expect(await expectRejection(Promise.reject(refused), Refused)).to.equal(refused);
+    });
+
+    it('fails when the promise resolves, saying with what', async () => {
+      expect(await failureOf(() => expectRejection(Promise.resolve({ id: 7 }), Error))).to.equal(
+        'expected a rejection, but it resolved with { id: 7 }',
+      );
+    });
+
+    it('fails when the error is another one', async () => {
+      expect(
+        await failureOf(() => expectRejection(Promise.reject(new Error('other')), 'no, not now')),
+      ).to.match(/expected 'other' to equal 'no, not now'/);
+      expect(await failureOf(() => expectRejection(Promise.reject(new Error('other')), Refused))).to.match(
+        /to be an instance of Refused/,
+      );
+    });
+  });
+
+  describe('walk', () => {
+    const sam = testUser('Sam Taylor');
+
+    it('presses through a path, checking where each press leads', async () => {
+      const next: Record<string, CardView> = { Start: card('Choose', ['App']), App: card('Get the app') };
+      const walk = cardWalk(
+        (activity) => Promise.resolve([next[(activity.value as { verb: string }).verb]!]),
+        sam,
+      );
+      const end = await walk.through(card('Hi', ['Start']), [
+        ['Start', 'Choose'],
+        ['App', 'Get the app'],
+      ]);
+      expect(end.texts).to.deep.equal(['Get the app']);
+      expect(
+        await failureOf(() => walk.through(card('Hi', ['Start']), [['Start', 'Somewhere else']])),
+      ).to.match(/after pressing "Start": expected 'Choose' to equal 'Somewhere else'/);
+    });
+
+    it('fails a turn that answers with more or fewer than one card, naming them', async () => {
+      const twice = cardWalk(() => Promise.resolve([card('One'), card('Two')]), sam);
+      expect(await failureOf(() => twice.say('hello'))).to.match(/^expected one card, got One \/ Two/);
+      const none = cardWalk(() => Promise.resolve([]), sam);
+      expect(await failureOf(() => none.say('hello'))).to.match(/^expected one card, got :/);
+    });
+  });
+
+  describe('expectNoPersonalData', () => {
+    const lines = ['{"msg":"turn","userId":"6d000000-0000-4000-8000-000000000001","who":"Pupil One"}'];
+
+    it('names each piece of personal data found, whatever its case, and the line it is on', async () => {
+      const message = await failureOf(() =>
+        expectNoPersonalData(lines, { names: ['pupil one'], typed: ['my password'] }),
+      );
+      expect(message).to.contain(`names "pupil one" in: ${lines[0]}`);
+      expect(message).to.not.contain('my password');
+    });
+
+    it('fails when a log says nothing about the people it should be about', async () => {
+      expect(
+        await failureOf(() => expectNoPersonalData(['{"msg":"started"}'], { ids: ['6d000000'] })),
+      ).to.match(/^ids the log should name/);
+      expectNoPersonalData(lines, { names: ['Desk Person'], ids: ['6d000000-0000-4000-8000-000000000001'] });
+    });
+  });
+});

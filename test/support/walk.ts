@@ -1,0 +1,84 @@
+/**
+ * A conversation walked as a user walks it: type something or press a button, and get the one answer the bot
+ * gives in that turn (or a failure saying what came instead). The same walk runs over any transport that can
+ * deliver a turn and collect its answers: the in-process harness, the bot process over HTTP, the Playground.
+ */
+import type { Activity } from 'botbuilder';
+import { expect } from 'chai';
+import { submitActivity, textActivity, type ActivityOptions, type TestUser } from './activities';
+import { button, cardsOf, headingOf, type CardView } from './cards';
+
+/** How one transport delivers what a user does, returning all the bot answered in that turn. */
+export interface WalkSteps<V> {
+  say(text: string): Promise<V[]>;
+  press(at: V, title: string | RegExp): Promise<V[]>;
+  /** The one answer of a turn; fails, describing the answers, when there is not exactly one. */
+  only(answers: V[]): V;
+  heading(at: V): string;
+}
+
+export interface Walk<V> {
+  /** Types `text`; the one answer. */
+  say: (text: string) => Promise<V>;
+  /** Presses the button titled `title` (exact, or a regex) on `at`; the one answer. */
+  press: (at: V, title: string | RegExp) => Promise<V>;
+  /** Presses through `path` ([button, heading of the answer it leads to]…); the last answer. */
+  through: (from: V, path: [string | RegExp, string][]) => Promise<V>;
+}
+
+export function walk<V>(steps: WalkSteps<V>): Walk<V> {
+  const press = async (at: V, title: string | RegExp) => steps.only(await steps.press(at, title));
+  return {
+    say: async (text) => steps.only(await steps.say(text)),
+    press,
+    through: async (from, path) => {
+      let at = from;
+      for (const [title, heading] of path) {
+        at = await press(at, title);
+        expect(steps.heading(at), `after pressing "${String(title)}"`).to.equal(heading);
+      }
+      return at;
+    },
+  };
+}
+
+/** The single card of a turn's cards (fails if there is not exactly one). */
+export function onlyOne(cards: CardView[]): CardView {
+  expect(cards, `expected one card, got ${cards.map(headingOf).join(' / ')}`).to.have.length(1);
+  return cards[0]!;
+}
+
+/** Delivers one activity and returns the cards the bot answered it with. */
+export type CardTurn = (activity: Partial<Activity>) => Promise<CardView[]>;
+
+export interface CardWalk extends Walk<CardView> {
+  turn: CardTurn;
+}
+
+/**
+ * A walk as `user` over Teams activities: typed messages and Action.Submit presses, each with `options`
+ * (a function, read at each turn, since a stand-in's address is often known only once it has started).
+ */
+export function cardWalk(
+  turn: CardTurn,
+  user: TestUser,
+  options: () => ActivityOptions = () => ({}),
+): CardWalk {
+  return {
+    ...walk<CardView>({
+      say: (text) => turn(textActivity(user, text, options())),
+      press: (at, title) => turn(submitActivity(user, button(at, title).data, options())),
+      only: onlyOne,
+      heading: headingOf,
+    }),
+    turn,
+  };
+}
+
+/** A walk as `user` on anything that runs a turn in process and returns its replies (the conversation harness). */
+export function harnessWalk(
+  harness: { send(activity: Partial<Activity>): Promise<Partial<Activity>[]> },
+  user: TestUser,
+): CardWalk {
+  return cardWalk(async (activity) => (await harness.send(activity)).flatMap(cardsOf), user);
+}
