@@ -19,6 +19,8 @@ const ALL: MethodAvailability = {
   questions: true,
   questionsEnd: '2027-03-01',
   questionsDiscouraged: true,
+  fromIt: { hardwareToken: true, securityKey: true },
+  passkeyPrompt: 'skippable',
 };
 const NO_PHONE: MethodAvailability = { ...ALL, text: false, call: false, phone: false, phoneEnds: undefined };
 

@@ -180,7 +180,6 @@ export const answerSection: CardSection = {
       at('status-finished', '"status" after the guide', 'progressCard', a.progressCard(finished, ctx));
       at('what-is-this', '"what is this?"', 'whatIsThisCard', a.whatIsThisCard(undefined, ctx));
       at('new-phone', '"new phone"', 'newPhoneCard', a.newPhoneCard(midway, ctx));
-      at('lost-phone', '"lost my phone"', 'lostPhoneCard', a.lostPhoneCard(finished, ctx));
       at(
         'sensitive',
         'A message that looked like a code',

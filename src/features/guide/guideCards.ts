@@ -54,7 +54,12 @@ function actionButton(
         data: { verb: Verb.GuideChoose, from: step, choice: action.choice },
       };
     case 'getHelp':
-      return { title: titles.getHelp ?? NAV_TITLES.stuck, data: { verb: Verb.GuideStuck, from: step } };
+      return {
+        title: titles.getHelp ?? NAV_TITLES.stuck,
+        data: { verb: Verb.GuideStuck, from: step, ...(action.category ? { category: action.category } : {}) },
+      };
+    case 'supportCode':
+      return { title: titles.supportCode ?? 'Show my support code', data: { verb: Verb.SupportCodeShow } };
     case 'checkStatus':
       return { title: titles.checkStatus ?? 'Check my status', data: { verb: Verb.Ask, intent: 'status' } };
     case 'fix':

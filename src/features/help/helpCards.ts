@@ -6,7 +6,7 @@
 import type { AdaptiveCardJson } from '../../cards/cardTemplates';
 import { renderHelpFormCard, type CardButton, type CardFact, type CardTip } from '../../cards/renderCards';
 import { bookingDays } from '../../domain/escalation/bookingDays';
-import { type Category, type HelpWay, type PartOfDay } from '../../domain/escalation/categories';
+import { isUrgent, type Category, type HelpWay, type PartOfDay } from '../../domain/escalation/categories';
 import type { GuideProgress } from '../../domain/guide/progress';
 import { isMidGuide } from '../../domain/guide/steps';
 import { formatLongDate, type LocalDate } from '../../domain/policy/localDate';
@@ -17,10 +17,11 @@ import { STEP_TITLES } from '../guide/guideWords';
 import { changeItAdvice, itOrThem, kindsText, NEVER_ASK } from '../shared/removedWords';
 import { Verb } from '../verbs';
 import type { HelpDraft, HelpView } from './helpVerbs';
-import { supportHoursText, type ViewContext } from '../shared/wording';
+import { phoneAtItText, supportHoursText, type ViewContext } from '../shared/wording';
 
 /** What a pupil reads for each category (buttons and summaries). */
 export const CATEGORY_TEXT: Record<Category, { button: string; summary: string }> = {
+  signInNotMe: { button: "🚨 A sign-in I didn't start", summary: "A sign-in I didn't start" },
   noSmartphone: { button: '📵 No smartphone', summary: "I don't have a smartphone" },
   lostOrNewPhone: { button: '📱 Lost or new phone', summary: 'I lost my phone or got a new one' },
   noTextOrCall: { button: "💬 Text or call won't come", summary: "The text or call doesn't come" },
@@ -44,6 +45,10 @@ const CATEGORY_TIPS: Partial<Record<Category, CardTip>> = {
     text: "That's fine. IT Support can set you up with a security key or a one-time pass instead.",
     style: 'good',
   },
+  signInNotMe: {
+    text: "IT will see this first. Tap **No, it's not me** on your phone, and change your password now.",
+    style: 'attention',
+  },
   lostOrNewPhone: { text: 'If someone might have your phone, tell IT Support today.', style: 'attention' },
   lockedOut: {
     text: 'IT Support can give you a one-time pass to get back in. Take something that shows who you are.',
@@ -66,7 +71,10 @@ function back(view: HelpView, draft: HelpDraft): CardButton {
     start: 'start',
     more: 'start',
     way:
-      draft.category === 'lockedOut' || draft.category === 'errorMessage' || draft.category === 'other'
+      draft.category === 'signInNotMe' ||
+      draft.category === 'lockedOut' ||
+      draft.category === 'errorMessage' ||
+      draft.category === 'other'
         ? 'more'
         : 'start',
     day: 'way',
@@ -119,6 +127,7 @@ export function helpMoreCard(draft: HelpDraft, progress: GuideProgress | undefin
     heading: "What's the problem?",
     paragraphs: ['Pick the closest. You can add a few words before it goes to IT.'],
     actions: [
+      step('way', { ...draft, category: 'signInNotMe' }, CATEGORY_TEXT.signInNotMe.button),
       step('way', { ...draft, category: 'lockedOut' }, CATEGORY_TEXT.lockedOut.button),
       step('way', { ...draft, category: 'errorMessage' }, CATEGORY_TEXT.errorMessage.button),
       step('way', { ...draft, category: 'other' }, CATEGORY_TEXT.other.button),
@@ -261,7 +270,7 @@ function nextStepsFor(escalation: Escalation, ctx: ViewContext): string {
   const { support } = ctx.policy;
   switch (escalation.way) {
     case 'walkIn':
-      return `Go to **IT Support, room ${support.room}** (${supportHoursText(ctx.policy)}). Take your phone, and tell them your reference.`;
+      return `Go to **IT Support, room ${support.room}** (${supportHoursText(ctx.policy)}). Tell them your reference. ${phoneAtItText(ctx.policy)}`;
     case 'book':
       return escalation.booking
         ? `IT will email your school address to confirm a time on **${formatLongDate(escalation.booking.day)}** (${PART_TEXT[escalation.booking.part].toLowerCase()}).`
@@ -396,8 +405,11 @@ export function channelEscalationCard(escalation: Escalation): AdaptiveCardJson 
           },
         ]
       : [];
+  const urgent = isUrgent(escalation.category);
   return answer({
-    heading: `🆘 Help request ${escalation.reference}`,
+    heading: urgent
+      ? `🚨 URGENT help request ${escalation.reference}`
+      : `🆘 Help request ${escalation.reference}`,
     paragraphs: [
       escalation.state === 'sent'
         ? 'The details are in the service desk mailbox (search for the reference).'
