@@ -135,10 +135,10 @@ describe('"I need help" in the conversation', () => {
   it('something else → locked out → email me back, with a few words typed into the form', async () => {
     const more = await press(await say('help'), 'Something else ▶');
     expect(titles(more)).to.deep.equal([
+      "🚨 A sign-in I didn't start",
       "🔒 I'm locked out",
       '⚠️ I see an error',
       '❓ Something else',
-      '◀ Back',
       "Let's start ▶",
     ]);
     const way = await press(more, "🔒 I'm locked out");

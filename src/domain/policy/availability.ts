@@ -58,6 +58,10 @@ export function availableMethods(policy: SchoolPolicy, today: LocalDate): Method
     questionsDiscouraged: second.securityQuestions.discouraged,
     fromIt: { ...policy.support.noSmartphone },
     passkeyPrompt:
-      today >= passkeyPrompt.cannotSkipFrom ? 'cannotSkip' : today >= passkeyPrompt.from ? 'skippable' : 'notYet',
+      today >= passkeyPrompt.cannotSkipFrom
+        ? 'cannotSkip'
+        : today >= passkeyPrompt.from
+          ? 'skippable'
+          : 'notYet',
   };
 }

@@ -56,7 +56,11 @@ function actionButton(
     case 'getHelp':
       return {
         title: titles.getHelp ?? NAV_TITLES.stuck,
-        data: { verb: Verb.GuideStuck, from: step, ...(action.category ? { category: action.category } : {}) },
+        data: {
+          verb: Verb.GuideStuck,
+          from: step,
+          ...(action.category ? { category: action.category } : {}),
+        },
       };
     case 'supportCode':
       return { title: titles.supportCode ?? 'Show my support code', data: { verb: Verb.SupportCodeShow } };

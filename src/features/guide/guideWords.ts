@@ -133,7 +133,9 @@ function noSmartphoneWords(ctx: ViewContext): StepWords {
   const { policy, methods } = ctx;
   const offers = [
     ...(methods.fromIt.hardwareToken
-      ? ['A **token**: a small gadget for your key ring that shows a code. It works to sign in and to reset your password.']
+      ? [
+          'A **token**: a small gadget for your key ring that shows a code. It works to sign in and to reset your password.',
+        ]
       : []),
     ...(methods.fromIt.securityKey
       ? ['A **security key** that you plug in or tap. It works to sign in, but not to reset your password.']
@@ -306,7 +308,7 @@ function appGetWords(second: boolean, ctx: ViewContext): StepWords {
       ),
     ],
     links: [APP_STORE, GOOGLE_PLAY],
-    buttons: { next: "I've got the app ▶", choose: { onePhone: 'I only have my phone' } },
+    buttons: { next: "I've got the app ▶" },
   };
 }
 
@@ -318,10 +320,8 @@ const APP_SCAN_WORDS: StepWords = {
     'Point your phone at the square code on the screen. Your school account appears in the app.',
     'On the page, tap **Next**.',
   ],
-  tips: tip(
-    'Only using your phone? Under the QR code, tap **Pair your account to the app by clicking this link**.',
-  ),
-  buttons: { next: 'Done ▶' },
+  tips: tip('Only using your phone? Tap **I only have my phone** below.'),
+  buttons: { next: 'Done ▶', choose: { onePhone: 'I only have my phone' } },
 };
 
 const APP_APPROVE_WORDS: StepWords = {

@@ -120,7 +120,10 @@ export function helpStartCard(draft: HelpDraft, ctx: ViewContext): AdaptiveCardJ
   });
 }
 
-/** The rest of the categories, and a way back to the guide. */
+/**
+ * The rest of the categories, the urgent one first, and a way back to the guide. Teams shows five actions, so
+ * no Back here: the first card of the flow is just above it in the chat.
+ */
 export function helpMoreCard(draft: HelpDraft, progress: GuideProgress | undefined): AdaptiveCardJson {
   const carryOn = continueButton(progress);
   return answer({
@@ -131,7 +134,6 @@ export function helpMoreCard(draft: HelpDraft, progress: GuideProgress | undefin
       step('way', { ...draft, category: 'lockedOut' }, CATEGORY_TEXT.lockedOut.button),
       step('way', { ...draft, category: 'errorMessage' }, CATEGORY_TEXT.errorMessage.button),
       step('way', { ...draft, category: 'other' }, CATEGORY_TEXT.other.button),
-      back('more', draft),
       progress && isMidGuide(progress.step) ? { ...carryOn, title: 'Back to where I was' } : carryOn,
     ],
   });
