@@ -53,7 +53,7 @@ describe('The hard paths in the conversation', () => {
       const lost = await say('I lost my phone');
       expect(headingOf(lost)).to.equal('Lost your phone?');
       expect(words(lost)).to.match(/Microsoft asks you to approve it first\. It asks in school too\./);
-      expect(words(lost)).to.match(/an email can reset your password, but it cannot approve a sign-in/i);
+      expect(words(lost)).to.match(/An email lets you get a new password\. It can't say yes to a sign-in\./);
       expect(words(lost)).to.not.match(/needs no approval/);
       expect(titles(lost).slice(0, 2)).to.deep.equal(['Get a pass from IT ▶', 'I have another way in']);
       // Back returns to where the pupil was in the guide.

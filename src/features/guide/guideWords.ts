@@ -110,7 +110,7 @@ function tip(text: string | undefined, style: CardTip['style'] = 'emphasis'): Ca
 const APP_OPTION = {
   title: '📱 Microsoft Authenticator app (best)',
   description:
-    'A free app for your phone. Works for signing in and for resetting your password, even on Wi-Fi with no signal.',
+    'A free app for your phone. It works to sign in and to reset your password, even on Wi-Fi with no signal.',
   button: 'Use the app',
 };
 
@@ -118,7 +118,7 @@ function phoneOption(ctx: ViewContext) {
   const until = ctx.methods.phoneEnds ? ` Only until ${dateText(ctx.methods.phoneEnds)}.` : '';
   return {
     title: '☎️ A text or a call',
-    description: `A code by text (mobiles only) or a call (mobiles and landlines).${until}`,
+    description: `A text with a code (mobiles only), or a call (any phone).${until}`,
     button: 'Use a phone',
   };
 }
@@ -206,7 +206,7 @@ function lostPhoneWords(step: 'lost.phone' | 'lost.visit' | 'lost.fix', ctx: Vie
         steps: [
           'To change how you sign in, Microsoft asks you to approve it first. It asks in school too.',
           'Was the lost phone your only way to approve? Then IT has to let you in with a pass.',
-          'An email can reset your password, but it cannot approve a sign-in.',
+          "An email lets you get a new password. It can't say yes to a sign-in.",
         ],
         tips: tip('If someone might have your phone, tell IT today.', 'attention'),
         buttons: { next: 'Get a pass from IT ▶', choose: { otherWay: 'I have another way in' } },
@@ -316,7 +316,7 @@ const APP_SCAN_WORDS: StepWords = {
   heading: 'Scan the QR code',
   steps: [
     'In the Authenticator app, tap **+** (add account).',
-    'Choose **Work or school account**, then **Scan a QR code**. Allow the camera if it asks.',
+    'Choose **Work or school account**, then **Scan a QR code**. Let the app use the camera if it asks.',
     'Point your phone at the square code on the screen. Your school account appears in the app.',
     'On the page, tap **Next**.',
   ],
@@ -328,12 +328,12 @@ const APP_APPROVE_WORDS: StepWords = {
   heading: 'Approve the test',
   steps: [
     'The page sends a test to your phone and shows a **number**.',
-    'On your phone, open the notification from Authenticator.',
+    'On your phone, tap the Authenticator alert.',
     'Type the number from the screen into the app, then tap **Yes**.',
     'The page says **Notification approved**. Tap **Next**.',
   ],
   tips: tip(
-    "Only approve a sign-in you started yourself. If your phone asks when you're not signing in, tap **No, it's not me**.",
+    "Only say yes to a sign-in you started yourself. If your phone asks when you're not signing in, tap **No, it's not me**.",
     'attention',
   ),
   buttons: { next: 'Approved ▶' },
@@ -353,7 +353,7 @@ function phoneChooseWords(ctx: ViewContext, second: boolean): ChoiceWords {
       },
       call: {
         title: '📞 Call me',
-        description: 'Mobiles and landlines (a home phone works).',
+        description: 'Any phone works, even a home phone.',
         button: 'Call',
       },
     },
@@ -384,7 +384,7 @@ const PHONE_CALL_WORDS: StepWords = {
     'Answer the call. It asks you to press the "pound" key: on a UK phone that is **#** (hash).',
     'The page says your phone is registered. Tap **Next**.',
   ],
-  tips: tip('The call only asks you to press **#**. It never asks you for anything else.'),
+  tips: tip('The call only asks you to press **#**. It never asks you for more.'),
   buttons: { next: 'Done ▶', choose: { passkeyPrompt: 'Asked to add a passkey?' } },
 };
 
@@ -404,7 +404,7 @@ export function choiceWords(step: StepId, ctx: ViewContext): ChoiceWords {
           app: {
             ...APP_OPTION,
             description:
-              'Works for signing in and for resetting your password, and keeps working after texts and calls stop.',
+              'It works to sign in and to reset your password. It keeps working when texts and calls stop.',
           },
           email: {
             title: '✉️ A personal email address',
@@ -415,7 +415,7 @@ export function choiceWords(step: StepId, ctx: ViewContext): ChoiceWords {
           questions: {
             title: '❓ Security questions',
             description: methods.questionsEnd
-              ? `They stop working for password reset on ${dateText(methods.questionsEnd)}. Choose email if you can.`
+              ? `They stop working to reset your password on ${dateText(methods.questionsEnd)}. Choose email if you can.`
               : 'Questions only you know the answers to.',
             button: 'Use questions',
           },
@@ -472,10 +472,7 @@ export function stepWords(step: StepId, ctx: ViewContext): StepWords {
           'Sign in with your school email address and password.',
           "You'll see **Keep your account secure** (or **Security info**, then **Add sign-in method**). Choose **Microsoft Authenticator** and tap **Next** until you see a QR code.",
         ],
-        tips: tip(
-          "This is Microsoft's real page. Only ever type your password there, never in a chat.",
-          'good',
-        ),
+        tips: tip("This is Microsoft's real page. Type your password only there, never in a chat.", 'good'),
         links: [pageLink(ctx)],
         buttons: { next: 'I can see a QR code ▶', choose: { onePhone: 'I only have my phone' } },
       };
@@ -509,7 +506,7 @@ export function stepWords(step: StepId, ctx: ViewContext): StepWords {
         heading: 'Add a personal email',
         steps: [
           'On the page, tap **I want to set up a different method** and choose **Email**.',
-          `Type a personal email address you can open on your phone. **Not** your school address (${schoolAddressText(policy)}).`,
+          `Type an email of your own that you can read on your phone. **Not** your school address (${schoolAddressText(policy)}).`,
           'Open that email. Type the code **on the page** within 5 minutes, then tap **Next**.',
         ],
         tips: [
@@ -526,17 +523,17 @@ export function stepWords(step: StepId, ctx: ViewContext): StepWords {
         heading: 'Set up security questions',
         steps: [
           'On the page, tap **I want to set up a different method** and choose **Security questions**.',
-          'Pick questions with answers you will always remember but nobody can guess.',
+          'Pick questions only you know the answers to.',
           'Type your answers **on the page**, then tap **Done**.',
         ],
         tips: [
           ...tip(
             methods.questionsEnd
-              ? `Security questions stop working for password reset on ${dateText(methods.questionsEnd)}. Add an email address too when you can.`
+              ? `Questions stop working to reset your password on ${dateText(methods.questionsEnd)}. Add an email address too when you can.`
               : undefined,
             'attention',
           ),
-          ...tip('Never tell anyone your answers, me included.'),
+          ...tip('Keep your answers to yourself, even from me.'),
         ],
         buttons: { next: 'Done ▶' },
       };
@@ -545,7 +542,7 @@ export function stepWords(step: StepId, ctx: ViewContext): StepWords {
         heading: "🎉 That's it, you're done!",
         intro: 'The page shows that you are all set. Your account now has two ways to check it is you.',
         steps: [],
-        tips: tip('You can now approve sign-ins and reset your own password.', 'good'),
+        tips: tip('You can now say yes to sign-ins and reset your own password.', 'good'),
         buttons: { next: 'What happens now? ▶', choose: { passkey: 'Add a passkey (optional)' } },
       };
     case 'passkey':
@@ -571,7 +568,7 @@ export function stepWords(step: StepId, ctx: ViewContext): StepWords {
         ],
         tips: [
           ...tip(
-            "Never approve a sign-in you didn't start. IT will never ask for your password or for the codes Microsoft sends you.",
+            "Never say yes to a sign-in you didn't start. IT will never ask for your password or for the codes Microsoft sends you.",
             'attention',
           ),
           ...tip(

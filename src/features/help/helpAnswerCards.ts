@@ -11,7 +11,7 @@ export function whatIsThisCard(progress: GuideProgress | undefined, ctx: ViewCon
   return answer({
     heading: 'What is this?',
     paragraphs: [
-      'Your school account is getting extra protection called **multi-factor authentication** (MFA). When you sign in from outside school, you approve it on your phone. So even if someone guesses your password, they cannot get in.',
+      'Your school account is getting a second lock, called **multi-factor authentication** (MFA). When you sign in from outside school, you approve it on your phone. So even if someone guesses your password, they cannot get in.',
       "You'll also be able to **reset your own password** if you forget it.",
       `Everyone at ${schoolName(policy)} must set this up by ${deadlineText(policy, today)}.`,
       "I'm a bot from the school's IT team. I'll walk you through it one step at a time.",

@@ -42,7 +42,7 @@ const PART_TEXT: Record<PartOfDay, string> = { morning: 'Morning', afternoon: 'A
 /** A few words per category on what IT can do, so nobody feels their problem is a dead end. */
 const CATEGORY_TIPS: Partial<Record<Category, CardTip>> = {
   noSmartphone: {
-    text: "That's fine. IT Support can set you up with a security key or a one-time pass instead.",
+    text: "That's fine. IT can give you a key or a one-time pass instead.",
     style: 'good',
   },
   signInNotMe: {
@@ -162,7 +162,7 @@ export function helpDayCard(draft: HelpDraft, ctx: ViewContext, again = false): 
   return answer({
     heading: 'Which day suits you?',
     paragraphs: [
-      ...(again ? ["That day isn't available any more. Please pick again."] : []),
+      ...(again ? ['That day is gone now. Please pick again.'] : []),
       `IT Support is open ${supportHoursText(ctx.policy)}. They'll email you to confirm a time.`,
     ],
     actions: [
@@ -175,7 +175,7 @@ export function helpDayCard(draft: HelpDraft, ctx: ViewContext, again = false): 
 /** Morning or afternoon. */
 export function helpPartCard(draft: HelpDraft & { day: LocalDate }): AdaptiveCardJson {
   return answer({
-    heading: 'Morning or afternoon?',
+    heading: 'Which part of the day?',
     paragraphs: [`On **${formatLongDate(draft.day)}**.`],
     actions: [
       step('review', { ...draft, part: 'morning' }, PART_TEXT.morning),
@@ -238,7 +238,7 @@ export function helpWordsCard(
     },
     tips: [
       {
-        text: "Don't type passwords, codes, phone numbers or email addresses here. If you do, I'll take them out.",
+        text: "Don't type passwords, codes, phone numbers or emails here. If you do, I'll take them out.",
         style: 'attention',
       },
     ],
@@ -275,7 +275,7 @@ function nextStepsFor(escalation: Escalation, ctx: ViewContext): string {
       return `Go to **IT Support, room ${support.room}** (${supportHoursText(ctx.policy)}). Tell them your reference. ${phoneAtItText(ctx.policy)}`;
     case 'book':
       return escalation.booking
-        ? `IT will email your school address to confirm a time on **${formatLongDate(escalation.booking.day)}** (${PART_TEXT[escalation.booking.part].toLowerCase()}).`
+        ? `IT will email you at school to fix a time on **${formatLongDate(escalation.booking.day)}** (${PART_TEXT[escalation.booking.part].toLowerCase()}).`
         : 'IT will email your school address to confirm a time.';
     case 'emailBack':
       return 'IT will reply to your **school email address**. Check your school inbox.';
