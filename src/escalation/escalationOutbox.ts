@@ -16,6 +16,7 @@
  * live send (`abandonedAfterMs`), so a starting instance never resends what another is sending.
  */
 import type { AdaptiveCardJson } from '../cards/cardTemplates';
+import { isUrgent } from '../domain/escalation/categories';
 import type { OutgoingMail } from '../domain/escalation/escalationMail';
 import type { Logger } from '../logging/logger';
 import type { ChannelPoster, ChannelTarget } from '../ports/channelPoster';
@@ -202,9 +203,10 @@ export class EscalationOutbox {
     for (;;) {
       const free = this.o.concurrency - this.working.size;
       if (free <= 0 || this.stopped) return;
-      const due = (await this.deps.store.due(this.deps.clock.now(), this.o.concurrency * 2)).filter(
-        (e) => !this.working.has(e.id),
-      );
+      // Urgent ones first (someone else may be signing in): of what is due, the desk gets them before the rest.
+      const due = (await this.deps.store.due(this.deps.clock.now(), this.o.concurrency * 2))
+        .filter((e) => !this.working.has(e.id))
+        .sort((a, b) => Number(isUrgent(b.category)) - Number(isUrgent(a.category)));
       if (due.length === 0) break;
       for (const escalation of due.slice(0, free)) {
         const work = this.process(escalation)

@@ -129,11 +129,11 @@ describe('Guided registration conversation', () => {
       expect(approve.texts.join(' ')).to.match(/Type the number from the screen into the app/);
       const second = await press(approve, 'Approved ▶');
       expect(headingOf(second)).to.equal('Now choose your second method');
-      // The app is already the first method, so it is not offered again.
+      // The app is already the first method, so it is not offered again; the policy discourages questions.
       expect(second.buttons.slice(0, 3).map((b) => b.title)).to.deep.equal([
         'Use email',
         'Use a phone',
-        'Use questions',
+        '◀ Back',
       ]);
       const email = await press(second, 'Use email');
       expect(email.texts.join(' ')).to.match(
@@ -165,7 +165,7 @@ describe('Guided registration conversation', () => {
       expect(second.buttons.slice(0, 3).map((b) => b.title)).to.deep.equal([
         'Use the app',
         'Use email',
-        'Use questions',
+        '◀ Back',
       ]);
       const get = await press(second, 'Use the app');
       expect(get.texts.join(' ')).to.match(
@@ -178,7 +178,7 @@ describe('Guided registration conversation', () => {
       expect((await h.progress.get(sam.aadObjectId))?.value).to.include({ first: 'phone', second: 'app' });
     });
 
-    it('a text first, then security questions with their end date', async () => {
+    it('a text first: security questions are not offered (the policy discourages them), an old button is refused', async () => {
       const choose = await start();
       const pick = await press(choose, 'Use a phone');
       const textOrCall = await press(pick, 'I picked Phone ▶');
@@ -188,21 +188,16 @@ describe('Guided registration conversation', () => {
         /IT will never ask for your password or for the codes Microsoft sends you/,
       );
       const second = await press(text, 'Done ▶');
-      const questions = await press(second, 'Use questions');
-      expect(questions.texts.join(' ')).to.match(/stop working for password reset on 1 March 2027/);
-      // Texts and security questions pass Microsoft's page but not the school's check: not "you're done".
-      const finished = await press(questions, 'Done ▶');
-      expect(headingOf(finished)).to.equal('Nearly done!');
-      const words = finished.texts.join(' ');
-      expect(words).to.match(
-        /stop working on \*\*1 February 2027\*\*\. Add the \*\*Microsoft Authenticator app\*\*/,
+      expect(second.texts.join(' ')).to.not.match(/Security questions/);
+      expect(second.buttons.map((b) => b.title)).to.not.include('Use questions');
+      const replies = await h.send(
+        submitActivity(sam, { verb: 'guide.choose', from: 'chooseSecond', choice: 'questions' }),
       );
-      expect(words).to.match(
-        /stop working for password reset on \*\*1 March 2027\*\*\. Add a \*\*personal email\*\*/,
-      );
-      expect(finished.buttons.map((b) => b.title)).to.include('Add the app ▶');
-      const app = await press(finished, 'Add the app ▶');
-      expect(headingOf(app)).to.equal('Get the Microsoft Authenticator app');
+      expect(replies.flatMap(cardsOf).map(headingOf)).to.deep.equal([
+        "That option isn't available now",
+        'Now choose your second method',
+      ]);
+      expect((await h.progress.get(sam.aadObjectId))?.value.second).to.equal(undefined);
     });
 
     it('a text first, then a personal email: nearly done, the app still needed before texts stop', async () => {
@@ -218,13 +213,27 @@ describe('Guided registration conversation', () => {
       expect(finished.buttons.map((b) => b.title)).to.include.members(['Add the app ▶', "I'm stuck"]);
     });
 
-    it('no smartphone: a phone for now, with the cut-off spelt out', async () => {
+    it("no smartphone: IT's token or key now, not texts that stop at the cut-off", async () => {
       const choose = await start();
       const none = await press(choose, "I don't have one");
       expect(headingOf(none)).to.equal('No smartphone? You can still do this');
-      expect(none.texts.join(' ')).to.match(/until 1 February 2027/);
-      const pick = await press(none, 'Use a text or call ▶');
-      expect(headingOf(pick)).to.equal('Pick Phone on the page');
+      const words = none.texts.join(' ');
+      expect(words).to.match(/\*\*token\*\*.*works to sign in and to reset your password/);
+      expect(words).to.match(/\*\*security key\*\*.*not to reset your password/);
+      expect(words).to.match(
+        /Texts and calls stop on 1 February 2027, so don't wait for them\. Ask IT now\./,
+      );
+      expect(words).to.match(/room \*\*3L23\*\*/);
+      expect(none.buttons.map((b) => b.title)).to.deep.equal([
+        'Get help from IT',
+        '◀ Back',
+        "I'm stuck",
+        'Start again',
+      ]);
+      // Its help button goes straight to "how would you like help?" for a missing smartphone.
+      const way = await press(none, 'Get help from IT');
+      expect(headingOf(way)).to.equal('How would you like help?');
+      expect(way.texts).to.include("Problem: **I don't have a smartphone**.");
     });
   });
 
@@ -236,6 +245,7 @@ describe('Guided registration conversation', () => {
       expect(choose.buttons.map((b) => b.title)).to.not.include('Use a phone');
       const none = await press(choose, "I don't have one");
       expect(none.texts.join(' ')).to.match(/room \*\*3L23\*\*/);
+      expect(none.texts.join(' ')).to.not.match(/Texts and calls stop/);
       expect(none.texts.join(' ')).to.match(/ITServiceDesk@kenstimpson\.org\.uk/);
       expect(none.buttons.map((b) => b.title)).to.not.include('Use a text or call ▶');
     });
@@ -323,7 +333,10 @@ describe('Guided registration conversation', () => {
       ['hlep', "Let's get you some help"],
       ['it doesnt work', "Let's get you some help"],
       ['new phone', 'Got a new phone?'],
-      ['I lost my phone', 'Lost or broken phone?'],
+      ['I lost my phone', 'Lost your phone?'],
+      ['someone is signing in as me', "A sign-in you didn't start?"],
+      ['it keeps asking me to approve', "A sign-in you didn't start?"],
+      ['it wants a passkey', 'Asked to add a passkey?'],
       ['no smartphone', 'No smartphone? You can still do this'],
       ["i don't have a smart phone", 'No smartphone? You can still do this'],
       ['what is this?', 'What is this?'],
@@ -347,13 +360,6 @@ describe('Guided registration conversation', () => {
         expect(headingOf(onlyCard(replies)), JSON.stringify(text)).to.equal("Sorry, I didn't get that");
       }
       expect(h.turnErrors).to.deep.equal([]);
-    });
-
-    it('lost phone: fix it at school (no approval there); an email resets a password but approves no sign-in', async () => {
-      const text = (await say('I lost my phone')).texts.join(' ');
-      expect(text).to.match(/In school, or on a school laptop, signing in needs no approval/);
-      expect(text).to.match(/email address can reset your password, but it cannot approve a sign-in/);
-      expect(text).to.not.match(/you can still sign in/);
     });
 
     it('warns about codes, numbers and passwords and keeps none of them', async () => {

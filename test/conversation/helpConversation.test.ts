@@ -117,7 +117,7 @@ describe('"I need help" in the conversation', () => {
     const review = await press(part, 'Afternoon');
     expect(review.texts).to.include('When: Wednesday 2 December, afternoon');
     const sent = await press(review, 'Send to IT ✉');
-    expect(sent.texts.join(' ')).to.contain('to confirm a time on **Wednesday 2 December 2026** (afternoon)');
+    expect(sent.texts.join(' ')).to.contain('to fix a time on **Wednesday 2 December 2026** (afternoon)');
     expect(h.mailer.accepted[0]!.html).to.contain(
       'Wants to book a time: Wednesday 2 December 2026, afternoon',
     );
@@ -130,17 +130,17 @@ describe('"I need help" in the conversation', () => {
     h.clock.set('2026-12-02T09:00:00Z');
     const again = await press(review, 'Send to IT ✉');
     expect(headingOf(again)).to.equal('Which day suits you?');
-    expect(again.texts[1]).to.equal("That day isn't available any more. Please pick again.");
+    expect(again.texts[1]).to.equal('That day is gone now. Please pick again.');
     expect(h.mailer.accepted).to.have.length(0);
   });
 
   it('something else → locked out → email me back, with a few words typed into the form', async () => {
     const more = await press(await say('help'), 'Something else ▶');
     expect(titles(more)).to.deep.equal([
+      "🚨 A sign-in I didn't start",
       "🔒 I'm locked out",
       '⚠️ I see an error',
       '❓ Something else',
-      '◀ Back',
       "Let's start ▶",
     ]);
     const way = await press(more, "🔒 I'm locked out");
@@ -202,9 +202,7 @@ describe('"I need help" in the conversation', () => {
   it('the back buttons walk back through the flow without sending anything', async () => {
     const help = await say('help');
     const way = await press(help, '📵 No smartphone');
-    expect(way.texts).to.include(
-      "That's fine. IT Support can set you up with a security key or a one-time pass instead.",
-    );
+    expect(way.texts).to.include("That's fine. IT can give you a key or a one-time pass instead.");
     const review = await press(way, "🚶 I'll walk in");
     const form = await press(review, '✏️ Add a few words first');
     expect(headingOf(await press(form, '◀ Back'))).to.equal('Send this to IT Support?');

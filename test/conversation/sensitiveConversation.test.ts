@@ -13,7 +13,7 @@ const DELETE_IT =
   'Please delete your message from this chat. On a computer: point at it, choose **⋯**, then **Delete**. On a phone: press and hold it, then tap **Delete**.';
 const NEVER_ASK = 'IT will never ask for your password or for the codes Microsoft sends you.';
 const CHANGE_PASSWORD = 'If that was your real password, change it now at **aka.ms/sspr**.';
-const NEW_QUESTIONS = 'If that was a real answer, pick new security questions at **aka.ms/mfasetup**.';
+const NEW_QUESTIONS = 'If that was a real answer, pick new questions at **aka.ms/mfasetup**.';
 
 /** Everything a pupil might type that the bot must never keep: what they see, and that nothing stays. */
 describe('Passwords, codes, numbers, addresses and answers typed into the chat or the help form', () => {
@@ -46,7 +46,7 @@ describe('Passwords, codes, numbers, addresses and answers typed into the chat o
         typed: 'my password is Sunshine!',
         secret: 'Sunshine',
         says: [
-          "That looked like a password. I haven't kept it, and I never need it.",
+          "You sent what looked like a password. I haven't kept it, and I never need it.",
           DELETE_IT,
           CHANGE_PASSWORD,
         ],
@@ -55,32 +55,35 @@ describe('Passwords, codes, numbers, addresses and answers typed into the chat o
         kind: 'a code',
         typed: 'pin 4821',
         secret: '4821',
-        says: ["That looked like a code. I haven't kept it, and I never need it.", DELETE_IT],
+        says: ["You sent what looked like a code. I haven't kept it, and I never need it.", DELETE_IT],
       },
       {
         kind: 'a code on its own',
         typed: '48213',
         secret: '48213',
-        says: ["That looked like a code. I haven't kept it, and I never need it.", DELETE_IT],
+        says: ["You sent what looked like a code. I haven't kept it, and I never need it.", DELETE_IT],
       },
       {
         kind: 'a phone number',
         typed: 'my mobile is 07700 900123',
         secret: '900123',
-        says: ["That looked like a phone number. I haven't kept it, and I never need it.", DELETE_IT],
+        says: [
+          "You sent what looked like a phone number. I haven't kept it, and I never need it.",
+          DELETE_IT,
+        ],
       },
       {
         kind: 'an email address',
         typed: 'can I use jo.bloggs@gmail.com',
         secret: 'bloggs',
-        says: ["That looked like an email address. I haven't kept it, and I never need it.", DELETE_IT],
+        says: ["You sent what looked like an email. I haven't kept it, and I never need it.", DELETE_IT],
       },
       {
         kind: 'a security answer',
         typed: "my mum's maiden name is Pemberton",
         secret: 'Pemberton',
         says: [
-          "That looked like an answer to a security question. I haven't kept it, and I never need it.",
+          "You sent what looked like an answer to a question. I haven't kept it, and I never need it.",
           DELETE_IT,
           NEW_QUESTIONS,
         ],
@@ -90,7 +93,7 @@ describe('Passwords, codes, numbers, addresses and answers typed into the chat o
         typed: 'password: Kitten99 and my email is jo.bloggs@gmail.com',
         secret: 'Kitten99',
         says: [
-          "That looked like a password and an email address. I haven't kept them, and I never need them.",
+          "You sent what looked like a password and an email. I haven't kept them, and I never need them.",
           DELETE_IT,
           CHANGE_PASSWORD,
         ],
@@ -140,7 +143,7 @@ describe('Passwords, codes, numbers, addresses and answers typed into the chat o
     );
     const form = await press(review, '✏️ Add a few words first');
     expect(form.texts).to.include(
-      "Don't type passwords, codes, phone numbers or email addresses here. If you do, I'll take them out.",
+      "Don't type passwords, codes, phone numbers or emails here. If you do, I'll take them out.",
     );
     const words =
       'my password is Sunshine! and it says locked. my email is jo.bloggs@gmail.com, the code was 48213 then 582914';
@@ -149,7 +152,7 @@ describe('Passwords, codes, numbers, addresses and answers typed into the chat o
     );
     expect(headingOf(saved)).to.equal('Saved: on its way to IT 📨');
     expect(saved.texts).to.include(
-      'I took out what looked like a password, a code and an email address before keeping your words. IT never needs them, so I never keep them. If that was your real password, change it now at **aka.ms/sspr**.',
+      'I took out what looked like a password, a code and an email before keeping your words. IT never needs them, so I never keep them. If that was your real password, change it now at **aka.ms/sspr**.',
     );
     expect(saved.buttons.map((b) => b.title)).to.deep.equal(["Let's start ▶", 'Show my support code']);
 

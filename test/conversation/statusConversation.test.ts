@@ -151,7 +151,7 @@ describe('Registration status in the conversation', () => {
       const p1 = harnessWalk(h, user(1));
       const before = await p1.say("I've done it");
       expect(headingOf(before)).to.equal('Not quite done yet');
-      expect(before.texts.join(' ')).to.match(/You haven't set anything up yet/);
+      expect(before.texts.join(' ')).to.match(/You have not set up a thing yet/);
 
       // The pupil registers the app and a school address: the live check catches the address at once.
       graph.setMethods(pupilId(1), [graphMethod.authenticator(), graphMethod.email('pupil1@kscs.org.uk')]);

@@ -19,6 +19,8 @@ const ALL: MethodAvailability = {
   questions: true,
   questionsEnd: '2027-03-01',
   questionsDiscouraged: true,
+  fromIt: { hardwareToken: true, securityKey: true },
+  passkeyPrompt: 'skippable',
 };
 const NO_PHONE: MethodAvailability = { ...ALL, text: false, call: false, phone: false, phoneEnds: undefined };
 
@@ -63,11 +65,41 @@ describe('guide progress (state machine)', () => {
     expect(p).to.include({ step: 'finished', first: 'phone', second: 'app' });
   });
 
-  it('offers the second method the user does not have yet', () => {
+  it('offers the second method the user does not have yet, and no discouraged one', () => {
     const afterApp = run([{ type: 'start' }, { type: 'choose', from: 'chooseFirst', choice: 'app' }]);
-    expect(choicesAt('chooseSecond', afterApp, ALL)).to.deep.equal(['email', 'phone', 'questions']);
+    expect(choicesAt('chooseSecond', afterApp, ALL)).to.deep.equal(['email', 'phone']);
     const afterPhone = run([{ type: 'start' }, { type: 'choose', from: 'chooseFirst', choice: 'phone' }]);
-    expect(choicesAt('chooseSecond', afterPhone, ALL)).to.deep.equal(['app', 'email', 'questions']);
+    expect(choicesAt('chooseSecond', afterPhone, ALL)).to.deep.equal(['app', 'email']);
+    const welcomed = { ...ALL, questionsDiscouraged: false };
+    expect(choicesAt('chooseSecond', afterPhone, welcomed)).to.deep.equal(['app', 'email', 'questions']);
+  });
+
+  it('no smartphone: texts and calls only when IT has neither a token nor a key to give', () => {
+    const at: GuideProgress = { step: 'noSmartphone', history: ['welcome', 'chooseFirst'] };
+    expect(choicesAt('noSmartphone', at, ALL)).to.deep.equal([]);
+    const none = { ...ALL, fromIt: { hardwareToken: false, securityKey: false } };
+    expect(choicesAt('noSmartphone', at, none)).to.deep.equal(['phone']);
+    expect(
+      choicesAt('noSmartphone', at, { ...ALL, fromIt: { hardwareToken: false, securityKey: true } }),
+    ).to.deep.equal([]);
+  });
+
+  it("Microsoft's passkey screen is offered on the phone steps once Microsoft shows it", () => {
+    const at: GuideProgress = { step: 'first.phone.text', history: ['welcome'], first: 'phone' };
+    expect(choicesAt('first.phone.text', at, ALL)).to.deep.equal(['passkeyPrompt']);
+    expect(choicesAt('first.phone.text', at, { ...ALL, passkeyPrompt: 'notYet' })).to.deep.equal([]);
+  });
+
+  it('lost phone: why, then the visit to IT, then the swap; or straight to the swap with another way in', () => {
+    const lost = run([{ type: 'start' }, { type: 'goto', to: 'lost.phone' }]);
+    const viaIt = run([
+      { type: 'next', from: 'lost.phone' },
+      { type: 'next', from: 'lost.visit' },
+    ]);
+    expect(lost.step).to.equal('lost.phone');
+    expect(viaIt.step).to.equal('lost.fix');
+    const other = run([{ type: 'choose', from: 'lost.phone', choice: 'otherWay' }]);
+    expect(other.step).to.equal('lost.fix');
   });
 
   it('drops phone choices once texts and calls are retired', () => {
@@ -146,7 +178,7 @@ describe('guide progress (state machine)', () => {
       const progress: GuideProgress = { step, history: ['welcome'], first: 'app' };
       const next = applyGuideEvent(progress, { type: 'next', from: step }, ALL);
       const choices = choicesAt(step, progress, ALL);
-      const isEnd = step === 'afterwards';
+      const isEnd = step === 'afterwards' || step === 'lost.fix' || step === 'notMe';
       expect(next.ok || choices.length > 0 || isEnd || step === 'noSmartphone', step).to.equal(true);
     }
     expect(isStepId('first.app.get')).to.equal(true);

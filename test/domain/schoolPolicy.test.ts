@@ -98,6 +98,27 @@ describe('school policy', () => {
     }
   });
 
+  it("knows what IT gives people with no smartphone, the phone rule and Microsoft's passkey screen by date", () => {
+    const bare = policy();
+    expect(bare.support.noSmartphone).to.deep.equal({ hardwareToken: false, securityKey: false });
+    expect(bare.support.phones).to.deep.equal({ duringSchoolDay: false, atItDesk: true });
+    expect(bare.methods.passkeyPrompt).to.deep.equal({ from: '2026-09-01', cannotSkipFrom: '2027-02-01' });
+    const prompt = (today: string) => availableMethods(bare, today).passkeyPrompt;
+    expect([
+      prompt('2026-08-31'),
+      prompt('2026-09-01'),
+      prompt('2027-01-31'),
+      prompt('2027-02-01'),
+    ]).to.deep.equal(['notYet', 'skippable', 'skippable', 'cannotSkip']);
+    const sample = loadSchoolPolicy(SAMPLE_POLICY_PATH);
+    expect(availableMethods(sample, '2026-11-30').fromIt).to.deep.equal({
+      hardwareToken: true,
+      securityKey: true,
+    });
+    const bad = parseSchoolPolicy({ ...minimal, support: { ...minimal.support, phones: { atDesk: true } } });
+    expect(bad.ok).to.equal(false);
+  });
+
   it('lets a school switch a method off entirely', () => {
     const p = policy({ ...minimal, methods: { second: { securityQuestions: { allowed: false } } } });
     expect(availableMethods(p, '2026-12-01').questions).to.equal(false);

@@ -136,6 +136,36 @@ describe('Escalation outbox: several instances on one store', () => {
     expect((await a.stores.escalations.get(e.id))?.channelCopy).to.equal('posted');
   });
 
+  it('an urgent request (a sign-in the user did not start) is mailed before older ones waiting with it', async () => {
+    const a = await instance({ concurrency: 1 });
+    for (const [n, category] of [
+      [1, 'other'],
+      [2, 'signInNotMe'],
+    ] as const) {
+      await a.stores.escalations.create(
+        {
+          id: `00000000-0000-4000-8000-00000000000${n}`,
+          userId: USER,
+          formId: `form-${n}`,
+          category,
+          way: 'walkIn',
+          step: 'welcome',
+          createdAt: new Date(clock.now().getTime() - 10 + n).toISOString(),
+          localDate: '2026-11-30',
+          channelCopy: 'none',
+        },
+        3,
+        () => `MFA-000${n}`,
+      );
+    }
+    a.outbox.kick();
+    await a.outbox.idle();
+    expect(mailer.accepted.map((m) => m.subject)).to.deep.equal([
+      '[MFA-0002] MFA help',
+      '[MFA-0001] MFA help',
+    ]);
+  });
+
   /** One outbox pass at the current clock, finished. */
   async function pass(outbox: EscalationOutbox): Promise<void> {
     outbox.kick();

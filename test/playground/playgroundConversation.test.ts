@@ -169,7 +169,7 @@ describe('In the Agents Playground, headless', function () {
         cardOf(second)
           .buttons.filter((b) => b.data?.verb === 'guide.choose')
           .map((b) => b.title),
-      ).to.deep.equal(['Use email', 'Use a phone', 'Use questions']);
+      ).to.deep.equal(['Use email', 'Use a phone']);
       const finished = await through(second, [
         ['Use email', 'Add a personal email'],
         ['Done ▶', "🎉 That's it, you're done!"],
@@ -201,7 +201,7 @@ describe('In the Agents Playground, headless', function () {
       ]);
     });
 
-    it('phone → text, then security questions', async () => {
+    it('phone → text, then a personal email', async () => {
       const choose = await startAgain();
       const text = await through(choose, [
         ['Use a phone', 'Pick Phone on the page'],
@@ -213,8 +213,8 @@ describe('In the Agents Playground, headless', function () {
       );
       const finished = await through(text, [
         ['Done ▶', 'Now choose your second method'],
-        ['Use questions', 'Set up security questions'],
-        // Texts and questions both stop counting in 2027: the school's check is not passed yet.
+        ['Use email', 'Add a personal email'],
+        // Texts stop counting in 2027: the school's check is not passed yet.
         ['Done ▶', 'Nearly done!'],
       ]);
       expect(titles(finished)).not.to.include('Add a passkey (optional)');
@@ -282,7 +282,7 @@ describe('In the Agents Playground, headless', function () {
     const answers: [string, string][] = [
       ['hlep', "Let's get you some help"],
       ['new phone', 'Got a new phone?'],
-      ['I lost my phone', 'Lost or broken phone?'],
+      ['I lost my phone', 'Lost your phone?'],
       ['what is this?', 'What is this?'],
       ['123456', "⚠️ Please don't send me that"],
       ['purple monkey dishwasher', "Sorry, I didn't get that"],

@@ -155,6 +155,59 @@ export const guideSection: CardSection = {
   },
 };
 
+/** `ctx` at a school whose `support` section differs (its phone rule, what IT gives people with no smartphone). */
+function withSupport(ctx: ViewContext, support: Partial<SchoolPolicy['support']>): ViewContext {
+  const policy = { ...ctx.policy, support: { ...ctx.policy.support, ...support } };
+  return { ...ctx, policy, methods: availableMethods(policy, ctx.today) };
+}
+
+/** The guide's steps whose words follow a school rule the sample school does not have. */
+export const schoolRulesSection: CardSection = {
+  name: 'schoolRules',
+  cards() {
+    const cards: CatalogCard[] = [];
+    const variants: [string, string, Partial<SchoolPolicy['support']>][] = [
+      [
+        'no-hardware',
+        'IT gives neither a token nor a key',
+        { noSmartphone: { hardwareToken: false, securityKey: false } },
+      ],
+      ['token-only', 'IT gives tokens only', { noSmartphone: { hardwareToken: true, securityKey: false } }],
+      ['phones-allowed', 'phones allowed all day', { phones: { atItDesk: true, duringSchoolDay: true } }],
+      [
+        'no-phones-at-desk',
+        'no phones at the IT desk',
+        { phones: { atItDesk: false, duringSchoolDay: false } },
+      ],
+    ];
+    const steps: StepId[] = ['noSmartphone', 'first.app.get', 'lost.visit'];
+    for (const date of CATALOG_DATES) {
+      for (const [key, label, support] of variants) {
+        for (const step of steps) {
+          cards.push({
+            id: `guide-${slug(step)}--${date.key}-${key}`,
+            title: `${STEP_TITLES[step]} (${step}), ${date.label}, ${label}`,
+            source: 'guideCards.guideCard',
+            card: guideCard(step, progressAt(step, 'app'), withSupport(viewContextOn(date), support)),
+          });
+        }
+      }
+    }
+    const early: CatalogDate = {
+      key: 'before-passkey-prompt',
+      label: "before Microsoft's passkey screen",
+      today: '2026-08-20',
+    };
+    cards.push({
+      id: `guide-passkeyPrompt--${early.key}`,
+      title: `${STEP_TITLES.passkeyPrompt} (passkeyPrompt), ${early.label}`,
+      source: 'guideCards.guideCard',
+      card: guideCard('passkeyPrompt', progressAt('passkeyPrompt', 'phone'), viewContextOn(early)),
+    });
+    return cards;
+  },
+};
+
 /** Every short answer, for a user who has not started, is part-way, or has finished. */
 export const answerSection: CardSection = {
   name: 'answer',
@@ -180,7 +233,6 @@ export const answerSection: CardSection = {
       at('status-finished', '"status" after the guide', 'progressCard', a.progressCard(finished, ctx));
       at('what-is-this', '"what is this?"', 'whatIsThisCard', a.whatIsThisCard(undefined, ctx));
       at('new-phone', '"new phone"', 'newPhoneCard', a.newPhoneCard(midway, ctx));
-      at('lost-phone', '"lost my phone"', 'lostPhoneCard', a.lostPhoneCard(finished, ctx));
       at(
         'sensitive',
         'A message that looked like a code',
@@ -265,7 +317,13 @@ export const helpSection: CardSection = {
       h.helpStartCard({ formId: 'catalog-form-2', from: 'welcome' }, ctx),
     );
     at('more', '"Something else": the other problems', 'helpMoreCard', h.helpMoreCard(draft, midway));
-    for (const category of ['noSmartphone', 'lostOrNewPhone', 'lockedOut', 'errorMessage'] as const) {
+    for (const category of [
+      'signInNotMe',
+      'noSmartphone',
+      'lostOrNewPhone',
+      'lockedOut',
+      'errorMessage',
+    ] as const) {
       at(
         `way-${category}`,
         `How would you like help? (${category})`,
@@ -350,6 +408,23 @@ export const helpSection: CardSection = {
       'channelEscalationCard',
       h.channelEscalationCard(
         sampleEscalation({ way: 'book', booking: { day: '2026-12-01', part: 'morning' } }),
+      ),
+    );
+    at(
+      'channel-urgent',
+      'The IT channel copy of an urgent request (a sign-in the user did not start)',
+      'channelEscalationCard',
+      h.channelEscalationCard(sampleEscalation({ category: 'signInNotMe', step: 'notMe' })),
+    );
+    at(
+      'sent-walk-in-no-phones',
+      'Sent, walk in, at a school where phones are not allowed at the IT desk',
+      'helpSentCard',
+      h.helpSentCard(
+        sampleEscalation(),
+        'sent',
+        withSupport(ctx, { phones: { atItDesk: false, duringSchoolDay: false } }),
+        midway,
       ),
     );
     at(
@@ -659,6 +734,7 @@ export const CARD_SECTIONS: CardSection[] = [
   helpSection,
   supportCodeSection,
   nudgeSection,
+  schoolRulesSection,
 ];
 
 /**

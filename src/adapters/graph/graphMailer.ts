@@ -29,6 +29,7 @@ export function sendMailBody(mail: OutgoingMail): Record<string, unknown> {
         : {}),
       internetMessageId: mail.internetMessageId,
       internetMessageHeaders: mail.headers,
+      ...(mail.importance ? { importance: mail.importance } : {}),
     },
     saveToSentItems: true,
   };

@@ -3,8 +3,12 @@
  * Support sees), how they want help, and when. Closed lists: nothing here is typed by the user.
  */
 
-/** What went wrong, in the order the help card offers them (the most common first). */
+/**
+ * What went wrong, urgent first, then in the order the help card offers them (the most common first). The
+ * order is also the desk's: escalations waiting to be mailed go out in it.
+ */
 export const CATEGORIES = [
+  'signInNotMe',
   'noSmartphone',
   'lostOrNewPhone',
   'noTextOrCall',
@@ -14,6 +18,11 @@ export const CATEGORIES = [
   'other',
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
+
+/** Someone else may be signing in as the user: the desk should see these before anything else. */
+export function isUrgent(category: Category): boolean {
+  return category === 'signInNotMe';
+}
 
 /** How the user wants help: walk in to IT Support, book a time, or a reply by email. */
 export const HELP_WAYS = ['walkIn', 'book', 'emailBack'] as const;
@@ -25,6 +34,7 @@ export type PartOfDay = (typeof PARTS_OF_DAY)[number];
 
 /** The desk's words for each category: the subject line and the mail (short, no user input). */
 export const CATEGORY_LABELS: Record<Category, string> = {
+  signInNotMe: 'Sign-in request the user did not start (someone may have their password)',
   noSmartphone: 'No smartphone',
   lostOrNewPhone: 'Lost or new phone',
   noTextOrCall: 'Text or call not arriving',

@@ -17,6 +17,7 @@ import { REMOVED, screenText } from '../text/screening';
 import {
   CATEGORY_LABELS,
   HELP_WAY_LABELS,
+  isUrgent,
   PART_OF_DAY_LABELS,
   type Category,
   type HelpWay,
@@ -82,6 +83,8 @@ export interface OutgoingMail {
   internetMessageId: string;
   /** Custom `X-` headers (values from closed lists and ids only). */
   headers: { name: string; value: string }[];
+  /** High for an urgent category, so the desk's mail client flags it and sorts it first. */
+  importance?: 'high';
 }
 
 const SIMPLE_ADDRESS = /^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
@@ -129,7 +132,7 @@ export function plainSummary(input: EscalationMailInput): string {
     ? `MFA ${yesNo(input.registration.mfaReady)}, SSPR ${yesNo(input.registration.ssprReady)}`
     : 'registration not checked';
   return [
-    `${input.reference} · ${CATEGORY_LABELS[input.category]} · ${preferredHelp(input)}`,
+    `${isUrgent(input.category) ? 'URGENT · ' : ''}${input.reference} · ${CATEGORY_LABELS[input.category]} · ${preferredHelp(input)}`,
     `${who}`,
     `Stuck at: ${input.stepTitle} · ${registration}`,
   ].join('\n');
@@ -146,6 +149,7 @@ function list(items: string[]): string {
 /** Composes the desk's mail. */
 export function composeEscalationMail(input: EscalationMailInput): OutgoingMail {
   const category = CATEGORY_LABELS[input.category];
+  const urgent = isUrgent(input.category);
   const person = input.person;
   const rows = [
     row('Reference', input.reference),
@@ -193,12 +197,14 @@ ${registration}
       replyAddress && SIMPLE_ADDRESS.test(replyAddress)
         ? { address: replyAddress, name: headerSafe(person.displayName) }
         : undefined,
-    subject: headerSafe(`[${input.reference}] MFA help: ${category}`, 200),
+    subject: headerSafe(`[${input.reference}] ${urgent ? 'URGENT ' : ''}MFA help: ${category}`, 200),
+    ...(urgent ? { importance: 'high' as const } : {}),
     html,
     internetMessageId: `<${input.escalationId}.${input.reference.toLowerCase()}@${domainOf(input.sender)}>`,
     headers: [
       { name: 'X-MFA-Reference', value: input.reference },
       { name: 'X-MFA-Category', value: input.category },
+      ...(urgent ? [{ name: 'X-MFA-Urgent', value: 'yes' }] : []),
     ],
   };
 }

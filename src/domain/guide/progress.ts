@@ -40,12 +40,14 @@ const LINEAR_NEXT: Partial<Record<StepId, StepId>> = {
   'first.app.get': 'first.app.open',
   'first.app.open': 'first.app.scan',
   'first.app.scan': 'first.app.approve',
+  'first.app.link': 'first.app.approve',
   'first.app.approve': 'chooseSecond',
   'first.phone.switch': 'first.phone.choose',
   'first.phone.text': 'chooseSecond',
   'first.phone.call': 'chooseSecond',
   'second.app.get': 'second.app.scan',
   'second.app.scan': 'second.app.approve',
+  'second.app.link': 'second.app.approve',
   'second.app.approve': 'finished',
   'second.phone.text': 'finished',
   'second.phone.call': 'finished',
@@ -53,6 +55,8 @@ const LINEAR_NEXT: Partial<Record<StepId, StepId>> = {
   'second.questions': 'finished',
   finished: 'afterwards',
   passkey: 'afterwards',
+  'lost.phone': 'lost.visit',
+  'lost.visit': 'lost.fix',
 };
 
 /** The choices a step offers today, in the order they are shown. */
@@ -65,7 +69,22 @@ export function choicesAt(step: StepId, progress: GuideProgress, methods: Method
         'noSmartphone',
       ];
     case 'noSmartphone':
-      return methods.phone ? ['phone'] : [];
+      // IT's token or key lasts; texts and calls stop at the cut-off, so they are offered only when IT has neither.
+      return methods.phone && !methods.fromIt.hardwareToken && !methods.fromIt.securityKey ? ['phone'] : [];
+    case 'first.app.open':
+    case 'second.app.scan':
+      return ['onePhone'];
+    case 'first.phone.text':
+    case 'first.phone.call':
+    case 'second.phone.text':
+    case 'second.phone.call':
+      return methods.passkeyPrompt === 'notYet' ? [] : ['passkeyPrompt'];
+    case 'passkeyPrompt':
+      return methods.passkey ? ['passkey'] : [];
+    case 'lost.phone':
+      return ['otherWay'];
+    case 'afterwards':
+      return ['notMe'];
     case 'first.phone.choose':
     case 'second.phone.choose':
       return [...(methods.text ? (['text'] as const) : []), ...(methods.call ? (['call'] as const) : [])];
@@ -74,7 +93,8 @@ export function choicesAt(step: StepId, progress: GuideProgress, methods: Method
       if (methods.app && progress.first !== 'app') options.push('app');
       if (methods.email) options.push('email');
       if (methods.phone && progress.first !== 'phone') options.push('phone');
-      if (methods.questions) options.push('questions');
+      // A discouraged method still counts if someone has it, but the guide no longer leads anyone to it.
+      if (methods.questions && !methods.questionsDiscouraged) options.push('questions');
       return options;
     }
     case 'finished':
@@ -97,6 +117,15 @@ function chosenStep(from: StepId, choice: Choice): StepId | undefined {
     },
     'second.phone.choose': { text: 'second.phone.text', call: 'second.phone.call' },
     finished: { passkey: 'passkey' },
+    'first.app.open': { onePhone: 'first.app.link' },
+    'second.app.scan': { onePhone: 'second.app.link' },
+    'first.phone.text': { passkeyPrompt: 'passkeyPrompt' },
+    'first.phone.call': { passkeyPrompt: 'passkeyPrompt' },
+    'second.phone.text': { passkeyPrompt: 'passkeyPrompt' },
+    'second.phone.call': { passkeyPrompt: 'passkeyPrompt' },
+    passkeyPrompt: { passkey: 'passkey' },
+    'lost.phone': { otherWay: 'lost.fix' },
+    afterwards: { notMe: 'notMe' },
   };
   return table[from]?.[choice];
 }

@@ -11,6 +11,8 @@ export const STEP_IDS = [
   'first.app.get',
   'first.app.open',
   'first.app.scan',
+  /** Only a phone: the page's "Pair your account to the app" link instead of the QR code. */
+  'first.app.link',
   'first.app.approve',
   'first.phone.switch',
   'first.phone.choose',
@@ -19,6 +21,7 @@ export const STEP_IDS = [
   'chooseSecond',
   'second.app.get',
   'second.app.scan',
+  'second.app.link',
   'second.app.approve',
   'second.phone.choose',
   'second.phone.text',
@@ -28,6 +31,15 @@ export const STEP_IDS = [
   'finished',
   'passkey',
   'afterwards',
+  // Side branches, reached from a step's button or from what the user types.
+  /** Lost phone: why IT's one-time pass is needed, getting it, then swapping the phone on the page. */
+  'lost.phone',
+  'lost.visit',
+  'lost.fix',
+  /** Microsoft's own "add a passkey" screen, explained. */
+  'passkeyPrompt',
+  /** A sign-in the user did not start: deny it, change the password, tell IT now. */
+  'notMe',
 ] as const;
 
 /** One step of the guide. */
@@ -50,6 +62,12 @@ export const CHOICES = [
   'email',
   'questions',
   'passkey',
+  /** Setting up the app with only a phone (no second screen for the QR code). */
+  'onePhone',
+  /** Lost phone, but another method can still approve a sign-in. */
+  'otherWay',
+  'passkeyPrompt',
+  'notMe',
 ] as const;
 export type Choice = (typeof CHOICES)[number];
 

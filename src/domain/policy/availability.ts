@@ -20,6 +20,13 @@ export interface MethodAvailability {
   /** The first day security questions stop counting, when that day is still ahead. */
   questionsEnd?: LocalDate;
   questionsDiscouraged: boolean;
+  /** What IT Support gives someone with no smartphone (school policy). */
+  fromIt: { hardwareToken: boolean; securityKey: boolean };
+  /**
+   * Microsoft's own "add a passkey" screen for people with texts or calls: not yet, skippable, or (from the
+   * policy's date) not skippable for someone whose only methods are texts or calls.
+   */
+  passkeyPrompt: 'notYet' | 'skippable' | 'cannotSkip';
 }
 
 function isOpen(rule: MethodRule, today: LocalDate): boolean {
@@ -32,7 +39,7 @@ function endAhead(rule: MethodRule, today: LocalDate): LocalDate | undefined {
 
 /** The methods the school accepts on `today` (a local date in the school's zone). */
 export function availableMethods(policy: SchoolPolicy, today: LocalDate): MethodAvailability {
-  const { first, second } = policy.methods;
+  const { first, second, passkeyPrompt } = policy.methods;
   const text = isOpen(first.sms, today);
   const call = isOpen(first.voice, today);
   const ends = [endAhead(first.sms, today), endAhead(first.voice, today)]
@@ -49,5 +56,12 @@ export function availableMethods(policy: SchoolPolicy, today: LocalDate): Method
     questions: isOpen(second.securityQuestions, today),
     questionsEnd: endAhead(second.securityQuestions, today),
     questionsDiscouraged: second.securityQuestions.discouraged,
+    fromIt: { ...policy.support.noSmartphone },
+    passkeyPrompt:
+      today >= passkeyPrompt.cannotSkipFrom
+        ? 'cannotSkip'
+        : today >= passkeyPrompt.from
+          ? 'skippable'
+          : 'notYet',
   };
 }

@@ -69,6 +69,28 @@ export const schoolPolicySchema = z
           })
           .strict()
           .refine((h) => h.from < h.to, 'support.hours.from must be earlier than support.hours.to'),
+        /**
+         * What IT Support can give someone with no smartphone, so the bot can send them there now rather than to
+         * texts and calls that stop at the cut-off. A hardware OATH token works for sign-in and password reset
+         * (needs Entra ID P1/P2); a FIDO2 security key works for sign-in only.
+         */
+        noSmartphone: z
+          .object({
+            hardwareToken: z.boolean().default(false),
+            securityKey: z.boolean().default(false),
+          })
+          .strict()
+          .prefault({}),
+        /** The school's rule on phones: many schools ban them for the whole day, some allow them at the IT desk. */
+        phones: z
+          .object({
+            /** Pupils may use a phone during the school day (then they can set up the app at school). */
+            duringSchoolDay: z.boolean().default(false),
+            /** Pupils may bring a phone to the IT desk (then IT can help with the phone in hand). */
+            atItDesk: z.boolean().default(true),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict(),
     methods: z
@@ -88,6 +110,17 @@ export const schoolPolicySchema = z
             securityQuestions: methodRule(MICROSOFT_DATES.securityQuestionsResetEnds).prefault({
               discouraged: true,
             }),
+          })
+          .strict()
+          .prefault({}),
+        /**
+         * Microsoft's own "add a passkey" screen for people with text or call methods: shown from `from`, and from
+         * `cannotSkipFrom` it cannot be skipped by someone whose only methods are texts or calls.
+         */
+        passkeyPrompt: z
+          .object({
+            from: localDate.default(MICROSOFT_DATES.passkeyPromptFrom),
+            cannotSkipFrom: localDate.default(MICROSOFT_DATES.smsVoiceDeliveryEnds),
           })
           .strict()
           .prefault({}),

@@ -20,6 +20,8 @@ export const INTENTS = [
   'whatIsThis',
   'thanks',
   'supportCode',
+  'notMe',
+  'passkeyPrompt',
 ] as const;
 export type Intent = (typeof INTENTS)[number];
 
@@ -147,6 +149,29 @@ export const PHRASES: Readonly<Record<Intent, readonly string[]>> = {
     'prove who i am',
     'prove its me',
     'identity code',
+  ],
+  notMe: [
+    'not me',
+    'it wasnt me',
+    'i didnt sign in',
+    'sign in i didnt start',
+    'someone signing in',
+    'someone is signing in',
+    'someone else signing in',
+    'strange sign in',
+    'weird sign in',
+    'approve request',
+    'keeps asking me to approve',
+    'hacked',
+    'i got hacked',
+  ],
+  passkeyPrompt: [
+    'passkey',
+    'add a passkey',
+    'passkey screen',
+    'asked for a passkey',
+    'asks for a passkey',
+    'wants a passkey',
   ],
 };
 

@@ -157,7 +157,7 @@ export function cannotSnoozeCard(
     paragraphs:
       reason === 'noneLeft'
         ? [
-            "You've used all your snoozes. It only takes about 10 minutes: let's do it now.",
+            "You've used all your snoozes. It only takes about 10 minutes, so let's do it now.",
             `Stuck? IT Support is in room ${ctx.policy.support.room}.`,
           ]
         : ['That reminder has finished. You can still set things up any time.'],

@@ -54,7 +54,16 @@ function actionButton(
         data: { verb: Verb.GuideChoose, from: step, choice: action.choice },
       };
     case 'getHelp':
-      return { title: titles.getHelp ?? NAV_TITLES.stuck, data: { verb: Verb.GuideStuck, from: step } };
+      return {
+        title: titles.getHelp ?? NAV_TITLES.stuck,
+        data: {
+          verb: Verb.GuideStuck,
+          from: step,
+          ...(action.category ? { category: action.category } : {}),
+        },
+      };
+    case 'supportCode':
+      return { title: titles.supportCode ?? 'Show my support code', data: { verb: Verb.SupportCodeShow } };
     case 'checkStatus':
       return { title: titles.checkStatus ?? 'Check my status', data: { verb: Verb.Ask, intent: 'status' } };
     case 'fix':
@@ -100,7 +109,7 @@ export function welcomeCard(ctx: ViewContext): AdaptiveCardJson {
     ],
     why: passed
       ? "Signing in from outside school now needs a quick approval on your phone. Let's set it up so you're not locked out."
-      : 'After the deadline, signing in from outside school (at home, on your phone) needs a quick approval. In school, or on a school laptop, nothing changes.',
+      : 'After the deadline, you must say yes on your phone when you sign in from outside school. In school, or on a school laptop, nothing changes.',
     safety:
       '🔒 I will never ask for your password, the codes Microsoft sends you or your phone number. Nor will IT.',
     actions: [

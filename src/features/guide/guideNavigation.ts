@@ -4,6 +4,7 @@
  * goes from each button is the step machine's (src/domain/guide/progress.ts); this decides which buttons exist.
  */
 import { choicesAt, type GuideProgress } from '../../domain/guide/progress';
+import type { Category } from '../../domain/escalation/categories';
 import type { Choice, FirstMethod, SecondMethod, StepId } from '../../domain/guide/steps';
 import type { MethodAvailability } from '../../domain/policy/availability';
 import { evaluateRegistration, type Reason } from '../../domain/registration/evaluateRegistration';
@@ -13,8 +14,13 @@ import type { RegisteredMethod } from '../../domain/registration/methods';
 export type StepAction =
   | { kind: 'next' }
   | { kind: 'choose'; choice: Choice }
-  /** Into the help flow, as a step's own button (not the "I'm stuck" every step has). */
-  | { kind: 'getHelp' }
+  /**
+   * Into the help flow, as a step's own button (not the "I'm stuck" every step has); with a category, straight
+   * to "how would you like help?" for it.
+   */
+  | { kind: 'getHelp'; category?: Category }
+  /** The user's support code, to show the desk from a school computer. */
+  | { kind: 'supportCode' }
   | { kind: 'checkStatus' }
   /** Into the step that fixes what the school's check would refuse. */
   | { kind: 'fix'; reason: Reason };
@@ -41,6 +47,11 @@ function methodsChosen(progress: GuideProgress): RegisteredMethod[] {
   return [progress.first, progress.second].flatMap((m) => (m ? [kinds[m]] : []));
 }
 
+/** A step's choices as buttons. */
+function chosen(step: StepId, progress: GuideProgress, methods: MethodAvailability): StepAction[] {
+  return choicesAt(step, progress, methods).map((choice) => ({ kind: 'choose', choice }));
+}
+
 /** The layout of `step`'s card for this user today. */
 export function stepLayout(step: StepId, progress: GuideProgress, methods: MethodAvailability): StepLayout {
   switch (step) {
@@ -51,13 +62,29 @@ export function stepLayout(step: StepId, progress: GuideProgress, methods: Metho
     case 'first.phone.choose':
     case 'second.phone.choose':
       return { kind: 'choice', choices: choicesAt(step, progress, methods) };
-    case 'noSmartphone':
+    case 'noSmartphone': {
+      const help: StepAction = { kind: 'getHelp', category: 'noSmartphone' };
+      return { kind: 'instructions', actions: [...chosen(step, progress, methods), help] };
+    }
+    case 'first.app.open':
+    case 'second.app.scan':
+    case 'lost.phone':
+    case 'first.phone.text':
+    case 'first.phone.call':
+    case 'second.phone.text':
+    case 'second.phone.call':
+      return { kind: 'instructions', actions: [NEXT, ...chosen(step, progress, methods)] };
+    case 'lost.visit':
+      return { kind: 'instructions', actions: [{ kind: 'supportCode' }, NEXT] };
+    case 'lost.fix':
+      return { kind: 'instructions', actions: [{ kind: 'checkStatus' }] };
+    case 'passkeyPrompt':
       return {
         kind: 'instructions',
-        actions: methods.phone
-          ? [{ kind: 'choose', choice: 'phone' }, { kind: 'getHelp' }]
-          : [{ kind: 'getHelp' }],
+        actions: [...chosen(step, progress, methods), { kind: 'getHelp', category: 'noSmartphone' }],
       };
+    case 'notMe':
+      return { kind: 'instructions', actions: [{ kind: 'getHelp', category: 'signInNotMe' }] };
     case 'finished': {
       // The page accepts any two methods; the school's check may not (texts and calls only, questions only).
       const blocking = evaluateRegistration(methodsChosen(progress), methods).reasons.filter(
@@ -74,7 +101,7 @@ export function stepLayout(step: StepId, progress: GuideProgress, methods: Metho
       };
     }
     case 'afterwards':
-      return { kind: 'instructions', actions: [{ kind: 'checkStatus' }] };
+      return { kind: 'instructions', actions: [{ kind: 'checkStatus' }, ...chosen(step, progress, methods)] };
     default:
       return { kind: 'instructions', actions: [NEXT] };
   }

@@ -1,9 +1,9 @@
-/** Answers to what people type when they need to know something: what this is, a new phone, a lost phone. */
+/** Answers to what people type when they need to know something: what this is, a new phone. */
 import type { AdaptiveCardJson } from '../../cards/cardTemplates';
 import type { GuideProgress } from '../../domain/guide/progress';
 import { answer, continueButton, helpButton } from '../shared/answerCards';
 import { Verb } from '../verbs';
-import { deadlineText, schoolName, shortUrl, supportHoursText, type ViewContext } from '../shared/wording';
+import { deadlineText, schoolName, shortUrl, type ViewContext } from '../shared/wording';
 
 /** "What is this?" */
 export function whatIsThisCard(progress: GuideProgress | undefined, ctx: ViewContext): AdaptiveCardJson {
@@ -11,7 +11,7 @@ export function whatIsThisCard(progress: GuideProgress | undefined, ctx: ViewCon
   return answer({
     heading: 'What is this?',
     paragraphs: [
-      'Your school account is getting extra protection called **multi-factor authentication** (MFA). When you sign in from outside school, you approve it on your phone. So even if someone guesses your password, they cannot get in.',
+      'Your school account is getting a second lock, called **multi-factor authentication** (MFA). When you sign in from outside school, you approve it on your phone. So even if someone guesses your password, they cannot get in.',
       "You'll also be able to **reset your own password** if you forget it.",
       `Everyone at ${schoolName(policy)} must set this up by ${deadlineText(policy, today)}.`,
       "I'm a bot from the school's IT team. I'll walk you through it one step at a time.",
@@ -27,6 +27,7 @@ export function newPhoneCard(progress: GuideProgress | undefined, ctx: ViewConte
     heading: 'Got a new phone?',
     paragraphs: [
       `**Still have the old one?** Install Microsoft Authenticator on the new phone. Then go to **${page}**, tap **Add sign-in method**, choose the app and scan the QR code with the new phone. Then delete the old phone from the list.`,
+      'A passkey does not move to a new phone. If you had one, add it again on the new phone.',
       "**Old phone gone?** Type **lost my phone** and I'll help.",
     ],
     actions: [
@@ -36,25 +37,6 @@ export function newPhoneCard(progress: GuideProgress | undefined, ctx: ViewConte
       },
       { title: 'I lost my old phone', data: { verb: Verb.Ask, intent: 'lostPhone' } },
       helpButton(progress?.step ?? 'welcome'),
-    ],
-  });
-}
-
-/** "Lost my phone". */
-export function lostPhoneCard(progress: GuideProgress | undefined, ctx: ViewContext): AdaptiveCardJson {
-  const { policy } = ctx;
-  return answer({
-    heading: 'Lost or broken phone?',
-    paragraphs: [
-      "Don't worry. In school, or on a school laptop, signing in needs no approval, so you can fix it there.",
-      `Sign in at school, go to **${shortUrl(policy.registration.url)}**, remove the lost phone and add your new one.`,
-      'An email address can reset your password, but it cannot approve a sign-in from home.',
-      `Can't sign in at all? IT Support can help: room **${policy.support.room}**, ${supportHoursText(policy)}.`,
-    ],
-    tips: [{ text: 'If someone might have your phone, tell IT Support today.', style: 'attention' }],
-    actions: [
-      helpButton(progress?.step ?? 'welcome'),
-      { title: 'Got a new phone', data: { verb: Verb.Ask, intent: 'newPhone' } },
     ],
   });
 }

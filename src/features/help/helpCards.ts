@@ -6,7 +6,7 @@
 import type { AdaptiveCardJson } from '../../cards/cardTemplates';
 import { renderHelpFormCard, type CardButton, type CardFact, type CardTip } from '../../cards/renderCards';
 import { bookingDays } from '../../domain/escalation/bookingDays';
-import { type Category, type HelpWay, type PartOfDay } from '../../domain/escalation/categories';
+import { isUrgent, type Category, type HelpWay, type PartOfDay } from '../../domain/escalation/categories';
 import type { GuideProgress } from '../../domain/guide/progress';
 import { isMidGuide } from '../../domain/guide/steps';
 import { formatLongDate, type LocalDate } from '../../domain/policy/localDate';
@@ -17,10 +17,11 @@ import { STEP_TITLES } from '../guide/guideWords';
 import { changeItAdvice, itOrThem, kindsText, NEVER_ASK } from '../shared/removedWords';
 import { Verb } from '../verbs';
 import type { HelpDraft, HelpView } from './helpVerbs';
-import { supportHoursText, type ViewContext } from '../shared/wording';
+import { phoneAtItText, supportHoursText, type ViewContext } from '../shared/wording';
 
 /** What a pupil reads for each category (buttons and summaries). */
 export const CATEGORY_TEXT: Record<Category, { button: string; summary: string }> = {
+  signInNotMe: { button: "🚨 A sign-in I didn't start", summary: "A sign-in I didn't start" },
   noSmartphone: { button: '📵 No smartphone', summary: "I don't have a smartphone" },
   lostOrNewPhone: { button: '📱 Lost or new phone', summary: 'I lost my phone or got a new one' },
   noTextOrCall: { button: "💬 Text or call won't come", summary: "The text or call doesn't come" },
@@ -41,8 +42,12 @@ const PART_TEXT: Record<PartOfDay, string> = { morning: 'Morning', afternoon: 'A
 /** A few words per category on what IT can do, so nobody feels their problem is a dead end. */
 const CATEGORY_TIPS: Partial<Record<Category, CardTip>> = {
   noSmartphone: {
-    text: "That's fine. IT Support can set you up with a security key or a one-time pass instead.",
+    text: "That's fine. IT can give you a key or a one-time pass instead.",
     style: 'good',
+  },
+  signInNotMe: {
+    text: "IT will see this first. Tap **No, it's not me** on your phone, and change your password now.",
+    style: 'attention',
   },
   lostOrNewPhone: { text: 'If someone might have your phone, tell IT Support today.', style: 'attention' },
   lockedOut: {
@@ -66,7 +71,10 @@ function back(view: HelpView, draft: HelpDraft): CardButton {
     start: 'start',
     more: 'start',
     way:
-      draft.category === 'lockedOut' || draft.category === 'errorMessage' || draft.category === 'other'
+      draft.category === 'signInNotMe' ||
+      draft.category === 'lockedOut' ||
+      draft.category === 'errorMessage' ||
+      draft.category === 'other'
         ? 'more'
         : 'start',
     day: 'way',
@@ -112,17 +120,20 @@ export function helpStartCard(draft: HelpDraft, ctx: ViewContext): AdaptiveCardJ
   });
 }
 
-/** The rest of the categories, and a way back to the guide. */
+/**
+ * The rest of the categories, the urgent one first, and a way back to the guide. Teams shows five actions, so
+ * no Back here: the first card of the flow is just above it in the chat.
+ */
 export function helpMoreCard(draft: HelpDraft, progress: GuideProgress | undefined): AdaptiveCardJson {
   const carryOn = continueButton(progress);
   return answer({
     heading: "What's the problem?",
     paragraphs: ['Pick the closest. You can add a few words before it goes to IT.'],
     actions: [
+      step('way', { ...draft, category: 'signInNotMe' }, CATEGORY_TEXT.signInNotMe.button),
       step('way', { ...draft, category: 'lockedOut' }, CATEGORY_TEXT.lockedOut.button),
       step('way', { ...draft, category: 'errorMessage' }, CATEGORY_TEXT.errorMessage.button),
       step('way', { ...draft, category: 'other' }, CATEGORY_TEXT.other.button),
-      back('more', draft),
       progress && isMidGuide(progress.step) ? { ...carryOn, title: 'Back to where I was' } : carryOn,
     ],
   });
@@ -151,7 +162,7 @@ export function helpDayCard(draft: HelpDraft, ctx: ViewContext, again = false): 
   return answer({
     heading: 'Which day suits you?',
     paragraphs: [
-      ...(again ? ["That day isn't available any more. Please pick again."] : []),
+      ...(again ? ['That day is gone now. Please pick again.'] : []),
       `IT Support is open ${supportHoursText(ctx.policy)}. They'll email you to confirm a time.`,
     ],
     actions: [
@@ -164,7 +175,7 @@ export function helpDayCard(draft: HelpDraft, ctx: ViewContext, again = false): 
 /** Morning or afternoon. */
 export function helpPartCard(draft: HelpDraft & { day: LocalDate }): AdaptiveCardJson {
   return answer({
-    heading: 'Morning or afternoon?',
+    heading: 'Which part of the day?',
     paragraphs: [`On **${formatLongDate(draft.day)}**.`],
     actions: [
       step('review', { ...draft, part: 'morning' }, PART_TEXT.morning),
@@ -227,7 +238,7 @@ export function helpWordsCard(
     },
     tips: [
       {
-        text: "Don't type passwords, codes, phone numbers or email addresses here. If you do, I'll take them out.",
+        text: "Don't type passwords, codes, phone numbers or emails here. If you do, I'll take them out.",
         style: 'attention',
       },
     ],
@@ -261,10 +272,10 @@ function nextStepsFor(escalation: Escalation, ctx: ViewContext): string {
   const { support } = ctx.policy;
   switch (escalation.way) {
     case 'walkIn':
-      return `Go to **IT Support, room ${support.room}** (${supportHoursText(ctx.policy)}). Take your phone, and tell them your reference.`;
+      return `Go to **IT Support, room ${support.room}** (${supportHoursText(ctx.policy)}). Tell them your reference. ${phoneAtItText(ctx.policy)}`;
     case 'book':
       return escalation.booking
-        ? `IT will email your school address to confirm a time on **${formatLongDate(escalation.booking.day)}** (${PART_TEXT[escalation.booking.part].toLowerCase()}).`
+        ? `IT will email you at school to fix a time on **${formatLongDate(escalation.booking.day)}** (${PART_TEXT[escalation.booking.part].toLowerCase()}).`
         : 'IT will email your school address to confirm a time.';
     case 'emailBack':
       return 'IT will reply to your **school email address**. Check your school inbox.';
@@ -396,8 +407,11 @@ export function channelEscalationCard(escalation: Escalation): AdaptiveCardJson 
           },
         ]
       : [];
+  const urgent = isUrgent(escalation.category);
   return answer({
-    heading: `🆘 Help request ${escalation.reference}`,
+    heading: urgent
+      ? `🚨 URGENT help request ${escalation.reference}`
+      : `🆘 Help request ${escalation.reference}`,
     paragraphs: [
       escalation.state === 'sent'
         ? 'The details are in the service desk mailbox (search for the reference).'

@@ -34,7 +34,8 @@ const helpDraft = z.object({
 export type HelpDraft = z.output<typeof helpDraft>;
 
 export const helpVerbs = {
-  [HelpVerb.GuideStuck]: z.object({ from: step.optional() }),
+  /** With a category (a step's own "tell IT" button), the flow starts at "how would you like help?" for it. */
+  [HelpVerb.GuideStuck]: z.object({ from: step.optional(), category: z.enum(CATEGORIES).optional() }),
   [HelpVerb.HelpStep]: helpDraft.extend({ view: z.enum(HELP_VIEWS) }),
   // The words are cut to the policy's limit when stored, not refused here: a client that ignores the
   // input's maxLength still gets its request through.

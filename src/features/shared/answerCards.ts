@@ -53,7 +53,7 @@ export function sensitiveCard(
   return answer({
     heading: "⚠️ Please don't send me that",
     paragraphs: [
-      `That looked like ${kindsText(found)}. I haven't kept ${them}, and I never need ${them}.`,
+      `You sent what looked like ${kindsText(found)}. I haven't kept ${them}, and I never need ${them}.`,
       'Please delete your message from this chat. On a computer: point at it, choose **⋯**, then **Delete**. On a phone: press and hold it, then tap **Delete**.',
       ...changeItAdvice(found, ctx),
     ],
@@ -90,7 +90,7 @@ export function buttonProblemCard(
     paragraphs: [
       reason === 'broken'
         ? 'It may be from an old message. Carry on from where you are, or start again.'
-        : 'The school no longer accepts it, or it belongs to an older message. Pick again from where you are.',
+        : 'The school no longer takes it, or it is from an old message. Pick again from where you are.',
     ],
     actions: [continueButton(progress), RESTART, helpButton(progress?.step ?? 'welcome')],
   });

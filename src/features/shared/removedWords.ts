@@ -9,8 +9,8 @@ const KIND_WORDS: Record<SensitiveKind, string> = {
   password: 'a password',
   code: 'a code',
   phoneNumber: 'a phone number',
-  emailAddress: 'an email address',
-  securityAnswer: 'an answer to a security question',
+  emailAddress: 'an email',
+  securityAnswer: 'an answer to a question',
 };
 
 /** The one promise the bot repeats: the desk's own support code is the exception, so not "never a code". */
@@ -36,7 +36,7 @@ export function changeItAdvice(found: readonly SensitiveKind[], ctx: ViewContext
       ? [`If that was your real password, change it now at **${shortUrl(registration.resetUrl)}**.`]
       : []),
     ...(found.includes('securityAnswer')
-      ? [`If that was a real answer, pick new security questions at **${shortUrl(registration.url)}**.`]
+      ? [`If that was a real answer, pick new questions at **${shortUrl(registration.url)}**.`]
       : []),
   ];
 }

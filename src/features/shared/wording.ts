@@ -87,6 +87,13 @@ export function phoneEndsWarning(methods: MethodAvailability): string | undefine
   return `Texts and calls stop working on ${formatLongDate(methods.phoneEnds)}. The app keeps working.`;
 }
 
+/** What to do with a phone on the way to IT Support, by the school's phone rule. */
+export function phoneAtItText(policy: SchoolPolicy, which = 'your phone'): string {
+  return policy.support.phones.atItDesk
+    ? `Take ${which} with you. You may use it at the IT desk.`
+    : `Phones are not allowed in school. Ask IT for a time at the end of the day, and bring ${which} then.`;
+}
+
 /** "1 February 2027". */
 export function dateText(date: LocalDate): string {
   return formatShortDate(date);

@@ -11,7 +11,7 @@ import { dateText, schoolAddressText, type ViewContext } from '../shared/wording
 export function reasonText(reason: Reason, ctx: ViewContext): string {
   switch (reason.code) {
     case 'nothingRegistered':
-      return "You haven't set anything up yet. It takes about 10 minutes and I'll help you.";
+      return "You have not set up a thing yet. It takes about 10 minutes and I'll help you.";
     case 'noFirstMethod':
       return ctx.methods.phone
         ? 'Add a way to approve sign-ins: the **Microsoft Authenticator app** (best) or a phone.'
@@ -24,8 +24,8 @@ export function reasonText(reason: Reason, ctx: ViewContext): string {
       return `You only use texts or calls, and they stop working on **${dateText(reason.until!)}**. Add the **Microsoft Authenticator app** before then.`;
     case 'questionsOnlySecond':
       return reason.until
-        ? `Your second method is security questions. They stop working for password reset on **${dateText(reason.until)}**. Add a **personal email** instead.`
-        : 'Your second method is security questions. The school asks you to add a **personal email** instead.';
+        ? `You chose questions as your second way in. They stop working for password reset on **${dateText(reason.until)}**. Add a **personal email** instead.`
+        : 'You chose questions as your second way in. The school asks you to add a **personal email** instead.';
     case 'emailUnchecked':
       return "I'll check your email isn't a school address when you tap **I've done it**.";
   }

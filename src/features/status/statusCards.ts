@@ -93,7 +93,7 @@ export function statusCard(view: StatusView, ctx: ViewContext): AdaptiveCardJson
   const paragraphs = e.complete
     ? [
         afterCheck
-          ? 'I checked with Microsoft: your account has two ways to check it is you. You can approve sign-ins and reset your own password.'
+          ? 'I checked with Microsoft: your account has two ways to check it is you. You can say yes to sign-ins and reset your own password.'
           : 'Your account has two ways to check it is you.',
       ]
     : [
