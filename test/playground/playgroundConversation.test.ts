@@ -221,14 +221,16 @@ describe('In the Agents Playground, headless', function () {
       await through(finished, [['Add the app ▶', 'Get the Microsoft Authenticator app']]);
     });
 
-    it('no smartphone: a text or call while the school allows it, or IT Support', async () => {
+    it("no smartphone: straight to IT for the school's token or key, no texts or calls", async () => {
       const choose = await startAgain();
       const none = await through(choose, [["I don't have one", 'No smartphone? You can still do this']]);
-      expect(titles(none)).to.include.members(['Use a text or call ▶', 'Get help from IT']);
-      const help = await press(none, 'Get help from IT');
-      expect(headingOf(cardOf(help))).to.equal("Let's get you some help");
-      expect(cardOf(help).texts).to.include('Walk in: IT Support, room 3L23');
-      expect(cardOf(help).texts).to.include('You got to: No smartphone');
+      expect(titles(none)).to.deep.equal(['Get help from IT', '◀ Back', "I'm stuck", 'Start again']);
+      // The problem is known already: the pupil picks how IT should help, then sends it.
+      const way = await press(none, 'Get help from IT');
+      expect(headingOf(cardOf(way))).to.equal('How would you like help?');
+      const review = await press(way, "🚶 I'll walk in");
+      expect(headingOf(cardOf(review))).to.equal('Send this to IT Support?');
+      expect(cardOf(review).texts).to.include("Help: I'll walk in to IT Support");
     });
 
     it('back and start again from the middle of the guide', async () => {
