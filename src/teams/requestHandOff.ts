@@ -1,12 +1,16 @@
 /**
- * Tells a caller the moment its message to the Teams connector has been handed to the operating system.
+ * Tells a caller the moment the HTTP request carrying its message to the Teams connector is created.
  *
- * A campaign that crashes must know, for each send it had started, whether the request left the process: one
- * that left almost always lands (Teams does not care that our socket closed), one that did not must be sent
- * again. The connector client hides its HTTP request several promises deep (middleware, its own retry policy,
- * a socket still connecting), so "just before calling it" is too early: a crash in between loses the message.
- * Node publishes every outgoing request on a diagnostics channel as it is created, in the async context of
- * whoever created it; the request's `finish` event fires once its last bytes are with the operating system.
+ * A campaign that crashes must know, for each send it had started, whether the request may have left the
+ * process: one that left almost always lands (Teams does not care that our socket closed), one that never
+ * existed must be sent again. The connector client makes its request several promises deep (middleware, its
+ * own retry policy), so "just before calling the client" is too early: a crash in between lost a message. Its
+ * `finish` event (bytes with the operating system) is too late: a crash between the bytes leaving and the
+ * caller noting it sent a message twice, and a test that kills the worker as a request arrives hits exactly
+ * that. Node publishes every outgoing request on a diagnostics channel synchronously as it is created, in the
+ * async context of whoever created it, before a socket is assigned and before any byte is written: a
+ * synchronous note there (SQLite) is stored before the request can leave. What remains is a crash between the
+ * request's creation and its bytes leaving (a connection still being made): that message is lost.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import diagnostics from 'node:diagnostics_channel';
@@ -26,15 +30,15 @@ function onRequestCreated(message: unknown): void {
   if (!watch) return;
   const request = (message as { request: ClientRequest }).request;
   if (!watch.matches(request.path)) return;
-  request.once('finish', watch.handedOff);
+  watch.handedOff();
 }
 
 /** A connector call: every Bot Connector API path starts so. */
 export const connectorPath = (path: string): boolean => path.startsWith('/v3/conversations');
 
 /**
- * Runs `work`; `handedOff` is called (at most once) when the first request it makes whose path `matches` has
- * been written out in full. A request that never connects never calls it.
+ * Runs `work`; `handedOff` is called (at most once), synchronously, when `work` creates its first request whose
+ * path `matches`. A send refused before any request (a send hook, no conversation) never calls it.
  */
 export function watchRequestHandOff<T>(
   matches: (path: string) => boolean,

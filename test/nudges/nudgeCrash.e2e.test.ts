@@ -129,7 +129,7 @@ describe('Nudge campaign from the command line: crashes and two workers (child p
 
   it('a worker killed (SIGKILL) part-way through 5,000 users, restarted: every target nudged exactly once', async () => {
     const ids = await setUp(5000);
-    const first = startWorker(600);
+    const first = startWorker();
     await connector.waitFor(() => connector.total >= 2000 || first.child.exitCode !== null, 120_000);
     expect(first.child.exitCode, first.output()).to.equal(null);
     first.child.kill('SIGKILL');
@@ -137,7 +137,7 @@ describe('Nudge campaign from the command line: crashes and two workers (child p
     const atCrash = connector.total;
     expect(atCrash).to.be.within(2000, 4999);
 
-    const second = startWorker(600);
+    const second = startWorker();
     expect(await second.exited, second.output()).to.equal(0);
     expect(second.output()).to.match(/Sent \d+/);
     const inDoubt = await expectEachOnce(ids);

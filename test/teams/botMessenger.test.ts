@@ -155,27 +155,34 @@ describe('proactive sends: what each answer from Teams becomes', () => {
       expect(connector.server.requestsTo(/activities/)).to.have.length(2);
     });
 
-    it('never says so when the connector cannot be reached', async function () {
-      this.timeout(30_000);
-      const closed = await ConnectorStandIn.start();
-      const deadUrl = closed.serviceUrl;
-      await closed.close();
-      const unreachable = new BotMessenger({
-        adapter: createBotAdapter(loadConfig({}), createLogger('silent')),
-        references: {
-          get: async () => {
-            const row = (await stored.get(USER))!;
-            return { ...row, serviceUrl: deadUrl, reference: { ...row.reference, serviceUrl: deadUrl } };
-          },
-        } as unknown as ConversationReferenceStore,
+    it('says so before the request reaches the connector, so a note written then is stored first', async () => {
+      const atConnector: number[] = [];
+      const outcome = await messenger.sendToUser(USER, [CARD], {
+        onSending: () => atConnector.push(connector.server.requestsTo(/activities/).length),
+      });
+      expect(outcome.kind).to.equal('sent');
+      expect(atConnector).to.deep.equal([0]);
+      expect(connector.server.requestsTo(/activities/)).to.have.length(1);
+    });
+
+    it('never says so when the send is refused before any request is made (a send hook throws)', async () => {
+      const adapter = createBotAdapter(loadConfig({}), createLogger('silent'));
+      adapter.use(async (context, next) => {
+        context.onSendActivities(() => Promise.reject(new Error('refused by a send hook')));
+        await next();
+      });
+      const hooked = new BotMessenger({
+        adapter,
+        references: stored,
         botAppId: '',
         log: createLogger('silent'),
-        timeoutMs: 25_000,
+        timeoutMs: 5000,
       });
       let calls = 0;
-      const outcome = await unreachable.sendToUser(USER, [CARD], { onSending: () => (calls += 1) });
-      expect(outcome.kind).to.equal('failed');
+      const outcome = await hooked.sendToUser(USER, [CARD], { onSending: () => (calls += 1) });
+      expect(outcome).to.deep.include({ kind: 'failed', error: 'refused by a send hook' });
       expect(calls).to.equal(0);
+      expect(connector.server.requestsTo(/activities/)).to.have.length(0);
     });
   });
 
