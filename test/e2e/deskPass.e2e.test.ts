@@ -66,17 +66,21 @@ describe("The desk's Temporary Access Pass end to end (bot process, Graph and co
   });
 
   afterEach(async () => {
-    if (bot) {
-      const code = await bot.stop();
-      const logs = bot.logs().join('\n');
-      bot = undefined;
-      expect(code, logs.slice(-2000)).to.equal(0);
-      // Never a pass, a name, a UPN or anything typed in the log.
-      for (const { pass } of taps.issued) expect(logs).to.not.contain(pass);
-      expect(logs).to.not.match(/kscs\.org\.uk|Pupil One|Desk Person/);
+    try {
+      if (bot) {
+        const code = await bot.stop();
+        const logs = bot.logs().join('\n');
+        bot = undefined;
+        expect(code, logs.slice(-2000)).to.equal(0);
+        // Never a pass, a name, a UPN or anything typed in the log.
+        for (const { pass } of taps.issued) expect(logs).to.not.contain(pass);
+        expect(logs).to.not.match(/kscs\.org\.uk|Pupil One|Desk Person/);
+      }
+    } finally {
+      // Closed even when an assertion above failed: open servers would keep mocha from ending.
+      await connector.close();
+      await tenant.close();
     }
-    await connector.close();
-    await tenant.close();
   });
 
   it('verify, then the button: one pass from Graph, shown in the desk\'s chat only; pupils get none by button or by "tap"; a second press gives none', async () => {
