@@ -7,6 +7,7 @@
 import type { CloudAdapter } from 'botbuilder';
 import type { MeterProvider } from '@opentelemetry/api';
 import { buildDirectory } from './adapters/buildDirectory';
+import { buildTemporaryAccessPasses } from './adapters/buildTemporaryAccessPasses';
 import { supportCodeKey, SecretBox } from './adapters/crypto/secretBox';
 import { DemoMailer } from './adapters/demo/demoMailer';
 import type { GraphDirectoryParts } from './adapters/graph/createGraphDirectory';
@@ -36,6 +37,7 @@ import type { Directory } from './ports/directory';
 import type { Escalation } from './ports/escalationStore';
 import type { Mailer } from './ports/mailer';
 import type { Messenger } from './ports/messenger';
+import type { TemporaryAccessPassIssuer } from './ports/temporaryAccessPasses';
 import { eraseLeavers } from './privacy/leavers';
 import { PersonalDataService } from './privacy/personalData';
 import { retentionPurges } from './privacy/retentionPurges';
@@ -44,6 +46,8 @@ import {
   type RegistrationStatusOptions,
 } from './status/registrationStatusService';
 import { SupportCodeService } from './supportCodes/supportCodeService';
+import { TemporaryAccessPassService } from './supportCodes/temporaryAccessPassService';
+import { TemporaryAccessPassReplies } from './features/supportCodes/temporaryAccessPassReplies';
 import { BotMetrics } from './telemetry/botMetrics';
 import { createBotAdapter } from './teams/botAdapter';
 import { BotChannelPoster } from './teams/botChannelPoster';
@@ -77,6 +81,8 @@ export interface ContainerOverrides {
   messenger?: Messenger;
   /** Default: Graph's sendMail when Graph is configured, else mails written into DATA_DIR. */
   mailer?: Mailer;
+  /** Default: Graph's Temporary Access Pass when the directory is Graph, else the demo issuer. */
+  passIssuer?: TemporaryAccessPassIssuer;
   /** Where the metrics go. Default: the @opentelemetry/api global provider (Azure Monitor's, or a no-op). */
   meterProvider?: MeterProvider;
   /** Default: the report re-read every STATUS_REPORT_REFRESH_MINUTES. */
@@ -119,6 +125,8 @@ export interface Container {
   outbox: EscalationOutbox;
   escalations: EscalationService;
   supportCodes: SupportCodeService;
+  /** The desk's Temporary Access Pass (grants in the configured storage; the pass itself is never kept). */
+  passes: TemporaryAccessPassService;
   conversation: ConversationService;
   bot: SchoolBot;
   retention: RetentionJob;
@@ -276,7 +284,17 @@ export function buildContainer(
     clock,
     log,
   });
-  const help = new HelpReplies({ escalations, supportCodes, log });
+  // The desk's Temporary Access Pass: desk membership as the support codes answer it (one cache).
+  const passes = new TemporaryAccessPassService({
+    grants: stores.temporaryAccessPasses,
+    issuer: overrides.passIssuer ?? buildTemporaryAccessPasses(graph, clock, log),
+    desk: supportCodes,
+    directory,
+    policy,
+    clock,
+    log,
+  });
+  const help = new HelpReplies({ escalations, supportCodes, passes, log });
 
   const conversation = new ConversationService({
     policy,
@@ -286,6 +304,12 @@ export function buildContainer(
     status: statusReplies,
     help,
     nudges: nudges && new NudgeReplies({ snoozer: nudges.service, log }),
+    passes: new TemporaryAccessPassReplies({
+      passes,
+      desk: supportCodes,
+      settings: policy.temporaryAccessPass,
+      log,
+    }),
   });
   const bot = new SchoolBot({ conversation, references, clock, log });
 
@@ -364,6 +388,7 @@ export function buildContainer(
     outbox,
     escalations,
     supportCodes,
+    passes,
     conversation,
     bot,
     retention,

@@ -15,7 +15,15 @@ export interface AdaptiveCardJson {
 }
 
 /** The names of the templates in `cards/` (file name without `.json`). */
-export const CARD_TEMPLATES = ['welcome', 'guideStep', 'choice', 'answer', 'status', 'helpForm'] as const;
+export const CARD_TEMPLATES = [
+  'welcome',
+  'guideStep',
+  'choice',
+  'answer',
+  'status',
+  'helpForm',
+  'pass',
+] as const;
 export type CardTemplateName = (typeof CARD_TEMPLATES)[number];
 
 /** The `cards/` folder at the package root; the same relative path from `src/cards` and `dist/cards`. */
@@ -54,9 +62,15 @@ function deepFreeze<T>(value: T): T {
 
 /**
  * Expands template `name` with `data`. Data values are inserted as values, never evaluated. The result is
- * shared between calls with equal data, so it is frozen: copy it before changing anything.
+ * shared between calls with equal data, so it is frozen: copy it before changing anything. With
+ * `remember: false` the card is neither looked up nor kept (a Temporary Access Pass must not stay in memory).
  */
-export function expandCard(name: CardTemplateName, data: object): AdaptiveCardJson {
+export function expandCard(
+  name: CardTemplateName,
+  data: object,
+  options: { remember?: boolean } = {},
+): AdaptiveCardJson {
+  if (options.remember === false) return templateFor(name).expand({ $root: data }) as AdaptiveCardJson;
   const key = `${name}\u0000${JSON.stringify(data)}`;
   let card = expanded.get(key);
   if (!card) {

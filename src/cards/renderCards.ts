@@ -100,6 +100,22 @@ export interface HelpFormCardData extends Fallback {
   actions: CardButton[];
 }
 
+/**
+ * The desk's Temporary Access Pass: the pass itself in large monospace text (a run of its own, so no
+ * character of it is read as markdown), then what to tell the person. `fallbackText` and the heading must
+ * not hold the pass: clients show them in notifications.
+ */
+export interface PassCardData extends Fallback {
+  heading: string;
+  paragraphs: string[];
+  pass: string;
+  facts: CardFact[];
+  stepsHeading: string;
+  steps: { n: number; text: string }[];
+  tips: CardTip[];
+  actions: CardButton[];
+}
+
 /** The first card a user sees: what this is, the deadline, what they need. */
 export function renderWelcomeCard(data: WelcomeCardData): AdaptiveCardJson {
   return expandCard('welcome', data);
@@ -128,4 +144,9 @@ export function renderStatusCard(data: StatusCardData): AdaptiveCardJson {
 /** A form with one labelled text input (version 1.3). */
 export function renderHelpFormCard(data: HelpFormCardData): AdaptiveCardJson {
   return expandCard('helpForm', data);
+}
+
+/** A Temporary Access Pass for the desk member's chat. Never cached: the pass must not outlive the turn. */
+export function renderPassCard(data: PassCardData): AdaptiveCardJson {
+  return expandCard('pass', data, { remember: false });
 }

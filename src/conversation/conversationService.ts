@@ -22,6 +22,7 @@ import { viewContextAt } from '../features/shared/wording';
 import { registerStatus } from '../features/status/statusFeature';
 import type { StatusReplies } from '../features/status/statusReplies';
 import { registerSupportCodes } from '../features/supportCodes/supportCodeFeature';
+import type { TemporaryAccessPassReplies } from '../features/supportCodes/temporaryAccessPassReplies';
 import { VERB_NAMES } from '../features/verbs';
 
 export type { Command } from '../features/router';
@@ -49,6 +50,8 @@ export interface ConversationServiceDeps {
   nudges?: NudgeReplies;
   /** Sends help requests to the desk, shows support codes, answers the desk's `verify`. */
   help?: HelpReplies;
+  /** The desk's Temporary Access Pass (`tap <upn>` and the pass buttons); without it, neither exists. */
+  passes?: TemporaryAccessPassReplies;
   /** A fresh id for each help flow (one escalation per flow, however often it is sent). */
   newFormId?: () => string;
 }

@@ -112,6 +112,7 @@ const day = fc.constantFrom(
   '9999-12-31',
 );
 const formId = fc.stringMatching(/^[A-Za-z0-9_-]{8,40}$/);
+const grantId = fc.stringMatching(/^[A-Za-z0-9_-]{16,64}$/);
 const sensitiveWords = fc.constantFrom(
   'my password is Sunshine!',
   'jo.bloggs@gmail.com',
@@ -155,6 +156,10 @@ const WELL_FORMED: Record<VerbName, fc.Arbitrary<Record<string, unknown>>> = {
     { requiredKeys: ['formId', 'view'] },
   ),
   [Verb.HelpSend]: fc.record({ ...draft, words }, { requiredKeys: ['formId'] }),
+  // Grant ids nobody made: a forged or replayed pass button.
+  [Verb.PassGive]: fc.record({ grantId }),
+  [Verb.PassConfirm]: fc.record({ grantId }),
+  [Verb.PassCancel]: fc.record({ grantId }),
 };
 
 /** A well-formed payload broken one way: a field with the wrong value, a field missing, junk added. */

@@ -13,6 +13,8 @@ import * as guideAnswerCards from '../../src/features/guide/guideAnswerCards';
 import * as helpAnswerCards from '../../src/features/help/helpAnswerCards';
 import * as helpCards from '../../src/features/help/helpCards';
 import * as supportCodeCards from '../../src/features/supportCodes/supportCodeCards';
+import * as passCards from '../../src/features/supportCodes/temporaryAccessPassCards';
+import { passInstructions } from '../../src/domain/supportCodes/temporaryAccessPass';
 import type { Escalation } from '../../src/ports/escalationStore';
 import type { HelpDraft } from '../../src/features/help/helpVerbs';
 import type { DirectoryUser } from '../../src/ports/directory';
@@ -524,6 +526,88 @@ export const supportCodeSection: CardSection = {
   },
 };
 
+/** A grant id as the Temporary Access Pass service makes them. */
+const SAMPLE_GRANT = 'Zk3q9T0bXv1mWc7yPa2R-s_d';
+
+/** The desk's Temporary Access Pass: the offer on a valid check, the in-person check, the pass, every refusal. */
+export const temporaryAccessPassSection: CardSection = {
+  name: 'temporaryAccessPass',
+  cards() {
+    const p = passCards;
+    const policy = catalogPolicy();
+    const settings = policy.temporaryAccessPass;
+    const cards: CatalogCard[] = [];
+    const at = (name: string, title: string, fn: keyof typeof passCards, card: AdaptiveCardJson) =>
+      cards.push({ id: `pass-${name}`, title, source: `temporaryAccessPassCards.${fn}`, card });
+    cards.push({
+      id: 'pass-offered',
+      title: 'verify: valid, with the Temporary Access Pass button',
+      source: 'supportCodeCards.verifyResultCard',
+      card: supportCodeCards.verifyResultCard(
+        { kind: 'valid', user: SAMPLE_PERSON, reference: 'MFA-7K2Q' },
+        SAMPLE_GRANT,
+      ),
+    });
+    const issued = (usableOnce: boolean, user: DirectoryUser | undefined) => {
+      const times = {
+        startsAt: '2026-11-30T10:00:00.000Z',
+        expiresAt: '2026-11-30T11:00:00.000Z',
+        usableOnce,
+      };
+      return {
+        kind: 'issued' as const,
+        pass: 'Gm6+f?7w',
+        ...times,
+        user,
+        forThePerson: passInstructions(policy, times),
+      };
+    };
+    at(
+      'issued',
+      "The pass, in the desk member's chat",
+      'passIssuedCard',
+      p.passIssuedCard(issued(true, SAMPLE_PERSON)),
+    );
+    at(
+      'issued-reusable',
+      'The pass, usable more than once, name not known just now',
+      'passIssuedCard',
+      p.passIssuedCard(issued(false, undefined)),
+    );
+    at('tap-usage', '"tap" on its own (desk)', 'tapUsageCard', p.tapUsageCard());
+    at('tap-unknown', 'tap: no such user', 'tapUnknownUserCard', p.tapUnknownUserCard());
+    at(
+      'tap-confirm',
+      'tap: confirm the in-person check',
+      'tapConfirmCard',
+      p.tapConfirmCard(SAMPLE_PERSON, SAMPLE_GRANT, settings),
+    );
+    at('tap-cancelled', 'tap: cancelled', 'tapCancelledCard', p.tapCancelledCard());
+    const reasons: passCards.PassRefusal[] = [
+      'featureOff',
+      'notDeskMember',
+      'notYourGrant',
+      'tooOld',
+      'alreadyGiven',
+      'notConfirmedInPerson',
+      'noPermission',
+      'disabledByPolicy',
+      'lifetimeOutsidePolicy',
+      'userNotFound',
+      'unavailable',
+    ];
+    for (const reason of reasons) {
+      at(
+        `refused-${reason}`,
+        `No pass: ${reason}`,
+        'passRefusedCard',
+        p.passRefusedCard(reason, settings, SAMPLE_GRANT),
+      );
+    }
+    return cards;
+  },
+};
+
 const method = (kind: Exclude<RegisteredMethod['kind'], 'email'>): RegisteredMethod => ({ kind });
 
 /** Registrations that each produce a different status card (every reason, every family state). */
@@ -733,6 +817,7 @@ export const CARD_SECTIONS: CardSection[] = [
   statusSection,
   helpSection,
   supportCodeSection,
+  temporaryAccessPassSection,
   nudgeSection,
   schoolRulesSection,
 ];

@@ -18,6 +18,7 @@ import type { OutboxOptions } from '../../src/escalation/escalationOutbox';
 import { createLogger, type Logger } from '../../src/logging/logger';
 import type { Clock } from '../../src/ports/clock';
 import type { Directory } from '../../src/ports/directory';
+import type { TemporaryAccessPassIssuer } from '../../src/ports/temporaryAccessPasses';
 import type { RegistrationStatusOptions } from '../../src/status/registrationStatusService';
 import { tenantGuard } from '../../src/teams/tenantGuard';
 import { ROOT, tempDataDir } from './botProcess';
@@ -53,6 +54,8 @@ export interface HarnessOptions {
   outboxOptions?: OutboxOptions;
   /** Where the bot logs (default: nowhere); a captured log lets a test assert what was never logged. */
   log?: Logger;
+  /** Who issues the desk's Temporary Access Passes (default: the demo issuer, as with no Graph). */
+  passIssuer?: TemporaryAccessPassIssuer;
 }
 
 /** The support-code key of every harness (secrets survive `restart()`, as they would with a fixed key). */
@@ -122,6 +125,10 @@ export class ConversationHarness {
   get supportCodes() {
     return this.container.supportCodes;
   }
+  /** The desk's Temporary Access Pass grants (the record of who gave whom a pass). */
+  get passGrants() {
+    return this.container.stores.temporaryAccessPasses;
+  }
 
   private build(): void {
     const log = this.options.log ?? createLogger('silent');
@@ -133,6 +140,7 @@ export class ConversationHarness {
       directory: { directory: this.directory },
       messenger: this.messenger,
       mailer: this.mailer,
+      passIssuer: this.options.passIssuer,
       statusOptions: this.options.statusOptions ?? {},
       outboxOptions: { baseBackoffMs: 20, ...this.options.outboxOptions },
       // No campaign runs here: a snooze is answered as when the policy has none.

@@ -8,6 +8,7 @@ import type { GuideProgress } from '../../domain/guide/progress';
 import type { EscalationService } from '../../escalation/escalationService';
 import type { Logger } from '../../logging/logger';
 import type { SupportCodeService } from '../../supportCodes/supportCodeService';
+import type { TemporaryAccessPassService } from '../../supportCodes/temporaryAccessPassService';
 import { bookingDays } from '../../domain/escalation/bookingDays';
 import { helpDayCard, helpFailedCard, helpLimitCard, helpSentCard, helpViewCard } from './helpCards';
 import { SupportCodeReplies, type VerifyCommand } from '../supportCodes/supportCodeReplies';
@@ -17,6 +18,8 @@ import type { ViewContext } from '../shared/wording';
 export interface HelpRepliesDeps {
   escalations: EscalationService;
   supportCodes: SupportCodeService;
+  /** The desk's Temporary Access Pass: a valid `verify` makes a grant for the answer's button. */
+  passes?: TemporaryAccessPassService;
   log: Logger;
 }
 
@@ -26,7 +29,11 @@ export class HelpReplies {
   private readonly codes: SupportCodeReplies;
 
   constructor(private readonly deps: HelpRepliesDeps) {
-    this.codes = new SupportCodeReplies({ supportCodes: deps.supportCodes, log: deps.log });
+    this.codes = new SupportCodeReplies({
+      supportCodes: deps.supportCodes,
+      passes: deps.passes,
+      log: deps.log,
+    });
   }
 
   /** Sends a finished help draft; an unfinished one gets the card of its first missing choice. */

@@ -9,6 +9,7 @@ import type { GuideProgress } from '../../domain/guide/progress';
 import type { VerifyAnswer } from '../../supportCodes/supportCodeService';
 import { answer, continueButton } from '../shared/answerCards';
 import { Verb } from '../verbs';
+import { giveButton } from './temporaryAccessPassCards';
 
 const NEW_CODE: CardButton = { title: 'Show a new code', data: { verb: Verb.SupportCodeShow } };
 
@@ -54,8 +55,11 @@ export function verifyUsageCard(): AdaptiveCardJson {
   });
 }
 
-/** The desk's answer to `verify`. */
-export function verifyResultCard(result: VerifyAnswer): AdaptiveCardJson {
+/**
+ * The desk's answer to `verify`. With `grantId` (a valid code, and the policy lets the desk give passes) it
+ * offers a Temporary Access Pass for the person checked.
+ */
+export function verifyResultCard(result: VerifyAnswer, grantId?: string): AdaptiveCardJson {
   switch (result.kind) {
     case 'refused':
       return answer({
@@ -105,7 +109,7 @@ export function verifyResultCard(result: VerifyAnswer): AdaptiveCardJson {
           ...(result.reference ? [{ title: 'Request', value: result.reference }] : []),
         ],
         tips: [{ text: 'The check is recorded. The code cannot be used again.', style: 'good' }],
-        actions: [],
+        actions: grantId ? [giveButton(grantId)] : [],
       });
     case 'invalid':
       return answer({

@@ -1,13 +1,24 @@
-/** Support codes: "my support code", its button, and the desk's typed `verify`. */
+/**
+ * Support codes: "my support code", its button, and the desk's typed `verify`; the desk's Temporary Access
+ * Pass (its buttons, and `tap <upn>` typed by a desk member).
+ */
 import type { HelpReplies } from '../help/helpReplies';
-import type { Router } from '../router';
+import type { Router, Turn } from '../router';
 import { buttonProblemCard, notUnderstoodCard } from '../shared/answerCards';
 import { parseVerify } from './supportCodeReplies';
 import { supportCodeVerbs, SupportCodeVerb } from './supportCodeVerbs';
+import { parseTap, type TemporaryAccessPassReplies } from './temporaryAccessPassReplies';
 
-/** `help` carries the support codes (one dependency for the conversation); without it there are none. */
-export function registerSupportCodes(router: Router, deps: { help?: HelpReplies }): void {
-  const { help } = deps;
+/**
+ * `help` carries the support codes (one dependency for the conversation); without it there are none.
+ * Without `passes` there is no `tap` and the pass buttons answer as broken ones.
+ */
+export function registerSupportCodes(
+  router: Router,
+  deps: { help?: HelpReplies; passes?: TemporaryAccessPassReplies },
+): void {
+  const { help, passes } = deps;
+  const broken = async (turn: Turn) => [buttonProblemCard(await turn.progress(), 'broken')];
   router
     // Before intents: the code in it would read as "sensitive". What was typed is never logged.
     .textCommand('verify', async (text, turn) => {
@@ -18,8 +29,22 @@ export function registerSupportCodes(router: Router, deps: { help?: HelpReplies 
       const progress = await turn.progress();
       return help ? help.supportCode(turn.userId, progress) : [notUnderstoodCard(progress)];
     })
+    // Before intents too: the school email in it would read as "sensitive". Not the desk's: undefined.
+    .textCommand('tap', async (text, turn) => {
+      const tap = passes ? parseTap(text) : undefined;
+      return tap && passes?.tap(turn.userId, tap);
+    })
     .verb(supportCodeVerbs, SupportCodeVerb.SupportCodeShow, async (_, turn) => {
       const progress = await turn.progress();
       return help ? help.supportCode(turn.userId, progress) : [buttonProblemCard(progress, 'broken')];
-    });
+    })
+    .verb(supportCodeVerbs, SupportCodeVerb.PassGive, ({ grantId }, turn) =>
+      passes ? passes.give(turn.userId, grantId) : broken(turn),
+    )
+    .verb(supportCodeVerbs, SupportCodeVerb.PassConfirm, ({ grantId }, turn) =>
+      passes ? passes.confirm(turn.userId, grantId) : broken(turn),
+    )
+    .verb(supportCodeVerbs, SupportCodeVerb.PassCancel, (_, turn) =>
+      passes ? passes.cancel(turn.userId) : broken(turn),
+    );
 }

@@ -2,7 +2,8 @@
 import type { AdaptiveCardJson } from '../../cards/cardTemplates';
 import type { GuideProgress } from '../../domain/guide/progress';
 import type { Logger } from '../../logging/logger';
-import type { SupportCodeService } from '../../supportCodes/supportCodeService';
+import type { SupportCodeService, VerifyAnswer } from '../../supportCodes/supportCodeService';
+import type { TemporaryAccessPassService } from '../../supportCodes/temporaryAccessPassService';
 import {
   supportCodeCard,
   verifyResultCard,
@@ -25,8 +26,15 @@ export function parseVerify(text: string): VerifyCommand | undefined {
   return { target, code: code || undefined };
 }
 
+export interface SupportCodeRepliesDeps {
+  supportCodes: SupportCodeService;
+  /** The desk's Temporary Access Pass: a valid check makes a grant, offered on the answer's button. */
+  passes?: Pick<TemporaryAccessPassService, 'grantAfterVerify'>;
+  log: Logger;
+}
+
 export class SupportCodeReplies {
-  constructor(private readonly deps: { supportCodes: SupportCodeService; log: Logger }) {}
+  constructor(private readonly deps: SupportCodeRepliesDeps) {}
 
   async supportCode(userId: string, progress: GuideProgress | undefined): Promise<AdaptiveCardJson[]> {
     return [supportCodeCard(await this.deps.supportCodes.codeFor(userId), progress)];
@@ -44,11 +52,15 @@ export class SupportCodeReplies {
       const member = await this.deps.supportCodes.isDeskMember(userId).catch(() => false);
       return member ? [verifyUsageCard()] : undefined;
     }
+    let result: VerifyAnswer;
     try {
-      return [verifyResultCard(await this.deps.supportCodes.verify(userId, target, code))];
+      result = await this.deps.supportCodes.verify(userId, target, code);
     } catch (error) {
       this.deps.log.warn({ userId, err: { name: (error as Error).name } }, 'support code check failed');
       return [verifyUnavailableCard()];
     }
+    const grantId =
+      result.kind === 'valid' ? await this.deps.passes?.grantAfterVerify(userId, result.user.id) : undefined;
+    return [verifyResultCard(result, grantId)];
   }
 }

@@ -1,0 +1,91 @@
+/**
+ * The desk's Temporary Access Pass in the conversation: `tap <upn>` typed by a desk member, and the buttons
+ * that confirm an in-person check and give the pass. What was typed (a UPN) and the pass are never logged;
+ * the service logs the ids and the outcome.
+ */
+import type { AdaptiveCardJson } from '../../cards/cardTemplates';
+import type { Logger } from '../../logging/logger';
+import type { TemporaryAccessPassService } from '../../supportCodes/temporaryAccessPassService';
+import { verifyUnavailableCard } from './supportCodeCards';
+import {
+  passIssuedCard,
+  passRefusedCard,
+  tapCancelledCard,
+  tapConfirmCard,
+  tapUnknownUserCard,
+  tapUsageCard,
+  type PassSettings,
+} from './temporaryAccessPassCards';
+
+/** `tap <upn>` as typed: `upn` is set when exactly one word follows. */
+export interface TapCommand {
+  upn?: string;
+}
+
+/** Reads a `tap …` message; undefined for anything else. */
+export function parseTap(text: string): TapCommand | undefined {
+  const match = /^\s*tap\b(.*)$/is.exec(text);
+  if (!match) return undefined;
+  const words = match[1]!.trim().split(/\s+/).filter(Boolean);
+  return { upn: words.length === 1 ? words[0] : undefined };
+}
+
+export interface TemporaryAccessPassRepliesDeps {
+  passes: TemporaryAccessPassService;
+  /** Desk membership, as the support codes answer it (cached there). */
+  desk: { isDeskMember(userId: string): Promise<boolean> };
+  settings: PassSettings;
+  log: Logger;
+}
+
+export class TemporaryAccessPassReplies {
+  constructor(private readonly deps: TemporaryAccessPassRepliesDeps) {}
+
+  /**
+   * `tap <upn>`. Only a desk member, with the feature on, gets anything: for everyone else it is undefined
+   * and the message is answered as any other (no hint that the command exists).
+   */
+  async tap(userId: string, command: TapCommand): Promise<AdaptiveCardJson[] | undefined> {
+    const { passes, desk, settings, log } = this.deps;
+    if (!passes.enabled) return undefined;
+    if (!(await desk.isDeskMember(userId).catch(() => false))) return undefined;
+    if (!command.upn) return [tapUsageCard()];
+    try {
+      const answer = await passes.grantInPerson(userId, command.upn);
+      if (answer.kind === 'confirmNeeded') return [tapConfirmCard(answer.user, answer.grantId, settings)];
+      return answer.reason === 'unknownUser' ? [tapUnknownUserCard()] : undefined;
+    } catch (error) {
+      log.warn({ userId, err: { name: (error as Error).name } }, 'temporary access pass in person failed');
+      return [verifyUnavailableCard()];
+    }
+  }
+
+  /** *Give a Temporary Access Pass* (or *Try again*) on `grantId`. */
+  async give(userId: string, grantId: string): Promise<AdaptiveCardJson[]> {
+    const given = await this.deps.passes.give(userId, grantId);
+    return given.kind === 'issued'
+      ? [passIssuedCard(given)]
+      : [passRefusedCard(given.reason, this.deps.settings, grantId)];
+  }
+
+  /**
+   * The desk member checked the person in person: recorded, then the pass is given. A second press finds
+   * the check confirmed already and asks for the pass again, which the grant refuses once one was given.
+   */
+  async confirm(userId: string, grantId: string): Promise<AdaptiveCardJson[]> {
+    const confirmed = await this.deps.passes.confirmInPerson(userId, grantId);
+    if (confirmed.kind === 'refused' && confirmed.reason !== 'alreadyConfirmed') {
+      return [passRefusedCard(confirmed.reason, this.deps.settings)];
+    }
+    return this.give(userId, grantId);
+  }
+
+  /** No pass after all: the unconfirmed grant can give none, and lapses with time. */
+  async cancel(userId: string): Promise<AdaptiveCardJson[]> {
+    if (!(await this.deps.desk.isDeskMember(userId).catch(() => false))) {
+      return [passRefusedCard('notDeskMember', this.deps.settings)];
+    }
+    this.deps.log.info({ deskMemberId: userId, outcome: 'cancelled' }, 'temporary access pass in person');
+    return [tapCancelledCard()];
+  }
+}
