@@ -19,6 +19,7 @@ import { ConversationService } from './conversation/conversationService';
 import { STEP_TITLES } from './features/guide/guideWords';
 import { channelEscalationCard, helpDeliveredCard, helpFailedCard } from './features/help/helpCards';
 import { HelpReplies } from './features/help/helpReplies';
+import { createItView, type ItViewParts } from './features/itView/createItView';
 import { NudgeReplies } from './features/campaign/nudgeReplies';
 import { RetentionJob } from './conversation/retentionJob';
 import { StatusReplies } from './features/status/statusReplies';
@@ -119,6 +120,8 @@ export interface Container {
   outbox: EscalationOutbox;
   escalations: EscalationService;
   supportCodes: SupportCodeService;
+  /** IT's view: who is IT staff, and the school's progress figures (chat card, tab, daily trend). */
+  itView: ItViewParts;
   conversation: ConversationService;
   bot: SchoolBot;
   retention: RetentionJob;
@@ -278,6 +281,9 @@ export function buildContainer(
   });
   const help = new HelpReplies({ escalations, supportCodes, log });
 
+  // IT's view (docs/it-view.md): figures from the report the status service holds, one listing per group.
+  const itView = createItView({ config, policy, directory, status, days: stores.progressDays, clock, log });
+
   const conversation = new ConversationService({
     policy,
     clock,
@@ -286,6 +292,7 @@ export function buildContainer(
     status: statusReplies,
     help,
     nudges: nudges && new NudgeReplies({ snoozer: nudges.service, log }),
+    itView: itView.replies,
   });
   const bot = new SchoolBot({ conversation, references, clock, log });
 
@@ -323,6 +330,11 @@ export function buildContainer(
   const jobs: BackgroundJob[] = [
     { name: 'retention', start: () => retention.start(), stop: () => retention.stop() },
     { name: 'reportRefresh', start: () => status.start(), stop: () => status.stop() },
+    {
+      name: 'progressSnapshots',
+      start: () => itView.snapshots.start(),
+      stop: () => itView.snapshots.stop(),
+    },
     ...(scheduler
       ? [{ name: 'nudgeScheduler', start: () => scheduler.start(), stop: () => scheduler.stop() }]
       : []),
@@ -364,6 +376,7 @@ export function buildContainer(
     outbox,
     escalations,
     supportCodes,
+    itView,
     conversation,
     bot,
     retention,

@@ -15,7 +15,15 @@ export interface AdaptiveCardJson {
 }
 
 /** The names of the templates in `cards/` (file name without `.json`). */
-export const CARD_TEMPLATES = ['welcome', 'guideStep', 'choice', 'answer', 'status', 'helpForm'] as const;
+export const CARD_TEMPLATES = [
+  'welcome',
+  'guideStep',
+  'choice',
+  'answer',
+  'status',
+  'helpForm',
+  'progress',
+] as const;
 export type CardTemplateName = (typeof CARD_TEMPLATES)[number];
 
 /** The `cards/` folder at the package root; the same relative path from `src/cards` and `dist/cards`. */

@@ -100,6 +100,16 @@ export interface HelpFormCardData extends Fallback {
   actions: CardButton[];
 }
 
+/** IT's overview: a table of groups (at most 3 columns, so it reads on a phone) and a link to the tab. */
+export interface ProgressCardData extends Fallback {
+  heading: string;
+  paragraphs: string[];
+  columns: [string, string, string];
+  rows: { group: string; done: string; left: string; weight: 'bolder' | 'default' }[];
+  tips: CardTip[];
+  links: CardLink[];
+}
+
 /** The first card a user sees: what this is, the deadline, what they need. */
 export function renderWelcomeCard(data: WelcomeCardData): AdaptiveCardJson {
   return expandCard('welcome', data);
@@ -128,4 +138,9 @@ export function renderStatusCard(data: StatusCardData): AdaptiveCardJson {
 /** A form with one labelled text input (version 1.3). */
 export function renderHelpFormCard(data: HelpFormCardData): AdaptiveCardJson {
   return expandCard('helpForm', data);
+}
+
+/** IT's progress overview (version 1.2: a table of column sets, no Table element, which mobile may not render). */
+export function renderProgressCard(data: ProgressCardData): AdaptiveCardJson {
+  return expandCard('progress', data);
 }
