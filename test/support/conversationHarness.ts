@@ -53,6 +53,8 @@ export interface HarnessOptions {
   outboxOptions?: OutboxOptions;
   /** Where the bot logs (default: nowhere); a captured log lets a test assert what was never logged. */
   log?: Logger;
+  /** The Teams app's id (TEAMS_APP_ID): cards that link to the app's tab show the link. */
+  teamsAppId?: string;
 }
 
 /** The support-code key of every harness (secrets survive `restart()`, as they would with a fixed key). */
@@ -86,6 +88,7 @@ export class ConversationHarness {
       SCHOOL_CONFIG: SAMPLE_POLICY_PATH,
       SUPPORT_CODE_KEY: HARNESS_KEY.toString('hex'),
       LOG_LEVEL: 'silent',
+      TEAMS_APP_ID: options.teamsAppId,
     });
     this.config = {
       ...config,
