@@ -25,7 +25,9 @@ describe("IT's view in chat: progress", () => {
       '**2 of 8** people are done (25%). The deadline is Monday 11 January 2027.',
     );
     const row = (group: string) => card.texts.slice(card.texts.indexOf(group), card.texts.indexOf(group) + 3);
-    expect(card.texts.slice(2, 5)).to.deep.equal(['Group', 'Done', 'Still to do']);
+    // The warning first, then the table.
+    expect(card.texts[2]).to.match(/^⚠️ 2 people sign in with texts or calls only/);
+    expect(card.texts.slice(3, 6)).to.deep.equal(['Group', 'Done', 'Still to do']);
     expect(row('Whole school')).to.deep.equal([
       'Whole school',
       '2/8 · 25%',

@@ -676,11 +676,24 @@ const itViewSection: CardSection = {
     const years = [7, 8, 9, 10, 11, 12, 13].map((y, i) =>
       groupRow(`Year ${y}`, 'report', [120 + i * 9, 6 + i, 40 - i * 3, 70 - i * 5, i % 2]),
     );
+    const staff: [number, number, number, number, number] = [189, 10, 14, 29, 0];
+    // The targets and the whole school add up from the years and the staff, as they would in the bot.
+    const sum = (rows: [number, number, number, number, number][]) =>
+      rows.reduce((a, r) => a.map((x, i) => x + r[i]!) as typeof a, [0, 0, 0, 0, 0]);
+    const pupils = sum(
+      years.map((y) => [
+        y.counts.complete,
+        y.counts.phoneOnly,
+        y.counts.partly,
+        y.counts.notStarted,
+        y.counts.unknown,
+      ]),
+    );
     const groups = [
-      groupRow('Whole school', 'school', [1281, 73, 231, 372, 3]),
+      groupRow('Whole school', 'school', sum([pupils, staff])),
       ...years,
-      groupRow('All pupils', 'target', [1092, 63, 217, 343, 3]),
-      groupRow('All staff', 'target', [189, 10, 14, 29, 0]),
+      groupRow('All pupils', 'target', pupils),
+      groupRow('All staff', 'target', staff),
     ];
     const view = {
       countedAt: '2026-12-01T10:00:00.000Z',
