@@ -72,4 +72,33 @@ describe("IT's view in chat: progress", () => {
     expect(card.buttons.map((b) => b.type)).to.not.include('Action.OpenUrl');
     expect(directory.calls.groupListing).to.equal(0);
   });
+
+  describe('when counting takes longer than a turn may wait', () => {
+    let gate: () => void;
+    beforeEach(() => {
+      h.close();
+      directory = new SmallSchoolDirectory();
+      // The group listings wait until the test lets them go: a big school's first count on a slow directory.
+      const opened = new Promise<void>((resolve) => (gate = resolve));
+      const listing = directory.transitiveMembers.bind(directory);
+      directory.transitiveMembers = (groupId: string) =>
+        (async function* () {
+          await opened;
+          yield* listing(groupId);
+        })();
+      h = new ConversationHarness({ now: '2026-12-01T10:00:00Z', directory, inTurnWaitMs: 200 });
+    });
+
+    it('says it is still counting, and the next "progress" is answered from the count that went on', async () => {
+      const first = onlyCard(await h.send(textActivity(ada, 'progress')));
+      expect(headingOf(first)).to.equal('⏳ Still counting');
+      expect(JSON.stringify(first.card)).to.not.match(/\d+\/\d+/);
+      gate();
+      await h.itView.progress.view();
+      const listings = directory.calls.groupListing;
+      const second = onlyCard(await h.send(textActivity(ada, 'progress')));
+      expect(headingOf(second)).to.equal('📊 Registration progress, Tuesday 1 December 2026');
+      expect(directory.calls.groupListing).to.equal(listings);
+    });
+  });
 });

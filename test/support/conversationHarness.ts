@@ -125,6 +125,9 @@ export class ConversationHarness {
   get supportCodes() {
     return this.container.supportCodes;
   }
+  get itView() {
+    return this.container.itView;
+  }
 
   private build(): void {
     const log = this.options.log ?? createLogger('silent');

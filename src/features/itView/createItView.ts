@@ -45,6 +45,8 @@ export function createItView(inputs: {
       policy,
       log,
       tabUrl: teamsAppId && progressTabDeepLink(teamsAppId),
+      // As long as a `status` turn waits for Graph (STATUS_IN_TURN_WAIT_MS).
+      inTurnWaitMs: config.status.inTurnWaitMs,
     }),
     snapshots: new ProgressSnapshotJob({ progress, log }),
   };

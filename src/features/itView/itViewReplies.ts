@@ -17,7 +17,7 @@ export interface ItViewRepliesDeps {
   log: Logger;
   /** The deep link to the personal tab; absent: no button. */
   tabUrl?: string;
-  /** How long a turn waits for the count (default 8 s: Teams gives up on a reply after 10–15 s). */
+  /** How long a turn waits for the count (default 3 s; Teams gives up on a reply after 10–15 s). */
   inTurnWaitMs?: number;
 }
 
@@ -35,7 +35,7 @@ export class ItViewReplies {
     const counting = progress.view();
     let timer: NodeJS.Timeout | undefined;
     const waited = new Promise<'counting'>((resolve) => {
-      timer = setTimeout(() => resolve('counting'), this.deps.inTurnWaitMs ?? 8000);
+      timer = setTimeout(() => resolve('counting'), this.deps.inTurnWaitMs ?? 3000);
     });
     try {
       const view = await Promise.race([counting, waited]);
