@@ -6,6 +6,8 @@
 import type { Stores } from './adapters/storage';
 import type { GraphDirectoryParts } from './adapters/graph/createGraphDirectory';
 import type { Container } from './container';
+import { mountItView } from './features/itView/itViewRoutes';
+import { TabSignIn } from './features/itView/tabSignIn';
 import type { NudgeScheduler } from './nudges/nudgeScheduler';
 import { CLIENT_LIMITS } from './server/clientRateLimits';
 import { close, createHttpServer, listen } from './server/httpServer';
@@ -43,6 +45,19 @@ export async function startApp(container: Container): Promise<RunningApp> {
     pages: { '/privacy': privacyPage(policy), '/terms': termsPage(policy) },
     trustedProxyHops: config.trustedProxyHops,
     limits: { ...CLIENT_LIMITS, requestsPerMinute: config.requestsPerMinutePerClient },
+    // IT's tab and its data (docs/it-view.md): Teams sign-on tokens checked against the tenant's published keys.
+    mount: (routes) =>
+      mountItView(routes, {
+        signIn: new TabSignIn({
+          authorityHost: config.authorityHost,
+          tenantId: config.tenantId,
+          audiences: config.tab.audiences,
+          log,
+        }),
+        staff: container.itView.staff,
+        progress: container.itView.progress,
+        log,
+      }),
     log,
   });
   let port: number;

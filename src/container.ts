@@ -20,6 +20,7 @@ import { ConversationService } from './conversation/conversationService';
 import { STEP_TITLES } from './features/guide/guideWords';
 import { channelEscalationCard, helpDeliveredCard, helpFailedCard } from './features/help/helpCards';
 import { HelpReplies } from './features/help/helpReplies';
+import { createItView, type ItViewParts } from './features/itView/createItView';
 import { NudgeReplies } from './features/campaign/nudgeReplies';
 import { RetentionJob } from './conversation/retentionJob';
 import { StatusReplies } from './features/status/statusReplies';
@@ -127,6 +128,8 @@ export interface Container {
   supportCodes: SupportCodeService;
   /** The desk's Temporary Access Pass (grants in the configured storage; the pass itself is never kept). */
   passes: TemporaryAccessPassService;
+  /** IT's view: who is IT staff, and the school's progress figures (chat card, tab, daily trend). */
+  itView: ItViewParts;
   conversation: ConversationService;
   bot: SchoolBot;
   retention: RetentionJob;
@@ -296,6 +299,9 @@ export function buildContainer(
   });
   const help = new HelpReplies({ escalations, supportCodes, passes, log });
 
+  // IT's view (docs/it-view.md): figures from the report the status service holds, one listing per group.
+  const itView = createItView({ config, policy, directory, status, days: stores.progressDays, clock, log });
+
   const conversation = new ConversationService({
     policy,
     clock,
@@ -310,6 +316,7 @@ export function buildContainer(
       settings: policy.temporaryAccessPass,
       log,
     }),
+    itView: itView.replies,
   });
   const bot = new SchoolBot({ conversation, references, clock, log });
 
@@ -347,6 +354,11 @@ export function buildContainer(
   const jobs: BackgroundJob[] = [
     { name: 'retention', start: () => retention.start(), stop: () => retention.stop() },
     { name: 'reportRefresh', start: () => status.start(), stop: () => status.stop() },
+    {
+      name: 'progressSnapshots',
+      start: () => itView.snapshots.start(),
+      stop: () => itView.snapshots.stop(),
+    },
     ...(scheduler
       ? [{ name: 'nudgeScheduler', start: () => scheduler.start(), stop: () => scheduler.stop() }]
       : []),
@@ -389,6 +401,7 @@ export function buildContainer(
     escalations,
     supportCodes,
     passes,
+    itView,
     conversation,
     bot,
     retention,

@@ -30,6 +30,7 @@ describe('the container', () => {
     expect(container.jobs).to.deep.equal([
       'retention',
       'reportRefresh',
+      'progressSnapshots',
       'nudgeScheduler',
       'statusFollowUps',
       'escalationOutbox',

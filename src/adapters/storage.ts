@@ -10,6 +10,7 @@ import type { EscalationStore } from '../ports/escalationStore';
 import type { LeaseStore } from '../ports/leases';
 import type { NudgeLedger } from '../ports/nudgeLedger';
 import type { NudgeQueue } from '../ports/nudgeQueue';
+import type { ProgressSnapshotStore } from '../ports/progressSnapshotStore';
 import type { StatusFollowUpStore } from '../ports/statusFollowUpStore';
 import type { SupportCodeStore } from '../ports/supportCodeStore';
 import type { TemporaryAccessPassGrantStore } from '../ports/temporaryAccessPassGrants';
@@ -21,6 +22,7 @@ import { SqliteEscalationStore } from './sqlite/sqliteEscalationStore';
 import { SqliteLeaseStore } from './sqlite/sqliteLeaseStore';
 import { SqliteNudgeLedger } from './sqlite/sqliteNudgeLedger';
 import { SqliteNudgeQueue } from './sqlite/sqliteNudgeQueue';
+import { SqliteProgressSnapshotStore } from './sqlite/sqliteProgressSnapshotStore';
 import { SqliteStatusFollowUpStore } from './sqlite/sqliteStatusFollowUpStore';
 import { SqliteSupportCodeStore } from './sqlite/sqliteSupportCodeStore';
 import { SqliteTemporaryAccessPassGrantStore } from './sqlite/sqliteTemporaryAccessPassGrantStore';
@@ -41,6 +43,8 @@ export interface Stores {
   nudgeLedger: NudgeLedger;
   nudgeQueue: NudgeQueue;
   leases: LeaseStore;
+  /** The IT view's daily counts per group (no personal data). */
+  progressDays: ProgressSnapshotStore;
   /**
    * Makes deletions final on disk (SQLite: the write-ahead log goes into the file, where deleted rows are
    * zeroed, and is truncated). Called after each retention pass and each erase; nothing to do on Azure.
@@ -70,6 +74,7 @@ export function sqliteStores(database: SqliteDatabase, realNow: () => number = D
     nudgeLedger: new SqliteNudgeLedger(database),
     nudgeQueue: new SqliteNudgeQueue(database, realNow),
     leases: new SqliteLeaseStore(database, realNow),
+    progressDays: new SqliteProgressSnapshotStore(database),
     flushDeleted: () => database.flushDeleted(),
     // Synchronous, so it cannot outlast a timeout: it fails at once if the database is closed or unreadable.
     ping: () =>

@@ -23,6 +23,7 @@ export const CARD_TEMPLATES = [
   'status',
   'helpForm',
   'pass',
+  'progress',
 ] as const;
 export type CardTemplateName = (typeof CARD_TEMPLATES)[number];
 

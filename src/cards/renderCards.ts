@@ -116,6 +116,16 @@ export interface PassCardData extends Fallback {
   actions: CardButton[];
 }
 
+/** IT's overview: a table of groups (at most 3 columns, so it reads on a phone) and a link to the tab. */
+export interface ProgressCardData extends Fallback {
+  heading: string;
+  paragraphs: string[];
+  columns: [string, string, string];
+  rows: { group: string; done: string; left: string; weight: 'bolder' | 'default' }[];
+  tips: CardTip[];
+  links: CardLink[];
+}
+
 /** The first card a user sees: what this is, the deadline, what they need. */
 export function renderWelcomeCard(data: WelcomeCardData): AdaptiveCardJson {
   return expandCard('welcome', data);
@@ -149,4 +159,9 @@ export function renderHelpFormCard(data: HelpFormCardData): AdaptiveCardJson {
 /** A Temporary Access Pass for the desk member's chat. Never cached: the pass must not outlive the turn. */
 export function renderPassCard(data: PassCardData): AdaptiveCardJson {
   return expandCard('pass', data, { remember: false });
+}
+
+/** IT's progress overview (version 1.2: a table of column sets, no Table element, which mobile may not render). */
+export function renderProgressCard(data: ProgressCardData): AdaptiveCardJson {
+  return expandCard('progress', data);
 }

@@ -43,6 +43,15 @@ const envSchema = z.object({
   BOT_OPENID_METADATA: optional(z.url({ protocol: /^https$/, error: 'must be an https:// address' })),
   /** Where the bot's outbound Bot Framework tokens come from; only for sovereign clouds and tests. */
   BOT_AUTHORITY_HOST: optional(z.url({ protocol: /^https$/, error: 'must be an https:// address' })),
+  /** The bot's public host name (the app's `api://<BOT_DOMAIN>/<app id>` is what the IT tab's sign-in tokens are for). */
+  BOT_DOMAIN: optional(
+    z
+      .string()
+      .regex(
+        /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(:\d{1,5})?$/i,
+        'must be a host name such as mfa-buddy.azurewebsites.net (no https://, no path)',
+      ),
+  ),
   GRAPH_CLIENT_ID: optional(guid),
   GRAPH_CLIENT_SECRET: optional(z.string()),
   GRAPH_BASE_URL: optional(httpUrl).default('https://graph.microsoft.com'),
@@ -122,6 +131,12 @@ export interface AppConfig {
   graph?: { clientId: string; clientSecret: string };
   graphBaseUrl: string;
   authorityHost: string;
+  /**
+   * The IT tab's single sign-on: the Entra app the Teams manifest names in webApplicationInfo (GRAPH_CLIENT_ID,
+   * else BOT_ID) and the audiences its tokens may carry (that id, and `api://BOT_DOMAIN/<id>`). No app id: the
+   * tab's data routes refuse everyone.
+   */
+  tab: { appId?: string; audiences: string[] };
   serviceDeskMailbox?: string;
   senderMailbox?: string;
   schoolConfigPath: string;
@@ -262,6 +277,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       : undefined,
     graphBaseUrl: e.GRAPH_BASE_URL.replace(/\/+$/, ''),
     authorityHost: e.AZURE_AUTHORITY_HOST.replace(/\/+$/, ''),
+    tab: tabSignInOf(e.GRAPH_CLIENT_ID ?? e.BOT_ID, e.BOT_DOMAIN),
     serviceDeskMailbox: e.SERVICE_DESK_MAILBOX,
     senderMailbox: e.SENDER_MAILBOX,
     schoolConfigPath: path.resolve(e.SCHOOL_CONFIG),
@@ -302,4 +318,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       : undefined,
     unauthenticatedWithRealServices: realServices && !e.BOT_ID,
   };
+}
+
+/** The app the IT tab signs in to, and the audiences accepted on its tokens. */
+function tabSignInOf(appId: string | undefined, domain: string | undefined): AppConfig['tab'] {
+  if (!appId) return { audiences: [] };
+  const id = appId.toLowerCase();
+  return { appId: id, audiences: domain ? [id, `api://${domain.toLowerCase()}/${id}`] : [id] };
 }

@@ -15,6 +15,8 @@ import type { NudgeReplies } from '../features/campaign/nudgeReplies';
 import { guideInstalled, registerGuide } from '../features/guide/guideFeature';
 import { registerHelp } from '../features/help/helpFeature';
 import type { HelpReplies } from '../features/help/helpReplies';
+import { registerItView } from '../features/itView/itViewFeature';
+import type { ItViewReplies } from '../features/itView/itViewReplies';
 import { Router, type Command, type Outcome, type Turn } from '../features/router';
 import { registerAsk } from '../features/shared/askFeature';
 import { buttonProblemCard, notUnderstoodCard, sensitiveCard } from '../features/shared/answerCards';
@@ -52,6 +54,8 @@ export interface ConversationServiceDeps {
   help?: HelpReplies;
   /** The desk's Temporary Access Pass (`tap <upn>` and the pass buttons); without it, neither exists. */
   passes?: TemporaryAccessPassReplies;
+  /** `progress` for IT staff (the overview card); without it, `progress` is only the user's own status. */
+  itView?: ItViewReplies;
   /** A fresh id for each help flow (one escalation per flow, however often it is sent). */
   newFormId?: () => string;
 }
@@ -71,6 +75,7 @@ export class ConversationService {
     registerStatus(router, deps);
     registerHelp(router, deps);
     registerSupportCodes(router, deps);
+    registerItView(router, deps);
     registerCampaign(router, deps);
     registerAsk(router);
     router.assertComplete(VERB_NAMES);

@@ -11,7 +11,7 @@ import { clientRateLimits, type ClientLimits } from './clientRateLimits';
 import { jsonBody } from './jsonBody';
 import { announcesBody } from './refusal';
 import type { ReadinessAnswer } from './readiness';
-import { jsonSecurityHeaders, pageSecurityHeaders } from './securityHeaders';
+import { jsonSecurityHeaders, pageSecurityHeaders, tabSecurityHeaders } from './securityHeaders';
 
 export interface HttpServerOptions {
   messages: (req: Request, res: Response) => Promise<void>;
@@ -24,12 +24,15 @@ export interface HttpServerOptions {
   /** Reverse proxies in front of the bot whose X-Forwarded-For is trusted (see clientAddress.ts). */
   trustedProxyHops?: number;
   limits?: ClientLimits;
+  /** Mounts more GET routes (the IT tab under /tab/ and its data under /api/it/); the tab's paths get its own headers. */
+  mount?: (server: restify.Server) => void;
   log: Logger;
 }
 
 const MESSAGES_PATH = '/api/messages';
 const HEALTH_PATH = '/healthz';
 const READY_PATH = '/readyz';
+const TAB_PREFIX = '/tab/';
 /**
  * How long a client may take to send its headers, and its whole request. Teams sends a few kilobytes at once;
  * Node's defaults (60 s and 300 s) let a slow sender hold a socket and a body buffer for minutes.
@@ -48,7 +51,12 @@ export function createHttpServer(options: HttpServerOptions): restify.Server {
     (pages.has(req.path()) || req.path() === HEALTH_PATH || req.path() === READY_PATH);
 
   server.pre((req: Request, res: Response, next: restify.Next) => {
-    (pages.has(req.path()) ? pageSecurityHeaders : jsonSecurityHeaders)(req, res, next);
+    const headers = pages.has(req.path())
+      ? pageSecurityHeaders
+      : req.path().startsWith(TAB_PREFIX)
+        ? tabSecurityHeaders
+        : jsonSecurityHeaders;
+    headers(req, res, next);
   });
   server.pre((req: Request, res: Response, next: restify.Next) => {
     // A body sent where none is read: answer, then close rather than read and discard it.
@@ -93,6 +101,8 @@ export function createHttpServer(options: HttpServerOptions): restify.Server {
       );
     });
   }
+
+  options.mount?.(server);
 
   server.on(
     'restifyError',

@@ -30,6 +30,9 @@ const NOT_PERSONAL = [
   // The campaign planner's lease: a lease name and its holder's process id.
   'table leases',
   'container leases',
+  // The IT view's daily counts per group: numbers, no one in them.
+  'table progress_days',
+  'table progressdays',
 ];
 
 /** Everything one person has in every store, at `at`: a pupil who used the guide, asked for help, and so on. */

@@ -14,13 +14,8 @@ import {
 import { postActivity, startBot, type BotProcess } from '../support/botProcess';
 import { button, cardsOf, headingOf, type CardView } from '../support/cards';
 import { ConnectorStandIn } from '../support/connectorStandIn';
-import {
-  DESK_ID,
-  PUPIL_ID,
-  startEscalationTenant,
-  until,
-  type EscalationTenant,
-} from '../support/escalationTenant';
+import { DESK_ID, PUPIL_ID, startEscalationTenant, type EscalationTenant } from '../support/escalationTenant';
+import { until } from '../support/until';
 import { TapStandIn } from '../support/graph/tapRoutes';
 import { TEST_APP } from '../support/graphTenant';
 import { GRAPH_APP_ROLES } from '../support/tokenEndpoint';
@@ -151,7 +146,9 @@ describe("The desk's Temporary Access Pass end to end (bot process, Graph and co
     expect(taps.requests().map((r) => r.status)).to.deep.equal([403]);
     expect(taps.issued).to.have.length(0);
     // The log line travels through the process's stdout, which may arrive after the HTTP answer.
-    await until(() => bot!.logs().some((l) => l.includes('refused by Microsoft')), 'the refusal logged');
+    await until(() => bot!.logs().some((l) => l.includes('refused by Microsoft')), {
+      what: 'the refusal logged',
+    });
     const reasons = bot
       .logs()
       .filter((l) => l.includes('refused by Microsoft'))

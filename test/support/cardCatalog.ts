@@ -15,6 +15,8 @@ import * as helpCards from '../../src/features/help/helpCards';
 import * as supportCodeCards from '../../src/features/supportCodes/supportCodeCards';
 import * as passCards from '../../src/features/supportCodes/temporaryAccessPassCards';
 import { passInstructions } from '../../src/domain/supportCodes/temporaryAccessPass';
+import * as itViewCards from '../../src/features/itView/itViewCards';
+import type { GroupProgress } from '../../src/domain/progress/schoolProgress';
 import type { Escalation } from '../../src/ports/escalationStore';
 import type { HelpDraft } from '../../src/features/help/helpVerbs';
 import type { DirectoryUser } from '../../src/ports/directory';
@@ -810,6 +812,95 @@ export const nudgeSection: CardSection = {
   },
 };
 
+/** A group's row for the IT view's cards: done, phone-only, partly, not started, not known. */
+function groupRow(
+  name: string,
+  kind: GroupProgress['kind'],
+  n: [number, number, number, number, number],
+): GroupProgress {
+  const [complete, phoneOnly, partly, notStarted, unknown] = n;
+  const total = n.reduce((a, b) => a + b, 0);
+  return {
+    id: name,
+    name,
+    kind,
+    counts: { complete, phoneOnly, partly, notStarted, unknown, total },
+    missing: {},
+  };
+}
+
+const itViewSection: CardSection = {
+  name: 'itView',
+  cards() {
+    const years = [7, 8, 9, 10, 11, 12, 13].map((y, i) =>
+      groupRow(`Year ${y}`, 'report', [120 + i * 9, 6 + i, 40 - i * 3, 70 - i * 5, i % 2]),
+    );
+    const staff: [number, number, number, number, number] = [189, 10, 14, 29, 0];
+    // The targets and the whole school add up from the years and the staff, as they would in the bot.
+    const sum = (rows: [number, number, number, number, number][]) =>
+      rows.reduce((a, r) => a.map((x, i) => x + r[i]!) as typeof a, [0, 0, 0, 0, 0]);
+    const pupils = sum(
+      years.map((y) => [
+        y.counts.complete,
+        y.counts.phoneOnly,
+        y.counts.partly,
+        y.counts.notStarted,
+        y.counts.unknown,
+      ]),
+    );
+    const groups = [
+      groupRow('Whole school', 'school', sum([pupils, staff])),
+      ...years,
+      groupRow('All pupils', 'target', pupils),
+      groupRow('All staff', 'target', staff),
+    ];
+    const view = {
+      countedAt: '2026-12-01T10:00:00.000Z',
+      today: '2026-12-01',
+      phoneEnds: '2027-02-01',
+      hasReport: true,
+      groups,
+    };
+    const policy = catalogPolicy();
+    const tab = 'https://teams.microsoft.com/l/entity/3f2504e0-4f89-41d3-9a0c-0305e82c3301/itProgress';
+    const at = (name: string, title: string, fn: keyof typeof itViewCards, card: AdaptiveCardJson) => ({
+      id: `it-view-${name}`,
+      title,
+      source: `itViewCards.${fn}`,
+      card,
+    });
+    return [
+      at(
+        'overview',
+        '"progress" (IT staff): the overview, with the tab button',
+        'progressOverviewCard',
+        itViewCards.progressOverviewCard(view, policy, tab),
+      ),
+      at(
+        'overview-no-report',
+        '"progress" (IT staff) in a tenant with no registration report, after the cut-off, no tab configured',
+        'progressOverviewCard',
+        itViewCards.progressOverviewCard(
+          { ...view, today: '2027-02-15', phoneEnds: undefined, hasReport: false },
+          policy,
+        ),
+      ),
+      at(
+        'counting',
+        '"progress" while a big school is still being counted',
+        'progressUnavailableCard',
+        itViewCards.progressUnavailableCard('counting'),
+      ),
+      at(
+        'failed',
+        '"progress" when the directory did not answer',
+        'progressUnavailableCard',
+        itViewCards.progressUnavailableCard('failed'),
+      ),
+    ];
+  },
+};
+
 /** Every feature's cards. Add a section here when a feature adds cards. */
 export const CARD_SECTIONS: CardSection[] = [
   guideSection,
@@ -820,6 +911,7 @@ export const CARD_SECTIONS: CardSection[] = [
   temporaryAccessPassSection,
   nudgeSection,
   schoolRulesSection,
+  itViewSection,
 ];
 
 /**

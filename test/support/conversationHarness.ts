@@ -56,6 +56,8 @@ export interface HarnessOptions {
   log?: Logger;
   /** Who issues the desk's Temporary Access Passes (default: the demo issuer, as with no Graph). */
   passIssuer?: TemporaryAccessPassIssuer;
+  /** The Teams app's id (TEAMS_APP_ID): cards that link to the app's tab show the link. */
+  teamsAppId?: string;
 }
 
 /** The support-code key of every harness (secrets survive `restart()`, as they would with a fixed key). */
@@ -89,6 +91,7 @@ export class ConversationHarness {
       SCHOOL_CONFIG: SAMPLE_POLICY_PATH,
       SUPPORT_CODE_KEY: HARNESS_KEY.toString('hex'),
       LOG_LEVEL: 'silent',
+      TEAMS_APP_ID: options.teamsAppId,
     });
     this.config = {
       ...config,
@@ -128,6 +131,10 @@ export class ConversationHarness {
   /** The desk's Temporary Access Pass grants (the record of who gave whom a pass). */
   get passGrants() {
     return this.container.stores.temporaryAccessPasses;
+  }
+
+  get itView() {
+    return this.container.itView;
   }
 
   private build(): void {

@@ -7,6 +7,7 @@ import { AzureEscalationStore } from './azureEscalationStore';
 import { AzureLeaseStore } from './azureLeaseStore';
 import { AzureNudgeLedger } from './azureNudgeLedger';
 import { AzureNudgeQueue } from './azureNudgeQueue';
+import { AzureProgressSnapshotStore } from './azureProgressSnapshotStore';
 import { AzureStatusFollowUpStore } from './azureStatusFollowUpStore';
 import {
   AzureStorageAccount,
@@ -30,6 +31,7 @@ export async function azureStores(account: AzureStorageAccount): Promise<Stores>
     nudgeQueue,
     leases,
     temporaryAccessPasses,
+    progressDays,
   ] = await Promise.all([
     AzureUserProgressStore.open(account),
     AzureConversationReferenceStore.open(account),
@@ -40,6 +42,7 @@ export async function azureStores(account: AzureStorageAccount): Promise<Stores>
     AzureNudgeQueue.open(account),
     AzureLeaseStore.open(account),
     AzureTemporaryAccessPassGrantStore.open(account),
+    AzureProgressSnapshotStore.open(account),
   ]);
   const probe = account.table('progress');
   return {
@@ -53,6 +56,7 @@ export async function azureStores(account: AzureStorageAccount): Promise<Stores>
     nudgeLedger,
     nudgeQueue,
     leases,
+    progressDays,
     flushDeleted: () => undefined,
     ping: (timeoutMs) => pingTable(probe, timeoutMs),
     close: () => undefined,

@@ -1,0 +1,95 @@
+import { expect } from 'chai';
+import { SqliteDatabase } from '../../../src/adapters/sqlite/sqliteDatabase';
+import { SqliteProgressSnapshotStore } from '../../../src/adapters/sqlite/sqliteProgressSnapshotStore';
+import { loadSchoolPolicy } from '../../../src/config/loadSchoolPolicy';
+import { ProgressSnapshotJob } from '../../../src/features/itView/progressSnapshotJob';
+import { SchoolProgressService } from '../../../src/features/itView/schoolProgressService';
+import { RegistrationStatusService } from '../../../src/status/registrationStatusService';
+import { tempDataDir } from '../../support/botProcess';
+import { SAMPLE_POLICY_PATH, TestClock } from '../../support/conversationHarness';
+import { SmallSchoolDirectory } from '../../support/itView/smallSchool';
+import { captureLog, type CapturedLog } from '../../support/logCapture';
+import fs from 'node:fs';
+
+describe("IT's view: the daily counts behind the trend", () => {
+  let dir: string;
+  let database: SqliteDatabase;
+  let days: SqliteProgressSnapshotStore;
+  let clock: TestClock;
+  let captured: CapturedLog;
+  let directory: SmallSchoolDirectory;
+
+  const build = (policy = loadSchoolPolicy(SAMPLE_POLICY_PATH)) => {
+    const status = new RegistrationStatusService({
+      directory,
+      clock,
+      log: captured.log,
+      options: { refreshEveryMs: 0 },
+    });
+    const progress = new SchoolProgressService({ policy, directory, status, days, clock, log: captured.log });
+    return { progress, job: new ProgressSnapshotJob({ progress, log: captured.log }) };
+  };
+
+  beforeEach(() => {
+    dir = tempDataDir();
+    database = SqliteDatabase.open(dir);
+    days = new SqliteProgressSnapshotStore(database);
+    clock = new TestClock(new Date('2026-12-01T09:00:00Z'));
+    captured = captureLog('info');
+    directory = new SmallSchoolDirectory();
+  });
+  afterEach(() => {
+    database.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("records the school's day in its own time zone; a later count the same day replaces it, the next day adds one", async () => {
+    const { job, progress } = build();
+    clock.set('2026-06-01T09:00:00Z');
+    await job.runOnce();
+    clock.set('2026-06-01T22:30:00Z'); // 23:30 on 1 June in London (summer time)
+    await job.runOnce();
+    clock.set('2026-06-01T23:30:00Z'); // 00:30 on 2 June in London
+    await job.runOnce();
+    const trend = await progress.trend();
+    expect(trend.days.map((d) => [d.date, d.takenAt])).to.deep.equal([
+      ['2026-06-01', '2026-06-01T22:30:00.000Z'],
+      ['2026-06-02', '2026-06-01T23:30:00.000Z'],
+    ]);
+    const school = trend.days[0]!.groups[0]!;
+    expect(school).to.deep.equal({
+      id: 'school',
+      name: 'Whole school',
+      kind: 'school',
+      counts: { complete: 2, phoneOnly: 2, partly: 1, notStarted: 2, unknown: 1, total: 8 },
+    });
+    // Counts only: nobody's id or name is kept.
+    expect(JSON.stringify(trend.days)).to.not.match(/7e000000|Ben Brook|Dee/);
+  });
+
+  it('a school whose policy lists no groups records nothing', async () => {
+    const policy = loadSchoolPolicy(SAMPLE_POLICY_PATH);
+    const { job } = build({ ...policy, campaign: undefined });
+    await job.runOnce();
+    expect(await days.list()).to.deep.equal([]);
+    expect(directory.calls.groupListing).to.equal(0);
+  });
+
+  it('a count that fails is logged (no names) and does not throw; the next one records', async () => {
+    const { job } = build();
+    const listing = directory.transitiveMembers.bind(directory);
+    let failing = true;
+    directory.transitiveMembers = (groupId: string) => {
+      if (failing) throw new Error('directory down for Dee Dale');
+      return listing(groupId);
+    };
+    await job.runOnce();
+    expect(await days.list()).to.deep.equal([]);
+    const warned = captured.find(/daily progress not recorded/);
+    expect(warned).to.have.length(1);
+    expect(captured.lines.join('\n')).to.not.include('Dee Dale');
+    failing = false;
+    await job.runOnce();
+    expect((await days.list()).map((d) => d.date)).to.deep.equal(['2026-12-01']);
+  });
+});

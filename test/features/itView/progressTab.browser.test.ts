@@ -1,0 +1,175 @@
+/**
+ * The IT tab in Chromium against the running bot: signed in with a token from a stand-in identity provider,
+ * handed to the page by a stand-in of the Teams JavaScript library (the page itself only ever asks
+ * microsoftTeams.authentication.getAuthToken(), as in Teams).
+ */
+import fs from 'node:fs';
+import { expect } from 'chai';
+import type { Browser, Page } from 'playwright-core';
+import { startApp, type RunningApp } from '../../../src/app';
+import { loadConfig } from '../../../src/config/env';
+import { createContainer } from '../../../src/container';
+import { tempDataDir } from '../../support/botProcess';
+import { TestClock } from '../../support/conversationHarness';
+import { SMALL_PEOPLE, SmallSchoolDirectory } from '../../support/itView/smallSchool';
+import { startTabIdentity, TAB_APP_ID, TAB_TENANT, type TabIdentity } from '../../support/itView/tabIdentity';
+import { captureLog } from '../../support/logCapture';
+import { launchChromium, offlinePage } from '../../support/playground/browser';
+
+/** What the page sees of Teams: initialize() resolves and getAuthToken() gives `token`. */
+function teamsStandIn(token: string): string {
+  return `window.microsoftTeams = {
+    app: { initialize: () => Promise.resolve() },
+    authentication: { getAuthToken: () => Promise.resolve(${JSON.stringify(token)}) },
+  };`;
+}
+
+declare const document: { body: { dataset: Record<string, string> } };
+interface ChartLike {
+  data: { labels: string[]; datasets: { label: string; data: (number | null)[] }[] };
+  getDatasetMeta(i: number): { data: { x: number; y: number }[] };
+}
+declare const window: { Chart: { getChart(id: string): ChartLike | undefined } };
+
+describe("IT's tab in the browser", function () {
+  this.timeout(90_000);
+  let identity: TabIdentity;
+  let app: RunningApp;
+  let dataDir: string;
+  let browser: Browser;
+
+  before(async () => {
+    identity = await startTabIdentity();
+    dataDir = tempDataDir();
+    const config = loadConfig({
+      PORT: '0',
+      DATA_DIR: dataDir,
+      BOT_ID: TAB_APP_ID,
+      BOT_PASSWORD: 'not-used-here',
+      TENANT_ID: TAB_TENANT,
+      AZURE_AUTHORITY_HOST: identity.authorityHost,
+      NUDGE_SCHEDULER: 'off',
+      SUPPORT_CODE_KEY: 'ab'.repeat(32),
+    });
+    const container = await createContainer(config, {
+      log: captureLog('fatal').log,
+      clock: new TestClock(new Date('2026-12-01T10:00:00Z')),
+      directory: { directory: new SmallSchoolDirectory() },
+    });
+    app = await startApp(container);
+    // The day's count behind the trend, as the job makes it at start.
+    await container.itView.progress.recordToday();
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await app?.stop();
+    await identity?.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  /** The tab opened with `token` handed over by the Teams stand-in (none: the real library, outside Teams). */
+  async function openTab(token?: string): Promise<Page & { problems: string[] }> {
+    const { context, page } = await offlinePage(browser);
+    // Script errors and anything the Content-Security-Policy blocked (Chromium reports both on the console).
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(message.text());
+    });
+    if (token !== undefined)
+      await context.route('**/tab/vendor/teams.min.js', (route) =>
+        route.fulfill({ contentType: 'text/javascript', body: teamsStandIn(token) }),
+      );
+    await page.goto(`http://127.0.0.1:${app.port}/tab/progress`);
+    return Object.assign(page, { problems });
+  }
+
+  it('IT staff see the figures as charts with the numbers beside them, and the trend', async () => {
+    const page = await openTab(identity.token(SMALL_PEOPLE.ada));
+    await page.waitForFunction(() => document.body.dataset.ready === 'true');
+    expect(await page.locator('#summary').innerText()).to.match(/^2 of 8 people are done \(25%\)\./);
+    expect(await page.locator('#phoneWarning').innerText()).to.include(
+      '2 people sign in with texts or calls only',
+    );
+    const rows = await page.locator('#groupsTable tbody tr').allInnerTexts();
+    const cells = (row: string) => row.split('\t').map((c) => c.trim());
+    expect(cells(rows[0]!)).to.deep.equal(['Whole school', '2 (25%)', '2', '1', '2', '1', '8']);
+    expect(cells(rows.find((r) => r.startsWith('Year 7'))!)).to.deep.equal([
+      'Year 7',
+      '1 (33%)',
+      '1',
+      '1',
+      '0',
+      '0',
+      '3',
+    ]);
+
+    const chart = await page.evaluate(() => window.Chart.getChart('groupsChart')!.data);
+    expect(chart.labels.slice(0, 3)).to.deep.equal(['Whole school', 'Year 7', 'Year 8']);
+    expect(chart.datasets.map((d) => d.label)).to.deep.equal([
+      'done',
+      'phone-only',
+      'partly',
+      'not started',
+      'not known yet',
+    ]);
+    // Whole school, bar by bar: the same numbers as the table.
+    expect(chart.datasets.map((d) => d.data[0])).to.deep.equal([2, 2, 1, 2, 1]);
+    const trend = await page.evaluate(() => window.Chart.getChart('trendChart')!.data);
+    expect(trend.labels).to.deep.equal(['2026-12-01']);
+    expect(trend.datasets.map((d) => [d.label, d.data[0]])).to.deep.equal([
+      ['done', 2],
+      ['phone-only', 2],
+      ['reminder sent', null],
+    ]);
+    expect(page.problems).to.deep.equal([]);
+  });
+
+  it('clicking a bar lists who is behind it; the list filters, and downloads as CSV for Excel', async () => {
+    const page = await openTab(identity.token(SMALL_PEOPLE.ada));
+    await page.waitForFunction(() => document.body.dataset.ready === 'true');
+    // The "not started" segment of Year 8's bar, clicked where Chart.js drew it.
+    const at = await page.evaluate(() => window.Chart.getChart('groupsChart')!.getDatasetMeta(3).data[2]!);
+    const box = (await page.locator('#groupsChart').boundingBox())!;
+    await page.mouse.click(box.x + at.x - 2, box.y + at.y);
+    await page.locator('#people').waitFor({ state: 'visible' });
+    expect(await page.locator('#peopleHeading').innerText()).to.equal('Year 8: not started (2)');
+    const names = async () =>
+      (await page.locator('#peopleTable tbody tr').allInnerTexts()).map((r) => r.split('\t')[0]);
+    expect(await names()).to.deep.equal(['=HYPERLINK("http://x.example","Eve")', 'Dee Dale']);
+    await page.locator('#filter').fill('dee');
+    expect(await names()).to.deep.equal(['Dee Dale']);
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#csv').click()]);
+    const csv = fs.readFileSync(await download.path());
+    expect([...csv.subarray(0, 3)]).to.deep.equal([0xef, 0xbb, 0xbf]);
+    expect(csv.toString('utf8')).to.include(
+      `"'=HYPERLINK(""http://x.example"",""Eve"")","Year 8","not started"`,
+    );
+  });
+
+  const refused: [string, (i: TabIdentity) => string][] = [
+    ["a pupil's token", (i) => i.token(SMALL_PEOPLE.dee)],
+    ['an expired token', (i) => i.token(SMALL_PEOPLE.ada, { exp: Math.floor(Date.now() / 1000) - 600 })],
+    [
+      "a foreign tenant's token",
+      (i) => i.token(SMALL_PEOPLE.ada, { tid: '0b0b0b0b-1111-4222-8333-444444444444' }),
+    ],
+  ];
+  for (const [who, token] of refused) {
+    it(`with ${who} the page says the tab is for IT staff, and shows no figure`, async () => {
+      const page = await openTab(token(identity));
+      await page.locator('#refused').waitFor({ state: 'visible' });
+      expect(await page.locator('#content').isHidden()).to.equal(true);
+      expect(await page.locator('body').innerText()).to.not.match(/Whole school|Year 7|\d+ of \d+/);
+    });
+  }
+
+  it('outside Teams the page says to open it in Teams', async () => {
+    const page = await openTab();
+    await page.locator('#outside').waitFor({ state: 'visible', timeout: 15_000 });
+    expect(await page.locator('#outside').innerText()).to.match(/^Open this page in Teams\./);
+    expect(await page.locator('#content').isHidden()).to.equal(true);
+  });
+});
