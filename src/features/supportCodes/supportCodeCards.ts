@@ -26,7 +26,7 @@ export function supportCodeCard(
   return answer({
     heading: `Your support code: ${spaced(code.code)}`,
     paragraphs: [
-      `It changes every 30 seconds (this one for about ${code.secondsLeft} more seconds). Tap **Show a new code** for a fresh one.`,
+      `It changes every 30 seconds. This one lasts about ${code.secondsLeft} more seconds. Tap **Show a new code** for a fresh one.`,
       "Show it to IT Support only when **you** asked them for help: at the IT desk, or on a call **you** made. It proves it's really you.",
     ],
     tips: [
