@@ -29,8 +29,8 @@ const GROUPS: Record<Shot['group'], { heading: string; intro: string; desktop: b
       'Welcome on install, the Authenticator app, a personal email, the finish, status and help: each card as the Playground rendered it after a click on the previous one.',
   },
   cards: {
-    // Phone only: it is the narrow case that matters, and it keeps the folder small.
-    desktop: false,
+    // Both widths: the phone is the narrow case that matters, the desktop is what IT sees beside it.
+    desktop: true,
     heading: 'Every card the bot can send (the card catalog)',
     intro:
       'Every guide step in each context that changes its words, and every answer, from `test/support/cardCatalog.ts`, posted into the Playground chat through its connector as the bot would send them.',
