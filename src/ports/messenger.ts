@@ -30,8 +30,9 @@ export interface SendOptions {
   /** The user's stored reference as the caller just read it (saves reading it again). */
   reference?: StoredConversationReference;
   /**
-   * Called once, synchronously, when the HTTP request carrying the message is created and before any of its
-   * bytes can leave, so that a synchronous note (SQLite) is stored first. Not called when no request is made.
+   * Called once, when the HTTP request carrying the message has been handed over to be sent (on Node 20, once
+   * its last bytes are with the socket), so that the caller can note that it left. Not called when no request
+   * is made.
    */
   onSending?: () => void;
 }

@@ -1,16 +1,14 @@
 /**
- * Tells a caller the moment the HTTP request carrying its message to the Teams connector is created.
+ * Tells a caller the moment the HTTP request carrying its message to the Teams connector has been handed over.
  *
  * A campaign that crashes must know, for each send it had started, whether the request may have left the
  * process: one that left almost always lands (Teams does not care that our socket closed), one that never
  * existed must be sent again. The connector client makes its request several promises deep (middleware, its
- * own retry policy), so "just before calling the client" is too early: a crash in between lost a message. Its
- * `finish` event (bytes with the operating system) is too late: a crash between the bytes leaving and the
- * caller noting it sent a message twice, and a test that kills the worker as a request arrives hits exactly
- * that. Node publishes every outgoing request on a diagnostics channel synchronously as it is created, in the
- * async context of whoever created it, before a socket is assigned and before any byte is written: a
- * synchronous note there (SQLite) is stored before the request can leave. What remains is a crash between the
- * request's creation and its bytes leaving (a connection still being made): that message is lost.
+ * own retry policy), so "just before calling the client" is too early: a crash in between lost a message.
+ * Node publishes each outgoing request on the `http.client.request.start` diagnostics channel in the async
+ * context of whoever made it. On Node 20 that happens in the request's `_finish`, once its last bytes have been
+ * handed to the socket (newer Node also publishes a `created` event earlier): so a crash between the hand-over
+ * and the caller's note sends that message twice. That gap is small and known; the worker's comment names it.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import diagnostics from 'node:diagnostics_channel';
@@ -37,8 +35,8 @@ function onRequestCreated(message: unknown): void {
 export const connectorPath = (path: string): boolean => path.startsWith('/v3/conversations');
 
 /**
- * Runs `work`; `handedOff` is called (at most once), synchronously, when `work` creates its first request whose
- * path `matches`. A send refused before any request (a send hook, no conversation) never calls it.
+ * Runs `work`; `handedOff` is called (at most once) when the first request `work` makes whose path `matches`
+ * has been handed over. A send refused before any request (a send hook, no conversation) never calls it.
  */
 export function watchRequestHandOff<T>(
   matches: (path: string) => boolean,

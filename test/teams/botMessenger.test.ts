@@ -155,7 +155,7 @@ describe('proactive sends: what each answer from Teams becomes', () => {
       expect(connector.server.requestsTo(/activities/)).to.have.length(2);
     });
 
-    it('says so before the request reaches the connector, so a note written then is stored first', async () => {
+    it('says so before the connector has read the request, so a note written then comes before the answer', async () => {
       const atConnector: number[] = [];
       const outcome = await messenger.sendToUser(USER, [CARD], {
         onSending: () => atConnector.push(connector.server.requestsTo(/activities/).length),
