@@ -29,15 +29,25 @@ export interface Azurite {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
+/**
+ * `count` distinct free ports: every listener stays open until all are known, because a port closed and asked
+ * for again can come back at once (CI once gave the blob and queue services the same one).
+ */
+async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<net.Server>((resolve, reject) => {
+          const server = net.createServer();
+          server.once('error', reject);
+          server.listen(0, '127.0.0.1', () => resolve(server));
+        }),
+    ),
+  );
+  const ports = servers.map((server) => (server.address() as net.AddressInfo).port);
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
 }
 
 async function waitForPort(port: number, deadline: number): Promise<void> {
@@ -71,7 +81,8 @@ type Service = 'blob' | 'queue' | 'table';
 
 export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurite> {
   const location = fs.mkdtempSync(path.join(os.tmpdir(), 'mfa-buddy-azurite-'));
-  const ports = { blob: await freePort(), queue: await freePort(), table: await freePort() };
+  const [blob, queue, table] = await freePorts(3);
+  const ports = { blob: blob!, queue: queue!, table: table! };
   const script = (name: string) => path.join(ROOT, 'node_modules', 'azurite', 'dist', 'src', name);
   const listen = (service: Service) => [
     `--${service}Host`,
