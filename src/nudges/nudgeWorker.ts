@@ -7,12 +7,12 @@
  *
  * Crashes: a send whose worker died between taking it and recording Teams' answer is found when its message
  * comes back. Teams offers no idempotency key and no way to ask whether it arrived. The row says how far the
- * send got: the take is written just before the send (after the rate slot and the card), and `onWireAt` when
- * the connector's HTTP request has been handed over (on Node 20, once its last bytes are with the socket). A
- * take without `onWireAt` is a send that had not left: it is sent now. A take with `onWireAt` left, and a
- * request that left almost always lands: it is recorded as sent (`unconfirmed`) and not repeated. The gap: a
- * crash after the bytes left and before `onWireAt` is stored sends that one nudge twice (on SQLite the note
- * is synchronous unless a planner's `enqueued` mark makes it retry; on Azure Storage it is a round trip).
+ * send got: the take is written just before the send (after the rate slot and the card), and `onWireAt` as
+ * the message is handed to the connector client. A take without `onWireAt` had not left: it is sent now. A
+ * take with `onWireAt` is recorded as sent (`unconfirmed`) and not repeated. Both gaps remain: a crash between
+ * the note and the request's bytes leaving (the client's middleware and retry policy) loses that nudge; on
+ * Azure Storage, where the note is a round trip, a crash after the bytes left and before it is stored sends one
+ * twice. Closing them needs a note from inside the connector client, just before its HTTP request.
  */
 import crypto from 'node:crypto';
 import { RequestBudget } from '../adapters/graph/requestBudget';
@@ -370,8 +370,8 @@ export class NudgeWorker {
     // Another worker took it, or it changed state: the message comes back after its timeout and is looked at again.
     if (!taken) return 'deferred';
 
-    // The row says the request left as soon as it is handed over (not after the answer): should this process
-    // die during the send, the next worker can tell a send that left from one that never did.
+    // The row says the message is on its way as it is handed to the client (not after the answer): should this
+    // process die during the send, the next worker can tell a send that started from one that never did.
     let marking: Promise<LedgerEntry | undefined> | undefined;
     const onSending = () => {
       marking ??= this.write(taken, { onWireAt: this.now() }).catch((error: unknown) => {

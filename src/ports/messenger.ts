@@ -30,9 +30,8 @@ export interface SendOptions {
   /** The user's stored reference as the caller just read it (saves reading it again). */
   reference?: StoredConversationReference;
   /**
-   * Called once, when the HTTP request carrying the message has been handed over to be sent (on Node 20, once
-   * its last bytes are with the socket), so that the caller can note that it left. Not called when no request
-   * is made.
+   * Called once, as the message is handed to the connector client (after any setup such as a token), so that
+   * the caller can note that it is on its way. Not called when nothing is sent.
    */
   onSending?: () => void;
 }

@@ -12,7 +12,6 @@ import type { ConversationReferenceStore } from '../ports/conversationReferenceS
 import type { GoneReason, Messenger, SendOptions, SendOutcome } from '../ports/messenger';
 import type { SendMetrics } from '../telemetry/botMetrics';
 import { cardActivity } from './cardActivity';
-import { connectorPath, watchRequestHandOff } from './requestHandOff';
 
 export interface BotMessengerDeps {
   adapter: CloudAdapter;
@@ -167,10 +166,9 @@ export class BotMessenger implements Messenger {
       async (context) => {
         ran = true;
         try {
-          const activities = cards.map(cardActivity);
-          const responses = onSending
-            ? await watchRequestHandOff(connectorPath, onSending, () => context.sendActivities(activities))
-            : await context.sendActivities(activities);
+          // From here the request goes straight to the connector (its token, if any, is ready by now).
+          onSending?.();
+          const responses = await context.sendActivities(cards.map(cardActivity));
           outcome = {
             kind: 'sent',
             activityIds: responses.map((r) => r?.id).filter((id): id is string => !!id),

@@ -164,26 +164,6 @@ describe('proactive sends: what each answer from Teams becomes', () => {
       expect(atConnector).to.deep.equal([0]);
       expect(connector.server.requestsTo(/activities/)).to.have.length(1);
     });
-
-    it('never says so when the send is refused before any request is made (a send hook throws)', async () => {
-      const adapter = createBotAdapter(loadConfig({}), createLogger('silent'));
-      adapter.use(async (context, next) => {
-        context.onSendActivities(() => Promise.reject(new Error('refused by a send hook')));
-        await next();
-      });
-      const hooked = new BotMessenger({
-        adapter,
-        references: stored,
-        botAppId: '',
-        log: createLogger('silent'),
-        timeoutMs: 5000,
-      });
-      let calls = 0;
-      const outcome = await hooked.sendToUser(USER, [CARD], { onSending: () => (calls += 1) });
-      expect(outcome).to.deep.include({ kind: 'failed', error: 'refused by a send hook' });
-      expect(calls).to.equal(0);
-      expect(connector.server.requestsTo(/activities/)).to.have.length(0);
-    });
   });
 
   it('no stored chat is noConversation, and nothing is sent', async () => {
