@@ -11,13 +11,12 @@
  */
 import fs from 'node:fs';
 import { startApp } from '../src/app';
-import { loadConfig } from '../src/config/env';
 import { createContainer } from '../src/container';
 import { createLogger } from '../src/logging/logger';
 import type { RegisteredMethod } from '../src/domain/registration/methods';
 import type { Directory, DirectoryUser, RegistrationDetails } from '../src/ports/directory';
 import { tempDataDir } from '../test/support/botProcess';
-import { startTabIdentity, TAB_APP_ID, TAB_TENANT } from '../test/support/itView/tabIdentity';
+import { startTabIdentity, tabAppConfig } from '../test/support/itView/tabIdentity';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {
@@ -114,17 +113,7 @@ function median(values: number[]): number {
 async function main(): Promise<void> {
   const identity = await startTabIdentity();
   const dataDir = tempDataDir();
-  const config = loadConfig({
-    PORT: '0',
-    DATA_DIR: dataDir,
-    BOT_ID: TAB_APP_ID,
-    BOT_PASSWORD: 'not-used-here',
-    TENANT_ID: TAB_TENANT,
-    AZURE_AUTHORITY_HOST: identity.authorityHost,
-    NUDGE_SCHEDULER: 'off',
-    STATUS_REPORT_REFRESH_MINUTES: '0',
-    SUPPORT_CODE_KEY: 'ab'.repeat(32),
-  });
+  const config = tabAppConfig(identity, dataDir, { STATUS_REPORT_REFRESH_MINUTES: '0' });
   const container = await createContainer(config, {
     log: createLogger('silent'),
     directory: { directory: new BenchSchool() },

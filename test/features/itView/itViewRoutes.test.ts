@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import { expect } from 'chai';
 import { startApp, type RunningApp } from '../../../src/app';
-import { loadConfig } from '../../../src/config/env';
 import { createContainer } from '../../../src/container';
 import { tempDataDir } from '../../support/botProcess';
 import { TestClock } from '../../support/conversationHarness';
@@ -9,8 +8,8 @@ import { SMALL_GROUPS, SMALL_PEOPLE, SmallSchoolDirectory } from '../../support/
 import {
   OTHER_TENANT,
   startTabIdentity,
+  tabAppConfig,
   TAB_APP_ID,
-  TAB_TENANT,
   type TabIdentity,
 } from '../../support/itView/tabIdentity';
 import { captureLog, type CapturedLog } from '../../support/logCapture';
@@ -29,17 +28,7 @@ describe("IT's tab: its page and its data routes over HTTP", () => {
     dataDir = tempDataDir();
     directory = new SmallSchoolDirectory();
     captured = captureLog('info');
-    const config = loadConfig({
-      PORT: '0',
-      DATA_DIR: dataDir,
-      BOT_ID: TAB_APP_ID,
-      BOT_PASSWORD: 'not-used-here',
-      TENANT_ID: TAB_TENANT,
-      BOT_DOMAIN: DOMAIN,
-      AZURE_AUTHORITY_HOST: identity.authorityHost,
-      NUDGE_SCHEDULER: 'off',
-      SUPPORT_CODE_KEY: 'ab'.repeat(32),
-    });
+    const config = tabAppConfig(identity, dataDir, { BOT_DOMAIN: DOMAIN });
     const container = await createContainer(config, {
       log: captured.log,
       clock: new TestClock(new Date('2026-12-01T10:00:00Z')),

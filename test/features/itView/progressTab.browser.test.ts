@@ -7,12 +7,11 @@ import fs from 'node:fs';
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { startApp, type RunningApp } from '../../../src/app';
-import { loadConfig } from '../../../src/config/env';
 import { createContainer } from '../../../src/container';
 import { tempDataDir } from '../../support/botProcess';
 import { TestClock } from '../../support/conversationHarness';
 import { SMALL_PEOPLE, SmallSchoolDirectory } from '../../support/itView/smallSchool';
-import { startTabIdentity, TAB_APP_ID, TAB_TENANT, type TabIdentity } from '../../support/itView/tabIdentity';
+import { startTabIdentity, tabAppConfig, type TabIdentity } from '../../support/itView/tabIdentity';
 import { captureLog } from '../../support/logCapture';
 import { launchChromium, offlinePage } from '../../support/playground/browser';
 
@@ -41,16 +40,7 @@ describe("IT's tab in the browser", function () {
   before(async () => {
     identity = await startTabIdentity();
     dataDir = tempDataDir();
-    const config = loadConfig({
-      PORT: '0',
-      DATA_DIR: dataDir,
-      BOT_ID: TAB_APP_ID,
-      BOT_PASSWORD: 'not-used-here',
-      TENANT_ID: TAB_TENANT,
-      AZURE_AUTHORITY_HOST: identity.authorityHost,
-      NUDGE_SCHEDULER: 'off',
-      SUPPORT_CODE_KEY: 'ab'.repeat(32),
-    });
+    const config = tabAppConfig(identity, dataDir);
     const container = await createContainer(config, {
       log: captureLog('fatal').log,
       clock: new TestClock(new Date('2026-12-01T10:00:00Z')),

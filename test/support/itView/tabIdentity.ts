@@ -3,6 +3,7 @@
  * where the bot looks for them (AZURE_AUTHORITY_HOST/<tenant>/discovery/v2.0/keys), and tokens signed with
  * them as Teams' getAuthToken returns them (v2 issuer, the app's audience, the user's oid, `access_as_user`).
  */
+import { loadConfig, type AppConfig } from '../../../src/config/env';
 import { channelToken, signingKey, type SigningKey } from '../channelTokens';
 import { StandInServer } from '../standInServer';
 
@@ -45,4 +46,23 @@ export async function startTabIdentity(tenantId = TAB_TENANT): Promise<TabIdenti
     forged: (userId) => channelToken(unpublished, TAB_APP_ID, claimsFor(userId)),
     close: () => server.close(),
   };
+}
+
+/** The bot's configuration with its tab signed in through `identity` (no campaign scheduler); `extra` adds to it. */
+export function tabAppConfig(
+  identity: TabIdentity,
+  dataDir: string,
+  extra: Record<string, string> = {},
+): AppConfig {
+  return loadConfig({
+    PORT: '0',
+    DATA_DIR: dataDir,
+    BOT_ID: TAB_APP_ID,
+    BOT_PASSWORD: 'not-used-here',
+    TENANT_ID: TAB_TENANT,
+    AZURE_AUTHORITY_HOST: identity.authorityHost,
+    NUDGE_SCHEDULER: 'off',
+    SUPPORT_CODE_KEY: 'ab'.repeat(32),
+    ...extra,
+  });
 }
