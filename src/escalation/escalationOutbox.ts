@@ -16,7 +16,6 @@
  * live send (`abandonedAfterMs`), so a starting instance never resends what another is sending.
  */
 import type { AdaptiveCardJson } from '../cards/cardTemplates';
-import { isUrgent } from '../domain/escalation/categories';
 import type { OutgoingMail } from '../domain/escalation/escalationMail';
 import type { Logger } from '../logging/logger';
 import type { ChannelPoster, ChannelTarget } from '../ports/channelPoster';
@@ -203,10 +202,10 @@ export class EscalationOutbox {
     for (;;) {
       const free = this.o.concurrency - this.working.size;
       if (free <= 0 || this.stopped) return;
-      // Urgent ones first (someone else may be signing in): of what is due, the desk gets them before the rest.
-      const due = (await this.deps.store.due(this.deps.clock.now(), this.o.concurrency * 2))
-        .filter((e) => !this.working.has(e.id))
-        .sort((a, b) => Number(isUrgent(b.category)) - Number(isUrgent(a.category)));
+      // The store gives urgent ones first (someone else may be signing in), then the oldest.
+      const due = (await this.deps.store.due(this.deps.clock.now(), this.o.concurrency * 2)).filter(
+        (e) => !this.working.has(e.id),
+      );
       if (due.length === 0) break;
       for (const escalation of due.slice(0, free)) {
         const work = this.process(escalation)

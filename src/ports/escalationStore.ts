@@ -80,7 +80,10 @@ export interface EscalationStore extends PersonalData<Escalation> {
   create(input: NewEscalation, maxPerDay: number, newReference: () => string): Promise<CreateResult>;
   get(id: string): Promise<Escalation | undefined>;
   findByReference(reference: string): Promise<Escalation | undefined>;
-  /** Escalations whose mail is not yet accepted and whose next attempt is due at `now`, oldest first. */
+  /**
+   * Escalations whose mail is not yet accepted and whose next attempt is due at `now`: urgent ones first (see
+   * `isUrgent`), then oldest first, so an urgent request never waits behind a backlog beyond `limit`.
+   */
   due(now: Date, limit: number): Promise<Escalation[]>;
   /** The earliest next attempt among unsent escalations (to set a timer), if any. */
   nextDueAt(): Promise<string | undefined>;

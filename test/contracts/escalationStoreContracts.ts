@@ -240,6 +240,19 @@ export function describeEscalationStoreContracts(backend: string, newPlace: NewP
       expect(late.nextAttemptAt).to.equal('2026-11-30T10:00:03.000Z');
     });
 
+    it('lists an urgent escalation (a sign-in the user did not start) before older ones, whatever `limit` is', async () => {
+      const old1 = await composed({ createdAt: '2026-11-30T10:00:01.000Z' });
+      await composed({ createdAt: '2026-11-30T10:00:02.000Z' });
+      const urgent = await composed({ createdAt: '2026-11-30T10:00:03.000Z', category: 'signInNotMe' });
+      expect((await store.due(at('2026-11-30T11:00:00.000Z'), 1)).map((e) => e.id)).to.deep.equal([
+        urgent.id,
+      ]);
+      expect((await store.due(at('2026-11-30T11:00:00.000Z'), 2)).map((e) => e.id)).to.deep.equal([
+        urgent.id,
+        old1.id,
+      ]);
+    });
+
     it('owed notices, and channel copies owed once the mail is settled, claimed by one poster at a time', async () => {
       const e = await composed();
       await store.setUserOwedNotice(e.id, true);

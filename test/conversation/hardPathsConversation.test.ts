@@ -224,6 +224,21 @@ describe('The hard paths in the conversation', () => {
       expect(mail.html).to.match(/URGENT · MFA-/);
     });
 
+    it("still reaches the desk after the day's three ordinary requests (one more than the limit)", async () => {
+      open();
+      for (let i = 0; i < 3; i++) {
+        const review = await press(await press(await say('help'), '📵 No smartphone'), '✉️ Email me back');
+        expect(headingOf(await press(review, 'Send to IT ✉'))).to.equal('Sent to IT Support ✅');
+      }
+      const way = await press(await say("someone is signing in and it wasn't me"), 'Tell IT now 🚨');
+      const sent = await press(await press(way, "🚶 I'll walk in"), 'Send to IT ✉');
+      expect(headingOf(sent)).to.equal('Sent to IT Support ✅');
+      expect(h.mailer.accepted).to.have.length(4);
+      expect(h.mailer.accepted[3]!.subject).to.match(/^\[MFA-[A-Z0-9]{4}\] URGENT MFA help/);
+      const again = await press(await press(await say('help'), '📵 No smartphone'), '✉️ Email me back');
+      expect(headingOf(await press(again, 'Send to IT ✉'))).to.equal("You've already asked IT today");
+    });
+
     it('from the last step of the guide, and first under "Something else"', async () => {
       open();
       const more = await press(await say('help'), 'Something else ▶');

@@ -138,9 +138,12 @@ describe('Escalation outbox: several instances on one store', () => {
 
   it('an urgent request (a sign-in the user did not start) is mailed before older ones waiting with it', async () => {
     const a = await instance({ concurrency: 1 });
+    // More waiting than one pass fetches (concurrency × 2): the urgent one must still go first.
     for (const [n, category] of [
       [1, 'other'],
-      [2, 'signInNotMe'],
+      [2, 'other'],
+      [3, 'other'],
+      [4, 'signInNotMe'],
     ] as const) {
       await a.stores.escalations.create(
         {
@@ -154,15 +157,17 @@ describe('Escalation outbox: several instances on one store', () => {
           localDate: '2026-11-30',
           channelCopy: 'none',
         },
-        3,
+        10,
         () => `MFA-000${n}`,
       );
     }
     a.outbox.kick();
     await a.outbox.idle();
     expect(mailer.accepted.map((m) => m.subject)).to.deep.equal([
-      '[MFA-0002] MFA help',
+      '[MFA-0004] MFA help',
       '[MFA-0001] MFA help',
+      '[MFA-0002] MFA help',
+      '[MFA-0003] MFA help',
     ]);
   });
 

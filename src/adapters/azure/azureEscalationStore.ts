@@ -21,6 +21,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import { odata, type TableClient, type TableEntity, type TransactionAction } from '@azure/data-tables';
+import { isUrgent } from '../../domain/escalation/categories';
 import type { OutgoingMail } from '../../domain/escalation/escalationMail';
 import type {
   CreateResult,
@@ -376,9 +377,13 @@ export class AzureEscalationStore implements EscalationStore {
         odata`nextAttemptAt le ${now.toISOString()}`,
     );
     return due
-      .sort((a, b) => a.nextAttemptAt!.localeCompare(b.nextAttemptAt!))
-      .slice(0, limit)
-      .map(view);
+      .map(view)
+      .sort(
+        (a, b) =>
+          Number(isUrgent(b.category)) - Number(isUrgent(a.category)) ||
+          a.nextAttemptAt!.localeCompare(b.nextAttemptAt!),
+      )
+      .slice(0, limit);
   }
 
   async nextDueAt(): Promise<string | undefined> {

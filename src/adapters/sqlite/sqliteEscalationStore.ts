@@ -5,6 +5,7 @@ import type {
   EscalationStore,
   NewEscalation,
 } from '../../ports/escalationStore';
+import { URGENT_CATEGORIES } from '../../domain/escalation/categories';
 import type { OutgoingMail } from '../../domain/escalation/escalationMail';
 import type { SqliteDatabase } from './sqliteDatabase';
 
@@ -147,12 +148,14 @@ export class SqliteEscalationStore implements EscalationStore {
   }
 
   due(now: Date, limit: number): Promise<Escalation[]> {
+    const urgent = URGENT_CATEGORIES.map(() => '?').join(', ');
     const rows = this.db
-      .prepare<[string, number], Row>(
+      .prepare<unknown[], Row>(
         `SELECT * FROM escalations WHERE state IN ('queued', 'composed') AND in_flight_since IS NULL
-          AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?`,
+          AND next_attempt_at <= ?
+          ORDER BY json_extract(request, '$.category') IN (${urgent}) DESC, next_attempt_at LIMIT ?`,
       )
-      .all(now.toISOString(), limit);
+      .all(now.toISOString(), ...URGENT_CATEGORIES, limit);
     return Promise.resolve(rows.map(toEscalation));
   }
 

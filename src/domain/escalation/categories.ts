@@ -4,8 +4,8 @@
  */
 
 /**
- * What went wrong, urgent first, then in the order the help card offers them (the most common first). The
- * order is also the desk's: escalations waiting to be mailed go out in it.
+ * What went wrong, urgent first, then in the order the help card offers them (the most common first).
+ * Escalations waiting to be mailed go out urgent first, then oldest first.
  */
 export const CATEGORIES = [
   'signInNotMe',
@@ -20,8 +20,10 @@ export const CATEGORIES = [
 export type Category = (typeof CATEGORIES)[number];
 
 /** Someone else may be signing in as the user: the desk should see these before anything else. */
+export const URGENT_CATEGORIES: readonly Category[] = ['signInNotMe'];
+
 export function isUrgent(category: Category): boolean {
-  return category === 'signInNotMe';
+  return URGENT_CATEGORIES.includes(category);
 }
 
 /** How the user wants help: walk in to IT Support, book a time, or a reply by email. */
