@@ -8,7 +8,8 @@ import type { PassRefusalReason } from './temporaryAccessPasses';
 import type { PersonalData } from './personalData';
 
 /** What became of a claimed grant: a pass was issued, or Graph's reason it was not. */
-export type GrantOutcome = 'issued' | Exclude<PassRefusalReason, 'unavailable'>;
+/** How a grant ended: a pass, Cancel on the in-person check, or Microsoft's lasting refusal. */
+export type GrantOutcome = 'issued' | 'cancelled' | Exclude<PassRefusalReason, 'unavailable'>;
 
 export interface TemporaryAccessPassGrant {
   /** Random and unguessable: it travels in the desk member's card button. */

@@ -141,15 +141,19 @@ export class TemporaryAccessPassService {
     const settledAt = clock.now().toISOString();
     if (outcome.kind === 'refused') {
       // Nothing was issued: an unavailable Graph may be asked again with the same grant; other refusals stand.
-      if (outcome.reason === 'unavailable') await grants.release(grantId);
-      else await grants.settle(grantId, outcome.reason, settledAt);
+      await this.recordOutcome(deskMemberId, userId, () =>
+        outcome.reason === 'unavailable'
+          ? grants.release(grantId)
+          : grants.settle(grantId, outcome.reason, settledAt),
+      );
       log.warn(
         { deskMemberId, userId, outcome: outcome.reason },
         'temporary access pass refused by Microsoft',
       );
       return { kind: 'refused', reason: outcome.reason };
     }
-    await grants.settle(grantId, 'issued', settledAt);
+    // The pass exists at Microsoft now: the desk must see it even if the record cannot be written.
+    await this.recordOutcome(deskMemberId, userId, () => grants.settle(grantId, 'issued', settledAt));
     log.info(
       { deskMemberId, userId, via: grant.via, outcome: 'issued', expiresAt: outcome.expiresAt },
       'temporary access pass issued',
@@ -163,6 +167,38 @@ export class TemporaryAccessPassService {
       user: await this.userOrNothing(userId),
       forThePerson: passInstructions(policy, outcome),
     };
+  }
+
+  /**
+   * Cancel on the in-person check: the grant is claimed and settled as cancelled, so its Confirm button can
+   * give no pass afterwards. Returns why not when the grant is not this member's to cancel or already used.
+   */
+  async cancel(deskMemberId: string, grantId: string): Promise<GiveRefusal> {
+    const { grants, clock, log } = this.deps;
+    const now = clock.now().toISOString();
+    if (!(await this.asker(deskMemberId)).isDeskMember) return 'notDeskMember';
+    const grant = await this.grantFor(deskMemberId, grantId);
+    if (!grant) return 'notYourGrant';
+    if (!(await grants.claim(grantId, now))) return 'alreadyGiven';
+    await grants.settle(grantId, 'cancelled', now);
+    log.info({ deskMemberId, userId: grant.userId, outcome: 'cancelled' }, 'temporary access pass in person');
+    return 'cancelled';
+  }
+
+  /** Writes how a give ended; a storage fault is logged, not thrown, once Microsoft has answered. */
+  private async recordOutcome(
+    deskMemberId: string,
+    userId: string,
+    write: () => Promise<unknown>,
+  ): Promise<void> {
+    try {
+      await write();
+    } catch (error) {
+      this.deps.log.error(
+        { deskMemberId, userId, err: { message: (error as Error).message } },
+        'temporary access pass: could not record how it ended',
+      );
+    }
   }
 
   private async createGrant(deskMemberId: string, userId: string, via: 'supportCode' | 'inPerson') {

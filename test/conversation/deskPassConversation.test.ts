@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import sinon from 'sinon';
 import { DEMO_USERS } from '../../src/adapters/demo/demoSchool';
 import { loadSchoolPolicy } from '../../src/config/loadSchoolPolicy';
 import type { ExportedGrant } from '../../src/ports/temporaryAccessPassGrants';
@@ -109,6 +110,28 @@ describe("The desk's Temporary Access Pass in the conversation", () => {
 
   describe('after a valid verify', () => {
     beforeEach(() => start());
+
+    it('storage failing: the desk still sees the code is valid (no pass button), and a press may be tried again', async () => {
+      const failing = sinon.stub(h.passGrants, 'create').rejects(new Error('storage down'));
+      try {
+        const offer = await verifiedOffer();
+        expect(headingOf(offer)).to.equal('✅ Code valid');
+        expect(offer.buttons).to.deep.equal([]);
+      } finally {
+        failing.restore();
+      }
+      const offer = await verifiedOffer();
+      const reading = sinon.stub(h.passGrants, 'get').rejects(new Error('storage down'));
+      try {
+        const failed = await press(offer, GIVE);
+        expect(headingOf(failed)).to.equal('No pass given');
+        expect(failed.buttons.map((b) => b.title)).to.deep.equal(['Try again']);
+      } finally {
+        reading.restore();
+      }
+      expect(headingOf(await press(offer, GIVE))).to.equal('Temporary Access Pass for Sam Taylor');
+      expect(issuer.passes).to.have.length(1);
+    });
 
     it('pressing the offer shows the pass, large and monospace, until when on the school clock, and what to tell the pupil', async () => {
       const offer = await verifiedOffer();
@@ -298,11 +321,24 @@ describe("The desk's Temporary Access Pass in the conversation", () => {
       expect(issuer.calls).to.equal(1);
     });
 
-    it('Cancel gives no pass; a give button forged on the unconfirmed check is refused', async () => {
+    it("Cancel gives no pass, and the same card's confirm button gives none afterwards", async () => {
       const check = await say(`tap ${SAM_UPN}`, daniel);
       const cancelled = await press(check, 'Cancel');
       expect(headingOf(cancelled)).to.equal('Cancelled');
       expect(cancelled.texts).to.include('No pass was given.');
+      const late = await press(check, 'I checked them in person');
+      expect(headingOf(late)).to.equal('No pass given');
+      expect(late.texts[1]).to.equal(
+        'You cancelled this check, so no pass was given. To give one, type **tap** and their school email again.',
+      );
+      expect((await h.passGrants.get(grantIdOn(check, 'I checked them in person')))?.outcome).to.equal(
+        'cancelled',
+      );
+      expect(issuer.calls).to.equal(0);
+    });
+
+    it('a give button forged on the unconfirmed check is refused', async () => {
+      const check = await say(`tap ${SAM_UPN}`, daniel);
       const grantId = grantIdOn(check, 'I checked them in person');
       const forged = onlyCard(
         await h.send(submitActivity(daniel, { verb: 'temporaryAccessPass.give', grantId })),

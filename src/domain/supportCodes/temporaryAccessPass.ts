@@ -21,7 +21,9 @@ export type GiveRefusal =
   /** An in-person grant whose check the desk member has not confirmed. */
   | 'notConfirmedInPerson'
   /** A pass was given (or is being given) on this grant already: a second press. */
-  | 'alreadyGiven';
+  | 'alreadyGiven'
+  /** The desk member cancelled the in-person check: the grant can give no pass. */
+  | 'cancelled';
 
 /** Why an in-person check cannot be confirmed. */
 export type ConfirmRefusal = 'featureOff' | 'notDeskMember' | 'notYourGrant' | 'tooOld' | 'alreadyConfirmed';

@@ -44,7 +44,7 @@ export function registerSupportCodes(
     .verb(supportCodeVerbs, SupportCodeVerb.PassConfirm, ({ grantId }, turn) =>
       passes ? passes.confirm(turn.userId, grantId) : broken(turn),
     )
-    .verb(supportCodeVerbs, SupportCodeVerb.PassCancel, (_, turn) =>
-      passes ? passes.cancel(turn.userId) : broken(turn),
+    .verb(supportCodeVerbs, SupportCodeVerb.PassCancel, ({ grantId }, turn) =>
+      passes ? passes.cancel(turn.userId, grantId) : broken(turn),
     );
 }

@@ -59,8 +59,24 @@ export class SupportCodeReplies {
       this.deps.log.warn({ userId, err: { name: (error as Error).name } }, 'support code check failed');
       return [verifyUnavailableCard()];
     }
-    const grantId =
-      result.kind === 'valid' ? await this.deps.passes?.grantAfterVerify(userId, result.user.id) : undefined;
-    return [verifyResultCard(result, grantId)];
+    return [
+      verifyResultCard(
+        result,
+        result.kind === 'valid' ? await this.grantFor(userId, result.user.id) : undefined,
+      ),
+    ];
+  }
+
+  /** The pass button's grant; a storage fault costs the button, never the "code valid" the desk just earned. */
+  private async grantFor(deskMemberId: string, userId: string): Promise<string | undefined> {
+    try {
+      return await this.deps.passes?.grantAfterVerify(deskMemberId, userId);
+    } catch (error) {
+      this.deps.log.warn(
+        { userId: deskMemberId, err: { name: (error as Error).name } },
+        'temporary access pass grant not stored',
+      );
+      return undefined;
+    }
   }
 }

@@ -136,7 +136,7 @@ export function passIssuedCard(issued: Issued): AdaptiveCardJson {
             style: 'attention',
           },
       {
-        text: 'A new pass replaces this one. Microsoft shows a pass only once: it is not kept anywhere.',
+        text: 'A new pass replaces this one. Microsoft shows a pass only once, and this bot keeps no copy of it.',
         style: 'emphasis',
       },
     ],
@@ -163,6 +163,10 @@ function refusalWords(reason: PassRefusal, settings: PassSettings): string[] {
       return [
         'A pass was already given on this check. Microsoft shows a pass only once, so it cannot be shown again.',
         'If they need a new one, check them again: a new pass replaces the old one.',
+      ];
+    case 'cancelled':
+      return [
+        'You cancelled this check, so no pass was given. To give one, type **tap** and their school email again.',
       ];
     case 'notConfirmedInPerson':
       return [

@@ -62,7 +62,11 @@ export class TemporaryAccessPassReplies {
 
   /** *Give a Temporary Access Pass* (or *Try again*) on `grantId`. */
   async give(userId: string, grantId: string): Promise<AdaptiveCardJson[]> {
-    const given = await this.deps.passes.give(userId, grantId);
+    const given = await this.deps.passes.give(userId, grantId).catch((error: unknown) => {
+      // Storage or the membership check failed before Microsoft was asked: the same button may be tried again.
+      this.deps.log.warn({ userId, err: { name: (error as Error).name } }, 'temporary access pass failed');
+      return { kind: 'refused', reason: 'unavailable' } as const;
+    });
     return given.kind === 'issued'
       ? [passIssuedCard(given)]
       : [passRefusedCard(given.reason, this.deps.settings, grantId)];
@@ -73,19 +77,21 @@ export class TemporaryAccessPassReplies {
    * the check confirmed already and asks for the pass again, which the grant refuses once one was given.
    */
   async confirm(userId: string, grantId: string): Promise<AdaptiveCardJson[]> {
-    const confirmed = await this.deps.passes.confirmInPerson(userId, grantId);
+    const confirmed = await this.deps.passes.confirmInPerson(userId, grantId).catch((error: unknown) => {
+      this.deps.log.warn({ userId, err: { name: (error as Error).name } }, 'temporary access pass failed');
+      return undefined;
+    });
+    // The card's confirm button is still there to press again once storage answers.
+    if (!confirmed) return [verifyUnavailableCard()];
     if (confirmed.kind === 'refused' && confirmed.reason !== 'alreadyConfirmed') {
       return [passRefusedCard(confirmed.reason, this.deps.settings)];
     }
     return this.give(userId, grantId);
   }
 
-  /** No pass after all: the unconfirmed grant can give none, and lapses with time. */
-  async cancel(userId: string): Promise<AdaptiveCardJson[]> {
-    if (!(await this.deps.desk.isDeskMember(userId).catch(() => false))) {
-      return [passRefusedCard('notDeskMember', this.deps.settings)];
-    }
-    this.deps.log.info({ deskMemberId: userId, outcome: 'cancelled' }, 'temporary access pass in person');
-    return [tapCancelledCard()];
+  /** No pass after all: the grant is closed, so the card's Confirm button can give none. */
+  async cancel(userId: string, grantId: string): Promise<AdaptiveCardJson[]> {
+    const answer = await this.deps.passes.cancel(userId, grantId);
+    return answer === 'cancelled' ? [tapCancelledCard()] : [passRefusedCard(answer, this.deps.settings)];
   }
 }
