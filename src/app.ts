@@ -60,14 +60,17 @@ export async function startApp(container: Container): Promise<RunningApp> {
       }),
     log,
   });
-  let port: number;
+  let port: number | undefined;
   try {
+    container.supportCodeBox.ready();
     port = await listen(server, config.port, config.host);
+    await container.start();
   } catch (error) {
+    // Whatever had started (the port, some jobs) stops with it: nothing is left running after a failed start.
+    if (port !== undefined) await close(server);
     await container.stop();
     throw error;
   }
-  await container.start();
   log.info(
     {
       host: config.host,

@@ -126,6 +126,8 @@ export interface Container {
   outbox: EscalationOutbox;
   escalations: EscalationService;
   supportCodes: SupportCodeService;
+  /** Seals support-code secrets; its key is read on first use (`ready()` reads it at once). */
+  supportCodeBox: SecretBox;
   /** The desk's Temporary Access Pass (grants in the configured storage; the pass itself is never kept). */
   passes: TemporaryAccessPassService;
   /** IT's view: who is IT staff, and the school's progress figures (chat card, tab, daily trend). */
@@ -271,18 +273,22 @@ export function buildContainer(
   });
 
   // Support codes: secrets sealed with SUPPORT_CODE_KEY (demo mode: a generated key in DATA_DIR).
-  const key = supportCodeKey(config.supportCodeKey, config.dataDir);
-  if (key.source !== 'environment') {
-    log.warn(
-      { keyFile: 'DATA_DIR/support-code.key', generated: key.source === 'generated' },
-      'SUPPORT_CODE_KEY is not set: support-code secrets are sealed with a key kept in DATA_DIR (demo only)',
-    );
-  }
+  // Read on first use, so `npm run nudge` (which seals nothing) neither reads nor makes a key file.
+  const supportCodeBox = new SecretBox(() => {
+    const key = supportCodeKey(config.supportCodeKey, config.dataDir);
+    if (key.source !== 'environment') {
+      log.warn(
+        { keyFile: 'DATA_DIR/support-code.key', generated: key.source === 'generated' },
+        'SUPPORT_CODE_KEY is not set: support-code secrets are sealed with a key kept in DATA_DIR (demo only)',
+      );
+    }
+    return key.key;
+  });
   const supportCodes = new SupportCodeService({
     store: stores.supportCodes,
     escalations: stores.escalations,
     directory,
-    box: new SecretBox(key.key),
+    box: supportCodeBox,
     policy,
     clock,
     log,
@@ -400,6 +406,7 @@ export function buildContainer(
     outbox,
     escalations,
     supportCodes,
+    supportCodeBox,
     passes,
     itView,
     conversation,

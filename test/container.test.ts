@@ -1,8 +1,12 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import { expect } from 'chai';
+import sinon from 'sinon';
+import { startApp } from '../src/app';
 import { loadConfig } from '../src/config/env';
 import { createContainer, type Container } from '../src/container';
 import { tempDataDir } from './support/botProcess';
+import { expectRejection } from './support/expectRejection';
 import { captureLog } from './support/logCapture';
 
 /** The composition root on the demo school and SQLite in a temporary DATA_DIR (the sample policy has a campaign). */
@@ -58,6 +62,26 @@ describe('the container', () => {
     await container.stop();
     await expectClosed(container);
   });
+
+  it('a bot whose jobs fail to start leaves nothing running: the port refuses, the storage is closed', async () => {
+    const port = await freePort();
+    container = await build({ PORT: String(port), HOST: '127.0.0.1', NUDGE_SCHEDULER: 'off' });
+    const failing = sinon
+      .stub(container.stores.escalations, 'interrupted')
+      .rejects(new Error('storage blip'));
+    try {
+      await expectRejection(startApp(container), 'storage blip');
+    } finally {
+      failing.restore();
+    }
+    await expectClosed(container);
+    const refused = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.once('connect', () => (socket.destroy(), resolve(false)));
+      socket.once('error', () => resolve(true));
+    });
+    expect(refused, 'the port after a failed start').to.equal(true);
+  });
 });
 
 async function expectClosed(container: Container): Promise<void> {
@@ -66,4 +90,14 @@ async function expectClosed(container: Container): Promise<void> {
     () => 'closed',
   );
   expect(answer, 'the storage after stop').to.equal('closed');
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.once('error', reject);
+  });
 }

@@ -3,16 +3,22 @@
  * flag (a NaN quiet time would drain for ever; a flag given last without its value would be ignored).
  */
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { ROOT } from '../support/botProcess';
+import { DEMO_KEY_FILE } from '../../src/adapters/crypto/secretBox';
+import { ROOT, tempDataDir } from '../support/botProcess';
 
 const CLI = path.join(ROOT, 'dist', 'cli', 'nudge.js');
 
 function run(...args: string[]) {
+  return runIn({}, ...args);
+}
+
+function runIn(env: Record<string, string>, ...args: string[]) {
   return spawnSync(process.execPath, ['--disable-warning=DEP0111', CLI, ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '' },
+    env: { PATH: process.env.PATH ?? '', ...env },
     encoding: 'utf8',
     timeout: 20_000,
   });
@@ -35,4 +41,21 @@ describe('npm run nudge: argument validation (built CLI)', function () {
       expect(result.stderr).to.include(flag);
     });
   }
+});
+
+describe('npm run nudge --dry-run on the demo school (built CLI)', function () {
+  this.timeout(30_000);
+
+  it('previews the campaign without reading or making a support-code key (it seals nothing)', () => {
+    const dataDir = tempDataDir('mfa-buddy-dry-');
+    try {
+      const result = runIn({ DATA_DIR: dataDir }, '--dry-run');
+      expect(result.status, result.stderr).to.equal(0);
+      expect(result.stdout + result.stderr).to.match(/"dryRun":true/);
+      expect(result.stdout + result.stderr).to.not.contain('SUPPORT_CODE_KEY');
+      expect(fs.existsSync(path.join(dataDir, DEMO_KEY_FILE))).to.equal(false);
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
 });

@@ -10,14 +10,28 @@ import path from 'node:path';
 const VERSION = 'v1';
 
 export class SecretBox {
-  constructor(private readonly key: Buffer) {
-    if (key.length !== 32) throw new Error('the support-code key must be 32 bytes');
+  private key?: Buffer;
+  private readonly load?: () => Buffer;
+
+  /** `key`, or a function that reads it on first use (a process that never seals never reads or makes one). */
+  constructor(key: Buffer | (() => Buffer)) {
+    if (typeof key === 'function') this.load = key;
+    else this.key = checked(key);
+  }
+
+  /** Reads the key now: a bot fails at start, not at a pupil's first support code, when the key is bad. */
+  ready(): void {
+    this.keyNow();
+  }
+
+  private keyNow(): Buffer {
+    return (this.key ??= checked(this.load!()));
   }
 
   /** `v1:<nonce>:<tag>:<ciphertext>` (base64url parts). */
   seal(plain: Uint8Array, owner: string): string {
     const nonce = crypto.randomBytes(12);
-    const cipher = crypto.createCipheriv('aes-256-gcm', this.key, nonce);
+    const cipher = crypto.createCipheriv('aes-256-gcm', this.keyNow(), nonce);
     cipher.setAAD(Buffer.from(owner, 'utf8'));
     const sealed = Buffer.concat([cipher.update(plain), cipher.final()]);
     return [VERSION, nonce, cipher.getAuthTag(), sealed]
@@ -29,11 +43,16 @@ export class SecretBox {
   open(sealed: string, owner: string): Uint8Array {
     const [version, nonce, tag, data] = sealed.split(':');
     if (version !== VERSION || !nonce || !tag || data === undefined) throw new Error('not a sealed secret');
-    const decipher = crypto.createDecipheriv('aes-256-gcm', this.key, Buffer.from(nonce, 'base64url'));
+    const decipher = crypto.createDecipheriv('aes-256-gcm', this.keyNow(), Buffer.from(nonce, 'base64url'));
     decipher.setAAD(Buffer.from(owner, 'utf8'));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
     return new Uint8Array(Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]));
   }
+}
+
+function checked(key: Buffer): Buffer {
+  if (key.length !== 32) throw new Error('the support-code key must be 32 bytes');
+  return key;
 }
 
 /** Where the demo key is kept when SUPPORT_CODE_KEY is not set. */
