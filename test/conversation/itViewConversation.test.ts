@@ -73,6 +73,14 @@ describe("IT's view in chat: progress", () => {
     expect(directory.calls.groupListing).to.equal(0);
   });
 
+  it('a pupil is not kept waiting when Graph is slow to say who is IT staff: the ordinary answer within the turn', async function () {
+    this.timeout(10_000);
+    directory.isTransitiveMemberOf = () => new Promise<boolean>(() => undefined);
+    // Before, the turn waited on the membership check for ever (this test's time-out).
+    const card = onlyCard(await h.send(textActivity(dee, 'progress')));
+    expect(headingOf(card)).to.equal("You haven't started yet");
+  });
+
   describe('when counting takes longer than a turn may wait', () => {
     let gate: () => void;
     beforeEach(() => {

@@ -9,6 +9,7 @@ import type { Logger } from '../../logging/logger';
 import { progressOverviewCard, progressUnavailableCard } from './itViewCards';
 import type { ItStaffMembership } from './itStaffMembership';
 import type { SchoolProgressService } from './schoolProgressService';
+import { TIMED_OUT, within } from '../shared/within';
 
 export interface ItViewRepliesDeps {
   staff: ItStaffMembership;
@@ -19,6 +20,11 @@ export interface ItViewRepliesDeps {
   tabUrl?: string;
   /** How long a turn waits for the count (default 3 s; Teams gives up on a reply after 10–15 s). */
   inTurnWaitMs?: number;
+  /**
+   * How long anyone's `progress` waits to learn whether they are IT staff (default 1 s) before getting the
+   * ordinary answer: a pupil's status must not wait on a slow Graph. The check goes on and is remembered.
+   */
+  membershipWaitMs?: number;
 }
 
 export class ItViewReplies {
@@ -27,19 +33,16 @@ export class ItViewReplies {
   /** The overview for a member of IT staff; undefined for anyone else (or when membership cannot be told). */
   async overviewFor(userId: string): Promise<AdaptiveCardJson[] | undefined> {
     const { staff, progress, policy, log, tabUrl } = this.deps;
-    const member = await staff.isItStaff(userId).catch((error: unknown) => {
+    const checking = staff.isItStaff(userId).catch((error: unknown) => {
       log.warn({ userId, err: { name: (error as Error).name } }, 'it view: membership check failed');
       return false;
     });
-    if (!member) return undefined;
+    const member = await within(checking, this.deps.membershipWaitMs ?? 1000);
+    if (member !== true) return undefined;
     const counting = progress.view();
-    let timer: NodeJS.Timeout | undefined;
-    const waited = new Promise<'counting'>((resolve) => {
-      timer = setTimeout(() => resolve('counting'), this.deps.inTurnWaitMs ?? 3000);
-    });
     try {
-      const view = await Promise.race([counting, waited]);
-      if (view === 'counting') {
+      const view = await within(counting, this.deps.inTurnWaitMs ?? 3000);
+      if (view === TIMED_OUT) {
         // The count goes on and is kept for the next ask; its failure is logged there.
         counting.catch(() => undefined);
         return [progressUnavailableCard('counting')];
@@ -49,8 +52,6 @@ export class ItViewReplies {
     } catch (error) {
       log.warn({ userId, err: { name: (error as Error).name } }, 'it view: progress could not be counted');
       return [progressUnavailableCard('failed')];
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

@@ -15,6 +15,7 @@ import type { UserProgressStore } from '../../ports/userProgressStore';
 import type { RegistrationStatusService, StatusLookup } from '../../status/registrationStatusService';
 import { checkingCard, statusCard, statusUnavailableCard, unknownAccountCard } from './statusCards';
 import { viewContextAt, type ViewContext } from '../shared/wording';
+import { TIMED_OUT, within } from '../shared/within';
 
 export type StatusRequest = 'status' | 'done';
 
@@ -36,16 +37,6 @@ export interface StatusRepliesDeps {
   deliveryAttempts?: number;
   /** Told when a live check finds the user complete (the campaign stops nudging them). */
   onComplete?: (userId: string) => Promise<void>;
-}
-
-const TIMED_OUT = Symbol('timed out');
-
-function within<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
-    timer = setTimeout(() => resolve(TIMED_OUT), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 export class StatusReplies {
