@@ -10,6 +10,8 @@ import type { SchoolPolicy } from '../domain/policy/schoolPolicy';
 import { timeStepAt } from '../domain/supportCodes/totp';
 
 const DAY_MS = 86_400_000;
+/** IT's daily counts (no personal data): a school year and a little more, enough for any campaign's trend. */
+export const PROGRESS_DAYS_KEPT = 400;
 
 /** Files kept for a while and then deleted (the demo mailer's mails). */
 export interface AgedFiles {
@@ -52,6 +54,11 @@ export function retentionPurges(deps: {
     {
       name: 'temporary access pass grants',
       purge: (now) => stores.temporaryAccessPasses.purgeCreatedBefore(before(now, r.temporaryAccessPassDays)),
+    },
+    {
+      name: "IT's daily progress counts",
+      purge: (now) =>
+        stores.progressDays.purgeBefore(localDateOf(before(now, PROGRESS_DAYS_KEPT), policy.school.timeZone)),
     },
     {
       name: 'nudge campaigns',
