@@ -5,7 +5,7 @@
  * dead network; these take the token from the configured host with @azure/identity, time-boxed, and leave
  * caching and signing each request to botbuilder's AppCredentials.
  */
-import { ClientSecretCredential, type TokenCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/identity';
 import {
   AppCredentials,
   type AuthenticatorResult,
@@ -13,10 +13,7 @@ import {
   ServiceClientCredentialsFactory,
   type ServiceClientCredentials,
 } from 'botframework-connector';
-import { timeBoxedCredential } from '../adapters/graph/graphClient';
-
-/** How long one token request may take before the send that needs it fails. */
-const TOKEN_TIMEOUT_MS = 10_000;
+import { graphCredential } from '../adapters/graph/graphClient';
 
 /** A token for one audience (the connector's, by default `https://api.botframework.com`). */
 class ClientSecretAppCredentials extends AppCredentials {
@@ -47,13 +44,8 @@ export class AuthorityHostCredentialsFactory extends ServiceClientCredentialsFac
     authorityHost: string,
   ) {
     super();
-    this.credential = timeBoxedCredential(
-      new ClientSecretCredential(tenantId, appId, password, {
-        authorityHost,
-        disableInstanceDiscovery: true,
-      }),
-      TOKEN_TIMEOUT_MS,
-    );
+    // The same time-boxed client-secret credential as Graph's, asked for the connector's scope instead.
+    this.credential = graphCredential({ tenantId, clientId: appId, clientSecret: password, authorityHost });
   }
 
   isValidAppId(appId: string): Promise<boolean> {

@@ -46,15 +46,13 @@ export function createBotAdapter(
           authorityHost,
         )
       : undefined;
-  if (config.bot.openIdMetadataUrl || authorityHost) {
+  // The outbound token comes from `credentials` when a login host is set (they ignore botbuilder's login URL).
+  if (config.bot.openIdMetadataUrl) {
     // botbuilder takes one overridden endpoint as "all endpoints are given", so give the public-cloud rest.
     Object.assign(options, {
-      ToBotFromChannelOpenIdMetadataUrl:
-        config.bot.openIdMetadataUrl ?? AuthenticationConstants.ToBotFromChannelOpenIdMetadataUrl,
+      ToBotFromChannelOpenIdMetadataUrl: config.bot.openIdMetadataUrl,
       ToBotFromChannelTokenIssuer: AuthenticationConstants.ToBotFromChannelTokenIssuer,
-      ToChannelFromBotLoginUrl: authorityHost
-        ? `${authorityHost}/${channelAuthTenant}`
-        : AuthenticationConstants.ToChannelFromBotLoginUrl,
+      ToChannelFromBotLoginUrl: AuthenticationConstants.ToChannelFromBotLoginUrl,
       ToChannelFromBotOAuthScope: AuthenticationConstants.ToChannelFromBotOAuthScope,
       ToBotFromEmulatorOpenIdMetadataUrl: AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl,
       OAuthUrl: AuthenticationConstants.OAuthUrl,
