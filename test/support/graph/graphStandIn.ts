@@ -129,7 +129,8 @@ const RESET = new Set([
   'hardwareOneTimePasscode',
 ]);
 
-function graphError(status: number, code: string, message: string): StandInResponse {
+/** An error answer as Graph gives one (with its innerError); the stand-in's feature routes use it too. */
+export function graphError(status: number, code: string, message: string): StandInResponse {
   return {
     status,
     body: {
@@ -392,7 +393,8 @@ export class GraphStandIn {
     );
   }
 
-  private findUser(key: string): StandInUser | undefined {
+  /** The user with this object id or UPN (case-insensitive), as Graph's /users/{id | upn} finds them. */
+  findUser(key: string): StandInUser | undefined {
     const k = key.toLowerCase();
     return this.users.get(k) ?? [...this.users.values()].find((u) => u.userPrincipalName.toLowerCase() === k);
   }

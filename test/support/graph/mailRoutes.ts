@@ -7,7 +7,7 @@
  * server come before any of this, as a broken network or Graph would.
  */
 import type { StandInRequest, StandInResponse } from '../standInServer';
-import type { GraphStandIn } from './graphStandIn';
+import { graphError, type GraphStandIn } from './graphStandIn';
 
 interface Recipient {
   emailAddress?: { address?: unknown; name?: unknown };
@@ -36,10 +36,6 @@ export interface MailStandInOptions {
   allowedSenders: string[];
   /** How long each accepted request takes (to make concurrency observable). */
   latencyMs?: number;
-}
-
-function graphError(status: number, code: string, message: string): StandInResponse {
-  return { status, body: { error: { code, message } } };
 }
 
 export class MailStandIn {

@@ -8,7 +8,7 @@
  */
 import crypto from 'node:crypto';
 import type { StandInRequest, StandInResponse } from '../standInServer';
-import { PERMISSIONS, type GraphStandIn } from './graphStandIn';
+import { graphError, PERMISSIONS, type GraphStandIn } from './graphStandIn';
 
 /** A pass the stand-in issued, as the tests read it. */
 export interface IssuedPass {
@@ -27,10 +27,6 @@ export interface TapPolicy {
   maximumLifetimeInMinutes: number;
   defaultLifetimeInMinutes: number;
   isUsableOnce: boolean;
-}
-
-function graphError(status: number, code: string, message: string): StandInResponse {
-  return { status, body: { error: { code, message } } };
 }
 
 export class TapStandIn {
@@ -63,9 +59,7 @@ export class TapStandIn {
 
   private create(req: StandInRequest): StandInResponse {
     const key = decodeURIComponent(req.params.id!).toLowerCase();
-    const user =
-      this.graph.users.get(key) ??
-      [...this.graph.users.values()].find((u) => u.userPrincipalName.toLowerCase() === key);
+    const user = this.graph.findUser(key);
     if (!user) {
       return graphError(404, 'Request_ResourceNotFound', `Resource '${key}' does not exist.`);
     }
