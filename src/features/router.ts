@@ -138,11 +138,6 @@ export class Router {
     return this;
   }
 
-  /** Every registered verb name. */
-  verbNames(): string[] {
-    return [...this.verbs.keys()];
-  }
-
   /** Fails fast when a verb the cards can carry, or an intent the text reader knows, has no handler. */
   assertComplete(verbs: readonly string[]): void {
     const missing = [

@@ -199,9 +199,6 @@ export class ConversationHarness {
 
   /** Stops at once, as a killed process would: sends in flight are not waited for. */
   private kill(): void {
-    void this.container.outbox.stop(0);
-    this.container.status.stop();
-    this.container.metrics.stopObserving();
-    this.container.stores.close();
+    this.container.kill();
   }
 }
