@@ -133,7 +133,14 @@ export function mountItView(server: Server, deps: ItViewRouteDeps): void {
   server.get(
     '/api/it/progress',
     dataRoute(async (_req, res, userId) => {
-      const [view, trend] = await Promise.all([progress.view(), progress.trend()]);
+      // The trend is storage's; today's figures are not: a storage fault costs the trend, not the figures.
+      const [view, trend] = await Promise.all([
+        progress.view(),
+        progress.trend().catch((error: unknown) => {
+          log.warn({ err: { name: (error as Error).name } }, 'it tab: the trend could not be read');
+          return { reminderDays: [], days: [] };
+        }),
+      ]);
       log.info({ userId }, 'it tab: progress shown');
       res.json({
         countedAt: view.countedAt,

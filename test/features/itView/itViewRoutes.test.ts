@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import { expect } from 'chai';
+import sinon from 'sinon';
 import { startApp, type RunningApp } from '../../../src/app';
-import { createContainer } from '../../../src/container';
+import { createContainer, type Container } from '../../../src/container';
 import { tempDataDir } from '../../support/botProcess';
 import { TestClock } from '../../support/conversationHarness';
 import { SMALL_GROUPS, SMALL_PEOPLE, SmallSchoolDirectory } from '../../support/itView/smallSchool';
@@ -22,6 +23,7 @@ describe("IT's tab: its page and its data routes over HTTP", () => {
   let dataDir: string;
   let captured: CapturedLog;
   let directory: SmallSchoolDirectory;
+  let container: Container;
 
   before(async () => {
     identity = await startTabIdentity();
@@ -29,7 +31,7 @@ describe("IT's tab: its page and its data routes over HTTP", () => {
     directory = new SmallSchoolDirectory();
     captured = captureLog('info');
     const config = tabAppConfig(identity, dataDir, { BOT_DOMAIN: DOMAIN });
-    const container = await createContainer(config, {
+    container = await createContainer(config, {
       log: captured.log,
       clock: new TestClock(new Date('2026-12-01T10:00:00Z')),
       directory: { directory },
@@ -89,6 +91,19 @@ describe("IT's tab: its page and its data routes over HTTP", () => {
     });
     // The sample campaign's reminder days (21 and 14 days before merge into the last day of term).
     expect(body.trend.reminderDays).to.deep.equal(['2026-12-18', '2027-01-04', '2027-01-08', '2027-01-11']);
+  });
+
+  it('storage failing costs the trend, not the figures: the groups are still there', async () => {
+    const failing = sinon.stub(container.stores.progressDays, 'list').rejects(new Error('storage down'));
+    try {
+      const response = await get('/api/it/progress', ada());
+      expect(response.status).to.equal(200);
+      const body = (await response.json()) as { groups: GroupJson[]; trend: { days: unknown[] } };
+      expect(body.groups[0]!.counts.total).to.equal(8);
+      expect(body.trend.days).to.deep.equal([]);
+    } finally {
+      failing.restore();
+    }
   });
 
   it('accepts the app id URI audience (api://BOT_DOMAIN/app id) as well as the app id', async () => {
