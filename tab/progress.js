@@ -10,9 +10,9 @@
     notStarted: '#c62828',
     unknown: '#9e9e9e',
   };
-  const SECTIONS = ['loading', 'outside', 'refused', 'failed', 'content'];
+  const SECTIONS = ['loading', 'outside', 'signInFailed', 'refused', 'failed', 'content'];
   const $ = (id) => document.getElementById(id);
-  const state = { token: '', data: null, people: [], group: 'school', category: undefined };
+  const state = { data: null, people: [], group: 'school', category: undefined };
 
   function show(id) {
     for (const section of SECTIONS) $(section).hidden = section !== id;
@@ -25,19 +25,47 @@
     ]);
   }
 
-  /** A Teams sign-on token; rejects outside Teams (no Teams host answers the library). */
-  async function signIn() {
+  /** Inside Teams or not: rejects outside Teams (no Teams host answers the library). */
+  async function inTeams() {
     const teams = window.microsoftTeams;
     if (!teams) throw new Error('outside');
     await withTimeout(teams.app.initialize(), 5000);
-    return teams.authentication.getAuthToken();
+    return teams;
+  }
+
+  /** A token for each call: Teams keeps and renews it, so a tab left open an hour still signs in. */
+  function token() {
+    return window.microsoftTeams.authentication.getAuthToken();
   }
 
   async function api(path) {
-    const response = await fetch(path, { headers: { Authorization: 'Bearer ' + state.token } });
-    if (response.status === 401 || response.status === 403) throw new Error('refused');
+    const response = await fetch(path, { headers: { Authorization: 'Bearer ' + (await token()) } });
+    if (response.status === 401 || response.status === 403) {
+      const error = new Error('refused');
+      error.status = response.status;
+      throw error;
+    }
     if (!response.ok) throw new Error('failed');
     return response;
+  }
+
+  /** Why the server refused: not IT staff (403), or a sign-in it does not accept (401: expired, wrong app). */
+  function showRefused(status) {
+    $('refused').textContent =
+      status === 403
+        ? 'This tab is for the IT staff group only.'
+        : "This tab is for the IT staff group only, and your sign-in was not accepted. Close the tab and open it again; if that keeps happening, IT should check the app's single sign-on (docs/it-view.md).";
+    show('refused');
+  }
+
+  /** A click that could not load: said where the list would be, the figures stay. */
+  function failedClick(error) {
+    $('people').hidden = false;
+    $('peopleHeading').textContent =
+      error.message === 'refused'
+        ? 'Your sign-in has ended: close the tab and open it again.'
+        : 'That list could not be loaded. Try again in a minute.';
+    $('peopleTable').tBodies[0].textContent = '';
   }
 
   function cell(row, text, className) {
@@ -92,7 +120,7 @@
             ? group.counts.complete + ' (' + group.percentComplete + '%)'
             : String(group.counts[category]);
         button.setAttribute('aria-label', group.name + ': ' + labelOf(category));
-        button.addEventListener('click', () => void loadPeople(group.id, category));
+        button.addEventListener('click', () => loadPeople(group.id, category).catch(failedClick));
         td.appendChild(button);
       }
       cell(row, String(group.counts.total), 'number');
@@ -119,7 +147,7 @@
         scales: { x: { stacked: true, beginAtZero: true }, y: { stacked: true } },
         onClick: (_event, elements) => {
           const hit = elements[0];
-          if (hit) void loadPeople(groups[hit.index].id, CATEGORIES[hit.datasetIndex]);
+          if (hit) loadPeople(groups[hit.index].id, CATEGORIES[hit.datasetIndex]).catch(failedClick);
         },
       },
     });
@@ -208,15 +236,23 @@
 
   async function start() {
     try {
-      state.token = await signIn();
+      await inTeams();
     } catch {
       show('outside');
       return;
     }
     try {
+      await token();
+    } catch {
+      // In Teams, but no token: the app's single sign-on is not set up (consent, webApplicationInfo).
+      show('signInFailed');
+      return;
+    }
+    try {
       state.data = await (await api('/api/it/progress')).json();
     } catch (error) {
-      show(error.message === 'refused' ? 'refused' : 'failed');
+      if (error.message === 'refused') showRefused(error.status);
+      else show('failed');
       return;
     }
     show('content');
@@ -225,7 +261,7 @@
     drawGroupsChart(state.data);
     drawTrend(state.data);
     $('filter').addEventListener('input', drawPeople);
-    $('csv').addEventListener('click', () => void downloadCsv());
+    $('csv').addEventListener('click', () => downloadCsv().catch(failedClick));
     document.body.dataset.ready = 'true';
   }
 

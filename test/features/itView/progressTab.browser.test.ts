@@ -16,10 +16,19 @@ import { captureLog } from '../../support/logCapture';
 import { launchChromium, offlinePage } from '../../support/playground/browser';
 
 /** What the page sees of Teams: initialize() resolves and getAuthToken() gives `token`. */
-function teamsStandIn(token: string): string {
-  return `window.microsoftTeams = {
+/**
+ * The Teams library as the tab meets it inside Teams: each getAuthToken call gives the next of `tokens` (the last
+ * one again after that); `null` is a Teams whose sign-on fails (the app's single sign-on not set up).
+ */
+function teamsStandIn(tokens: string | string[] | null): string {
+  const getAuthToken =
+    tokens === null
+      ? `() => Promise.reject(new Error('consent_required'))`
+      : `() => Promise.resolve(tokens[Math.min(calls++, tokens.length - 1)])`;
+  return `let calls = 0; const tokens = ${JSON.stringify(tokens === null ? [] : [tokens].flat())};
+  window.microsoftTeams = {
     app: { initialize: () => Promise.resolve() },
-    authentication: { getAuthToken: () => Promise.resolve(${JSON.stringify(token)}) },
+    authentication: { getAuthToken: ${getAuthToken} },
   };`;
 }
 
@@ -59,7 +68,7 @@ describe("IT's tab in the browser", function () {
   });
 
   /** The tab opened with `token` handed over by the Teams stand-in (none: the real library, outside Teams). */
-  async function openTab(token?: string): Promise<Page & { problems: string[] }> {
+  async function openTab(token?: string | string[] | null): Promise<Page & { problems: string[] }> {
     const { context, page } = await offlinePage(browser);
     // Script errors and anything the Content-Security-Policy blocked (Chromium reports both on the console).
     const problems: string[] = [];
@@ -155,6 +164,31 @@ describe("IT's tab in the browser", function () {
       expect(await page.locator('body').innerText()).to.not.match(/Whole school|Year 7|\d+ of \d+/);
     });
   }
+
+  it('in Teams but signed in to nothing (single sign-on not set up): says so, not "open it in Teams"', async () => {
+    const page = await openTab(null);
+    await page.locator('#signInFailed').waitFor({ state: 'visible' });
+    expect(await page.locator('#signInFailed').innerText()).to.match(
+      /^Teams could not sign you in to this tab\./,
+    );
+    expect(await page.locator('#outside').isHidden()).to.equal(true);
+    expect(await page.locator('#content').isHidden()).to.equal(true);
+  });
+
+  it('a sign-in that ends while the tab is open: a click says so where the list would be, the figures stay', async () => {
+    const expired = identity.token(SMALL_PEOPLE.ada, { exp: Math.floor(Date.now() / 1000) - 600 });
+    // The page's first two calls (its own check, then the figures) get a good token; the click an expired one.
+    const page = await openTab([identity.token(SMALL_PEOPLE.ada), identity.token(SMALL_PEOPLE.ada), expired]);
+    await page.waitForFunction(() => document.body.dataset.ready === 'true');
+    await page.locator('#groupsTable button').first().click();
+    await page.locator('#people').waitFor({ state: 'visible' });
+    expect(await page.locator('#peopleHeading').innerText()).to.equal(
+      'Your sign-in has ended: close the tab and open it again.',
+    );
+    expect(await page.locator('#content').isVisible()).to.equal(true);
+    // Chromium logs the refused request itself; nothing else may go wrong on the page.
+    expect(page.problems.filter((p) => !/status of 401/.test(p))).to.deep.equal([]);
+  });
 
   it('outside Teams the page says to open it in Teams', async () => {
     const page = await openTab();
