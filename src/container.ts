@@ -31,6 +31,7 @@ import { EscalationOutbox, type OutboxOptions } from './escalation/escalationOut
 import { EscalationService } from './escalation/escalationService';
 import { createLogger, type Logger } from './logging/logger';
 import { createNudges, type NudgeParts } from './nudges/createNudges';
+import { EmailChecks } from './nudges/emailChecks';
 import { NudgeScheduler } from './nudges/nudgeScheduler';
 import { systemClock, type Clock } from './ports/clock';
 import type { ConversationReferenceStore } from './ports/conversationReferenceStore';
@@ -311,7 +312,17 @@ export function buildContainer(
   const help = new HelpReplies({ escalations, supportCodes, passes, log });
 
   // IT's view (docs/it-view.md): figures from the report the status service holds, one listing per group.
-  const itView = createItView({ config, policy, directory, status, days: stores.progressDays, clock, log });
+  const emailChecks = nudges && new EmailChecks(nudges.deps);
+  const itView = createItView({
+    config,
+    policy,
+    directory,
+    status,
+    days: stores.progressDays,
+    clock,
+    log,
+    emailChecks: emailChecks && (() => emailChecks.all()),
+  });
 
   const conversation = new ConversationService({
     policy,

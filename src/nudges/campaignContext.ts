@@ -10,7 +10,7 @@ import type { Clock } from '../ports/clock';
 import type { ConversationReferenceStore } from '../ports/conversationReferenceStore';
 import type { Directory } from '../ports/directory';
 import type { Messenger } from '../ports/messenger';
-import { USER_MARKER_PREFIX, type NudgeLedger } from '../ports/nudgeLedger';
+import type { NudgeLedger, UserMarkerPrefix } from '../ports/nudgeLedger';
 import type { NudgeQueue } from '../ports/nudgeQueue';
 import type { LeaseStore } from '../ports/leases';
 import type { UserProgressStore } from '../ports/userProgressStore';
@@ -67,7 +67,15 @@ export interface CampaignDeps {
   delivery: DeliverySettings;
 }
 
+const REGISTERED: UserMarkerPrefix = 'registered:';
+const EMAIL_CHECKED: UserMarkerPrefix = 'emailChecked:';
+
 /** Marker name under which a user's live "done" check is remembered for the campaign. */
 export function registeredMarker(userId: string): string {
-  return `${USER_MARKER_PREFIX}${userId}`;
+  return `${REGISTERED}${userId}`;
+}
+
+/** Marker name under which what a live look found about a user's email is remembered for the campaign. */
+export function emailCheckedMarker(userId: string): string {
+  return `${EMAIL_CHECKED}${userId}`;
 }

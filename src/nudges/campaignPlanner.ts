@@ -11,25 +11,36 @@ import pLimit from 'p-limit';
 import { campaignMoment } from '../domain/campaign/campaignTime';
 import { nudgeDue, type NudgeDue } from '../domain/campaign/nudgeDecision';
 import { localDateOf } from '../domain/policy/localDate';
+import {
+  completeOnlyIfEmailIsPersonal,
+  withEmailCheck,
+  type EmailCheck,
+} from '../domain/registration/emailCheck';
 import { evaluateRegistration } from '../domain/registration/evaluateRegistration';
 import { viewContextAt, type ViewContext } from '../features/shared/wording';
 import type { StoredConversationReference } from '../ports/conversationReferenceStore';
 import type { DirectoryUser } from '../ports/directory';
 import type { NudgeJob } from '../ports/nudgeQueue';
 import { registeredMarker, type CampaignDeps } from './campaignContext';
+import { EmailChecks } from './emailChecks';
 
 /** What the dry run says about one member. */
 export interface PlanLine {
   userId: string;
   userPrincipalName: string;
   group: string;
-  /** `nudge`: owed now; `later`: owed at `when`; the rest say why not. */
-  action: 'nudge' | 'later' | 'registered' | 'excluded' | 'disabled' | 'none';
+  /**
+   * `nudge`: owed now; `later`: owed at `when`; `check`: complete by the report only if their email is not the
+   * school address (a real pass takes a live look before deciding); the rest say why not.
+   */
+  action: 'nudge' | 'later' | 'check' | 'registered' | 'excluded' | 'disabled' | 'none';
   nudge?: string;
   when?: string;
   /** How it would reach them: a stored conversation, or an install first. */
   reach?: 'conversation' | 'install' | 'guest';
   why?: string;
+  /** What is wrong with their registration when the report alone would miss it (`schoolEmail`). */
+  problem?: 'schoolEmail';
 }
 
 export interface PassSummary {
@@ -45,6 +56,12 @@ export interface PassSummary {
   /** Already nudged at this stage, blocked, or nothing owed. */
   nothingOwed: number;
   repaired: number;
+  /** Live looks taken at members whose email address the report does not show. */
+  emailLooks: number;
+  /** Members whose second method is their school email (a look this pass, or remembered from one before). */
+  schoolEmail: number;
+  /** Members still unchecked at the end of the pass (a dry run takes no look; a look that failed is retried next pass). */
+  emailUnchecked: number;
 }
 
 /** What a planning attempt came to. */
@@ -59,6 +76,16 @@ export interface PassOptions {
   leaseLost?: () => boolean;
 }
 
+/** What the planner learnt about one member before deciding. */
+interface MemberLook {
+  complete: boolean;
+  /** Complete by the report only if their email is not the school address: a live look decides. */
+  emailUnseen?: boolean;
+  /** Not complete because of something only a live look shows. */
+  problem?: 'schoolEmail';
+  reference?: StoredConversationReference;
+}
+
 /** Members planned, claimed and queued together. */
 const CHUNK = 100;
 /** What planning a chunk needs from its pass. */
@@ -71,6 +98,10 @@ interface ChunkPlan {
   reportGroup: Map<string, string>;
   /** Users a live "I've done it" found complete. */
   registered: Map<string, string>;
+  /** What earlier live looks found about members' email addresses (user id → check). */
+  emailChecks: Map<string, EmailCheck>;
+  /** Members to look at before deciding (their email's address decides), with the group they were met in. */
+  toCheck: { user: DirectoryUser; targetName: string }[];
   methods: ViewContext['methods'];
   /** The target group's name: the report group of a member in none of the report groups. */
   targetName: string;
@@ -78,11 +109,17 @@ interface ChunkPlan {
 
 /** Per-member reads in flight at once while planning. */
 const LOOKUPS_AT_ONCE = 16;
+/** Live looks waiting on Graph's reports budget at once (it lets four through every 10 s at background priority). */
+const LOOKS_AT_ONCE = 4;
 
 export class CampaignPlanner {
   private readonly holder = `planner-${crypto.randomUUID().slice(0, 8)}`;
 
-  constructor(private readonly deps: CampaignDeps) {}
+  private readonly emails: EmailChecks;
+
+  constructor(private readonly deps: CampaignDeps) {
+    this.emails = new EmailChecks(deps);
+  }
 
   /** Lease name: one planner per campaign across every instance. */
   get leaseName(): string {
@@ -149,6 +186,9 @@ export class CampaignPlanner {
       waiting: 0,
       nothingOwed: 0,
       repaired: 0,
+      emailLooks: 0,
+      schoolEmail: 0,
+      emailUnchecked: 0,
     };
     if (!dry) summary.repaired = await this.repair();
     if (status.hasReport && now.getTime() - status.reportReadAt > delivery.recheckMs) {
@@ -174,7 +214,19 @@ export class CampaignPlanner {
     const ctx = viewContextAt(this.deps.policy, now);
     // Users a live "I've done it" found complete: one read for the pass (they are few), not one per member.
     const registered = await ledger.markersStartingWith(campaign.id, registeredMarker(''));
-    const pass = { now, dry, summary, excluded, reportGroup, registered, methods: ctx.methods };
+    const emailChecks = await this.emails.all();
+    const toCheck: ChunkPlan['toCheck'] = [];
+    const pass = {
+      now,
+      dry,
+      summary,
+      excluded,
+      reportGroup,
+      registered,
+      emailChecks,
+      toCheck,
+      methods: ctx.methods,
+    };
     const seen = new Set<string>();
     for (const target of campaign.policy.targets.groups) {
       for await (const page of directory.transitiveMembers(target.id, { priority: 'background' })) {
@@ -190,8 +242,52 @@ export class CampaignPlanner {
         }
       }
     }
+    // Last, so that everyone else's nudges are on their way while the looks wait for Graph's reports budget.
+    if (dry) summary.emailUnchecked = toCheck.length;
+    else await this.lookAtEmails(pass, options);
     log.info({ campaignId: campaign.id, ...summary, dryRun: !!dry }, 'campaign pass');
     return summary;
+  }
+
+  /**
+   * One live look at each member whose report row is complete only if their email is personal, remembered
+   * against that row; those on their school address are then planned like anyone owed a nudge. The looks run at
+   * background priority, so they never take the reports budget's slot kept for people; a look that fails leaves
+   * the member for the next pass.
+   */
+  private async lookAtEmails(pass: Omit<ChunkPlan, 'targetName'>, options: PassOptions): Promise<void> {
+    const { summary, toCheck } = pass;
+    const byTarget = new Map<string, DirectoryUser[]>();
+    const limit = pLimit(LOOKS_AT_ONCE);
+    let failed = 0;
+    await Promise.all(
+      toCheck.map(({ user, targetName }) =>
+        limit(async () => {
+          if (options.leaseLost?.()) return;
+          const looked = await this.emails.look(user.id, pass.now).catch((error: unknown) => {
+            failed += 1;
+            this.deps.log.warn(
+              { userId: user.id, err: { name: (error as Error).name } },
+              'campaign: email look failed; the next pass tries again',
+            );
+            return undefined;
+          });
+          if (!looked) return;
+          summary.emailLooks += 1;
+          if (looked.check) pass.emailChecks.set(user.id, looked.check);
+          // Planned again with what the look found (kept in the status service's memory for this process).
+          byTarget.set(targetName, [...(byTarget.get(targetName) ?? []), user]);
+        }),
+      ),
+    );
+    summary.emailUnchecked = toCheck.length - summary.emailLooks;
+    if (failed > 0) this.deps.log.warn({ failed }, 'campaign: members left unchecked this pass');
+    for (const [targetName, users] of byTarget) {
+      for (let at = 0; at < users.length; at += CHUNK) {
+        if (options.leaseLost?.()) throw new Error('campaign planning: the planner lease was lost');
+        await this.planChunk(users.slice(at, at + CHUNK), { ...pass, toCheck: [], targetName });
+      }
+    }
   }
 
   /** Plans up to CHUNK members of a target group: decides each, then claims and queues what is owed. */
@@ -206,6 +302,7 @@ export class CampaignPlanner {
       chunk.filter((u) => !excluded.has(u.id) && u.accountEnabled),
       methods,
       registered,
+      p.emailChecks,
     );
     const claims: { user: DirectoryUser; due: Extract<NudgeDue, { nudge: string }>; group: string }[] = [];
     for (const user of chunk) {
@@ -223,6 +320,12 @@ export class CampaignPlanner {
         continue;
       }
       const look = looks.get(user.id)!;
+      if (look.emailUnseen) {
+        line({ action: 'check', why: 'emailUnchecked' });
+        p.toCheck.push({ user, targetName });
+        continue;
+      }
+      if (look.problem === 'schoolEmail') summary.schoolEmail += 1;
       if (look.complete) {
         summary.registered += 1;
         line({ action: 'registered' });
@@ -248,6 +351,7 @@ export class CampaignPlanner {
         when: due.kind === 'send' ? now.toISOString() : due.until.toISOString(),
         why: due.kind === 'wait' ? due.reason : undefined,
         reach,
+        problem: look.problem,
       });
       // Only nudges owed now, or held back by a snooze, are queued; the window is the scheduler's business.
       if (!dry && (due.kind === 'send' || due.reason === 'snoozed')) claims.push({ user, due, group });
@@ -282,31 +386,36 @@ export class CampaignPlanner {
   }
 
   /**
-   * Whether each user is complete (by the report snapshot, or a live "I've done it" remembered for the
-   * campaign) and, if not, their conversation reference, several users at once (one after the other, a
-   * page of 999 members would cost 999 round trips end to end on Azure Storage).
+   * Whether each user is complete (by the report snapshot with what earlier looks found about email addresses,
+   * or a live "I've done it" remembered for the campaign) and, if not, their conversation reference, several
+   * users at once (one after the other, a page of 999 members would cost 999 round trips end to end on Azure
+   * Storage).
    */
   private async lookUp(
     users: DirectoryUser[],
     methods: ViewContext['methods'],
     registered: Map<string, string>,
-  ): Promise<Map<string, { complete: boolean; reference?: StoredConversationReference }>> {
+    emailChecks: Map<string, EmailCheck>,
+  ): Promise<Map<string, MemberLook>> {
     const { references, status } = this.deps;
     const limit = pLimit(LOOKUPS_AT_ONCE);
-    const looks = new Map<string, { complete: boolean; reference?: StoredConversationReference }>();
+    const looks = new Map<string, MemberLook>();
     await Promise.all(
       users.map((user) =>
         limit(async () => {
           // However old: an old "not registered" is queued and the worker looks again before sending; an
           // old "registered" spares a look (registrations are rarely undone).
-          const snapshot = status.snapshotFor(user.id);
-          const complete =
-            (snapshot && evaluateRegistration(snapshot.methods, methods).complete) ||
-            registered.has(registeredMarker(user.id));
-          looks.set(
-            user.id,
-            complete ? { complete } : { complete, reference: await references.get(user.id) },
-          );
+          const row = status.snapshotFor(user.id);
+          const snapshot = row && withEmailCheck(row, emailChecks.get(user.id));
+          if (registered.has(registeredMarker(user.id))) return looks.set(user.id, { complete: true });
+          if (snapshot && completeOnlyIfEmailIsPersonal(snapshot.methods, methods))
+            return looks.set(user.id, { complete: true, emailUnseen: true });
+          const evaluation = snapshot && evaluateRegistration(snapshot.methods, methods);
+          if (evaluation?.complete) return looks.set(user.id, { complete: true });
+          const problem = evaluation?.reasons.some((r) => r.code === 'emailOnSchoolDomain')
+            ? ('schoolEmail' as const)
+            : undefined;
+          looks.set(user.id, { complete: false, problem, reference: await references.get(user.id) });
         }),
       ),
     );

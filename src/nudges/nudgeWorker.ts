@@ -17,7 +17,9 @@
 import crypto from 'node:crypto';
 import { RequestBudget } from '../adapters/graph/requestBudget';
 import { nudgeDue, parseNudgeKey, snoozesUsed } from '../domain/campaign/nudgeDecision';
+import { checkHolds, completeOnlyIfEmailIsPersonal, withEmailCheck } from '../domain/registration/emailCheck';
 import { evaluateRegistration } from '../domain/registration/evaluateRegistration';
+import type { MethodAvailability } from '../domain/policy/availability';
 import type { RegistrationSnapshot } from '../domain/registration/snapshot';
 import { nudgeCard } from '../features/campaign/nudgeCards';
 import { viewContextAt } from '../features/shared/wording';
@@ -26,6 +28,7 @@ import type { ReceivedJob } from '../ports/nudgeQueue';
 import type { SendOutcome } from '../ports/messenger';
 import { ConcurrencyError } from '../ports/versioned';
 import { registeredMarker, type CampaignDeps } from './campaignContext';
+import { EmailChecks } from './emailChecks';
 
 /** What happened to one message, for logs, tests and the drain loop. */
 export type JobResult =
@@ -88,7 +91,10 @@ export class NudgeWorker {
   /** When this worker's own deferrals come back (the drain waits for them). */
   private expectedBackAt = 0;
 
+  private readonly emails: EmailChecks;
+
   constructor(private readonly deps: CampaignDeps) {
+    this.emails = new EmailChecks(deps);
     const d = deps.delivery;
     // At most `sendsPerSecond` starts in any second, and evenly spaced: a burst of starts at the top of each
     // second reaches Teams bunched up (event-loop and network jitter) and trips its sliding window.
@@ -319,8 +325,8 @@ export class NudgeWorker {
     }
     if (due.kind === 'wait') return this.defer(message, due.until.getTime() - nowMs);
 
-    const snapshot = await this.registration(job.userId);
     const ctx = viewContextAt(this.deps.policy, clock.now(), job.firstName);
+    const snapshot = await this.registration(job.userId, ctx.methods);
     const evaluation = evaluateRegistration(snapshot?.methods ?? [], ctx.methods);
     if (evaluation.complete || (await ledger.getMarker(campaign.id, registeredMarker(job.userId)))) {
       await this.finish(message, entry, { state: 'skippedRegistered' });
@@ -434,11 +440,14 @@ export class NudgeWorker {
     return this.defer(message, jitter(Math.min(60_000, 1000 * 2 ** (failures - 1))));
   }
 
-  private async registration(userId: string): Promise<RegistrationSnapshot | undefined> {
+  private async registration(
+    userId: string,
+    methods: MethodAvailability,
+  ): Promise<RegistrationSnapshot | undefined> {
     // A live look is trusted for the recheck age only: without a report row nothing else refreshes it, and a
     // pupil who registered since must not get the next stage.
     const known = this.deps.status.snapshotFor(userId, { liveMaxAgeMs: this.deps.delivery.recheckMs });
-    if (known) return known;
+    if (known) return this.withEmailSeen(known, methods);
     // Not in the report (a new account, or a tenant without the report), or its live look is too old: one
     // live look, at background pace.
     // If the look fails (Graph busy or down), the older look is still better than knowing nothing.
@@ -449,6 +458,25 @@ export class NudgeWorker {
       // fall through to the older look
     }
     return this.deps.status.snapshotFor(userId);
+  }
+
+  /**
+   * A report row that is complete only if its email is personal, with what the planner's look found (kept in
+   * the ledger, so any instance knows). Without a look that still holds (the row changed since), one look now:
+   * rare, and a pupil on their school address must not be passed over as registered.
+   */
+  private async withEmailSeen(
+    snapshot: RegistrationSnapshot,
+    methods: MethodAvailability,
+  ): Promise<RegistrationSnapshot> {
+    if (!completeOnlyIfEmailIsPersonal(snapshot.methods, methods)) return snapshot;
+    const check = await this.emails.get(snapshot.userId);
+    if (checkHolds(snapshot, check)) return withEmailCheck(snapshot, check);
+    try {
+      return (await this.emails.look(snapshot.userId, this.deps.clock.now()))?.snapshot ?? snapshot;
+    } catch {
+      return snapshot; // Graph busy or down: the report's view, as before the look
+    }
   }
 
   private async install(message: ReceivedJob, entry: LedgerEntry): Promise<JobResult> {

@@ -88,10 +88,23 @@ export function afterPrefix(prefix: string): string {
 }
 
 /**
- * Campaign markers that concern one user are named `registered:<userId>` (the live "done" check); export and
- * erase include them. Other markers (planning passes, the last pass's counts) hold no one's data.
+ * Campaign markers that concern one user are named `<prefix><userId>`: `registered:` (a live "done" check) and
+ * `emailChecked:` (whether their email method is the school address); export and erase include them. Other
+ * markers (planning passes, the last pass's counts) hold no one's data.
  */
-export const USER_MARKER_PREFIX = 'registered:';
+export const USER_MARKER_PREFIXES = ['registered:', 'emailChecked:'] as const;
+export type UserMarkerPrefix = (typeof USER_MARKER_PREFIXES)[number];
+
+/** The names of one user's markers, one per kind. */
+export function userMarkerNames(userId: string): string[] {
+  return USER_MARKER_PREFIXES.map((prefix) => `${prefix}${userId}`);
+}
+
+/** The user a marker name is about, or undefined for a campaign-wide marker. */
+export function userOfMarker(name: string): string | undefined {
+  const prefix = USER_MARKER_PREFIXES.find((p) => name.startsWith(p));
+  return prefix ? name.slice(prefix.length) : undefined;
+}
 
 /** A user's marker in an export. */
 export interface ExportedMarker {

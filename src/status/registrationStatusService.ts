@@ -19,7 +19,12 @@ import {
 } from '../ports/directory';
 
 export type StatusLookup =
-  | { kind: 'known'; snapshot: RegistrationSnapshot }
+  | {
+      kind: 'known';
+      snapshot: RegistrationSnapshot;
+      /** What a live look taken for this answer showed by itself (addresses included, questions not). */
+      live?: RegistrationSnapshot;
+    }
   /** Neither source knows this user (not in the tenant, or deleted). */
   | { kind: 'unknownUser' };
 
@@ -161,8 +166,9 @@ export class RegistrationStatusService {
     const id = userId.toLowerCase();
     const live = await this.deps.directory.liveMethods(id, { priority: 'background' });
     if (!live) return { kind: 'unknownUser' };
-    this.liveLooks.set(id, { snapshot: fromLive(live), storedAt: this.deps.clock.now().getTime() });
-    return { kind: 'known', snapshot: this.snapshotFor(id)! };
+    const snapshot = fromLive(live);
+    this.liveLooks.set(id, { snapshot, storedAt: this.deps.clock.now().getTime() });
+    return { kind: 'known', snapshot: this.snapshotFor(id)!, live: snapshot };
   }
 
   /** The user's status, from the cache when fresh enough, else from the report (one row, or one pass). */

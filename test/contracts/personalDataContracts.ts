@@ -10,7 +10,8 @@ import type { Stores } from '../../src/adapters/storage';
 import { RetentionJob } from '../../src/conversation/retentionJob';
 import { loadSchoolPolicy } from '../../src/config/loadSchoolPolicy';
 import { createLogger } from '../../src/logging/logger';
-import { registeredMarker } from '../../src/nudges/campaignContext';
+import { emailCheckedMarker, registeredMarker } from '../../src/nudges/campaignContext';
+import { encodeEmailCheck } from '../../src/domain/registration/emailCheck';
 import { PersonalDataService } from '../../src/privacy/personalData';
 import { retentionPurges } from '../../src/privacy/retentionPurges';
 import { SAMPLE_POLICY_PATH, TestClock } from '../support/conversationHarness';
@@ -98,6 +99,12 @@ async function populate(
     { campaignId: options.campaignId, userId, nudge: 'd7', group: 'pupils', at },
   ]);
   await stores.nudgeLedger.setMarker(options.campaignId, registeredMarker(userId), at);
+  // A campaign's live look found their email method is the school address.
+  await stores.nudgeLedger.setMarker(
+    options.campaignId,
+    emailCheckedMarker(userId),
+    encodeEmailCheck({ reportAsOf: at, schoolAddress: true, checkedAt: at }),
+  );
   await stores.nudgeQueue.enqueue([
     { campaignId: options.campaignId, userId, nudge: 'd7', firstName: 'Sam' },
   ]);
@@ -210,6 +217,12 @@ export function describePersonalDataContracts(backend: string, newPlace: NewPlac
         targetKind: 'upn',
         outcome: 'valid',
       });
+      expect(
+        (exported.records.nudges as { kind?: string; name?: string }[])
+          .filter((r) => r.kind === 'campaignMarker')
+          .map((r) => r.name)
+          .sort(),
+      ).to.deep.equal([`emailChecked:${ACTIVE}`, `registered:${ACTIVE}`]);
       expect(exported.records.temporaryAccessPasses).to.deep.include({
         kind: 'temporaryAccessPassGrant',
         role: 'user',
@@ -236,8 +249,8 @@ export function describePersonalDataContracts(backend: string, newPlace: NewPlac
         supportCodes: 3,
         // The pass Avery was given, and the one Avery gave Blake.
         temporaryAccessPasses: 2,
-        // The nudge row and the "registered" marker.
-        nudges: 2,
+        // The nudge row, the "registered" marker and what a look found about their email.
+        nudges: 3,
         nudgeQueue: 1,
       });
       const after = await place.contents();

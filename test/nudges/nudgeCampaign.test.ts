@@ -1,4 +1,7 @@
 import { expect } from 'chai';
+import type { PlanLine } from '../../src/nudges/campaignPlanner';
+import { NudgeWorker } from '../../src/nudges/nudgeWorker';
+import { RegistrationStatusService } from '../../src/status/registrationStatusService';
 import type { SendOutcome } from '../../src/ports/messenger';
 import { cardsOf } from '../support/cards';
 import { graphMethod } from '../support/graph/methodShapes';
@@ -399,5 +402,98 @@ describe('Nudge campaign on real HTTP (Teams connector and Graph stand-ins)', fu
       ['sent', undefined, 2],
     ]);
     expect(rig.parts.worker.stats).to.include({ inDoubt: 0, interrupted: 1 });
+  });
+});
+
+describe("Nudge campaign: pupils whose second method is their school email (the report can't show it)", function () {
+  this.timeout(60_000);
+  let rig: CampaignRig;
+  afterEach(async () => {
+    await rig?.close();
+  });
+
+  /** A pupil with the app and an email method at `address`: complete by the report whatever the address. */
+  async function appAndEmail(n: number, address: string): Promise<string> {
+    return rig.addUser(n, {
+      user: {
+        methods: [graphMethod.password(), graphMethod.authenticator(), graphMethod.email(address)],
+      },
+    });
+  }
+
+  /** Live looks at users' methods that reached the Graph stand-in. */
+  const looksAt = () =>
+    rig.graph.budgetedRequests().filter((r) => /\/authentication\/methods/.test(r.path)).length;
+
+  it('looks once at each, nudges those on the school address saying so, and remembers until their row changes', async () => {
+    rig = await CampaignRig.start({ policy: clockChangePolicy(), now: '2026-10-23T08:00:00Z' });
+    const schoolEmail = await appAndEmail(1, 'pupil1@kscs.org.uk');
+    const personalEmail = await appAndEmail(2, 'pupil2@example.com');
+    const nothing = await rig.addUser(3);
+
+    // The dry run shows who needs a look, and takes none.
+    const dry: PlanLine[] = [];
+    await rig.parts.planner.pass({ dryRun: { line: (l) => dry.push(l) } });
+    expect(dry.map((l) => [l.userId, l.action, l.why])).to.deep.equal([
+      [schoolEmail, 'check', 'emailUnchecked'],
+      [personalEmail, 'check', 'emailUnchecked'],
+      [nothing, 'nudge', undefined],
+    ]);
+    expect(looksAt()).to.equal(0);
+
+    await rig.run();
+    expect(rig.headings(schoolEmail)).to.deep.equal(['Reminder, Pupil1: 5 days left']);
+    const card = JSON.stringify(cardsOf(rig.connector.activitiesIn(conversationOf(schoolEmail))[0]!));
+    expect(card).to.include('Your second method is your school email (@kscs.org.uk or');
+    expect(card).to.include('A personal email (not school)');
+    expect(rig.headings(personalEmail)).to.deep.equal([]);
+    expect(rig.headings(nothing)).to.have.length(1);
+    expect(looksAt()).to.equal(2);
+    const report = await rig.parts.service.report();
+    expect(report.lastPass).to.include({ emailLooks: 2, schoolEmail: 1, emailUnchecked: 0, registered: 1 });
+
+    // The next stage: what the looks found still holds (nobody changed anything), so no look is taken again.
+    rig.clock.set('2026-10-27T09:00:00Z');
+    const dryAgain: PlanLine[] = [];
+    await rig.parts.planner.pass({ dryRun: { line: (l) => dryAgain.push(l) } });
+    expect(dryAgain.find((l) => l.userId === schoolEmail)).to.include({
+      action: 'nudge',
+      problem: 'schoolEmail',
+    });
+    expect(dryAgain.find((l) => l.userId === personalEmail)).to.include({ action: 'registered' });
+
+    // Pupil 2 swaps their personal email for the school one; the report catches up: one look, and a nudge.
+    rig.graph.setMethods(personalEmail, [
+      graphMethod.password(),
+      graphMethod.authenticator(),
+      graphMethod.email('pupil2@kscs.org.uk'),
+    ]);
+    rig.graph.syncReport(personalEmail, new Date(Date.now() + 60_000).toISOString());
+    await rig.parts.deps.status.refresh('background');
+    await rig.run();
+    expect(looksAt()).to.equal(3);
+    expect(rig.headings(schoolEmail)).to.have.length(2);
+    expect(rig.headings(personalEmail)).to.deep.equal(['⚠️ Last chance, Pupil2: tomorrow']);
+  });
+
+  it('a worker that never saw the look (another instance) still nudges the pupil on the school address', async () => {
+    rig = await CampaignRig.start({ policy: clockChangePolicy(), now: '2026-10-23T08:00:00Z' });
+    const schoolEmail = await appAndEmail(1, 'pupil1@kscs.org.uk');
+    // Planned only: the look is remembered in the ledger.
+    await rig.parts.planner.planIfDue();
+    // Another instance's worker: it has read the report, and never saw this process's look.
+    const { deps } = rig.parts;
+    const status = new RegistrationStatusService({
+      directory: deps.directory,
+      clock: deps.clock,
+      log: deps.log,
+      options: { refreshEveryMs: 0 },
+    });
+    await status.refresh('background');
+    const worker = new NudgeWorker({ ...deps, status });
+    await worker.drain(300, 20);
+    expect(worker.stats.results).to.include({ sent: 1, skippedRegistered: 0 });
+    expect(rig.headings(schoolEmail)).to.deep.equal(['Reminder, Pupil1: 5 days left']);
+    expect(looksAt()).to.equal(1);
   });
 });

@@ -12,7 +12,7 @@ import type {
   LedgerPatch,
   NudgeLedger,
 } from '../../ports/nudgeLedger';
-import { afterPrefix, USER_MARKER_PREFIX } from '../../ports/nudgeLedger';
+import { afterPrefix, userMarkerNames, userOfMarker } from '../../ports/nudgeLedger';
 import { ConcurrencyError } from '../../ports/versioned';
 import { hasStatus, storageDeadline, type AzureStorageAccount } from './azureStorageAccount';
 import {
@@ -361,7 +361,8 @@ export class AzureNudgeLedger implements NudgeLedger {
     const held = new Set<string>();
     for (const row of await scan<Row>(this.rows, undefined, { select: ['userId'] })) held.add(row.userId);
     for (const row of await scan<Marker>(this.markers, undefined, { select: ['name'] })) {
-      if (row.name?.startsWith(USER_MARKER_PREFIX)) held.add(row.name.slice(USER_MARKER_PREFIX.length));
+      const userId = row.name ? userOfMarker(row.name) : undefined;
+      if (userId) held.add(userId);
     }
     return held;
   }
@@ -370,9 +371,10 @@ export class AzureNudgeLedger implements NudgeLedger {
     const found: (LedgerEntry | ExportedMarker)[] = [];
     for (const campaignId of await this.campaigns()) {
       found.push(...(await this.history(campaignId, userId)));
-      const name = `${USER_MARKER_PREFIX}${userId}`;
-      const value = await this.getMarker(campaignId, name);
-      if (value !== undefined) found.push({ kind: 'campaignMarker', campaignId, name, value });
+      for (const name of userMarkerNames(userId)) {
+        const value = await this.getMarker(campaignId, name);
+        if (value !== undefined) found.push({ kind: 'campaignMarker', campaignId, name, value });
+      }
     }
     return found;
   }
@@ -383,11 +385,10 @@ export class AzureNudgeLedger implements NudgeLedger {
       erased += await deleteWhere(this.rows, odata`PartitionKey eq ${partitionOf(campaignId, userId)}`, {
         whatever: true,
       });
-      const marker = {
-        partitionKey: tableKey(campaignId),
-        rowKey: tableKey(`${USER_MARKER_PREFIX}${userId}`),
-      };
-      if (await deleteRow(this.markers, marker)) erased++;
+      for (const name of userMarkerNames(userId)) {
+        const marker = { partitionKey: tableKey(campaignId), rowKey: tableKey(name) };
+        if (await deleteRow(this.markers, marker)) erased++;
+      }
     }
     const remembered = [...this.created.keys()].filter((key) => key.split('\n')[1] === userId);
     for (const key of remembered) this.created.delete(key);

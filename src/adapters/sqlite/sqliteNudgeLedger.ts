@@ -8,7 +8,7 @@ import type {
   LedgerPatch,
   NudgeLedger,
 } from '../../ports/nudgeLedger';
-import { afterPrefix, USER_MARKER_PREFIX } from '../../ports/nudgeLedger';
+import { afterPrefix, userMarkerNames, userOfMarker } from '../../ports/nudgeLedger';
 import { ConcurrencyError } from '../../ports/versioned';
 import type { SqliteDatabase } from './sqliteDatabase';
 
@@ -297,24 +297,31 @@ export class SqliteNudgeLedger implements NudgeLedger {
   }
 
   heldUserIds(): Promise<Set<string>> {
-    const rows = this.db
-      .prepare<{ prefix: string; length: number }, { id: string }>(
-        `SELECT user_id AS id FROM nudge_ledger
-          UNION SELECT substr(name, @length + 1) FROM nudge_markers WHERE substr(name, 1, @length) = @prefix`,
-      )
-      .all({ prefix: USER_MARKER_PREFIX, length: USER_MARKER_PREFIX.length });
-    return Promise.resolve(new Set(rows.map((r) => r.id)));
+    const held = new Set(
+      this.db
+        .prepare<[], { id: string }>('SELECT DISTINCT user_id AS id FROM nudge_ledger')
+        .all()
+        .map((r) => r.id),
+    );
+    for (const { name } of this.db
+      .prepare<[], { name: string }>('SELECT DISTINCT name FROM nudge_markers')
+      .iterate()) {
+      const userId = userOfMarker(name);
+      if (userId) held.add(userId);
+    }
+    return Promise.resolve(held);
   }
 
   exportUser(userId: string): Promise<(LedgerEntry | ExportedMarker)[]> {
     const rows = this.db
       .prepare<[string], Row>('SELECT * FROM nudge_ledger WHERE user_id = ? ORDER BY campaign_id, created_at')
       .all(userId);
+    const names = userMarkerNames(userId);
     const markers = this.db
-      .prepare<[string], { campaign_id: string; name: string; value: string }>(
-        'SELECT * FROM nudge_markers WHERE name = ? ORDER BY campaign_id',
+      .prepare<string[], { campaign_id: string; name: string; value: string }>(
+        `SELECT * FROM nudge_markers WHERE name IN (${names.map(() => '?').join(', ')}) ORDER BY campaign_id, name`,
       )
-      .all(`${USER_MARKER_PREFIX}${userId}`);
+      .all(...names);
     return Promise.resolve([
       ...rows.map(toEntry),
       ...markers.map((m): ExportedMarker => ({
@@ -330,8 +337,10 @@ export class SqliteNudgeLedger implements NudgeLedger {
     const erase = this.db.transaction(
       () =>
         this.db.prepare('DELETE FROM nudge_ledger WHERE user_id = ?').run(userId).changes +
-        this.db.prepare('DELETE FROM nudge_markers WHERE name = ?').run(`${USER_MARKER_PREFIX}${userId}`)
-          .changes,
+        userMarkerNames(userId).reduce(
+          (n, name) => n + this.db.prepare('DELETE FROM nudge_markers WHERE name = ?').run(name).changes,
+          0,
+        ),
     );
     return Promise.resolve(erase.immediate());
   }

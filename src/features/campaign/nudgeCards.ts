@@ -12,7 +12,7 @@ import { formatLongDate } from '../../domain/policy/localDate';
 import type { Reason, RegistrationEvaluation } from '../../domain/registration/evaluateRegistration';
 import { answer, continueButton, helpButton } from '../shared/answerCards';
 import { Verb } from '../verbs';
-import { schoolName, shortUrl, type ViewContext } from '../shared/wording';
+import { schoolAddressText, schoolName, shortUrl, type ViewContext } from '../shared/wording';
 
 /** Everything a nudge says, decided by the campaign worker. */
 export interface NudgeView {
@@ -92,9 +92,11 @@ export function nudgeCard(view: NudgeView, ctx: ViewContext): AdaptiveCardJson {
   const blocking = view.evaluation.reasons.filter((r) => r.blocking);
   const started = !blocking.some((r) => r.code === 'nothingRegistered');
   const paragraphs = [
-    started
-      ? `You've made a start, but your account isn't fully set up yet.`
-      : `You haven't set up your sign-in check yet. It takes about 10 minutes and I'll help you, step by step.`,
+    !started
+      ? `You haven't set up your sign-in check yet. It takes about 10 minutes and I'll help you, step by step.`
+      : blocking[0]?.code === 'emailOnSchoolDomain'
+        ? `Your second method is your school email (${schoolAddressText(ctx.policy)}). You can't read it when you're locked out, so change it to a **personal** email.`
+        : `You've made a start, but your account isn't fully set up yet.`,
     days <= 0
       ? `From **today**, signing in to ${schoolName(ctx.policy)} from outside school needs it.`
       : `From **${formatLongDate(date)}**, signing in from outside school needs it.`,

@@ -10,7 +10,7 @@ import { ItStaffMembership } from './itStaffMembership';
 import { ItViewReplies } from './itViewReplies';
 import { ProgressSnapshotJob } from './progressSnapshotJob';
 import { progressTabDeepLink } from './progressTab';
-import { SchoolProgressService } from './schoolProgressService';
+import { SchoolProgressService, type SchoolProgressDeps } from './schoolProgressService';
 
 export interface ItViewParts {
   /** Who is IT staff (cached minutes, like the desk's membership). */
@@ -31,10 +31,12 @@ export function createItView(inputs: {
   days: ProgressSnapshotStore;
   clock: Clock;
   log: Logger;
+  /** What the campaign's live looks found about members' email addresses (absent: no campaign). */
+  emailChecks?: SchoolProgressDeps['emailChecks'];
 }): ItViewParts {
-  const { config, policy, directory, status, days, clock, log } = inputs;
+  const { config, policy, directory, status, days, clock, log, emailChecks } = inputs;
   const staff = new ItStaffMembership({ policy, directory, clock });
-  const progress = new SchoolProgressService({ policy, directory, status, days, clock, log });
+  const progress = new SchoolProgressService({ policy, directory, status, days, clock, log, emailChecks });
   const teamsAppId = config.nudges.teamsAppId;
   return {
     staff,

@@ -16,6 +16,7 @@ import {
   type PersonProgress,
 } from '../../domain/progress/schoolProgress';
 import type { Logger } from '../../logging/logger';
+import { withEmailCheck, type EmailCheck } from '../../domain/registration/emailCheck';
 import type { Clock } from '../../ports/clock';
 import type { Directory, DirectoryUser } from '../../ports/directory';
 import type { DailyProgress, ProgressSnapshotStore } from '../../ports/progressSnapshotStore';
@@ -58,6 +59,11 @@ export interface SchoolProgressDeps {
   days: ProgressSnapshotStore;
   clock: Clock;
   log: Logger;
+  /**
+   * What the campaign's live looks found about members' email addresses (user id → check), so that a pupil on
+   * their school address counts as not done here too; absent without a campaign.
+   */
+  emailChecks?: () => Promise<Map<string, EmailCheck>>;
   options?: {
     /** How long one count answers every asker (default 5 minutes). */
     cacheMs?: number;
@@ -121,6 +127,16 @@ export class SchoolProgressService {
     return day;
   }
 
+  /** The campaign's email checks; a storage fault costs them (the report's view), not the count. */
+  private async emailChecks(): Promise<Map<string, EmailCheck>> {
+    try {
+      return (await this.deps.emailChecks?.()) ?? new Map();
+    } catch (error) {
+      this.deps.log.warn({ err: { name: (error as Error).name } }, 'it view: email checks unreadable');
+      return new Map();
+    }
+  }
+
   private async count(): Promise<ProgressView> {
     const { policy, directory, status, clock, log } = this.deps;
     const started = clock.now();
@@ -148,9 +164,13 @@ export class SchoolProgressService {
       }
       groups.push({ ...group, memberIds });
     }
+    const checks = await this.emailChecks();
     const states = new Map<string, PersonProgress>();
-    for (const id of users.keys())
-      states.set(id, classifyRegistration(status.snapshotFor(id)?.methods, methods));
+    for (const id of users.keys()) {
+      const snapshot = status.snapshotFor(id);
+      const seen = snapshot && withEmailCheck(snapshot, checks.get(id));
+      states.set(id, classifyRegistration(seen?.methods, methods));
+    }
     const groupIds = new Map<string, string[]>();
     for (const g of groups)
       for (const id of g.memberIds) groupIds.set(id, [...(groupIds.get(id) ?? []), g.id]);

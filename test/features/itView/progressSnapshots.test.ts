@@ -3,11 +3,12 @@ import { SqliteDatabase } from '../../../src/adapters/sqlite/sqliteDatabase';
 import { SqliteProgressSnapshotStore } from '../../../src/adapters/sqlite/sqliteProgressSnapshotStore';
 import { loadSchoolPolicy } from '../../../src/config/loadSchoolPolicy';
 import { ProgressSnapshotJob } from '../../../src/features/itView/progressSnapshotJob';
+import type { EmailCheck } from '../../../src/domain/registration/emailCheck';
 import { SchoolProgressService } from '../../../src/features/itView/schoolProgressService';
 import { RegistrationStatusService } from '../../../src/status/registrationStatusService';
 import { tempDataDir } from '../../support/botProcess';
 import { SAMPLE_POLICY_PATH, TestClock } from '../../support/conversationHarness';
-import { SmallSchoolDirectory } from '../../support/itView/smallSchool';
+import { SMALL_PEOPLE, SmallSchoolDirectory } from '../../support/itView/smallSchool';
 import { captureLog, type CapturedLog } from '../../support/logCapture';
 import fs from 'node:fs';
 
@@ -19,14 +20,22 @@ describe("IT's view: the daily counts behind the trend", () => {
   let captured: CapturedLog;
   let directory: SmallSchoolDirectory;
 
-  const build = (policy = loadSchoolPolicy(SAMPLE_POLICY_PATH)) => {
+  const build = (policy = loadSchoolPolicy(SAMPLE_POLICY_PATH), emailChecks?: Map<string, EmailCheck>) => {
     const status = new RegistrationStatusService({
       directory,
       clock,
       log: captured.log,
       options: { refreshEveryMs: 0 },
     });
-    const progress = new SchoolProgressService({ policy, directory, status, days, clock, log: captured.log });
+    const progress = new SchoolProgressService({
+      policy,
+      directory,
+      status,
+      days,
+      clock,
+      log: captured.log,
+      emailChecks: emailChecks && (() => Promise.resolve(emailChecks)),
+    });
     return { progress, job: new ProgressSnapshotJob({ progress, log: captured.log }) };
   };
 
@@ -65,6 +74,26 @@ describe("IT's view: the daily counts behind the trend", () => {
     });
     // Counts only: nobody's id or name is kept.
     expect(JSON.stringify(trend.days)).to.not.match(/7e000000|Ben Brook|Dee/);
+  });
+
+  it("a pupil the campaign's look found on their school address counts as not done, while the look holds", async () => {
+    const onSchoolAddress = (reportAsOf: string): Map<string, EmailCheck> =>
+      new Map([
+        [SMALL_PEOPLE.amy, { reportAsOf, schoolAddress: true, checkedAt: '2026-11-30T09:00:00.000Z' }],
+      ]);
+    const amyIn = async (checks: Map<string, EmailCheck>) => {
+      const view = await build(undefined, checks).progress.view();
+      return view.people.find((p) => p.userId === SMALL_PEOPLE.amy);
+    };
+    // Taken against Amy's report row (app and an email): she is partly done, her email the reason.
+    expect(await amyIn(onSchoolAddress('2026-11-30T08:00:00.000Z'))).to.deep.include({
+      category: 'partly',
+      missing: ['emailOnSchoolDomain', 'secondMethodMissing'],
+    });
+    // Taken against an older row: it says nothing about today's, and the report's view stands.
+    expect(await amyIn(onSchoolAddress('2026-11-01T08:00:00.000Z'))).to.deep.include({
+      category: 'complete',
+    });
   });
 
   it('a school whose policy lists no groups records nothing', async () => {
