@@ -169,6 +169,64 @@ export class CampaignPlanner {
     }
   }
 
+  /**
+   * Outside the send window, once a day: the live looks the next pass would otherwise wait for (members complete
+   * by the report only if their email is personal, and not looked at since their row last changed), taken now
+   * at background priority so that the stage's pass finds them done. Under its own lease, so two instances never
+   * look twice; a run cut short (a restart) leaves the rest for the pass.
+   */
+  async checkAhead(): Promise<{ kind: 'checked'; looks: number } | { kind: 'skipped'; reason: string }> {
+    const { campaign, clock, ledger, leases, log, status, directory } = this.deps;
+    const now = clock.now();
+    const moment = campaignMoment(campaign, now);
+    if (moment.kind === 'open' || moment.kind === 'over') return { kind: 'skipped', reason: moment.kind };
+    const marker = 'emailsCheckedOn';
+    const today = localDateOf(now, campaign.timeZone);
+    if ((await ledger.getMarker(campaign.id, marker)) === today)
+      return { kind: 'skipped', reason: 'doneToday' };
+    const name = `emailChecks:${campaign.id}`;
+    const leaseMs = this.deps.delivery.plannerLeaseMs;
+    const leaseId = await leases.acquire(name, this.holder, leaseMs);
+    if (!leaseId) return { kind: 'skipped', reason: 'leaseHeld' };
+    const renewal = setInterval(() => {
+      leases.renew(name, leaseId, leaseMs).catch(() => undefined);
+    }, leaseMs / 3);
+    try {
+      if (status.hasReport && now.getTime() - status.reportReadAt > this.deps.delivery.recheckMs)
+        await status.refresh('background').catch(() => undefined); // older rows: their looks still count
+      const ctx = viewContextAt(this.deps.policy, now);
+      const checks = await this.emails.all();
+      const excluded = new Set(campaign.policy.targets.exclude.users);
+      for (const group of campaign.policy.targets.exclude.groups)
+        for await (const page of directory.transitiveMembers(group.id, { priority: 'background' }))
+          for (const u of page) excluded.add(u.id);
+      const due = new Set<string>();
+      for (const target of campaign.policy.targets.groups)
+        for await (const page of directory.transitiveMembers(target.id, { priority: 'background' }))
+          for (const u of page) {
+            if (excluded.has(u.id) || !u.accountEnabled) continue;
+            const row = status.snapshotFor(u.id);
+            const seen = row && withEmailCheck(row, checks.get(u.id));
+            if (seen && completeOnlyIfEmailIsPersonal(seen.methods, ctx.methods)) due.add(u.id);
+          }
+      const limit = pLimit(LOOKS_AT_ONCE);
+      let looks = 0;
+      await Promise.all(
+        [...due].map((id) =>
+          limit(async () => {
+            if (await this.emails.look(id, now).catch(() => undefined)) looks += 1;
+          }),
+        ),
+      );
+      await ledger.setMarker(campaign.id, marker, today);
+      log.info({ due: due.size, looks }, 'campaign: email addresses checked ahead of the next pass');
+      return { kind: 'checked', looks };
+    } finally {
+      clearInterval(renewal);
+      await leases.release(name, leaseId);
+    }
+  }
+
   /** One pass over the audience (callers hold the lease, or pass `dryRun`). */
   async pass(options: PassOptions = {}): Promise<PassSummary> {
     const { campaign, clock, ledger, log, status, delivery, directory } = this.deps;

@@ -1,7 +1,8 @@
 /**
  * The campaign inside the bot process (NUDGE_SCHEDULER=on): a planning attempt every minute (it plans only
- * when the window is open and today's pass for the current stage has not run, under the planner lease), and
- * a worker that keeps the queue moving. `npm run nudge` does the same once, from the command line. What the
+ * when the window is open and today's pass for the current stage has not run, under the planner lease; while
+ * the window is shut, it takes the day's live looks at email addresses ahead of the next pass), and a worker
+ * that keeps the queue moving. `npm run nudge` does the same once, from the command line. What the
  * planning did last is kept for the readiness check.
  */
 import type { Logger } from '../logging/logger';
@@ -52,11 +53,20 @@ export class NudgeScheduler {
       this.state.runningSince = this.now();
       this.planning = this.deps.planner
         .planIfDue()
-        .then((attempt) => {
+        .then(async (attempt) => {
           this.state.lastPassAt = this.now();
           this.state.lastError = undefined;
           if (attempt.kind === 'skipped')
             this.deps.log.debug({ reason: attempt.reason }, 'campaign planning skipped');
+          // Outside the window, the looks the next pass would wait for (once a day). A failure here is not the
+          // planning's: the pass takes whatever looks are still missing.
+          if (attempt.kind === 'skipped' && attempt.reason === 'windowShut')
+            await this.deps.planner.checkAhead().catch((error: unknown) => {
+              this.deps.log.warn(
+                { err: { name: (error as Error).name } },
+                'campaign: email checks ahead of the pass failed',
+              );
+            });
         })
         .catch((error: unknown) => {
           this.state.lastError = (error as Error).name;

@@ -476,6 +476,21 @@ describe("Nudge campaign: pupils whose second method is their school email (the 
     expect(rig.headings(personalEmail)).to.deep.equal(['⚠️ Last chance, Pupil2: tomorrow']);
   });
 
+  it('outside the window the looks are taken ahead, once a day, and the pass then needs none', async () => {
+    rig = await CampaignRig.start({ policy: clockChangePolicy(), now: '2026-10-22T19:00:00Z' });
+    const schoolEmail = await appAndEmail(1, 'pupil1@kscs.org.uk');
+    await appAndEmail(2, 'pupil2@example.com');
+    await rig.addUser(3, { registered: true, user: { accountEnabled: false } });
+    expect(await rig.parts.planner.checkAhead()).to.deep.equal({ kind: 'checked', looks: 2 });
+    expect(await rig.parts.planner.checkAhead()).to.deep.equal({ kind: 'skipped', reason: 'doneToday' });
+    rig.clock.set('2026-10-23T08:00:00Z');
+    expect(await rig.parts.planner.checkAhead()).to.deep.equal({ kind: 'skipped', reason: 'open' });
+    await rig.run();
+    expect(looksAt()).to.equal(2);
+    expect(rig.headings(schoolEmail)).to.deep.equal(['Reminder, Pupil1: 5 days left']);
+    expect((await rig.parts.service.report()).lastPass).to.include({ emailLooks: 0, schoolEmail: 1 });
+  });
+
   it('a worker that never saw the look (another instance) still nudges the pupil on the school address', async () => {
     rig = await CampaignRig.start({ policy: clockChangePolicy(), now: '2026-10-23T08:00:00Z' });
     const schoolEmail = await appAndEmail(1, 'pupil1@kscs.org.uk');
