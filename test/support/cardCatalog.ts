@@ -762,6 +762,27 @@ export const nudgeSection: CardSection = {
         });
       }
     }
+    const d7 = on('2027-01-04');
+    cards.push({
+      id: 'nudge-d7-school-email',
+      title:
+        "Nudge, reminder (d7), for a pupil whose second method is their school email (found by the campaign's look)",
+      source: 'nudgeCards.nudgeCard',
+      card: nudgeCard(
+        {
+          campaignId: 'enforcement-2027-01-11',
+          nudge: 'd7',
+          tone: 'reminder',
+          evaluation: evaluateRegistration(
+            [{ kind: 'authenticatorApp' }, { kind: 'email', onSchoolDomain: true }],
+            d7.methods,
+          ),
+          snoozesLeft: 2,
+          snoozeHours: 24,
+        },
+        d7,
+      ),
+    });
     const unnamed = on('2027-01-04', null);
     cards.push({
       id: 'nudge-d7-unnamed-after-snooze',
