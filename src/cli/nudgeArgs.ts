@@ -86,7 +86,7 @@ function refusal(argv: string[]): ConfigError {
       return usageError(
         t.value === undefined
           ? `${t.rawName} needs a value`
-          : `${t.rawName} needs a value ("${t.value}" looks like a flag; write ${t.rawName}=${t.value} if it is the value)`,
+          : `${t.rawName} needs a value; "${t.value}" is read as a flag, so write ${t.rawName}=${t.value} to give it`,
       );
   }
   return usageError('the arguments could not be read');
