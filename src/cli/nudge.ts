@@ -7,9 +7,10 @@
  *   npm run nudge -- --report [--csv report.csv]  the delivery report: counts by outcome and by group
  *   npm run nudge -- --resend-failures            queue the failed nudges again, and send
  *   any of them with --now <ISO time>             run as if it were that time (the clock then runs on)
+ *   npm run nudge -- --help                       every flag, with an example (src/cli/nudgeArgs.ts)
  *
  * Configuration is the bot's (environment variables, SCHOOL_CONFIG, DATA_DIR). Logs (JSON) go to stderr;
- * what IT reads goes to stdout.
+ * what IT reads goes to stdout. A pass that sends shows its progress on stderr (src/cli/progressDisplay.ts).
  */
 import fs from 'node:fs';
 import { stringify } from 'csv-stringify/sync';

@@ -97,6 +97,14 @@ export function plainProgress(stream: NodeJS.WritableStream, everyMs = 5000): Pr
   };
 }
 
+const BAR_WIDTH = 20;
+
+/** `██████░░░░…` for `progress` (0 to 1). */
+function barOf(progress: number): string {
+  const filled = Math.round(Math.min(1, Math.max(0, progress)) * BAR_WIDTH);
+  return '█'.repeat(filled) + '░'.repeat(BAR_WIDTH - filled);
+}
+
 /** A bar on the terminal `stream`, redrawn from a look every `everyMs`. */
 export function terminalProgress(stream: NodeJS.WriteStream, everyMs = 1000): ProgressDisplay {
   let bar: SingleBar | undefined;
@@ -106,8 +114,11 @@ export function terminalProgress(stream: NodeJS.WriteStream, everyMs = 1000): Pr
     if (!bar) {
       bar = new SingleBar({
         stream,
-        format: '{bar} {line}',
-        barsize: 20,
+        // Cut to the terminal's width: a line that wrapped would be redrawn on its second row only.
+        format: (_options, params, payload: { line: string }) =>
+          `${barOf(params.progress)} ${payload.line}`.slice(0, Math.max(0, params.maxWidth - 1)),
+        // Lines written above the bar (logs) still wrap.
+        linewrap: true,
         // Redrawn after a line is written above it, not only when its figures change.
         forceRedraw: true,
         fps: 4,
