@@ -100,7 +100,7 @@ describe('npm run nudge: the progress line (pure)', () => {
   it('rounds the time left as a person would say it', () => {
     expect(formatEstimate(0.2)).to.equal('about 1 s');
     expect(formatEstimate(9.57)).to.equal('about 10 s');
-    expect(formatEstimate(250)).to.equal('about 4 min');
+    expect(formatEstimate(280)).to.equal('about 5 min');
     expect(formatEstimate(3900)).to.equal('about 1 h 5 min');
   });
 
