@@ -7,9 +7,10 @@
  *   npm run nudge -- --report [--csv report.csv]  the delivery report: counts by outcome and by group
  *   npm run nudge -- --resend-failures            queue the failed nudges again, and send
  *   any of them with --now <ISO time>             run as if it were that time (the clock then runs on)
+ *   npm run nudge -- --help                       every flag, with an example (src/cli/nudgeArgs.ts)
  *
  * Configuration is the bot's (environment variables, SCHOOL_CONFIG, DATA_DIR). Logs (JSON) go to stderr;
- * what IT reads goes to stdout.
+ * what IT reads goes to stdout. A pass that sends shows its progress on stderr (src/cli/progressDisplay.ts).
  */
 import fs from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
@@ -20,50 +21,21 @@ import { wallClockAt } from '../domain/campaign/zonedTime';
 import { createContainer } from '../container';
 import type { NudgeParts } from '../nudges/createNudges';
 import type { PlanAttempt, PlanLine } from '../nudges/campaignPlanner';
+import { createLogger } from '../logging/logger';
 import { cliLogger, clockFrom, readConfiguration, runCli } from './cliContext';
+import { NUDGE_USAGE, parseNudgeArgs, type NudgeArgs as Args } from './nudgeArgs';
+import { finishedOf } from './nudgeProgress';
+import { plainProgress, terminalProgress, type ProgressDisplay } from './progressDisplay';
 
-interface Args {
-  dryRun: boolean;
-  report: boolean;
-  resend: boolean;
-  replan: boolean;
-  now?: string;
-  csv?: string;
-  quietSeconds?: number;
-}
+/**
+ * The pass's progress, on stderr: a bar on a terminal; a plain line every 5 s otherwise (a pipe, CI, a log
+ * file), where a bar's redraws would be noise. stdout stays the answer IT keeps.
+ */
+const progress: ProgressDisplay = process.stderr.isTTY
+  ? terminalProgress(process.stderr)
+  : plainProgress(process.stderr);
 
-function parseArgs(argv: string[]): Args {
-  const args: Args = { dryRun: false, report: false, resend: false, replan: false };
-  let i = 0;
-  // A flag given last, or followed by another flag, has no value: refuse it rather than run without it.
-  const value = (flag: string): string => {
-    const v = argv[++i];
-    if (v === undefined || v.startsWith('--'))
-      throw new ConfigError([`${flag} needs a value (see docs/nudges.md)`]);
-    return v;
-  };
-  for (; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--dry-run') args.dryRun = true;
-    else if (a === '--report') args.report = true;
-    else if (a === '--resend-failures') args.resend = true;
-    else if (a === '--replan') args.replan = true;
-    else if (a === '--now') args.now = value(a);
-    else if (a === '--csv') args.csv = value(a);
-    else if (a === '--quiet-seconds') {
-      const given = value(a);
-      args.quietSeconds = Number(given);
-      // NaN would never compare as quiet: the drain would run for ever.
-      if (given.trim() === '' || !Number.isFinite(args.quietSeconds) || args.quietSeconds < 0)
-        throw new ConfigError([`--quiet-seconds must be a number of seconds (got "${given}")`]);
-    } else throw new ConfigError([`unknown argument ${a} (see docs/nudges.md)`]);
-  }
-  if (args.now !== undefined && Number.isNaN(Date.parse(args.now)))
-    throw new ConfigError([`--now must be an ISO time such as 2027-01-04T09:00:00Z (got "${args.now}")`]);
-  return args;
-}
-
-const out = (line = '') => process.stdout.write(`${line}\n`);
+const out = (line = '') => progress.write(process.stdout, `${line}\n`);
 
 function local(campaign: Campaign, iso: string | Date): string {
   const { date, time } = wallClockAt(new Date(iso), campaign.timeZone);
@@ -171,8 +143,8 @@ async function report(parts: NudgeParts, args: Args): Promise<void> {
   }
 }
 
-async function send(parts: NudgeParts, args: Args): Promise<void> {
-  const { campaign, clock, delivery } = parts.deps;
+async function send(parts: NudgeParts, args: Args, interrupted: () => boolean): Promise<void> {
+  const { campaign, clock, delivery, queue } = parts.deps;
   const moment = campaignMoment(campaign, clock.now());
   if (args.resend) out(`Queued again: ${await parts.service.resendFailures()} failed nudge(s)`);
   if (moment.kind !== 'open') {
@@ -185,43 +157,65 @@ async function send(parts: NudgeParts, args: Args): Promise<void> {
   // Sends start as soon as the first members are queued: planning and sending overlap, as in the bot.
   let planning = !args.resend;
   const quiet = (args.quietSeconds ?? delivery.visibilityTimeoutMs / 1000 + 5) * 1000;
-  const draining = parts.worker.drain(quiet, 250, () => planning);
-  if (!args.resend) {
-    let attempt: PlanAttempt;
-    try {
-      attempt = await parts.planner.planIfDue(args.replan);
-    } catch (error) {
-      parts.worker.stop();
-      await draining;
-      throw error;
-    } finally {
-      planning = false;
+  progress.start({
+    // The worker's counts are read as they stand (it is not told): finished and sent so far.
+    look: async () => {
+      const queued = await queue.approximateCount();
+      return { atMs: Date.now(), queued, ...finishedOf(parts.worker.stats) };
+    },
+    state: () => (planning ? 'planning' : 'sending'),
+  });
+  let stats;
+  try {
+    const draining = parts.worker.drain(quiet, 250, () => planning);
+    if (!args.resend) {
+      let attempt: PlanAttempt;
+      try {
+        attempt = await parts.planner.planIfDue(args.replan);
+      } catch (error) {
+        parts.worker.stop();
+        await draining;
+        throw error;
+      } finally {
+        planning = false;
+      }
+      if (attempt.kind === 'planned') {
+        const p = attempt.summary;
+        out(
+          `Planned stage ${p.stage}: ${p.queued} queued, ${p.registered} already registered, ${p.members} members`,
+        );
+      } else if (attempt.reason === 'leaseHeld') {
+        out('Another instance is planning this campaign right now; sending what is queued.');
+      } else {
+        out(
+          "Today's planning pass for this stage has run already (--replan runs it again); sending what is queued.",
+        );
+      }
     }
-    if (attempt.kind === 'planned') {
-      const p = attempt.summary;
-      out(
-        `Planned stage ${p.stage}: ${p.queued} queued, ${p.registered} already registered, ${p.members} members`,
-      );
-    } else if (attempt.reason === 'leaseHeld') {
-      out('Another instance is planning this campaign right now; sending what is queued.');
-    } else {
-      out(
-        "Today's planning pass for this stage has run already (--replan runs it again); sending what is queued.",
-      );
-    }
+    stats = await draining;
+  } finally {
+    // Whatever ended the pass (the queue quiet, Ctrl+C, an error), the bar ends on a line of its own.
+    await progress.stop(stats && !interrupted() ? 'finished' : 'stopped');
   }
-  const stats = await draining;
   out(
     `Sent ${stats.results.sent}; blocked ${stats.results.blocked}; not installable ${stats.results.notInstallable}; registered since ${stats.results.skippedRegistered}; expired ${stats.results.expired}; failed ${stats.results.failed}; 429s ${stats.throttled}; on the wire at a crash (not repeated) ${stats.inDoubt}; cut off by a crash before they left (sent now) ${stats.interrupted}`,
   );
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
+  const args = parseNudgeArgs(process.argv.slice(2));
+  if (args.help) {
+    // Before any configuration or storage: help works on a machine with neither set up.
+    out(NUDGE_USAGE.trimEnd());
+    return;
+  }
   const { config, policy } = readConfiguration();
   // The bot's container with none of its background jobs: this tool plans and sends in the foreground.
   const container = await createContainer(config, {
-    log: cliLogger(config.logLevel),
+    // On a terminal the logs go through the bar, which moves down a line for each.
+    log: process.stderr.isTTY
+      ? createLogger(config.logLevel, { write: (line: string) => progress.write(process.stderr, line) })
+      : cliLogger(config.logLevel),
     policy,
     clock: clockFrom(args.now),
     // No report refresh timer here: a pass reads what it needs.
@@ -240,7 +234,7 @@ async function main(): Promise<void> {
   try {
     if (args.dryRun) await dryRun(parts, args);
     else if (args.report) await report(parts, args);
-    else await send(parts, args);
+    else await send(parts, args, () => interrupted);
   } finally {
     await container.stop();
   }

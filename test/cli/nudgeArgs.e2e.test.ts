@@ -43,6 +43,48 @@ describe('npm run nudge: argument validation (built CLI)', function () {
   }
 });
 
+describe('npm run nudge --help (built CLI)', function () {
+  this.timeout(30_000);
+
+  for (const flag of ['--help', '-h']) {
+    it(`${flag} prints the usage on stdout and exits 0, reading no configuration and opening no storage`, () => {
+      const dataDir = tempDataDir('mfa-buddy-help-');
+      try {
+        // A configuration that would fail to load: help must not read it.
+        const result = runIn(
+          { DATA_DIR: dataDir, LOG_LEVEL: 'trace', SCHOOL_CONFIG: path.join(dataDir, 'missing.json') },
+          flag,
+        );
+        expect(result.status, result.stderr).to.equal(0);
+        expect(result.stdout).to.match(/^Usage: npm run nudge/m);
+        for (const f of [
+          '--dry-run',
+          '--report',
+          '--csv',
+          '--resend-failures',
+          '--replan',
+          '--now',
+          '--quiet-seconds',
+        ])
+          expect(result.stdout, f).to.match(new RegExp(`^ {2}${f}\\b`, 'm'));
+        // One example per flag.
+        expect(result.stdout.match(/^ +npm run nudge -- --/gm)).to.have.length.of.at.least(8);
+        expect(result.stderr).to.equal('');
+        expect(fs.readdirSync(dataDir)).to.deep.equal([]);
+      } finally {
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      }
+    });
+  }
+
+  it('an unknown flag exits 2 with a one-line error that says where the usage is', () => {
+    const result = run('--dryrun');
+    expect(result.status, result.stderr).to.equal(2);
+    expect(result.stdout).to.equal('');
+    expect(result.stderr).to.contain('unknown argument --dryrun (npm run nudge -- --help for the usage)');
+  });
+});
+
 describe('npm run nudge --dry-run on the demo school (built CLI)', function () {
   this.timeout(30_000);
 
