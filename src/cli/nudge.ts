@@ -83,6 +83,9 @@ async function dryRun(parts: NudgeParts, args: Args): Promise<void> {
     (l) => (l.action === 'nudge' || l.action === 'later') && l.reach !== 'conversation',
   );
   out(`Without a conversation (the app is installed for them first): ${install.length}`);
+  out(
+    `Second method is their school email (found by an earlier look): ${summary.schoolEmail}; complete by the report only if their email is personal (a real pass looks first): ${summary.emailUnchecked}`,
+  );
   const rows = lines.map((l) => ({
     user: l.userPrincipalName,
     id: l.userId,
@@ -92,6 +95,7 @@ async function dryRun(parts: NudgeParts, args: Args): Promise<void> {
     when: l.when ? local(campaign, l.when) : '',
     reach: l.reach ?? '',
     why: l.why ?? '',
+    problem: l.problem ?? '',
   }));
   if (args.csv) {
     fs.writeFileSync(args.csv, stringify(rows, { header: true }));
@@ -99,7 +103,9 @@ async function dryRun(parts: NudgeParts, args: Args): Promise<void> {
   } else {
     out('');
     for (const r of rows)
-      out([r.user, r.group, r.action, r.nudge, r.when, r.reach, r.why].filter(Boolean).join(' | '));
+      out(
+        [r.user, r.group, r.action, r.nudge, r.when, r.reach, r.why, r.problem].filter(Boolean).join(' | '),
+      );
   }
 }
 
@@ -108,7 +114,7 @@ async function report(parts: NudgeParts, args: Args): Promise<void> {
   out(`Delivery report: ${r.campaignId}`);
   if (r.lastPass)
     out(
-      `Last planning pass: ${local(parts.deps.campaign, r.lastPass.at)} (stage ${r.lastPass.stage ?? '-'}): ${r.lastPass.members} members, ${r.lastPass.registered} already registered, ${r.lastPass.queued} queued`,
+      `Last planning pass: ${local(parts.deps.campaign, r.lastPass.at)} (stage ${r.lastPass.stage ?? '-'}): ${r.lastPass.members} members, ${r.lastPass.registered} already registered, ${r.lastPass.queued} queued; ${r.lastPass.schoolEmail ?? 0} on their school email (${r.lastPass.emailLooks ?? 0} live looks this pass)`,
     );
   out(`Still in the queue: ${r.queueLength}`);
   out('');
