@@ -14,7 +14,6 @@
  * Azure Storage, where the note is a round trip, a crash after the bytes left and before it is stored sends one
  * twice. Closing them needs a note from inside the connector client, just before its HTTP request.
  */
-import crypto from 'node:crypto';
 import { RequestBudget } from '../adapters/graph/requestBudget';
 import { nudgeDue, parseNudgeKey, snoozesUsed } from '../domain/campaign/nudgeDecision';
 import { checkHolds, completeOnlyIfEmailIsPersonal, withEmailCheck } from '../domain/registration/emailCheck';
@@ -29,6 +28,7 @@ import type { SendOutcome } from '../ports/messenger';
 import { ConcurrencyError } from '../ports/versioned';
 import { registeredMarker, type CampaignDeps } from './campaignContext';
 import { EmailChecks } from './emailChecks';
+import { holderIsGone, newWorkerId } from './workerProcess';
 
 /** What happened to one message, for logs, tests and the drain loop. */
 export type JobResult =
@@ -55,6 +55,9 @@ export interface WorkerStats {
 /** The fields of a send's take, dropped when the send ends or is given back. */
 const NO_TAKE = { attemptBy: undefined, attemptAt: undefined, onWireAt: undefined } as const;
 
+/** How often a worker looks for messages held by processes that have ended (one small query). */
+const TAKE_BACK_EVERY_MS = 5_000;
+
 /** Free slots a busy worker waits for before it receives again. */
 const RECEIVE_BATCH = 8;
 
@@ -62,7 +65,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const jitter = (ms: number) => Math.round(ms * (0.8 + Math.random() * 0.4));
 
 export class NudgeWorker {
-  readonly id = `worker-${crypto.randomUUID().slice(0, 8)}`;
+  /** Names this process, so that a restarted one on the same machine can tell this one has ended. */
+  readonly id = newWorkerId();
   readonly stats: WorkerStats = {
     results: {
       sent: 0,
@@ -84,6 +88,7 @@ export class NudgeWorker {
   private readonly spacing: RequestBudget;
   private readonly installs: RequestBudget;
   private inFlight = 0;
+  private lastTakeBackAt = -Infinity;
   private stopping = false;
   private refreshing?: Promise<void>;
   /** Rows this worker is working on now: a second copy of one waits (the queue can hold duplicates). */
@@ -153,9 +158,11 @@ export class NudgeWorker {
       return 1;
     }
     await this.refreshIfStale();
+    await this.takeBackFromTheDead();
     const received = await this.deps.queue.receive(
       Math.min(32, free),
       this.deps.delivery.visibilityTimeoutMs,
+      this.id,
     );
     // Each message runs on its own (the pool is `concurrency` wide); `idle()` waits for all of them.
     for (const message of received) {
@@ -176,6 +183,25 @@ export class NudgeWorker {
         });
     }
     return received.length;
+  }
+
+  /**
+   * Where the store can tell (one machine, SQLite), what a process that has ended held is taken back at once,
+   * at the first receive and every few seconds after, instead of after the visibility timeout: a restarted
+   * `npm run nudge` goes on at once.
+   */
+  private async takeBackFromTheDead(): Promise<void> {
+    const { queue, log } = this.deps;
+    const now = Date.now();
+    if (!queue.takeBackFrom || now - this.lastTakeBackAt < TAKE_BACK_EVERY_MS) return;
+    this.lastTakeBackAt = now;
+    const taken = await queue.takeBackFrom(holderIsGone);
+    if (taken > 0) log.info({ taken }, 'nudges held by a process that has ended: taken back');
+  }
+
+  /** True when the worker that took a send is known to have ended with its process (same machine only). */
+  private takerIsGone(attemptBy: string | undefined): boolean {
+    return !!this.deps.queue.takeBackFrom && holderIsGone(attemptBy);
   }
 
   /**
@@ -279,7 +305,8 @@ export class NudgeWorker {
     if (
       attemptAge !== undefined &&
       attemptAge < delivery.visibilityTimeoutMs &&
-      entry.attemptBy !== this.id
+      entry.attemptBy !== this.id &&
+      !this.takerIsGone(entry.attemptBy)
     ) {
       // Another worker is sending it right now (this one's own takes are live only while in `working`): look
       // again once its send must have ended.

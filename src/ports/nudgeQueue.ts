@@ -25,8 +25,14 @@ export interface ReceivedJob {
 export interface NudgeQueue {
   /** Adds messages, visible after `delayMs` (default 0). */
   enqueue(jobs: NudgeJob[], options?: { delayMs?: number }): Promise<void>;
-  /** Takes up to `max` visible messages and hides them for `visibilityTimeoutMs`. */
-  receive(max: number, visibilityTimeoutMs: number): Promise<ReceivedJob[]>;
+  /** Takes up to `max` visible messages and hides them for `visibilityTimeoutMs`, noting `holder` where it can. */
+  receive(max: number, visibilityTimeoutMs: number, holder?: string): Promise<ReceivedJob[]>;
+  /**
+   * Where every process shares one machine (SQLite): makes the messages held by holders that `isGone` visible
+   * again at once, and returns how many. Absent where a dead holder cannot be told (Azure Queue Storage: the
+   * visibility timeout brings them back).
+   */
+  takeBackFrom?(isGone: (holder: string) => boolean): Promise<number>;
   /** Removes a message; false when the pop receipt is stale (someone else received it since). */
   delete(messageId: string, popReceipt: string): Promise<boolean>;
   /**

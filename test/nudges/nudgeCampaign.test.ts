@@ -1,6 +1,9 @@
 import { expect } from 'chai';
 import type { PlanLine } from '../../src/nudges/campaignPlanner';
 import { NudgeWorker } from '../../src/nudges/nudgeWorker';
+import { newWorkerId } from '../../src/nudges/workerProcess';
+import { spawn } from 'node:child_process';
+import os from 'node:os';
 import { RegistrationStatusService } from '../../src/status/registrationStatusService';
 import type { SendOutcome } from '../../src/ports/messenger';
 import { cardsOf } from '../support/cards';
@@ -377,6 +380,54 @@ describe('Nudge campaign on real HTTP (Teams connector and Graph stand-ins)', fu
     await queue.enqueue([key]);
     return id;
   }
+
+  /** A worker id of a process on this machine that has ended (a child that ran and exited). */
+  async function workerOfAnEndedProcess(): Promise<string> {
+    const child = spawn(process.execPath, ['-e', '']);
+    await new Promise((resolve) => child.once('exit', resolve));
+    return `worker-${os.hostname()}~${child.pid}~~0badc0de`;
+  }
+
+  /** Three pupils' nudges held for a minute by `holder`: pupil 1's send taken, pupil 2's taken and on the wire. */
+  async function heldBy(holder: string): Promise<string[]> {
+    rig = await CampaignRig.start({ policy: clockChangePolicy(), now: '2026-10-23T08:00:00Z' });
+    const ids = await Promise.all([1, 2, 3].map((n) => rig.addUser(n)));
+    const { ledger, queue, campaign } = rig.parts.deps;
+    const keys = ids.map((userId) => ({ campaignId: campaign.id, userId, nudge: 'd3' }));
+    await ledger.claim(keys.map((k) => ({ ...k, group: 'Pupils', at: '2026-10-23T08:00:00.000Z' })));
+    for (const [i, key] of keys.slice(0, 2).entries()) {
+      const row = (await ledger.get(key))!;
+      await ledger.update(key, row.etag, {
+        attempts: 1,
+        attemptBy: holder,
+        attemptAt: '2026-10-23T07:59:59.000Z',
+        ...(i === 1 ? { onWireAt: '2026-10-23T07:59:59.010Z' } : {}),
+        updatedAt: '2026-10-23T07:59:59.010Z',
+      });
+    }
+    await queue.enqueue(keys);
+    expect(await queue.receive(3, 60_000, holder)).to.have.length(3);
+    return ids;
+  }
+
+  it('takes back at once what a process that has ended held (no wait for the timeout): sends what had not left', async () => {
+    const [taken, onWire, held] = await heldBy(await workerOfAnEndedProcess());
+    await rig.parts.worker.drain(200, 20);
+    expect(rig.headings(taken!)).to.have.length(1);
+    expect(rig.headings(held!)).to.have.length(1);
+    // On the wire when its process died: recorded, not sent again.
+    expect(rig.headings(onWire!)).to.deep.equal([]);
+    expect((await rig.ledger(onWire!)).map((e) => e.detail)).to.deep.equal(['unconfirmed']);
+    expect(rig.parts.worker.stats).to.include({ interrupted: 1, inDoubt: 1 });
+  });
+
+  it('never takes back what a running process holds', async () => {
+    // Another worker of this very process (alive): its messages come back only after their timeout.
+    const [taken] = await heldBy(newWorkerId());
+    await rig.parts.worker.drain(200, 20);
+    expect(rig.connector.total).to.equal(0);
+    expect((await rig.ledger(taken!)).map((e) => e.state)).to.deep.equal(['queued']);
+  });
 
   it('records a send a dead worker left on the wire as sent but unconfirmed, and does not repeat it', async () => {
     // A worker took the send 30 s ago (longer than the visibility timeout), its request went out, and it never

@@ -29,6 +29,8 @@ export class SqliteNudgeQueue implements NudgeQueue {
       ) STRICT;
       CREATE INDEX nudge_queue_visible ON nudge_queue (visible_at, id);`,
     );
+    // Who received a message last (a worker id naming its process), until it is deferred or deleted.
+    database.migrate('nudge_queue.v2', 'ALTER TABLE nudge_queue ADD COLUMN held_by TEXT');
   }
 
   private get db() {
@@ -46,18 +48,18 @@ export class SqliteNudgeQueue implements NudgeQueue {
     return Promise.resolve();
   }
 
-  receive(max: number, visibilityTimeoutMs: number): Promise<ReceivedJob[]> {
+  receive(max: number, visibilityTimeoutMs: number, holder?: string): Promise<ReceivedJob[]> {
     const now = this.now();
     const select = this.db.prepare<[number, number], Row>(
       'SELECT id, body, dequeue_count FROM nudge_queue WHERE visible_at <= ? ORDER BY visible_at, id LIMIT ?',
     );
     const hide = this.db.prepare(
-      'UPDATE nudge_queue SET visible_at = ?, pop_receipt = ?, dequeue_count = dequeue_count + 1 WHERE id = ?',
+      'UPDATE nudge_queue SET visible_at = ?, pop_receipt = ?, held_by = ?, dequeue_count = dequeue_count + 1 WHERE id = ?',
     );
     const take = this.db.transaction(() =>
       select.all(now, max).map((row) => {
         const popReceipt = crypto.randomUUID();
-        hide.run(now + visibilityTimeoutMs, popReceipt, row.id);
+        hide.run(now + visibilityTimeoutMs, popReceipt, holder ?? null, row.id);
         return {
           messageId: String(row.id),
           popReceipt,
@@ -79,9 +81,29 @@ export class SqliteNudgeQueue implements NudgeQueue {
   defer(messageId: string, popReceipt: string, visibilityTimeoutMs: number): Promise<string | undefined> {
     const fresh = crypto.randomUUID();
     const result = this.db
-      .prepare('UPDATE nudge_queue SET visible_at = ?, pop_receipt = ? WHERE id = ? AND pop_receipt = ?')
+      .prepare(
+        'UPDATE nudge_queue SET visible_at = ?, pop_receipt = ?, held_by = NULL WHERE id = ? AND pop_receipt = ?',
+      )
       .run(this.now() + visibilityTimeoutMs, fresh, Number(messageId), popReceipt);
     return Promise.resolve(result.changes === 1 ? fresh : undefined);
+  }
+
+  takeBackFrom(isGone: (holder: string) => boolean): Promise<number> {
+    const now = this.now();
+    const holders = this.db
+      .prepare<[number], { held_by: string }>(
+        'SELECT DISTINCT held_by FROM nudge_queue WHERE held_by IS NOT NULL AND visible_at > ?',
+      )
+      .all(now)
+      .map((r) => r.held_by)
+      .filter((holder) => isGone(holder));
+    const release = this.db.prepare(
+      'UPDATE nudge_queue SET visible_at = ?, held_by = NULL WHERE held_by = ? AND visible_at > ?',
+    );
+    const taken = this.db.transaction(() =>
+      holders.reduce((n, holder) => n + release.run(now, holder, now).changes, 0),
+    );
+    return Promise.resolve(taken.immediate());
   }
 
   approximateCount(): Promise<number> {
