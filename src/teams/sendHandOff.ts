@@ -29,7 +29,10 @@ interface PipelineRequestLike {
 
 interface PipelinePolicyLike {
   name: string;
-  sendRequest(request: PipelineRequestLike, next: (request: PipelineRequestLike) => Promise<unknown>): Promise<unknown>;
+  sendRequest(
+    request: PipelineRequestLike,
+    next: (request: PipelineRequestLike) => Promise<unknown>,
+  ): Promise<unknown>;
 }
 
 interface PipelineLike {
@@ -75,7 +78,9 @@ export class SendHandOff {
   installOn(client: ConnectorClient): void {
     const pipeline = (client as unknown as { client?: { pipeline?: PipelineLike } }).client?.pipeline;
     if (typeof pipeline?.addPolicy !== 'function') {
-      throw new Error('connector client without a request pipeline: the on-the-wire note cannot be installed');
+      throw new Error(
+        'connector client without a request pipeline: the on-the-wire note cannot be installed',
+      );
     }
     pipeline.addPolicy(
       { name: 'sendHandOff', sendRequest: (request, next) => this.beforeRequest(request, next) },

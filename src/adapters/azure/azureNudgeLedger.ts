@@ -244,7 +244,11 @@ export class AzureNudgeLedger implements NudgeLedger {
     // read again, as long as the send is still this take.
     let current: LedgerEntry | undefined = take;
     for (let round = 0; round < NOTE_ROUNDS; round++) {
-      if (!current?.attemptBy || current.attemptBy !== take.attemptBy || current.attemptAt !== take.attemptAt) {
+      if (
+        !current?.attemptBy ||
+        current.attemptBy !== take.attemptBy ||
+        current.attemptAt !== take.attemptAt
+      ) {
         return undefined;
       }
       try {
