@@ -11,10 +11,12 @@
  * inside the connector client, as its last step before the HTTP request that carries the card (after the
  * middleware, the token and the client's retry policy), and that request waits until the note is stored. A
  * take without `onWireAt` had not left: it is sent now. A take with `onWireAt` is recorded as sent
- * (`unconfirmed`) and not repeated. What remains: a crash between the stored note and the request's bytes
- * reaching the socket (the HTTP client opening or reusing a connection, usually well under a millisecond; a
- * few on a new connection) records as sent a nudge that never left. A crash after the bytes left can no
- * longer send one twice.
+ * (`unconfirmed`) and not repeated, so a crash can no longer send one twice. What remains is the other way
+ * round: a crash after the note is stored and before the request's bytes reach the socket records as sent a
+ * nudge that never left. On SQLite the note is written in-process, so that is the hand-over to the socket
+ * (well under a millisecond; a connect for a new socket). On Azure Storage it also holds the note's answer
+ * coming back and waiting for this process's event loop: milliseconds, tens on a busy instance (a planning
+ * pass on the same process). No order of note and request closes it without an idempotency key at Teams.
  */
 import crypto from 'node:crypto';
 import { RequestBudget } from '../adapters/graph/requestBudget';

@@ -34,8 +34,9 @@ export interface LedgerEntry extends LedgerKey {
   attemptBy?: string;
   attemptAt?: string;
   /**
-   * ISO; written as the send's request goes out (after the take). A take without it, left by a dead worker,
-   * is a send that never left, and is sent again; a take with it may have arrived, and is not.
+   * ISO; stored (and waited for) just before the request that carries the message goes out, after the take.
+   * A take without it, left by a dead worker, is a send that never left, and is sent again; a take with it
+   * may have arrived, and is not.
    */
   onWireAt?: string;
   /** True once a send was started and its worker died before it could record the answer. */
