@@ -7,12 +7,16 @@
  *
  * Crashes: a send whose worker died between taking it and recording Teams' answer is found when its message
  * comes back. Teams offers no idempotency key and no way to ask whether it arrived. The row says how far the
- * send got: the take is written just before the send (after the rate slot and the card), and `onWireAt` as
- * the message is handed to the connector client. A take without `onWireAt` had not left: it is sent now. A
- * take with `onWireAt` is recorded as sent (`unconfirmed`) and not repeated. Both gaps remain: a crash between
- * the note and the request's bytes leaving (the client's middleware and retry policy) loses that nudge; on
- * Azure Storage, where the note is a round trip, a crash after the bytes left and before it is stored sends one
- * twice. Closing them needs a note from inside the connector client, just before its HTTP request.
+ * send got: the take is written just before the send (after the rate slot and the card), and `onWireAt` from
+ * inside the connector client, as its last step before the HTTP request that carries the card (after the
+ * middleware, the token and the client's retry policy), and that request waits until the note is stored. A
+ * take without `onWireAt` had not left: it is sent now. A take with `onWireAt` is recorded as sent
+ * (`unconfirmed`) and not repeated, so a crash can no longer send one twice. What remains is the other way
+ * round: a crash after the note is stored and before the request's bytes reach the socket records as sent a
+ * nudge that never left. On SQLite the note is written in-process, so that is the hand-over to the socket
+ * (well under a millisecond; a connect for a new socket). On Azure Storage it also holds the note's answer
+ * coming back and waiting for this process's event loop: milliseconds, tens on a busy instance (a planning
+ * pass on the same process). No order of note and request closes it without an idempotency key at Teams.
  */
 import { RequestBudget } from '../adapters/graph/requestBudget';
 import { nudgeDue, parseNudgeKey, snoozesUsed } from '../domain/campaign/nudgeDecision';
@@ -403,20 +407,29 @@ export class NudgeWorker {
     // Another worker took it, or it changed state: the message comes back after its timeout and is looked at again.
     if (!taken) return 'deferred';
 
-    // The row says the message is on its way as it is handed to the client (not after the answer): should this
-    // process die during the send, the next worker can tell a send that started from one that never did.
-    let marking: Promise<LedgerEntry | undefined> | undefined;
-    const onSending = () => {
-      marking ??= this.write(taken, { onWireAt: this.now() }).catch((error: unknown) => {
+    // The row says the message is on the wire from inside the connector client: the note is stored, and
+    // awaited, as the client's last step before the request that carries the card, so should this process die,
+    // the next worker can tell a send that may have left from one that never did.
+    let noted: LedgerEntry | undefined;
+    let withdrawn = false;
+    const noteOnWire = async (): Promise<boolean> => {
+      try {
+        noted = await ledger.noteOnWire(taken, this.now());
+      } catch (error) {
+        // Sent anyway: a lost note costs at most a duplicate after a crash, not sending costs the nudge.
         log.warn({ err: { message: (error as Error).message } }, 'nudge send: could not note it on the wire');
-        return undefined;
-      });
+        return true;
+      }
+      // The take is gone (someone else decided about this row): nothing leaves.
+      withdrawn = !noted;
+      return !withdrawn;
     };
     const outcome: SendOutcome = chatId
-      ? await this.deps.messenger.sendToChat(job.userId, chatId, [card], { onSending })
-      : await this.deps.messenger.sendToUser(job.userId, [card], { reference, onSending });
-    const marked = marking ? await marking : undefined;
-    return this.record(message, marked ?? taken, outcome);
+      ? await this.deps.messenger.sendToChat(job.userId, chatId, [card], { noteOnWire })
+      : await this.deps.messenger.sendToUser(job.userId, [card], { reference, noteOnWire });
+    // Withdrawn: the message comes back after its timeout and is looked at again.
+    if (withdrawn) return 'deferred';
+    return this.record(message, noted ?? taken, outcome);
   }
 
   private async record(message: ReceivedJob, entry: LedgerEntry, outcome: SendOutcome): Promise<JobResult> {

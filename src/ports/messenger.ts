@@ -30,10 +30,13 @@ export interface SendOptions {
   /** The user's stored reference as the caller just read it (saves reading it again). */
   reference?: StoredConversationReference;
   /**
-   * Called once, as the message is handed to the connector client (after any setup such as a token), so that
-   * the caller can note that it is on its way. Not called when nothing is sent.
+   * Stores the caller's note that the message is on the wire. Awaited once, as the last step before the first
+   * HTTP request that carries the message (after the token, the middleware and the client's own policies;
+   * its retries do not call it again), and that request waits for it. Resolving false withdraws the send:
+   * nothing leaves and the outcome is `failed`. If it throws, the request goes anyway. Not called when the
+   * send ends before its request.
    */
-  onSending?: () => void;
+  noteOnWire?: () => Promise<boolean>;
 }
 
 export interface Messenger {
@@ -47,6 +50,6 @@ export interface Messenger {
     userId: string,
     chatId: string,
     cards: AdaptiveCardJson[],
-    options?: Pick<SendOptions, 'onSending'>,
+    options?: Pick<SendOptions, 'noteOnWire'>,
   ): Promise<SendOutcome>;
 }

@@ -34,8 +34,9 @@ export interface LedgerEntry extends LedgerKey {
   attemptBy?: string;
   attemptAt?: string;
   /**
-   * ISO; written as the send's request goes out (after the take). A take without it, left by a dead worker,
-   * is a send that never left, and is sent again; a take with it may have arrived, and is not.
+   * ISO; stored (and waited for) just before the request that carries the message goes out, after the take.
+   * A take without it, left by a dead worker, is a send that never left, and is sent again; a take with it
+   * may have arrived, and is not.
    */
   onWireAt?: string;
   /** True once a send was started and its worker died before it could record the answer. */
@@ -128,6 +129,12 @@ export interface NudgeLedger extends PersonalData<LedgerEntry | ExportedMarker> 
   histories(campaignId: string, userIds: string[]): Promise<Map<string, LedgerEntry[]>>;
   /** Applies `patch` if the row is still at `etag`; returns the new row, or throws ConcurrencyError. */
   update(key: LedgerKey, etag: string, patch: LedgerPatch): Promise<LedgerEntry>;
+  /**
+   * Writes `onWireAt` on the row if its send is still the one `take` holds (same `attemptBy` and `attemptAt`),
+   * whatever else was written since (the planner's enqueued mark can land at the same moment). Returns the row
+   * as written, or undefined when the take is no longer there (someone else decided). Throws on storage errors.
+   */
+  noteOnWire(take: LedgerEntry, at: string): Promise<LedgerEntry | undefined>;
   /** Marks rows as having a queue message (after the enqueue succeeded). */
   markEnqueued(keys: LedgerKey[], at: string): Promise<void>;
   /** Rows in `state`, oldest first, a page at a time (the report, resends, crash repair). */

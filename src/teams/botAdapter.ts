@@ -15,15 +15,26 @@ import { screenText } from '../domain/text/screening';
 import type { Logger } from '../logging/logger';
 import { AuthorityHostCredentialsFactory } from './authorityHostCredentials';
 import { ClientReusingAuthentication } from './clientReusingAuthentication';
+import { SendHandOff } from './sendHandOff';
 
 /** Said when a turn fails on our side (storage down, a bug); the default names no place to get help. */
 const DEFAULT_TURN_FAILED_TEXT = 'Sorry, something went wrong on my side. Please try again in a minute.';
+
+/** The CloudAdapter with the hand-off its connector clients note proactive sends through. */
+export class BotAdapter extends CloudAdapter {
+  constructor(
+    authentication: ClientReusingAuthentication,
+    readonly handOff: SendHandOff,
+  ) {
+    super(authentication);
+  }
+}
 
 export function createBotAdapter(
   config: AppConfig,
   log: Logger,
   turnFailedText = DEFAULT_TURN_FAILED_TEXT,
-): CloudAdapter {
+): BotAdapter {
   const options: Partial<ConfigurationBotFrameworkAuthenticationOptions> = {
     MicrosoftAppId: config.bot.id ?? '',
     MicrosoftAppPassword: config.bot.password ?? '',
@@ -60,8 +71,13 @@ export function createBotAdapter(
       ValidateAuthority: true,
     });
   }
-  const adapter = new CloudAdapter(
-    new ClientReusingAuthentication(new ConfigurationBotFrameworkAuthentication(options, credentials)),
+  const handOff = new SendHandOff(log);
+  const adapter = new BotAdapter(
+    new ClientReusingAuthentication(
+      new ConfigurationBotFrameworkAuthentication(options, credentials),
+      (client) => handOff.installOn(client),
+    ),
+    handOff,
   );
   adapter.onTurnError = async (context: TurnContext, error: unknown) => {
     const err = error instanceof Error ? error : new Error(String(error));

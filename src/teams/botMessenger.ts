@@ -4,17 +4,19 @@
  * proactive turn goes to onTurnError and the call still resolves (so the outcome is recorded inside the
  * turn, and a turn that never ran counts as failed), and nothing has a timeout (so the send gets one).
  */
-import type { CloudAdapter, ConversationReference } from 'botbuilder';
+import type { ConversationReference } from 'botbuilder';
 import type { AdaptiveCardJson } from '../cards/cardTemplates';
 import type { AppConfig } from '../config/env';
 import type { Logger } from '../logging/logger';
 import type { ConversationReferenceStore } from '../ports/conversationReferenceStore';
 import type { GoneReason, Messenger, SendOptions, SendOutcome } from '../ports/messenger';
 import type { SendMetrics } from '../telemetry/botMetrics';
+import type { BotAdapter } from './botAdapter';
 import { cardActivity } from './cardActivity';
 
 export interface BotMessengerDeps {
-  adapter: CloudAdapter;
+  /** Its connector clients take the caller's on-the-wire note (SendOptions.noteOnWire). */
+  adapter: BotAdapter;
   references: ConversationReferenceStore;
   /** BOT_ID ('' when the bot runs without inbound auth on loopback). */
   botAppId: string;
@@ -76,7 +78,7 @@ export function classifySendError(error: unknown): SendOutcome {
 /** The Messenger as the bot and the command line build it from the configuration. */
 export function botMessengerFor(
   config: Pick<AppConfig, 'bot' | 'nudges' | 'tenantId'>,
-  adapter: CloudAdapter,
+  adapter: BotAdapter,
   references: ConversationReferenceStore,
   log: Logger,
   metrics?: SendMetrics,
@@ -106,7 +108,7 @@ export class BotMessenger implements Messenger {
         await this.send(
           { ...(stored.reference as Partial<ConversationReference>), activityId: undefined },
           cards,
-          options.onSending,
+          options.noteOnWire,
         )
       : { kind: 'noConversation' };
     this.logOutcome(userId, outcome);
@@ -117,7 +119,7 @@ export class BotMessenger implements Messenger {
     userId: string,
     chatId: string,
     cards: AdaptiveCardJson[],
-    options: Pick<SendOptions, 'onSending'> = {},
+    options: Pick<SendOptions, 'noteOnWire'> = {},
   ): Promise<SendOutcome> {
     const chats = this.deps.chats;
     if (!chats) return { kind: 'noConversation' };
@@ -134,7 +136,7 @@ export class BotMessenger implements Messenger {
       bot: { id: `28:${this.deps.botAppId}`, name: '' },
       user: { id: '', name: '', aadObjectId: userId },
     };
-    const outcome = await this.send(reference, cards, options.onSending);
+    const outcome = await this.send(reference, cards, options.noteOnWire);
     this.logOutcome(userId, outcome);
     return outcome;
   }
@@ -156,18 +158,14 @@ export class BotMessenger implements Messenger {
   private async send(
     reference: Partial<ConversationReference>,
     cards: AdaptiveCardJson[],
-    onSending?: () => void,
+    noteOnWire?: () => Promise<boolean>,
   ): Promise<SendOutcome> {
     let outcome: SendOutcome | undefined;
     let ran = false;
-    const turn = this.deps.adapter.continueConversationAsync(
-      this.deps.botAppId,
-      reference,
-      async (context) => {
+    const proactiveTurn = () =>
+      this.deps.adapter.continueConversationAsync(this.deps.botAppId, reference, async (context) => {
         ran = true;
         try {
-          // From here the request goes straight to the connector (its token, if any, is ready by now).
-          onSending?.();
           const responses = await context.sendActivities(cards.map(cardActivity));
           outcome = {
             kind: 'sent',
@@ -176,8 +174,10 @@ export class BotMessenger implements Messenger {
         } catch (error) {
           outcome = classifySendError(error);
         }
-      },
-    );
+      });
+    // The note is written by the connector client itself, just before the request that carries the cards.
+    const handedOff = noteOnWire ? this.deps.adapter.handOff.run(noteOnWire, proactiveTurn) : undefined;
+    const turn = handedOff ? handedOff.done : proactiveTurn();
     const ms = this.deps.timeoutMs ?? 15_000;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -186,9 +186,12 @@ export class BotMessenger implements Messenger {
     try {
       await Promise.race([turn, timeout]);
     } catch (error) {
-      // A late answer is not waited for: the send may still land, so this is "failed", not "gone".
-      if (error instanceof SendTimeout)
+      // A late answer is not waited for: the send may still land, so this is "failed", not "gone". A handed-off
+      // send that has not left by now never will (nor will its retries): the caller may try it again.
+      if (error instanceof SendTimeout) {
+        handedOff?.abandon();
         return outcome ?? { kind: 'failed', error: `no answer within ${ms} ms` };
+      }
       return outcome ?? classifySendError(error);
     } finally {
       clearTimeout(timer);

@@ -61,13 +61,18 @@ class SharedConnectorFactory extends ConnectorFactory {
     private readonly inner: ConnectorFactory,
     private readonly appId: string,
     private readonly clients: ClientCache<ConnectorClient>,
+    private readonly prepare?: (client: ConnectorClient) => void,
   ) {
     super();
   }
 
   create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
     const key = `${this.appId}\n${serviceUrl}\n${audience ?? ''}`;
-    return this.clients.get(key, () => this.inner.create(serviceUrl, audience));
+    return this.clients.get(key, async () => {
+      const client = await this.inner.create(serviceUrl, audience);
+      this.prepare?.(client);
+      return client;
+    });
   }
 }
 
@@ -75,7 +80,11 @@ export class ClientReusingAuthentication extends BotFrameworkAuthentication {
   private readonly connectorClients = new ClientCache<ConnectorClient>(MAX_CLIENTS);
   private readonly userTokenClients = new ClientCache<UserTokenClient>(MAX_CLIENTS);
 
-  constructor(private readonly inner: BotFrameworkAuthentication) {
+  /** `prepare` is called once on each connector client built (before its first use). */
+  constructor(
+    private readonly inner: BotFrameworkAuthentication,
+    private readonly prepare?: (client: ConnectorClient) => void,
+  ) {
     super();
   }
 
@@ -121,6 +130,6 @@ export class ClientReusingAuthentication extends BotFrameworkAuthentication {
   }
 
   private sharedFactory(inner: ConnectorFactory, claimsIdentity: ClaimsIdentity): ConnectorFactory {
-    return new SharedConnectorFactory(inner, appIdOf(claimsIdentity), this.connectorClients);
+    return new SharedConnectorFactory(inner, appIdOf(claimsIdentity), this.connectorClients, this.prepare);
   }
 }

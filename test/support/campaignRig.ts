@@ -6,13 +6,13 @@
  */
 import fs from 'node:fs';
 import { expect } from 'chai';
-import { TestAdapter } from 'botbuilder';
+import { TestAdapter, type CloudAdapter } from 'botbuilder';
 import {
   createGraphDirectory,
   type GraphDirectoryParts,
 } from '../../src/adapters/graph/createGraphDirectory';
 import { SqliteDatabase } from '../../src/adapters/sqlite/sqliteDatabase';
-import { sqliteStores } from '../../src/adapters/storage';
+import { sqliteStores, type Stores } from '../../src/adapters/storage';
 import { loadConfig, type AppConfig } from '../../src/config/env';
 import { createContainer, type Container } from '../../src/container';
 import type { SchoolPolicy } from '../../src/domain/policy/schoolPolicy';
@@ -110,6 +110,8 @@ export interface RigOptions {
   apps?: Omit<TeamsAppsOptions, 'manifestId' | 'onInstalled'>;
   /** False: a tenant without Entra ID P1 (the registration report answers 403). */
   premium?: boolean;
+  /** Other storage than SQLite in the rig's DATA_DIR (Azure Storage on Azurite); its clock is real time. */
+  stores?: () => Promise<Stores>;
 }
 
 export class CampaignRig {
@@ -159,10 +161,12 @@ export class CampaignRig {
       ...this.options.env,
     });
     // Queue delays and leases are real time; moving the test clock by days moves them too.
-    const stores = sqliteStores(
-      SqliteDatabase.open(this.dataDir),
-      () => Date.now() + (this.clock.now().getTime() - this.startedAt),
-    );
+    const stores =
+      (await this.options.stores?.()) ??
+      sqliteStores(
+        SqliteDatabase.open(this.dataDir),
+        () => Date.now() + (this.clock.now().getTime() - this.startedAt),
+      );
     this.references = stores.references;
     // Teams tells the bot about an install; here the rig stores the reference the bot would.
     this.apps = addTeamsAppsRoutes(this.graph, {
@@ -188,6 +192,11 @@ export class CampaignRig {
       statusOptions: { refreshEveryMs: 0 },
     });
     this.parts = this.container.nudges!;
+  }
+
+  /** The bot's adapter: inbound turns and proactive sends (middleware added here sees both). */
+  get adapter(): CloudAdapter {
+    return this.container.adapter;
   }
 
   /** Adds a user to the target group (unless `group: null`), registered or not, with or without a chat. */

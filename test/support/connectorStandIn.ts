@@ -54,6 +54,8 @@ export interface ConnectorOptions {
   /** Seconds sent in Retry-After. */
   retryAfterSeconds?: number;
   keepActivities?: boolean;
+  /** Awaited when a send has arrived whole, before it is answered (to look at what the bot stored by then). */
+  onArrival?: (conversationId: string) => void | Promise<void>;
 }
 
 export const TEAMS_LIMITS = {
@@ -153,7 +155,10 @@ export class ConnectorStandIn {
         this.blocked.set(id, 'ConversationBlockedByUser');
     }
     this.rnd = random(options.seed ?? 1);
-    const handler = (req: StandInRequest) => this.accept(req);
+    const handler = async (req: StandInRequest) => {
+      await options.onArrival?.(req.params.conversationId!);
+      return this.accept(req);
+    };
     server.route('POST', '/v3/conversations/:conversationId/activities', handler);
     server.route('POST', '/v3/conversations/:conversationId/activities/:replyToId', handler);
   }

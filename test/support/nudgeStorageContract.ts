@@ -88,6 +88,50 @@ export function describeNudgeStorageContract(backend: string, open: () => Promis
         expect(done.attemptBy).to.equal(undefined);
       });
 
+      it('notes a send on the wire on its take, even after another write (the enqueued mark); not on a take that is gone', async () => {
+        await s.ledger.claim([
+          { ...key('u1'), group: 'g', at: T0 },
+          { ...key('u2'), group: 'g', at: T0 },
+        ]);
+        const takeOf = async (userId: string, by: string) => {
+          const row = (await s.ledger.get(key(userId)))!;
+          return s.ledger.update(key(userId), row.etag, {
+            attempts: 1,
+            attemptBy: by,
+            attemptAt: T0,
+            updatedAt: T0,
+          });
+        };
+        const taken = await takeOf('u1', 'worker-a');
+        // The planner marks the row enqueued after the take: the row's version moved on.
+        await s.ledger.markEnqueued([key('u1')], T0);
+        const noted = await s.ledger.noteOnWire(taken, '2027-01-04T08:30:01.000Z');
+        expect(noted).to.include({
+          onWireAt: '2027-01-04T08:30:01.000Z',
+          enqueued: true,
+          attemptBy: 'worker-a',
+        });
+        const stored = (await s.ledger.get(key('u1')))!;
+        expect(stored).to.include({ onWireAt: '2027-01-04T08:30:01.000Z', enqueued: true, attempts: 1 });
+        expect(stored.etag).to.equal(noted!.etag);
+
+        // Another worker's take, or none: nothing is written.
+        const stale = await takeOf('u2', 'worker-a');
+        const other = await s.ledger.update(key('u2'), stale.etag, {
+          attemptBy: 'worker-b',
+          attemptAt: '2027-01-04T08:31:00.000Z',
+          updatedAt: T0,
+        });
+        expect(await s.ledger.noteOnWire(stale, '2027-01-04T08:31:01.000Z')).to.equal(undefined);
+        const released = await s.ledger.update(key('u2'), other.etag, {
+          attemptBy: undefined,
+          attemptAt: undefined,
+          updatedAt: T0,
+        });
+        expect(await s.ledger.noteOnWire(released, '2027-01-04T08:31:02.000Z')).to.equal(undefined);
+        expect((await s.ledger.get(key('u2')))!.onWireAt).to.equal(undefined);
+      });
+
       it('keeps a failure count, absent until set and cleared by undefined', async () => {
         await s.ledger.claim([{ ...key('u1'), group: 'g', at: T0 }]);
         const row = (await s.ledger.get(key('u1')))!;

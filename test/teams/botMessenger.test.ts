@@ -139,30 +139,102 @@ describe('proactive sends: what each answer from Teams becomes', () => {
     expect(connector.received).to.have.length(0);
   });
 
-  describe('saying when the message left (what a campaign records before a crash can strike)', () => {
-    it('says so once, before the answer, even when the connector client retries', async () => {
+  describe('the on-the-wire note (what a campaign records before a crash can strike)', () => {
+    it('is stored once, before the first request reaches the connector, even when the connector client retries', async () => {
       connector.server.failNext(
         { kind: 'status', status: 429, retryAfterSeconds: 1, body: teamsError('Throttled') },
         { method: 'POST', path: /\/activities(\/[^/]+)?$/ },
       );
-      const answeredAtCall: boolean[] = [];
-      let answered = false;
-      const outcome = await messenger
-        .sendToUser(USER, [CARD], { onSending: () => answeredAtCall.push(answered) })
-        .finally(() => (answered = true));
-      expect(outcome.kind).to.equal('sent');
-      expect(answeredAtCall).to.deep.equal([false]);
-      expect(connector.server.requestsTo(/activities/)).to.have.length(2);
-    });
-
-    it('says so before the connector has read the request, so a note written then comes before the answer', async () => {
       const atConnector: number[] = [];
       const outcome = await messenger.sendToUser(USER, [CARD], {
-        onSending: () => atConnector.push(connector.server.requestsTo(/activities/).length),
+        noteOnWire: () => {
+          atConnector.push(connector.server.requestsTo(/activities/).length);
+          return Promise.resolve(true);
+        },
+      });
+      expect(outcome).to.deep.equal({ kind: 'sent', activityIds: ['reply-1'] });
+      expect(atConnector).to.deep.equal([0]);
+      expect(connector.server.requestsTo(/activities/).map((r) => r.status)).to.deep.equal([429, 201]);
+    });
+
+    it('holds the request until the note is stored, however long storing takes', async () => {
+      const whenStored: number[] = [];
+      const outcome = await messenger.sendToUser(USER, [CARD], {
+        noteOnWire: async () => {
+          // A storage round trip: a real HTTP request of its own to the stand-in, answered before the note is.
+          await fetch(`${connector.server.url}/storage-round-trip`).catch(() => undefined);
+          await fetch(`${connector.server.url}/storage-round-trip`).catch(() => undefined);
+          whenStored.push(connector.server.requestsTo(/activities/).length);
+          return true;
+        },
       });
       expect(outcome.kind).to.equal('sent');
-      expect(atConnector).to.deep.equal([0]);
-      expect(connector.server.requestsTo(/activities/)).to.have.length(1);
+      expect(whenStored).to.deep.equal([0]);
+      expect(connector.activitiesIn('a:personal-chat')).to.have.length(1);
+    });
+
+    it('a note that cannot be stored does not stop the message', async () => {
+      const outcome = await messenger.sendToUser(USER, [CARD], {
+        noteOnWire: () => Promise.reject(new Error('storage is down')),
+      });
+      expect(outcome).to.deep.equal({ kind: 'sent', activityIds: ['reply-1'] });
+      expect(connector.activitiesIn('a:personal-chat')).to.have.length(1);
+    });
+
+    it('a note that withdraws the send (the take is gone) lets nothing leave, and the send is failed', async () => {
+      const outcome = await messenger.sendToUser(USER, [CARD], { noteOnWire: () => Promise.resolve(false) });
+      expect(outcome.kind).to.equal('failed');
+      expect(connector.server.requestsTo(/activities/)).to.have.length(0);
+    });
+
+    it('is not written when the send ends before its request (a turn refused by middleware)', async () => {
+      const adapter = createBotAdapter(loadConfig({}), createLogger('silent'));
+      adapter.use({
+        onTurn: () => Promise.reject(new Error('refused before the send')),
+      });
+      const refusing = new BotMessenger({
+        adapter,
+        references: stored,
+        botAppId: '',
+        log: createLogger('silent'),
+        timeoutMs: 5000,
+      });
+      let notes = 0;
+      const outcome = await refusing.sendToUser(USER, [CARD], {
+        noteOnWire: () => {
+          notes += 1;
+          return Promise.resolve(true);
+        },
+      });
+      expect(outcome.kind).to.equal('failed');
+      expect(notes).to.equal(0);
+      expect(connector.server.requestsTo(/activities/)).to.have.length(0);
+    });
+
+    it('a send given up at its timeout while its note is being stored never leaves', async () => {
+      const adapter = createBotAdapter(loadConfig({}), createLogger('silent'));
+      let turnEnded!: () => void;
+      const ended = new Promise<void>((resolve) => (turnEnded = resolve));
+      adapter.use(async (_context, next) => {
+        await next();
+        turnEnded();
+      });
+      const hasty = new BotMessenger({
+        adapter,
+        references: stored,
+        botAppId: '',
+        log: createLogger('silent'),
+        timeoutMs: 200,
+      });
+      let store!: (ok: boolean) => void;
+      const outcome = await hasty.sendToUser(USER, [CARD], {
+        noteOnWire: () => new Promise<boolean>((resolve) => (store = resolve)),
+      });
+      expect(outcome).to.deep.equal({ kind: 'failed', error: 'no answer within 200 ms' });
+      // The note is stored late; the proactive turn then runs to its end without sending.
+      store(true);
+      await ended;
+      expect(connector.server.requestsTo(/activities/)).to.have.length(0);
     });
   });
 

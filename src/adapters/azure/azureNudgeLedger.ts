@@ -44,6 +44,8 @@ const PARALLEL = 16;
 const PAGE = 500;
 /** Created rows remembered for their enqueued mark (a page of claims is at most 999). */
 const REMEMBERED = 4096;
+/** Writes of an on-the-wire note before giving up (each conflict is a write that landed in between). */
+const NOTE_ROUNDS = 5;
 
 function createdKey(key: LedgerKey): string {
   return `${key.campaignId}\n${key.userId}\n${key.nudge}`;
@@ -235,6 +237,28 @@ export class AzureNudgeLedger implements NudgeLedger {
       if (hasStatus(error, 412) || hasStatus(error, 404)) throw new ConcurrencyError('ledger entry');
       throw error;
     }
+  }
+
+  async noteOnWire(take: LedgerEntry, at: string): Promise<LedgerEntry | undefined> {
+    // First over the row as it was taken (no read); on a conflict (the planner's enqueued mark), over the row
+    // read again, as long as the send is still this take.
+    let current: LedgerEntry | undefined = take;
+    for (let round = 0; round < NOTE_ROUNDS; round++) {
+      if (
+        !current?.attemptBy ||
+        current.attemptBy !== take.attemptBy ||
+        current.attemptAt !== take.attemptAt
+      ) {
+        return undefined;
+      }
+      try {
+        return await this.update(current, current.etag, { onWireAt: at, updatedAt: at });
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError)) throw error;
+      }
+      current = await this.get(take);
+    }
+    throw new ConcurrencyError('ledger entry');
   }
 
   async markEnqueued(keys: LedgerKey[], at: string): Promise<void> {

@@ -193,6 +193,19 @@ export class SqliteNudgeLedger implements NudgeLedger {
     return this.get({ campaignId: key.campaignId, userId: key.userId, nudge: key.nudge }).then((e) => e!);
   }
 
+  noteOnWire(take: LedgerEntry, at: string): Promise<LedgerEntry | undefined> {
+    if (!take.attemptBy || !take.attemptAt) return Promise.resolve(undefined);
+    // On the take, not on the version: a version conflict (the planner's mark) must not lose the note.
+    const row = this.db
+      .prepare<[string, string, string, string, string, string, string], Row>(
+        `UPDATE nudge_ledger SET on_wire_at = ?, updated_at = ?, version = version + 1
+         WHERE campaign_id = ? AND user_id = ? AND nudge = ? AND attempt_by = ? AND attempt_at = ?
+         RETURNING *`,
+      )
+      .get(at, at, take.campaignId, take.userId, take.nudge, take.attemptBy, take.attemptAt);
+    return Promise.resolve(row && toEntry(row));
+  }
+
   markEnqueued(keys: LedgerKey[], at: string): Promise<void> {
     const mark = this.db.prepare(`UPDATE nudge_ledger SET enqueued = 1, updated_at = ?, version = version + 1
       WHERE campaign_id = ? AND user_id = ? AND nudge = ? AND enqueued = 0`);

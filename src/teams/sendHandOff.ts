@@ -1,0 +1,126 @@
+/**
+ * Hands a proactive send's "on the wire" note to the connector client, so that it is written, and awaited, as
+ * the client's last step before the HTTP request that carries the message: after botbuilder's middleware, the
+ * token, the client's retry policy and everything else in its pipeline. A crash before the note is stored
+ * means nothing left; a crash after it can lose only what is left between the stored note and the socket
+ * write. The note follows the send through its async context (AsyncLocalStorage), so the connector clients,
+ * shared by every turn, need no per-send state; a request outside a handed-off send (the bot's replies, other
+ * proactive sends) passes straight through.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { ConnectorClient } from 'botframework-connector';
+import type { Logger } from '../logging/logger';
+
+/** Stores the note; resolves false when the send is no longer the caller's to make (then nothing leaves). */
+export type WireNote = () => Promise<boolean>;
+
+/** A send handed off: its note, written once (the first attempt), and whether the caller gave up on it. */
+interface HandedOff {
+  note: WireNote;
+  noted?: Promise<boolean>;
+  abandoned: boolean;
+}
+
+/** What the connector client's pipeline hands a policy (a core-rest-pipeline request, as far as used here). */
+interface PipelineRequestLike {
+  method: string;
+  url: string;
+}
+
+interface PipelinePolicyLike {
+  name: string;
+  sendRequest(
+    request: PipelineRequestLike,
+    next: (request: PipelineRequestLike) => Promise<unknown>,
+  ): Promise<unknown>;
+}
+
+interface PipelineLike {
+  addPolicy(policy: PipelinePolicyLike, options: { afterPhase: 'Sign' }): void;
+}
+
+/**
+ * The requests that carry a message: POST /v3/conversations/{id}/activities, or .../activities/{replyToId}
+ * (a proactive turn replies to the id botbuilder gives it). Not history uploads, updates or deletes.
+ */
+const CARRIES_MESSAGE = /\/v3\/conversations\/[^/]+\/activities(\/(?!history$)[^/]+)?$/;
+
+/** Thrown instead of a request that must not leave: the send was withdrawn or given up. */
+export class SendWithdrawn extends Error {
+  override readonly name = 'SendWithdrawn';
+}
+
+export class SendHandOff {
+  private readonly sends = new AsyncLocalStorage<HandedOff>();
+
+  constructor(private readonly log: Logger) {}
+
+  /**
+   * Runs `send` with `note` handed to the connector client. `abandon()` is for a caller that stopped waiting
+   * (a timeout): from then on no request of this send leaves, not even the client's own retries.
+   */
+  run<T>(note: WireNote, send: () => Promise<T>): { done: Promise<T>; abandon: () => void } {
+    const handedOff: HandedOff = { note, abandoned: false };
+    return {
+      done: this.sends.run(handedOff, send),
+      abandon: () => {
+        handedOff.abandoned = true;
+      },
+    };
+  }
+
+  /**
+   * Adds the hand-off to a connector client as the last policy of its pipeline (after the retry and sign
+   * phases and the log policy: the next step is the HTTP client), so it runs for every attempt. The client
+   * keeps its core-client ServiceClient in a field its typings call private; botbuilder 4.23 is the last
+   * release, and a client without it fails here, at its first use, rather than sending without notes.
+   */
+  installOn(client: ConnectorClient): void {
+    const pipeline = (client as unknown as { client?: { pipeline?: PipelineLike } }).client?.pipeline;
+    if (typeof pipeline?.addPolicy !== 'function') {
+      throw new Error(
+        'connector client without a request pipeline: the on-the-wire note cannot be installed',
+      );
+    }
+    pipeline.addPolicy(
+      { name: 'sendHandOff', sendRequest: (request, next) => this.beforeRequest(request, next) },
+      { afterPhase: 'Sign' },
+    );
+  }
+
+  private beforeRequest(
+    request: PipelineRequestLike,
+    next: (request: PipelineRequestLike) => Promise<unknown>,
+  ): Promise<unknown> {
+    const handedOff = this.sends.getStore();
+    if (!handedOff || request.method !== 'POST' || !CARRIES_MESSAGE.test(new URL(request.url).pathname)) {
+      return next(request);
+    }
+    return this.noteThenSend(handedOff, request, next);
+  }
+
+  private async noteThenSend(
+    handedOff: HandedOff,
+    request: PipelineRequestLike,
+    next: (request: PipelineRequestLike) => Promise<unknown>,
+  ): Promise<unknown> {
+    if (handedOff.abandoned) throw new SendWithdrawn('the send was given up before this request left');
+    handedOff.noted ??= this.write(handedOff.note);
+    if (!(await handedOff.noted)) throw new SendWithdrawn('the sender withdrew the send');
+    if (handedOff.abandoned) throw new SendWithdrawn('the send was given up before this request left');
+    return next(request);
+  }
+
+  /** A note that cannot be stored does not stop the send: it costs at most a duplicate after a crash. */
+  private async write(note: WireNote): Promise<boolean> {
+    try {
+      return await note();
+    } catch (error) {
+      this.log.warn(
+        { err: { message: (error as Error).message } },
+        'proactive send: could not note it on the wire; sending anyway',
+      );
+      return true;
+    }
+  }
+}
