@@ -3,10 +3,11 @@
  * connector stand-ins: a worker killed with SIGKILL part-way through a 5,000-user campaign and restarted, and
  * two workers on one queue at once. Every target must be nudged exactly once.
  *
- * One honest exception, checked rather than hidden: a send that was on the wire when its worker died cannot be
- * known to have arrived (Teams has no idempotency key and no read-back). It is recorded as sent, `unconfirmed`,
- * and not repeated, so nobody ever gets two; the test reports how many were unconfirmed and checks that they
- * did arrive (a request on the wire lands; only one caught before its bytes left could not).
+ * One honest exception, checked rather than hidden: a send noted on the wire when its worker died cannot be
+ * known to have arrived (Teams has no idempotency key and no read-back). The note is stored before the request
+ * leaves, so it is recorded as sent, `unconfirmed`, and never repeated: nobody ever gets two. A crash between the
+ * stored note and the request's bytes leaving loses that pupil's nudge for the stage; the test allows that only
+ * for unconfirmed sends and reports how many.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -92,8 +93,11 @@ describe('Nudge campaign from the command line: crashes and two workers (child p
     }
   }
 
-  /** Every target got exactly one nudge; returns how many sends were unconfirmed (in flight at a crash). */
-  async function expectEachOnce(ids: string[]): Promise<number> {
+  /**
+   * Every target got exactly one nudge, but for unconfirmed sends (noted on the wire at a crash), which got at
+   * most one; returns how many were unconfirmed and how many of those never arrived.
+   */
+  async function expectEachOnce(ids: string[]): Promise<{ unconfirmed: number; lost: number }> {
     const rows = await ledgerRows();
     expect(
       rows.filter((r) => r.state !== 'sent'),
@@ -106,14 +110,16 @@ describe('Nudge campaign from the command line: crashes and two workers (child p
       ids.filter((id) => count(id) > 1),
       'users nudged twice',
     ).to.deep.equal([]);
+    const lost = ids.filter((id) => count(id) === 0);
+    const inDoubt = new Set(unconfirmed);
     expect(
-      ids.filter((id) => count(id) === 0),
-      'users never nudged',
+      lost.filter((id) => !inDoubt.has(id)),
+      'users never nudged (not even noted on the wire)',
     ).to.deep.equal([]);
-    expect(connector.total).to.equal(ids.length);
+    expect(connector.total).to.equal(ids.length - lost.length);
     // Only sends on the wire at the crash can be in doubt: at most the worker's concurrency.
     expect(unconfirmed.length).to.be.at.most(32);
-    return unconfirmed.length;
+    return { unconfirmed: unconfirmed.length, lost: lost.length };
   }
 
   afterEach(async function () {
@@ -143,7 +149,7 @@ describe('Nudge campaign from the command line: crashes and two workers (child p
     const inDoubt = await expectEachOnce(ids);
     const cutOff = /cut off by a crash before they left \(sent now\) (\d+)/.exec(second.output())?.[1];
     console.log(
-      `      (killed after ${atCrash} sends; ${inDoubt} send(s) on the wire at the crash, recorded unconfirmed, all arrived; ${cutOff} taken but not yet sent, sent after the restart)`,
+      `      (killed after ${atCrash} sends; ${inDoubt.unconfirmed} send(s) noted on the wire at the crash, recorded unconfirmed, ${inDoubt.lost} of them never arrived; ${cutOff} taken but not yet sent, sent after the restart)`,
     );
   });
 
@@ -160,6 +166,6 @@ describe('Nudge campaign from the command line: crashes and two workers (child p
     expect(sentBy(a) + sentBy(b)).to.equal(2000);
     expect(sentBy(b), 'the second worker did part of the work').to.be.greaterThan(0);
     expect(b.output()).to.contain("Today's planning pass for this stage has run already");
-    expect(await expectEachOnce(ids)).to.equal(0);
+    expect(await expectEachOnce(ids)).to.deep.equal({ unconfirmed: 0, lost: 0 });
   });
 });
