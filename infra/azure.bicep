@@ -201,7 +201,7 @@ resource webApp 'Microsoft.Web/sites@2022-09-01' = {
         { name: 'AZURE_STORAGE_PREFIX', value: 'mfabuddy' }
         // Every instance sends nudges at its own pace: together they keep under Teams' 50 per second per app.
         // (If autoscale changes the instance count, set this again.)
-        { name: 'NUDGE_SENDS_PER_SECOND', value: string(max(1, 47 / instanceCount)) }
+        { name: 'NUDGE_SENDS_PER_SECOND', value: string(max(1, 49 / instanceCount)) }
       ]
     }
   }

@@ -79,7 +79,7 @@ const envSchema = z.object({
   TEAMS_APP_CATALOG_ID: optional(z.string().min(1).max(200)),
   /** The connector for chats known only by id (Teams' global proactive endpoint). */
   TEAMS_SERVICE_URL: optional(httpUrl).default('https://smba.trafficmanager.net/teams/'),
-  NUDGE_SENDS_PER_SECOND: optional(z.coerce.number().min(1).max(1000)).default(47),
+  NUDGE_SENDS_PER_SECOND: optional(z.coerce.number().min(1).max(1000)).default(49),
   NUDGE_CONCURRENCY: optional(z.coerce.number().int().min(1).max(64)).default(16),
   NUDGE_VISIBILITY_TIMEOUT_SECONDS: optional(z.coerce.number().int().min(1).max(3600)).default(60),
   NUDGE_INSTALL_WAIT_SECONDS: optional(z.coerce.number().int().min(0).max(600)).default(30),

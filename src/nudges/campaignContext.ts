@@ -39,7 +39,7 @@ export interface DeliverySettings {
 }
 
 export const DEFAULT_DELIVERY: DeliverySettings = {
-  sendsPerSecond: 47,
+  sendsPerSecond: 49,
   installsPerSecond: 20,
   concurrency: 16,
   visibilityTimeoutMs: 60_000,

@@ -19,6 +19,7 @@
  * pass on the same process). No order of note and request closes it without an idempotency key at Teams.
  */
 import { RequestBudget } from '../adapters/graph/requestBudget';
+import { ArrivalPacer } from './arrivalPacer';
 import { nudgeDue, parseNudgeKey, snoozesUsed } from '../domain/campaign/nudgeDecision';
 import { checkHolds, completeOnlyIfEmailIsPersonal, withEmailCheck } from '../domain/registration/emailCheck';
 import { evaluateRegistration } from '../domain/registration/evaluateRegistration';
@@ -88,7 +89,7 @@ export class NudgeWorker {
     inDoubt: 0,
     interrupted: 0,
   };
-  private readonly sends: RequestBudget;
+  private readonly sends: ArrivalPacer;
   private readonly spacing: RequestBudget;
   private readonly installs: RequestBudget;
   private inFlight = 0;
@@ -105,11 +106,12 @@ export class NudgeWorker {
   constructor(private readonly deps: CampaignDeps) {
     this.emails = new EmailChecks(deps);
     const d = deps.delivery;
-    // At most `sendsPerSecond` starts in any second, and evenly spaced: a burst of starts at the top of each
-    // second reaches Teams bunched up (event-loop and network jitter) and trips its sliding window.
-    this.sends = new RequestBudget({ limit: d.sendsPerSecond, windowMs: 1000, marginMs: 10 });
-    // The spacing is a little tighter than the rate, so a late timer (a busy event loop) can catch up; the
-    // per-second window stays the cap.
+    // At most `sendsPerSecond` ARRIVALS at Teams in any second, whatever the network does: a request starts
+    // only once the one `sendsPerSecond` places before it has been answered a second ago (the pacer sits inside
+    // the connector client, so the client's own retries are paced too).
+    this.sends = new ArrivalPacer({ limit: d.sendsPerSecond, windowMs: 1000, marginMs: 5 });
+    // Evenly spaced starts, a little tighter than the rate so that a late timer can catch up: the pacer is the
+    // cap; the spacing keeps the sends from leaving in bursts.
     this.spacing = new RequestBudget({ limit: 1, windowMs: Math.floor(1000 / (d.sendsPerSecond * 1.1)) });
     this.installs = new RequestBudget({ limit: d.installsPerSecond, windowMs: 1000, marginMs: 20 });
   }
@@ -143,7 +145,6 @@ export class NudgeWorker {
 
   stop(): void {
     this.stopping = true;
-    this.sends.close();
     this.spacing.close();
     this.installs.close();
   }
@@ -393,7 +394,6 @@ export class NudgeWorker {
     // it is about to leave.
     try {
       await this.spacing.acquire('background');
-      await this.sends.acquire('background');
     } catch {
       return 'deferred'; // stopping: the message comes back after its timeout
     }
@@ -424,9 +424,10 @@ export class NudgeWorker {
       withdrawn = !noted;
       return !withdrawn;
     };
+    const pace = () => this.sends.acquire();
     const outcome: SendOutcome = chatId
-      ? await this.deps.messenger.sendToChat(job.userId, chatId, [card], { noteOnWire })
-      : await this.deps.messenger.sendToUser(job.userId, [card], { reference, noteOnWire });
+      ? await this.deps.messenger.sendToChat(job.userId, chatId, [card], { noteOnWire, pace })
+      : await this.deps.messenger.sendToUser(job.userId, [card], { reference, noteOnWire, pace });
     // Withdrawn: the message comes back after its timeout and is looked at again.
     if (withdrawn) return 'deferred';
     return this.record(message, noted ?? taken, outcome);

@@ -37,6 +37,11 @@ export interface SendOptions {
    * send ends before its request.
    */
   noteOnWire?: () => Promise<boolean>;
+  /**
+   * With `noteOnWire`: waited for by each request that carries the message (retries too), before the note, and
+   * told when that request is answered (the campaign paces arrivals at Teams this way).
+   */
+  pace?: () => Promise<() => void>;
 }
 
 export interface Messenger {
@@ -50,6 +55,6 @@ export interface Messenger {
     userId: string,
     chatId: string,
     cards: AdaptiveCardJson[],
-    options?: Pick<SendOptions, 'noteOnWire'>,
+    options?: Pick<SendOptions, 'noteOnWire' | 'pace'>,
   ): Promise<SendOutcome>;
 }

@@ -108,7 +108,7 @@ export class BotMessenger implements Messenger {
         await this.send(
           { ...(stored.reference as Partial<ConversationReference>), activityId: undefined },
           cards,
-          options.noteOnWire,
+          options,
         )
       : { kind: 'noConversation' };
     this.logOutcome(userId, outcome);
@@ -119,7 +119,7 @@ export class BotMessenger implements Messenger {
     userId: string,
     chatId: string,
     cards: AdaptiveCardJson[],
-    options: Pick<SendOptions, 'noteOnWire'> = {},
+    options: Pick<SendOptions, 'noteOnWire' | 'pace'> = {},
   ): Promise<SendOutcome> {
     const chats = this.deps.chats;
     if (!chats) return { kind: 'noConversation' };
@@ -136,7 +136,7 @@ export class BotMessenger implements Messenger {
       bot: { id: `28:${this.deps.botAppId}`, name: '' },
       user: { id: '', name: '', aadObjectId: userId },
     };
-    const outcome = await this.send(reference, cards, options.noteOnWire);
+    const outcome = await this.send(reference, cards, options);
     this.logOutcome(userId, outcome);
     return outcome;
   }
@@ -158,7 +158,7 @@ export class BotMessenger implements Messenger {
   private async send(
     reference: Partial<ConversationReference>,
     cards: AdaptiveCardJson[],
-    noteOnWire?: () => Promise<boolean>,
+    { noteOnWire, pace }: Pick<SendOptions, 'noteOnWire' | 'pace'> = {},
   ): Promise<SendOutcome> {
     let outcome: SendOutcome | undefined;
     let ran = false;
@@ -176,7 +176,9 @@ export class BotMessenger implements Messenger {
         }
       });
     // The note is written by the connector client itself, just before the request that carries the cards.
-    const handedOff = noteOnWire ? this.deps.adapter.handOff.run(noteOnWire, proactiveTurn) : undefined;
+    const handedOff = noteOnWire
+      ? this.deps.adapter.handOff.run({ note: noteOnWire, pace }, proactiveTurn)
+      : undefined;
     const turn = handedOff ? handedOff.done : proactiveTurn();
     const ms = this.deps.timeoutMs ?? 15_000;
     let timer: NodeJS.Timeout | undefined;

@@ -14,9 +14,18 @@ import type { Logger } from '../logging/logger';
 /** Stores the note; resolves false when the send is no longer the caller's to make (then nothing leaves). */
 export type WireNote = () => Promise<boolean>;
 
-/** A send handed off: its note, written once (the first attempt), and whether the caller gave up on it. */
-interface HandedOff {
+/** Waits for the request's turn at Teams' rate; returns what to call once it is answered. */
+export type Pace = () => Promise<() => void>;
+
+/** What a send hands to the connector client. */
+export interface HandOffOptions {
   note: WireNote;
+  /** Taken by every request of the send that carries the message (retries included), before the note. */
+  pace?: Pace;
+}
+
+/** A send handed off: its note, written once (the first attempt), and whether the caller gave up on it. */
+interface HandedOff extends HandOffOptions {
   noted?: Promise<boolean>;
   abandoned: boolean;
 }
@@ -59,8 +68,8 @@ export class SendHandOff {
    * Runs `send` with `note` handed to the connector client. `abandon()` is for a caller that stopped waiting
    * (a timeout): from then on no request of this send leaves, not even the client's own retries.
    */
-  run<T>(note: WireNote, send: () => Promise<T>): { done: Promise<T>; abandon: () => void } {
-    const handedOff: HandedOff = { note, abandoned: false };
+  run<T>(options: HandOffOptions, send: () => Promise<T>): { done: Promise<T>; abandon: () => void } {
+    const handedOff: HandedOff = { ...options, abandoned: false };
     return {
       done: this.sends.run(handedOff, send),
       abandon: () => {
@@ -105,10 +114,17 @@ export class SendHandOff {
     next: (request: PipelineRequestLike) => Promise<unknown>,
   ): Promise<unknown> {
     if (handedOff.abandoned) throw new SendWithdrawn('the send was given up before this request left');
-    handedOff.noted ??= this.write(handedOff.note);
-    if (!(await handedOff.noted)) throw new SendWithdrawn('the sender withdrew the send');
-    if (handedOff.abandoned) throw new SendWithdrawn('the send was given up before this request left');
-    return next(request);
+    // The pace first (it can wait up to a second), so that the note is the very last step before the request.
+    const answered = await handedOff.pace?.();
+    try {
+      if (handedOff.abandoned) throw new SendWithdrawn('the send was given up before this request left');
+      handedOff.noted ??= this.write(handedOff.note);
+      if (!(await handedOff.noted)) throw new SendWithdrawn('the sender withdrew the send');
+      if (handedOff.abandoned) throw new SendWithdrawn('the send was given up before this request left');
+      return await next(request);
+    } finally {
+      answered?.();
+    }
   }
 
   /** A note that cannot be stored does not stop the send: it costs at most a duplicate after a crash. */
