@@ -31,7 +31,9 @@ export async function windowGroupOf(
 }
 
 /** Every user's remembered group (one read for a planning pass); empty while no group has windows. */
-export async function windowGroups(deps: Pick<CampaignDeps, 'campaign' | 'ledger'>): Promise<Map<string, string>> {
+export async function windowGroups(
+  deps: Pick<CampaignDeps, 'campaign' | 'ledger'>,
+): Promise<Map<string, string>> {
   if (!groupsHaveWindows(deps.campaign)) return new Map();
   const prefix = windowGroupMarker('');
   const markers = await deps.ledger.markersStartingWith(deps.campaign.id, prefix);

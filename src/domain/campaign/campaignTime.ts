@@ -89,15 +89,15 @@ export function windowsOf(campaign: Campaign, group?: string): readonly SendingW
 
 /** Whether `window` opens at all on `date` (the campaign's window: exactly on school days). */
 function opensOn(window: SendingWindow, date: LocalDate, campaign: Campaign): boolean {
-  return window.days.includes(weekdayOf(date)) && (!window.schoolDaysOnly || isTermDay(date, campaign.policy));
+  return (
+    window.days.includes(weekdayOf(date)) && (!window.schoolDaysOnly || isTermDay(date, campaign.policy))
+  );
 }
 
 /** The window of `group` that is open at `now`, if any. */
 export function openWindowAt(campaign: Campaign, now: Date, group?: string): SendingWindow | undefined {
   const { date, time } = wallClockAt(now, campaign.timeZone);
-  return windowsOf(campaign, group).find(
-    (w) => w.from <= time && time < w.to && opensOn(w, date, campaign),
-  );
+  return windowsOf(campaign, group).find((w) => w.from <= time && time < w.to && opensOn(w, date, campaign));
 }
 
 /** Whether a sending window of `group` (the campaign's, if undefined) is open at `now`. */
@@ -109,7 +109,12 @@ export function isWindowOpen(campaign: Campaign, now: Date, group?: string): boo
  * The first instant at or after `after` when a window of `group` (the campaign's, if undefined) is open;
  * undefined if none within `maxDays`.
  */
-export function nextOpening(campaign: Campaign, after: Date, group?: string, maxDays = 400): Date | undefined {
+export function nextOpening(
+  campaign: Campaign,
+  after: Date,
+  group?: string,
+  maxDays = 400,
+): Date | undefined {
   if (isWindowOpen(campaign, after, group)) return after;
   const windows = [...windowsOf(campaign, group)].sort((a, b) => (a.from < b.from ? -1 : 1));
   let day = wallClockAt(after, campaign.timeZone).date;

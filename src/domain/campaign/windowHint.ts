@@ -15,7 +15,8 @@ export type HomeHint = 'morning' | 'evening' | 'today';
 export function homeHint(campaign: Campaign, window: SendingWindow, date: LocalDate): HomeHint | undefined {
   // School hours are the campaign's window on a school day; a window that shares any of them is at school.
   const school = campaign.policy.window;
-  const atSchool = dayKind(date, campaign.policy).school && window.from < school.to && school.from < window.to;
+  const atSchool =
+    dayKind(date, campaign.policy).school && window.from < school.to && school.from < window.to;
   if (atSchool) return undefined;
   if (window.to <= '12:00') return 'morning';
   // From mid-afternoon on, the time at home that is left is the evening.

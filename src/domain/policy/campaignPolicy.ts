@@ -33,7 +33,7 @@ const groupWindow = z
     schoolDaysOnly: z.boolean().default(true),
   })
   .strict()
-  .refine((w) => w.from < w.to, 'a window\'s from must be earlier than its to');
+  .refine((w) => w.from < w.to, "a window's from must be earlier than its to");
 
 /** Two windows of one group overlap when they share a weekday and some minutes of it. */
 function windowsOverlap(a: { days: string[]; from: string; to: string }, b: typeof a): boolean {
