@@ -19,8 +19,8 @@ const STAFF = '5a00000a-0000-4000-8000-0000000000b2';
 const GOVERNORS = '5a00000a-0000-4000-8000-0000000000b3';
 
 /**
- * Enforcement on Wednesday 4 November 2026. The 12-day reminder is Friday 23 October (BST, the last school day
- * before half term); half term runs Monday 26 October to Sunday 1 November (the clocks go back on Sunday 25);
+ * Enforcement on Wednesday 4 November 2026. The 11-day reminder falls on Saturday 24 October and goes out on
+ * Friday 23 October (BST, the last school day before half term); half term runs Monday 26 October to Sunday 1 November (the clocks go back on Sunday 25);
  * the 2-day reminder is Monday 2 November (GMT). Pupils after school and on Saturday mornings, staff in the
  * day, governors on the campaign's window (08:30–15:30).
  */
@@ -45,7 +45,7 @@ function windowsCampaign(): Campaign {
       ],
     },
     stages: [
-      { daysBefore: 12, tone: 'reminder' },
+      { daysBefore: 11, tone: 'reminder' },
       { daysBefore: 2, tone: 'urgent' },
       { daysBefore: 0, tone: 'final' },
     ],
@@ -64,9 +64,10 @@ describe('Sending windows per target group (pure)', () => {
   const c = windowsCampaign();
   const at = (when: string, group?: string) => campaignMoment(c, new Date(when), group);
 
-  it('keeps the stage days on school days, whatever the groups’ windows', () => {
+  it('keeps the stage days on school days, whatever the groups’ windows (a Saturday window makes no Saturday stage)', () => {
+    expect(c.plan[0]).to.include({ key: 'd11', nominal: '2026-10-24', sendOn: '2026-10-23' });
     expect(c.stages.map((s) => [s.key, s.sendOn])).to.deep.equal([
-      ['d12', '2026-10-23'],
+      ['d11', '2026-10-23'],
       ['d2', '2026-11-02'],
       ['d0', '2026-11-04'],
     ]);
@@ -78,7 +79,7 @@ describe('Sending windows per target group (pure)', () => {
     const friday = at('2026-10-23T14:45:00Z', PUPILS);
     expect(friday).to.include({ kind: 'open' });
     expect(friday.kind === 'open' && [friday.stage.key, iso(friday.closesAt)]).to.deep.equal([
-      'd12',
+      'd11',
       '2026-10-23T18:00:00.000Z',
     ]);
     // Monday 2 November, GMT: 14:45Z is 14:45 local, shut; it opens at 15:45Z.
@@ -138,18 +139,18 @@ describe('Sending windows per target group (pure)', () => {
 
     it('the stage whose last school day is Friday is caught up on Saturday morning, once, in that stage', () => {
       // Missed on Friday evening (never claimed): Saturday 09:30 sends the Friday stage.
-      expect(due('2026-10-24T08:30:00Z', PUPILS)).to.include({ kind: 'send', nudge: 'd12' });
-      expect(due('2026-10-24T08:30:00Z', PUPILS, [h('d12', 'sent')])).to.deep.equal({
+      expect(due('2026-10-24T08:30:00Z', PUPILS)).to.include({ kind: 'send', nudge: 'd11' });
+      expect(due('2026-10-24T08:30:00Z', PUPILS, [h('d11', 'sent')])).to.deep.equal({
         kind: 'none',
         reason: 'alreadyNudged',
       });
       // Staff, shut on Saturday, wait for Monday, when the next stage has replaced it.
       const staff = due('2026-10-24T08:30:00Z', STAFF);
-      expect(staff).to.include({ kind: 'wait', nudge: 'd12', reason: 'window' });
+      expect(staff).to.include({ kind: 'wait', nudge: 'd11', reason: 'window' });
       expect(staff.kind === 'wait' && iso(staff.until)).to.equal('2026-11-02T08:30:00.000Z');
       expect(due('2026-11-02T08:30:00Z', STAFF)).to.include({ kind: 'send', nudge: 'd2' });
       // Never two stages at once: the pupil nudged on Saturday gets the next stage's on Monday evening.
-      expect(due('2026-11-02T15:45:00Z', PUPILS, [h('d12', 'sent')])).to.include({
+      expect(due('2026-11-02T15:45:00Z', PUPILS, [h('d11', 'sent')])).to.include({
         kind: 'send',
         nudge: 'd2',
       });
@@ -157,12 +158,12 @@ describe('Sending windows per target group (pure)', () => {
 
     it('a snooze waits for the next opening of the user’s own windows', () => {
       // Snoozed on Friday at 16:00 BST for a day: pupils' Saturday window has closed by then; half term follows.
-      const snoozed = [h('d12', 'snoozed', { snoozedUntil: '2026-10-24T15:00:00.000Z' })];
+      const snoozed = [h('d11', 'snoozed', { snoozedUntil: '2026-10-24T15:00:00.000Z' })];
       const pupil = due('2026-10-24T09:00:00Z', PUPILS, snoozed);
-      expect(pupil).to.include({ kind: 'wait', nudge: 'd12+s1', reason: 'snoozed' });
+      expect(pupil).to.include({ kind: 'wait', nudge: 'd11+s1', reason: 'snoozed' });
       expect(pupil.kind === 'wait' && iso(pupil.until)).to.equal('2026-11-02T15:45:00.000Z');
       // Snoozed until Saturday 09:00 BST: the pupil's reminder comes at 09:30, inside the Saturday window.
-      const early = [h('d12', 'snoozed', { snoozedUntil: '2026-10-24T08:00:00.000Z' })];
+      const early = [h('d11', 'snoozed', { snoozedUntil: '2026-10-24T08:00:00.000Z' })];
       const saturday = due('2026-10-23T16:00:00Z', PUPILS, early);
       expect(saturday.kind === 'wait' && iso(saturday.until)).to.equal('2026-10-24T08:30:00.000Z');
       const staff = due('2026-10-23T16:00:00Z', STAFF, early);
