@@ -403,6 +403,8 @@ export class CampaignPlanner {
       p.emailChecks,
     );
     const claims: { user: DirectoryUser; due: Extract<NudgeDue, { nudge: string }>; group: string }[] = [];
+    /** Members not registered: nudged now, later, or already this stage (and may still snooze its card). */
+    const unregistered: string[] = [];
     for (const user of chunk) {
       const group = reportGroup.get(user.id) ?? target.name;
       const line = (l: Omit<PlanLine, 'userId' | 'userPrincipalName' | 'group'>) =>
@@ -430,6 +432,7 @@ export class CampaignPlanner {
         continue;
       }
       const reference = look.reference;
+      unregistered.push(user.id);
       const due = nudgeDue({
         campaign,
         now,
@@ -455,11 +458,9 @@ export class CampaignPlanner {
       // Only nudges owed now, or held back by a snooze, are queued; the window is the scheduler's business.
       if (!dry && (due.kind === 'send' || due.reason === 'snoozed')) claims.push({ user, due, group });
     }
+    // Before anything is queued: the worker and the snooze read it.
+    if (!dry) await this.rememberWindowGroup(unregistered, p);
     if (claims.length === 0) return;
-    await this.rememberWindowGroup(
-      claims.map((c) => c.user.id),
-      p,
-    );
     const created = await ledger.claim(
       claims.map((c) => ({
         campaignId: campaign.id,
@@ -490,8 +491,8 @@ export class CampaignPlanner {
 
   /**
    * Remembers, before their nudges are queued, the target group whose windows these members keep to, for the
-   * worker and the snooze (one marker per member, written when it changes; none for a group on the campaign's
-   * window unless the member kept to another group's before).
+   * worker and the snooze (one marker per member not registered, written when it changes: in practice once per
+   * campaign; none for a group on the campaign's window unless the member kept to another group's before).
    */
   private async rememberWindowGroup(userIds: string[], p: ChunkPlan): Promise<void> {
     const { campaign, ledger } = this.deps;

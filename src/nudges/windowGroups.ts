@@ -1,8 +1,8 @@
 /**
  * Which target group's sending windows a user's nudges keep to (pupils after school, staff in the day). The
  * planner meets each member in the policy's order and the first group they are met in decides; it remembers
- * that group in the ledger (a campaign marker) when it claims their nudge, so that the worker on any instance
- * and the snooze keep to the same windows without reading group memberships again. Nothing is written while
+ * that group in the ledger (a campaign marker) when it meets them not registered, so that the worker on any
+ * instance and the snooze keep to the same windows without reading group memberships again. Nothing is written while
  * no target group has windows of its own: everyone keeps to the campaign's window, as before.
  */
 import type { Campaign } from '../domain/campaign/campaignTime';

@@ -4,7 +4,7 @@
  * group may have its own windows (pupils after school, staff in the day): everything here takes the group.
  * The clock is passed in; nothing here reads the time.
  */
-import type { CampaignPolicy } from '../policy/campaignPolicy';
+import type { CampaignPolicy, TargetGroup } from '../policy/campaignPolicy';
 import { daysBetween, type LocalDate } from '../policy/localDate';
 import { isTermDay } from './schoolCalendar';
 import { activeStages, planStages, type ActiveStage, type PlannedStage } from './stagePlan';
@@ -161,7 +161,7 @@ export function campaignMoment(campaign: Campaign, now: Date, group?: string): C
 export function momentsByGroup(
   campaign: Campaign,
   now: Date,
-): { group: Campaign['policy']['targets']['groups'][number]; moment: CampaignMoment }[] {
+): { group: TargetGroup; moment: CampaignMoment }[] {
   return campaign.policy.targets.groups.map((group) => ({
     group,
     moment: campaignMoment(campaign, now, group.id),
