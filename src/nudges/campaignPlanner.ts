@@ -111,7 +111,7 @@ interface ChunkPlan {
   /** Members to look at before deciding (their email's address decides), with the group they were met in. */
   toCheck: { user: DirectoryUser; target: TargetGroup }[];
   methods: ViewContext['methods'];
-  /** Member id → the target group whose windows they kept to when last claimed (remembered in the ledger). */
+  /** Member id → the target group whose windows they keep to, as last remembered in the ledger. */
   windowGroups: Map<string, string>;
   /**
    * The target group the members were met in: their sending windows, and the report group of a member in none
