@@ -15,7 +15,12 @@
 import fs from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import { ConfigError } from '../config/env';
-import { campaignMoment, type Campaign } from '../domain/campaign/campaignTime';
+import {
+  campaignMoment,
+  momentsByGroup,
+  type Campaign,
+  type CampaignMoment,
+} from '../domain/campaign/campaignTime';
 import { formatLongDate } from '../domain/policy/localDate';
 import { wallClockAt } from '../domain/campaign/zonedTime';
 import { createContainer } from '../container';
@@ -49,6 +54,13 @@ function printSchedule(campaign: Campaign, now: Date): void {
   out(
     `Window: ${campaign.policy.window.days.join(', ')} ${campaign.policy.window.from}–${campaign.policy.window.to}, school days only`,
   );
+  for (const g of campaign.policy.targets.groups) {
+    if (!g.windows) continue;
+    const windows = g.windows.map(
+      (w) => `${w.days.join(', ')} ${w.from}–${w.to}${w.schoolDaysOnly ? ' in term' : ''}`,
+    );
+    out(`Window for ${g.name}: ${windows.join('; ')}`);
+  }
   for (const s of campaign.plan) {
     const where = !s.sendOn
       ? 'dropped'
@@ -58,16 +70,19 @@ function printSchedule(campaign: Campaign, now: Date): void {
     const moved = s.moved ? ` (nominal ${formatLongDate(s.nominal)}: ${s.moved.name ?? s.moved.why})` : '';
     out(`  ${s.key.padEnd(4)} ${s.tone.padEnd(8)} ${where}${moved}`);
   }
-  const m = campaignMoment(campaign, now);
-  const state =
-    m.kind === 'open'
-      ? `sending stage ${m.stage.key} until ${local(campaign, m.closesAt)}`
-      : m.kind === 'paused'
-        ? `stage ${m.stage.key} is current; window shut${m.opensAt ? `, opens ${local(campaign, m.opensAt)}` : ''}`
-        : m.kind === 'notStarted'
-          ? `not started: first reminder ${local(campaign, m.opensAt)}`
-          : 'over';
-  out(`Now (${local(campaign, now)}): ${state}`);
+  for (const { group, moment } of momentsByGroup(campaign, now))
+    if (group.windows) out(`Now for ${group.name}: ${stateText(campaign, moment)}`);
+  out(`Now (${local(campaign, now)}): ${stateText(campaign, campaignMoment(campaign, now))}`);
+}
+
+function stateText(campaign: Campaign, m: CampaignMoment): string {
+  return m.kind === 'open'
+    ? `sending stage ${m.stage.key} until ${local(campaign, m.closesAt)}`
+    : m.kind === 'paused'
+      ? `stage ${m.stage.key} is current; window shut${m.opensAt ? `, opens ${local(campaign, m.opensAt)}` : ''}`
+      : m.kind === 'notStarted'
+        ? `not started: first reminder ${local(campaign, m.opensAt)}`
+        : 'over';
 }
 
 async function dryRun(parts: NudgeParts, args: Args): Promise<void> {
@@ -151,9 +166,10 @@ async function report(parts: NudgeParts, args: Args): Promise<void> {
 
 async function send(parts: NudgeParts, args: Args, interrupted: () => boolean): Promise<void> {
   const { campaign, clock, delivery, queue } = parts.deps;
-  const moment = campaignMoment(campaign, clock.now());
+  // Open for any target group (pupils after school, staff in the day): the planner plans those whose window is.
+  const open = momentsByGroup(campaign, clock.now()).some((m) => m.moment.kind === 'open');
   if (args.resend) out(`Queued again: ${await parts.service.resendFailures()} failed nudge(s)`);
-  if (moment.kind !== 'open') {
+  if (!open) {
     printSchedule(campaign, clock.now());
     out(
       'The sending window is shut: nothing sent. Queued nudges wait for it (the bot sends them, or run this again).',

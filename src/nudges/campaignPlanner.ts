@@ -8,8 +8,9 @@
  */
 import crypto from 'node:crypto';
 import pLimit from 'p-limit';
-import { campaignMoment } from '../domain/campaign/campaignTime';
+import { campaignMoment, momentsByGroup } from '../domain/campaign/campaignTime';
 import { nudgeDue, type NudgeDue } from '../domain/campaign/nudgeDecision';
+import type { TargetGroup } from '../domain/policy/campaignPolicy';
 import { localDateOf } from '../domain/policy/localDate';
 import {
   completeOnlyIfEmailIsPersonal,
@@ -23,6 +24,7 @@ import type { DirectoryUser } from '../ports/directory';
 import type { NudgeJob } from '../ports/nudgeQueue';
 import { registeredMarker, type CampaignDeps } from './campaignContext';
 import { EmailChecks } from './emailChecks';
+import { windowGroupMarker, windowGroups } from './windowGroups';
 
 /** What the dry run says about one member. */
 export interface PlanLine {
@@ -74,6 +76,12 @@ export interface PassOptions {
   dryRun?: { line: (line: PlanLine) => void };
   /** True once the planner lease was lost (another instance took it): the pass stops before the next 100 members. */
   leaseLost?: () => boolean;
+  /**
+   * The target groups (ids) to plan, those whose window is open; members of the others are not planned, but a
+   * member met first in one of them keeps to its windows and is not planned under a later group either.
+   * Absent: every group (the dry run).
+   */
+  groups?: ReadonlySet<string>;
 }
 
 /** What the planner learnt about one member before deciding. */
@@ -101,10 +109,15 @@ interface ChunkPlan {
   /** What earlier live looks found about members' email addresses (user id → check). */
   emailChecks: Map<string, EmailCheck>;
   /** Members to look at before deciding (their email's address decides), with the group they were met in. */
-  toCheck: { user: DirectoryUser; targetName: string }[];
+  toCheck: { user: DirectoryUser; target: TargetGroup }[];
   methods: ViewContext['methods'];
-  /** The target group's name: the report group of a member in none of the report groups. */
-  targetName: string;
+  /** Member id → the target group whose windows they keep to, as last remembered in the ledger. */
+  windowGroups: Map<string, string>;
+  /**
+   * The target group the members were met in: their sending windows, and the report group of a member in none
+   * of the report groups (its name).
+   */
+  target: TargetGroup;
 }
 
 /** Per-member reads in flight at once while planning. */
@@ -127,17 +140,29 @@ export class CampaignPlanner {
   }
 
   /**
-   * Plans once if the window is open and today's pass for the current stage has not run (or `force`), under
-   * the planner lease.
+   * Plans once the target groups whose window is open and whose pass today for the current stage has not run
+   * (or all open ones, with `force`), under the planner lease. Groups on the campaign's window share one pass
+   * a day (`pass:<stage>`); a group with windows of its own has its own (`pass:<stage>:<group id>`), so
+   * pupils are planned when their after-school window opens and again on Saturday morning (which catches up
+   * whoever the week's evening missed, in the same stage), staff when theirs does.
    */
   async planIfDue(force = false): Promise<PlanAttempt> {
     const { campaign, clock, ledger, leases, log } = this.deps;
-    const moment = campaignMoment(campaign, clock.now());
-    if (moment.kind !== 'open') return { kind: 'skipped', reason: 'windowShut' };
-    const marker = `pass:${moment.stage.key}`;
+    const open = momentsByGroup(campaign, clock.now()).flatMap(({ group, moment }) =>
+      moment.kind === 'open' ? [{ group, stage: moment.stage.key }] : [],
+    );
+    if (open.length === 0) return { kind: 'skipped', reason: 'windowShut' };
+    const markerOf = (o: (typeof open)[number]) =>
+      o.group.windows ? `pass:${o.stage}:${o.group.id}` : `pass:${o.stage}`;
     const today = localDateOf(clock.now(), campaign.timeZone);
-    const doneToday = async () => !force && (await ledger.getMarker(campaign.id, marker)) === today;
-    if (await doneToday()) return { kind: 'skipped', reason: 'doneToday' };
+    const dueGroups = async () => {
+      if (force) return open;
+      const done = await Promise.all(
+        open.map(async (o) => (await ledger.getMarker(campaign.id, markerOf(o))) === today),
+      );
+      return open.filter((_, i) => !done[i]);
+    };
+    if ((await dueGroups()).length === 0) return { kind: 'skipped', reason: 'doneToday' };
     const leaseMs = this.deps.delivery.plannerLeaseMs;
     const leaseId = await leases.acquire(this.leaseName, this.holder, leaseMs);
     if (!leaseId) return { kind: 'skipped', reason: 'leaseHeld' };
@@ -156,11 +181,18 @@ export class CampaignPlanner {
     try {
       // Looked at again under the lease: another instance may have finished today's pass between the first
       // look and the lease, and would otherwise be followed by a second pass.
-      if (await doneToday()) return { kind: 'skipped', reason: 'doneToday' };
-      log.info({ holder: this.holder, stage: moment.stage.key }, 'campaign planning: lease taken');
-      const summary = await this.pass({ leaseLost: () => lost });
+      const due = await dueGroups();
+      if (due.length === 0) return { kind: 'skipped', reason: 'doneToday' };
+      log.info(
+        { holder: this.holder, stage: due[0]!.stage, groups: due.map((d) => d.group.id) },
+        'campaign planning: lease taken',
+      );
+      const summary = await this.pass({
+        leaseLost: () => lost,
+        groups: new Set(due.map((d) => d.group.id)),
+      });
       if (lost) throw new Error('campaign planning: the planner lease was lost; the pass stopped');
-      await ledger.setMarker(campaign.id, marker, today);
+      for (const marker of new Set(due.map(markerOf))) await ledger.setMarker(campaign.id, marker, today);
       await ledger.setMarker(campaign.id, 'lastPass', JSON.stringify(summary));
       return { kind: 'planned', summary };
     } finally {
@@ -178,8 +210,10 @@ export class CampaignPlanner {
   async checkAhead(): Promise<{ kind: 'checked'; looks: number } | { kind: 'skipped'; reason: string }> {
     const { campaign, clock, ledger, leases, log, status, directory } = this.deps;
     const now = clock.now();
-    const moment = campaignMoment(campaign, now);
-    if (moment.kind === 'open' || moment.kind === 'over') return { kind: 'skipped', reason: moment.kind };
+    // Only while every group's window is shut: an open one has its pass, which looks itself.
+    const moments = momentsByGroup(campaign, now).map((m) => m.moment.kind);
+    if (moments.includes('open')) return { kind: 'skipped', reason: 'open' };
+    if (moments.every((kind) => kind === 'over')) return { kind: 'skipped', reason: 'over' };
     const marker = 'emailsCheckedOn';
     const today = localDateOf(now, campaign.timeZone);
     if ((await ledger.getMarker(campaign.id, marker)) === today)
@@ -284,19 +318,25 @@ export class CampaignPlanner {
       emailChecks,
       toCheck,
       methods: ctx.methods,
+      windowGroups: await windowGroups(this.deps),
     };
     const seen = new Set<string>();
-    for (const target of campaign.policy.targets.groups) {
+    const targets = campaign.policy.targets.groups;
+    const planned = (t: TargetGroup) => !options.groups || options.groups.has(t.id);
+    // The groups before the last one planned are read even when not planned: their members keep to their windows.
+    const last = targets.reduce((at, t, i) => (planned(t) ? i : at), -1);
+    for (const target of targets.slice(0, last + 1)) {
       for await (const page of directory.transitiveMembers(target.id, { priority: 'background' })) {
         const fresh = page.filter((u) => !seen.has(u.id));
         for (const u of fresh) seen.add(u.id);
+        if (!planned(target)) continue;
         summary.members += fresh.length;
         // A page (999 members) is planned a chunk at a time, so that the first sends start within a second or
         // two rather than after the whole page (on Azure Storage a page is thousands of round trips).
         for (let at = 0; at < fresh.length; at += CHUNK) {
           // Another instance holds the lease now and plans: two planners at once is what the lease prevents.
           if (options.leaseLost?.()) throw new Error('campaign planning: the planner lease was lost');
-          await this.planChunk(fresh.slice(at, at + CHUNK), { ...pass, targetName: target.name });
+          await this.planChunk(fresh.slice(at, at + CHUNK), { ...pass, target });
         }
       }
     }
@@ -313,13 +353,13 @@ export class CampaignPlanner {
    * background priority, so they never take the reports budget's slot kept for people; a look that fails leaves
    * the member for the next pass.
    */
-  private async lookAtEmails(pass: Omit<ChunkPlan, 'targetName'>, options: PassOptions): Promise<void> {
+  private async lookAtEmails(pass: Omit<ChunkPlan, 'target'>, options: PassOptions): Promise<void> {
     const { summary, toCheck } = pass;
-    const byTarget = new Map<string, DirectoryUser[]>();
+    const byTarget = new Map<TargetGroup, DirectoryUser[]>();
     const limit = pLimit(LOOKS_AT_ONCE);
     let failed = 0;
     await Promise.all(
-      toCheck.map(({ user, targetName }) =>
+      toCheck.map(({ user, target }) =>
         limit(async () => {
           if (options.leaseLost?.()) return;
           const looked = await this.emails.look(user.id, pass.now).catch((error: unknown) => {
@@ -334,16 +374,16 @@ export class CampaignPlanner {
           summary.emailLooks += 1;
           if (looked.check) pass.emailChecks.set(user.id, looked.check);
           // Planned again with what the look found (kept in the status service's memory for this process).
-          byTarget.set(targetName, [...(byTarget.get(targetName) ?? []), user]);
+          byTarget.set(target, [...(byTarget.get(target) ?? []), user]);
         }),
       ),
     );
     summary.emailUnchecked = toCheck.length - summary.emailLooks;
     if (failed > 0) this.deps.log.warn({ failed }, 'campaign: members left unchecked this pass');
-    for (const [targetName, users] of byTarget) {
+    for (const [target, users] of byTarget) {
       for (let at = 0; at < users.length; at += CHUNK) {
         if (options.leaseLost?.()) throw new Error('campaign planning: the planner lease was lost');
-        await this.planChunk(users.slice(at, at + CHUNK), { ...pass, toCheck: [], targetName });
+        await this.planChunk(users.slice(at, at + CHUNK), { ...pass, toCheck: [], target });
       }
     }
   }
@@ -351,7 +391,7 @@ export class CampaignPlanner {
   /** Plans up to CHUNK members of a target group: decides each, then claims and queues what is owed. */
   private async planChunk(chunk: DirectoryUser[], p: ChunkPlan): Promise<void> {
     const { campaign, ledger, queue } = this.deps;
-    const { now, dry, summary, excluded, reportGroup, registered, methods, targetName } = p;
+    const { now, dry, summary, excluded, reportGroup, registered, methods, target } = p;
     const histories = await ledger.histories(
       campaign.id,
       chunk.map((u) => u.id),
@@ -363,8 +403,10 @@ export class CampaignPlanner {
       p.emailChecks,
     );
     const claims: { user: DirectoryUser; due: Extract<NudgeDue, { nudge: string }>; group: string }[] = [];
+    /** Members not registered: nudged now, later, or already this stage (and may still snooze its card). */
+    const unregistered: string[] = [];
     for (const user of chunk) {
-      const group = reportGroup.get(user.id) ?? targetName;
+      const group = reportGroup.get(user.id) ?? target.name;
       const line = (l: Omit<PlanLine, 'userId' | 'userPrincipalName' | 'group'>) =>
         dry?.line({ userId: user.id, userPrincipalName: user.userPrincipalName, group, ...l });
       if (excluded.has(user.id)) {
@@ -380,7 +422,7 @@ export class CampaignPlanner {
       const look = looks.get(user.id)!;
       if (look.emailUnseen) {
         line({ action: 'check', why: 'emailUnchecked' });
-        p.toCheck.push({ user, targetName });
+        p.toCheck.push({ user, target });
         continue;
       }
       if (look.problem === 'schoolEmail') summary.schoolEmail += 1;
@@ -390,11 +432,13 @@ export class CampaignPlanner {
         continue;
       }
       const reference = look.reference;
+      unregistered.push(user.id);
       const due = nudgeDue({
         campaign,
         now,
         history: histories.get(user.id) ?? [],
         reachableSince: reference?.updatedAt,
+        group: target.id,
       });
       const reach = reference ? 'conversation' : user.userType === 'guest' ? 'guest' : 'install';
       if (due.kind === 'none') {
@@ -414,6 +458,8 @@ export class CampaignPlanner {
       // Only nudges owed now, or held back by a snooze, are queued; the window is the scheduler's business.
       if (!dry && (due.kind === 'send' || due.reason === 'snoozed')) claims.push({ user, due, group });
     }
+    // Before anything is queued: the worker and the snooze read it.
+    if (!dry) await this.rememberWindowGroup(unregistered, p);
     if (claims.length === 0) return;
     const created = await ledger.claim(
       claims.map((c) => ({
@@ -441,6 +487,28 @@ export class CampaignPlanner {
     for (const l of later) await queue.enqueue([l.job], { delayMs: l.delayMs });
     await ledger.markEnqueued([...toSend, ...later.map((l) => l.job)], now.toISOString());
     summary.queued += toSend.length + later.length;
+  }
+
+  /**
+   * Remembers, before their nudges are queued, the target group whose windows these members keep to, for the
+   * worker and the snooze (one marker per member not registered, written when it changes: in practice once per
+   * campaign; none for a group on the campaign's window unless the member kept to another group's before).
+   */
+  private async rememberWindowGroup(userIds: string[], p: ChunkPlan): Promise<void> {
+    const { campaign, ledger } = this.deps;
+    const changed = userIds.filter((id) => {
+      const known = p.windowGroups.get(id);
+      return known !== p.target.id && (known !== undefined || !!p.target.windows);
+    });
+    const limit = pLimit(LOOKUPS_AT_ONCE);
+    await Promise.all(
+      changed.map((userId) =>
+        limit(async () => {
+          await ledger.setMarker(campaign.id, windowGroupMarker(userId), p.target.id);
+          p.windowGroups.set(userId, p.target.id);
+        }),
+      ),
+    );
   }
 
   /**

@@ -10,6 +10,7 @@ import type { LedgerCounts, LedgerEntry } from '../ports/nudgeLedger';
 import { ConcurrencyError } from '../ports/versioned';
 import { registeredMarker, type CampaignDeps } from './campaignContext';
 import type { PassSummary } from './campaignPlanner';
+import { windowGroupOf } from './windowGroups';
 
 export interface DeliveryReport {
   campaignId: string;
@@ -34,7 +35,7 @@ export class NudgeService implements Snoozer {
         // Pressed twice: the first press stands.
         return {
           kind: 'snoozed',
-          until: this.remindAt(new Date(entry.snoozedUntil!)),
+          until: await this.remindAt(userId, new Date(entry.snoozedUntil!)),
           snoozesLeft: Math.max(0, max - used),
         };
       }
@@ -53,7 +54,7 @@ export class NudgeService implements Snoozer {
       }
       const { stage, snooze } = parseNudgeKey(target.nudge);
       const next = { campaignId: campaign.id, userId, nudge: nudgeKey(stage, snooze + 1) };
-      const remindAt = this.remindAt(until);
+      const remindAt = await this.remindAt(userId, until);
       const [created] = await ledger.claim([{ ...next, group: entry.group, at: now.toISOString() }]);
       if (created) {
         await queue.enqueue([next], { delayMs: Math.max(0, remindAt.getTime() - now.getTime()) });
@@ -118,7 +119,8 @@ export class NudgeService implements Snoozer {
     return count;
   }
 
-  private remindAt(until: Date): Date {
-    return nextOpening(this.deps.campaign, until) ?? until;
+  /** The first opening of the user's sending windows (their group's) at or after `until`. */
+  private async remindAt(userId: string, until: Date): Promise<Date> {
+    return nextOpening(this.deps.campaign, until, await windowGroupOf(this.deps, userId)) ?? until;
   }
 }

@@ -21,6 +21,8 @@
 import { RequestBudget } from '../adapters/graph/requestBudget';
 import { ArrivalPacer } from './arrivalPacer';
 import { nudgeDue, parseNudgeKey, snoozesUsed } from '../domain/campaign/nudgeDecision';
+import { homeHint } from '../domain/campaign/windowHint';
+import { localDateOf } from '../domain/policy/localDate';
 import { checkHolds, completeOnlyIfEmailIsPersonal, withEmailCheck } from '../domain/registration/emailCheck';
 import { evaluateRegistration } from '../domain/registration/evaluateRegistration';
 import type { MethodAvailability } from '../domain/policy/availability';
@@ -33,6 +35,7 @@ import type { SendOutcome } from '../ports/messenger';
 import { ConcurrencyError } from '../ports/versioned';
 import { registeredMarker, type CampaignDeps } from './campaignContext';
 import { EmailChecks } from './emailChecks';
+import { windowGroupOf } from './windowGroups';
 import { holderIsGone, newWorkerId } from './workerProcess';
 
 /** What happened to one message, for logs, tests and the drain loop. */
@@ -347,6 +350,8 @@ export class NudgeWorker {
       now: clock.now(),
       history: history.filter((h) => h.nudge !== job.nudge),
       reachableSince: reference?.updatedAt,
+      // The windows of the group the planner met the user in (pupils after school, staff in the day).
+      group: await windowGroupOf(this.deps, job.userId),
     });
     if (due.kind === 'none' || due.nudge !== job.nudge) {
       await this.finish(message, entry, {
@@ -387,6 +392,7 @@ export class NudgeWorker {
         progress,
         snoozesLeft: Math.max(0, campaign.policy.snooze.max - snoozesUsed(history)),
         snoozeHours: campaign.policy.snooze.hours,
+        hint: homeHint(campaign, due.window, localDateOf(clock.now(), campaign.timeZone)),
       },
       ctx,
     );

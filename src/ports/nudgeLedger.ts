@@ -89,11 +89,12 @@ export function afterPrefix(prefix: string): string {
 }
 
 /**
- * Campaign markers that concern one user are named `<prefix><userId>`: `registered:` (a live "done" check) and
- * `emailChecked:` (whether their email method is the school address); export and erase include them. Other
- * markers (planning passes, the last pass's counts) hold no one's data.
+ * Campaign markers that concern one user are named `<prefix><userId>`: `registered:` (a live "done" check),
+ * `emailChecked:` (whether their email method is the school address) and `windowGroup:` (the target group
+ * whose sending windows their nudges keep to); export and erase include them. Other markers (planning passes,
+ * the last pass's counts) hold no one's data.
  */
-export const USER_MARKER_PREFIXES = ['registered:', 'emailChecked:'] as const;
+export const USER_MARKER_PREFIXES = ['registered:', 'emailChecked:', 'windowGroup:'] as const;
 export type UserMarkerPrefix = (typeof USER_MARKER_PREFIXES)[number];
 
 /** The names of one user's markers, one per kind. */

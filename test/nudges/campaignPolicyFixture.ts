@@ -6,6 +6,9 @@ import type { SchoolPolicy } from '../../src/domain/policy/schoolPolicy';
 import { SAMPLE_POLICY_PATH } from '../support/conversationHarness';
 import { EXCLUDED_GROUP, TARGET_GROUP } from '../support/campaignRig';
 
+/** A second target group, for the policy whose groups have their own windows. */
+export const STAFF_GROUP = '5a00000a-0000-4000-8000-0000000000a3';
+
 /**
  * Reminders 3 and 1 days before and on the day, 09:00–15:00 local. The 3-day reminder falls on Sunday 25
  * October, the day the clocks go back, and moves to Friday 23 October (BST); the others are in GMT.
@@ -55,6 +58,35 @@ export function openNowPolicy(): SchoolPolicy {
       ],
       window: { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], from: '00:00', to: '23:59' },
       terms: [{ name: 'This term', from: addDays(today, -30), to: addDays(today, 30) }],
+    }),
+  };
+}
+
+/**
+ * The clock-change campaign with each group on its own windows, as in a school that bans phones: pupils (the
+ * rig's target group, first) after school and on Saturday mornings in term, staff in the school day.
+ */
+export function pupilsAndStaffPolicy(): SchoolPolicy {
+  const base = clockChangePolicy();
+  const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri'];
+  return {
+    ...base,
+    campaign: campaignSchema.parse({
+      ...base.campaign,
+      targets: {
+        ...base.campaign!.targets,
+        groups: [
+          {
+            id: TARGET_GROUP,
+            name: 'Pupils',
+            windows: [
+              { days: weekdays, from: '15:45', to: '19:00' },
+              { days: ['sat'], from: '09:30', to: '12:00' },
+            ],
+          },
+          { id: STAFF_GROUP, name: 'Staff', windows: [{ days: weekdays, from: '08:30', to: '16:00' }] },
+        ],
+      },
     }),
   };
 }

@@ -333,7 +333,7 @@ describe('In the Agents Playground, headless', function () {
 
 /**
  * A campaign reaching the Playground's chat the way IT runs one: `npm run nudge` (the built CLI) against the
- * bot's DATA_DIR and policy, with `--now` on the morning of a reminder day. The CLI sends through the
+ * bot's DATA_DIR and policy, with `--now` after school on a reminder day (Sam is a pupil). The CLI sends through the
  * conversation reference the bot stored at the Playground's install, so the nudge goes to the Playground's
  * connector; the buttons are pressed in the Playground and answered by the bot. The bot's own scheduler is
  * off (as in every test bot): it runs on the real clock, and the campaign's days are weeks ahead.
@@ -368,9 +368,9 @@ describe('A nudge campaign in the Agents Playground', function () {
     return found;
   }
 
-  /** 10:00 school time on the day `s` goes out: inside the sending window (08:30–15:30). */
-  function morningOf(s: ActiveStage): string {
-    return instantAt(s.sendOn, '10:00', campaign.timeZone).toISOString();
+  /** 16:00 school time on the day `s` goes out: inside the pupils' after-school window (15:45–19:00). */
+  function afterSchoolOf(s: ActiveStage): string {
+    return instantAt(s.sendOn, '16:00', campaign.timeZone).toISOString();
   }
 
   async function runNudge(args: string[]): Promise<string> {
@@ -396,14 +396,14 @@ describe('A nudge campaign in the Agents Playground', function () {
     const days = daysBetween(d7.sendOn, campaign.enforcementDate);
 
     // The dry run sees the Playground's chat: Sam is reached through the stored conversation, no install.
-    const plan = await runNudge(['--dry-run', '--now', morningOf(d7)]);
+    const plan = await runNudge(['--dry-run', '--now', afterSchoolOf(d7)]);
     expect(plan).to.match(
-      /^sam\.taylor@kscs\.org\.uk \| Year 8 \| nudge \| d7 \| .+ 10:00 \| conversation$/m,
+      /^sam\.taylor@kscs\.org\.uk \| Year 8 \| nudge \| d7 \| .+ 16:00 \| conversation$/m,
     );
 
     let output = '';
     const arrived = await client.proactive(1, async () => {
-      output = await runNudge(['--now', morningOf(d7), '--quiet-seconds', '1']);
+      output = await runNudge(['--now', afterSchoolOf(d7), '--quiet-seconds', '1']);
     });
     // Sam is the only one of the demo school with a chat; the others have no app and no Graph to install it.
     expect(output).to.match(/^Planned stage d7: \d+ queued/m);
@@ -411,6 +411,7 @@ describe('A nudge campaign in the Agents Playground', function () {
     nudge = only(arrived);
     expect(headingOf(cardOf(nudge))).to.equal(`Reminder, Sam: ${days} days left`);
     expect(cardOf(nudge).texts).to.include.members([
+      '📱 Do it at home this evening, with your phone.',
       'Still to do: Everything: not started',
       `Deadline: ${days} days left`,
     ]);
@@ -457,7 +458,7 @@ describe('A nudge campaign in the Agents Playground', function () {
     const next = campaign.stages[campaign.stages.findIndex((s) => s.key === 'd7') + 1]!;
     let output = '';
     const arrived = await client.proactive(0, async () => {
-      output = await runNudge(['--now', morningOf(next), '--quiet-seconds', '1']);
+      output = await runNudge(['--now', afterSchoolOf(next), '--quiet-seconds', '1']);
     });
     expect(arrived).to.deep.equal([]);
     expect(output).to.match(new RegExp(`^Planned stage ${next.key}: `, 'm'));
@@ -474,7 +475,7 @@ describe('A nudge campaign in the Agents Playground', function () {
     // and it expires (superseded) without a send.
     expect(rows.find((r) => r.nudge === 'd7+s1')).to.include({ state: 'queued' });
 
-    const report = await runNudge(['--report', '--now', morningOf(next)]);
+    const report = await runNudge(['--report', '--now', afterSchoolOf(next)]);
     expect(report).to.match(/^Still in the queue: 1$/m);
     expect(report).to.match(/^ {2}notInstallable:notConfigured +\d+$/m);
     expect(report).to.match(/^ {2}snoozed +1$/m);

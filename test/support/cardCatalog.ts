@@ -801,6 +801,26 @@ export const nudgeSection: CardSection = {
         unnamed,
       ),
     });
+    // Pupils are nudged at home (the sample's after-school and Saturday-morning windows): the card says so.
+    for (const hint of ['evening', 'morning'] as const) {
+      cards.push({
+        id: `nudge-d7-at-home-${hint}`,
+        title: `Nudge, reminder (d7), sent at home in the pupils' ${hint === 'evening' ? 'after-school' : 'Saturday-morning'} window`,
+        source: 'nudgeCards.nudgeCard',
+        card: nudgeCard(
+          {
+            campaignId: 'enforcement-2027-01-11',
+            nudge: 'd7',
+            tone: 'reminder',
+            evaluation: evaluateRegistration([], d7.methods),
+            snoozesLeft: 2,
+            snoozeHours: 24,
+            hint,
+          },
+          d7,
+        ),
+      });
+    }
     const ctx = on('2027-01-04');
     const midway = progressAt('first.app.scan', 'app');
     cards.push(

@@ -4,7 +4,7 @@
  * that has gone stale (a later stage is due, the user snoozed) is never sent. Pure.
  */
 import type { ActiveStage } from './stagePlan';
-import { campaignMoment, nextOpening, type Campaign } from './campaignTime';
+import { campaignMoment, nextOpening, type Campaign, type SendingWindow } from './campaignTime';
 
 /** Outcomes a nudge can have in the ledger. `queued` is the only one that is not final. */
 export const NUDGE_STATES = [
@@ -40,7 +40,8 @@ export function parseNudgeKey(key: string): { stage: string; snooze: number } {
 }
 
 export type NudgeDue =
-  | { kind: 'send'; nudge: string; stage: ActiveStage }
+  /** Owed now, in `window` (the words of the nudge may follow it). */
+  | { kind: 'send'; nudge: string; stage: ActiveStage; window: SendingWindow }
   /** Owed, but not now: outside the window, or snoozed. */
   | { kind: 'wait'; nudge: string; stage: ActiveStage; until: Date; reason: 'window' | 'snoozed' }
   | { kind: 'none'; reason: 'notStarted' | 'over' | 'alreadyNudged' | 'blocked' };
@@ -52,11 +53,13 @@ export interface NudgeDueInput {
   history: readonly NudgeHistoryItem[];
   /** ISO time the user's conversation reference was last refreshed (a blocked user who spoke again is reachable). */
   reachableSince?: string;
+  /** The target group whose windows the user's nudges arrive in (undefined: the campaign's window). */
+  group?: string;
 }
 
 /** The nudge owed to a user at `now`. */
-export function nudgeDue({ campaign, now, history, reachableSince }: NudgeDueInput): NudgeDue {
-  const moment = campaignMoment(campaign, now);
+export function nudgeDue({ campaign, now, history, reachableSince, group }: NudgeDueInput): NudgeDue {
+  const moment = campaignMoment(campaign, now, group);
   if (moment.kind === 'over') return { kind: 'none', reason: 'over' };
   if (moment.kind === 'notStarted') return { kind: 'none', reason: 'notStarted' };
   const done = history.filter((h) => h.state !== 'queued');
@@ -85,14 +88,14 @@ export function nudgeDue({ campaign, now, history, reachableSince }: NudgeDueInp
     .sort()
     .at(-1);
   if (snoozedUntil && Date.parse(snoozedUntil) > now.getTime()) {
-    const until = nextOpening(campaign, new Date(snoozedUntil)) ?? new Date(snoozedUntil);
+    const until = nextOpening(campaign, new Date(snoozedUntil), group) ?? new Date(snoozedUntil);
     return { kind: 'wait', nudge, stage, until, reason: 'snoozed' };
   }
   if (moment.kind === 'paused') {
     if (!moment.opensAt) return { kind: 'none', reason: 'over' };
     return { kind: 'wait', nudge, stage, until: moment.opensAt, reason: 'window' };
   }
-  return { kind: 'send', nudge, stage };
+  return { kind: 'send', nudge, stage, window: moment.window };
 }
 
 /** How many snoozes the user has used in this campaign. */

@@ -31,6 +31,17 @@ export function dayKind(date: LocalDate, calendar: Calendar): DayKind {
   return { school: true, term: term.name };
 }
 
+/**
+ * Whether `date` is inside a term and outside every holiday, whatever its weekday: the days a group's own
+ * window keeps to (a Saturday of a term counts; one in half term does not).
+ */
+export function isTermDay(date: LocalDate, calendar: Pick<CampaignPolicy, 'terms' | 'holidays'>): boolean {
+  return (
+    calendar.terms.some((t) => t.from <= date && date <= t.to) &&
+    !calendar.holidays.some((h) => h.from <= date && date <= h.to)
+  );
+}
+
 /** The nearest school day at or before (`step` -1) or after (+1) `date`, looking at most `limit` days. */
 export function nearestSchoolDay(
   date: LocalDate,

@@ -20,6 +20,43 @@ const groupId = z
 /** A group named for people: the id is what Graph knows, the name is what the report shows. */
 const namedGroup = z.object({ id: groupId, name: z.string().min(1).max(60) }).strict();
 
+/**
+ * One of a target group's own sending windows: these weekdays, these local hours. `schoolDaysOnly` (the
+ * default) keeps it to days inside a term and outside every holiday, whatever the weekday: a Saturday window
+ * opens on the Saturdays of a term, not in half term or the Christmas holiday. `false` opens it in holidays too.
+ */
+const groupWindow = z
+  .object({
+    days: z.array(weekday).min(1),
+    from: clockTime,
+    to: clockTime,
+    schoolDaysOnly: z.boolean().default(true),
+  })
+  .strict()
+  .refine((w) => w.from < w.to, "a window's from must be earlier than its to");
+
+/** Two windows of one group overlap when they share a weekday and some minutes of it. */
+function windowsOverlap(a: { days: string[]; from: string; to: string }, b: typeof a): boolean {
+  return a.days.some((d) => b.days.includes(d)) && a.from < b.to && b.from < a.to;
+}
+
+/**
+ * A target group, with the windows its nudges arrive in when they are not the campaign's `window` (pupils at
+ * home after school, staff during the day). A member of two target groups takes the first one's windows.
+ */
+const targetGroup = namedGroup
+  .extend({
+    windows: z
+      .array(groupWindow)
+      .min(1)
+      .refine(
+        (ws) => !ws.some((w, i) => ws.slice(i + 1).some((v) => windowsOverlap(w, v))),
+        'two windows of the group overlap (same day, same hours): make them one',
+      )
+      .optional(),
+  })
+  .strict();
+
 /** A run of local dates, both ends included. */
 const dateRange = z
   .object({ name: z.string().min(1).max(60), from: localDate, to: localDate })
@@ -49,7 +86,7 @@ export const campaignSchema = z
     /** Who is nudged: members of these groups (nested groups included), less the exclusions. */
     targets: z
       .object({
-        groups: z.array(namedGroup).min(1),
+        groups: z.array(targetGroup).min(1),
         exclude: z
           .object({
             groups: z.array(namedGroup).default([]),
@@ -69,7 +106,10 @@ export const campaignSchema = z
         (s) => new Set(s.map((x) => x.daysBefore)).size === s.length,
         'two stages have the same daysBefore',
       ),
-    /** Never weekends or nights: the days and the local hours a nudge may arrive. */
+    /**
+     * Never weekends or nights: the days and the local hours a nudge may arrive, for a target group without
+     * windows of its own. Its days are also the school's weekdays: a stage's day is one of them, in term.
+     */
     window: z
       .object({
         days: z.array(weekday).min(1).default(['mon', 'tue', 'wed', 'thu', 'fri']),
@@ -114,3 +154,6 @@ export const campaignSchema = z
 export type CampaignPolicy = z.output<typeof campaignSchema>;
 export type CampaignStagePolicy = CampaignPolicy['stages'][number];
 export type NamedGroup = z.output<typeof namedGroup>;
+export type TargetGroup = z.output<typeof targetGroup>;
+/** A group's own sending window. */
+export type GroupWindow = z.output<typeof groupWindow>;

@@ -7,6 +7,7 @@
 import type { AdaptiveCardJson } from '../../cards/cardTemplates';
 import type { CardButton } from '../../cards/renderCards';
 import type { GuideProgress } from '../../domain/guide/progress';
+import type { HomeHint } from '../../domain/campaign/windowHint';
 import type { Tone } from '../../domain/policy/campaignPolicy';
 import { formatLongDate } from '../../domain/policy/localDate';
 import type { Reason, RegistrationEvaluation } from '../../domain/registration/evaluateRegistration';
@@ -24,6 +25,8 @@ export interface NudgeView {
   progress?: GuideProgress;
   snoozesLeft: number;
   snoozeHours: number;
+  /** Sent outside school hours, at home: when to do it (from the window it arrives in). */
+  hint?: HomeHint;
 }
 
 const DONE_IT: CardButton = { title: "I've done it ✔", data: { verb: Verb.Ask, intent: 'done' } };
@@ -81,6 +84,12 @@ function startButton(evaluation: RegistrationEvaluation, progress: GuideProgress
   };
 }
 
+/** The line that tells a pupil nudged at home to do it there, now: their phone is with them. */
+export function hintText(hint: HomeHint): string {
+  const when = { morning: 'this morning', evening: 'this evening', today: 'today' }[hint];
+  return `📱 Do it at home ${when}, with your phone.`;
+}
+
 function snoozeTitle(hours: number): string {
   return hours === 24 ? 'Remind me tomorrow' : hours < 24 ? `Remind me in ${hours} hours` : 'Remind me later';
 }
@@ -97,6 +106,7 @@ export function nudgeCard(view: NudgeView, ctx: ViewContext): AdaptiveCardJson {
       : blocking[0]?.code === 'emailOnSchoolDomain'
         ? `Your second method is your school email (${schoolAddressText(ctx.policy)}). You can't read it when you're locked out, so change it to a **personal** email.`
         : `You've made a start, but your account isn't fully set up yet.`,
+    ...(view.hint ? [hintText(view.hint)] : []),
     days <= 0
       ? `From **today**, signing in to ${schoolName(ctx.policy)} from outside school needs it.`
       : `From **${formatLongDate(date)}**, signing in from outside school needs it.`,
