@@ -1,6 +1,6 @@
 /**
  * Benchmark (run by hand, not a test): a whole campaign stage through the built CLI (`npm run nudge`, one
- * pass, production settings: 47 sends/s, 16 in flight) against the Teams connector stand-in enforcing the
+ * pass, production settings: 49 arrivals/s, 16 in flight) against the Teams connector stand-in enforcing the
  * Teams limits (50 requests/s per app, the per-conversation limits, 429 + Retry-After over them) and the
  * HTTPS Graph stand-in (members in pages of 999, the registration report under its 5-per-10-s budget).
  *

@@ -17,13 +17,22 @@ import { SqliteConversationReferenceStore } from '../../src/adapters/sqlite/sqli
 import { SqliteDatabase } from '../../src/adapters/sqlite/sqliteDatabase';
 import { SqliteNudgeLedger } from '../../src/adapters/sqlite/sqliteNudgeLedger';
 import { ROOT, tempDataDir } from '../support/botProcess';
-import { addPupils, conversationOf, nudgeCliEnv, storedReferenceOf } from '../support/campaignRig';
+import {
+  addPupils,
+  addPupilsInSixStates,
+  conversationOf,
+  nudgeCliEnv,
+  storedReferenceOf,
+} from '../support/campaignRig';
+import { emailCheckedMarker } from '../../src/nudges/campaignContext';
+import { encodeEmailCheck } from '../../src/domain/registration/emailCheck';
 import { GraphStandIn } from '../support/graph/graphStandIn';
 import { ConnectorStandIn } from '../support/connectorStandIn';
 import { clockChangePolicy } from './campaignPolicyFixture';
 
 const CLI = path.join(ROOT, 'dist', 'cli', 'nudge.js');
 const NOW = '2026-10-23T08:00:00Z';
+const CAMPAIGN_ID = 'enforcement-2026-10-28';
 
 interface Worker {
   child: ChildProcess;
@@ -39,7 +48,16 @@ describe('Nudge campaign from the command line: crashes and two workers (child p
   let policyFile: string;
   const workers: Worker[] = [];
 
+  /** Pupils who have never opened the bot's chat less than a stored reference; all owed a nudge. */
   async function setUp(users: number): Promise<string[]> {
+    const { ids } = await setUpSchool(users, (graph) => ({ ids: addPupils(graph, users) }));
+    return ids;
+  }
+
+  async function setUpSchool<T extends { ids: string[] }>(
+    users: number,
+    add: (graph: GraphStandIn) => T,
+  ): Promise<T> {
     dataDir = tempDataDir('mfa-buddy-crash-');
     policyFile = path.join(dataDir, 'policy.json');
     fs.writeFileSync(policyFile, JSON.stringify(clockChangePolicy()));
@@ -48,12 +66,12 @@ describe('Nudge campaign from the command line: crashes and two workers (child p
       app: { limit: 1000, windowMs: 1000 },
       keepActivities: false,
     });
-    const ids = addPupils(graph, users);
+    const added = add(graph);
     const database = SqliteDatabase.open(dataDir);
     const references = new SqliteConversationReferenceStore(database);
-    for (const id of ids) await references.save(storedReferenceOf(id, connector.serviceUrl));
+    for (const id of added.ids) await references.save(storedReferenceOf(id, connector.serviceUrl));
     database.close();
-    return ids;
+    return added;
   }
 
   function startWorker(sendsPerSecond = 250): Worker {
@@ -86,7 +104,7 @@ describe('Nudge campaign from the command line: crashes and two workers (child p
     try {
       const ledger = new SqliteNudgeLedger(database);
       const rows: { userId: string; state: string; detail?: string }[] = [];
-      for await (const page of ledger.scan('enforcement-2026-10-28', {})) rows.push(...page);
+      for await (const page of ledger.scan(CAMPAIGN_ID, {})) rows.push(...page);
       return rows;
     } finally {
       database.close();
@@ -133,23 +151,45 @@ describe('Nudge campaign from the command line: crashes and two workers (child p
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('a worker killed (SIGKILL) part-way through 5,000 users, restarted: every target nudged exactly once', async () => {
-    const ids = await setUp(5000);
+  it('a worker killed (SIGKILL) part-way through 5,000 pupils in six states, restarted: each pupil owed a nudge gets one, the others none', async () => {
+    // Last night's look at email addresses (the bot's scheduler takes it while the window is shut) is in the
+    // ledger: the pupils on their school email are owed a nudge, though the report calls them done.
+    const reportAsOf = '2026-10-22T20:00:00.000Z';
+    const school = await setUpSchool(5000, (graph) => addPupilsInSixStates(graph, 5000, reportAsOf));
+    const database = SqliteDatabase.open(dataDir);
+    const ledger = new SqliteNudgeLedger(database);
+    for (const { id, school: onSchool } of school.emails) {
+      await ledger.setMarker(
+        CAMPAIGN_ID,
+        emailCheckedMarker(id),
+        encodeEmailCheck({ reportAsOf, schoolAddress: onSchool, checkedAt: '2026-10-22T21:00:00.000Z' }),
+      );
+    }
+    database.close();
+    const ids = school.owed;
     const first = startWorker();
     await connector.waitFor(() => connector.total >= 2000 || first.child.exitCode !== null, 120_000);
     expect(first.child.exitCode, first.output()).to.equal(null);
     first.child.kill('SIGKILL');
     await first.exited;
     const atCrash = connector.total;
-    expect(atCrash).to.be.within(2000, 4999);
+    expect(atCrash).to.be.within(2000, ids.length - 1);
 
+    const restartedAt = Date.now();
     const second = startWorker();
     expect(await second.exited, second.output()).to.equal(0);
+    const count = (id: string) => connector.delivered.get(conversationOf(id)) ?? 0;
+    expect(
+      school.done.filter((id) => count(id) > 0),
+      'pupils already done who were nudged',
+    ).to.deep.equal([]);
+    const onSchoolEmail = school.emails.filter((e) => e.school).map((e) => e.id);
     expect(second.output()).to.match(/Sent \d+/);
     const inDoubt = await expectEachOnce(ids);
     const cutOff = /cut off by a crash before they left \(sent now\) (\d+)/.exec(second.output())?.[1];
+    const firstAfterRestart = (connector.acceptedAt.find((at) => at >= restartedAt) ?? NaN) - restartedAt;
     console.log(
-      `      (killed after ${atCrash} sends; ${inDoubt.unconfirmed} send(s) noted on the wire at the crash, recorded unconfirmed, ${inDoubt.lost} of them never arrived; ${cutOff} taken but not yet sent, sent after the restart)`,
+      `      (${ids.length} of 5,000 owed a nudge, ${onSchoolEmail.length} of them on their school email; killed after ${atCrash} sends; ${inDoubt.unconfirmed} send(s) noted on the wire at the crash, recorded unconfirmed, ${inDoubt.lost} of them never arrived; ${cutOff} taken but not yet sent, sent after the restart; the restarted process's first send ${(firstAfterRestart / 1000).toFixed(1)} s after it started)`,
     );
   });
 

@@ -28,7 +28,7 @@ import { tempDataDir } from './botProcess';
 import { TestClock } from './conversationHarness';
 import { cardsOf, headingOf } from './cards';
 import { GraphStandIn, type StandInUser } from './graph/graphStandIn';
-import { graphMethod } from './graph/methodShapes';
+import { graphMethod, type GraphMethodJson } from './graph/methodShapes';
 import { TEST_APP } from './graphTenant';
 import { ConnectorStandIn, type ConnectorOptions } from './connectorStandIn';
 import { addTeamsAppsRoutes, type TeamsAppsOptions, type TeamsAppsState } from './graph/teamsAppsRoutes';
@@ -82,6 +82,55 @@ export function addPupils(graph: GraphStandIn, count: number): string[] {
   graph.groups.set(TARGET_GROUP, [...ids]);
   graph.groups.set(EXCLUDED_GROUP, []);
   return ids;
+}
+
+/**
+ * The six registration states a campaign meets, in turn: nothing; the app only; a mobile only (texts stop at
+ * the cut-off); the app and a personal email (done); the app and the school email (not done, and the report
+ * cannot tell); the app and a mobile (done). `owed` says whether the school's rules owe them a nudge.
+ */
+export const SIX_STATES: { name: string; methods: () => GraphMethodJson[]; owed: boolean }[] = [
+  { name: 'nothing', methods: () => [], owed: true },
+  { name: 'app only', methods: () => [graphMethod.authenticator()], owed: true },
+  { name: 'mobile only', methods: () => [graphMethod.phone('mobile')], owed: true },
+  {
+    name: 'app and personal email',
+    methods: () => [graphMethod.authenticator(), graphMethod.email('someone@example.com')],
+    owed: false,
+  },
+  {
+    name: 'app and school email',
+    methods: () => [graphMethod.authenticator(), graphMethod.email('pupil@kscs.org.uk')],
+    owed: true,
+  },
+  {
+    name: 'app and mobile',
+    methods: () => [graphMethod.authenticator(), graphMethod.phone('mobile')],
+    owed: false,
+  },
+];
+
+/**
+ * Like addPupils, with pupil n in state (n - 1) mod 6 of SIX_STATES, every report row as of `reportAsOf`.
+ * Returns the ids by whether they are owed a nudge, and which have an email method (school or not).
+ */
+export function addPupilsInSixStates(
+  graph: GraphStandIn,
+  count: number,
+  reportAsOf: string,
+): { ids: string[]; owed: string[]; done: string[]; emails: { id: string; school: boolean }[] } {
+  const ids = addPupils(graph, count);
+  const owed: string[] = [];
+  const done: string[] = [];
+  const emails: { id: string; school: boolean }[] = [];
+  ids.forEach((id, i) => {
+    const state = SIX_STATES[i % SIX_STATES.length]!;
+    graph.setMethods(id, [graphMethod.password(), ...state.methods()], false);
+    graph.syncReport(id, reportAsOf);
+    (state.owed ? owed : done).push(id);
+    if (state.name.endsWith('email')) emails.push({ id, school: state.name.includes('school') });
+  });
+  return { ids, owed, done, emails };
 }
 
 /** The environment of a `npm run nudge` child process against the stand-ins (add storage and rate settings). */
