@@ -12,6 +12,7 @@ import { loadSchoolPolicy } from '../../src/config/loadSchoolPolicy';
 import { createLogger } from '../../src/logging/logger';
 import { emailCheckedMarker, registeredMarker } from '../../src/nudges/campaignContext';
 import { encodeEmailCheck } from '../../src/domain/registration/emailCheck';
+import { windowGroupMarker } from '../../src/nudges/windowGroups';
 import { PersonalDataService } from '../../src/privacy/personalData';
 import { retentionPurges } from '../../src/privacy/retentionPurges';
 import { SAMPLE_POLICY_PATH, TestClock } from '../support/conversationHarness';
@@ -105,6 +106,8 @@ async function populate(
     emailCheckedMarker(userId),
     encodeEmailCheck({ reportAsOf: at, schoolAddress: true, checkedAt: at }),
   );
+  // The target group whose sending windows they follow.
+  await stores.nudgeLedger.setMarker(options.campaignId, windowGroupMarker(userId), 'pupils-group');
   await stores.nudgeQueue.enqueue([
     { campaignId: options.campaignId, userId, nudge: 'd7', firstName: 'Sam' },
   ]);
@@ -222,7 +225,7 @@ export function describePersonalDataContracts(backend: string, newPlace: NewPlac
           .filter((r) => r.kind === 'campaignMarker')
           .map((r) => r.name)
           .sort(),
-      ).to.deep.equal([`emailChecked:${ACTIVE}`, `registered:${ACTIVE}`]);
+      ).to.deep.equal([`emailChecked:${ACTIVE}`, `registered:${ACTIVE}`, `windowGroup:${ACTIVE}`]);
       expect(exported.records.temporaryAccessPasses).to.deep.include({
         kind: 'temporaryAccessPassGrant',
         role: 'user',
@@ -249,8 +252,8 @@ export function describePersonalDataContracts(backend: string, newPlace: NewPlac
         supportCodes: 3,
         // The pass Avery was given, and the one Avery gave Blake.
         temporaryAccessPasses: 2,
-        // The nudge row, the "registered" marker and what a look found about their email.
-        nudges: 3,
+        // The nudge row, the "registered" marker, what a look found about their email, their windows' group.
+        nudges: 4,
         nudgeQueue: 1,
       });
       const after = await place.contents();
