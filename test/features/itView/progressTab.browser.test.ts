@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import { expect } from 'chai';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startApp, type RunningApp } from '../../../src/app';
 import { createContainer, type Container } from '../../../src/container';
 import { tempDataDir } from '../../support/botProcess';
@@ -69,8 +69,12 @@ describe("IT's tab in the browser", function () {
   });
 
   /** The tab opened with `token` handed over by the Teams stand-in (none: the real library, outside Teams). */
-  async function openTab(token?: string | string[] | null): Promise<Page & { problems: string[] }> {
+  async function openTab(
+    token?: string | string[] | null,
+    setUp?: (context: BrowserContext) => Promise<void>,
+  ): Promise<Page & { problems: string[] }> {
     const { context, page } = await offlinePage(browser);
+    await setUp?.(context);
     // Script errors and anything the Content-Security-Policy blocked (Chromium reports both on the console).
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(error.message));
@@ -224,6 +228,20 @@ describe("IT's tab in the browser", function () {
     for await (const rows of ledger.scan(campaign.id, { states: ['queued'] })) requeued.push(...rows);
     expect(requeued.map((r) => r.detail)).to.deep.equal(['resend', 'resend']);
     expect(page.problems).to.deep.equal([]);
+  });
+
+  it('with no campaign in the policy the section says so, and has no button', async () => {
+    // The answer a bot without a campaign gives (the route test checks that the bot gives it).
+    const page = await openTab(identity.token(SMALL_PEOPLE.ada), (context) =>
+      context.route('**/api/it/campaign', (route) =>
+        route.fulfill({ contentType: 'application/json', body: JSON.stringify({ configured: false }) }),
+      ),
+    );
+    await page.waitForFunction(() => document.body.dataset.campaignReady === 'true');
+    expect(await page.locator('#campaignNone').innerText()).to.equal(
+      "No campaign is set up in the school's policy.",
+    );
+    expect(await page.locator('#resend').isVisible()).to.equal(false);
   });
 
   const refused: [string, (i: TabIdentity) => string][] = [
