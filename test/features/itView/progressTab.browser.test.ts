@@ -71,7 +71,7 @@ describe("IT's tab in the browser", function () {
   /** The tab opened with `token` handed over by the Teams stand-in (none: the real library, outside Teams). */
   async function openTab(
     token?: string | string[] | null,
-    setUp?: (context: BrowserContext) => Promise<void>,
+    setUp?: (context: BrowserContext) => Promise<unknown>,
   ): Promise<Page & { problems: string[] }> {
     const { context, page } = await offlinePage(browser);
     await setUp?.(context);
@@ -238,6 +238,7 @@ describe("IT's tab in the browser", function () {
       ),
     );
     await page.waitForFunction(() => document.body.dataset.campaignReady === 'true');
+    expect(await page.locator('#campaignNone').isVisible()).to.equal(true);
     expect(await page.locator('#campaignNone').innerText()).to.equal(
       "No campaign is set up in the school's policy.",
     );
