@@ -6,6 +6,7 @@
 import type { Stores } from './adapters/storage';
 import type { GraphDirectoryParts } from './adapters/graph/createGraphDirectory';
 import type { Container } from './container';
+import { CampaignSection } from './features/itView/campaignSection';
 import { mountItView } from './features/itView/itViewRoutes';
 import { TabSignIn } from './features/itView/tabSignIn';
 import type { NudgeScheduler } from './nudges/nudgeScheduler';
@@ -56,6 +57,10 @@ export async function startApp(container: Container): Promise<RunningApp> {
         }),
         staff: container.itView.staff,
         progress: container.itView.progress,
+        campaign: new CampaignSection({
+          nudges: container.nudges?.service,
+          escalations: container.stores.escalations,
+        }),
         log,
       }),
     log,

@@ -38,8 +38,11 @@
     return window.microsoftTeams.authentication.getAuthToken();
   }
 
-  async function api(path) {
-    const response = await fetch(path, { headers: { Authorization: 'Bearer ' + (await token()) } });
+  async function api(path, method) {
+    const response = await fetch(path, {
+      method: method || 'GET',
+      headers: { Authorization: 'Bearer ' + (await token()) },
+    });
     if (response.status === 401 || response.status === 403) {
       const error = new Error('refused');
       error.status = response.status;
@@ -234,6 +237,100 @@
     setTimeout(() => URL.revokeObjectURL(url), 10000);
   }
 
+  function when(iso) {
+    return new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+  }
+
+  function drawCampaign(campaign) {
+    $('campaignNone').hidden = campaign.configured;
+    $('campaignFigures').hidden = !campaign.configured;
+    if (!campaign.configured) return;
+    const last = campaign.lastPass;
+    $('lastPass').textContent =
+      (last
+        ? 'Last pass ' +
+          when(last.at) +
+          (last.stageLabel ? ' (' + last.stageLabel + ')' : '') +
+          ': ' +
+          last.queued +
+          ' queued.'
+        : 'No pass yet.') +
+      ' Waiting in the queue: ' +
+      campaign.queueLength +
+      '.';
+    const body = $('stagesTable').tBodies[0];
+    body.replaceChildren();
+    const rows = campaign.stages.map((s) => [
+      s.label + (s.sendOn ? ' (' + s.sendOn + ')' : ''),
+      s.counts,
+      s.key,
+    ]);
+    rows.push(['All stages', campaign.totals, 'all']);
+    for (const [label, counts, key] of rows) {
+      const row = document.createElement('tr');
+      row.dataset.stage = key;
+      if (key === 'all') row.className = 'school';
+      cell(row, label);
+      for (const outcome of campaign.outcomes) cell(row, String(counts[outcome.key]), 'number');
+      body.appendChild(row);
+    }
+    $('resend').disabled = campaign.totals.failed === 0;
+  }
+
+  async function loadCampaign() {
+    try {
+      drawCampaign(await (await api('/api/it/campaign')).json());
+    } catch {
+      $('campaignFailed').hidden = false;
+    }
+  }
+
+  async function resend() {
+    const button = $('resend');
+    button.disabled = true;
+    $('resendResult').textContent = 'Queuing…';
+    try {
+      const { queued } = await (await api('/api/it/campaign/resend', 'POST')).json();
+      $('resendResult').textContent =
+        queued === 1 ? '1 nudge queued again.' : queued + ' nudges queued again.';
+      await loadCampaign();
+    } catch (error) {
+      $('resendResult').textContent =
+        error.message === 'refused'
+          ? 'Your sign-in has ended: close the tab and open it again.'
+          : 'That did not work. Try again in a minute.';
+      button.disabled = false;
+    }
+  }
+
+  async function loadEscalations() {
+    const note = $('escalationsNote');
+    let open;
+    try {
+      open = await (await api('/api/it/escalations')).json();
+    } catch {
+      note.textContent = 'The escalations could not be loaded.';
+      return;
+    }
+    const body = $('escalationsTable').tBodies[0];
+    body.replaceChildren();
+    for (const e of open.escalations) {
+      const row = document.createElement('tr');
+      cell(row, e.reference);
+      cell(row, e.category);
+      cell(row, e.state);
+      cell(row, when(e.createdAt));
+      body.appendChild(row);
+    }
+    $('escalationsTable').hidden = open.escalations.length === 0;
+    note.textContent =
+      open.escalations.length === 0
+        ? 'None: every help request has reached the service desk mailbox.'
+        : open.more
+          ? 'The newest ' + open.shown + ' are shown; there are more.'
+          : 'Help requests not yet in the service desk mailbox.';
+  }
+
   async function start() {
     try {
       await inTeams();
@@ -262,7 +359,11 @@
     drawTrend(state.data);
     $('filter').addEventListener('input', drawPeople);
     $('csv').addEventListener('click', () => downloadCsv().catch(failedClick));
+    $('resend').addEventListener('click', () => void resend());
     document.body.dataset.ready = 'true';
+    // The campaign and the escalations come after the figures: neither failing costs the figures.
+    await Promise.all([loadCampaign(), loadEscalations()]);
+    document.body.dataset.campaignReady = 'true';
   }
 
   void start();

@@ -5,6 +5,7 @@
  */
 import { nextOpening } from '../domain/campaign/campaignTime';
 import { nudgeKey, parseNudgeKey, snoozesUsed } from '../domain/campaign/nudgeDecision';
+import type { ActiveStage } from '../domain/campaign/stagePlan';
 import type { SnoozeResult, Snoozer } from '../features/campaign/nudgeReplies';
 import type { LedgerCounts, LedgerEntry } from '../ports/nudgeLedger';
 import { ConcurrencyError } from '../ports/versioned';
@@ -83,6 +84,11 @@ export class NudgeService implements Snoozer {
       lastPass: last ? (JSON.parse(last) as PassSummary) : undefined,
       queueLength: await queue.approximateCount(),
     };
+  }
+
+  /** The stages that go out, in sending order (for reading the report's counts by stage). */
+  stages(): readonly ActiveStage[] {
+    return this.deps.campaign.stages;
   }
 
   /** Every row, a page at a time (the CSV export). */

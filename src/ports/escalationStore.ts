@@ -85,6 +85,11 @@ export interface EscalationStore extends PersonalData<Escalation> {
    * `isUrgent`), then oldest first, so an urgent request never waits behind a backlog beyond `limit`.
    */
   due(now: Date, limit: number): Promise<Escalation[]>;
+  /**
+   * Escalations whose mail is not settled yet (queued or composed: neither accepted nor given up), newest
+   * first, at most `limit` (IT's tab).
+   */
+  unsettled(limit: number): Promise<Escalation[]>;
   /** The earliest next attempt among unsent escalations (to set a timer), if any. */
   nextDueAt(): Promise<string | undefined>;
   /**

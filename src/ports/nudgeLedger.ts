@@ -6,7 +6,7 @@
  * Shaped for a table store (Azure Tables: PartitionKey = campaign, RowKey = `${userId}|${nudge}`): every
  * query is a key lookup, a RowKey-prefix range within the campaign, or a scan of the campaign with a filter.
  */
-import type { NudgeState } from '../domain/campaign/nudgeDecision';
+import { parseNudgeKey, type NudgeState } from '../domain/campaign/nudgeDecision';
 import type { PersonalData } from './personalData';
 
 export interface LedgerKey {
@@ -81,6 +81,25 @@ export interface LedgerCounts {
   byState: Record<string, number>;
   /** group → state → rows. */
   byGroup: Record<string, Record<string, number>>;
+  /** stage (`d7`; a snooze's reminder counts in its stage) → state → rows. */
+  byStage: Record<string, Record<string, number>>;
+}
+
+export function emptyLedgerCounts(): LedgerCounts {
+  return { byState: {}, byGroup: {}, byStage: {} };
+}
+
+/** Adds `n` rows alike in state, detail, group and nudge to `counts` (each backend's counts() shares it). */
+export function countLedgerRow(
+  counts: LedgerCounts,
+  row: { state: string; detail?: string | null; grp: string; nudge: string },
+  n: number,
+): void {
+  const add = (into: Record<string, number>, key: string) => (into[key] = (into[key] ?? 0) + n);
+  add(counts.byState, row.state);
+  if (row.detail) add(counts.byState, `${row.state}:${row.detail}`);
+  add((counts.byGroup[row.grp] ??= {}), row.state);
+  add((counts.byStage[parseNudgeKey(row.nudge).stage] ??= {}), row.state);
 }
 
 /** The first string after every string that starts with `prefix` (for key ranges). */

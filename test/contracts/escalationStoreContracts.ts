@@ -240,6 +240,25 @@ export function describeEscalationStoreContracts(backend: string, newPlace: NewP
       expect(late.nextAttemptAt).to.equal('2026-11-30T10:00:03.000Z');
     });
 
+    it('lists the unsettled escalations (queued or composed, any user) newest first, at most `limit`', async () => {
+      const queued = created(
+        await store.create(draft(PRIYA, { createdAt: '2026-11-30T10:00:04.000Z' }), 10, references()),
+      );
+      const older = await composed({ createdAt: '2026-11-30T10:00:01.000Z' });
+      const newer = await composed({ createdAt: '2026-11-30T10:00:03.000Z' });
+      const sent = await composed({ createdAt: '2026-11-30T10:00:05.000Z' });
+      expect(await store.claimAttempt(sent.id, at('2026-11-30T10:00:05.000Z'))).to.equal(true);
+      await store.markSent(sent.id, at('2026-11-30T10:00:06.000Z'));
+      const failed = await composed({ createdAt: '2026-11-30T10:00:06.000Z' });
+      await store.markFailed(failed.id, '403 ErrorAccessDenied');
+      expect((await store.unsettled(10)).map((e) => [e.id, e.state])).to.deep.equal([
+        [queued.id, 'queued'],
+        [newer.id, 'composed'],
+        [older.id, 'composed'],
+      ]);
+      expect((await store.unsettled(2)).map((e) => e.id)).to.deep.equal([queued.id, newer.id]);
+    });
+
     it('lists an urgent escalation (a sign-in the user did not start) before older ones, whatever `limit` is', async () => {
       const old1 = await composed({ createdAt: '2026-11-30T10:00:01.000Z' });
       await composed({ createdAt: '2026-11-30T10:00:02.000Z' });

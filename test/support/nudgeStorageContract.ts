@@ -188,6 +188,8 @@ export function describeNudgeStorageContract(backend: string, open: () => Promis
           'blocked:ConversationBlockedByUser': 1,
         });
         expect(counts.byGroup).to.deep.equal({ 'Year 7': { queued: 2 }, 'Year 8': { blocked: 1 } });
+        // A snooze's reminder (d7+s1) counts in its stage.
+        expect(counts.byStage).to.deep.equal({ d7: { queued: 2, blocked: 1 } });
       });
 
       it('pages through a large scan without losing or repeating rows', async () => {

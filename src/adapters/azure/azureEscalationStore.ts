@@ -386,6 +386,14 @@ export class AzureEscalationStore implements EscalationStore {
       .slice(0, limit);
   }
 
+  async unsettled(limit: number): Promise<Escalation[]> {
+    const rows = await this.where(UNSENT);
+    return rows
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id))
+      .slice(0, limit)
+      .map(view);
+  }
+
   async nextDueAt(): Promise<string | undefined> {
     const rows = await scan<EscalationRow>(
       this.table,

@@ -12,7 +12,13 @@ import type {
   LedgerPatch,
   NudgeLedger,
 } from '../../ports/nudgeLedger';
-import { afterPrefix, userMarkerNames, userOfMarker } from '../../ports/nudgeLedger';
+import {
+  afterPrefix,
+  countLedgerRow,
+  emptyLedgerCounts,
+  userMarkerNames,
+  userOfMarker,
+} from '../../ports/nudgeLedger';
 import { ConcurrencyError } from '../../ports/versioned';
 import { hasStatus, storageDeadline, type AzureStorageAccount } from './azureStorageAccount';
 import {
@@ -321,20 +327,16 @@ export class AzureNudgeLedger implements NudgeLedger {
   }
 
   async counts(campaignId: string): Promise<LedgerCounts> {
-    const byState: Record<string, number> = {};
-    const byGroup: Record<string, Record<string, number>> = {};
-    for await (const r of this.rows.listEntities<Pick<Row, 'state' | 'detail' | 'grp'>>({
+    const counts = emptyLedgerCounts();
+    for await (const r of this.rows.listEntities<Pick<Row, 'state' | 'detail' | 'grp' | 'nudge'>>({
       queryOptions: {
         filter: campaignRange(campaignId),
-        select: ['state', 'detail', 'grp'],
+        select: ['state', 'detail', 'grp', 'nudge'],
       },
     })) {
-      byState[r.state] = (byState[r.state] ?? 0) + 1;
-      if (r.detail) byState[`${r.state}:${r.detail}`] = (byState[`${r.state}:${r.detail}`] ?? 0) + 1;
-      const group = (byGroup[r.grp] ??= {});
-      group[r.state] = (group[r.state] ?? 0) + 1;
+      countLedgerRow(counts, r, 1);
     }
-    return { byState, byGroup };
+    return counts;
   }
 
   async getMarker(campaignId: string, name: string): Promise<string | undefined> {

@@ -8,7 +8,13 @@ import type {
   LedgerPatch,
   NudgeLedger,
 } from '../../ports/nudgeLedger';
-import { afterPrefix, userMarkerNames, userOfMarker } from '../../ports/nudgeLedger';
+import {
+  afterPrefix,
+  countLedgerRow,
+  emptyLedgerCounts,
+  userMarkerNames,
+  userOfMarker,
+} from '../../ports/nudgeLedger';
 import { ConcurrencyError } from '../../ports/versioned';
 import type { SqliteDatabase } from './sqliteDatabase';
 
@@ -249,19 +255,14 @@ export class SqliteNudgeLedger implements NudgeLedger {
 
   counts(campaignId: string): Promise<LedgerCounts> {
     const rows = this.db
-      .prepare<[string], { state: string; detail: string | null; grp: string; n: number }>(
-        `SELECT state, detail, grp, COUNT(*) AS n FROM nudge_ledger WHERE campaign_id = ? GROUP BY state, detail, grp`,
+      .prepare<[string], { state: string; detail: string | null; grp: string; nudge: string; n: number }>(
+        `SELECT state, detail, grp, nudge, COUNT(*) AS n FROM nudge_ledger WHERE campaign_id = ?
+          GROUP BY state, detail, grp, nudge`,
       )
       .all(campaignId);
-    const byState: Record<string, number> = {};
-    const byGroup: Record<string, Record<string, number>> = {};
-    for (const r of rows) {
-      byState[r.state] = (byState[r.state] ?? 0) + r.n;
-      if (r.detail) byState[`${r.state}:${r.detail}`] = (byState[`${r.state}:${r.detail}`] ?? 0) + r.n;
-      const group = (byGroup[r.grp] ??= {});
-      group[r.state] = (group[r.state] ?? 0) + r.n;
-    }
-    return Promise.resolve({ byState, byGroup });
+    const counts = emptyLedgerCounts();
+    for (const r of rows) countLedgerRow(counts, r, r.n);
+    return Promise.resolve(counts);
   }
 
   getMarker(campaignId: string, name: string): Promise<string | undefined> {

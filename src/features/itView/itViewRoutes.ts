@@ -1,8 +1,9 @@
 /**
  * The IT tab on the bot's own server: the page and its scripts (`/tab/…`, Chart.js and the Teams JavaScript
- * library served from node_modules, nothing from a CDN), and the data routes (`/api/it/…`). Every data route
- * needs a Teams sign-on token (TabSignIn) of a member of IT staff: without one it answers 401 (no or bad
- * token) or 403 (not IT staff) with no figure, name or count in the body. Data answers are never cached.
+ * library served from node_modules, nothing from a CDN), and the data routes (`/api/it/…`: reads, and one
+ * POST, the campaign's resend to failures). Every data route needs a Teams sign-on token (TabSignIn) of a
+ * member of IT staff: without one it answers 401 (no or bad token) or 403 (not IT staff) with no figure, name
+ * or count in the body. Data answers are never cached.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,6 +12,7 @@ import { z } from 'zod';
 import { PROGRESS_CATEGORIES, WHOLE_SCHOOL_ID, percentComplete } from '../../domain/progress/schoolProgress';
 import type { ReasonCode } from '../../domain/registration/evaluateRegistration';
 import type { Logger } from '../../logging/logger';
+import type { CampaignSection } from './campaignSection';
 import { CATEGORY_WORDS, MISSING_WORDS } from './itViewWords';
 import type { ItStaffMembership } from './itStaffMembership';
 import { peopleCsv } from './peopleCsv';
@@ -25,6 +27,8 @@ export interface ItViewRouteDeps {
   signIn: TabSignIn;
   staff: ItStaffMembership;
   progress: SchoolProgressService;
+  /** The campaign's delivery, its resend, and the open escalations. */
+  campaign: CampaignSection;
   log: Logger;
 }
 
@@ -66,7 +70,7 @@ function refuse(res: Response, status: number, error: string, message: string): 
 }
 
 export function mountItView(server: Server, deps: ItViewRouteDeps): void {
-  const { signIn, staff, progress, log } = deps;
+  const { signIn, staff, progress, campaign, log } = deps;
   for (const [route, file] of tabFiles()) {
     server.get(route, (_req: Request, res: Response, next: Next) => {
       res.setHeader('Content-Type', file.type);
@@ -212,6 +216,35 @@ export function mountItView(server: Server, deps: ItViewRouteDeps): void {
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
       res.setHeader('Content-Disposition', 'attachment; filename="registration-progress.csv"');
       res.sendRaw(200, Buffer.from(peopleCsv(found.people, found.groupName), 'utf8'));
+    }),
+  );
+
+  server.get(
+    '/api/it/campaign',
+    dataRoute(async (_req, res, userId) => {
+      const figures = await campaign.figures();
+      log.info({ userId }, 'it tab: campaign shown');
+      res.json(figures);
+    }),
+  );
+
+  // A POST (the button), never a GET: a link or a prefetch must not queue anything.
+  server.post(
+    '/api/it/campaign/resend',
+    dataRoute(async (_req, res, userId) => {
+      const queued = await campaign.resendFailures();
+      if (queued === undefined) return refuse(res, 404, 'NotFound', 'No campaign is set up.');
+      log.info({ userId, queued }, 'it tab: failed nudges queued again');
+      res.json({ queued });
+    }),
+  );
+
+  server.get(
+    '/api/it/escalations',
+    dataRoute(async (_req, res, userId) => {
+      const open = await campaign.openEscalations();
+      log.info({ userId, rows: open.escalations.length }, 'it tab: open escalations listed');
+      res.json(open);
     }),
   );
 }

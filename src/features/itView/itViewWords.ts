@@ -35,3 +35,26 @@ export function stillToDo(counts: ProgressCounts): string {
     .map((c) => `${count(counts[c])} ${CATEGORY_WORDS[c]}`);
   return parts.length > 0 ? parts.join(' · ') : 'nobody';
 }
+
+/** The campaign's outcomes the tab counts, in IT's words. */
+export const OUTCOME_WORDS = {
+  sent: 'sent',
+  blocked: 'blocked (bot blocked or chat turned off)',
+  notInstallable: "couldn't install the app",
+  failed: 'failed',
+} as const;
+export type CountedOutcome = keyof typeof OUTCOME_WORDS;
+
+/** A stage key (`d21`) as IT reads it. */
+export function stageWords(key: string): string {
+  const days = /^d(\d+)$/.exec(key)?.[1];
+  if (days === undefined) return key;
+  if (days === '0') return 'on the day';
+  return days === '1' ? '1 day before' : `${days} days before`;
+}
+
+/** Where an unsettled escalation's mail stands. */
+export const ESCALATION_STATE_WORDS = {
+  queued: 'not mailed yet',
+  composed: 'mail not accepted yet (retrying)',
+} as const;

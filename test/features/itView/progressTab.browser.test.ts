@@ -5,9 +5,9 @@
  */
 import fs from 'node:fs';
 import { expect } from 'chai';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startApp, type RunningApp } from '../../../src/app';
-import { createContainer } from '../../../src/container';
+import { createContainer, type Container } from '../../../src/container';
 import { tempDataDir } from '../../support/botProcess';
 import { TestClock } from '../../support/conversationHarness';
 import { SMALL_PEOPLE, SmallSchoolDirectory } from '../../support/itView/smallSchool';
@@ -45,12 +45,13 @@ describe("IT's tab in the browser", function () {
   let app: RunningApp;
   let dataDir: string;
   let browser: Browser;
+  let container: Container;
 
   before(async () => {
     identity = await startTabIdentity();
     dataDir = tempDataDir();
     const config = tabAppConfig(identity, dataDir);
-    const container = await createContainer(config, {
+    container = await createContainer(config, {
       log: captureLog('fatal').log,
       clock: new TestClock(new Date('2026-12-01T10:00:00Z')),
       directory: { directory: new SmallSchoolDirectory() },
@@ -68,8 +69,12 @@ describe("IT's tab in the browser", function () {
   });
 
   /** The tab opened with `token` handed over by the Teams stand-in (none: the real library, outside Teams). */
-  async function openTab(token?: string | string[] | null): Promise<Page & { problems: string[] }> {
+  async function openTab(
+    token?: string | string[] | null,
+    setUp?: (context: BrowserContext) => Promise<unknown>,
+  ): Promise<Page & { problems: string[] }> {
     const { context, page } = await offlinePage(browser);
+    await setUp?.(context);
     // Script errors and anything the Content-Security-Policy blocked (Chromium reports both on the console).
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(error.message));
@@ -146,6 +151,98 @@ describe("IT's tab in the browser", function () {
     expect(csv.toString('utf8')).to.include(
       `"'=HYPERLINK(""http://x.example"",""Eve"")","Year 8","not started"`,
     );
+  });
+
+  it('the campaign section shows the outcomes by stage; Resend to failures queues them again and says how many', async () => {
+    const ledger = container.stores.nudgeLedger;
+    const campaign = container.nudges!.deps.campaign;
+    const stage = campaign.stages[0]!.key;
+    const outcomes = ['sent', 'sent', 'blocked', 'failed', 'failed'] as const;
+    for (const [i, state] of outcomes.entries()) {
+      const key = {
+        campaignId: campaign.id,
+        userId: `9b000000-0000-4000-8000-00000000000${i}`,
+        nudge: stage,
+      };
+      await ledger.claim([{ ...key, group: 'Year 7', at: '2026-12-01T09:00:00.000Z' }]);
+      await ledger.update(key, (await ledger.get(key))!.etag, {
+        state,
+        updatedAt: '2026-12-01T09:00:00.000Z',
+      });
+    }
+    await container.stores.escalations.create(
+      {
+        id: 'e5000000-0000-4000-8000-000000000001',
+        userId: SMALL_PEOPLE.dee,
+        formId: 'form-1',
+        category: 'lockedOut',
+        way: 'walkIn',
+        words: { text: 'locked out since the weekend', truncated: false },
+        step: 'first.app.scan',
+        // After the test clock's now: the running outbox leaves it queued.
+        createdAt: '2026-12-01T11:00:00.000Z',
+        localDate: '2026-12-01',
+        channelCopy: 'none',
+      },
+      3,
+      () => 'MFA-7K2Q',
+    );
+
+    const page = await openTab(identity.token(SMALL_PEOPLE.ada));
+    await page.waitForFunction(() => document.body.dataset.campaignReady === 'true');
+    const cells = async (stageKey: string) =>
+      (await page.locator(`#stagesTable tr[data-stage="${stageKey}"]`).innerText())
+        .split('\t')
+        .map((c) => c.trim());
+    expect((await cells(stage)).slice(1)).to.deep.equal(['2', '1', '0', '2']);
+    expect((await cells('all')).slice(1)).to.deep.equal(['2', '1', '0', '2']);
+    expect(await page.locator('#lastPass').innerText()).to.match(/Waiting in the queue: \d+\./);
+    const escalations = await page.locator('#escalationsTable tbody tr').allInnerTexts();
+    expect(escalations).to.have.length(1);
+    expect(escalations[0]!.split('\t').slice(0, 3)).to.deep.equal([
+      'MFA-7K2Q',
+      'Locked out',
+      'not mailed yet',
+    ]);
+    expect(await page.locator('body').innerText()).to.not.include('locked out since the weekend');
+
+    // The resend is held on its way until the button has been seen disabled.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/it/campaign/resend', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.locator('#resend').click();
+    expect(await page.locator('#resend').isDisabled()).to.equal(true);
+    release();
+    await page.locator('#resendResult', { hasText: 'queued again' }).waitFor();
+    expect(await page.locator('#resendResult').innerText()).to.equal('2 nudges queued again.');
+    await page
+      .locator(`#stagesTable tr[data-stage="${stage}"] td:nth-child(5)`, { hasText: /^0$/ })
+      .waitFor();
+    expect((await cells(stage)).slice(1)).to.deep.equal(['2', '1', '0', '0']);
+    // Nothing failed any more: nothing to resend.
+    expect(await page.locator('#resend').isDisabled()).to.equal(true);
+    const requeued = [];
+    for await (const rows of ledger.scan(campaign.id, { states: ['queued'] })) requeued.push(...rows);
+    expect(requeued.map((r) => r.detail)).to.deep.equal(['resend', 'resend']);
+    expect(page.problems).to.deep.equal([]);
+  });
+
+  it('with no campaign in the policy the section says so, and has no button', async () => {
+    // The answer a bot without a campaign gives (the route test checks that the bot gives it).
+    const page = await openTab(identity.token(SMALL_PEOPLE.ada), (context) =>
+      context.route('**/api/it/campaign', (route) =>
+        route.fulfill({ contentType: 'application/json', body: JSON.stringify({ configured: false }) }),
+      ),
+    );
+    await page.waitForFunction(() => document.body.dataset.campaignReady === 'true');
+    expect(await page.locator('#campaignNone').isVisible()).to.equal(true);
+    expect(await page.locator('#campaignNone').innerText()).to.equal(
+      "No campaign is set up in the school's policy.",
+    );
+    expect(await page.locator('#resend').isVisible()).to.equal(false);
   });
 
   const refused: [string, (i: TabIdentity) => string][] = [
