@@ -81,8 +81,12 @@ type Service = 'blob' | 'queue' | 'table';
 
 export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurite> {
   const location = fs.mkdtempSync(path.join(os.tmpdir(), 'mfa-buddy-azurite-'));
-  const [blob, queue, table] = await freePorts(3);
-  const ports = { blob: blob!, queue: queue!, table: table! };
+  const ports = { blob: 0, queue: 0, table: 0 };
+  const choosePorts = async () => {
+    const [blob, queue, table] = await freePorts(3);
+    Object.assign(ports, { blob: blob!, queue: queue!, table: table! });
+  };
+  await choosePorts();
   const script = (name: string) => path.join(ROOT, 'node_modules', 'azurite', 'dist', 'src', name);
   const listen = (service: Service) => [
     `--${service}Host`,
@@ -92,35 +96,37 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
   ];
   const common = ['--silent', '--disableTelemetry', '--skipApiVersionCheck'];
   // One process for all three, or one per service (tables in memory).
-  const processes: { args: string[]; ports: number[] }[] = options.separateTables
-    ? [
-        {
-          args: [script('table/main.js'), ...listen('table'), '--inMemoryPersistence', ...common],
-          ports: [ports.table],
-        },
-        {
-          args: [script('queue/main.js'), ...listen('queue'), '--location', location, ...common],
-          ports: [ports.queue],
-        },
-        {
-          args: [script('blob/main.js'), ...listen('blob'), '--location', location, ...common],
-          ports: [ports.blob],
-        },
-      ]
-    : [
-        {
-          args: [
-            script('azurite.js'),
-            ...listen('blob'),
-            ...listen('queue'),
-            ...listen('table'),
-            '--location',
-            location,
-            ...common,
-          ],
-          ports: [ports.blob, ports.queue, ports.table],
-        },
-      ];
+  const processesFor = (): { args: string[]; ports: number[] }[] =>
+    options.separateTables
+      ? [
+          {
+            args: [script('table/main.js'), ...listen('table'), '--inMemoryPersistence', ...common],
+            ports: [ports.table],
+          },
+          {
+            args: [script('queue/main.js'), ...listen('queue'), '--location', location, ...common],
+            ports: [ports.queue],
+          },
+          {
+            args: [script('blob/main.js'), ...listen('blob'), '--location', location, ...common],
+            ports: [ports.blob],
+          },
+        ]
+      : [
+          {
+            args: [
+              script('azurite.js'),
+              ...listen('blob'),
+              ...listen('queue'),
+              ...listen('table'),
+              '--location',
+              location,
+              ...common,
+            ],
+            ports: [ports.blob, ports.queue, ports.table],
+          },
+        ];
+  let processes = processesFor();
   let children: ChildProcess[] = [];
   let output = '';
 
@@ -155,7 +161,18 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
     );
   };
 
-  await launch();
+  // A port found free can be taken by someone else before Azurite listens on it (and CI once saw one service
+  // start on another's port): on a failed first start, new ports and another try.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await launch();
+      break;
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      await choosePorts();
+      processes = processesFor();
+    }
+  }
   const endpoint = (port: number) => `http://127.0.0.1:${port}/${ACCOUNT}`;
   return {
     ports,
