@@ -462,6 +462,18 @@ export class NudgeWorker {
         await release();
         return this.defer(message, 1000);
       case 'failed':
+        // No answer at all (a timeout, a dropped connection) after the note was stored: the request left and
+        // may well have landed. Sending it again could give the pupil two, so it is recorded like a send on the
+        // wire at a crash. An answer (a 5xx) or no note (it never left) is a real failure, tried again.
+        if (outcome.status === undefined && entry.onWireAt) {
+          this.stats.inDoubt += 1;
+          this.deps.log.warn(
+            { userId: entry.userId, nudge: entry.nudge },
+            'nudge send left but got no answer: recorded as unconfirmed, not sent again',
+          );
+          await this.finish(message, entry, { state: 'sent', detail: 'unconfirmed', inDoubt: true });
+          return 'unconfirmed';
+        }
         return this.failedOnce(message, entry, outcome.status ? `http${outcome.status}` : 'error', NO_TAKE);
     }
   }

@@ -421,6 +421,29 @@ describe('Nudge campaign on real HTTP (Teams connector and Graph stand-ins)', fu
     expect(rig.parts.worker.stats).to.include({ interrupted: 1, inDoubt: 1 });
   });
 
+  it('a send that left and got no answer in time is recorded unconfirmed, not sent again (it landed late)', async () => {
+    let slow = true;
+    rig = await CampaignRig.start({
+      policy: clockChangePolicy(),
+      now: '2026-10-23T08:00:00Z',
+      env: { NUDGE_SEND_TIMEOUT_MS: '500' },
+      // The first send reaches Teams, which answers only after the bot has stopped waiting.
+      connector: {
+        onArrival: async () => {
+          if (!slow) return;
+          slow = false;
+          await new Promise((resolve) => setTimeout(resolve, 1500));
+        },
+      },
+    });
+    const id = await rig.addUser(1);
+    await rig.run(false, 2500);
+    expect(rig.connector.delivered.get(conversationOf(id))).to.equal(1);
+    expect((await rig.ledger(id)).map((e) => [e.state, e.detail, e.inDoubt])).to.deep.equal([
+      ['sent', 'unconfirmed', true],
+    ]);
+  });
+
   it('never takes back what a running process holds', async () => {
     // Another worker of this very process (alive): its messages come back only after their timeout.
     const [taken] = await heldBy(newWorkerId());
