@@ -147,7 +147,7 @@ export class CampaignPlanner {
    * whoever the week's evening missed, in the same stage), staff when theirs does.
    */
   async planIfDue(force = false): Promise<PlanAttempt> {
-    const { campaign, clock, ledger, leases, log } = this.deps;
+    const { campaign, clock, ledger, log } = this.deps;
     const open = momentsByGroup(campaign, clock.now()).flatMap(({ group, moment }) =>
       moment.kind === 'open' ? [{ group, stage: moment.stage.key }] : [],
     );
@@ -163,22 +163,7 @@ export class CampaignPlanner {
       return open.filter((_, i) => !done[i]);
     };
     if ((await dueGroups()).length === 0) return { kind: 'skipped', reason: 'doneToday' };
-    const leaseMs = this.deps.delivery.plannerLeaseMs;
-    const leaseId = await leases.acquire(this.leaseName, this.holder, leaseMs);
-    if (!leaseId) return { kind: 'skipped', reason: 'leaseHeld' };
-    let lost = false;
-    const renewal = setInterval(() => {
-      leases.renew(this.leaseName, leaseId, leaseMs).then(
-        (held) => {
-          if (!held) lost = true;
-        },
-        (error: unknown) => {
-          // Not lost yet: the next renewal (a third of the lease later) tries again.
-          log.warn({ err: { message: (error as Error).message } }, 'campaign: planner lease renewal failed');
-        },
-      );
-    }, leaseMs / 3);
-    try {
+    const held = await this.underLease(this.leaseName, async (lost): Promise<PlanAttempt> => {
       // Looked at again under the lease: another instance may have finished today's pass between the first
       // look and the lease, and would otherwise be followed by a second pass.
       const due = await dueGroups();
@@ -187,18 +172,58 @@ export class CampaignPlanner {
         { holder: this.holder, stage: due[0]!.stage, groups: due.map((d) => d.group.id) },
         'campaign planning: lease taken',
       );
-      const summary = await this.pass({
-        leaseLost: () => lost,
-        groups: new Set(due.map((d) => d.group.id)),
-      });
-      if (lost) throw new Error('campaign planning: the planner lease was lost; the pass stopped');
+      const summary = await this.pass({ leaseLost: lost, groups: new Set(due.map((d) => d.group.id)) });
+      if (lost()) throw new Error('campaign planning: the planner lease was lost; the pass stopped');
       for (const marker of new Set(due.map(markerOf))) await ledger.setMarker(campaign.id, marker, today);
       await ledger.setMarker(campaign.id, 'lastPass', JSON.stringify(summary));
       return { kind: 'planned', summary };
+    });
+    return held ?? { kind: 'skipped', reason: 'leaseHeld' };
+  }
+
+  /**
+   * Runs `work` holding the lease `name` (renewed every third of it), or returns undefined when another
+   * instance holds it. `lost()` turns true once a renewal finds the lease taken; a renewal that fails is
+   * logged and tried again at the next third.
+   */
+  private async underLease<T>(
+    name: string,
+    work: (lost: () => boolean) => Promise<T>,
+  ): Promise<T | undefined> {
+    const { leases, log } = this.deps;
+    const leaseMs = this.deps.delivery.plannerLeaseMs;
+    const leaseId = await leases.acquire(name, this.holder, leaseMs);
+    if (!leaseId) return undefined;
+    let lost = false;
+    const renewal = setInterval(() => {
+      leases.renew(name, leaseId, leaseMs).then(
+        (held) => {
+          if (!held) lost = true;
+        },
+        (error: unknown) => {
+          log.warn(
+            { err: { message: (error as Error).message }, lease: name },
+            'campaign: lease renewal failed',
+          );
+        },
+      );
+    }, leaseMs / 3);
+    try {
+      return await work(() => lost);
     } finally {
       clearInterval(renewal);
-      await leases.release(this.leaseName, leaseId);
+      await leases.release(name, leaseId);
     }
+  }
+
+  /** Everyone the campaign leaves out: the listed users and the members of the exclusion groups. */
+  private async excludedIds(): Promise<Set<string>> {
+    const { campaign, directory } = this.deps;
+    const excluded = new Set(campaign.policy.targets.exclude.users);
+    for (const group of campaign.policy.targets.exclude.groups)
+      for await (const page of directory.transitiveMembers(group.id, { priority: 'background' }))
+        for (const u of page) excluded.add(u.id);
+    return excluded;
   }
 
   /**
@@ -208,7 +233,7 @@ export class CampaignPlanner {
    * look twice; a run cut short (a restart) leaves the rest for the pass.
    */
   async checkAhead(): Promise<{ kind: 'checked'; looks: number } | { kind: 'skipped'; reason: string }> {
-    const { campaign, clock, ledger, leases, log, status, directory } = this.deps;
+    const { campaign, clock, ledger, log, status, directory } = this.deps;
     const now = clock.now();
     // Only while every group's window is shut: an open one has its pass, which looks itself.
     const moments = momentsByGroup(campaign, now).map((m) => m.moment.kind);
@@ -218,22 +243,11 @@ export class CampaignPlanner {
     const today = localDateOf(now, campaign.timeZone);
     if ((await ledger.getMarker(campaign.id, marker)) === today)
       return { kind: 'skipped', reason: 'doneToday' };
-    const name = `emailChecks:${campaign.id}`;
-    const leaseMs = this.deps.delivery.plannerLeaseMs;
-    const leaseId = await leases.acquire(name, this.holder, leaseMs);
-    if (!leaseId) return { kind: 'skipped', reason: 'leaseHeld' };
-    const renewal = setInterval(() => {
-      leases.renew(name, leaseId, leaseMs).catch(() => undefined);
-    }, leaseMs / 3);
-    try {
-      if (status.hasReport && now.getTime() - status.reportReadAt > this.deps.delivery.recheckMs)
-        await status.refresh('background').catch(() => undefined); // older rows: their looks still count
+    const checked = await this.underLease(`emailChecks:${campaign.id}`, async () => {
+      await status.refreshIfOlder(this.deps.delivery.recheckMs, now.getTime());
       const ctx = viewContextAt(this.deps.policy, now);
       const checks = await this.emails.all();
-      const excluded = new Set(campaign.policy.targets.exclude.users);
-      for (const group of campaign.policy.targets.exclude.groups)
-        for await (const page of directory.transitiveMembers(group.id, { priority: 'background' }))
-          for (const u of page) excluded.add(u.id);
+      const excluded = await this.excludedIds();
       const due = new Set<string>();
       for (const target of campaign.policy.targets.groups)
         for await (const page of directory.transitiveMembers(target.id, { priority: 'background' }))
@@ -254,11 +268,9 @@ export class CampaignPlanner {
       );
       await ledger.setMarker(campaign.id, marker, today);
       log.info({ due: due.size, looks }, 'campaign: email addresses checked ahead of the next pass');
-      return { kind: 'checked', looks };
-    } finally {
-      clearInterval(renewal);
-      await leases.release(name, leaseId);
-    }
+      return { kind: 'checked', looks } as const;
+    });
+    return checked ?? { kind: 'skipped', reason: 'leaseHeld' };
   }
 
   /** One pass over the audience (callers hold the lease, or pass `dryRun`). */
@@ -283,20 +295,8 @@ export class CampaignPlanner {
       emailUnchecked: 0,
     };
     if (!dry) summary.repaired = await this.repair();
-    if (status.hasReport && now.getTime() - status.reportReadAt > delivery.recheckMs) {
-      await status.refresh('background').catch((error: unknown) => {
-        log.warn(
-          { err: { name: (error as Error).name } },
-          'campaign: report re-read failed; planning from older rows',
-        );
-      });
-    }
-
-    const excluded = new Set(campaign.policy.targets.exclude.users);
-    for (const group of campaign.policy.targets.exclude.groups) {
-      for await (const page of directory.transitiveMembers(group.id, { priority: 'background' }))
-        for (const u of page) excluded.add(u.id);
-    }
+    await status.refreshIfOlder(delivery.recheckMs, now.getTime());
+    const excluded = await this.excludedIds();
     const reportGroup = new Map<string, string>();
     for (const group of campaign.policy.reportGroups) {
       for await (const page of directory.transitiveMembers(group.id, { priority: 'background' }))

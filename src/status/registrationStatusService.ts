@@ -207,6 +207,16 @@ export class RegistrationStatusService {
     return this.bulk;
   }
 
+  /**
+   * Re-reads the report in the background when the copy in memory is older than `maxAgeMs` (campaigns, IT's
+   * counts); a failed read is logged and the older rows answer. `now` is the caller's clock.
+   */
+  async refreshIfOlder(maxAgeMs: number, now: number): Promise<void> {
+    if (!this.reportAvailable || now - this.bulkLoadedAt <= maxAgeMs) return;
+    // readReport logs the failure with what it had read; the caller goes on with the older rows.
+    await this.refresh('background').catch(() => undefined);
+  }
+
   private async lookUp(id: string): Promise<StatusLookup> {
     const now = this.deps.clock.now().getTime();
     const snapshotFresh = now - this.bulkLoadedAt <= this.o.reportMaxAgeMs;

@@ -140,14 +140,7 @@ export class SchoolProgressService {
   private async count(): Promise<ProgressView> {
     const { policy, directory, status, clock, log } = this.deps;
     const started = clock.now();
-    if (status.hasReport && started.getTime() - status.reportReadAt > this.reportMaxAgeMs) {
-      await status.refresh('background').catch((error: unknown) => {
-        log.warn(
-          { err: { name: (error as Error).name } },
-          'it view: report re-read failed; counting older rows',
-        );
-      });
-    }
+    await status.refreshIfOlder(this.reportMaxAgeMs, started.getTime());
     const today = localDateOf(started, policy.school.timeZone);
     const methods = availableMethods(policy, today);
     const users = new Map<string, DirectoryUser>();
