@@ -418,14 +418,9 @@ export class NudgeWorker {
     // the next worker can tell a send that may have left from one that never did.
     let noted: LedgerEntry | undefined;
     let withdrawn = false;
+    // A note that cannot be stored does not stop the send (the hand-off logs it and lets the request go).
     const noteOnWire = async (): Promise<boolean> => {
-      try {
-        noted = await ledger.noteOnWire(taken, this.now());
-      } catch (error) {
-        // Sent anyway: a lost note costs at most a duplicate after a crash, not sending costs the nudge.
-        log.warn({ err: { message: (error as Error).message } }, 'nudge send: could not note it on the wire');
-        return true;
-      }
+      noted = await ledger.noteOnWire(taken, this.now());
       // The take is gone (someone else decided about this row): nothing leaves.
       withdrawn = !noted;
       return !withdrawn;
@@ -462,10 +457,10 @@ export class NudgeWorker {
         await release();
         return this.defer(message, 1000);
       case 'failed':
-        // No answer at all (a timeout, a dropped connection) after the note was stored: the request left and
-        // may well have landed. Sending it again could give the pupil two, so it is recorded like a send on the
-        // wire at a crash. An answer (a 5xx) or no note (it never left) is a real failure, tried again.
-        if (outcome.status === undefined && entry.onWireAt) {
+        // No answer at all (a timeout, a connection dropped mid-request) after the note was stored: the request
+        // left and may well have landed. Sending it again could give the pupil two, so it is recorded like a send
+        // on the wire at a crash. An answer (a 5xx), no connection at all, or no note is a failure, tried again.
+        if (outcome.unanswered && entry.onWireAt) {
           this.stats.inDoubt += 1;
           this.deps.log.warn(
             { userId: entry.userId, nudge: entry.nudge },

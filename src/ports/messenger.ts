@@ -23,8 +23,11 @@ export type SendOutcome =
   | { kind: 'gone'; reason: GoneReason; status: number }
   /** No stored conversation with this user (never installed, or uninstalled). */
   | { kind: 'noConversation' }
-  /** Anything else: a 5xx, a timeout, a network error, an error inside the turn. May be retried. */
-  | { kind: 'failed'; status?: number; error: string };
+  /**
+   * Anything else: a 5xx, a timeout, a network error, an error inside the turn. `unanswered`: the request may have
+   * reached Teams but no answer came back (the send timed out, or the connection dropped once it was sent).
+   */
+  | { kind: 'failed'; status?: number; error: string; unanswered?: true };
 
 export interface SendOptions {
   /** The user's stored reference as the caller just read it (saves reading it again). */

@@ -72,8 +72,14 @@ export function classifySendError(error: unknown): SendOutcome {
   }
   if (status === 404) return { kind: 'gone', reason: 'NotFound', status };
   const message = typeof e?.message === 'string' ? e.message : String(error);
-  return { kind: 'failed', status, error: code ? `${code}: ${message}` : message };
+  const failed = { kind: 'failed', status, error: code ? `${code}: ${message}` : message } as const;
+  // Refused or unreachable (no connection) means nothing arrived; a connection dropped mid-request may have.
+  const dropped = status === undefined && (DROPPED_CODES.has(code ?? '') || /socket hang up/i.test(message));
+  return dropped ? { ...failed, unanswered: true } : failed;
 }
+
+/** Errors of a connection that was open when it failed: the request may have reached Teams. */
+const DROPPED_CODES = new Set(['ECONNRESET', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE', 'UND_ERR_SOCKET']);
 
 /** The Messenger as the bot and the command line build it from the configuration. */
 export function botMessengerFor(
@@ -192,7 +198,7 @@ export class BotMessenger implements Messenger {
       // send that has not left by now never will (nor will its retries): the caller may try it again.
       if (error instanceof SendTimeout) {
         handedOff?.abandon();
-        return outcome ?? { kind: 'failed', error: `no answer within ${ms} ms` };
+        return outcome ?? { kind: 'failed', error: `no answer within ${ms} ms`, unanswered: true };
       }
       return outcome ?? classifySendError(error);
     } finally {

@@ -230,7 +230,11 @@ describe('proactive sends: what each answer from Teams becomes', () => {
       const outcome = await hasty.sendToUser(USER, [CARD], {
         noteOnWire: () => new Promise<boolean>((resolve) => (store = resolve)),
       });
-      expect(outcome).to.deep.equal({ kind: 'failed', error: 'no answer within 200 ms' });
+      expect(outcome).to.deep.equal({
+        kind: 'failed',
+        error: 'no answer within 200 ms',
+        unanswered: true,
+      });
       // The note is stored late; the proactive turn then runs to its end without sending.
       store(true);
       await ended;
