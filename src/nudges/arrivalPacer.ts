@@ -30,13 +30,12 @@ interface Slot {
   answeredAt?: number;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 export class ArrivalPacer {
   /** The last `limit` requests granted, oldest first. */
   private readonly slots: Slot[] = [];
-  private readonly waiting: (() => void)[] = [];
+  private readonly waiting = new Set<() => void>();
   private pausedUntil = 0;
+  private closed = false;
   private readonly now: () => number;
   private readonly windowMs: number;
   private readonly answerCapMs: number;
@@ -47,13 +46,23 @@ export class ArrivalPacer {
     this.answerCapMs = options.answerCapMs ?? 30_000;
   }
 
-  /** Waits until a request may start; returns what to call when it is answered. */
+  /** Waits until a request may start; returns what to call when it is answered. Rejects once closed. */
   async acquire(): Promise<Answered> {
     for (;;) {
+      if (this.closed) throw new Error('the send pacer is closed (the worker is stopping)');
       const wait = this.waitMs();
       if (wait === 0) break;
-      // An answer can open the way before the timer (or the cap) does.
-      await Promise.race([sleep(wait), new Promise<void>((resolve) => this.waiting.push(resolve))]);
+      // Woken by the timer, by an answer (which can open the way sooner) or by close; the timer and the wake
+      // are both dropped whichever comes first.
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          clearTimeout(timer);
+          this.waiting.delete(wake);
+          resolve();
+        };
+        const timer = setTimeout(wake, wait);
+        this.waiting.add(wake);
+      });
     }
     const slot: Slot = { grantedAt: this.now() };
     this.slots.push(slot);
@@ -61,8 +70,18 @@ export class ArrivalPacer {
     return () => {
       if (slot.answeredAt !== undefined) return;
       slot.answeredAt = this.now();
-      for (const wake of this.waiting.splice(0)) wake();
+      this.wakeAll();
     };
+  }
+
+  /** Stops the pacer: every waiting start rejects, and no timer is left behind. */
+  close(): void {
+    this.closed = true;
+    this.wakeAll();
+  }
+
+  private wakeAll(): void {
+    for (const wake of [...this.waiting]) wake();
   }
 
   /** Holds every start for `ms` (a 429 from Teams: its Retry-After applies to the whole app). */

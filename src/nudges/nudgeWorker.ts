@@ -149,6 +149,7 @@ export class NudgeWorker {
   stop(): void {
     this.stopping = true;
     this.spacing.close();
+    this.sends.close();
     this.installs.close();
   }
 
@@ -468,6 +469,11 @@ export class NudgeWorker {
           );
           await this.finish(message, entry, { state: 'sent', detail: 'unconfirmed', inDoubt: true });
           return 'unconfirmed';
+        }
+        // Stopping: the pacer refused the start, nothing left; the message comes back, no failure counted.
+        if (this.stopping && !entry.onWireAt) {
+          await release();
+          return 'deferred';
         }
         return this.failedOnce(message, entry, outcome.status ? `http${outcome.status}` : 'error', NO_TAKE);
     }

@@ -70,4 +70,31 @@ describe('Arrival pacer: no more than the limit can ARRIVE in any window (fake c
     await next;
     expect(starts).to.deep.equal([0, 6000]);
   });
+
+  it('closing rejects every waiting start and leaves no timer behind', async () => {
+    pacer = new ArrivalPacer({ limit: 1, windowMs: 1000, now: () => Date.now() });
+    await start(); // never answered: the next waits up to the 30 s cap
+    const next = pacer.acquire();
+    expect(clock.countTimers()).to.equal(1);
+    pacer.close();
+    let refused: unknown;
+    await next.catch((error: unknown) => (refused = error));
+    expect((refused as Error).message).to.match(/closed/);
+    expect(clock.countTimers()).to.equal(0);
+  });
+
+  it('an answer that wakes a waiter clears its timer (no timer piles up while waiting)', async () => {
+    const first = await Promise.all([start(), start(), start()]);
+    const waiting = [start(), start()];
+    expect(clock.countTimers()).to.equal(2);
+    first[0]!();
+    await clock.tickAsync(0);
+    // Woken by the answer: both went back to sleep on fresh timers until the window has passed, one each.
+    expect(clock.countTimers()).to.equal(2);
+    first[1]!();
+    first[2]!();
+    await clock.tickAsync(1010);
+    await Promise.all(waiting);
+    expect(clock.countTimers()).to.equal(0);
+  });
 });
