@@ -87,12 +87,12 @@ describe('Arrival pacer: no more than the limit can ARRIVE in any window (fake c
     const first = await Promise.all([start(), start(), start()]);
     const waiting = [start(), start()];
     expect(clock.countTimers()).to.equal(2);
-    first[0]!();
+    first[0]();
     await clock.tickAsync(0);
     // Woken by the answer: both went back to sleep on fresh timers until the window has passed, one each.
     expect(clock.countTimers()).to.equal(2);
-    first[1]!();
-    first[2]!();
+    first[1]();
+    first[2]();
     await clock.tickAsync(1010);
     await Promise.all(waiting);
     expect(clock.countTimers()).to.equal(0);
