@@ -72,6 +72,7 @@ export function choicesAt(step: StepId, progress: GuideProgress, methods: Method
       // IT's token or key lasts; texts and calls stop at the cut-off, so they are offered only when IT has neither.
       return methods.phone && !methods.fromIt.hardwareToken && !methods.fromIt.securityKey ? ['phone'] : [];
     case 'first.app.open':
+    case 'first.app.scan':
     case 'second.app.scan':
       return ['onePhone'];
     case 'first.phone.text':
@@ -118,6 +119,7 @@ function chosenStep(from: StepId, choice: Choice): StepId | undefined {
     'second.phone.choose': { text: 'second.phone.text', call: 'second.phone.call' },
     finished: { passkey: 'passkey' },
     'first.app.open': { onePhone: 'first.app.link' },
+    'first.app.scan': { onePhone: 'first.app.link' },
     'second.app.scan': { onePhone: 'second.app.link' },
     'first.phone.text': { passkeyPrompt: 'passkeyPrompt' },
     'first.phone.call': { passkeyPrompt: 'passkeyPrompt' },
