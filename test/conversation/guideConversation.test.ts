@@ -335,7 +335,7 @@ describe('Guided registration conversation', () => {
       ['new phone', 'Got a new phone?'],
       ['I lost my phone', 'Lost your phone?'],
       ['someone is signing in as me', "A sign-in you didn't start?"],
-      ['it keeps asking me to approve', "A sign-in you didn't start?"],
+      ["I didn't sign in", "A sign-in you didn't start?"],
       ['it wants a passkey', 'Asked to add a passkey?'],
       ['no smartphone', 'No smartphone? You can still do this'],
       ["i don't have a smart phone", 'No smartphone? You can still do this'],

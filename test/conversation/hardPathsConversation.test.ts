@@ -151,6 +151,17 @@ describe('The hard paths in the conversation', () => {
       expect(headingOf(approve)).to.equal('Approve the test');
     });
 
+    it('first method: from the QR code step, whose words point to the button, to the link', async () => {
+      open();
+      const scan = await press(await toOpenPage(), 'I can see a QR code ▶');
+      expect(headingOf(scan)).to.equal('Scan the QR code');
+      expect(words(scan)).to.match(/Only using your phone\? Tap \*\*I only have my phone\*\* below\./);
+      const link = await press(scan, 'I only have my phone');
+      expect(headingOf(link)).to.equal('Only using your phone?');
+      expect((await h.progress.get(sam.aadObjectId))?.value.step).to.equal('first.app.link');
+      expect(headingOf(await press(link, 'Done ▶'))).to.equal('Approve the test');
+    });
+
     it('second method (after a text): from the QR code step to the link', async () => {
       open();
       const choose = await press(onlyCard(await h.send(installActivity(sam))), "Let's start ▶");

@@ -5,7 +5,7 @@ import {
   NEW_PROGRESS,
   type GuideProgress,
 } from '../../src/domain/guide/progress';
-import { STEP_IDS, isStepId } from '../../src/domain/guide/steps';
+import { STEP_IDS, isFinishedStep, isStepId } from '../../src/domain/guide/steps';
 import type { MethodAvailability } from '../../src/domain/policy/availability';
 
 const ALL: MethodAvailability = {
@@ -118,6 +118,33 @@ describe('guide progress (state machine)', () => {
     const phoneUser: GuideProgress = { step: 'finished', history: [], first: 'phone', second: 'email' };
     expect(choicesAt('finished', appUser, ALL)).to.deep.equal(['passkey']);
     expect(choicesAt('finished', phoneUser, ALL)).to.deep.equal([]);
+  });
+
+  it("Microsoft's passkey screen part-way through leads back to the guide, never to its end with one method", () => {
+    const p = run([
+      { type: 'start' },
+      { type: 'choose', from: 'chooseFirst', choice: 'phone' },
+      { type: 'next', from: 'first.phone.switch' },
+      { type: 'choose', from: 'first.phone.choose', choice: 'text' },
+      { type: 'choose', from: 'first.phone.text', choice: 'passkeyPrompt' },
+      { type: 'choose', from: 'passkeyPrompt', choice: 'passkey' },
+      { type: 'next', from: 'passkey' },
+    ]);
+    expect(isFinishedStep(p.step), p.step).to.equal(false);
+    expect(p.step).to.equal('first.phone.text');
+    expect(p.history).to.deep.equal(['welcome', 'chooseFirst', 'first.phone.switch', 'first.phone.choose']);
+    const on = applyGuideEvent(p, { type: 'next', from: 'first.phone.text' }, ALL);
+    expect(on).to.deep.include({ ok: true });
+    expect((on as { progress: GuideProgress }).progress.step).to.equal('chooseSecond');
+  });
+
+  it("the passkey step reached from the guide's end still finishes it", () => {
+    const p = run([
+      { type: 'goto', to: 'finished', first: 'app' },
+      { type: 'choose', from: 'finished', choice: 'passkey' },
+      { type: 'next', from: 'passkey' },
+    ]);
+    expect(p.step).to.equal('afterwards');
   });
 
   it('goes back through history and refuses to go back from the very start', () => {

@@ -47,6 +47,36 @@ describe('free-text intents', () => {
     it(`"${text}" → ${intent}`, () => expect(understand(text).intent).to.equal(intent));
   }
 
+  describe('a sign-in the pupil did not start', () => {
+    // Read as notMe, the pupil is told someone may know their password: only words that say so count.
+    const notMe = [
+      "someone is signing in and it wasn't me",
+      'someone is signing in as me',
+      'someone else signed in',
+      "it wasn't me",
+      "I didn't sign in",
+      "a sign in I didn't start",
+      'weird sign-in on my account',
+      'i got hacked',
+    ];
+    for (const text of notMe) {
+      it(`"${text}" → notMe`, () => expect(understand(text).intent).to.equal('notMe'));
+    }
+    const ordinary = [
+      'the code is not coming to me',
+      'its not letting me sign in',
+      'my phone is not with me',
+      'the app is not sending me a code',
+      'how do i approve the request',
+      'app keeps asking me to approve',
+      "I didn't get a code to sign in",
+      "weird, I can't sign in",
+    ];
+    for (const text of ordinary) {
+      it(`"${text}" is not notMe`, () => expect(understand(text).intent).to.not.equal('notMe'));
+    }
+  });
+
   it('does not read a long message as a one-word command', () => {
     expect(
       understand('I was walking to school and I thought about what help means in this lovely world').intent,

@@ -3,7 +3,7 @@
  * that owns persistence calls `applyGuideEvent` and stores the result.
  */
 import type { MethodAvailability } from '../policy/availability';
-import type { Choice, FirstMethod, SecondMethod, StepId } from './steps';
+import { isMidGuide, type Choice, type FirstMethod, type SecondMethod, type StepId } from './steps';
 
 /** What is stored per user (no names, no contact details: only where they are in the guide). */
 export interface GuideProgress {
@@ -54,7 +54,7 @@ const LINEAR_NEXT: Partial<Record<StepId, StepId>> = {
   'second.email': 'finished',
   'second.questions': 'finished',
   finished: 'afterwards',
-  passkey: 'afterwards',
+  // passkey: where the pupil came from, or the end (afterPasskey).
   'lost.phone': 'lost.visit',
   'lost.visit': 'lost.fix',
 };
@@ -72,6 +72,7 @@ export function choicesAt(step: StepId, progress: GuideProgress, methods: Method
       // IT's token or key lasts; texts and calls stop at the cut-off, so they are offered only when IT has neither.
       return methods.phone && !methods.fromIt.hardwareToken && !methods.fromIt.securityKey ? ['phone'] : [];
     case 'first.app.open':
+    case 'first.app.scan':
     case 'second.app.scan':
       return ['onePhone'];
     case 'first.phone.text':
@@ -118,6 +119,7 @@ function chosenStep(from: StepId, choice: Choice): StepId | undefined {
     'second.phone.choose': { text: 'second.phone.text', call: 'second.phone.call' },
     finished: { passkey: 'passkey' },
     'first.app.open': { onePhone: 'first.app.link' },
+    'first.app.scan': { onePhone: 'first.app.link' },
     'second.app.scan': { onePhone: 'second.app.link' },
     'first.phone.text': { passkeyPrompt: 'passkeyPrompt' },
     'first.phone.call': { passkeyPrompt: 'passkeyPrompt' },
@@ -143,6 +145,18 @@ function anchorAt(progress: GuideProgress, from: StepId): GuideProgress {
   if (progress.step === from) return progress;
   const at = progress.history.lastIndexOf(from);
   return { ...progress, step: from, history: at >= 0 ? progress.history.slice(0, at) : progress.history };
+}
+
+/**
+ * Next on the passkey step: Microsoft's passkey screen can come up part-way through (on a text or call step),
+ * so a pupil who has not finished goes back to the step they came from, not to the guide's end with one method.
+ */
+function afterPasskey(here: GuideProgress): GuideProgress {
+  let at = here.history.length - 1;
+  while (at >= 0 && (here.history[at] === 'passkeyPrompt' || here.history[at] === 'passkey')) at--;
+  const from = here.history[at];
+  if (!from || !isMidGuide(from)) return moveTo(here, 'afterwards');
+  return { ...here, step: from, history: here.history.slice(0, at) };
 }
 
 function moveTo(progress: GuideProgress, step: StepId, patch: Partial<GuideProgress> = {}): GuideProgress {
@@ -174,6 +188,7 @@ export function applyGuideEvent(
     }
     case 'next': {
       const here = anchorAt(progress, event.from);
+      if (event.from === 'passkey') return { ok: true, progress: afterPasskey(here) };
       const next = linearNext(event.from);
       if (!next) return { ok: false, reason: 'notOffered' };
       return { ok: true, progress: moveTo(here, next) };

@@ -151,17 +151,15 @@ export const PHRASES: Readonly<Record<Intent, readonly string[]>> = {
     'identity code',
   ],
   notMe: [
-    'not me',
     'it wasnt me',
     'i didnt sign in',
     'sign in i didnt start',
     'someone signing in',
     'someone is signing in',
     'someone else signing in',
+    'someone else signed in',
     'strange sign in',
     'weird sign in',
-    'approve request',
-    'keeps asking me to approve',
     'hacked',
     'i got hacked',
   ],
@@ -272,8 +270,23 @@ function phraseMatch(phrase: string[], tokens: string[]): boolean {
   return true;
 }
 
-const COMPILED: { intent: Intent; words: string[] }[] = INTENTS.flatMap((intent) =>
-  PHRASES[intent].map((p) => ({ intent, words: p.split(' ') })),
+/** Words of `phrase` found side by side among `tokens`. */
+function adjacentMatch(phrase: string[], tokens: string[]): boolean {
+  for (let start = 0; start + phrase.length <= tokens.length; start++) {
+    if (phrase.every((word, i) => wordMatches(word, tokens[start + i] ?? ''))) return true;
+  }
+  return false;
+}
+
+/**
+ * Intents whose phrases must be typed as written, words side by side: their words spread out read as something
+ * else ("I didn't get a code to sign in" is not "I didn't sign in"), and telling a pupil someone may know their
+ * password is too much to guess.
+ */
+const ADJACENT_WORDS: ReadonlySet<Intent> = new Set(['notMe']);
+
+const COMPILED: { intent: Intent; words: string[]; adjacent: boolean }[] = INTENTS.flatMap((intent) =>
+  PHRASES[intent].map((p) => ({ intent, words: p.split(' '), adjacent: ADJACENT_WORDS.has(intent) })),
 );
 
 /**
@@ -288,9 +301,9 @@ export function understand(text: string): Understood {
   const tokens = normal.split(' ');
   if (tokens.length > 12) return { intent: 'unknown' };
   let best: { intent: Intent; score: number } | undefined;
-  for (const { intent, words } of COMPILED) {
+  for (const { intent, words, adjacent } of COMPILED) {
     if (words.length > tokens.length) continue;
-    if (!phraseMatch(words, tokens)) continue;
+    if (!(adjacent ? adjacentMatch(words, tokens) : phraseMatch(words, tokens))) continue;
     // Prefer phrases that explain more of the message; earlier intents win ties.
     const score = words.join(' ').length;
     if (!best || score > best.score) best = { intent, score };

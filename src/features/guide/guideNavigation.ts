@@ -67,6 +67,7 @@ export function stepLayout(step: StepId, progress: GuideProgress, methods: Metho
       return { kind: 'instructions', actions: [...chosen(step, progress, methods), help] };
     }
     case 'first.app.open':
+    case 'first.app.scan':
     case 'second.app.scan':
     case 'lost.phone':
     case 'first.phone.text':
