@@ -97,6 +97,11 @@ export class SchoolProgressService {
     ];
   }
 
+  /** Whether anyone can see the IT view: without an IT staff group nobody can, so there is no trend to keep. */
+  hasViewers(): boolean {
+    return this.deps.policy.groups.itStaff !== undefined;
+  }
+
   /** The figures, counted at most `cacheMs` ago (`fresh`: counted now, for the daily record). */
   async view(options: { fresh?: boolean } = {}): Promise<ProgressView> {
     const now = this.deps.clock.now().getTime();

@@ -138,6 +138,14 @@ describe("IT's view: the daily counts behind the trend", () => {
     expect(directory.calls.groupListing).to.equal(0);
   });
 
+  it('a school with no IT staff group (nobody sees the trend) records nothing and asks Graph nothing', async () => {
+    const policy = loadSchoolPolicy(SAMPLE_POLICY_PATH);
+    const { job } = build({ ...policy, groups: { ...policy.groups, itStaff: undefined } });
+    await job.runOnce();
+    expect(await days.list()).to.deep.equal([]);
+    expect(directory.calls).to.deep.equal({ membership: 0, groupListing: 0, reportPasses: 0, perUser: 0 });
+  });
+
   it('a count that fails is logged (no names) and does not throw; the next one records', async () => {
     const { job } = build();
     const listing = directory.transitiveMembers.bind(directory);
