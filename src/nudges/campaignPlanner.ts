@@ -23,6 +23,7 @@ import type { StoredConversationReference } from '../ports/conversationReference
 import type { DirectoryUser } from '../ports/directory';
 import type { NudgeJob } from '../ports/nudgeQueue';
 import { registeredMarker, type CampaignDeps } from './campaignContext';
+import { campaignExcludedIds } from './campaignExclusions';
 import { EmailChecks } from './emailChecks';
 import { windowGroupMarker, windowGroups } from './windowGroups';
 
@@ -217,13 +218,8 @@ export class CampaignPlanner {
   }
 
   /** Everyone the campaign leaves out: the listed users and the members of the exclusion groups. */
-  private async excludedIds(): Promise<Set<string>> {
-    const { campaign, directory } = this.deps;
-    const excluded = new Set(campaign.policy.targets.exclude.users);
-    for (const group of campaign.policy.targets.exclude.groups)
-      for await (const page of directory.transitiveMembers(group.id, { priority: 'background' }))
-        for (const u of page) excluded.add(u.id);
-    return excluded;
+  private excludedIds(): Promise<Set<string>> {
+    return campaignExcludedIds(this.deps.directory, this.deps.campaign.policy);
   }
 
   /**

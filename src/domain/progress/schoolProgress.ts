@@ -42,8 +42,19 @@ export interface GroupMembers extends ProgressGroup {
   memberIds: readonly string[];
 }
 
-/** The id of the whole-school row: everyone in any listed group, once. */
+/** The id of the whole-school row: everyone in the groups `wholeSchoolGroups` picks, once. */
 export const WHOLE_SCHOOL_ID = 'school';
+
+/**
+ * The groups whose members are the whole school: the campaign's target groups when there are any (the people
+ * the campaign is for; a year group may hold others), else every listed group. The one definition behind the
+ * whole-school number and the list and export behind it, so that they always agree.
+ */
+export function wholeSchoolGroups<G extends ProgressGroup>(groups: readonly G[]): G[] {
+  const listed = groups.filter((g) => g.kind !== 'school');
+  const targets = listed.filter((g) => g.kind === 'target');
+  return targets.length > 0 ? targets : listed;
+}
 
 /** Where a person stands, from their registered methods (undefined: the registration data has no row for them). */
 export function classifyRegistration(
@@ -78,15 +89,14 @@ function tally(group: ProgressGroup, memberIds: Iterable<string>, stateOf: (id: 
 }
 
 /**
- * The counts for the whole school (everyone in the target groups once, or in any group when there are no
- * targets) and for each group in the order given. `stateOf` is asked once per person per group it is in.
+ * The counts for the whole school (everyone in `wholeSchoolGroups` once) and for each group in the order
+ * given. `stateOf` is asked once per person per group it is in.
  */
 export function summariseProgress(
   groups: readonly GroupMembers[],
   stateOf: (userId: string) => PersonProgress,
 ): GroupProgress[] {
-  const targets = groups.filter((g) => g.kind === 'target');
-  const everyone = new Set((targets.length > 0 ? targets : groups).flatMap((g) => g.memberIds));
+  const everyone = new Set(wholeSchoolGroups(groups).flatMap((g) => g.memberIds));
   const school: ProgressGroup = { id: WHOLE_SCHOOL_ID, name: 'Whole school', kind: 'school' };
   return [
     tally(school, everyone, stateOf),

@@ -9,7 +9,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Request, Response, Next, Server } from 'restify';
 import { z } from 'zod';
-import { PROGRESS_CATEGORIES, WHOLE_SCHOOL_ID, percentComplete } from '../../domain/progress/schoolProgress';
+import {
+  PROGRESS_CATEGORIES,
+  WHOLE_SCHOOL_ID,
+  percentComplete,
+  wholeSchoolGroups,
+} from '../../domain/progress/schoolProgress';
 import type { ReasonCode } from '../../domain/registration/evaluateRegistration';
 import type { Logger } from '../../logging/logger';
 import type { CampaignSection } from './campaignSection';
@@ -181,9 +186,12 @@ export function mountItView(server: Server, deps: ItViewRouteDeps): void {
     if (!query.success) return undefined;
     const view = await progress.view();
     const { group, category } = query.data;
+    // The whole school's people are those its number counts, not everyone in any group.
+    const listed = new Set(
+      group === WHOLE_SCHOOL_ID ? wholeSchoolGroups(view.groups).map((g) => g.id) : [group],
+    );
     const people = view.people.filter(
-      (p) =>
-        (group === WHOLE_SCHOOL_ID || p.groupIds.includes(group)) && (!category || p.category === category),
+      (p) => p.groupIds.some((id) => listed.has(id)) && (!category || p.category === category),
     );
     const names = new Map(view.groups.map((g) => [g.id, g.name]));
     return { people, groupName: (id: string) => names.get(id) ?? id, known: names.has(group) };

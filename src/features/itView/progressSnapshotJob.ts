@@ -2,7 +2,8 @@
  * Keeps the trend: counts the school's progress a few minutes after the bot starts (not in the rush of the
  * start, when the report is being read) and then every hour, and records the day's figures (the day's last count
  * replaces its earlier ones, so each day ends on its evening figures). A school whose policy lists no groups has
- * nothing to count.
+ * nothing to count; one with no IT staff group has nobody to show the trend to, so it counts nothing either (no
+ * Graph calls for a chart no one opens).
  */
 import type { Logger } from '../../logging/logger';
 import type { SchoolProgressService } from './schoolProgressService';
@@ -50,7 +51,7 @@ export class ProgressSnapshotJob {
 
   private async pass(): Promise<void> {
     const { progress, log } = this.deps;
-    if (progress.groups().length === 0) return;
+    if (progress.groups().length === 0 || !progress.hasViewers()) return;
     try {
       const day = await progress.recordToday();
       log.info({ date: day.date, groups: day.groups.length }, 'it view: daily progress recorded');

@@ -1,8 +1,9 @@
 /**
- * The figures behind the IT view: every member of the policy's report and target groups put in a category
- * by the school's rules (src/domain/progress), from the registration report the status service already holds
- * and one membership listing per group — never one Graph call per user. Built at most once per `cacheMs`
- * however many IT staff look (the chat card, the tab and the daily count share it).
+ * The figures behind the IT view: every member of the policy's report and target groups, but those the
+ * campaign leaves out, put in a category by the school's rules (src/domain/progress), from the registration
+ * report the status service already holds and one membership listing per group — never one Graph call per user.
+ * Built at most once per `cacheMs` however many IT staff look (the chat card, the tab and the daily count share
+ * it).
  */
 import { activeStages, planStages } from '../../domain/campaign/stagePlan';
 import { availableMethods } from '../../domain/policy/availability';
@@ -20,6 +21,7 @@ import { withEmailCheck, type EmailCheck } from '../../domain/registration/email
 import type { Clock } from '../../ports/clock';
 import type { Directory, DirectoryUser } from '../../ports/directory';
 import type { DailyProgress, ProgressSnapshotStore } from '../../ports/progressSnapshotStore';
+import { campaignExcludedIds } from '../../nudges/campaignExclusions';
 import type { RegistrationStatusService } from '../../status/registrationStatusService';
 
 /** One person behind a number. Names are for IT's screen and export only: never logged. */
@@ -95,6 +97,11 @@ export class SchoolProgressService {
     ];
   }
 
+  /** Whether anyone can see the IT view: without an IT staff group nobody can, so there is no trend to keep. */
+  hasViewers(): boolean {
+    return this.deps.policy.groups.itStaff !== undefined;
+  }
+
   /** The figures, counted at most `cacheMs` ago (`fresh`: counted now, for the daily record). */
   async view(options: { fresh?: boolean } = {}): Promise<ProgressView> {
     const now = this.deps.clock.now().getTime();
@@ -143,6 +150,10 @@ export class SchoolProgressService {
     await status.refreshIfOlder(this.reportMaxAgeMs, started.getTime());
     const today = localDateOf(started, policy.school.timeZone);
     const methods = availableMethods(policy, today);
+    // The campaign's left-out people are not among those it is for: counted nowhere, listed nowhere.
+    const excluded = policy.campaign
+      ? await campaignExcludedIds(directory, policy.campaign)
+      : new Set<string>();
     const users = new Map<string, DirectoryUser>();
     const groups: GroupMembers[] = [];
     for (const group of this.groups()) {
@@ -150,7 +161,7 @@ export class SchoolProgressService {
       for await (const page of directory.transitiveMembers(group.id, { priority: 'background' })) {
         for (const user of page) {
           // A disabled account cannot sign in: nothing to register until it is enabled again.
-          if (!user.accountEnabled) continue;
+          if (!user.accountEnabled || excluded.has(user.id)) continue;
           users.set(user.id, user);
           memberIds.push(user.id);
         }

@@ -247,3 +247,65 @@ describe("IT's tab: its page and its data routes over HTTP", () => {
     expect((await get('/healthz')).headers.get('x-frame-options')).to.equal('DENY');
   });
 });
+
+describe("IT's tab: the whole school's list is the people its number counts", () => {
+  let identity: TabIdentity;
+  let app: RunningApp;
+  let dataDir: string;
+
+  before(async () => {
+    identity = await startTabIdentity();
+    dataDir = tempDataDir();
+    // Zed is in Year 9 (a report group) but in no target group: not one of the people the campaign is for.
+    const directory = new SmallSchoolDirectory({ [SMALL_GROUPS.year9]: [SMALL_PEOPLE.zed] });
+    const container = await createContainer(tabAppConfig(identity, dataDir), {
+      log: captureLog('info').log,
+      clock: new TestClock(new Date('2026-12-01T10:00:00Z')),
+      directory: { directory },
+    });
+    app = await startApp(container);
+  });
+  after(async () => {
+    await app?.stop();
+    await identity?.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const get = (path: string) =>
+    fetch(`http://127.0.0.1:${app.port}${path}`, {
+      headers: { Authorization: `Bearer ${identity.token(SMALL_PEOPLE.ada)}` },
+    });
+
+  it('"Whole school · not started" lists and exports exactly the people it counts', async () => {
+    const progress = (await (await get('/api/it/progress')).json()) as {
+      groups: { id: string; name: string; counts: Record<string, number> }[];
+    };
+    const school = progress.groups.find((g) => g.name === 'Whole school')!;
+    const year9 = progress.groups.find((g) => g.name === 'Year 9')!;
+    expect(school.counts).to.deep.include({ notStarted: 2, total: 8 });
+    expect(year9.counts).to.deep.include({ notStarted: 1, total: 1 });
+
+    const all = (await (await get(`/api/it/people?group=${school.id}`)).json()) as {
+      people: { name: string }[];
+    };
+    expect(all.people).to.have.length(8);
+    const notStarted = (await (
+      await get(`/api/it/people?group=${school.id}&category=notStarted`)
+    ).json()) as {
+      people: { name: string }[];
+    };
+    expect(notStarted.people.map((p) => p.name)).to.deep.equal([
+      '=HYPERLINK("http://x.example","Eve")',
+      'Dee Dale',
+    ]);
+    const csv = await (await get(`/api/it/people.csv?group=${school.id}&category=notStarted`)).text();
+    const rows = csv.split('\r\n').slice(1, -1);
+    expect(rows).to.have.length(2);
+    expect(csv).to.not.contain('Zed');
+    // Year 9's own list still has him.
+    const ofYear9 = (await (await get(`/api/it/people?group=${SMALL_GROUPS.year9}`)).json()) as {
+      people: { name: string }[];
+    };
+    expect(ofYear9.people.map((p) => p.name)).to.deep.equal(['Zed Zeal']);
+  });
+});

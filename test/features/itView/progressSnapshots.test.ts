@@ -8,7 +8,7 @@ import { SchoolProgressService } from '../../../src/features/itView/schoolProgre
 import { RegistrationStatusService } from '../../../src/status/registrationStatusService';
 import { tempDataDir } from '../../support/botProcess';
 import { SAMPLE_POLICY_PATH, TestClock } from '../../support/conversationHarness';
-import { SMALL_PEOPLE, SmallSchoolDirectory } from '../../support/itView/smallSchool';
+import { SMALL_GROUPS, SMALL_PEOPLE, SmallSchoolDirectory } from '../../support/itView/smallSchool';
 import { captureLog, type CapturedLog } from '../../support/logCapture';
 import fs from 'node:fs';
 
@@ -96,12 +96,54 @@ describe("IT's view: the daily counts behind the trend", () => {
     });
   });
 
+  it("the campaign's left-out people (by id, or in an excluded group) are in no count and no list", async () => {
+    const policy = loadSchoolPolicy(SAMPLE_POLICY_PATH);
+    const campaign = policy.campaign!;
+    const { progress } = build({
+      ...policy,
+      campaign: {
+        ...campaign,
+        targets: {
+          ...campaign.targets,
+          // Ben by id; Ada as the IT staff group's member.
+          exclude: { users: [SMALL_PEOPLE.ben], groups: [{ id: SMALL_GROUPS.itStaff, name: 'IT staff' }] },
+        },
+      },
+    });
+    const view = await progress.view();
+    const counts = new Map(view.groups.map((g) => [g.name, g.counts]));
+    // Ben was Year 7's and the school's one phone-only pupil; Ada was All staff's complete one.
+    expect(counts.get('Whole school')).to.deep.equal({
+      complete: 1,
+      phoneOnly: 1,
+      partly: 1,
+      notStarted: 2,
+      unknown: 1,
+      total: 6,
+    });
+    expect(counts.get('Year 7')).to.deep.include({ complete: 1, phoneOnly: 0, partly: 1, total: 2 });
+    expect(counts.get('All pupils')).to.deep.include({ phoneOnly: 0, total: 5 });
+    expect(counts.get('All staff')).to.deep.include({ complete: 0, phoneOnly: 1, total: 1 });
+    const listed = view.people.map((p) => p.userId);
+    expect(listed).to.have.length(6);
+    expect(listed).to.not.include.members([SMALL_PEOPLE.ben]);
+    expect(listed).to.not.include.members([SMALL_PEOPLE.ada]);
+  });
+
   it('a school whose policy lists no groups records nothing', async () => {
     const policy = loadSchoolPolicy(SAMPLE_POLICY_PATH);
     const { job } = build({ ...policy, campaign: undefined });
     await job.runOnce();
     expect(await days.list()).to.deep.equal([]);
     expect(directory.calls.groupListing).to.equal(0);
+  });
+
+  it('a school with no IT staff group (nobody sees the trend) records nothing and asks Graph nothing', async () => {
+    const policy = loadSchoolPolicy(SAMPLE_POLICY_PATH);
+    const { job } = build({ ...policy, groups: { ...policy.groups, itStaff: undefined } });
+    await job.runOnce();
+    expect(await days.list()).to.deep.equal([]);
+    expect(directory.calls).to.deep.equal({ membership: 0, groupListing: 0, reportPasses: 0, perUser: 0 });
   });
 
   it('a count that fails is logged (no names) and does not throw; the next one records', async () => {

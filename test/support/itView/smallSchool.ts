@@ -17,6 +17,8 @@ export const SMALL_GROUPS = {
   allStaff: '5a00000a-0000-4000-8000-000000000004',
   year7: '5a00000a-0000-4000-8000-000000000007',
   year8: '5a00000a-0000-4000-8000-000000000008',
+  /** A report group of the sample policy, in no target group here: empty unless a test adds members. */
+  year9: '5a00000a-0000-4000-8000-000000000009',
 } as const;
 
 const id = (n: number) => `7e000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -99,11 +101,21 @@ const GROUPS = new Map<string, string[]>([
   [SMALL_GROUPS.allStaff, [P.sid, SMALL_GROUPS.itStaff]],
 ]);
 
-/** The small school as a Directory; `calls` counts each method's calls (per user calls must stay at zero). */
+/**
+ * The small school as a Directory; `calls` counts each method's calls (per user calls must stay at zero).
+ * `extraMembers` adds direct members to groups (group id → user ids), e.g. someone outside the targets.
+ */
 export class SmallSchoolDirectory implements Directory {
   readonly kind = 'demo' as const;
   readonly calls = { membership: 0, groupListing: 0, reportPasses: 0, perUser: 0 };
   private readonly byId = new Map(PEOPLE.map((p) => [p.user.id, p]));
+  private readonly groups: Map<string, string[]>;
+
+  constructor(extraMembers: Record<string, string[]> = {}) {
+    this.groups = new Map(GROUPS);
+    for (const [group, members] of Object.entries(extraMembers))
+      this.groups.set(group, [...(this.groups.get(group) ?? []), ...members]);
+  }
 
   getUser(userId: string): Promise<DirectoryUser | undefined> {
     this.calls.perUser++;
@@ -160,6 +172,6 @@ export class SmallSchoolDirectory implements Directory {
   }
 
   private membersOf(groupId: string): string[] {
-    return (GROUPS.get(groupId) ?? []).flatMap((m) => (GROUPS.has(m) ? this.membersOf(m) : [m]));
+    return (this.groups.get(groupId) ?? []).flatMap((m) => (this.groups.has(m) ? this.membersOf(m) : [m]));
   }
 }
