@@ -179,7 +179,9 @@ export class TemporaryAccessPassService {
     if (!(await this.asker(deskMemberId)).isDeskMember) return 'notDeskMember';
     const grant = await this.grantFor(deskMemberId, grantId);
     if (!grant) return 'notYourGrant';
-    if (!(await grants.claim(grantId, now))) return 'alreadyGiven';
+    // Claimed before: a second Cancel (or a double tap) finds it cancelled already, which is no pass given.
+    if (!(await grants.claim(grantId, now)))
+      return grant.outcome === 'cancelled' ? 'cancelled' : 'alreadyGiven';
     await grants.settle(grantId, 'cancelled', now);
     log.info({ deskMemberId, userId: grant.userId, outcome: 'cancelled' }, 'temporary access pass in person');
     return 'cancelled';

@@ -334,6 +334,9 @@ describe("The desk's Temporary Access Pass in the conversation", () => {
       expect((await h.passGrants.get(grantIdOn(check, 'I checked them in person')))?.outcome).to.equal(
         'cancelled',
       );
+      // A second tap on Cancel says what happened, not that a pass was given.
+      const twice = await press(check, 'Cancel');
+      expect(headingOf(twice)).to.equal('Cancelled');
       expect(issuer.calls).to.equal(0);
     });
 
