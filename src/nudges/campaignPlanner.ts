@@ -18,6 +18,7 @@ import {
   type EmailCheck,
 } from '../domain/registration/emailCheck';
 import { evaluateRegistration } from '../domain/registration/evaluateRegistration';
+import type { RegistrationSnapshot } from '../domain/registration/snapshot';
 import { viewContextAt, type ViewContext } from '../features/shared/wording';
 import type { StoredConversationReference } from '../ports/conversationReferenceStore';
 import type { DirectoryUser } from '../ports/directory';
@@ -93,6 +94,8 @@ interface MemberLook {
   /** Not complete because of something only a live look shows. */
   problem?: 'schoolEmail';
   reference?: StoredConversationReference;
+  /** The row decided on, for the worker (see `NudgeJob.seen`). */
+  snapshot?: RegistrationSnapshot;
 }
 
 /** Members planned, claimed and queued together. */
@@ -398,7 +401,12 @@ export class CampaignPlanner {
       registered,
       p.emailChecks,
     );
-    const claims: { user: DirectoryUser; due: Extract<NudgeDue, { nudge: string }>; group: string }[] = [];
+    const claims: {
+      user: DirectoryUser;
+      due: Extract<NudgeDue, { nudge: string }>;
+      group: string;
+      snapshot?: RegistrationSnapshot;
+    }[] = [];
     /** Members not registered: nudged now, later, or already this stage (and may still snooze its card). */
     const unregistered: string[] = [];
     for (const user of chunk) {
@@ -452,7 +460,8 @@ export class CampaignPlanner {
         problem: look.problem,
       });
       // Only nudges owed now, or held back by a snooze, are queued; the window is the scheduler's business.
-      if (!dry && (due.kind === 'send' || due.reason === 'snoozed')) claims.push({ user, due, group });
+      if (!dry && (due.kind === 'send' || due.reason === 'snoozed'))
+        claims.push({ user, due, group, snapshot: look.snapshot });
     }
     // Before anything is queued: the worker and the snooze read it.
     if (!dry) await this.rememberWindowGroup(unregistered, p);
@@ -468,6 +477,7 @@ export class CampaignPlanner {
     );
     const toSend: NudgeJob[] = [];
     const later: { job: NudgeJob; delayMs: number }[] = [];
+    const readAt = this.deps.status.reportReadAt;
     claims.forEach((c, i) => {
       if (!created[i]) return;
       const job: NudgeJob = {
@@ -475,6 +485,11 @@ export class CampaignPlanner {
         userId: c.user.id,
         nudge: c.due.nudge,
         firstName: c.user.givenName,
+        // Only a row from a report read of this pass's age: a worker trusts it for as long as its own.
+        seen:
+          c.snapshot && readAt > 0
+            ? { methods: c.snapshot.methods, asOf: c.snapshot.asOf, readAt }
+            : undefined,
       };
       if (c.due.kind === 'wait') later.push({ job, delayMs: c.due.until.getTime() - now.getTime() });
       else toSend.push(job);
@@ -537,7 +552,12 @@ export class CampaignPlanner {
           const problem = evaluation?.reasons.some((r) => r.code === 'emailOnSchoolDomain')
             ? ('schoolEmail' as const)
             : undefined;
-          looks.set(user.id, { complete: false, problem, reference: await references.get(user.id) });
+          looks.set(user.id, {
+            complete: false,
+            problem,
+            reference: await references.get(user.id),
+            snapshot,
+          });
         }),
       ),
     );

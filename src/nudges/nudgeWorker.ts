@@ -30,7 +30,7 @@ import type { RegistrationSnapshot } from '../domain/registration/snapshot';
 import { nudgeCard } from '../features/campaign/nudgeCards';
 import { viewContextAt } from '../features/shared/wording';
 import type { LedgerEntry, LedgerPatch } from '../ports/nudgeLedger';
-import type { ReceivedJob } from '../ports/nudgeQueue';
+import type { NudgeJob, ReceivedJob } from '../ports/nudgeQueue';
 import type { SendOutcome } from '../ports/messenger';
 import { ConcurrencyError } from '../ports/versioned';
 import { registeredMarker, type CampaignDeps } from './campaignContext';
@@ -214,9 +214,10 @@ export class NudgeWorker {
   }
 
   /**
-   * Keeps the report snapshot young enough that nobody registered is nagged: a process that has never read
-   * it waits for the first read (one pass over the report beats a live look per user); after that, a stale
-   * snapshot is re-read in the background while sends go on from the rows already known.
+   * Keeps the report snapshot young enough that nobody registered is nagged: a stale snapshot is re-read in
+   * the background while sends go on from the rows already known. A process that has never read it sends
+   * what the planner saw while that is as young (`NudgeJob.seen`: a restart goes on at once) and waits for its
+   * first read for the rest (one pass over the report beats a live look per user).
    */
   private async refreshIfStale(): Promise<void> {
     const { status, clock, delivery, queue } = this.deps;
@@ -229,7 +230,12 @@ export class NudgeWorker {
         .catch(() => undefined)
         .finally(() => (this.refreshing = undefined));
     }
-    if (status.reportReadAt === 0 && this.refreshing) await this.refreshing;
+  }
+
+  /** Resolves once this process has a report snapshot of its own (at once when it has, or has none to read). */
+  private async firstReportRead(): Promise<void> {
+    const { status } = this.deps;
+    if (status.hasReport && status.reportReadAt === 0 && this.refreshing) await this.refreshing;
   }
 
   private now(): string {
@@ -364,7 +370,7 @@ export class NudgeWorker {
     if (due.kind === 'wait') return this.defer(message, due.until.getTime() - nowMs);
 
     const ctx = viewContextAt(this.deps.policy, clock.now(), job.firstName);
-    const snapshot = await this.registration(job.userId, ctx.methods);
+    const snapshot = await this.registration(job, ctx.methods);
     const evaluation = evaluateRegistration(snapshot?.methods ?? [], ctx.methods);
     if (evaluation.complete || (await ledger.getMarker(campaign.id, registeredMarker(job.userId)))) {
       await this.finish(message, entry, { state: 'skippedRegistered' });
@@ -501,9 +507,21 @@ export class NudgeWorker {
   }
 
   private async registration(
-    userId: string,
+    job: NudgeJob,
     methods: MethodAvailability,
   ): Promise<RegistrationSnapshot | undefined> {
+    const { userId, seen } = job;
+    const { status, clock, delivery } = this.deps;
+    if (status.hasReport && status.reportReadAt === 0) {
+      // No report read here yet: the planner's row is as good as one while its read is as young as ours must be.
+      if (seen && clock.now().getTime() - seen.readAt < delivery.recheckMs) {
+        return this.withEmailSeen(
+          { userId, methods: seen.methods, source: 'report', asOf: seen.asOf },
+          methods,
+        );
+      }
+      await this.firstReportRead();
+    }
     // A live look is trusted for the recheck age only: without a report row nothing else refreshes it, and a
     // pupil who registered since must not get the next stage.
     const known = this.deps.status.snapshotFor(userId, { liveMaxAgeMs: this.deps.delivery.recheckMs });

@@ -6,11 +6,19 @@
  * Shaped like Azure Queue Storage (receive up to 32 with a visibility timeout, delete and update with the pop
  * receipt of the latest receive, dequeue count, delay on enqueue of up to 7 days).
  */
+import type { RegisteredMethod } from '../domain/registration/methods';
 import type { LedgerKey } from './nudgeLedger';
 
 /** What one message asks for: send this ledger row. `firstName` is for the greeting only. */
 export interface NudgeJob extends LedgerKey {
   firstName?: string;
+  /**
+   * What the planner saw of the user's methods (kinds, and whether the email is on a school domain: never an
+   * address) and when the report it came from was read (epoch ms). A worker that has not read the report yet
+   * itself (a restart) decides on it while it is as young as its own snapshot would have to be, instead of
+   * waiting for a whole report read before its first send.
+   */
+  seen?: { methods: RegisteredMethod[]; asOf: string; readAt: number };
 }
 
 export interface ReceivedJob {

@@ -187,7 +187,17 @@ describe('Nudge campaign from the command line: crashes and two workers (child p
     expect(second.output()).to.match(/Sent \d+/);
     const inDoubt = await expectEachOnce(ids);
     const cutOff = /cut off by a crash before they left \(sent now\) (\d+)/.exec(second.output())?.[1];
-    const firstAfterRestart = (connector.acceptedAt.find((at) => at >= restartedAt) ?? NaN) - restartedAt;
+    const firstSendAt = connector.acceptedAt.find((at) => at >= restartedAt) ?? NaN;
+    const firstAfterRestart = firstSendAt - restartedAt;
+    // The restarted process sends what the dead one's planner saw (still young) before its own read of the
+    // report has finished: the first send does not wait for every page.
+    const readStart = graph.reportPages.findIndex((p) => p.at >= restartedAt && p.first);
+    const nextRead = graph.reportPages.findIndex((p, i) => i > readStart && p.first);
+    const readEndAt = graph.reportPages[(nextRead < 0 ? graph.reportPages.length : nextRead) - 1]!.at;
+    expect(readStart, 'the restarted process read the report').to.be.at.least(0);
+    expect(firstSendAt, 'first send after the restart, against the end of its report read').to.be.below(
+      readEndAt,
+    );
     console.log(
       `      (${ids.length} of 5,000 owed a nudge, ${onSchoolEmail.length} of them on their school email; killed after ${atCrash} sends; ${inDoubt.unconfirmed} send(s) noted on the wire at the crash, recorded unconfirmed, ${inDoubt.lost} of them never arrived; ${cutOff} taken but not yet sent, sent after the restart; the restarted process's first send ${(firstAfterRestart / 1000).toFixed(1)} s after it started)`,
     );

@@ -210,6 +210,10 @@ export class GraphStandIn {
   readonly groupNames = new Map<string, string>();
   /** Report rows as the report last saw each user (it lags: `syncReport` catches it up). */
   private readonly report = new Map<string, ReportRow>();
+  /** Each page of the registration report answered: when, and whether it began a read (no `$skiptoken`). */
+  readonly reportPages: { at: number; first: boolean }[] = [];
+  /** While set, each report page is answered only once it settles (a slow report, held by the test). */
+  reportHeld?: Promise<void>;
   readonly budget: ReportsBudgetEnforcer;
   premium: boolean;
   private readonly defaultPageSize: number;
@@ -510,9 +514,11 @@ export class GraphStandIn {
     this.route(
       'GET',
       '/v1.0/reports/authenticationMethods/userRegistrationDetails',
-      (req) => {
+      async (req) => {
         if (!this.premium) return this.nonPremium();
         const token = req.query.get('$skiptoken');
+        this.reportPages.push({ at: Date.now(), first: !token });
+        await this.reportHeld;
         const filter = token
           ? decodeToken<{ f?: string }>(token)?.f
           : (req.query.get('$filter') ?? undefined);
