@@ -5,12 +5,14 @@
  * HTTPS Graph stand-in (members in pages of 999, the registration report under its 5-per-10-s budget).
  *
  *   npm run bench:nudge -- [--sizes 10000,100000] [--runs 3] [--parallel 1] [--heap 128]
- *                          [--storage sqlite,azure] [--count-requests]
+ *                          [--storage sqlite,azure] [--count-requests] [--crash-after 25]
  *
  * `--storage azure` runs the CLI with STORAGE=azure on a fresh Azurite (in memory, one per run); with both,
  * runs alternate between the backends so that both see the same machine, and the medians are compared.
  * `--count-requests` puts a counting proxy between the CLI and Azurite and reports storage requests per
  * user by service (it costs the bench process some CPU: use it for counts, not for the timed runs).
+ * `--crash-after N` kills the CLI with SIGKILL N seconds after it starts and starts it again: the restarted
+ * process's time to its first send and its rate from its own start are reported under `restart`.
  *
  * Per run: the worker's peak memory (VmHWM of the child process), planning time (start to first send),
  * sending rate from first to last send (and as a ratio of the 50/s limit), 429s the stand-in answered, and
@@ -45,6 +47,8 @@ const PARALLEL = Number(arg('parallel', '1'));
 const HEAP_MB = Number(arg('heap', '0'));
 const STORAGES = arg('storage', 'sqlite').split(',').filter(Boolean) as ('sqlite' | 'azure')[];
 const COUNT_REQUESTS = args.includes('--count-requests');
+/** Kill the CLI (SIGKILL) this many seconds after it starts, then start it again (0: no crash). */
+const CRASH_AFTER_S = Number(arg('crash-after', '0'));
 
 type Storage = (typeof STORAGES)[number];
 
@@ -64,6 +68,17 @@ interface RunResult {
   exitCode: number | null;
   /** With --count-requests: storage requests per user, by service and operation. */
   requestsPerUser?: Record<string, number>;
+  /**
+   * With --crash-after: the restarted process, from its own start to its last send (its start-up, planning and
+   * the take-back of what the killed one held included).
+   */
+  restart?: {
+    sentBefore: number;
+    sentAfter: number;
+    firstSendSeconds: number;
+    sendsPerSecond: number;
+    ratioOfLimit: number;
+  };
 }
 
 function peakRssMb(pid: number): number | undefined {
@@ -171,34 +186,65 @@ async function once(users: number, storage: Storage, run: number): Promise<RunRe
   database?.close();
   counts.clear();
 
-  const started = Date.now();
-  const child = spawn(
-    process.execPath,
-    [
-      '--disable-warning=DEP0111',
-      ...(HEAP_MB > 0 ? [`--max-old-space-size=${HEAP_MB}`] : []),
-      path.join(ROOT, 'dist', 'cli', 'nudge.js'),
-      '--now',
-      '2026-10-23T08:00:00Z',
-      '--quiet-seconds',
-      '5',
-    ],
-    {
-      cwd: ROOT,
-      env: {
-        ...nudgeCliEnv(graph, dataDir, policyFile, process.env.BENCH_LOG_LEVEL ?? 'warn'),
-        ...storageEnv,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
   let output = '';
-  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
   let peak = 0;
-  const poll = setInterval(() => (peak = Math.max(peak, peakRssMb(child.pid!) ?? 0)), 250);
-  const exitCode = await new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  clearInterval(poll);
+  const startCli = () => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--disable-warning=DEP0111',
+        ...(HEAP_MB > 0 ? [`--max-old-space-size=${HEAP_MB}`] : []),
+        path.join(ROOT, 'dist', 'cli', 'nudge.js'),
+        '--now',
+        '2026-10-23T08:00:00Z',
+        '--quiet-seconds',
+        '5',
+      ],
+      {
+        cwd: ROOT,
+        env: {
+          ...nudgeCliEnv(graph, dataDir, policyFile, process.env.BENCH_LOG_LEVEL ?? 'warn'),
+          ...storageEnv,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    const poll = setInterval(() => (peak = Math.max(peak, peakRssMb(child.pid!) ?? 0)), 250);
+    const exited = new Promise<number | null>((resolve) =>
+      child.once('exit', (code) => {
+        clearInterval(poll);
+        resolve(code);
+      }),
+    );
+    return { child, exited };
+  };
+
+  const started = Date.now();
+  let cli = startCli();
+  let restart: RunResult['restart'];
+  if (CRASH_AFTER_S > 0) {
+    // Killed hard part-way, then started again: the second process's own figures are what a crash costs.
+    await Promise.race([cli.exited, new Promise((resolve) => setTimeout(resolve, CRASH_AFTER_S * 1000))]);
+    cli.child.kill('SIGKILL');
+    await cli.exited;
+    const sentBefore = connector.total;
+    const restartedAt = Date.now();
+    cli = startCli();
+    await cli.exited;
+    const after = connector.acceptedAt.filter((at) => at >= restartedAt);
+    const seconds = ((after[after.length - 1] ?? restartedAt) - restartedAt) / 1000;
+    const rate = seconds > 0 ? after.length / seconds : 0;
+    restart = {
+      sentBefore,
+      sentAfter: after.length,
+      firstSendSeconds: after.length ? Math.round((after[0]! - restartedAt) / 100) / 10 : NaN,
+      sendsPerSecond: Math.round(rate * 100) / 100,
+      ratioOfLimit: Math.round((rate / TEAMS_LIMITS.app.limit) * 1000) / 1000,
+    };
+  }
+  const exitCode = await cli.exited;
   const ended = Date.now();
   const times = connector.acceptedAt;
   const first = times[0] ?? ended;
@@ -235,6 +281,7 @@ async function once(users: number, storage: Storage, run: number): Promise<RunRe
     endToEndSeconds: Math.round((ended - started) / 100) / 10,
     exitCode,
     requestsPerUser,
+    restart,
   };
 }
 
@@ -269,6 +316,11 @@ async function main(): Promise<void> {
         sendSeconds: of('sendSeconds'),
         endToEndSeconds: of('endToEndSeconds'),
       };
+      const restarts = results.filter((r) => r.users === size && r.storage === storage && r.restart);
+      if (restarts.length > 0) {
+        medians[storage].restartFirstSendSeconds = median(restarts.map((r) => r.restart!.firstSendSeconds));
+        medians[storage].restartRatioOfLimit = median(restarts.map((r) => r.restart!.ratioOfLimit));
+      }
       console.log(JSON.stringify({ users: size, storage, median: medians[storage] }));
     }
     if (medians.sqlite && medians.azure) {

@@ -305,9 +305,29 @@ export class NudgeWorker {
     }
   }
 
+  /**
+   * Starts the per-user reads a send needs. One left unused (a row dropped or put off) must not become an
+   * unhandled rejection; one awaited still throws.
+   */
+  private userReads(userId: string) {
+    const { campaign, ledger, references, progress } = this.deps;
+    const started = <T>(read: Promise<T>): Promise<T> => {
+      read.catch(() => undefined);
+      return read;
+    };
+    return {
+      reference: started(references.get(userId)),
+      windowGroup: started(windowGroupOf(this.deps, userId)),
+      registered: started(ledger.getMarker(campaign.id, registeredMarker(userId))),
+      progress: started(progress.get(userId)),
+    };
+  }
+
   private async handle(message: ReceivedJob): Promise<JobResult> {
     const { ledger, campaign, clock, delivery, log } = this.deps;
     const { job } = message;
+    // The user's reads go out together (each is a round trip on Azure Storage); the row decides what is used.
+    const reads = this.userReads(job.userId);
     // One read for the row and the user's other rows (the decision below needs both).
     const history = await ledger.history(campaign.id, job.userId);
     let entry = history.find((h) => h.nudge === job.nudge);
@@ -351,14 +371,14 @@ export class NudgeWorker {
       entry = released;
     }
 
-    const reference = await this.deps.references.get(job.userId);
+    const reference = await reads.reference;
     const due = nudgeDue({
       campaign,
       now: clock.now(),
       history: history.filter((h) => h.nudge !== job.nudge),
       reachableSince: reference?.updatedAt,
       // The windows of the group the planner met the user in (pupils after school, staff in the day).
-      group: await windowGroupOf(this.deps, job.userId),
+      group: await reads.windowGroup,
     });
     if (due.kind === 'none' || due.nudge !== job.nudge) {
       await this.finish(message, entry, {
@@ -372,7 +392,7 @@ export class NudgeWorker {
     const ctx = viewContextAt(this.deps.policy, clock.now(), job.firstName);
     const snapshot = await this.registration(job, ctx.methods);
     const evaluation = evaluateRegistration(snapshot?.methods ?? [], ctx.methods);
-    if (evaluation.complete || (await ledger.getMarker(campaign.id, registeredMarker(job.userId)))) {
+    if (evaluation.complete || (await reads.registered)) {
       await this.finish(message, entry, { state: 'skippedRegistered' });
       return 'skippedRegistered';
     }
@@ -388,7 +408,7 @@ export class NudgeWorker {
       chatId = entry.chatId;
     }
 
-    const progress = (await this.deps.progress.get(job.userId))?.value;
+    const progress = (await reads.progress)?.value;
     const stage = campaign.stages.find((s) => s.key === parseNudgeKey(job.nudge).stage)!;
     const card = nudgeCard(
       {
