@@ -19,6 +19,9 @@ param botAadAppClientSecret string
 @description('The Teams app id (manifest id), from teamsApp/create: the bot installs this app for users it nudges.')
 param teamsAppId string
 
+@description('The IT app id (manifest id of appPackage/it), from teamsApp/create: the chat card for IT staff opens its IT progress tab.')
+param teamsItAppId string
+
 @description('The school tenant id.')
 param tenantId string = tenant().tenantId
 
@@ -189,6 +192,7 @@ resource webApp 'Microsoft.Web/sites@2022-09-01' = {
         { name: 'BOT_TENANT_ID', value: tenantId }
         { name: 'TENANT_ID', value: tenantId }
         { name: 'TEAMS_APP_ID', value: teamsAppId }
+        { name: 'TEAMS_IT_APP_ID', value: teamsItAppId }
         { name: 'GRAPH_CLIENT_ID', value: graphClientId }
         { name: 'GRAPH_CLIENT_SECRET', value: graphIsBotApp ? vaultRef.botPassword : vaultRef.graphClientSecret }
         { name: 'SUPPORT_CODE_KEY', value: vaultRef.supportCodeKey }

@@ -67,7 +67,13 @@ function draw(size: number, background: Rgba, foreground: Rgba, outlineWidth?: n
   return png;
 }
 
-const dir = path.resolve(__dirname, '..', 'appPackage');
-fs.writeFileSync(path.join(dir, 'color.png'), PNG.sync.write(draw(192, ACCENT, WHITE)));
-fs.writeFileSync(path.join(dir, 'outline.png'), PNG.sync.write(draw(32, CLEAR, WHITE, 0.09)));
-console.log('wrote appPackage/color.png and appPackage/outline.png');
+// The IT app (appPackage/it) has the same icons, copied beside its manifest: the Agents Toolkit zips only
+// files inside the manifest's folder.
+const color = PNG.sync.write(draw(192, ACCENT, WHITE));
+const outline = PNG.sync.write(draw(32, CLEAR, WHITE, 0.09));
+for (const folder of ['appPackage', 'appPackage/it']) {
+  const dir = path.resolve(__dirname, '..', folder);
+  fs.writeFileSync(path.join(dir, 'color.png'), color);
+  fs.writeFileSync(path.join(dir, 'outline.png'), outline);
+  console.log(`wrote ${folder}/color.png and ${folder}/outline.png`);
+}

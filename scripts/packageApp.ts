@@ -1,7 +1,12 @@
 /**
- * Builds the Teams app package offline: fills the `${{VAR}}` placeholders of appPackage/manifest.json from
- * env/.env.<env> (then env/.env.<env>.user, then the process environment), validates the manifest against
- * its schema with @microsoft/app-manifest, checks the icons, and writes appPackage/build/appPackage.<env>.zip.
+ * Builds the two Teams app packages offline: fills the `${{VAR}}` placeholders of each manifest from
+ * env/.env.<env> (then env/.env.<env>.user, then the process environment), validates it against its schema with
+ * @microsoft/app-manifest, checks the icons, and writes
+ *
+ * - appPackage/build/appPackage.<env>.zip from appPackage/manifest.json: MFA Buddy, the bot, for everyone;
+ * - appPackage/build/appPackage-it.<env>.zip from appPackage/it/manifest.json: MFA Buddy IT, the IT progress
+ *   tab alone, which the Teams admin makes available to the IT staff group only (a manifest cannot show a tab
+ *   to some of an app's users and not others, and a bot id may be in one app only).
  *
  *   npm run package                 # env "local"
  *   npm run package -- --env dev
@@ -14,6 +19,13 @@ import { parse as parseDotenv } from 'dotenv';
 import { PNG } from 'pngjs';
 
 export const APP_PACKAGE_DIR = path.resolve(__dirname, '..', 'appPackage');
+
+/** Each Teams app: the folder with its manifest and icons, and its zip's name in appPackage/build. */
+export const APP_PACKAGES = {
+  bot: { dir: APP_PACKAGE_DIR, zipName: (envName: string) => `appPackage.${envName}.zip` },
+  it: { dir: path.join(APP_PACKAGE_DIR, 'it'), zipName: (envName: string) => `appPackage-it.${envName}.zip` },
+} as const;
+export type AppPackageName = keyof typeof APP_PACKAGES;
 
 /** Reads env/.env.<name> and env/.env.<name>.user (if present); later files and `overrides` win. */
 export function environmentFor(name: string, overrides: NodeJS.ProcessEnv = {}): Record<string, string> {
@@ -69,38 +81,58 @@ export function iconProblems(dir = APP_PACKAGE_DIR): string[] {
   return problems;
 }
 
-/** Validates and zips; returns the zip path or throws with every problem found. */
-export async function buildAppPackage(envName: string, overrides: NodeJS.ProcessEnv = {}): Promise<string> {
+/** Validates and zips one app; returns the zip path or throws with every problem found. */
+export async function buildAppPackage(
+  envName: string,
+  overrides: NodeJS.ProcessEnv = {},
+  which: AppPackageName = 'bot',
+): Promise<string> {
+  const { dir, zipName } = APP_PACKAGES[which];
   const values = environmentFor(envName, overrides);
-  const { text, missing } = fillPlaceholders(
-    fs.readFileSync(path.join(APP_PACKAGE_DIR, 'manifest.json'), 'utf8'),
-    values,
-  );
+  const manifestPath = path.join(dir, 'manifest.json');
+  const { text, missing } = fillPlaceholders(fs.readFileSync(manifestPath, 'utf8'), values);
   const problems: string[] = [];
   if (missing.length > 0) {
     problems.push(`no value for ${missing.join(', ')} (set them in env/.env.${envName} or the environment)`);
   }
   const manifest = JSON.parse(text) as AppManifest;
   if (missing.length === 0) problems.push(...(await AppManifestUtils.validateAgainstSchema(manifest)));
-  problems.push(...iconProblems());
-  if (problems.length > 0) throw new Error(`The app package is not valid:\n  - ${problems.join('\n  - ')}`);
+  problems.push(...iconProblems(dir));
+  if (problems.length > 0) {
+    const where = path.relative(path.dirname(APP_PACKAGE_DIR), manifestPath);
+    throw new Error(`The app package (${where}) is not valid:\n  - ${problems.join('\n  - ')}`);
+  }
 
   const zip = new AdmZip();
   zip.addFile('manifest.json', Buffer.from(JSON.stringify(manifest, null, 2)));
-  zip.addLocalFile(path.join(APP_PACKAGE_DIR, 'color.png'));
-  zip.addLocalFile(path.join(APP_PACKAGE_DIR, 'outline.png'));
+  zip.addLocalFile(path.join(dir, 'color.png'));
+  zip.addLocalFile(path.join(dir, 'outline.png'));
   const outDir = path.join(APP_PACKAGE_DIR, 'build');
   fs.mkdirSync(outDir, { recursive: true });
-  const out = path.join(outDir, `appPackage.${envName}.zip`);
+  const out = path.join(outDir, zipName(envName));
   zip.writeZip(out);
   return out;
+}
+
+/** `npm run package`: both apps, the bot's first; throws at the first that is not valid. */
+export async function buildAppPackages(
+  envName: string,
+  overrides: NodeJS.ProcessEnv = {},
+): Promise<string[]> {
+  const written: string[] = [];
+  for (const which of Object.keys(APP_PACKAGES) as AppPackageName[]) {
+    written.push(await buildAppPackage(envName, overrides, which));
+  }
+  return written;
 }
 
 if (require.main === module) {
   const at = process.argv.indexOf('--env');
   const envName = at >= 0 ? (process.argv[at + 1] ?? 'local') : 'local';
-  buildAppPackage(envName, process.env).then(
-    (out) => console.log(`wrote ${path.relative(process.cwd(), out)}`),
+  buildAppPackages(envName, process.env).then(
+    (written) => {
+      for (const out of written) console.log(`wrote ${path.relative(process.cwd(), out)}`);
+    },
     (error: unknown) => {
       console.error((error as Error).message);
       process.exit(1);

@@ -46,6 +46,7 @@ export function provisionSettings(
 
   for (const [name, step] of [
     ['TEAMS_APP_ID', 'teamsApp/create'],
+    ['TEAMS_IT_APP_ID', 'teamsApp/create'],
     ['BOT_ID', 'aadApp/create'],
     ['SECRET_BOT_PASSWORD', 'aadApp/create'],
   ] as const) {

@@ -75,6 +75,8 @@ const envSchema = z.object({
   GRAPH_REQUEST_TIMEOUT_MS: optional(z.coerce.number().int().min(100).max(120_000)).default(10_000),
   /** The Teams app's manifest id: campaigns install the app for users who never opened it. */
   TEAMS_APP_ID: optional(guid),
+  /** The IT app's manifest id (appPackage/it): the chat card's button opens its IT progress tab. */
+  TEAMS_IT_APP_ID: optional(guid),
   /** The app's id in the org catalog (skips the catalog look-up and its AppCatalog.Read.All permission). */
   TEAMS_APP_CATALOG_ID: optional(z.string().min(1).max(200)),
   /** The connector for chats known only by id (Teams' global proactive endpoint). */
@@ -134,9 +136,10 @@ export interface AppConfig {
   /**
    * The IT tab's single sign-on: the Entra app the Teams manifest names in webApplicationInfo (GRAPH_CLIENT_ID,
    * else BOT_ID) and the audiences its tokens may carry (that id, and `api://BOT_DOMAIN/<id>`). No app id: the
-   * tab's data routes refuse everyone.
+   * tab's data routes refuse everyone. `teamsAppId` is the manifest id of the Teams app that has the tab (MFA
+   * Buddy IT, TEAMS_IT_APP_ID), which links to the tab open.
    */
-  tab: { appId?: string; audiences: string[] };
+  tab: { appId?: string; audiences: string[]; teamsAppId?: string };
   serviceDeskMailbox?: string;
   senderMailbox?: string;
   schoolConfigPath: string;
@@ -277,7 +280,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
       : undefined,
     graphBaseUrl: e.GRAPH_BASE_URL.replace(/\/+$/, ''),
     authorityHost: e.AZURE_AUTHORITY_HOST.replace(/\/+$/, ''),
-    tab: tabSignInOf(e.GRAPH_CLIENT_ID ?? e.BOT_ID, e.BOT_DOMAIN),
+    tab: { ...tabSignInOf(e.GRAPH_CLIENT_ID ?? e.BOT_ID, e.BOT_DOMAIN), teamsAppId: e.TEAMS_IT_APP_ID },
     serviceDeskMailbox: e.SERVICE_DESK_MAILBOX,
     senderMailbox: e.SENDER_MAILBOX,
     schoolConfigPath: path.resolve(e.SCHOOL_CONFIG),

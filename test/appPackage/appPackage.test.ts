@@ -6,30 +6,33 @@ import { AppManifestUtils, type AppManifest } from '@microsoft/app-manifest';
 import { understand } from '../../src/domain/text/intents';
 import {
   APP_PACKAGE_DIR,
+  APP_PACKAGES,
   buildAppPackage,
+  buildAppPackages,
   environmentFor,
   fillPlaceholders,
   iconProblems,
+  type AppPackageName,
 } from '../../scripts/packageApp';
 
 const VALUES = {
   TEAMS_APP_ID: '3f2504e0-4f89-41d3-9a0c-0305e82c3301',
+  TEAMS_IT_APP_ID: '3f2504e0-4f89-41d3-9a0c-0305e82c3309',
   BOT_ID: '3f2504e0-4f89-41d3-9a0c-0305e82c3302',
   BOT_DOMAIN: 'mfa-buddy.example.org',
   SCHOOL_NAME: 'Ken Stimpson',
   APP_NAME_SUFFIX: '',
 };
 
-function filledManifest(): AppManifest & Record<string, unknown> {
-  const raw = fs.readFileSync(path.join(APP_PACKAGE_DIR, 'manifest.json'), 'utf8');
+function filledManifest(which: AppPackageName = 'bot'): AppManifest & Record<string, unknown> {
+  const raw = fs.readFileSync(path.join(APP_PACKAGES[which].dir, 'manifest.json'), 'utf8');
   const { text, missing } = fillPlaceholders(raw, environmentFor('test-env-that-has-no-file', VALUES));
   expect(missing).to.deep.equal([]);
   return JSON.parse(text) as AppManifest & Record<string, unknown>;
 }
 
 describe('Teams app package', () => {
-  it('the manifest is on the newest schema the validator bundles, and valid against it (offline)', async () => {
-    const manifest = filledManifest();
+  it('both manifests (the bot, the IT app) are on the newest schema the validator bundles, and valid against it (offline)', async () => {
     const schemas = path.join(
       path.dirname(require.resolve('@microsoft/app-manifest/package.json')),
       'build',
@@ -42,11 +45,14 @@ describe('Teams app package', () => {
       .map((name) => name.slice(1))
       .sort((a, b) => Number(a.split('.')[1]) - Number(b.split('.')[1]))
       .pop();
-    expect(manifest.manifestVersion).to.equal(newest);
-    expect(manifest.$schema).to.equal(
-      `https://developer.microsoft.com/en-us/json-schemas/teams/v${newest}/MicrosoftTeams.schema.json`,
-    );
-    expect(await AppManifestUtils.validateAgainstSchema(manifest)).to.deep.equal([]);
+    for (const which of ['bot', 'it'] as const) {
+      const manifest = filledManifest(which);
+      expect(manifest.manifestVersion, which).to.equal(newest);
+      expect(manifest.$schema, which).to.equal(
+        `https://developer.microsoft.com/en-us/json-schemas/teams/v${newest}/MicrosoftTeams.schema.json`,
+      );
+      expect(await AppManifestUtils.validateAgainstSchema(manifest), which).to.deep.equal([]);
+    }
   });
 
   it('the validator does catch a broken manifest', async () => {
@@ -78,29 +84,52 @@ describe('Teams app package', () => {
     }
   });
 
-  it('has a 192×192 colour icon and a 32×32 white-on-transparent outline icon', () => {
+  it('has a 192×192 colour icon and a 32×32 white-on-transparent outline icon; the IT app has the same ones', () => {
     expect(iconProblems()).to.deep.equal([]);
+    for (const icon of ['color.png', 'outline.png']) {
+      expect(
+        fs
+          .readFileSync(path.join(APP_PACKAGES.it.dir, icon))
+          .equals(fs.readFileSync(path.join(APP_PACKAGE_DIR, icon))),
+        icon,
+      ).to.equal(true);
+    }
   });
 
-  it('npm run package builds a zip with the filled manifest and both icons', async () => {
-    const out = await buildAppPackage('test-env-that-has-no-file', VALUES);
+  it('npm run package builds two zips, the bot app and the IT app, each with its filled manifest and both icons', async () => {
+    const written = await buildAppPackages('test-env-that-has-no-file', VALUES);
     try {
-      const zip = new AdmZip(out);
-      expect(
-        zip
-          .getEntries()
-          .map((e) => e.entryName)
-          .sort(),
-      ).to.deep.equal(['color.png', 'manifest.json', 'outline.png']);
-      const manifest = JSON.parse(zip.readAsText('manifest.json')) as {
+      expect(written.map((out) => path.relative(APP_PACKAGE_DIR, out))).to.deep.equal([
+        path.join('build', 'appPackage.test-env-that-has-no-file.zip'),
+        path.join('build', 'appPackage-it.test-env-that-has-no-file.zip'),
+      ]);
+      const [bot, it] = written.map((out) => new AdmZip(out));
+      for (const zip of [bot!, it!]) {
+        expect(
+          zip
+            .getEntries()
+            .map((e) => e.entryName)
+            .sort(),
+        ).to.deep.equal(['color.png', 'manifest.json', 'outline.png']);
+      }
+      const manifest = JSON.parse(bot!.readAsText('manifest.json')) as {
+        id: string;
         bots: { botId: string }[];
         webApplicationInfo: { id: string };
       };
+      expect(manifest.id).to.equal(VALUES.TEAMS_APP_ID);
       expect(manifest.bots[0]!.botId).to.equal(VALUES.BOT_ID);
       // Without a separate Graph app, the bot's own app is the one allowed to install this Teams app.
       expect(manifest.webApplicationInfo.id).to.equal(VALUES.BOT_ID);
+      const itManifest = JSON.parse(it!.readAsText('manifest.json')) as Record<string, unknown> & {
+        id: string;
+        name: { short: string };
+      };
+      expect(itManifest.id).to.equal(VALUES.TEAMS_IT_APP_ID);
+      expect(itManifest.name.short).to.equal('MFA Buddy IT');
+      expect(itManifest).to.not.have.property('bots');
     } finally {
-      fs.rmSync(out, { force: true });
+      for (const out of written) fs.rmSync(out, { force: true });
     }
   });
 
@@ -128,5 +157,21 @@ describe('Teams app package', () => {
       message = (error as Error).message;
     }
     expect(message).to.match(/no value for TEAMS_APP_ID, BOT_DOMAIN, BOT_ID/);
+  });
+
+  it("refuses to package the IT app without its own id, naming it and the IT app's manifest", async () => {
+    let message = '';
+    try {
+      await buildAppPackages('test-env-that-has-no-file', { ...VALUES, TEAMS_IT_APP_ID: '' });
+    } catch (error) {
+      message = (error as Error).message;
+    } finally {
+      // The bot's zip comes first and is written.
+      fs.rmSync(path.join(APP_PACKAGE_DIR, 'build', APP_PACKAGES.bot.zipName('test-env-that-has-no-file')), {
+        force: true,
+      });
+    }
+    expect(message).to.match(/appPackage\/it\/manifest\.json\) is not valid/);
+    expect(message).to.match(/no value for TEAMS_IT_APP_ID \(/);
   });
 });

@@ -165,6 +165,15 @@ describe('configuration from the environment', () => {
     expect(config.nudgeScheduler).to.equal(false);
   });
 
+  it("takes the IT app's manifest id apart from the bot app's: a GUID, unset when empty", () => {
+    const ids = { TEAMS_APP_ID: GUID, TEAMS_IT_APP_ID: '11111111-2222-4333-8444-666666666666' };
+    const config = loadConfig(ids);
+    expect(config.tab.teamsAppId).to.equal(ids.TEAMS_IT_APP_ID);
+    expect(config.nudges.teamsAppId).to.equal(ids.TEAMS_APP_ID);
+    expect(loadConfig({ TEAMS_APP_ID: GUID, TEAMS_IT_APP_ID: '' }).tab.teamsAppId).to.equal(undefined);
+    expect(problemsOf({ TEAMS_IT_APP_ID: 'mfa-buddy-it' })).to.match(/TEAMS_IT_APP_ID must be a GUID/);
+  });
+
   it('trusts no forwarding proxy unless told how many there are (0 to 3)', () => {
     expect(loadConfig({}).trustedProxyHops).to.equal(0);
     expect(loadConfig({ TRUSTED_PROXY_HOPS: '1' }).trustedProxyHops).to.equal(1);

@@ -5,20 +5,26 @@ import { ConversationHarness } from '../support/conversationHarness';
 import { SMALL_PEOPLE, SmallSchoolDirectory } from '../support/itView/smallSchool';
 
 const TEAMS_APP_ID = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
+const TEAMS_IT_APP_ID = '3f2504e0-4f89-41d3-9a0c-0305e82c3309';
 
 describe("IT's view in chat: progress", () => {
   let h: ConversationHarness;
   let directory: SmallSchoolDirectory;
   beforeEach(() => {
     directory = new SmallSchoolDirectory();
-    h = new ConversationHarness({ now: '2026-12-01T10:00:00Z', directory, teamsAppId: TEAMS_APP_ID });
+    h = new ConversationHarness({
+      now: '2026-12-01T10:00:00Z',
+      directory,
+      teamsAppId: TEAMS_APP_ID,
+      teamsItAppId: TEAMS_IT_APP_ID,
+    });
   });
   afterEach(() => h.close());
 
   const ada = testUser('Ada Admin', SMALL_PEOPLE.ada);
   const dee = testUser('Dee Dale', SMALL_PEOPLE.dee);
 
-  it('IT staff get the overview: a row per group with what is done and what is left, and a button to the tab', async () => {
+  it("IT staff get the overview: a row per group with what is done and what is left, and a button to the IT app's tab", async () => {
     const card = onlyCard(await h.send(textActivity(ada, 'Progress')));
     expect(headingOf(card)).to.equal('📊 Registration progress, Tuesday 1 December 2026');
     expect(card.texts).to.include(
@@ -49,11 +55,21 @@ describe("IT's view in chat: progress", () => {
         title: 'Open the progress tab',
         type: 'Action.OpenUrl',
         data: undefined,
-        url: `https://teams.microsoft.com/l/entity/${TEAMS_APP_ID}/itProgress`,
+        // The tab is in the IT app; the bot's app (TEAMS_APP_ID) has no such tab.
+        url: `https://teams.microsoft.com/l/entity/${TEAMS_IT_APP_ID}/itProgress`,
       },
     ]);
     // Counted from one report pass and one listing per group: never a call per person.
     expect(directory.calls).to.deep.include({ reportPasses: 1, perUser: 0 });
+  });
+
+  it("without the IT app's id (TEAMS_IT_APP_ID) the overview has no button, even with the bot's app id", async () => {
+    h.close();
+    h = new ConversationHarness({ now: '2026-12-01T10:00:00Z', directory, teamsAppId: TEAMS_APP_ID });
+    const card = onlyCard(await h.send(textActivity(ada, 'progress')));
+    expect(headingOf(card)).to.equal('📊 Registration progress, Tuesday 1 December 2026');
+    expect(card.buttons).to.deep.equal([]);
+    expect(JSON.stringify(card.card)).to.not.include('teams.microsoft.com/l/entity');
   });
 
   it('a second "progress" within minutes is answered from the same count, with no new directory calls', async () => {

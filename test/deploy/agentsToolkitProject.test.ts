@@ -54,6 +54,7 @@ function firstProvisionEnvironment(): Record<string, string> {
     SCHOOL_NAME: 'Example Academy',
     // What the steps before the script write (teamsApp/create, aadApp/create).
     TEAMS_APP_ID: '3f2504e0-4f89-41d3-9a0c-0305e82c3301',
+    TEAMS_IT_APP_ID: '3f2504e0-4f89-41d3-9a0c-0305e82c3309',
     BOT_ID: '3f2504e0-4f89-41d3-9a0c-0305e82c3302',
     BOT_OBJECT_ID: '3f2504e0-4f89-41d3-9a0c-0305e82c3303',
     SECRET_BOT_PASSWORD: 'bot~password~from~aadApp~create',
@@ -109,6 +110,33 @@ describe('the Agents Toolkit project', () => {
         });
       }
       expect(uses).to.not.include('botAadApp/create');
+    });
+
+    it('creates, packages, validates and uploads both Teams apps, the bot app and the IT app, in both project files', () => {
+      for (const file of ['m365agents.yml', 'm365agents.local.yml']) {
+        const steps = readProject(file).provision;
+        const all = (uses: string) => steps.filter((s) => s.uses === uses);
+        expect(
+          all('teamsApp/create').map((s) => s.writeToEnvironmentFile!.teamsAppId),
+          file,
+        ).to.deep.equal(['TEAMS_APP_ID', 'TEAMS_IT_APP_ID']);
+        const zips = all('teamsApp/zipAppPackage').map((s) => s.with!);
+        expect(
+          zips.map((z) => [z.manifestPath, z.outputZipPath]),
+          file,
+        ).to.deep.equal([
+          ['./appPackage/manifest.json', './appPackage/build/appPackage.${{TEAMSFX_ENV}}.zip'],
+          ['./appPackage/it/manifest.json', './appPackage/build/appPackage-it.${{TEAMSFX_ENV}}.zip'],
+        ]);
+        // Each writes manifest.<env>.json into its output folder: one folder each, or the second overwrites the first.
+        expect(new Set(zips.map((z) => z.outputFolder)).size, file).to.equal(2);
+        for (const uses of ['teamsApp/validateAppPackage', 'teamsApp/update']) {
+          expect(
+            all(uses).map((s) => s.with!.appPackagePath),
+            `${file} ${uses}`,
+          ).to.deep.equal(zips.map((z) => z.outputZipPath));
+        }
+      }
     });
 
     it('reaches arm/deploy only after every step that writes what its parameters use', () => {
@@ -285,6 +313,7 @@ describe('the Agents Toolkit project', () => {
       const settings = bicep.nameValuePairs;
       for (const [name, value] of [
         ['TEAMS_APP_ID', 'teamsAppId'],
+        ['TEAMS_IT_APP_ID', 'teamsItAppId'],
         ['SCHOOL_CONFIG', 'schoolConfigPath'],
         ['SENDER_MAILBOX', 'senderMailbox'],
         ['SERVICE_DESK_MAILBOX', 'serviceDeskMailbox'],

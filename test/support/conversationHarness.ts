@@ -56,8 +56,10 @@ export interface HarnessOptions {
   log?: Logger;
   /** Who issues the desk's Temporary Access Passes (default: the demo issuer, as with no Graph). */
   passIssuer?: TemporaryAccessPassIssuer;
-  /** The Teams app's id (TEAMS_APP_ID): cards that link to the app's tab show the link. */
+  /** The bot's Teams app id (TEAMS_APP_ID). */
   teamsAppId?: string;
+  /** The IT app's id (TEAMS_IT_APP_ID): cards that link to its IT progress tab show the link. */
+  teamsItAppId?: string;
 }
 
 /** The support-code key of every harness (secrets survive `restart()`, as they would with a fixed key). */
@@ -92,6 +94,7 @@ export class ConversationHarness {
       SUPPORT_CODE_KEY: HARNESS_KEY.toString('hex'),
       LOG_LEVEL: 'silent',
       TEAMS_APP_ID: options.teamsAppId,
+      TEAMS_IT_APP_ID: options.teamsItAppId,
     });
     this.config = {
       ...config,

@@ -37,7 +37,8 @@ export function createItView(inputs: {
   const { config, policy, directory, status, days, clock, log, emailChecks } = inputs;
   const staff = new ItStaffMembership({ policy, directory, clock });
   const progress = new SchoolProgressService({ policy, directory, status, days, clock, log, emailChecks });
-  const teamsAppId = config.nudges.teamsAppId;
+  // The tab is in the IT app (appPackage/it), not in the bot's app that pupils have.
+  const itAppId = config.tab.teamsAppId;
   return {
     staff,
     progress,
@@ -46,7 +47,7 @@ export function createItView(inputs: {
       progress,
       policy,
       log,
-      tabUrl: teamsAppId && progressTabDeepLink(teamsAppId),
+      tabUrl: itAppId && progressTabDeepLink(itAppId),
       // As long as a `status` turn waits for Graph (STATUS_IN_TURN_WAIT_MS).
       inTurnWaitMs: config.status.inTurnWaitMs,
     }),
