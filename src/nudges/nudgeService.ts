@@ -11,6 +11,7 @@ import type { LedgerCounts, LedgerEntry } from '../ports/nudgeLedger';
 import { ConcurrencyError } from '../ports/versioned';
 import { registeredMarker, type CampaignDeps } from './campaignContext';
 import type { PassSummary } from './campaignPlanner';
+import { forecastNextReminder, type NextReminderForecast } from './nextReminderForecast';
 import { windowGroupOf } from './windowGroups';
 
 export interface DeliveryReport {
@@ -89,6 +90,11 @@ export class NudgeService implements Snoozer {
   /** The stages that go out, in sending order (for reading the report's counts by stage). */
   stages(): readonly ActiveStage[] {
     return this.deps.campaign.stages;
+  }
+
+  /** The next reminder, when each target group gets it and how many it would reach; undefined: none planned. */
+  nextReminder(): Promise<NextReminderForecast | undefined> {
+    return forecastNextReminder(this.deps);
   }
 
   /** Every row, a page at a time (the CSV export). */
