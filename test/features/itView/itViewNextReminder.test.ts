@@ -13,6 +13,7 @@
  */
 import fs from 'node:fs';
 import { expect } from 'chai';
+import sinon from 'sinon';
 import { startApp, type RunningApp } from '../../../src/app';
 import { SAMPLE_SCHOOL_CONFIG } from '../../../src/config/env';
 import { loadSchoolPolicy } from '../../../src/config/loadSchoolPolicy';
@@ -180,6 +181,26 @@ describe("IT's tab: the next reminder, when it goes and whom it would reach", ()
   it('with every stage past, there is no next reminder', async () => {
     clock.set('2027-01-11T19:00:00.000Z');
     expect(await next()).to.equal(null);
+  });
+
+  describe('one forecast answers every asker for five minutes', () => {
+    const sandbox = sinon.createSandbox();
+    afterEach(() => sandbox.restore());
+
+    it('reads the ledger once for two askers, and again once five minutes have passed', async () => {
+      const histories = sandbox.spy(container.stores.nudgeLedger, 'histories');
+      clock.set('2027-01-05T11:00:00.000Z');
+      const [first, second] = await Promise.all([next(), next()]);
+      expect(second).to.deep.equal(first);
+      // One read per target group with anyone owed (pupils, staff).
+      expect(histories.callCount).to.equal(2);
+      clock.set('2027-01-05T11:04:59.000Z');
+      await next();
+      expect(histories.callCount).to.equal(2);
+      clock.set('2027-01-05T11:05:00.000Z');
+      expect((await next())!.owed).to.equal(4);
+      expect(histories.callCount).to.equal(4);
+    });
   });
 
   it('refuses a pupil (403) and no token (401) with no figure', async () => {
