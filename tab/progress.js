@@ -12,7 +12,7 @@
   };
   const SECTIONS = ['loading', 'outside', 'signInFailed', 'refused', 'failed', 'content'];
   const $ = (id) => document.getElementById(id);
-  const state = { data: null, people: [], group: 'school', category: undefined };
+  const state = { data: null, people: [], group: 'school', category: undefined, failed: 0 };
 
   function show(id) {
     for (const section of SECTIONS) $(section).hidden = section !== id;
@@ -241,10 +241,65 @@
     return new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
   }
 
+  /** A school date ("2027-01-08") in full: "Friday 8 January 2027" (the date is the school's, not the browser's). */
+  function longDate(date) {
+    const day = new Date(date + 'T12:00:00Z');
+    const part = (options) => day.toLocaleDateString('en-GB', { ...options, timeZone: 'UTC' });
+    // No comma after the weekday, as the bot writes dates.
+    return part({ weekday: 'long' }) + ' ' + part({ day: 'numeric', month: 'long', year: 'numeric' });
+  }
+
+  function people(n) {
+    return n === 1 ? '1 person' : n + ' people';
+  }
+
+  /** The next reminder: its stage and day, and per target group when it goes and whom it would reach. */
+  function drawNext(next) {
+    $('nextTable').hidden = !next;
+    $('nextNote').hidden = !next;
+    if (!next) {
+      $('nextStage').textContent = 'No more reminders are planned.';
+      return;
+    }
+    const notes = [];
+    if (next.moved) notes.push(next.moved);
+    if (next.mergedWith.length > 0) notes.push('sent as one with ' + next.mergedWith.join(', '));
+    $('nextStage').textContent =
+      next.label +
+      ', on ' +
+      longDate(next.sendOn) +
+      (notes.length > 0 ? ' (' + notes.join('; ') + ')' : '') +
+      ': it would reach ' +
+      people(next.owed) +
+      ' now.';
+    const body = $('nextTable').tBodies[0];
+    body.replaceChildren();
+    for (const g of next.groups) {
+      const row = document.createElement('tr');
+      row.dataset.group = g.id;
+      cell(row, g.name);
+      cell(
+        row,
+        g.opensOn
+          ? longDate(g.opensOn) + ', from ' + g.opensTime
+          : 'Not this reminder: no window of theirs opens for it',
+      );
+      cell(row, g.windows.join('; '));
+      cell(
+        row,
+        g.schoolEmail > 0 ? g.owed + ' (' + g.schoolEmail + ' on their school email)' : String(g.owed),
+        'number',
+      );
+      cell(row, String(g.toCheck), 'number');
+      body.appendChild(row);
+    }
+  }
+
   function drawCampaign(campaign) {
     $('campaignNone').hidden = campaign.configured;
     $('campaignFigures').hidden = !campaign.configured;
     if (!campaign.configured) return;
+    drawNext(campaign.next);
     const last = campaign.lastPass;
     $('lastPass').textContent =
       (last
@@ -274,7 +329,8 @@
       for (const outcome of campaign.outcomes) cell(row, String(counts[outcome.key]), 'number');
       body.appendChild(row);
     }
-    $('resend').disabled = campaign.totals.failed === 0;
+    state.failed = campaign.totals.failed;
+    $('resend').disabled = state.failed === 0;
   }
 
   async function loadCampaign() {
@@ -285,7 +341,23 @@
     }
   }
 
+  /** Asks in the page first (Teams blocks window.confirm in tabs): only Confirm sends. */
+  function askResend() {
+    $('resendQuestion').textContent = 'Send again to ' + people(state.failed) + '?';
+    $('resendResult').textContent = '';
+    $('resend').disabled = true;
+    $('resendConfirm').hidden = false;
+    $('resendYes').focus();
+  }
+
+  function cancelResend() {
+    $('resendConfirm').hidden = true;
+    $('resend').disabled = state.failed === 0;
+    $('resend').focus();
+  }
+
   async function resend() {
+    $('resendConfirm').hidden = true;
     const button = $('resend');
     button.disabled = true;
     $('resendResult').textContent = 'Queuing…';
@@ -316,6 +388,7 @@
     body.replaceChildren();
     for (const e of open.escalations) {
       const row = document.createElement('tr');
+      if (e.givenUp) row.className = 'given-up';
       cell(row, e.reference);
       cell(row, e.category);
       cell(row, e.state);
@@ -323,12 +396,17 @@
       body.appendChild(row);
     }
     $('escalationsTable').hidden = open.escalations.length === 0;
+    const givenUp = open.escalations.filter((e) => e.givenUp).length;
     note.textContent =
       open.escalations.length === 0
         ? 'None: every help request has reached the service desk mailbox.'
-        : open.more
-          ? 'The newest ' + open.shown + ' are shown; there are more.'
-          : 'Help requests not yet in the service desk mailbox.';
+        : (givenUp > 0
+            ? (givenUp === 1 ? '1 help request' : givenUp + ' help requests') +
+              ' never reached the service desk mailbox: follow up by hand. '
+            : '') +
+          (open.more
+            ? 'The newest ' + open.shown + ' are shown; there are more.'
+            : 'Help requests not yet in the service desk mailbox.');
   }
 
   async function start() {
@@ -359,7 +437,9 @@
     drawTrend(state.data);
     $('filter').addEventListener('input', drawPeople);
     $('csv').addEventListener('click', () => downloadCsv().catch(failedClick));
-    $('resend').addEventListener('click', () => void resend());
+    $('resend').addEventListener('click', askResend);
+    $('resendNo').addEventListener('click', cancelResend);
+    $('resendYes').addEventListener('click', () => void resend());
     document.body.dataset.ready = 'true';
     // The campaign and the escalations come after the figures: neither failing costs the figures.
     await Promise.all([loadCampaign(), loadEscalations()]);

@@ -9,6 +9,7 @@
 import crypto from 'node:crypto';
 import pLimit from 'p-limit';
 import { campaignMoment, momentsByGroup } from '../domain/campaign/campaignTime';
+import { memberStanding, type MemberStanding } from '../domain/campaign/memberStanding';
 import { nudgeDue, type NudgeDue } from '../domain/campaign/nudgeDecision';
 import type { TargetGroup } from '../domain/policy/campaignPolicy';
 import { localDateOf } from '../domain/policy/localDate';
@@ -17,7 +18,6 @@ import {
   withEmailCheck,
   type EmailCheck,
 } from '../domain/registration/emailCheck';
-import { evaluateRegistration } from '../domain/registration/evaluateRegistration';
 import type { RegistrationSnapshot } from '../domain/registration/snapshot';
 import { viewContextAt, type ViewContext } from '../features/shared/wording';
 import type { StoredConversationReference } from '../ports/conversationReferenceStore';
@@ -88,11 +88,8 @@ export interface PassOptions {
 
 /** What the planner learnt about one member before deciding. */
 interface MemberLook {
-  complete: boolean;
-  /** Complete by the report only if their email is not the school address: a live look decides. */
-  emailUnseen?: boolean;
-  /** Not complete because of something only a live look shows. */
-  problem?: 'schoolEmail';
+  standing: MemberStanding;
+  /** Their stored conversation, for those not registered. */
   reference?: StoredConversationReference;
   /** The row decided on, for the worker (see `NudgeJob.seen`). */
   snapshot?: RegistrationSnapshot;
@@ -390,17 +387,12 @@ export class CampaignPlanner {
   /** Plans up to CHUNK members of a target group: decides each, then claims and queues what is owed. */
   private async planChunk(chunk: DirectoryUser[], p: ChunkPlan): Promise<void> {
     const { campaign, ledger, queue } = this.deps;
-    const { now, dry, summary, excluded, reportGroup, registered, methods, target } = p;
+    const { now, dry, summary, reportGroup, target } = p;
     const histories = await ledger.histories(
       campaign.id,
       chunk.map((u) => u.id),
     );
-    const looks = await this.lookUp(
-      chunk.filter((u) => !excluded.has(u.id) && u.accountEnabled),
-      methods,
-      registered,
-      p.emailChecks,
-    );
+    const looks = await this.lookUp(chunk, p);
     const claims: {
       user: DirectoryUser;
       due: Extract<NudgeDue, { nudge: string }>;
@@ -413,28 +405,29 @@ export class CampaignPlanner {
       const group = reportGroup.get(user.id) ?? target.name;
       const line = (l: Omit<PlanLine, 'userId' | 'userPrincipalName' | 'group'>) =>
         dry?.line({ userId: user.id, userPrincipalName: user.userPrincipalName, group, ...l });
-      if (excluded.has(user.id)) {
+      const look = looks.get(user.id)!;
+      const standing = look.standing;
+      if (standing.kind === 'excluded') {
         summary.excluded += 1;
         line({ action: 'excluded' });
         continue;
       }
-      if (!user.accountEnabled) {
+      if (standing.kind === 'disabled') {
         summary.disabled += 1;
         line({ action: 'disabled' });
         continue;
       }
-      const look = looks.get(user.id)!;
-      if (look.emailUnseen) {
+      if (standing.kind === 'emailUnseen') {
         line({ action: 'check', why: 'emailUnchecked' });
         p.toCheck.push({ user, target });
         continue;
       }
-      if (look.problem === 'schoolEmail') summary.schoolEmail += 1;
-      if (look.complete) {
+      if (standing.kind === 'registered') {
         summary.registered += 1;
         line({ action: 'registered' });
         continue;
       }
+      if (standing.problem === 'schoolEmail') summary.schoolEmail += 1;
       const reference = look.reference;
       unregistered.push(user.id);
       const due = nudgeDue({
@@ -457,7 +450,7 @@ export class CampaignPlanner {
         when: due.kind === 'send' ? now.toISOString() : due.until.toISOString(),
         why: due.kind === 'wait' ? due.reason : undefined,
         reach,
-        problem: look.problem,
+        problem: standing.problem,
       });
       // Only nudges owed now, or held back by a snooze, are queued; the window is the scheduler's business.
       if (!dry && (due.kind === 'send' || due.reason === 'snoozed'))
@@ -523,40 +516,32 @@ export class CampaignPlanner {
   }
 
   /**
-   * Whether each user is complete (by the report snapshot with what earlier looks found about email addresses,
-   * or a live "I've done it" remembered for the campaign) and, if not, their conversation reference, several
-   * users at once (one after the other, a page of 999 members would cost 999 round trips end to end on Azure
-   * Storage).
+   * Where each user stands (by the report snapshot with what earlier looks found about email addresses, or a
+   * live "I've done it" remembered for the campaign) and, for those not registered, their conversation reference,
+   * several users at once (one after the other, a page of 999 members would cost 999 round trips end to end on
+   * Azure Storage).
    */
-  private async lookUp(
-    users: DirectoryUser[],
-    methods: ViewContext['methods'],
-    registered: Map<string, string>,
-    emailChecks: Map<string, EmailCheck>,
-  ): Promise<Map<string, MemberLook>> {
+  private async lookUp(users: DirectoryUser[], p: ChunkPlan): Promise<Map<string, MemberLook>> {
     const { references, status } = this.deps;
     const limit = pLimit(LOOKUPS_AT_ONCE);
     const looks = new Map<string, MemberLook>();
     await Promise.all(
       users.map((user) =>
         limit(async () => {
-          // However old: an old "not registered" is queued and the worker looks again before sending; an
-          // old "registered" spares a look (registrations are rarely undone).
           const row = status.snapshotFor(user.id);
-          const snapshot = row && withEmailCheck(row, emailChecks.get(user.id));
-          if (registered.has(registeredMarker(user.id))) return looks.set(user.id, { complete: true });
-          if (snapshot && completeOnlyIfEmailIsPersonal(snapshot.methods, methods))
-            return looks.set(user.id, { complete: true, emailUnseen: true });
-          const evaluation = snapshot && evaluateRegistration(snapshot.methods, methods);
-          if (evaluation?.complete) return looks.set(user.id, { complete: true });
-          const problem = evaluation?.reasons.some((r) => r.code === 'emailOnSchoolDomain')
-            ? ('schoolEmail' as const)
-            : undefined;
+          const snapshot = row && withEmailCheck(row, p.emailChecks.get(user.id));
+          const standing = memberStanding({
+            excluded: p.excluded.has(user.id),
+            accountEnabled: user.accountEnabled,
+            registeredLive: p.registered.has(registeredMarker(user.id)),
+            methods: snapshot?.methods,
+            availability: p.methods,
+          });
+          const unregistered = standing.kind === 'unregistered';
           looks.set(user.id, {
-            complete: false,
-            problem,
-            reference: await references.get(user.id),
-            snapshot,
+            standing,
+            reference: unregistered ? await references.get(user.id) : undefined,
+            snapshot: unregistered ? snapshot : undefined,
           });
         }),
       ),

@@ -11,6 +11,7 @@ import type { LedgerCounts, LedgerEntry } from '../ports/nudgeLedger';
 import { ConcurrencyError } from '../ports/versioned';
 import { registeredMarker, type CampaignDeps } from './campaignContext';
 import type { PassSummary } from './campaignPlanner';
+import { forecastNextReminder, type NextReminderForecast } from './nextReminderForecast';
 import { windowGroupOf } from './windowGroups';
 
 export interface DeliveryReport {
@@ -20,7 +21,12 @@ export interface DeliveryReport {
   queueLength: number;
 }
 
+/** How long one forecast of the next reminder answers IT's tab (as long as the tab's figures are kept). */
+export const FORECAST_CACHE_MS = 5 * 60_000;
+
 export class NudgeService implements Snoozer {
+  private forecast?: { at: number; value: Promise<NextReminderForecast | undefined> };
+
   constructor(private readonly deps: CampaignDeps) {}
 
   async snooze(userId: string, target: { campaign: string; nudge: string }): Promise<SnoozeResult> {
@@ -89,6 +95,25 @@ export class NudgeService implements Snoozer {
   /** The stages that go out, in sending order (for reading the report's counts by stage). */
   stages(): readonly ActiveStage[] {
     return this.deps.campaign.stages;
+  }
+
+  /**
+   * The next reminder, when each target group gets it and how many it would reach; undefined: none planned. One
+   * forecast answers every asker for FORECAST_CACHE_MS (it reads the ledger once per member not registered);
+   * askers at once share one.
+   */
+  nextReminder(): Promise<NextReminderForecast | undefined> {
+    const now = this.deps.clock.now().getTime();
+    const kept = this.forecast;
+    if (kept && now >= kept.at && now - kept.at < FORECAST_CACHE_MS) return kept.value;
+    const value = forecastNextReminder(this.deps);
+    const fresh = { at: now, value };
+    this.forecast = fresh;
+    // A forecast that failed is not kept: the next asker tries again.
+    value.catch(() => {
+      if (this.forecast === fresh) this.forecast = undefined;
+    });
+    return value;
   }
 
   /** Every row, a page at a time (the CSV export). */

@@ -90,6 +90,11 @@ export interface EscalationStore extends PersonalData<Escalation> {
    * first, at most `limit` (IT's tab).
    */
   unsettled(limit: number): Promise<Escalation[]>;
+  /**
+   * Escalations whose mail the outbox gave up on (failed: IT must handle them by hand), newest first, at most
+   * `limit` (IT's tab). Kept until the retention purge, like every escalation.
+   */
+  givenUp(limit: number): Promise<Escalation[]>;
   /** The earliest next attempt among unsent escalations (to set a timer), if any. */
   nextDueAt(): Promise<string | undefined>;
   /**

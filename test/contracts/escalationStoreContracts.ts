@@ -259,6 +259,30 @@ export function describeEscalationStoreContracts(backend: string, newPlace: NewP
       expect((await store.unsettled(2)).map((e) => e.id)).to.deep.equal([queued.id, newer.id]);
     });
 
+    it('lists the escalations given up on (failed, any user) newest first, at most `limit`, without their words', async () => {
+      const older = await composed({ createdAt: '2026-11-30T10:00:01.000Z' });
+      await store.markFailed(older.id, '403 ErrorAccessDenied');
+      // Given up before it was ever composed (too old): failed all the same.
+      const queued = created(
+        await store.create(draft(PRIYA, { createdAt: '2026-11-30T10:00:03.000Z' }), 10, references()),
+      );
+      await store.markFailed(queued.id, 'expired');
+      await composed({ createdAt: '2026-11-30T10:00:04.000Z' });
+      const sent = await composed({ createdAt: '2026-11-30T10:00:05.000Z' });
+      expect(await store.claimAttempt(sent.id, at('2026-11-30T10:00:05.000Z'))).to.equal(true);
+      await store.markSent(sent.id, at('2026-11-30T10:00:06.000Z'));
+      const found = await store.givenUp(10);
+      expect(found.map((e) => [e.id, e.state, e.reference])).to.deep.equal([
+        [queued.id, 'failed', queued.reference],
+        [older.id, 'failed', older.reference],
+      ]);
+      expect(found.map((e) => [e.words, e.mail])).to.deep.equal([
+        [undefined, undefined],
+        [undefined, undefined],
+      ]);
+      expect((await store.givenUp(1)).map((e) => e.id)).to.deep.equal([queued.id]);
+    });
+
     it('lists an urgent escalation (a sign-in the user did not start) before older ones, whatever `limit` is', async () => {
       const old1 = await composed({ createdAt: '2026-11-30T10:00:01.000Z' });
       await composed({ createdAt: '2026-11-30T10:00:02.000Z' });

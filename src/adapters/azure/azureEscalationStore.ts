@@ -394,6 +394,14 @@ export class AzureEscalationStore implements EscalationStore {
       .map(view);
   }
 
+  async givenUp(limit: number): Promise<Escalation[]> {
+    const rows = await this.where(`state eq 'failed'`);
+    return rows
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id))
+      .slice(0, limit)
+      .map(view);
+  }
+
   async nextDueAt(): Promise<string | undefined> {
     const rows = await scan<EscalationRow>(
       this.table,

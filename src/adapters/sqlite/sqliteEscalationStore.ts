@@ -168,6 +168,15 @@ export class SqliteEscalationStore implements EscalationStore {
     return Promise.resolve(rows.map(toEscalation));
   }
 
+  givenUp(limit: number): Promise<Escalation[]> {
+    const rows = this.db
+      .prepare<[number], Row>(
+        `SELECT * FROM escalations WHERE state = 'failed' ORDER BY created_at DESC, id LIMIT ?`,
+      )
+      .all(limit);
+    return Promise.resolve(rows.map(toEscalation));
+  }
+
   nextDueAt(): Promise<string | undefined> {
     const row = this.db
       .prepare<[], { at: string | null }>(

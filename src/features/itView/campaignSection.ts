@@ -1,13 +1,22 @@
 /**
  * What the IT tab shows of the campaign and of help requests: the delivery outcomes per stage (the ledger's
  * counts, the same the command line's report reads: one read, no call per person), the last planning pass,
- * the resend to failures, and the escalations whose mail is not settled yet. Ids and counts only: no pupil's
- * words, no names.
+ * the next reminder and whom it would reach (decided as the planner decides), the resend to failures, and the
+ * escalations whose mail was given up on or is not settled yet. Ids and counts only: no pupil's words, no names.
  */
 import { CATEGORY_LABELS } from '../../domain/escalation/categories';
 import type { EscalationStore } from '../../ports/escalationStore';
 import type { NudgeService } from '../../nudges/nudgeService';
-import { ESCALATION_STATE_WORDS, OUTCOME_WORDS, stageWords, type CountedOutcome } from './itViewWords';
+import type { LocalDate } from '../../domain/policy/localDate';
+import type { NextReminderForecast } from '../../nudges/nextReminderForecast';
+import {
+  ESCALATION_STATE_WORDS,
+  OUTCOME_WORDS,
+  movedWords,
+  stageWords,
+  windowWords,
+  type CountedOutcome,
+} from './itViewWords';
 
 /** How many open escalations the tab lists (the newest). */
 export const OPEN_ESCALATIONS_SHOWN = 100;
@@ -23,10 +32,43 @@ export interface CampaignFigures {
   totals: Record<CountedOutcome, number>;
   lastPass: { at: string; stage?: string; stageLabel?: string; queued: number } | null;
   queueLength: number;
+  /** The next reminder; null when no more are planned. */
+  next: NextReminderFigures | null;
+}
+
+export interface NextReminderFigures {
+  stage: string;
+  label: string;
+  /** The school day it goes out on. */
+  sendOn: LocalDate;
+  /** Why not on the day the policy asks for ("moved from …"), if it moved. */
+  moved?: string;
+  /** The stages sent as this one (they fell on the same school day). */
+  mergedWith: string[];
+  /** Per target group, in the policy's order. */
+  groups: {
+    id: string;
+    name: string;
+    /** Its sending windows, in IT's words. */
+    windows: string[];
+    /** When its first window for the stage opens: ISO, and on the school's clock; null: none before the next stage. */
+    opensAt: string | null;
+    opensOn: LocalDate | null;
+    opensTime: string | null;
+    /** Owed the reminder now (not done, not left out, not already sent it). */
+    owed: number;
+    /** Of `owed`, those on their school email (found by the campaign's looks). */
+    schoolEmail: number;
+    /** Not counted: the pass looks at their email address first. */
+    toCheck: number;
+  }[];
+  /** `owed` over every group. */
+  owed: number;
 }
 
 export interface OpenEscalations {
-  escalations: { reference: string; category: string; state: string; createdAt: string }[];
+  /** Those given up on first (`givenUp`: IT must handle them by hand), then those not settled yet. */
+  escalations: { reference: string; category: string; state: string; createdAt: string; givenUp: boolean }[];
   /** More are open than are listed. */
   more: boolean;
   shown: number;
@@ -36,8 +78,8 @@ export class CampaignSection {
   constructor(
     private readonly deps: {
       /** Absent when the policy has no campaign. */
-      nudges?: Pick<NudgeService, 'report' | 'stages' | 'resendFailures'>;
-      escalations: Pick<EscalationStore, 'unsettled'>;
+      nudges?: Pick<NudgeService, 'report' | 'stages' | 'resendFailures' | 'nextReminder'>;
+      escalations: Pick<EscalationStore, 'unsettled' | 'givenUp'>;
     },
   ) {}
 
@@ -48,7 +90,7 @@ export class CampaignSection {
   async figures(): Promise<CampaignFigures | { configured: false }> {
     const nudges = this.deps.nudges;
     if (!nudges) return { configured: false };
-    const report = await nudges.report();
+    const [report, next] = await Promise.all([nudges.report(), nudges.nextReminder()]);
     const byStage = report.counts.byStage;
     const countsOf = (states: Record<string, number> = {}) =>
       Object.fromEntries(OUTCOMES.map((o) => [o, states[o] ?? 0])) as Record<CountedOutcome, number>;
@@ -76,6 +118,7 @@ export class CampaignSection {
           }
         : null,
       queueLength: report.queueLength,
+      next: next ? nextFigures(next) : null,
     };
   }
 
@@ -85,7 +128,13 @@ export class CampaignSection {
   }
 
   async openEscalations(): Promise<OpenEscalations> {
-    const found = await this.deps.escalations.unsettled(OPEN_ESCALATIONS_SHOWN + 1);
+    const { escalations } = this.deps;
+    const [givenUp, unsettled] = await Promise.all([
+      escalations.givenUp(OPEN_ESCALATIONS_SHOWN + 1),
+      escalations.unsettled(OPEN_ESCALATIONS_SHOWN + 1),
+    ]);
+    // Those given up on first: nothing more happens to them unless someone at the school acts.
+    const found = [...givenUp, ...unsettled];
     return {
       // Only the closed-list fields: the user's words stay out of the tab.
       escalations: found.slice(0, OPEN_ESCALATIONS_SHOWN).map((e) => ({
@@ -93,9 +142,34 @@ export class CampaignSection {
         category: CATEGORY_LABELS[e.category],
         state: ESCALATION_STATE_WORDS[e.state as keyof typeof ESCALATION_STATE_WORDS] ?? e.state,
         createdAt: e.createdAt,
+        givenUp: e.state === 'failed',
       })),
       more: found.length > OPEN_ESCALATIONS_SHOWN,
       shown: OPEN_ESCALATIONS_SHOWN,
     };
   }
+}
+
+function nextFigures(next: NextReminderForecast): NextReminderFigures {
+  const groups = next.groups.map((g) => ({
+    id: g.group.id,
+    name: g.group.name,
+    windows: g.windows.map(windowWords),
+    opensAt: g.opensAt?.toISOString() ?? null,
+    opensOn: g.opensLocal?.date ?? null,
+    opensTime: g.opensLocal?.time ?? null,
+    owed: g.owed,
+    schoolEmail: g.schoolEmail,
+    toCheck: g.toCheck,
+  }));
+  const { stage } = next;
+  return {
+    stage: stage.key,
+    label: stageWords(stage.key),
+    sendOn: stage.sendOn,
+    moved: stage.moved && movedWords(stage.nominal, stage.moved),
+    mergedWith: next.merged.map(stageWords),
+    groups,
+    owed: groups.reduce((sum, g) => sum + g.owed, 0),
+  };
 }

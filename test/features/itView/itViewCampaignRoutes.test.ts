@@ -1,7 +1,7 @@
 /**
  * The IT tab's campaign and escalation routes over HTTP, against the bot's own stores (SQLite): the delivery
  * outcomes by stage as the ledger holds them, the resend to failures (a POST only, IT staff only), and the
- * escalations whose mail is not settled yet, without the pupil's words.
+ * escalations whose mail was given up on or is not settled yet, without the pupil's words.
  */
 import fs from 'node:fs';
 import { expect } from 'chai';
@@ -173,7 +173,7 @@ describe("IT's tab: the campaign's delivery, the resend to failures, and the ope
     expect(await failedRows()).to.have.length(2);
   });
 
-  it("lists the escalations whose mail is not settled, newest first, without the pupil's words", async () => {
+  it("lists the escalations given up on, then those whose mail is not settled, newest first, without the pupil's words", async () => {
     const store = container.stores.escalations;
     const take = (r: CreateResult) => (r as { escalation: Escalation }).escalation;
     const newRef = (ref: string) => () => ref;
@@ -198,7 +198,16 @@ describe("IT's tab: the campaign's delivery, the resend to failures, and the ope
     });
     expect(await store.claimAttempt(sent.id, new Date('2026-12-01T12:00:00.000Z'))).to.equal(true);
     await store.markSent(sent.id, new Date('2026-12-01T12:00:01.000Z'));
+    // Composed (the words are in the mail) before the outbox gave up on it.
     const failed = take(await store.create(helpRequest(), 99, newRef('MFA-F1')));
+    await store.saveComposed(failed.id, {
+      sender: 'desk@school.example',
+      to: 'desk@school.example',
+      subject: '[MFA-F1] Text or call not arriving',
+      html: `<p>${WORDS}</p>`,
+      internetMessageId: '<f1@school.example>',
+      headers: [],
+    });
     await store.markFailed(failed.id, '403 ErrorAccessDenied');
 
     const response = await call('/api/it/escalations', ada());
@@ -207,17 +216,27 @@ describe("IT's tab: the campaign's delivery, the resend to failures, and the ope
     expect(text).to.not.include(WORDS.slice(0, 20));
     expect(JSON.parse(text)).to.deep.equal({
       escalations: [
+        // Given up on first: nothing more happens to it unless someone at the school acts.
+        {
+          reference: 'MFA-F1',
+          category: 'Text or call not arriving',
+          state: 'Mail not delivered: handle by hand',
+          createdAt: failed.createdAt,
+          givenUp: true,
+        },
         {
           reference: 'MFA-C1',
           category: 'Text or call not arriving',
           state: 'mail not accepted yet (retrying)',
           createdAt: composed.createdAt,
+          givenUp: false,
         },
         {
           reference: 'MFA-Q1',
           category: 'Sign-in request the user did not start (someone may have their password)',
           state: 'not mailed yet',
           createdAt: queued.createdAt,
+          givenUp: false,
         },
       ],
       more: false,

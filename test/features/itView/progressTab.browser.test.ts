@@ -4,11 +4,12 @@
  * microsoftTeams.authentication.getAuthToken(), as in Teams).
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startApp, type RunningApp } from '../../../src/app';
 import { createContainer, type Container } from '../../../src/container';
-import { tempDataDir } from '../../support/botProcess';
+import { ROOT, tempDataDir } from '../../support/botProcess';
 import { TestClock } from '../../support/conversationHarness';
 import { SMALL_PEOPLE, SmallSchoolDirectory } from '../../support/itView/smallSchool';
 import { startTabIdentity, tabAppConfig, type TabIdentity } from '../../support/itView/tabIdentity';
@@ -206,7 +207,22 @@ describe("IT's tab in the browser", function () {
     ]);
     expect(await page.locator('body').innerText()).to.not.include('locked out since the weekend');
 
-    // The resend is held on its way until the button has been seen disabled.
+    // Every request the page makes to the resend.
+    const posts: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith('/api/it/campaign/resend')) posts.push(request.method());
+    });
+    // The button asks first, in the page (Teams blocks window.confirm); Cancel sends nothing.
+    await page.locator('#resend').click();
+    await page.locator('#resendConfirm').waitFor({ state: 'visible' });
+    expect(await page.locator('#resendQuestion').innerText()).to.equal('Send again to 2 people?');
+    expect(await page.locator('#resend').isDisabled()).to.equal(true);
+    await page.locator('#resendNo').click();
+    expect(await page.locator('#resendConfirm').isHidden()).to.equal(true);
+    expect(await page.locator('#resend').isEnabled()).to.equal(true);
+    expect((await cells(stage)).slice(1)).to.deep.equal(['2', '1', '0', '2']);
+
+    // Confirm sends, once; the resend is held on its way until the button has been seen disabled.
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     await page.route('**/api/it/campaign/resend', async (route) => {
@@ -214,6 +230,8 @@ describe("IT's tab in the browser", function () {
       await route.continue();
     });
     await page.locator('#resend').click();
+    await page.locator('#resendYes').click();
+    expect(await page.locator('#resendConfirm').isHidden()).to.equal(true);
     expect(await page.locator('#resend').isDisabled()).to.equal(true);
     release();
     await page.locator('#resendResult', { hasText: 'queued again' }).waitFor();
@@ -227,7 +245,67 @@ describe("IT's tab in the browser", function () {
     const requeued = [];
     for await (const rows of ledger.scan(campaign.id, { states: ['queued'] })) requeued.push(...rows);
     expect(requeued.map((r) => r.detail)).to.deep.equal(['resend', 'resend']);
+    // One POST in all: the one confirmed (a Cancel that posted, or a second post, shows here).
+    expect(posts).to.deep.equal(['POST']);
     expect(page.problems).to.deep.equal([]);
+  });
+
+  it('the campaign section names the next reminder, when each group gets it and whom it would reach; a mail given up on is listed first', async () => {
+    // The small school on Tuesday 1 December: the 14-day reminder (with the 21-day one) goes out on the last day
+    // of term. Pupils: Ben, Cal, Dee, Eve and Gus are owed it; Amy's email is not checked yet; Fay is disabled.
+    // Staff: Sid is owed it; Ada's email is not checked yet.
+    const store = container.stores.escalations;
+    const created = await store.create(
+      {
+        id: 'e5000000-0000-4000-8000-000000000002',
+        userId: SMALL_PEOPLE.eve,
+        formId: 'form-2',
+        category: 'lockedOut',
+        way: 'walkIn',
+        words: { text: 'my phone was stolen on the bus', truncated: false },
+        step: 'first.app.scan',
+        createdAt: '2026-12-01T11:30:00.000Z',
+        localDate: '2026-12-01',
+        channelCopy: 'none',
+      },
+      3,
+      () => 'MFA-9GUP',
+    );
+    expect(created.kind).to.equal('created');
+    await store.markFailed('e5000000-0000-4000-8000-000000000002', '403 ErrorAccessDenied');
+
+    const page = await openTab(identity.token(SMALL_PEOPLE.ada));
+    await page.waitForFunction(() => document.body.dataset.campaignReady === 'true');
+    expect(await page.locator('#nextStage').innerText()).to.equal(
+      '14 days before, on Friday 18 December 2026 (moved from Monday 28 December 2026 (holiday after Autumn term); sent as one with 21 days before): it would reach 6 people now.',
+    );
+    const rows = (await page.locator('#nextTable tbody tr').allInnerTexts()).map((r) =>
+      r.split('\t').map((c) => c.trim()),
+    );
+    expect(rows).to.deep.equal([
+      ['All pupils', 'Friday 18 December 2026, from 15:45', 'Mon–Fri 15:45–19:00; Sat 09:30–12:00', '5', '1'],
+      ['All staff', 'Friday 18 December 2026, from 08:30', 'Mon–Fri 08:30–16:00', '1', '1'],
+    ]);
+
+    const first = page.locator('#escalationsTable tbody tr').first();
+    expect((await first.innerText()).split('\t').slice(0, 3)).to.deep.equal([
+      'MFA-9GUP',
+      'Locked out',
+      'Mail not delivered: handle by hand',
+    ]);
+    expect(await first.getAttribute('class')).to.equal('given-up');
+    expect(await page.locator('#escalationsNote').innerText()).to.match(
+      /^1 help request never reached the service desk mailbox: follow up by hand\./,
+    );
+    expect(await page.locator('body').innerText()).to.not.include('stolen on the bus');
+    expect(page.problems).to.deep.equal([]);
+
+    // The README's picture of the tab: the sample school at IT's desktop width, figures and campaign in view.
+    if (process.env.UPDATE_SCREENSHOTS === '1') {
+      const file = path.join(ROOT, 'docs', 'screenshots', 'tab', 'it-progress.desktop.png');
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      await page.screenshot({ path: file, fullPage: true });
+    }
   });
 
   it('with no campaign in the policy the section says so, and has no button', async () => {

@@ -37,6 +37,14 @@ const GROUPS: Record<Shot['group'], { heading: string; intro: string; desktop: b
   },
 };
 
+/** IT's tab is not a card: its picture is taken by the tab's own browser test (listed here, kept apart). */
+const TAB_SECTION = [
+  "## IT's progress tab",
+  '',
+  "The sample school's tab at 1280 px, with the campaign and the open escalations, taken by",
+  '`test/features/itView/progressTab.browser.test.ts` when `UPDATE_SCREENSHOTS=1`: [desktop](tab/it-progress.desktop.png).',
+].join('\n');
+
 export class ScreenshotFolder {
   readonly update = process.env.UPDATE_SCREENSHOTS === '1';
   readonly shots: Shot[] = [];
@@ -95,6 +103,8 @@ export class ScreenshotFolder {
       'a card has no picture here or a picture no longer matches a card. See [../playground.md](../playground.md).',
       '',
       ...sections.flatMap((s) => [s, '']),
+      TAB_SECTION,
+      '',
     ].join('\n');
   }
 
