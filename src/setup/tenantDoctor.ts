@@ -16,10 +16,12 @@ import { policyGroupRefs } from '../domain/setup/policyChecks';
 import {
   catalogCheck,
   groupChecks,
+  itAppCheck,
   mailboxCheck,
   reportCheck,
   tokenFailureCheck,
   type CatalogState,
+  type ItAppState,
   type TenantContext,
 } from '../domain/setup/tenantChecks';
 import type { Logger } from '../logging/logger';
@@ -139,10 +141,11 @@ export async function checkTenant(
         );
     }
     const catalog = catalogState(config, policy, ask);
-    const [report, groupAnswers, catalogLooked, mailboxAnswer] = await Promise.all([
+    const [report, groupAnswers, catalogLooked, itApp, mailboxAnswer] = await Promise.all([
       ask('/reports/authenticationMethods/userRegistrationDetails?$top=1', true),
       Promise.all(refs.map((ref) => groups.get(ref.id)!)),
       catalog,
+      itAppState(config, policy, ask),
       ask<{ id?: string; mail?: string | null }>(
         `/users/${encodeURIComponent(mailbox.address)}?$select=id,mail`,
       ),
@@ -151,6 +154,7 @@ export async function checkTenant(
     lines.push(...groupChecks(refs, groupAnswers, context));
     const catalogLine = catalogCheck(catalogLooked, context);
     if (catalogLine) lines.push(catalogLine);
+    lines.push(itAppCheck(itApp, context));
     lines.push(mailboxCheck(mailbox, mailboxAnswer, context));
   } finally {
     parts.close();
@@ -168,6 +172,19 @@ async function catalogState(
   const manifestId = config.nudges.teamsAppId;
   if (!manifestId) return { kind: 'noAppId' };
   if (config.nudges.catalogId) return { kind: 'catalogIdSet', catalogId: config.nudges.catalogId };
+  const filter = encodeURIComponent(`externalId eq '${manifestId}'`);
+  return { kind: 'lookedUp', manifestId, answer: await ask(`/appCatalogs/teamsApps?$filter=${filter}`) };
+}
+
+/** IT's view: its group, and its app (MFA Buddy IT) looked up in the org catalog by manifest id. */
+async function itAppState(
+  config: AppConfig,
+  policy: SchoolPolicy,
+  ask: <T>(path: string) => Promise<GraphAnswer<T>>,
+): Promise<ItAppState> {
+  if (!policy.groups.itStaff) return { kind: 'noItStaff' };
+  const manifestId = config.tab.teamsAppId;
+  if (!manifestId) return { kind: 'noAppId' };
   const filter = encodeURIComponent(`externalId eq '${manifestId}'`);
   return { kind: 'lookedUp', manifestId, answer: await ask(`/appCatalogs/teamsApps?$filter=${filter}`) };
 }

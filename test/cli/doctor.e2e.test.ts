@@ -19,6 +19,7 @@ import { GRAPH_APP_ROLES } from '../support/tokenEndpoint';
 
 const SAMPLE = path.join(ROOT, 'config', 'kscs.school.yaml');
 const MANIFEST_ID = '8c4d2f1e-3b5a-4c6d-9e8f-7a6b5c4d3e2f';
+const IT_MANIFEST_ID = '8c4d2f1e-3b5a-4c6d-9e8f-7a6b5c4d3e30';
 const MAILBOX = 'ITServiceDesk@kenstimpson.org.uk';
 /** Before the sample's first reminder (18 December 2026) and its enforcement date (11 January 2027). */
 const NOW = '2026-12-01T10:00:00Z';
@@ -101,7 +102,7 @@ describe('npm run doctor (built CLI, Graph stand-in)', function () {
       userPrincipalName: MAILBOX,
       methods: [],
     });
-    addTeamsAppsRoutes(graph, { manifestId: MANIFEST_ID });
+    addTeamsAppsRoutes(graph, { manifestId: MANIFEST_ID, otherApps: { [IT_MANIFEST_ID]: 'MFA Buddy IT' } });
     return graph;
   }
 
@@ -115,6 +116,7 @@ describe('npm run doctor (built CLI, Graph stand-in)', function () {
       SUPPORT_CODE_KEY: 'a1'.repeat(32),
       SCHOOL_CONFIG: policyPath,
       TEAMS_APP_ID: MANIFEST_ID,
+      TEAMS_IT_APP_ID: IT_MANIFEST_ID,
       ...extra,
     };
   }
@@ -136,6 +138,7 @@ describe('npm run doctor (built CLI, Graph stand-in)', function () {
       `✔ campaign.targets.groups[1] "All staff": group "All staff" (${GROUPS.targets[1]})`,
       `✔ campaign.reportGroups[6] "Year 13": group "Year 13" (${GROUPS.reports[6]})`,
       `✔ Teams app in the org catalog: "MFA Buddy" (manifest id ${MANIFEST_ID})`,
+      `✔ IT’s view (the progress tab and \`progress\` in chat): "MFA Buddy IT" is in the org catalog (manifest id ${IT_MANIFEST_ID}); make it available to the IT staff group only`,
       `✔ Sender mailbox ${MAILBOX} (support.mailbox in SCHOOL_CONFIG): exists and has a mailbox`,
       '✔ registration.enforcementDate 2027-01-11 (Monday 11 January 2027): in 41 days',
       `✔ ${securedBot.url}/healthz: answers 200`,
@@ -225,8 +228,18 @@ describe('npm run doctor (built CLI, Graph stand-in)', function () {
     });
     const openBot = await startBot({ DATA_DIR: path.join(dir, 'open-bot') });
     try {
-      const run = await doctor(envFor(graph, { TEAMS_APP_ID: '' }), '--now', NOW, '--endpoint', openBot.url);
+      const run = await doctor(
+        envFor(graph, { TEAMS_APP_ID: '', TEAMS_IT_APP_ID: '' }),
+        '--now',
+        NOW,
+        '--endpoint',
+        openBot.url,
+      );
       expect(run.status, run.stdout).to.equal(1);
+      // Not a failure (the pupils' bot works without it), but said.
+      expect(run.checks).to.include(
+        '⚠ IT’s view (the progress tab and `progress` in chat): TEAMS_IT_APP_ID is not set, so the progress card has no button to the tab',
+      );
       const failed = run.checks.filter((l) => l.startsWith('✘'));
       for (const expected of [
         '✘ UserAuthenticationMethod.Read.All: missing',

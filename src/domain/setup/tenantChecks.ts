@@ -201,6 +201,51 @@ export function catalogCheck(state: CatalogState, context: TenantContext): Check
   }
 }
 
+/** Where IT's view stands: who it is for, and the app that carries its tab. */
+export type ItAppState =
+  | { kind: 'noItStaff' }
+  | { kind: 'noAppId' }
+  | {
+      kind: 'lookedUp';
+      manifestId: string;
+      answer: GraphAnswer<{ value?: { id: string; displayName?: string }[] }>;
+    };
+
+/**
+ * IT's view: `groups.itStaff` names who sees it, and MFA Buddy IT (TEAMS_IT_APP_ID) carries its tab. Who may
+ * add that app is set in the Teams admin centre, which Graph does not show: the line says where.
+ */
+export function itAppCheck(state: ItAppState, context: TenantContext): CheckLine {
+  const what = 'IT’s view (the progress tab and `progress` in chat)';
+  switch (state.kind) {
+    case 'noItStaff':
+      return warn(
+        `${what}: the policy has no groups.itStaff, so nobody sees the school’s figures`,
+        `Set groups.itStaff in ${context.policyPath ?? 'SCHOOL_CONFIG'} to the object id of the IT staff group.`,
+      );
+    case 'noAppId':
+      return warn(
+        `${what}: TEAMS_IT_APP_ID is not set, so the progress card has no button to the tab`,
+        'Set TEAMS_IT_APP_ID to the id in appPackage/it/manifest.json (written to env/.env.<environment> when the apps were provisioned).',
+      );
+    case 'lookedUp': {
+      const { answer, manifestId } = state;
+      const app = answer.kind === 'ok' ? answer.body.value?.[0] : undefined;
+      if (app)
+        return ok(
+          `${what}: "${app.displayName ?? manifestId}" is in the org catalog (manifest id ${manifestId}); make it available to the IT staff group only in the Teams admin centre (Manage apps, the app, Users and groups), which this check cannot see`,
+        );
+      if (answer.kind === 'ok')
+        return warn(
+          `${what}: no app with manifest id ${manifestId} (TEAMS_IT_APP_ID) in the org catalog`,
+          'Upload appPackage-it.<environment>.zip (npm run package) in the Teams admin centre under Teams apps, Manage apps, Upload new app, and make it available to the IT staff group only.',
+        );
+      if (isPermissionRefusal(answer)) return permissionRefused(what, 'AppCatalog.Read.All', answer, context);
+      return unanswered(what, answer, context);
+    }
+  }
+}
+
 /** `GET /users/{mailbox}?$select=id,mail`: the mailbox escalations are sent as. */
 export function mailboxCheck(
   mailbox: { address: string; setting: string },

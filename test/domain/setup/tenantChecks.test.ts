@@ -9,6 +9,7 @@ import {
 } from '../../../src/domain/setup/checkLine';
 import {
   catalogCheck,
+  itAppCheck,
   groupChecks,
   mailboxCheck,
   reportCheck,
@@ -153,6 +154,26 @@ describe('setup check: the tenant’s answers', () => {
     expect(looked({ kind: 'ok', body: { value: [] } })).to.deep.include({
       status: 'fail',
       text: 'Teams app in the org catalog: no app with manifest id m-1 (TEAMS_APP_ID)',
+    });
+    expect(looked(error(403, 'Forbidden')).text).to.match(/AppCatalog\.Read\.All is not granted$/);
+  });
+
+  it("IT's view: no IT staff group and no app id are said (not failures); found names where availability is set; missing, refused", () => {
+    expect(itAppCheck({ kind: 'noItStaff' }, CONTEXT)).to.deep.include({
+      status: 'warn',
+      text: 'IT’s view (the progress tab and `progress` in chat): the policy has no groups.itStaff, so nobody sees the school’s figures',
+    });
+    expect(itAppCheck({ kind: 'noAppId' }, CONTEXT)).to.deep.include({ status: 'warn' });
+    expect(itAppCheck({ kind: 'noAppId' }, CONTEXT).fix).to.match(/^Set TEAMS_IT_APP_ID/);
+    const looked = (answer: GraphAnswer<{ value?: { id: string; displayName?: string }[] }>) =>
+      itAppCheck({ kind: 'lookedUp', manifestId: 'it-1', answer }, CONTEXT);
+    const found = looked({ kind: 'ok', body: { value: [{ id: 'c', displayName: 'MFA Buddy IT' }] } });
+    expect(found.status).to.equal('ok');
+    expect(found.text).to.contain('"MFA Buddy IT" is in the org catalog (manifest id it-1)');
+    expect(found.text).to.contain('Users and groups');
+    expect(looked({ kind: 'ok', body: { value: [] } })).to.deep.include({
+      status: 'warn',
+      text: 'IT’s view (the progress tab and `progress` in chat): no app with manifest id it-1 (TEAMS_IT_APP_ID) in the org catalog',
     });
     expect(looked(error(403, 'Forbidden')).text).to.match(/AppCatalog\.Read\.All is not granted$/);
   });

@@ -13,6 +13,8 @@ export interface TeamsAppsOptions {
   manifestId: string;
   /** False: the app is not in the org catalog. */
   inCatalog?: boolean;
+  /** Other apps in the org catalog (only found, never installed), e.g. MFA Buddy IT: manifest id → name. */
+  otherApps?: Record<string, string>;
   /** Users without a Teams licence (install answers 404). */
   unlicensed?: Iterable<string>;
   /** Users an app permission policy blocks it for (install answers 403). */
@@ -54,6 +56,11 @@ export function addTeamsAppsRoutes(graph: GraphStandIn, options: TeamsAppsOption
       const m = /^externalId eq '([^']+)'$/.exec(filter);
       if (!m) return graphError(400, 'BadRequest', 'unsupported filter');
       const found = options.inCatalog !== false && m[1] === options.manifestId;
+      const other = options.otherApps?.[m[1]!];
+      if (other) {
+        const app = { id: `catalog-${m[1]}`, externalId: m[1], displayName: other };
+        return { status: 200, body: { value: [{ ...app, distributionMethod: 'organization' }] } };
+      }
       return {
         status: 200,
         body: {
