@@ -60,6 +60,7 @@ export async function startApp(container: Container): Promise<RunningApp> {
         campaign: new CampaignSection({
           nudges: container.nudges?.service,
           escalations: container.stores.escalations,
+          timeZone: policy.school.timeZone,
         }),
         log,
       }),

@@ -11,6 +11,10 @@
     unknown: '#9e9e9e',
   };
   const SECTIONS = ['loading', 'outside', 'signInFailed', 'refused', 'failed', 'content'];
+  /** Rows drawn at most: a trust's 50,000 people would freeze the page; the CSV has them all. */
+  const PEOPLE_DRAWN = 500;
+  /** The filter redraws once typing pauses, not on every key. */
+  const FILTER_DEBOUNCE_MS = 150;
   const $ = (id) => document.getElementById(id);
   const state = { data: null, people: [], group: 'school', category: undefined, failed: 0 };
 
@@ -190,22 +194,64 @@
     });
   }
 
+  /** "7 days before · blocked · 30 Nov 2026", or nothing when they were never nudged. */
+  function lastNudgeText(lastNudge) {
+    if (!lastNudge) return '';
+    const on = new Date(lastNudge.on + 'T12:00:00Z').toLocaleDateString('en-GB', {
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      timeZone: 'UTC',
+    });
+    return lastNudge.stageLabel + ' · ' + lastNudge.outcomeLabel + ' · ' + on;
+  }
+
   function drawPeople() {
     const filter = $('filter').value.trim().toLowerCase();
     const body = $('peopleTable').tBodies[0];
-    body.replaceChildren();
+    const rows = [];
+    let matched = 0;
     for (const person of state.people) {
-      const text = [person.name, person.yearGroup, person.progress, person.missing.join('; ')]
+      const lastNudge = lastNudgeText(person.lastNudge);
+      const escalations = person.openEscalations.join('; ');
+      const text = [
+        person.name,
+        person.yearGroup,
+        person.progress,
+        person.missing.join('; '),
+        lastNudge,
+        escalations,
+      ]
         .join(' ')
         .toLowerCase();
       if (filter && !text.includes(filter)) continue;
+      matched += 1;
+      if (rows.length >= PEOPLE_DRAWN) continue;
       const row = document.createElement('tr');
       cell(row, person.name);
       cell(row, person.yearGroup);
       cell(row, person.progress);
       cell(row, person.missing.join('; '));
-      body.appendChild(row);
+      cell(row, lastNudge);
+      cell(row, escalations);
+      rows.push(row);
     }
+    body.replaceChildren(...rows);
+    $('peopleCapped').hidden = matched <= PEOPLE_DRAWN;
+    $('peopleCapped').textContent =
+      'Showing ' + count(PEOPLE_DRAWN) + ' of ' + count(matched) + ' — export the CSV for all';
+    // What the table now shows (for whoever waits on the redraw).
+    $('peopleTable').dataset.filter = filter;
+  }
+
+  function count(n) {
+    return n.toLocaleString('en-GB');
+  }
+
+  let filterTimer;
+  function filterSoon() {
+    window.clearTimeout(filterTimer);
+    filterTimer = window.setTimeout(drawPeople, FILTER_DEBOUNCE_MS);
   }
 
   function peopleQuery() {
@@ -435,7 +481,7 @@
     drawGroupsTable(state.data);
     drawGroupsChart(state.data);
     drawTrend(state.data);
-    $('filter').addEventListener('input', drawPeople);
+    $('filter').addEventListener('input', filterSoon);
     $('csv').addEventListener('click', () => downloadCsv().catch(failedClick));
     $('resend').addEventListener('click', askResend);
     $('resendNo').addEventListener('click', cancelResend);

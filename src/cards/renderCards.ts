@@ -117,11 +117,20 @@ export interface PassCardData extends Fallback {
 }
 
 /** IT's overview: a table of groups (at most 3 columns, so it reads on a phone) and a link to the tab. */
+/** One bar of the progress chart (`Chart.HorizontalBar.Stacked`): a group, its people by category. */
+export interface ProgressChartBar {
+  title: string;
+  data: { legend: string; value: number; color: string }[];
+}
+
 export interface ProgressCardData extends Fallback {
   heading: string;
   paragraphs: string[];
   columns: [string, string, string];
   rows: { group: string; done: string; left: string; weight: 'bolder' | 'default' }[];
+  /** The same figures as a stacked bar chart for the Teams clients that draw one (the rows are its fallback). */
+  chartTitle: string;
+  chart: ProgressChartBar[];
   tips: CardTip[];
   links: CardLink[];
 }

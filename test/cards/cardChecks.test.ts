@@ -57,6 +57,27 @@ describe('Card checks (they must catch what they claim to)', () => {
     expect(problems).to.match(/unique Id/);
   });
 
+  it('accept a Teams chart only with a fallback element, and check the fallback as the SDK renders it', () => {
+    const chart = (extra: Record<string, unknown>) =>
+      goodCard({
+        body: [{ type: 'Chart.HorizontalBar.Stacked', title: 'People', data: [], ...extra }],
+      });
+    expect(teamsVersionProblems(chart({ fallback: text('The table') }))).to.deep.equal([]);
+    expect(declaredVersionProblems(chart({ fallback: text('The table') }))).to.deep.equal([]);
+    expect(teamsVersionProblems(chart({})).join()).to.match(/has no fallback element/);
+    expect(teamsVersionProblems(chart({ fallback: 'drop' })).join()).to.match(/has no fallback element/);
+    // The fallback is parsed in the chart's place: its faults are reported.
+    expect(
+      teamsVersionProblems(
+        chart({ fallback: { type: 'TextBlock', text: 'x', size: 'huge', wrap: true } }),
+      ).join(),
+    ).to.match(/InvalidPropertyValue/);
+    // Any other unknown element is still reported, fallback or not.
+    expect(
+      teamsVersionProblems(goodCard({ body: [{ type: 'Carousel', fallback: text('x') }] })).join(),
+    ).to.match(/UnknownElementType/);
+  });
+
   it('hold a card to its declared version and to what Teams mobile renders', () => {
     const heading = goodCard({ body: [{ type: 'TextBlock', text: 'Hi', wrap: true, style: 'heading' }] });
     expect(teamsVersionProblems(heading)).to.deep.equal([]);

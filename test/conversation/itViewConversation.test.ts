@@ -63,6 +63,45 @@ describe("IT's view in chat: progress", () => {
     expect(directory.calls).to.deep.include({ reportPasses: 1, perUser: 0 });
   });
 
+  it('Teams desktop and web draw the overview as a stacked bar per group, with the same figures as the table', async () => {
+    const card = onlyCard(await h.send(textActivity(ada, 'progress')));
+    const body = (card.card as { body: Record<string, unknown>[] }).body;
+    const charts = body.filter((e) => e.type === 'Chart.HorizontalBar.Stacked');
+    expect(charts).to.have.length(1);
+    const chart = charts[0] as {
+      title: string;
+      data: { title: string; data: { legend: string; value: number; color: string }[] }[];
+      fallback: { type: string };
+    };
+    expect(chart.title).to.equal('People by group');
+    const series = ['done', 'phone-only', 'partly', 'not started', 'not known yet'];
+    const bars = chart.data.map((bar) => {
+      expect(bar.data.map((d) => d.legend)).to.deep.equal(series);
+      return [bar.title, ...bar.data.map((d) => d.value)];
+    });
+    // One bar per group, in the table's order (the sample policy's Years 9 to 13 have nobody here).
+    expect(bars.filter((b) => !/^Year (9|1[0-3])$/.test(b[0] as string))).to.deep.equal([
+      ['Whole school', 2, 2, 1, 2, 1],
+      ['Year 7', 1, 1, 1, 0, 0],
+      ['Year 8', 0, 0, 0, 2, 1],
+      ['All pupils', 1, 1, 1, 2, 1],
+      ['All staff', 1, 1, 0, 0, 0],
+    ]);
+    expect(bars.map((b) => b[0])).to.have.length(10);
+    // Bar by bar, what the table (the chart's fallback, which is what every other client shows) says.
+    expect(chart.fallback.type).to.equal('Container');
+    for (const [group, done, ...left] of bars as [string, number, ...number[]][]) {
+      const at = card.texts.indexOf(group);
+      const total = done + left.reduce((a, b) => a + b, 0);
+      expect(card.texts[at + 1]).to.match(new RegExp(`^${done}/${total} · `));
+      const words = left
+        .map((n, i) => (n > 0 ? `${n} ${series[i + 1]}` : undefined))
+        .filter((w) => w !== undefined);
+      expect(card.texts[at + 2]).to.equal(words.length > 0 ? words.join(' · ') : 'nobody');
+    }
+    expect(card.card.version).to.equal('1.2');
+  });
+
   it("without the IT app's id (TEAMS_IT_APP_ID) the overview has no button, even with the bot's app id", async () => {
     h.close();
     h = new ConversationHarness({ now: '2026-12-01T10:00:00Z', directory, teamsAppId: TEAMS_APP_ID });

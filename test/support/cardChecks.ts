@@ -59,14 +59,44 @@ function where(node: Json, path: string): string {
   return `${typeof node.type === 'string' ? node.type : 'object'} at ${path}${label ? ` ("${String(label).slice(0, 40)}")` : ''}`;
 }
 
+/**
+ * Chart elements Teams desktop and web draw and the SDK (and Teams mobile) does not know: allowed only with a
+ * `fallback` element, which is what those clients show (and what the SDK parses and validates in its place).
+ */
+export const TEAMS_CHART_TYPES = [
+  'Chart.Donut',
+  'Chart.Pie',
+  'Chart.Gauge',
+  'Chart.Line',
+  'Chart.HorizontalBar',
+  'Chart.HorizontalBar.Stacked',
+  'Chart.VerticalBar',
+  'Chart.VerticalBar.Grouped',
+] as const;
+
+function isTeamsChart(node: Json): boolean {
+  return (TEAMS_CHART_TYPES as readonly unknown[]).includes(node.type);
+}
+
 /** Validation events from the SDK when the card is parsed at `version` and its properties validated. */
 export function sdkEvents(card: Json, version: [number, number]): string[] {
   const parsed = new AC.AdaptiveCard();
   const context = new AC.SerializationContext(new AC.Version(version[0], version[1]));
   parsed.parse(card, context);
   const events: string[] = [];
+  const charts = [...walkCard(card.body)].filter(({ node }) => isTeamsChart(node));
+  for (const { node, path } of charts)
+    if (!isObject(node.fallback))
+      events.push(`${where(node, path)} has no fallback element: clients without charts show nothing`);
   for (let i = 0; i < context.eventCount; i++) {
     const event = context.getEventAt(i);
+    // A Teams chart with a fallback element: the SDK says it will use the fallback, which is what is wanted.
+    const unknown = /^Unknown element type "([^"]+)"/.exec(event.message)?.[1];
+    if (
+      event.event === AC.ValidationEvent.UnknownElementType &&
+      charts.some(({ node }) => node.type === unknown && isObject(node.fallback))
+    )
+      continue;
     events.push(`${AC.ValidationEvent[event.event]}: ${event.message}`);
   }
   for (const event of parsed.validateProperties().validationEvents) {

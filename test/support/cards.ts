@@ -35,6 +35,9 @@ function walk(node: unknown, view: CardView): void {
     });
     return;
   }
+  // A Teams chart is drawn by Teams desktop and web only; every other client (and the SDK) shows its fallback.
+  if (typeof element.type === 'string' && element.type.startsWith('Chart.'))
+    return walk(element.fallback, view);
   for (const key of ['body', 'items', 'columns', 'actions']) walk(element[key], view);
 }
 

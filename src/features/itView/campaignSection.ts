@@ -17,9 +17,19 @@ import {
   windowWords,
   type CountedOutcome,
 } from './itViewWords';
+import {
+  NO_FOLLOW_UP,
+  lastNudges,
+  openReferences,
+  type LastNudge,
+  type PersonFollowUp,
+} from './personFollowUps';
 
 /** How many open escalations the tab lists (the newest). */
 export const OPEN_ESCALATIONS_SHOWN = 100;
+
+/** How many open escalations of each list the people list reads for its references (the newest). */
+export const OPEN_ESCALATIONS_READ_FOR_PEOPLE = 2_000;
 
 const OUTCOMES = Object.keys(OUTCOME_WORDS) as CountedOutcome[];
 
@@ -78,8 +88,10 @@ export class CampaignSection {
   constructor(
     private readonly deps: {
       /** Absent when the policy has no campaign. */
-      nudges?: Pick<NudgeService, 'report' | 'stages' | 'resendFailures' | 'nextReminder'>;
+      nudges?: Pick<NudgeService, 'report' | 'stages' | 'resendFailures' | 'nextReminder' | 'entries'>;
       escalations: Pick<EscalationStore, 'unsettled' | 'givenUp'>;
+      /** The school's, for the day of each person's last nudge. */
+      timeZone: string;
     },
   ) {}
 
@@ -125,6 +137,24 @@ export class CampaignSection {
   /** Queues the failed nudges again; undefined when there is no campaign. */
   async resendFailures(): Promise<number | undefined> {
     return this.deps.nudges?.resendFailures();
+  }
+
+  /**
+   * Each person's last nudge and open escalation references, for one answer of the people list: one scan of the
+   * ledger (none without a campaign) and one read of each escalation list, however many people are listed.
+   */
+  async followUps(): Promise<(userId: string) => PersonFollowUp> {
+    const { nudges, escalations, timeZone } = this.deps;
+    const [nudged, givenUp, unsettled] = await Promise.all([
+      nudges ? lastNudges(nudges.entries(), timeZone) : new Map<string, LastNudge>(),
+      escalations.givenUp(OPEN_ESCALATIONS_READ_FOR_PEOPLE),
+      escalations.unsettled(OPEN_ESCALATIONS_READ_FOR_PEOPLE),
+    ]);
+    const open = openReferences(givenUp, unsettled);
+    return (userId) =>
+      nudged.has(userId) || open.has(userId)
+        ? { lastNudge: nudged.get(userId) ?? null, openEscalations: open.get(userId) ?? [] }
+        : NO_FOLLOW_UP;
   }
 
   async openEscalations(): Promise<OpenEscalations> {

@@ -1,15 +1,47 @@
 /**
- * The IT view in chat: the overview as a table (a row per group: done, and what is left by category) with a
- * button to the tab, where the charts and the people behind each number are.
+ * The IT view in chat: the overview as a stacked bar chart (a bar per group, a segment per category) where Teams
+ * draws charts (desktop and web), and as a table (a row per group: done, and what is left by category) where it
+ * does not (Teams mobile), with a button to the tab, where the people behind each number are.
  */
 import type { AdaptiveCardJson } from '../../cards/cardTemplates';
-import { renderProgressCard, type CardLink, type CardTip } from '../../cards/renderCards';
+import {
+  renderProgressCard,
+  type CardLink,
+  type CardTip,
+  type ProgressChartBar,
+} from '../../cards/renderCards';
 import { formatLongDate, formatShortDate } from '../../domain/policy/localDate';
 import type { SchoolPolicy } from '../../domain/policy/schoolPolicy';
-import { percentComplete } from '../../domain/progress/schoolProgress';
+import {
+  PROGRESS_CATEGORIES,
+  percentComplete,
+  type GroupProgress,
+  type ProgressCategory,
+} from '../../domain/progress/schoolProgress';
 import { answer } from '../shared/answerCards';
-import { count, stillToDo } from './itViewWords';
+import { CATEGORY_WORDS, count, stillToDo } from './itViewWords';
 import type { ProgressView } from './schoolProgressService';
+
+/** The chart's colours (Teams' named chart colours), as the tab colours the categories. */
+const CHART_COLOURS: Record<ProgressCategory, string> = {
+  complete: 'good',
+  phoneOnly: 'warning',
+  partly: 'categoricalMarigold',
+  notStarted: 'attention',
+  unknown: 'neutral',
+};
+
+/** A bar per group, the categories as its series: the same counts as the table's rows. */
+export function progressChart(groups: readonly GroupProgress[]): ProgressChartBar[] {
+  return groups.map((g) => ({
+    title: g.name,
+    data: PROGRESS_CATEGORIES.map((c) => ({
+      legend: CATEGORY_WORDS[c],
+      value: g.counts[c],
+      color: CHART_COLOURS[c],
+    })),
+  }));
+}
 
 /** The overview for IT staff; `tabUrl` opens the personal tab (absent when the Teams app id is not configured). */
 export function progressOverviewCard(
@@ -51,6 +83,8 @@ export function progressOverviewCard(
     paragraphs,
     columns: ['Group', 'Done', 'Still to do'],
     rows,
+    chartTitle: 'People by group',
+    chart: progressChart(view.groups),
     tips,
     links,
     fallbackText: [heading, ...paragraphs, ...rows.map((r) => `${r.group}: ${r.done}; ${r.left}`)].join('\n'),

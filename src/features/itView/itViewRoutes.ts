@@ -184,7 +184,8 @@ export function mountItView(server: Server, deps: ItViewRouteDeps): void {
   const peopleOf = async (req: Request) => {
     const query = peopleQuery.safeParse(req.query ?? {});
     if (!query.success) return undefined;
-    const view = await progress.view();
+    // What was done about each person: read once for this answer, kept for it only.
+    const [view, followUp] = await Promise.all([progress.view(), campaign.followUps()]);
     const { group, category } = query.data;
     // The whole school's people are those its number counts, not everyone in any group.
     const listed = new Set(
@@ -194,7 +195,7 @@ export function mountItView(server: Server, deps: ItViewRouteDeps): void {
       (p) => p.groupIds.some((id) => listed.has(id)) && (!category || p.category === category),
     );
     const names = new Map(view.groups.map((g) => [g.id, g.name]));
-    return { people, groupName: (id: string) => names.get(id) ?? id, known: names.has(group) };
+    return { people, followUp, groupName: (id: string) => names.get(id) ?? id, known: names.has(group) };
   };
 
   server.get(
@@ -210,6 +211,7 @@ export function mountItView(server: Server, deps: ItViewRouteDeps): void {
           category: p.category,
           progress: CATEGORY_WORDS[p.category],
           missing: p.missing.map((code) => MISSING_WORDS[code]),
+          ...found.followUp(p.userId),
         })),
       });
     }),
@@ -223,7 +225,7 @@ export function mountItView(server: Server, deps: ItViewRouteDeps): void {
       log.info({ userId, rows: found.people.length }, 'it tab: people exported');
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
       res.setHeader('Content-Disposition', 'attachment; filename="registration-progress.csv"');
-      res.sendRaw(200, Buffer.from(peopleCsv(found.people, found.groupName), 'utf8'));
+      res.sendRaw(200, Buffer.from(peopleCsv(found.people, found.groupName, found.followUp), 'utf8'));
     }),
   );
 

@@ -5,21 +5,44 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import { CATEGORY_WORDS, MISSING_WORDS } from './itViewWords';
+import type { PersonFollowUp } from './personFollowUps';
 import type { PersonLine } from './schoolProgressService';
 
 const BOM = '\uFEFF';
 
-export function peopleCsv(people: readonly PersonLine[], groupName: (id: string) => string): string {
-  const rows = people.map((p) => [
-    p.name,
-    p.yearGroup ?? '',
-    CATEGORY_WORDS[p.category],
-    p.missing.map((code) => MISSING_WORDS[code]).join('; '),
-    p.groupIds.map(groupName).join('; '),
-  ]);
+export function peopleCsv(
+  people: readonly PersonLine[],
+  groupName: (id: string) => string,
+  followUp: (userId: string) => PersonFollowUp,
+): string {
+  const rows = people.map((p) => {
+    const { lastNudge, openEscalations } = followUp(p.userId);
+    return [
+      p.name,
+      p.yearGroup ?? '',
+      CATEGORY_WORDS[p.category],
+      p.missing.map((code) => MISSING_WORDS[code]).join('; '),
+      p.groupIds.map(groupName).join('; '),
+      lastNudge?.stageLabel ?? '',
+      lastNudge?.on ?? '',
+      lastNudge?.outcomeLabel ?? '',
+      openEscalations.join('; '),
+    ];
+  });
+  const header = [
+    'Name',
+    'Year or department',
+    'Progress',
+    'What is missing',
+    'Groups',
+    'Last nudge',
+    'Last nudge on',
+    'Last nudge outcome',
+    'Open escalations',
+  ];
   return (
     BOM +
-    stringify([['Name', 'Year or department', 'Progress', 'What is missing', 'Groups'], ...rows], {
+    stringify([header, ...rows], {
       quoted: true,
       quoted_empty: true,
       escape_formulas: true,

@@ -125,6 +125,8 @@ describe("IT's tab: its page and its data routes over HTTP", () => {
           category: 'phoneOnly',
           progress: 'phone-only',
           missing: ['a method other than texts or calls'],
+          lastNudge: null,
+          openEscalations: [],
         },
       ],
     });
@@ -137,10 +139,10 @@ describe("IT's tab: its page and its data routes over HTTP", () => {
     expect([...bytes.subarray(0, 3)]).to.deep.equal([0xef, 0xbb, 0xbf]);
     const lines = bytes.toString('utf8').slice(1).split('\r\n');
     expect(lines).to.deep.equal([
-      '"Name","Year or department","Progress","What is missing","Groups"',
-      `"'=HYPERLINK(""http://x.example"",""Eve"")","Year 8","not started","nothing registered","Year 8; All pupils"`,
-      '"Dee Dale","Year 8","not started","nothing registered","Year 8; All pupils"',
-      '"Gus Gray","Year 8","not known yet","","Year 8; All pupils"',
+      '"Name","Year or department","Progress","What is missing","Groups","Last nudge","Last nudge on","Last nudge outcome","Open escalations"',
+      `"'=HYPERLINK(""http://x.example"",""Eve"")","Year 8","not started","nothing registered","Year 8; All pupils","","","",""`,
+      '"Dee Dale","Year 8","not started","nothing registered","Year 8; All pupils","","","",""',
+      '"Gus Gray","Year 8","not known yet","","Year 8; All pupils","","","",""',
       '',
     ]);
   });

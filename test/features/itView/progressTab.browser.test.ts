@@ -144,6 +144,8 @@ describe("IT's tab in the browser", function () {
       (await page.locator('#peopleTable tbody tr').allInnerTexts()).map((r) => r.split('\t')[0]);
     expect(await names()).to.deep.equal(['=HYPERLINK("http://x.example","Eve")', 'Dee Dale']);
     await page.locator('#filter').fill('dee');
+    // The filter redraws once typing pauses.
+    await page.locator('#peopleTable[data-filter="dee"]').waitFor({ state: 'attached' });
     expect(await names()).to.deep.equal(['Dee Dale']);
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#csv').click()]);
@@ -306,6 +308,99 @@ describe("IT's tab in the browser", function () {
       fs.mkdirSync(path.dirname(file), { recursive: true });
       await page.screenshot({ path: file, fullPage: true });
     }
+  });
+
+  it("the people list shows each person's last nudge and open escalations", async () => {
+    const ledger = container.stores.nudgeLedger;
+    const campaign = container.nudges!.deps.campaign;
+    const [d14, d7] = campaign.stages.map((s) => s.key) as [string, string];
+    for (const [nudge, state, at] of [
+      [d14, 'sent', '2026-11-20T16:00:00.000Z'],
+      [d7, 'blocked', '2026-11-30T16:05:00.000Z'],
+    ] as const) {
+      const key = { campaignId: campaign.id, userId: SMALL_PEOPLE.ben, nudge };
+      await ledger.claim([{ ...key, group: 'All pupils', at }]);
+      await ledger.update(key, (await ledger.get(key))!.etag, { state, updatedAt: at });
+    }
+    await container.stores.escalations.create(
+      {
+        id: 'e5000000-0000-4000-8000-000000000003',
+        userId: SMALL_PEOPLE.ben,
+        formId: 'form-3',
+        category: 'lockedOut',
+        way: 'walkIn',
+        words: { text: 'my phone fell in the canal', truncated: false },
+        step: 'first.app.scan',
+        createdAt: '2026-12-01T11:45:00.000Z',
+        localDate: '2026-12-01',
+        channelCopy: 'none',
+      },
+      3,
+      () => 'MFA-BEN3',
+    );
+
+    const page = await openTab(identity.token(SMALL_PEOPLE.ada));
+    await page.waitForFunction(() => document.body.dataset.ready === 'true');
+    // Whole school: phone-only.
+    await page.locator('#groupsTable tbody tr').first().locator('button').nth(1).click();
+    await page.locator('#people').waitFor({ state: 'visible' });
+    expect(await page.locator('#peopleTable thead th').allInnerTexts()).to.deep.equal([
+      'Name',
+      'Year or department',
+      'Progress',
+      'What is missing',
+      'Last nudge',
+      'Open escalations',
+    ]);
+    const rows = (await page.locator('#peopleTable tbody tr').allInnerTexts()).map((r) =>
+      r.split('\t').map((c) => c.trim()),
+    );
+    expect(rows.map((r) => [r[0], r[4], r[5]])).to.deep.equal([
+      ['Ben Brook', '7 days before · blocked · 30 Nov 2026', 'MFA-BEN3'],
+      ['Sid Smith', '', ''],
+    ]);
+    expect(await page.locator('#peopleCapped').isHidden()).to.equal(true);
+    expect(await page.locator('body').innerText()).to.not.include('canal');
+    expect(page.problems).to.deep.equal([]);
+  });
+
+  it('a list of thousands draws 500 rows and says so; the filter searches them all', async () => {
+    // A trust's list: 1,200 people, as the route would answer it.
+    const many = Array.from({ length: 1200 }, (_, i) => ({
+      name: `Pupil ${String(i + 1).padStart(4, '0')}`,
+      yearGroup: 'Year 7',
+      category: 'notStarted',
+      progress: 'not started',
+      missing: ['nothing registered'],
+      lastNudge: null,
+      openEscalations: [],
+    }));
+    const page = await openTab(identity.token(SMALL_PEOPLE.ada), (context) =>
+      context.route('**/api/it/people?*', (route) =>
+        route.fulfill({ contentType: 'application/json', body: JSON.stringify({ people: many }) }),
+      ),
+    );
+    await page.waitForFunction(() => document.body.dataset.ready === 'true');
+    await page.locator('#groupsTable tbody tr').first().locator('button').nth(3).click();
+    await page.locator('#people').waitFor({ state: 'visible' });
+    expect(await page.locator('#peopleHeading').innerText()).to.equal('Whole school: not started (1200)');
+    expect(await page.locator('#peopleTable tbody tr').count()).to.equal(500);
+    expect(await page.locator('#peopleCapped').innerText()).to.equal(
+      'Showing 500 of 1,200 — export the CSV for all',
+    );
+    // Beyond the rows drawn: the filter finds it, and the note goes.
+    await page.locator('#filter').fill('pupil 1150');
+    await page.locator('#peopleTable[data-filter="pupil 1150"]').waitFor({ state: 'attached' });
+    expect(await page.locator('#peopleTable tbody tr').allInnerTexts()).to.have.length(1);
+    expect(await page.locator('#peopleTable tbody tr').first().innerText()).to.match(/^Pupil 1150\t/);
+    expect(await page.locator('#peopleCapped').isHidden()).to.equal(true);
+    // 700 match "pupil 0" and "pupil 1": still capped, counted over the filtered.
+    await page.locator('#filter').fill('pupil 0');
+    await page.locator('#peopleTable[data-filter="pupil 0"]').waitFor({ state: 'attached' });
+    expect(await page.locator('#peopleCapped').innerText()).to.equal(
+      'Showing 500 of 999 — export the CSV for all',
+    );
+    expect(page.problems).to.deep.equal([]);
   });
 
   it('with no campaign in the policy the section says so, and has no button', async () => {
