@@ -121,6 +121,18 @@ interface ChunkPlan {
   target: TargetGroup;
 }
 
+/**
+ * What a worker that has not read the report may decide on (`NudgeJob.seen`), dated by when it was learnt: a
+ * report row by the read it came from, a live look by when it was taken (it may be hours old, and a user outside
+ * the report has nothing newer). The worker trusts it for as long as its own snapshot, no longer.
+ */
+export function seenFor(snapshot: RegistrationSnapshot | undefined, reportReadAt: number): NudgeJob['seen'] {
+  if (!snapshot) return undefined;
+  const readAt = snapshot.source === 'live' ? Date.parse(snapshot.asOf) : reportReadAt;
+  if (!(readAt > 0)) return undefined;
+  return { methods: snapshot.methods, asOf: snapshot.asOf, readAt };
+}
+
 /** Per-member reads in flight at once while planning. */
 const LOOKUPS_AT_ONCE = 16;
 /** Live looks waiting on Graph's reports budget at once (it lets four through every 10 s at background priority). */
@@ -478,11 +490,7 @@ export class CampaignPlanner {
         userId: c.user.id,
         nudge: c.due.nudge,
         firstName: c.user.givenName,
-        // Only a row from a report read of this pass's age: a worker trusts it for as long as its own.
-        seen:
-          c.snapshot && readAt > 0
-            ? { methods: c.snapshot.methods, asOf: c.snapshot.asOf, readAt }
-            : undefined,
+        seen: seenFor(c.snapshot, readAt),
       };
       if (c.due.kind === 'wait') later.push({ job, delayMs: c.due.until.getTime() - now.getTime() });
       else toSend.push(job);

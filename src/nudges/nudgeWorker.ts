@@ -66,6 +66,9 @@ const NO_TAKE = { attemptBy: undefined, attemptAt: undefined, onWireAt: undefine
 /** How often a worker looks for messages held by processes that have ended (one small query). */
 const TAKE_BACK_EVERY_MS = 5_000;
 
+/** How long a per-user read started with a send stays good enough to decide on (see `handle`). */
+const MARK_FRESH_MS = 1_000;
+
 /** Free slots a busy worker waits for before it receives again. */
 const RECEIVE_BATCH = 8;
 
@@ -390,9 +393,16 @@ export class NudgeWorker {
     if (due.kind === 'wait') return this.defer(message, due.until.getTime() - nowMs);
 
     const ctx = viewContextAt(this.deps.policy, clock.now(), job.firstName);
+    const deciding = Date.now();
     const snapshot = await this.registration(job, ctx.methods);
     const evaluation = evaluateRegistration(snapshot?.methods ?? [], ctx.methods);
-    if (evaluation.complete || (await reads.registered)) {
+    // The "registered" mark read with the others is as old as the wait for the report or a live look (seconds,
+    // minutes for a whole report): after a wait it is read again, so an "I've done it" meanwhile still counts.
+    const registered =
+      Date.now() - deciding > MARK_FRESH_MS
+        ? ledger.getMarker(campaign.id, registeredMarker(job.userId))
+        : reads.registered;
+    if (evaluation.complete || (await registered)) {
       await this.finish(message, entry, { state: 'skippedRegistered' });
       return 'skippedRegistered';
     }
