@@ -240,8 +240,10 @@ export function itAppCheck(state: ItAppState, context: TenantContext): CheckLine
           `${what}: no app with manifest id ${manifestId} (TEAMS_IT_APP_ID) in the org catalog`,
           'Upload appPackage-it.<environment>.zip (npm run package) in the Teams admin centre under Teams apps, Manage apps, Upload new app, and make it available to the IT staff group only.',
         );
-      if (isPermissionRefusal(answer)) return permissionRefused(what, 'AppCatalog.Read.All', answer, context);
-      return unanswered(what, answer, context);
+      // AppCatalog.Read.All is optional (not needed with TEAMS_APP_CATALOG_ID): without it, this is only said.
+      if (isPermissionRefusal(answer))
+        return { ...permissionRefused(what, 'AppCatalog.Read.All', answer, context), status: 'warn' };
+      return { ...unanswered(what, answer, context), status: 'warn' };
     }
   }
 }
