@@ -61,6 +61,7 @@ export async function startApp(container: Container): Promise<RunningApp> {
           nudges: container.nudges?.service,
           escalations: container.stores.escalations,
           timeZone: policy.school.timeZone,
+          log,
         }),
         log,
       }),

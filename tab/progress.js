@@ -264,7 +264,10 @@
     state.group = group;
     state.category = category;
     const response = await api('/api/it/people?' + peopleQuery());
-    state.people = (await response.json()).people;
+    const answer = await response.json();
+    state.people = answer.people;
+    // Empty columns must not read as "never nudged" when the campaign's records could not be read.
+    $('peopleFollowUpsMissing').hidden = !answer.followUpsUnavailable;
     const name = state.data.groups.find((g) => g.id === group).name;
     $('peopleHeading').textContent = name + ': ' + labelOf(category) + ' (' + state.people.length + ')';
     $('people').hidden = false;
@@ -300,11 +303,13 @@
   }
 
   /** The next reminder: its stage and day, and per target group when it goes and whom it would reach. */
-  function drawNext(next) {
+  function drawNext(next, unavailable) {
     $('nextTable').hidden = !next;
     $('nextNote').hidden = !next;
     if (!next) {
-      $('nextStage').textContent = 'No more reminders are planned.';
+      $('nextStage').textContent = unavailable
+        ? 'The next reminder could not be counted just now (Microsoft did not answer). Open the tab again in a few minutes.'
+        : 'No more reminders are planned.';
       return;
     }
     const notes = [];
@@ -345,7 +350,7 @@
     $('campaignNone').hidden = campaign.configured;
     $('campaignFigures').hidden = !campaign.configured;
     if (!campaign.configured) return;
-    drawNext(campaign.next);
+    drawNext(campaign.next, campaign.nextUnavailable);
     const last = campaign.lastPass;
     $('lastPass').textContent =
       (last

@@ -5,6 +5,7 @@
  * escalations whose mail was given up on or is not settled yet. Ids and counts only: no pupil's words, no names.
  */
 import { CATEGORY_LABELS } from '../../domain/escalation/categories';
+import type { Logger } from '../../logging/logger';
 import type { EscalationStore } from '../../ports/escalationStore';
 import type { NudgeService } from '../../nudges/nudgeService';
 import type { LocalDate } from '../../domain/policy/localDate';
@@ -42,8 +43,10 @@ export interface CampaignFigures {
   totals: Record<CountedOutcome, number>;
   lastPass: { at: string; stage?: string; stageLabel?: string; queued: number } | null;
   queueLength: number;
-  /** The next reminder; null when no more are planned. */
+  /** The next reminder; null when no more are planned, or when it could not be counted (`nextUnavailable`). */
   next: NextReminderFigures | null;
+  /** Graph or the storage failed while counting the next reminder's reach: the rest is current. */
+  nextUnavailable: boolean;
 }
 
 export interface NextReminderFigures {
@@ -92,6 +95,7 @@ export class CampaignSection {
       escalations: Pick<EscalationStore, 'unsettled' | 'givenUp'>;
       /** The school's, for the day of each person's last nudge. */
       timeZone: string;
+      log: Pick<Logger, 'warn'>;
     },
   ) {}
 
@@ -102,7 +106,14 @@ export class CampaignSection {
   async figures(): Promise<CampaignFigures | { configured: false }> {
     const nudges = this.deps.nudges;
     if (!nudges) return { configured: false };
-    const [report, next] = await Promise.all([nudges.report(), nudges.nextReminder()]);
+    // The forecast reads Graph (memberships, the report): when it fails, the delivery figures still come.
+    const [report, next] = await Promise.all([
+      nudges.report(),
+      nudges.nextReminder().catch((error: unknown) => {
+        this.deps.log.warn({ err: { name: (error as Error).name } }, 'it tab: next reminder not counted');
+        return 'unavailable' as const;
+      }),
+    ]);
     const byStage = report.counts.byStage;
     const countsOf = (states: Record<string, number> = {}) =>
       Object.fromEntries(OUTCOMES.map((o) => [o, states[o] ?? 0])) as Record<CountedOutcome, number>;
@@ -130,7 +141,8 @@ export class CampaignSection {
           }
         : null,
       queueLength: report.queueLength,
-      next: next ? nextFigures(next) : null,
+      next: next && next !== 'unavailable' ? nextFigures(next) : null,
+      nextUnavailable: next === 'unavailable',
     };
   }
 
@@ -143,13 +155,19 @@ export class CampaignSection {
    * Each person's last nudge and open escalation references, for one answer of the people list: one scan of the
    * ledger (none without a campaign) and one read of each escalation list, however many people are listed.
    */
-  async followUps(): Promise<(userId: string) => PersonFollowUp> {
-    const { nudges, escalations, timeZone } = this.deps;
-    const [nudged, givenUp, unsettled] = await Promise.all([
+  async followUps(): Promise<((userId: string) => PersonFollowUp) | undefined> {
+    const { nudges, escalations, timeZone, log } = this.deps;
+    // A storage fault here costs these columns, not the list (undefined: the answer says they are missing).
+    const read = await Promise.all([
       nudges ? lastNudges(nudges.entries(), timeZone) : new Map<string, LastNudge>(),
       escalations.givenUp(OPEN_ESCALATIONS_READ_FOR_PEOPLE),
       escalations.unsettled(OPEN_ESCALATIONS_READ_FOR_PEOPLE),
-    ]);
+    ]).catch((error: unknown) => {
+      log.warn({ err: { name: (error as Error).name } }, 'it tab: last nudges and escalations not read');
+      return undefined;
+    });
+    if (!read) return undefined;
+    const [nudged, givenUp, unsettled] = read;
     const open = openReferences(givenUp, unsettled);
     return (userId) =>
       nudged.has(userId) || open.has(userId)

@@ -21,6 +21,7 @@ import type { CampaignSection } from './campaignSection';
 import { CATEGORY_WORDS, MISSING_WORDS } from './itViewWords';
 import type { ItStaffMembership } from './itStaffMembership';
 import { peopleCsv } from './peopleCsv';
+import { NO_FOLLOW_UP } from './personFollowUps';
 import { PROGRESS_TAB_PATH } from './progressTab';
 import type { SchoolProgressService } from './schoolProgressService';
 import type { TabSignIn } from './tabSignIn';
@@ -195,7 +196,13 @@ export function mountItView(server: Server, deps: ItViewRouteDeps): void {
       (p) => p.groupIds.some((id) => listed.has(id)) && (!category || p.category === category),
     );
     const names = new Map(view.groups.map((g) => [g.id, g.name]));
-    return { people, followUp, groupName: (id: string) => names.get(id) ?? id, known: names.has(group) };
+    return {
+      people,
+      followUp: followUp ?? (() => NO_FOLLOW_UP),
+      followUpsUnavailable: !followUp,
+      groupName: (id: string) => names.get(id) ?? id,
+      known: names.has(group),
+    };
   };
 
   server.get(
@@ -213,6 +220,8 @@ export function mountItView(server: Server, deps: ItViewRouteDeps): void {
           missing: p.missing.map((code) => MISSING_WORDS[code]),
           ...found.followUp(p.userId),
         })),
+        // Each person's last nudge and escalations could not be read: those columns are empty, not "none".
+        followUpsUnavailable: found.followUpsUnavailable,
       });
     }),
   );

@@ -211,6 +211,36 @@ describe("IT's tab: each person's last nudge and open escalations in the people 
       expect(unsettled.callCount).to.equal(2);
       expect(perPerson.map((s) => s.callCount)).to.deep.equal([0, 0, 0]);
     });
+
+    it('the escalation store failing costs these columns, said so, not the list', async () => {
+      sandbox.stub(container.stores.escalations, 'givenUp').rejects(new Error('storage down'));
+      const response = await get(app, `/api/it/people?group=${SMALL_GROUPS.year7}`);
+      expect(response.status).to.equal(200);
+      const answer = (await response.json()) as {
+        people: { name: string; lastNudge: unknown; openEscalations: unknown[] }[];
+        followUpsUnavailable: boolean;
+      };
+      expect(answer.followUpsUnavailable).to.equal(true);
+      expect(answer.people.map((p) => [p.name, p.lastNudge, p.openEscalations])).to.deep.equal([
+        ['Amy Able', null, []],
+        ['Ben Brook', null, []],
+        ['Cal Cole', null, []],
+      ]);
+    });
+
+    it('the next reminder failing to count costs that block, said so, not the delivery figures', async () => {
+      sandbox.stub(container.nudges!.service, 'nextReminder').rejects(new Error('Graph down'));
+      const response = await get(app, '/api/it/campaign');
+      expect(response.status).to.equal(200);
+      const figures = (await response.json()) as {
+        next: unknown;
+        nextUnavailable: boolean;
+        totals: Record<string, number>;
+      };
+      expect([figures.next, figures.nextUnavailable]).to.deep.equal([null, true]);
+      // Ben's 14 days before (sent), his 7 days before (blocked), Dee's install, Cal's reminder after a snooze.
+      expect(figures.totals).to.deep.include({ sent: 1, blocked: 1, notInstallable: 1, failed: 1 });
+    });
   });
 
   it('with no campaign: no last nudge for anyone, open escalations still listed', async () => {

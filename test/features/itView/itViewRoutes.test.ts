@@ -129,6 +129,7 @@ describe("IT's tab: its page and its data routes over HTTP", () => {
           openEscalations: [],
         },
       ],
+      followUpsUnavailable: false,
     });
 
     const csv = await get(`/api/it/people.csv?group=${SMALL_GROUPS.year8}`, ada());
