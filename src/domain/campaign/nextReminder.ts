@@ -1,8 +1,9 @@
 /**
- * The next reminder a campaign sends: the first stage whose day is today or later and whose sending windows
- * still open for some target group before the stage after it takes over, and when each group's first window
- * for it opens (pupils after school, staff in the day). Today's stage counts while a window of today is still
- * ahead or open; once every window of today has shut, the next stage is the next one. Pure: the clock is passed in.
+ * The next reminder a campaign sends: the first stage with a sending window still to open (or open now) for
+ * some target group before the stage after it takes over, and when each group's first window for it opens
+ * (pupils after school, staff in the day). A stage stays current until the next one's day, as the planner
+ * sends it: a Friday stage whose pupils' windows have shut is still next on Saturday morning if the pupils
+ * have a Saturday catch-up window. Pure: the clock is passed in.
  */
 import type { TargetGroup } from '../policy/campaignPolicy';
 import { campaignMoment, nextOpening, type Campaign } from './campaignTime';
@@ -19,8 +20,8 @@ export interface NextReminder {
 export function nextReminder(campaign: Campaign, now: Date): NextReminder | undefined {
   const today = wallClockAt(now, campaign.timeZone).date;
   for (const stage of campaign.stages) {
-    if (stage.sendOn < today) continue;
-    const from = stage.sendOn === today ? now : instantAt(stage.sendOn, '00:00', campaign.timeZone);
+    // From now for a stage whose day has come (its openings left, if any, are catch-ups before the next stage).
+    const from = stage.sendOn <= today ? now : instantAt(stage.sendOn, '00:00', campaign.timeZone);
     const openings = campaign.policy.targets.groups.map((group) => {
       const at = nextOpening(campaign, from, group.id);
       // An opening after the next stage's day (or after the deadline) belongs to another stage, or to none.

@@ -68,6 +68,10 @@ describe('The next reminder and when each group gets it (pure)', () => {
     expect(next('2026-10-23T18:30:00Z')).to.deep.equal(['d11', '2026-10-24T08:30:00.000Z', null, null]);
   });
 
+  it('on the Saturday morning after it, before the catch-up window: still the Friday stage, for pupils', () => {
+    expect(next('2026-10-24T07:00:00Z')).to.deep.equal(['d11', '2026-10-24T08:30:00.000Z', null, null]);
+  });
+
   it('once the Saturday window has shut, the next stage, after half term and the clock change', () => {
     expect(next('2026-10-24T11:00:00Z')).to.deep.equal([
       'd2',

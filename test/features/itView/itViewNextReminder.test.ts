@@ -127,7 +127,8 @@ describe("IT's tab: the next reminder, when it goes and whom it would reach", ()
   };
 
   it('names the next stage and its school day, when each group gets it, and how many it would reach', async () => {
-    clock.set(NOW);
+    // Thursday 7 January, 19:30: the 7-day reminder's windows have all shut before the next stage's day.
+    clock.set('2027-01-07T19:30:00.000Z');
     const perUserBefore = directory.calls.perUser;
     expect(await next()).to.deep.equal({
       stage: 'd1',
@@ -166,6 +167,18 @@ describe("IT's tab: the next reminder, when it goes and whom it would reach", ()
     expect(directory.calls.perUser).to.equal(perUserBefore);
   });
 
+  it('the day after a stage, while its windows still open before the next: its catch-up is next', async () => {
+    // Tuesday 5 January, 10:00: the 7-day reminder (Monday) stays current until Friday's stage, and the planner
+    // sends it to whoever has not had it (Dee got it; Eve blocked the bot): staff now, pupils at 15:45.
+    clock.set(NOW);
+    const figures = (await next())!;
+    expect(figures).to.deep.include({ stage: 'd7', label: '7 days before', sendOn: '2027-01-04', owed: 3 });
+    expect(figures.groups.map((g) => [g.name, g.opensAt, g.owed, g.schoolEmail, g.toCheck])).to.deep.equal([
+      ['All pupils', '2027-01-05T15:45:00.000Z', 2, 1, 0],
+      ['All staff', '2027-01-05T10:00:00.000Z', 1, 0, 1],
+    ]);
+  });
+
   it("on the day, after staff's window has shut: the stage is still next for pupils, staff get none of it", async () => {
     // Monday 11 January (the deadline), 17:00: staff's window shut at 16:00, pupils' is open until 19:00.
     clock.set('2027-01-11T17:00:00.000Z');
@@ -198,7 +211,7 @@ describe("IT's tab: the next reminder, when it goes and whom it would reach", ()
       await next();
       expect(histories.callCount).to.equal(2);
       clock.set('2027-01-05T11:05:00.000Z');
-      expect((await next())!.owed).to.equal(4);
+      expect((await next())!.owed).to.equal(3);
       expect(histories.callCount).to.equal(4);
     });
   });
