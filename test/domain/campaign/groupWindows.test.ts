@@ -1,60 +1,16 @@
 import { expect } from 'chai';
 import { loadSchoolPolicy } from '../../../src/config/loadSchoolPolicy';
 import {
-  buildCampaign,
   campaignMoment,
   nextOpening,
   windowsOf,
-  type Campaign,
   type CampaignMoment,
 } from '../../../src/domain/campaign/campaignTime';
 import { nudgeDue, type NudgeHistoryItem } from '../../../src/domain/campaign/nudgeDecision';
 import { homeHint } from '../../../src/domain/campaign/windowHint';
-import { campaignSchema } from '../../../src/domain/policy/campaignPolicy';
 import { parseSchoolPolicy } from '../../../src/domain/policy/schoolPolicy';
 import { SAMPLE_POLICY_PATH } from '../../support/conversationHarness';
-
-const PUPILS = '5a00000a-0000-4000-8000-0000000000b1';
-const STAFF = '5a00000a-0000-4000-8000-0000000000b2';
-const GOVERNORS = '5a00000a-0000-4000-8000-0000000000b3';
-
-/**
- * Enforcement on Wednesday 4 November 2026. The 11-day reminder falls on Saturday 24 October and goes out on
- * Friday 23 October (BST, the last school day before half term); half term runs Monday 26 October to Sunday 1 November (the clocks go back on Sunday 25);
- * the 2-day reminder is Monday 2 November (GMT). Pupils after school and on Saturday mornings, staff in the
- * day, governors on the campaign's window (08:30–15:30).
- */
-function windowsCampaign(): Campaign {
-  const policy = campaignSchema.parse({
-    targets: {
-      groups: [
-        {
-          id: PUPILS,
-          name: 'All pupils',
-          windows: [
-            { days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '15:45', to: '19:00' },
-            { days: ['sat'], from: '09:30', to: '12:00' },
-          ],
-        },
-        {
-          id: STAFF,
-          name: 'All staff',
-          windows: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '08:30', to: '16:00' }],
-        },
-        { id: GOVERNORS, name: 'Governors' },
-      ],
-    },
-    stages: [
-      { daysBefore: 11, tone: 'reminder' },
-      { daysBefore: 2, tone: 'urgent' },
-      { daysBefore: 0, tone: 'final' },
-    ],
-    window: { from: '08:30', to: '15:30' },
-    terms: [{ name: 'Autumn term', from: '2026-09-02', to: '2026-12-18' }],
-    holidays: [{ name: 'Autumn half term', from: '2026-10-26', to: '2026-11-01' }],
-  });
-  return buildCampaign(policy, '2026-11-04', 'Europe/London');
-}
+import { GOVERNORS, PUPILS, STAFF, windowsCampaign } from './windowsCampaignFixture';
 
 const iso = (d: Date | undefined) => d?.toISOString();
 const opensAt = (m: CampaignMoment) =>

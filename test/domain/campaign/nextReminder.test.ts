@@ -1,52 +1,10 @@
 import { expect } from 'chai';
 import { loadSchoolPolicy } from '../../../src/config/loadSchoolPolicy';
-import { buildCampaign, type Campaign } from '../../../src/domain/campaign/campaignTime';
 import { memberStanding, type MemberFacts } from '../../../src/domain/campaign/memberStanding';
 import { nextReminder } from '../../../src/domain/campaign/nextReminder';
 import { availableMethods } from '../../../src/domain/policy/availability';
-import { campaignSchema } from '../../../src/domain/policy/campaignPolicy';
 import { SAMPLE_POLICY_PATH } from '../../support/conversationHarness';
-
-const PUPILS = '5a00000a-0000-4000-8000-0000000000b1';
-const STAFF = '5a00000a-0000-4000-8000-0000000000b2';
-const GOVERNORS = '5a00000a-0000-4000-8000-0000000000b3';
-
-/**
- * Enforcement on Wednesday 4 November 2026: the 11-day reminder goes out on Friday 23 October (BST, the last
- * school day before half term, 26 October to 1 November), the 2-day one on Monday 2 November (GMT). Pupils after
- * school and on Saturday mornings, staff in the day, governors on the campaign's window (08:30–15:30).
- */
-function windowsCampaign(): Campaign {
-  const policy = campaignSchema.parse({
-    targets: {
-      groups: [
-        {
-          id: PUPILS,
-          name: 'All pupils',
-          windows: [
-            { days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '15:45', to: '19:00' },
-            { days: ['sat'], from: '09:30', to: '12:00' },
-          ],
-        },
-        {
-          id: STAFF,
-          name: 'All staff',
-          windows: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '08:30', to: '16:00' }],
-        },
-        { id: GOVERNORS, name: 'Governors' },
-      ],
-    },
-    stages: [
-      { daysBefore: 11, tone: 'reminder' },
-      { daysBefore: 2, tone: 'urgent' },
-      { daysBefore: 0, tone: 'final' },
-    ],
-    window: { from: '08:30', to: '15:30' },
-    terms: [{ name: 'Autumn term', from: '2026-09-02', to: '2026-12-18' }],
-    holidays: [{ name: 'Autumn half term', from: '2026-10-26', to: '2026-11-01' }],
-  });
-  return buildCampaign(policy, '2026-11-04', 'Europe/London');
-}
+import { windowsCampaign } from './windowsCampaignFixture';
 
 describe('The next reminder and when each group gets it (pure)', () => {
   const c = windowsCampaign();

@@ -5,16 +5,15 @@
  */
 import fs from 'node:fs';
 import { expect } from 'chai';
-import { startApp, type RunningApp } from '../../../src/app';
-import { createContainer, type Container } from '../../../src/container';
+import type { RunningApp } from '../../../src/app';
+import type { Container } from '../../../src/container';
 import type { NudgeState } from '../../../src/domain/campaign/nudgeDecision';
 import type { CreateResult, Escalation, NewEscalation } from '../../../src/ports/escalationStore';
 import type { LedgerEntry } from '../../../src/ports/nudgeLedger';
 import { tempDataDir } from '../../support/botProcess';
-import { TestClock } from '../../support/conversationHarness';
-import { SMALL_PEOPLE, SmallSchoolDirectory } from '../../support/itView/smallSchool';
-import { startTabIdentity, tabAppConfig, type TabIdentity } from '../../support/itView/tabIdentity';
-import { captureLog } from '../../support/logCapture';
+import { SMALL_PEOPLE } from '../../support/itView/smallSchool';
+import { startSmallSchoolTab } from '../../support/itView/smallSchoolTab';
+import { startTabIdentity, type TabIdentity } from '../../support/itView/tabIdentity';
 
 const NOW = '2026-12-01T10:00:00.000Z';
 /** What a pupil typed into the help form: it must never reach the tab. */
@@ -41,15 +40,8 @@ function helpRequest(extra: Partial<NewEscalation> = {}): NewEscalation {
   };
 }
 
-async function startTab(identity: TabIdentity, dataDir: string, nudges?: false) {
-  const container = await createContainer(tabAppConfig(identity, dataDir), {
-    log: captureLog('fatal').log,
-    clock: new TestClock(new Date(NOW)),
-    directory: { directory: new SmallSchoolDirectory() },
-    nudges,
-  });
-  return { container, app: await startApp(container) };
-}
+const startTab = (identity: TabIdentity, dataDir: string, nudges?: false) =>
+  startSmallSchoolTab(identity, dataDir, { now: NOW, nudges });
 
 describe("IT's tab: the campaign's delivery, the resend to failures, and the open escalations", () => {
   let identity: TabIdentity;

@@ -6,28 +6,20 @@
 import fs from 'node:fs';
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { startApp, type RunningApp } from '../../../src/app';
-import { createContainer, type Container } from '../../../src/container';
+import type { RunningApp } from '../../../src/app';
+import type { Container } from '../../../src/container';
 import type { NudgeState } from '../../../src/domain/campaign/nudgeDecision';
 import { tempDataDir } from '../../support/botProcess';
-import { TestClock } from '../../support/conversationHarness';
-import { SMALL_GROUPS, SMALL_PEOPLE, SmallSchoolDirectory } from '../../support/itView/smallSchool';
-import { startTabIdentity, tabAppConfig, type TabIdentity } from '../../support/itView/tabIdentity';
-import { captureLog } from '../../support/logCapture';
+import { SMALL_GROUPS, SMALL_PEOPLE } from '../../support/itView/smallSchool';
+import { startSmallSchoolTab } from '../../support/itView/smallSchoolTab';
+import { startTabIdentity, type TabIdentity } from '../../support/itView/tabIdentity';
 
 const NOW = '2026-12-01T10:00:00.000Z';
 const WORDS = 'my sister has my old phone and the code goes to her';
 const P = SMALL_PEOPLE;
 
-async function startTab(identity: TabIdentity, dataDir: string, nudges?: false) {
-  const container = await createContainer(tabAppConfig(identity, dataDir), {
-    log: captureLog('fatal').log,
-    clock: new TestClock(new Date(NOW)),
-    directory: { directory: new SmallSchoolDirectory() },
-    nudges,
-  });
-  return { container, app: await startApp(container) };
-}
+const startTab = (identity: TabIdentity, dataDir: string, nudges?: false) =>
+  startSmallSchoolTab(identity, dataDir, { now: NOW, nudges });
 
 /** Stores a help request of `userId` (after the clock's now: the running outbox leaves it queued). */
 async function helpRequest(container: Container, n: number, userId: string, reference: string) {
