@@ -13,6 +13,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { AzureConversationReferenceStore } from '../../src/adapters/azure/azureConversationReferenceStore';
 import { AzureNudgeLedger } from '../../src/adapters/azure/azureNudgeLedger';
+import { AzureNudgeQueue } from '../../src/adapters/azure/azureNudgeQueue';
 import { AzureStorageAccount, parseStorageConnection } from '../../src/adapters/azure/azureStorageAccount';
 import { buildCampaign } from '../../src/domain/campaign/campaignTime';
 import type { LedgerEntry } from '../../src/ports/nudgeLedger';
@@ -146,8 +147,14 @@ describe('A nudge campaign on two bot instances sharing Azure Storage (Azurite)'
         connector.total >= PUPILS || (await readRows()).filter((r) => r.state === 'sent').length === PUPILS,
       { what: 'every pupil sent or recorded', timeoutMs: 180_000, intervalMs: 2000 },
     ).catch(() => undefined);
-    // The survivor keeps looking at the queue: give it the time to send anything twice.
-    await new Promise((resolve) => setTimeout(resolve, 7000));
+    // Nothing more can be sent once no message is left on the queue, hidden ones (a copy of a send, back after
+    // its visibility timeout) included: Azure's count includes them.
+    const queue = await AzureNudgeQueue.open(account);
+    await until(async () => (await queue.approximateCount()) === 0, {
+      what: 'the queue empty, hidden messages included',
+      timeoutMs: 60_000,
+      intervalMs: 500,
+    });
 
     // The ledger: one row per pupil, every one sent; only sends noted on the wire at the kill are unconfirmed.
     const rows = await readRows();
