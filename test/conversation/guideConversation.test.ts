@@ -323,6 +323,30 @@ describe('Guided registration conversation', () => {
     });
   });
 
+  describe('side branches (lost phone) say nothing about how far the pupil got', () => {
+    async function finish(): Promise<void> {
+      const get = await press(await start(), 'Use the app');
+      const open = await press(get, "I've got the app ▶");
+      const scan = await press(open, 'I can see a QR code ▶');
+      const second = await press(await press(scan, 'Done ▶'), 'Approved ▶');
+      const finished = await press(await press(second, 'Use email'), 'Done ▶');
+      expect(headingOf(finished)).to.equal("🎉 That's it, you're done!");
+    }
+
+    it('a pupil who finished, then asked about a lost phone, is greeted as finished and "start" starts over', async () => {
+      await finish();
+      expect(headingOf(await say('I lost my phone'))).to.equal('Lost your phone?');
+      expect(headingOf(await say('hi'))).to.equal('Hi Sam! 👋');
+      expect(headingOf(await say('start'))).to.equal('Choose your first method');
+    });
+
+    it('a pupil part-way who asked about a lost phone is offered to carry on', async () => {
+      await press(await start(), 'Use the app');
+      expect(headingOf(await say('I lost my phone'))).to.equal('Lost your phone?');
+      expect(headingOf(await say('hi'))).to.equal('Welcome back, Sam!');
+    });
+  });
+
   describe('free text', () => {
     const cases: [string, string][] = [
       ['hello', 'Hi Sam! 👋'],

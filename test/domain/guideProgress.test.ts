@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import {
   applyGuideEvent,
   choicesAt,
+  guideStepOf,
   NEW_PROGRESS,
   type GuideProgress,
 } from '../../src/domain/guide/progress';
@@ -211,5 +212,15 @@ describe('guide progress (state machine)', () => {
     expect(isStepId('first.app.get')).to.equal(true);
     expect(isStepId('first.app.nope')).to.equal(false);
     expect(isStepId(42)).to.equal(false);
+  });
+
+  it('how far through the guide: a side branch counts as the step it was entered from', () => {
+    const at = (step: GuideProgress['step'], history: GuideProgress['step'][]) =>
+      guideStepOf({ step, history });
+    expect(at('afterwards', ['welcome', 'finished'])).to.equal('afterwards');
+    expect(at('lost.phone', ['welcome', 'finished', 'afterwards'])).to.equal('afterwards');
+    expect(at('lost.visit', ['welcome', 'first.app.scan', 'lost.phone'])).to.equal('first.app.scan');
+    expect(at('notMe', ['welcome', 'passkeyPrompt'])).to.equal('welcome');
+    expect(at('lost.phone', [])).to.equal('welcome');
   });
 });

@@ -3,7 +3,14 @@
  * that owns persistence calls `applyGuideEvent` and stores the result.
  */
 import type { MethodAvailability } from '../policy/availability';
-import { isMidGuide, type Choice, type FirstMethod, type SecondMethod, type StepId } from './steps';
+import {
+  isMidGuide,
+  isSideBranch,
+  type Choice,
+  type FirstMethod,
+  type SecondMethod,
+  type StepId,
+} from './steps';
 
 /** What is stored per user (no names, no contact details: only where they are in the guide). */
 export interface GuideProgress {
@@ -145,6 +152,19 @@ function anchorAt(progress: GuideProgress, from: StepId): GuideProgress {
   if (progress.step === from) return progress;
   const at = progress.history.lastIndexOf(from);
   return { ...progress, step: from, history: at >= 0 ? progress.history.slice(0, at) : progress.history };
+}
+
+/**
+ * How far through the guide the user is: a side branch (lost phone, "not me", the passkey prompt) counts as the
+ * step it was entered from, so a pupil who finished and then asked about a lost phone is still finished.
+ */
+export function guideStepOf(progress: GuideProgress): StepId {
+  if (!isSideBranch(progress.step)) return progress.step;
+  for (let i = progress.history.length - 1; i >= 0; i--) {
+    const step = progress.history[i]!;
+    if (!isSideBranch(step)) return step;
+  }
+  return 'welcome';
 }
 
 /**

@@ -80,6 +80,14 @@ export function isMidGuide(step: StepId): boolean {
   return step !== 'welcome' && step !== 'finished' && step !== 'passkey' && step !== 'afterwards';
 }
 
+/**
+ * Side branches any step can lead into (typed words such as "lost my phone", or a button) and Back returns from:
+ * they say nothing about how far through the guide the user is.
+ */
+export function isSideBranch(step: StepId): boolean {
+  return step.startsWith('lost.') || step === 'notMe' || step === 'passkeyPrompt';
+}
+
 /** Steps after which both methods are set up. */
 export function isFinishedStep(step: StepId): boolean {
   return step === 'finished' || step === 'passkey' || step === 'afterwards';

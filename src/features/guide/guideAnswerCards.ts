@@ -1,6 +1,6 @@
 /** The guide's short answers: where a returning user was, how far they got, hello to someone who finished. */
 import type { AdaptiveCardJson } from '../../cards/cardTemplates';
-import type { GuideProgress } from '../../domain/guide/progress';
+import { guideStepOf, type GuideProgress } from '../../domain/guide/progress';
 import { isFinishedStep } from '../../domain/guide/steps';
 import { answer, CARRY_ON, continueButton, helpButton, RESTART, STATUS } from '../shared/answerCards';
 import { Verb } from '../verbs';
@@ -23,7 +23,7 @@ export function resumeCard(progress: GuideProgress, ctx: ViewContext): AdaptiveC
 /** Where the user is in the guide (the bot's own record, not Microsoft's). */
 export function progressCard(progress: GuideProgress | undefined, ctx: ViewContext): AdaptiveCardJson {
   const step = progress?.step ?? 'welcome';
-  const done = isFinishedStep(step);
+  const done = isFinishedStep(progress ? guideStepOf(progress) : step);
   return answer({
     heading: done ? 'You finished the guide ✅' : 'Your progress',
     paragraphs: done

@@ -5,6 +5,7 @@ import {
   NEW_PROGRESS,
   type GuideEvent,
   type GuideProgress,
+  guideStepOf,
 } from '../../domain/guide/progress';
 import { isFinishedStep, isMidGuide, type StepId } from '../../domain/guide/steps';
 import type { Clock } from '../../ports/clock';
@@ -45,8 +46,9 @@ export function guideMove(
 }
 
 function greeting(current: GuideProgress | undefined, ctx: ViewContext): AdaptiveCardJson {
-  if (!current || current.step === 'welcome') return welcomeCard(ctx);
-  if (isFinishedStep(current.step)) return helloAgainCard(ctx);
+  const at = current && guideStepOf(current);
+  if (!current || at === 'welcome') return welcomeCard(ctx);
+  if (isFinishedStep(at!)) return helloAgainCard(ctx);
   return resumeCard(current, ctx);
 }
 
@@ -91,8 +93,9 @@ export function registerGuide(router: Router, deps: { clock: Clock }): void {
     )
     .intent('start', (turn) =>
       turn.update((current) => {
-        if (current && isMidGuide(current.step)) return { cards: [resumeCard(current, turn.ctx)] };
-        const type = current && isFinishedStep(current.step) ? 'restart' : 'start';
+        const at = current && guideStepOf(current);
+        if (current && isMidGuide(at!)) return { cards: [resumeCard(current, turn.ctx)] };
+        const type = at && isFinishedStep(at) ? 'restart' : 'start';
         return guideMove({ type }, current, turn.ctx);
       }),
     )
