@@ -1,15 +1,14 @@
 import fs from 'node:fs';
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { startApp, type RunningApp } from '../../../src/app';
-import { createContainer, type Container } from '../../../src/container';
+import type { RunningApp } from '../../../src/app';
+import type { Container } from '../../../src/container';
 import { tempDataDir } from '../../support/botProcess';
-import { TestClock } from '../../support/conversationHarness';
 import { SMALL_GROUPS, SMALL_PEOPLE, SmallSchoolDirectory } from '../../support/itView/smallSchool';
+import { startSmallSchoolTab } from '../../support/itView/smallSchoolTab';
 import {
   OTHER_TENANT,
   startTabIdentity,
-  tabAppConfig,
   TAB_APP_ID,
   type TabIdentity,
 } from '../../support/itView/tabIdentity';
@@ -30,13 +29,12 @@ describe("IT's tab: its page and its data routes over HTTP", () => {
     dataDir = tempDataDir();
     directory = new SmallSchoolDirectory();
     captured = captureLog('info');
-    const config = tabAppConfig(identity, dataDir, { BOT_DOMAIN: DOMAIN });
-    container = await createContainer(config, {
+    ({ container, app } = await startSmallSchoolTab(identity, dataDir, {
+      now: '2026-12-01T10:00:00Z',
+      directory,
+      env: { BOT_DOMAIN: DOMAIN },
       log: captured.log,
-      clock: new TestClock(new Date('2026-12-01T10:00:00Z')),
-      directory: { directory },
-    });
-    app = await startApp(container);
+    }));
   });
   after(async () => {
     await app?.stop();
@@ -261,12 +259,11 @@ describe("IT's tab: the whole school's list is the people its number counts", ()
     dataDir = tempDataDir();
     // Zed is in Year 9 (a report group) but in no target group: not one of the people the campaign is for.
     const directory = new SmallSchoolDirectory({ [SMALL_GROUPS.year9]: [SMALL_PEOPLE.zed] });
-    const container = await createContainer(tabAppConfig(identity, dataDir), {
+    ({ app } = await startSmallSchoolTab(identity, dataDir, {
+      now: '2026-12-01T10:00:00Z',
+      directory,
       log: captureLog('info').log,
-      clock: new TestClock(new Date('2026-12-01T10:00:00Z')),
-      directory: { directory },
-    });
-    app = await startApp(container);
+    }));
   });
   after(async () => {
     await app?.stop();
