@@ -13,7 +13,10 @@ import { DemoMailer } from './adapters/demo/demoMailer';
 import type { GraphDirectoryParts } from './adapters/graph/createGraphDirectory';
 import { createGraphClient } from './adapters/graph/graphClient';
 import { GraphMailer } from './adapters/graph/graphMailer';
-import { openStores, type Stores } from './adapters/storage';
+import { openSendWindow, openStores, type Stores } from './adapters/storage';
+import { newWorkerId } from './nudges/workerProcess';
+import type { SendWindow } from './ports/sendWindow';
+import { SendBudget } from './sending/sendBudget';
 import type { AppConfig } from './config/env';
 import { loadSchoolPolicy } from './config/loadSchoolPolicy';
 import { ConversationService } from './conversation/conversationService';
@@ -81,6 +84,8 @@ export interface ContainerOverrides {
   directory?: { directory: Directory; graph?: GraphDirectoryParts };
   /** Default: proactive messages through the bot's adapter. */
   messenger?: Messenger;
+  /** The send budget's tickets. Default: the configured storage's (openSendWindow). */
+  sendWindow?: SendWindow;
   /** Default: Graph's sendMail when Graph is configured, else mails written into DATA_DIR. */
   mailer?: Mailer;
   /** Default: Graph's Temporary Access Pass when the directory is Graph, else the demo issuer. */
@@ -116,6 +121,8 @@ export interface Container {
   metrics: BotMetrics;
   /** The Bot Framework adapter: inbound turns (app.ts) and proactive sends share it. */
   adapter: CloudAdapter;
+  /** The app's Teams send budget every connector request of this process waits in. */
+  sendBudget: SendBudget;
   messenger: Messenger;
   mailer: Mailer;
   status: RegistrationStatusService;
@@ -188,7 +195,15 @@ export function buildContainer(
     options: overrides.statusOptions ?? { refreshEveryMs: config.status.reportRefreshMinutes * 60_000 },
   });
 
-  const adapter = createBotAdapter(config, log, turnFailedText(policy));
+  // One Teams send budget for every request this process makes to the connector, shared with the other
+  // processes that send for the app: pupils' replies first, then follow-ups, then the campaign.
+  const sendWindow = overrides.sendWindow ?? openSendWindow(config);
+  const sendBudget = new SendBudget(sendWindow, {
+    log,
+    holder: newWorkerId(),
+    rule: { campaignMost: config.nudges.sendsPerSecond },
+  });
+  const adapter = createBotAdapter(config, log, turnFailedText(policy), sendBudget);
   adapter.use(tenantGuard(config.tenantId, log));
   // Every proactive send (nudges, status follow-ups, escalation notices) goes through this one messenger:
   // a send budget shared by all of them wraps it here.
@@ -206,6 +221,7 @@ export function buildContainer(
           graphRequests: graph?.requests,
           status,
           messenger,
+          sendBudget,
           clock,
           log,
         });
@@ -414,6 +430,7 @@ export function buildContainer(
     metrics,
     adapter,
     messenger,
+    sendBudget,
     mailer,
     status,
     statusReplies,
@@ -444,6 +461,8 @@ export function buildContainer(
       graph?.close();
       await overrides.beforeStoresClose?.();
       metrics.stopObserving();
+      sendBudget.close();
+      sendWindow.close();
       stores.close();
     },
     kill() {
@@ -453,6 +472,8 @@ export function buildContainer(
       status.stop();
       graph?.close();
       metrics.stopObserving();
+      sendBudget.close();
+      sendWindow.close();
       stores.close();
     },
   };

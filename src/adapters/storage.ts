@@ -14,7 +14,9 @@ import type { ProgressSnapshotStore } from '../ports/progressSnapshotStore';
 import type { StatusFollowUpStore } from '../ports/statusFollowUpStore';
 import type { SupportCodeStore } from '../ports/supportCodeStore';
 import type { TemporaryAccessPassGrantStore } from '../ports/temporaryAccessPassGrants';
+import type { SendWindow } from '../ports/sendWindow';
 import type { UserProgressStore } from '../ports/userProgressStore';
+import { MemorySendWindow } from '../sending/memorySendWindow';
 import { ensurePrivateDir } from './privateFiles';
 import { SqliteConversationReferenceStore } from './sqlite/sqliteConversationReferenceStore';
 import type { SqliteDatabase } from './sqlite/sqliteDatabase';
@@ -84,6 +86,21 @@ export function sqliteStores(database: SqliteDatabase, realNow: () => number = D
       }),
     close: () => database.close(),
   };
+}
+
+/**
+ * The app's Teams send budget for this process. SQLite: a table in DATA_DIR shared by every process on the
+ * machine (the bot and `npm run nudge`). Azure Storage: this instance's own share in memory (each instance is
+ * configured with its part of the limit; docs/configuration.md).
+ */
+export function openSendWindow(config: AppConfig): SendWindow {
+  if (config.storage.kind === 'sqlite') {
+    const { SqliteSendWindow } =
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      require('./sqlite/sqliteSendWindow') as typeof import('./sqlite/sqliteSendWindow');
+    return SqliteSendWindow.open(config.dataDir, config.teamsSendsPerSecond);
+  }
+  return new MemorySendWindow(config.teamsSendsPerSecond);
 }
 
 /** The stores the configuration asks for. A storage account that cannot be reached stops the start. */

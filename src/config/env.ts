@@ -81,6 +81,8 @@ const envSchema = z.object({
   TEAMS_APP_CATALOG_ID: optional(z.string().min(1).max(200)),
   /** The connector for chats known only by id (Teams' global proactive endpoint). */
   TEAMS_SERVICE_URL: optional(httpUrl).default('https://smba.trafficmanager.net/teams/'),
+  /** Requests the whole app may have arrive at Teams in any second (Teams: 50 per app per tenant). */
+  TEAMS_SENDS_PER_SECOND: optional(z.coerce.number().int().min(2).max(1000)).default(50),
   NUDGE_SENDS_PER_SECOND: optional(z.coerce.number().min(1).max(1000)).default(49),
   NUDGE_CONCURRENCY: optional(z.coerce.number().int().min(1).max(64)).default(16),
   NUDGE_VISIBILITY_TIMEOUT_SECONDS: optional(z.coerce.number().int().min(1).max(3600)).default(60),
@@ -161,6 +163,8 @@ export interface AppConfig {
     plannerLeaseMs: number;
   };
   storage: { kind: 'sqlite' } | { kind: 'azure'; connectionString: string; prefix: string };
+  /** The app's Teams send budget: requests per second for every process that sends for it (docs/sending.md). */
+  teamsSendsPerSecond: number;
   /** Registration status: how long a turn waits for Graph, and how often the report is re-read (0 = never). */
   status: { inTurnWaitMs: number; reportRefreshMinutes: number };
   /** Timeout of one Graph request (each attempt). */
@@ -287,6 +291,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     dataDir: path.resolve(e.DATA_DIR),
     supportCodeKey: e.SUPPORT_CODE_KEY ? Buffer.from(e.SUPPORT_CODE_KEY, 'hex') : undefined,
     nudgeScheduler: e.NUDGE_SCHEDULER === 'on',
+    teamsSendsPerSecond: e.TEAMS_SENDS_PER_SECOND,
     nudges: {
       teamsAppId: e.TEAMS_APP_ID,
       catalogId: e.TEAMS_APP_CATALOG_ID,

@@ -14,6 +14,7 @@ import type { NudgeLedger, UserMarkerPrefix } from '../ports/nudgeLedger';
 import type { NudgeQueue } from '../ports/nudgeQueue';
 import type { LeaseStore } from '../ports/leases';
 import type { UserProgressStore } from '../ports/userProgressStore';
+import type { SendBudget } from '../sending/sendBudget';
 import type { RegistrationStatusService } from '../status/registrationStatusService';
 
 export interface DeliverySettings {
@@ -65,6 +66,8 @@ export interface CampaignDeps {
   clock: Clock;
   log: Logger;
   delivery: DeliverySettings;
+  /** The app's send budget, shared with the bot's replies; absent: the worker keeps one of its own. */
+  sendBudget?: SendBudget;
 }
 
 const REGISTERED: UserMarkerPrefix = 'registered:';

@@ -12,6 +12,7 @@ import type { Logger } from '../logging/logger';
 import type { Clock } from '../ports/clock';
 import type { Directory } from '../ports/directory';
 import type { Messenger } from '../ports/messenger';
+import type { SendBudget } from '../sending/sendBudget';
 import type { RegistrationStatusService } from '../status/registrationStatusService';
 import { DEFAULT_DELIVERY, type CampaignDeps } from './campaignContext';
 import { CampaignPlanner } from './campaignPlanner';
@@ -35,6 +36,8 @@ export interface NudgeInputs {
   graphRequests?: GraphRequester;
   status: RegistrationStatusService;
   messenger: Messenger;
+  /** The app's send budget the campaign shares with the bot's replies. */
+  sendBudget?: SendBudget;
   clock: Clock;
   log: Logger;
 }
@@ -70,6 +73,7 @@ export function createNudges(inputs: NudgeInputs): NudgeParts | undefined {
     references: inputs.stores.references,
     progress: inputs.stores.progress,
     messenger: inputs.messenger,
+    sendBudget: inputs.sendBudget,
     installer,
     clock: inputs.clock,
     log: inputs.log.child({ campaignId: campaign.id }),

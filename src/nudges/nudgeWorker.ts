@@ -19,7 +19,6 @@
  * pass on the same process). No order of note and request closes it without an idempotency key at Teams.
  */
 import { RequestBudget } from '../adapters/graph/requestBudget';
-import { ArrivalPacer } from './arrivalPacer';
 import { nudgeDue, parseNudgeKey, snoozesUsed } from '../domain/campaign/nudgeDecision';
 import { homeHint } from '../domain/campaign/windowHint';
 import { localDateOf } from '../domain/policy/localDate';
@@ -33,6 +32,8 @@ import type { LedgerEntry, LedgerPatch } from '../ports/nudgeLedger';
 import type { NudgeJob, ReceivedJob } from '../ports/nudgeQueue';
 import type { SendOutcome } from '../ports/messenger';
 import { ConcurrencyError } from '../ports/versioned';
+import { MemorySendWindow } from '../sending/memorySendWindow';
+import { SendBudget, type SendLane } from '../sending/sendBudget';
 import { registeredMarker, type CampaignDeps } from './campaignContext';
 import { EmailChecks } from './emailChecks';
 import { windowGroupOf } from './windowGroups';
@@ -95,7 +96,7 @@ export class NudgeWorker {
     inDoubt: 0,
     interrupted: 0,
   };
-  private readonly sends: ArrivalPacer;
+  private readonly sends: SendLane;
   private readonly spacing: RequestBudget;
   private readonly installs: RequestBudget;
   private inFlight = 0;
@@ -112,10 +113,14 @@ export class NudgeWorker {
   constructor(private readonly deps: CampaignDeps) {
     this.emails = new EmailChecks(deps);
     const d = deps.delivery;
-    // At most `sendsPerSecond` ARRIVALS at Teams in any second, whatever the network does: a request starts
-    // only once the one `sendsPerSecond` places before it has been answered a second ago (the pacer sits inside
-    // the connector client, so the client's own retries are paced too).
-    this.sends = new ArrivalPacer({ limit: d.sendsPerSecond, windowMs: 1000, marginMs: 5 });
+    // At most `sendsPerSecond` ARRIVALS at Teams in any second, whatever the network does, and the pupils' replies
+    // first: the campaign's sends take their tickets from the app's send budget (shared by every process that
+    // sends for the app; src/sending/) inside the connector client, so the client's own retries are paced too.
+    // A worker built without one has a budget of its own: its sends and one ticket kept free.
+    const budget =
+      deps.sendBudget ??
+      new SendBudget(new MemorySendWindow(d.sendsPerSecond + 1), { log: deps.log, holder: this.id });
+    this.sends = budget.lane('campaign');
     // Evenly spaced starts, a little tighter than the rate so that a late timer can catch up: the pacer is the
     // cap; the spacing keeps the sends from leaving in bursts.
     this.spacing = new RequestBudget({ limit: 1, windowMs: Math.floor(1000 / (d.sendsPerSecond * 1.1)) });
@@ -464,8 +469,17 @@ export class NudgeWorker {
     };
     const pace = () => this.sends.acquire();
     const outcome: SendOutcome = chatId
-      ? await this.deps.messenger.sendToChat(job.userId, chatId, [card], { noteOnWire, pace })
-      : await this.deps.messenger.sendToUser(job.userId, [card], { reference, noteOnWire, pace });
+      ? await this.deps.messenger.sendToChat(job.userId, chatId, [card], {
+          noteOnWire,
+          pace,
+          kind: 'campaign',
+        })
+      : await this.deps.messenger.sendToUser(job.userId, [card], {
+          reference,
+          noteOnWire,
+          pace,
+          kind: 'campaign',
+        });
     // Withdrawn: the message comes back after its timeout and is looked at again.
     if (withdrawn) return 'deferred';
     return this.record(message, noted ?? taken, outcome);

@@ -4,6 +4,7 @@
  * the one bug a campaign cannot afford.
  */
 import type { AdaptiveCardJson } from '../cards/cardTemplates';
+import type { SendKind } from '../domain/sending/sendTickets';
 import type { StoredConversationReference } from './conversationReferenceStore';
 
 /** Why a user cannot be reached at all until something changes (do not retry). */
@@ -45,6 +46,8 @@ export interface SendOptions {
    * told when that request is answered (the campaign paces arrivals at Teams this way).
    */
   pace?: () => Promise<() => void>;
+  /** Whose send this is, for the app's send budget (default: a follow-up a pupil is waiting for). */
+  kind?: SendKind;
 }
 
 export interface Messenger {
@@ -58,6 +61,6 @@ export interface Messenger {
     userId: string,
     chatId: string,
     cards: AdaptiveCardJson[],
-    options?: Pick<SendOptions, 'noteOnWire' | 'pace'>,
+    options?: Pick<SendOptions, 'noteOnWire' | 'pace' | 'kind'>,
   ): Promise<SendOutcome>;
 }

@@ -15,6 +15,7 @@ import { screenText } from '../domain/text/screening';
 import type { Logger } from '../logging/logger';
 import { AuthorityHostCredentialsFactory } from './authorityHostCredentials';
 import { ClientReusingAuthentication } from './clientReusingAuthentication';
+import type { SendBudget } from '../sending/sendBudget';
 import { SendHandOff } from './sendHandOff';
 
 /** Said when a turn fails on our side (storage down, a bug); the default names no place to get help. */
@@ -34,6 +35,8 @@ export function createBotAdapter(
   config: AppConfig,
   log: Logger,
   turnFailedText = DEFAULT_TURN_FAILED_TEXT,
+  /** Every request to the connector waits here for its ticket (none: requests go as they come). */
+  budget?: SendBudget,
 ): BotAdapter {
   const options: Partial<ConfigurationBotFrameworkAuthenticationOptions> = {
     MicrosoftAppId: config.bot.id ?? '',
@@ -71,7 +74,7 @@ export function createBotAdapter(
       ValidateAuthority: true,
     });
   }
-  const handOff = new SendHandOff(log);
+  const handOff = new SendHandOff(log, budget);
   const adapter = new BotAdapter(
     new ClientReusingAuthentication(
       new ConfigurationBotFrameworkAuthentication(options, credentials),

@@ -3,16 +3,17 @@
  * channel's conversation id (the bot must be installed in the team). Errors are classified like the
  * Messenger's and never thrown; the post has a timeout, as nothing in botbuilder does.
  */
-import type { CloudAdapter, ConversationReference } from 'botbuilder';
+import type { ConversationReference } from 'botbuilder';
 import type { AdaptiveCardJson } from '../cards/cardTemplates';
 import type { Logger } from '../logging/logger';
 import type { ChannelPoster, ChannelTarget } from '../ports/channelPoster';
 import type { SendOutcome } from '../ports/messenger';
+import type { BotAdapter } from './botAdapter';
 import { classifySendError } from './botMessenger';
 import { cardActivity } from './cardActivity';
 
 export interface BotChannelPosterDeps {
-  adapter: CloudAdapter;
+  adapter: BotAdapter;
   botAppId: string;
   tenantId: string;
   log: Logger;
@@ -37,10 +38,9 @@ export class BotChannelPoster implements ChannelPoster {
       },
     };
     let outcome: PostOutcome | undefined;
-    const turn = this.deps.adapter.continueConversationAsync(
-      this.deps.botAppId,
-      reference,
-      async (context) => {
+    // A copy for IT waits behind pupils in the app's send budget, like a follow-up.
+    const { done: turn } = this.deps.adapter.handOff.run({ kind: 'followUp' }, () =>
+      this.deps.adapter.continueConversationAsync(this.deps.botAppId, reference, async (context) => {
         try {
           const response = await context.sendActivity(cardActivity(card));
           outcome = { kind: 'sent', activityIds: response?.id ? [response.id] : [] };
@@ -49,7 +49,7 @@ export class BotChannelPoster implements ChannelPoster {
           outcome =
             classified.kind === 'noConversation' ? { kind: 'failed', error: 'no conversation' } : classified;
         }
-      },
+      }),
     );
     const ms = this.deps.timeoutMs ?? 15_000;
     let timer: NodeJS.Timeout | undefined;

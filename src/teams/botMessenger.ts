@@ -125,7 +125,7 @@ export class BotMessenger implements Messenger {
     userId: string,
     chatId: string,
     cards: AdaptiveCardJson[],
-    options: Pick<SendOptions, 'noteOnWire' | 'pace'> = {},
+    options: Pick<SendOptions, 'noteOnWire' | 'pace' | 'kind'> = {},
   ): Promise<SendOutcome> {
     const chats = this.deps.chats;
     if (!chats) return { kind: 'noConversation' };
@@ -164,7 +164,7 @@ export class BotMessenger implements Messenger {
   private async send(
     reference: Partial<ConversationReference>,
     cards: AdaptiveCardJson[],
-    { noteOnWire, pace }: Pick<SendOptions, 'noteOnWire' | 'pace'> = {},
+    { noteOnWire, pace, kind }: Pick<SendOptions, 'noteOnWire' | 'pace' | 'kind'> = {},
   ): Promise<SendOutcome> {
     let outcome: SendOutcome | undefined;
     let ran = false;
@@ -181,11 +181,13 @@ export class BotMessenger implements Messenger {
           outcome = classifySendError(error);
         }
       });
-    // The note is written by the connector client itself, just before the request that carries the cards.
-    const handedOff = noteOnWire
-      ? this.deps.adapter.handOff.run({ note: noteOnWire, pace }, proactiveTurn)
-      : undefined;
-    const turn = handedOff ? handedOff.done : proactiveTurn();
+    // The note is written by the connector client itself, just before the request that carries the cards; the
+    // kind decides the send's place in the app's send budget.
+    const handedOff = this.deps.adapter.handOff.run(
+      { note: noteOnWire, pace, kind: kind ?? 'followUp' },
+      proactiveTurn,
+    );
+    const turn = handedOff.done;
     const ms = this.deps.timeoutMs ?? 15_000;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -197,7 +199,7 @@ export class BotMessenger implements Messenger {
       // A late answer is not waited for: the send may still land, so this is "failed", not "gone". A handed-off
       // send that has not left by now never will (nor will its retries): the caller may try it again.
       if (error instanceof SendTimeout) {
-        handedOff?.abandon();
+        handedOff.abandon();
         return outcome ?? { kind: 'failed', error: `no answer within ${ms} ms`, unanswered: true };
       }
       return outcome ?? classifySendError(error);

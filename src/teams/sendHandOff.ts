@@ -4,12 +4,17 @@
  * token, the client's retry policy and everything else in its pipeline. A crash before the note is stored
  * means nothing left; a crash after it can lose only what is left between the stored note and the socket
  * write. The note follows the send through its async context (AsyncLocalStorage), so the connector clients,
- * shared by every turn, need no per-send state; a request outside a handed-off send (the bot's replies, other
- * proactive sends) passes straight through.
+ * shared by every turn, need no per-send state.
+ *
+ * Every request to the connector also waits here for its ticket in the app's send budget (src/sending/), as the
+ * kind of send it belongs to: a request outside any handed-off send is a reply in a pupil's turn; a proactive
+ * send says whether it is a follow-up or the campaign's. A 429 is reported to the budget with that kind.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ConnectorClient } from 'botframework-connector';
+import type { SendKind } from '../domain/sending/sendTickets';
 import type { Logger } from '../logging/logger';
+import type { SendBudget } from '../sending/sendBudget';
 
 /** Stores the note; resolves false when the send is no longer the caller's to make (then nothing leaves). */
 export type WireNote = () => Promise<boolean>;
@@ -19,9 +24,15 @@ export type Pace = () => Promise<() => void>;
 
 /** What a send hands to the connector client. */
 export interface HandOffOptions {
-  note: WireNote;
-  /** Taken by every request of the send that carries the message (retries included), before the note. */
+  /** Without one, the send's requests are only paced (as `kind`). */
+  note?: WireNote;
+  /**
+   * Taken by every request of the send that carries the message (retries included), before the note, instead
+   * of the budget (the campaign's own lane).
+   */
   pace?: Pace;
+  /** The kind of send its requests are paced as (default: a reply). */
+  kind?: SendKind;
 }
 
 /** A send handed off: its note, written once (the first attempt), and whether the caller gave up on it. */
@@ -36,12 +47,17 @@ interface PipelineRequestLike {
   url: string;
 }
 
+/** What comes back from the next policy (a core-rest-pipeline response, as far as used here). */
+interface PipelineResponseLike {
+  status?: number;
+  headers?: { get?: (name: string) => string | undefined };
+}
+
+type Next = (request: PipelineRequestLike) => Promise<unknown>;
+
 interface PipelinePolicyLike {
   name: string;
-  sendRequest(
-    request: PipelineRequestLike,
-    next: (request: PipelineRequestLike) => Promise<unknown>,
-  ): Promise<unknown>;
+  sendRequest(request: PipelineRequestLike, next: Next): Promise<unknown>;
 }
 
 interface PipelineLike {
@@ -62,7 +78,11 @@ export class SendWithdrawn extends Error {
 export class SendHandOff {
   private readonly sends = new AsyncLocalStorage<HandedOff>();
 
-  constructor(private readonly log: Logger) {}
+  constructor(
+    private readonly log: Logger,
+    /** The app's send budget every connector request waits in; none: requests go as they come. */
+    private readonly budget?: SendBudget,
+  ) {}
 
   /**
    * Runs `send` with `note` handed to the connector client. `abandon()` is for a caller that stopped waiting
@@ -97,34 +117,62 @@ export class SendHandOff {
     );
   }
 
-  private beforeRequest(
-    request: PipelineRequestLike,
-    next: (request: PipelineRequestLike) => Promise<unknown>,
-  ): Promise<unknown> {
+  private beforeRequest(request: PipelineRequestLike, next: Next): Promise<unknown> {
     const handedOff = this.sends.getStore();
-    if (!handedOff || request.method !== 'POST' || !CARRIES_MESSAGE.test(new URL(request.url).pathname)) {
-      return next(request);
+    const kind = handedOff?.kind ?? 'reply';
+    const note = handedOff?.note;
+    if (
+      !handedOff ||
+      !note ||
+      request.method !== 'POST' ||
+      !CARRIES_MESSAGE.test(new URL(request.url).pathname)
+    ) {
+      return this.paced(kind, this.budget && (() => this.budget!.acquire(kind)), request, next);
     }
-    return this.noteThenSend(handedOff, request, next);
+    return this.noteThenSend(handedOff, note, request, next);
   }
 
-  private async noteThenSend(
-    handedOff: HandedOff,
+  /** Waits for the request's ticket, sends it, and hands the ticket back with its answer. */
+  private async paced(
+    kind: SendKind,
+    pace: Pace | undefined,
     request: PipelineRequestLike,
-    next: (request: PipelineRequestLike) => Promise<unknown>,
+    next: Next,
+    beforeSend?: () => Promise<void>,
   ): Promise<unknown> {
-    if (handedOff.abandoned) throw new SendWithdrawn('the send was given up before this request left');
-    // The pace first (it can wait up to a second), so that the note is the very last step before the request.
-    const answered = await handedOff.pace?.();
+    const answered = await pace?.();
     try {
-      if (handedOff.abandoned) throw new SendWithdrawn('the send was given up before this request left');
-      handedOff.noted ??= this.write(handedOff.note);
-      if (!(await handedOff.noted)) throw new SendWithdrawn('the sender withdrew the send');
-      if (handedOff.abandoned) throw new SendWithdrawn('the send was given up before this request left');
-      return await next(request);
+      await beforeSend?.();
+      const response = await next(request);
+      const { status, headers } = (response ?? {}) as PipelineResponseLike;
+      if (status === 429) {
+        const seconds = Number(headers?.get?.('retry-after'));
+        this.budget?.throttled(kind, Number.isFinite(seconds) ? seconds * 1000 : undefined);
+      }
+      return response;
     } finally {
       answered?.();
     }
+  }
+
+  private noteThenSend(
+    handedOff: HandedOff,
+    note: WireNote,
+    request: PipelineRequestLike,
+    next: Next,
+  ): Promise<unknown> {
+    if (handedOff.abandoned) {
+      return Promise.reject(new SendWithdrawn('the send was given up before this request left'));
+    }
+    const kind = handedOff.kind ?? 'campaign';
+    const pace = handedOff.pace ?? (this.budget && (() => this.budget!.acquire(kind)));
+    // The pace first (it can wait up to a second), so that the note is the very last step before the request.
+    return this.paced(kind, pace, request, next, async () => {
+      if (handedOff.abandoned) throw new SendWithdrawn('the send was given up before this request left');
+      handedOff.noted ??= this.write(note);
+      if (!(await handedOff.noted)) throw new SendWithdrawn('the sender withdrew the send');
+      if (handedOff.abandoned) throw new SendWithdrawn('the send was given up before this request left');
+    });
   }
 
   /** A note that cannot be stored does not stop the send: it costs at most a duplicate after a crash. */

@@ -110,6 +110,7 @@ describe('A nudge campaign on two bot instances sharing Azure Storage (Azurite)'
         NUDGE_PLAN_EVERY_SECONDS: '1',
         NUDGE_PLANNER_LEASE_SECONDS: String(LEASE_SECONDS),
         NUDGE_SENDS_PER_SECOND: '200',
+        TEAMS_SENDS_PER_SECOND: '201',
         NUDGE_CONCURRENCY: String(CONCURRENCY),
         NUDGE_VISIBILITY_TIMEOUT_SECONDS: '5',
         NUDGE_SEND_TIMEOUT_MS: '3000',

@@ -129,7 +129,7 @@ describe('Nudge campaign on real HTTP (Teams connector and Graph stand-ins)', fu
         seed: 7,
         blocked: [conversationOf(userIdOf(1)), conversationOf(userIdOf(2))],
       },
-      env: { NUDGE_SENDS_PER_SECOND: '150', NUDGE_CONCURRENCY: '24' },
+      env: { NUDGE_SENDS_PER_SECOND: '150', TEAMS_SENDS_PER_SECOND: '151', NUDGE_CONCURRENCY: '24' },
     });
     const ids = await Promise.all(Array.from({ length: 160 }, (_, i) => rig.addUser(i + 1)));
     // One chat answers 429 to the connector client's first try and its three retries, so a 429 reaches the

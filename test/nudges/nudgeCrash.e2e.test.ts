@@ -83,6 +83,7 @@ describe('Nudge campaign from the command line: crashes and two workers (child p
         env: {
           ...nudgeCliEnv(graph, dataDir, policyFile),
           NUDGE_SENDS_PER_SECOND: String(sendsPerSecond),
+          TEAMS_SENDS_PER_SECOND: String(sendsPerSecond + 1),
           NUDGE_CONCURRENCY: '32',
           NUDGE_VISIBILITY_TIMEOUT_SECONDS: '5',
           NUDGE_SEND_TIMEOUT_MS: '3000',

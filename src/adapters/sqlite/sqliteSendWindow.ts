@@ -1,0 +1,137 @@
+/**
+ * The app's Teams send budget in SQLite, shared by every process on the machine that sends for the app (the
+ * bot and `npm run nudge`). It lives in a file of its own in DATA_DIR (`send-budget.sqlite`), so that a reply's
+ * ticket never waits behind a campaign's ledger and queue writes in the main file. Each take is one immediate
+ * transaction (the rule read and the ticket written together); a ticket held by a process that has ended is
+ * free at once, so a restarted campaign does not wait for the dead one's unanswered requests.
+ */
+import {
+  decideSend,
+  type SendKind,
+  type SendRule,
+  type SendWindowState,
+  type Ticket,
+} from '../../domain/sending/sendTickets';
+import { holderIsGone } from '../../nudges/workerProcess';
+import type { SendWindow, TakeResult, TakenTicket } from '../../ports/sendWindow';
+import { SqliteDatabase } from './sqliteDatabase';
+
+interface TicketRow {
+  idx: number;
+  granted_at: number | null;
+  answered_at: number | null;
+  kind: SendKind | null;
+  holder: string | null;
+}
+
+interface BudgetRow {
+  pressure: number;
+  pressure_at: number;
+  paused_until: number;
+}
+
+/** How long a "that process has ended" answer is kept (it reads /proc). */
+const GONE_CHECK_MS = 1000;
+
+export class SqliteSendWindow implements SendWindow {
+  private readonly goneChecks = new Map<string, { gone: boolean; at: number }>();
+
+  constructor(
+    private readonly database: SqliteDatabase,
+    readonly limit: number,
+  ) {
+    database.migrate(
+      'send_budget.v1',
+      `CREATE TABLE send_tickets (
+        idx INTEGER PRIMARY KEY,
+        granted_at INTEGER,
+        answered_at INTEGER,
+        kind TEXT,
+        holder TEXT
+      ) STRICT;
+      CREATE TABLE send_budget (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        pressure REAL NOT NULL,
+        pressure_at INTEGER NOT NULL,
+        paused_until INTEGER NOT NULL
+      ) STRICT;
+      INSERT INTO send_budget (id, pressure, pressure_at, paused_until) VALUES (1, 0, 0, 0);`,
+    );
+    // A process configured for more tickets than the table has adds them; one configured for fewer uses the first.
+    const add = database.db.prepare('INSERT OR IGNORE INTO send_tickets (idx) VALUES (?)');
+    database.db.transaction(() => {
+      for (let i = 0; i < limit; i++) add.run(i);
+    })();
+  }
+
+  /** Opens the budget's own file in `dataDir`. */
+  static open(dataDir: string, limit: number): SqliteSendWindow {
+    return new SqliteSendWindow(SqliteDatabase.open(dataDir, 'send-budget.sqlite'), limit);
+  }
+
+  take(kind: SendKind, holder: string, now: number, rule: SendRule): Promise<TakeResult> {
+    const db = this.database.db;
+    const decide = db.transaction((): TakeResult => {
+      const rows = db
+        .prepare('SELECT * FROM send_tickets WHERE idx < ? ORDER BY idx')
+        .all(this.limit) as TicketRow[];
+      const budget = db.prepare('SELECT * FROM send_budget WHERE id = 1').get() as BudgetRow;
+      const state: SendWindowState = {
+        tickets: rows.map(toTicket),
+        pressure: { value: budget.pressure, at: budget.pressure_at },
+        pausedUntil: budget.paused_until,
+      };
+      const decision = decideSend(state, kind, now, rule, (h) => h !== holder && this.gone(h, now));
+      if (!('take' in decision)) return decision;
+      db.prepare(
+        'UPDATE send_tickets SET granted_at = ?, answered_at = NULL, kind = ?, holder = ? WHERE idx = ?',
+      ).run(now, kind, holder, decision.take);
+      if (decision.pressure !== state.pressure) {
+        db.prepare('UPDATE send_budget SET pressure = ?, pressure_at = ? WHERE id = 1').run(
+          decision.pressure.value,
+          decision.pressure.at,
+        );
+      }
+      return { ticket: { index: decision.take, grantedAt: now } };
+    });
+    return Promise.resolve(decide.immediate());
+  }
+
+  answer(ticket: TakenTicket, now: number): Promise<void> {
+    this.database.db
+      .prepare(
+        'UPDATE send_tickets SET answered_at = ? WHERE idx = ? AND granted_at = ? AND answered_at IS NULL',
+      )
+      .run(now, ticket.index, ticket.grantedAt);
+    return Promise.resolve();
+  }
+
+  pauseUntil(until: number): Promise<void> {
+    this.database.db
+      .prepare('UPDATE send_budget SET paused_until = MAX(paused_until, ?) WHERE id = 1')
+      .run(until);
+    return Promise.resolve();
+  }
+
+  close(): void {
+    this.database.close();
+  }
+
+  private gone(holder: string, now: number): boolean {
+    const known = this.goneChecks.get(holder);
+    if (known && now - known.at < GONE_CHECK_MS) return known.gone;
+    const gone = holderIsGone(holder);
+    this.goneChecks.set(holder, { gone, at: now });
+    if (this.goneChecks.size > 1000) this.goneChecks.clear();
+    return gone;
+  }
+}
+
+function toTicket(row: TicketRow): Ticket {
+  return {
+    grantedAt: row.granted_at ?? undefined,
+    answeredAt: row.answered_at ?? undefined,
+    kind: row.kind ?? undefined,
+    holder: row.holder ?? undefined,
+  };
+}

@@ -1,0 +1,235 @@
+/**
+ * A process's way into the app's Teams send budget (the tickets of `ports/sendWindow.ts`, shared by every
+ * process that sends for the app). Every request to the Teams connector waits here for a ticket: a pupil's
+ * reply first, then follow-ups, then the campaign, in the order they asked. One loop per process asks the table,
+ * so a waiting reply is never behind a campaign's queue; it sleeps until the next ticket frees, and looks again
+ * every few milliseconds while that depends on another process's answer.
+ */
+import {
+  DEFAULT_SEND_RULE,
+  SEND_PRIORITY,
+  type SendKind,
+  type SendRule,
+} from '../domain/sending/sendTickets';
+import type { Logger } from '../logging/logger';
+import type { SendWindow, TakeResult, TakenTicket } from '../ports/sendWindow';
+
+/** Marks the request answered (or failed, or never sent): call once, when its response or error is back. */
+export type Answered = () => void;
+
+export class SendBudgetClosed extends Error {
+  override readonly name = 'SendBudgetClosed';
+}
+
+export interface SendBudgetOptions {
+  log: Logger;
+  /** This process's worker id (src/nudges/workerProcess.ts): a restarted process frees a dead one's tickets. */
+  holder: string;
+  rule?: Partial<SendRule>;
+  /** How often to look again while the next ticket waits for another process's answer (default 5 ms). */
+  pollMs?: number;
+  /** Wall-clock milliseconds (the table is shared across processes); tests pass a fake. */
+  now?: () => number;
+}
+
+interface Waiter {
+  kind: SendKind;
+  seq: number;
+  lane?: SendLane;
+  resolve: (answered: Answered) => void;
+  reject: (error: Error) => void;
+}
+
+/** What one sender (a campaign worker) holds: its waits, which it can withdraw all at once when it stops. */
+export interface SendLane {
+  acquire(): Promise<Answered>;
+  /** Teams answered 429: every process holds its starts for `ms`. */
+  pause(ms: number): void;
+  /** Rejects this lane's waiting requests; the budget itself goes on. */
+  close(): void;
+}
+
+export interface SendBudgetStats {
+  /** Tickets given, by kind. */
+  granted: Record<SendKind, number>;
+  /** 429s Teams answered, by the kind of request that met them. */
+  throttled: Record<SendKind, number>;
+}
+
+export class SendBudget {
+  readonly stats: SendBudgetStats = {
+    granted: { reply: 0, followUp: 0, campaign: 0 },
+    throttled: { reply: 0, followUp: 0, campaign: 0 },
+  };
+  private readonly rule: SendRule;
+  private readonly now: () => number;
+  private readonly pollMs: number;
+  private readonly waiting: Waiter[] = [];
+  private seq = 0;
+  private pumping = false;
+  private closed = false;
+  private wake?: () => void;
+
+  constructor(
+    private readonly window: SendWindow,
+    private readonly options: SendBudgetOptions,
+  ) {
+    this.rule = { ...DEFAULT_SEND_RULE, ...options.rule };
+    this.now = options.now ?? Date.now;
+    this.pollMs = options.pollMs ?? 5;
+  }
+
+  /** Waits for a ticket for a request of `kind`; returns what to call when it is answered. */
+  acquire(kind: SendKind, lane?: SendLane): Promise<Answered> {
+    if (this.closed) return Promise.reject(new SendBudgetClosed('the send budget is closed'));
+    return new Promise<Answered>((resolve, reject) => {
+      this.waiting.push({ kind, seq: this.seq++, lane, resolve, reject });
+      this.kick();
+      void this.pump();
+    });
+  }
+
+  /** A sender's own lane of `kind`: closing it withdraws only its waits. */
+  lane(kind: SendKind): SendLane {
+    let closed = false;
+    const lane: SendLane = {
+      acquire: () =>
+        closed ? Promise.reject(new SendBudgetClosed('the sender is stopping')) : this.acquire(kind, lane),
+      pause: (ms) => this.pause(ms),
+      close: () => {
+        closed = true;
+        this.withdraw((w) => w.lane === lane, 'the sender is stopping');
+      },
+    };
+    return lane;
+  }
+
+  /** Every process holds its starts for `ms` (Teams' Retry-After applies to the whole app). */
+  pause(ms: number): void {
+    this.window.pauseUntil(this.now() + ms).catch((error: unknown) => {
+      this.options.log.warn(
+        { err: { message: (error as Error).message } },
+        'send budget: could not store a pause',
+      );
+    });
+    this.kick();
+  }
+
+  /**
+   * Teams refused a request with 429: within the budget that is a bug (another sender outside it, a limit set
+   * too high), so it is an error in the log naming who met it, and every process pauses for the Retry-After.
+   */
+  throttled(kind: SendKind, retryAfterMs: number | undefined): void {
+    this.stats.throttled[kind] += 1;
+    this.options.log.error(
+      { sendKind: kind, retryAfterMs, holder: this.options.holder },
+      'Teams refused a send (429): the app went over its send budget',
+    );
+    this.pause(retryAfterMs ?? 1000);
+  }
+
+  /** Rejects every waiting request; nothing is left behind (no timer). */
+  close(): void {
+    this.closed = true;
+    this.withdraw(() => true, 'the send budget is closed');
+  }
+
+  private withdraw(which: (w: Waiter) => boolean, reason: string): void {
+    for (let i = this.waiting.length - 1; i >= 0; i--) {
+      const waiter = this.waiting[i]!;
+      if (!which(waiter)) continue;
+      this.waiting.splice(i, 1);
+      waiter.reject(new SendBudgetClosed(reason));
+    }
+    this.kick();
+  }
+
+  /** The waiter to serve next: the highest priority, then the one that asked first. */
+  private first(): Waiter | undefined {
+    let best: Waiter | undefined;
+    for (const w of this.waiting) {
+      if (
+        !best ||
+        SEND_PRIORITY[w.kind] < SEND_PRIORITY[best.kind] ||
+        (SEND_PRIORITY[w.kind] === SEND_PRIORITY[best.kind] && w.seq < best.seq)
+      ) {
+        best = w;
+      }
+    }
+    return best;
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      for (let head = this.first(); head && !this.closed; head = this.first()) {
+        let result: TakeResult;
+        try {
+          result = await this.window.take(head.kind, this.options.holder, this.now(), this.rule);
+        } catch (error) {
+          this.options.log.warn(
+            { err: { message: (error as Error).message } },
+            'send budget: could not take a ticket; trying again',
+          );
+          result = { waitMs: 100, inFlight: false };
+        }
+        if ('ticket' in result) {
+          const at = this.waiting.indexOf(head);
+          // Withdrawn while the table answered: the ticket goes back unused.
+          if (at < 0) {
+            this.answer(result.ticket);
+            continue;
+          }
+          this.waiting.splice(at, 1);
+          this.stats.granted[head.kind] += 1;
+          head.resolve(this.answeredFor(result.ticket));
+          continue;
+        }
+        await this.sleep(result.inFlight ? Math.min(result.waitMs, this.pollMs) : result.waitMs);
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private answeredFor(ticket: TakenTicket): Answered {
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.answer(ticket);
+    };
+  }
+
+  private answer(ticket: TakenTicket): void {
+    this.window
+      .answer(ticket, this.now())
+      .catch((error: unknown) => {
+        this.options.log.warn(
+          { err: { message: (error as Error).message } },
+          'send budget: could not mark a request answered (its ticket frees at the cap)',
+        );
+      })
+      .finally(() => this.kick());
+  }
+
+  /** Sleeps up to `ms`; a new waiter, an answer or close wakes it sooner. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      const wake = () => done();
+      this.wake = wake;
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+    }).finally(() => {
+      this.wake = undefined;
+    });
+  }
+
+  private kick(): void {
+    this.wake?.();
+  }
+}
