@@ -184,7 +184,8 @@ describe('One Teams send budget: pupils talk to the bot while npm run nudge runs
     expect(busy.turns.filter((t) => t.status !== 200)).to.deep.equal([]);
     expect(unanswered(busy.turns), 'turns with no answer in the chat').to.deep.equal([]);
     expect(figures.busyP99).to.be.at.most(1.25 * figures.quietP99);
-    const nudged = ids.filter((id) => connector.activitiesIn(conversationOf(id)).some((a) => !a.replyToId));
+    const nudgedIn = new Set(connector.received.filter((a) => !isReply(a)).map((a) => a.conversationId));
+    const nudged = ids.filter((id) => nudgedIn.has(conversationOf(id)));
     expect(nudged.length, 'pupils nudged').to.equal(PUPILS);
     expect(run.stdout).to.contain(`Sent ${PUPILS};`);
     // Once the pupils' pressure has faded (half a second at a time), the campaign is back above 0.95 of the limit.
