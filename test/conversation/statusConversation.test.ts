@@ -38,6 +38,7 @@ describe('Registration status in the conversation', () => {
         'Start setting up ▶',
         "I've done it ✔",
         'I need help',
+        '🌐 Language',
       ]);
       const step = await as(sam).press(card, 'Start setting up ▶');
       expect(headingOf(step)).to.equal('Choose your first method');
