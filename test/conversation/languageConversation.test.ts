@@ -48,8 +48,10 @@ describe("The conversation in the pupil's language", () => {
 
     const status = await as(user, 'en-GB').say('status');
     expect(headingOf(status)).to.equal('Nic jeszcze nie jest ustawione');
-    // Moving through the guide keeps the choice.
-    await as(user, 'en-GB').press(status, 'Zacznij ustawiać ▶');
+    // Moving through the guide keeps the choice, starting it again too.
+    const step = await as(user, 'en-GB').press(status, 'Zacznij ustawiać ▶');
+    await as(user, 'en-GB').press(step, 'Start again');
+    expect((await h.progress.get(user.aadObjectId))?.value).to.include({ step: 'chooseFirst', language: 'pl' });
     h.restart();
     const later = await as(user, 'en-GB').say('status');
     expect(headingOf(later)).to.equal('Nic jeszcze nie jest ustawione');
