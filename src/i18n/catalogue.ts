@@ -81,7 +81,9 @@ export function readCatalogue(file: string): Catalogue {
   const parsed = catalogueFile.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new CatalogueError(`locales/${name}: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
+    throw new CatalogueError(
+      `locales/${name}: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`,
+    );
   }
   const messages = flatten(parsed.data.messages);
   const formats = new Map<string, IntlMessageFormat>();
@@ -90,7 +92,9 @@ export function readCatalogue(file: string): Catalogue {
       // Tags are not markup here: a pupil's card shows text and markdown only.
       formats.set(key, new IntlMessageFormat(message, locale, undefined, { ignoreTag: true }));
     } catch (error) {
-      throw new CatalogueError(`locales/${name}: message ${key} does not parse (${(error as Error).message})`);
+      throw new CatalogueError(
+        `locales/${name}: message ${key} does not parse (${(error as Error).message})`,
+      );
     }
   }
   return {
@@ -112,7 +116,8 @@ export class Catalogues {
     private readonly timeZone: string,
   ) {
     const base = byLocale.get(BASE_LOCALE);
-    if (!base) throw new CatalogueError(`locales/${BASE_LOCALE}.json is missing: every language falls back on it`);
+    if (!base)
+      throw new CatalogueError(`locales/${BASE_LOCALE}.json is missing: every language falls back on it`);
     // "language" is understood in every language's words by everyone: it is the way out of the wrong one.
     const languageWords = [...byLocale.values()].flatMap((c) => c.phrases.language ?? []);
     for (const catalogue of byLocale.values()) {

@@ -55,7 +55,11 @@ export function createTranslator(
     year: 'numeric',
     timeZone: 'UTC',
   });
-  const moment = new Intl.DateTimeFormat(catalogue.locale, { dateStyle: 'full', timeStyle: 'short', timeZone });
+  const moment = new Intl.DateTimeFormat(catalogue.locale, {
+    dateStyle: 'full',
+    timeStyle: 'short',
+    timeZone,
+  });
   const format = (key: string, values?: MessageValues): string => {
     const message: IntlMessageFormat | undefined = catalogue.formats.get(key) ?? base.formats.get(key);
     if (!message) throw new UnknownMessageError(`no message ${key} in locales/${base.locale}.json`);

@@ -50,7 +50,10 @@ describe('Cards in every language', () => {
               expect(card.version, id).to.equal('1.2');
             } else {
               expect(card, id).to.not.have.property('rtl');
-              expect(texts.some(({ node }) => 'horizontalAlignment' in node), id).to.equal(false);
+              expect(
+                texts.some(({ node }) => 'horizontalAlignment' in node),
+                id,
+              ).to.equal(false);
             }
           }
         },

@@ -12,7 +12,11 @@ describe("The conversation in the pupil's language", () => {
 
   /** The conversation as `user` walks it, their Teams set to `locale`. */
   const as = (user: TestUser, locale: string) =>
-    cardWalk(async (activity) => (await h.send(activity)).flatMap(cardsOf), user, () => ({ locale }));
+    cardWalk(
+      async (activity) => (await h.send(activity)).flatMap(cardsOf),
+      user,
+      () => ({ locale }),
+    );
   const sam = () => testUser('Sam Taylor', DEMO_USERS.samTaylor);
 
   it('a pupil whose Teams is in Polish gets the status card in Polish, and typed Polish is understood', async () => {
@@ -51,7 +55,10 @@ describe("The conversation in the pupil's language", () => {
     // Moving through the guide keeps the choice, starting it again too.
     const step = await as(user, 'en-GB').press(status, 'Zacznij ustawiać ▶');
     await as(user, 'en-GB').press(step, 'Start again');
-    expect((await h.progress.get(user.aadObjectId))?.value).to.include({ step: 'chooseFirst', language: 'pl' });
+    expect((await h.progress.get(user.aadObjectId))?.value).to.include({
+      step: 'chooseFirst',
+      language: 'pl',
+    });
     h.restart();
     const later = await as(user, 'en-GB').say('status');
     expect(headingOf(later)).to.equal('Nic jeszcze nie jest ustawione');

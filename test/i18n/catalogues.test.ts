@@ -26,10 +26,18 @@ const ZONE = 'Europe/London';
  */
 const SAME_AS_ENGLISH: Record<string, readonly string[]> = {};
 
+/** The parser's element types (its TYPE enum, which intl-messageformat does not export) that are not variables. */
+const LITERAL = 0;
+const TAG = 8;
+
 /** The variables a parsed message uses (arguments, plurals' and selects' own, inside their options too). */
-function variablesOf(elements: ReturnType<IntlMessageFormat['getAst']>, into = new Set<string>()): Set<string> {
+function variablesOf(
+  elements: ReturnType<IntlMessageFormat['getAst']>,
+  into = new Set<string>(),
+): Set<string> {
   for (const element of elements) {
-    if ('value' in element && typeof element.value === 'string' && element.type !== 0 && element.type !== 8)
+    const type = Number(element.type);
+    if ('value' in element && typeof element.value === 'string' && type !== LITERAL && type !== TAG)
       into.add(element.value);
     if ('options' in element) {
       for (const option of Object.values(element.options)) variablesOf(option.value, into);
@@ -40,7 +48,9 @@ function variablesOf(elements: ReturnType<IntlMessageFormat['getAst']>, into = n
 }
 
 function variables(message: string, locale: string): string[] {
-  return [...variablesOf(new IntlMessageFormat(message, locale, undefined, { ignoreTag: true }).getAst())].sort();
+  return [
+    ...variablesOf(new IntlMessageFormat(message, locale, undefined, { ignoreTag: true }).getAst()),
+  ].sort();
 }
 
 /** A locales folder of its own for a test, with en-GB as shipped plus `files`. */
@@ -129,7 +139,9 @@ describe('The string catalogues (locales/)', () => {
     const dirs = ['status', 'language', 'shared'].map((d) => path.join(ROOT, 'src', 'features', d));
     const asked = dirs
       .flatMap((dir) => fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f), 'utf8')))
-      .flatMap((source) => [...source.matchAll(/'((?:status|buttons|language)\.[A-Za-z]+(?:\.[A-Za-z]+)*)'/g)])
+      .flatMap((source) => [
+        ...source.matchAll(/'((?:status|buttons|language)\.[A-Za-z]+(?:\.[A-Za-z]+)*)'/g),
+      ])
       .map((m) => m[1]!)
       // Verbs share the look of a key ('status.fix', 'language.choose').
       .filter((key) => !isKnownVerb(key));
@@ -205,7 +217,10 @@ describe('The string catalogues (locales/)', () => {
         path.join(dir, 'ur.json'),
         JSON.stringify({ language: { name: 'اردو', direction: 'up' }, messages: {} }),
       );
-      expect(() => loadCatalogues(ZONE, dir)).to.throw(CatalogueError, /locales\/ur\.json: language\.direction/);
+      expect(() => loadCatalogues(ZONE, dir)).to.throw(
+        CatalogueError,
+        /locales\/ur\.json: language\.direction/,
+      );
     });
   });
 });

@@ -90,7 +90,10 @@ function stepCard(
     steps,
     tips: words.tips,
     links: words.links ?? [],
-    actions: [...actions.map((a) => actionButton(step, a, words.buttons, progress, ctx)), ...navButtons(step)],
+    actions: [
+      ...actions.map((a) => actionButton(step, a, words.buttons, progress, ctx)),
+      ...navButtons(step),
+    ],
     fallbackText,
   });
 }

@@ -41,9 +41,7 @@ export function helpButton(from: StepId, t?: Translator): CardButton {
 export function continueButton(progress: GuideProgress | undefined, t?: Translator): CardButton {
   const partWay = progress && progress.step !== 'welcome' && !isFinishedStep(progress.step);
   if (!t) return partWay ? CARRY_ON : START;
-  return partWay
-    ? { ...CARRY_ON, title: t('buttons.carryOn') }
-    : { ...START, title: t('buttons.start') };
+  return partWay ? { ...CARRY_ON, title: t('buttons.carryOn') } : { ...START, title: t('buttons.start') };
 }
 
 /**

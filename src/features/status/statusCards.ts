@@ -78,7 +78,9 @@ function deadlineValue(ctx: ViewContext): string {
   const date = ctx.policy.registration.enforcementDate;
   const days = daysBetween(ctx.today, date);
   const long = t.longDate(date);
-  return days < 0 ? t('status.deadline.passed', { date: long }) : t('status.deadline.ahead', { date: long, days });
+  return days < 0
+    ? t('status.deadline.passed', { date: long })
+    : t('status.deadline.ahead', { date: long, days });
 }
 
 export interface StatusView {
@@ -207,11 +209,7 @@ export function statusUnavailableCard(
         ? t('status.unavailable.carryOn')
         : t('status.unavailable.setUpAt', { url: shortUrl(ctx.policy.registration.url) }),
     ],
-    actions: [
-      checkAgainButton(t),
-      continueButton(progress, t),
-      helpButton(progress?.step ?? 'welcome', t),
-    ],
+    actions: [checkAgainButton(t), continueButton(progress, t), helpButton(progress?.step ?? 'welcome', t)],
   });
   return inDirectionOf(card, t);
 }
