@@ -1,6 +1,6 @@
 /**
  * Builds what App Service runs: `npm run package:deploy` compiles src/ into a fresh build/deploy/dist, stages
- * the runtime files beside it (cards/, tab/ with the IT tab's page, config/ with the school's own policy as
+ * the runtime files beside it (cards/, locales/ with the string catalogues, tab/ with the IT tab's page, config/ with the school's own policy as
  * config/school.yaml, package.json, package-lock.json) and the production dependencies. The Agents Toolkit's deploy step zips and
  * uploads build/deploy; `--zip` also writes build/mfa-buddy-deploy.zip for `az webapp deploy --type zip`
  * (a minute more: it is some 450 MB of JavaScript, mostly the Azure Monitor OpenTelemetry distribution).
@@ -144,6 +144,7 @@ export function buildDeployPackage(options: DeployPackageOptions = {}): string {
   fs.mkdirSync(deployDir, { recursive: true });
   compile(path.join(deployDir, 'dist'));
   fs.cpSync(path.join(REPO_ROOT, 'cards'), path.join(deployDir, 'cards'), { recursive: true });
+  fs.cpSync(path.join(REPO_ROOT, 'locales'), path.join(deployDir, 'locales'), { recursive: true });
   fs.cpSync(path.join(REPO_ROOT, 'tab'), path.join(deployDir, 'tab'), { recursive: true });
   fs.cpSync(path.join(REPO_ROOT, 'config'), path.join(deployDir, 'config'), {
     recursive: true,

@@ -19,6 +19,7 @@ import type { SendWindow } from './ports/sendWindow';
 import { SendBudget } from './sending/sendBudget';
 import type { AppConfig } from './config/env';
 import { loadSchoolPolicy } from './config/loadSchoolPolicy';
+import { packageCatalogues, type Catalogues } from './i18n/catalogue';
 import { ConversationService } from './conversation/conversationService';
 import { STEP_TITLES } from './features/guide/guideWords';
 import { channelEscalationCard, helpDeliveredCard, helpFailedCard } from './features/help/helpCards';
@@ -100,6 +101,8 @@ export interface ContainerOverrides {
   nudges?: false;
   /** Called on stop while the stores are still open (the last export of the gauges reads them). */
   beforeStoresClose?: () => Promise<void>;
+  /** Default: the package's `locales/`, read and parsed here (a broken message stops the start). */
+  catalogues?: Catalogues;
 }
 
 /** A timer-driven part of the bot: started once the process serves, stopped before the stores close. */
@@ -184,6 +187,7 @@ export function buildContainer(
   const log = overrides.log ?? createLogger(config.logLevel);
   const clock = overrides.clock ?? systemClock;
   const policy = overrides.policy ?? loadSchoolPolicy(config.schoolConfigPath);
+  const catalogues = overrides.catalogues ?? packageCatalogues(policy.school.timeZone);
   const { progress, references } = stores;
   const metrics = new BotMetrics(overrides.meterProvider);
 
@@ -233,6 +237,7 @@ export function buildContainer(
     policy,
     clock,
     log,
+    catalogues,
     inTurnWaitMs: config.status.inTurnWaitMs,
     // A live check that finds the user done stops their nudges at once, in every process.
     onComplete: nudges ? (userId) => nudges.service.noteRegistered(userId) : undefined,
@@ -345,6 +350,7 @@ export function buildContainer(
     clock,
     progress,
     log,
+    catalogues,
     status: statusReplies,
     help,
     nudges: nudges && new NudgeReplies({ snoozer: nudges.service, log }),

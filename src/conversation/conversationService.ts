@@ -26,6 +26,9 @@ import type { StatusReplies } from '../features/status/statusReplies';
 import { registerSupportCodes } from '../features/supportCodes/supportCodeFeature';
 import type { TemporaryAccessPassReplies } from '../features/supportCodes/temporaryAccessPassReplies';
 import { VERB_NAMES } from '../features/verbs';
+import { registerLanguage } from '../features/language/languageFeature';
+import { packageCatalogues, type Catalogues } from '../i18n/catalogue';
+import type { Versioned } from '../ports/versioned';
 
 export type { Command } from '../features/router';
 
@@ -33,6 +36,8 @@ export type { Command } from '../features/router';
 export interface UserTurn {
   userId: string;
   firstName?: string;
+  /** The language Teams says the user has (`pl-PL`); a language chosen on the language card wins over it. */
+  locale?: string;
 }
 
 /** What to send back, in order. */
@@ -58,12 +63,16 @@ export interface ConversationServiceDeps {
   itView?: ItViewReplies;
   /** A fresh id for each help flow (one escalation per flow, however often it is sent). */
   newFormId?: () => string;
+  /** The languages the bot speaks (default: the package's `locales/`). */
+  catalogues?: Catalogues;
 }
 
 export class ConversationService {
   private readonly router: Router;
+  private readonly catalogues: Catalogues;
 
   constructor(private readonly deps: ConversationServiceDeps) {
+    this.catalogues = deps.catalogues ?? packageCatalogues(deps.policy.school.timeZone);
     const router = new Router(deps.log, {
       installed: guideInstalled(deps.clock),
       sensitive: (found, turn) =>
@@ -77,6 +86,7 @@ export class ConversationService {
     registerSupportCodes(router, deps);
     registerItView(router, deps);
     registerCampaign(router, deps);
+    registerLanguage(router, { catalogues: this.catalogues });
     registerAsk(router);
     router.assertComplete(VERB_NAMES);
     this.router = router;
@@ -85,11 +95,19 @@ export class ConversationService {
   /** Handles one command and returns the cards to send. Never throws for bad user input. */
   async handle(user: UserTurn, command: Command): Promise<Reply[]> {
     const { userId } = user;
+    // Read once: the remembered language decides the words of the whole turn, and the first write reuses it.
+    const stored = await this.deps.progress.get(userId);
+    const locale = this.catalogues.localeOf(stored?.value.language, user.locale);
     const turn: Turn = {
       userId,
-      ctx: viewContextAt(this.deps.policy, this.deps.clock.now(), user.firstName),
-      progress: async () => (await this.deps.progress.get(userId))?.value,
-      update: (decide) => this.updateProgress(userId, decide),
+      ctx: viewContextAt(
+        this.deps.policy,
+        this.deps.clock.now(),
+        user.firstName,
+        this.catalogues.translatorFor(locale),
+      ),
+      progress: () => Promise.resolve(stored?.value),
+      update: (decide) => this.updateProgress(userId, decide, stored),
     };
     const cards = await this.router.route(command, turn);
     return cards.map((card) => ({ kind: 'card', card }));
@@ -102,12 +120,20 @@ export class ConversationService {
   private async updateProgress(
     userId: string,
     decide: (current: StoredUserProgress | undefined) => Outcome,
+    readAtStart: Versioned<StoredUserProgress> | undefined,
   ): Promise<AdaptiveCardJson[]> {
     for (let attempt = 1; ; attempt++) {
-      const stored = await this.deps.progress.get(userId);
+      // The turn's own read first: if it is stale the etag refuses the write and the next attempt reads afresh.
+      const stored = attempt === 1 ? readAtStart : await this.deps.progress.get(userId);
       const outcome = decide(stored?.value);
       if (!outcome.next) return outcome.cards;
-      const value: StoredUserProgress = { ...outcome.next, updatedAt: this.deps.clock.now().toISOString() };
+      // A chosen language stays through every move of the guide (a restart included).
+      const language = outcome.next.language ?? stored?.value.language;
+      const value: StoredUserProgress = {
+        ...outcome.next,
+        ...(language ? { language } : {}),
+        updatedAt: this.deps.clock.now().toISOString(),
+      };
       try {
         await this.deps.progress.put(userId, value, stored?.etag);
         return outcome.cards;

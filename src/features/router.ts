@@ -29,7 +29,7 @@ export type ActionOf<S extends VerbSchemas> = {
 /** What deciding on the guide progress came to: the record to store (if any) and the cards to send. */
 export interface Outcome {
   /** The new progress to store, or undefined to leave the record as it is. */
-  next?: GuideProgress & { welcomedAt?: string };
+  next?: GuideProgress & { welcomedAt?: string; language?: string };
   cards: AdaptiveCardJson[];
 }
 
@@ -169,7 +169,8 @@ export class Router {
             return cards;
           }
         }
-        const understood = understand(command.text);
+        // The user's language's words, and English ones always.
+        const understood = understand(command.text, turn.ctx.t.lexicon);
         if (understood.intent === 'sensitive') {
           // The kinds found, never the text.
           this.log.info({ userId, intent: 'sensitive', found: understood.found }, 'text refused');

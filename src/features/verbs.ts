@@ -7,6 +7,7 @@ import { askVerbs, AskVerb } from './shared/askVerb';
 import { campaignVerbs, CampaignVerb } from './campaign/campaignVerbs';
 import { guideVerbs, GuideVerb } from './guide/guideVerbs';
 import { helpVerbs, HelpVerb } from './help/helpVerbs';
+import { languageVerbs, LanguageVerb } from './language/languageVerbs';
 import {
   parseAgainst,
   type ActionOf,
@@ -24,6 +25,7 @@ export const Verb = {
   ...CampaignVerb,
   ...HelpVerb,
   ...SupportCodeVerb,
+  ...LanguageVerb,
 } as const;
 
 const payloadSchemas = {
@@ -33,6 +35,7 @@ const payloadSchemas = {
   ...campaignVerbs,
   ...helpVerbs,
   ...supportCodeVerbs,
+  ...languageVerbs,
 } satisfies VerbSchemas;
 
 export type VerbName = keyof typeof payloadSchemas;

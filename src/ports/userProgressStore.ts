@@ -8,6 +8,8 @@ export interface StoredUserProgress extends GuideProgress {
   updatedAt: string;
   /** ISO time the welcome (or welcome back) card was last sent, so install events don't send it twice. */
   welcomedAt?: string;
+  /** The language the user chose on the language card (a catalogue's locale); it wins over Teams' own. */
+  language?: string;
 }
 
 /** Per-user guide progress, keyed by Entra object id, with optimistic concurrency. */

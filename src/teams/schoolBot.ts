@@ -174,7 +174,10 @@ export class SchoolBot extends TeamsActivityHandler {
       );
       return [];
     }
-    return this.deps.conversation.handle({ userId, firstName: firstNameOf(context.activity) }, command);
+    return this.deps.conversation.handle(
+      { userId, firstName: firstNameOf(context.activity), locale: context.activity.locale },
+      command,
+    );
   }
 
   private async answer(context: TurnContext, command: Command): Promise<void> {

@@ -62,6 +62,14 @@ export function describeStoreContracts(backend: string, open: OpenStores): void 
         expect(loser.reason).to.be.instanceOf(ConcurrencyError);
       });
 
+      it('keeps the language a user chose with their progress, and a change of it', async () => {
+        const chosen = { ...progress('chooseFirst', '2026-11-30T10:00:00.000Z'), language: 'ur' };
+        const first = await stores.progress.put(user, chosen);
+        expect((await stores.progress.get(user))?.value).to.deep.equal(chosen);
+        await stores.progress.put(user, { ...chosen, language: 'pl' }, first);
+        expect((await stores.progress.get(user))?.value.language).to.equal('pl');
+      });
+
       it('purges only users inactive since the cut-off', async () => {
         await stores.progress.put(
           '00000000-0000-4000-8000-0000000000b1',

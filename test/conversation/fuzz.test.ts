@@ -160,6 +160,9 @@ const WELL_FORMED: Record<VerbName, fc.Arbitrary<Record<string, unknown>>> = {
   [Verb.PassGive]: fc.record({ grantId }),
   [Verb.PassConfirm]: fc.record({ grantId }),
   [Verb.PassCancel]: fc.record({ grantId }),
+  [Verb.LanguageShow]: fc.constant({}),
+  // Languages there are, and well-formed tags there is no catalogue for.
+  [Verb.LanguageChoose]: fc.record({ locale: fc.constantFrom('en-GB', 'pl', 'ur', 'cy', 'pt-BR') }),
 };
 
 /** A well-formed payload broken one way: a field with the wrong value, a field missing, junk added. */

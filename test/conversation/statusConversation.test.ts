@@ -38,6 +38,7 @@ describe('Registration status in the conversation', () => {
         'Start setting up ▶',
         "I've done it ✔",
         'I need help',
+        '🌐 Language',
       ]);
       const step = await as(sam).press(card, 'Start setting up ▶');
       expect(headingOf(step)).to.equal('Choose your first method');
@@ -224,6 +225,32 @@ describe('Registration status in the conversation', () => {
       await h.statusReplies.idle();
       expect(h.messenger.to(pupilId(2)).map(headingOf)).to.deep.equal(['Not quite done yet']);
       expect(await h.followUps.list()).to.have.length(0);
+    });
+
+    it('answers in the pupil\'s language after the turn too: "checking…", the follow-up, and one resumed', async () => {
+      await start({ users: 2, inTurnWaitMs: 300 });
+      graph.setMethods(pupilId(1), [graphMethod.authenticator(), graphMethod.email('p1@example.com')]);
+      // Graph answers after the turn's wait: the result goes as a follow-up.
+      graph.tenant.server.failNext({ kind: 'delay', ms: 1500 }, { path: /authentication\/methods/ });
+      const checking = onlyCard(await h.send(textActivity(user(1), 'zrobione', { locale: 'pl-PL' })));
+      expect(headingOf(checking)).to.equal('Sprawdzam w Microsoft… ⏳');
+      await h.statusReplies.idle();
+      expect(h.messenger.to(pupilId(1)).map(headingOf)).to.deep.equal(['🎉 Gotowe!']);
+
+      // Owed by a process that stopped: the language the pupil chose is remembered with their progress.
+      await h.progress.put(pupilId(2), {
+        step: 'welcome',
+        history: [],
+        language: 'ur',
+        updatedAt: h.clock.now().toISOString(),
+      });
+      await h.followUps.add({ userId: pupilId(2), kind: 'done', requestedAt: h.clock.now().toISOString() });
+      h.restart();
+      expect(await h.statusReplies.resumePending()).to.equal(1);
+      await h.statusReplies.idle();
+      const [resumed] = h.messenger.to(pupilId(2));
+      expect(headingOf(resumed!)).to.equal('ابھی پورا نہیں ہوا');
+      expect(resumed!.card.rtl).to.equal(true);
     });
 
     it('says it could not check when Graph keeps failing, with a way to carry on', async () => {

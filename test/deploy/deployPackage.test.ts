@@ -47,11 +47,12 @@ describe('the deploy package (npm run package:deploy)', function () {
   });
   after(() => fs.rmSync(workDir, { recursive: true, force: true }));
 
-  it('holds the built bot, its cards, the IT tab, the policy files and the lock, and nothing else of the repository', () => {
+  it('holds the built bot, its cards and catalogues, the IT tab, the policy files and the lock, and nothing else of the repository', () => {
     expect(fs.readdirSync(staged).sort()).to.deep.equal([
       'cards',
       'config',
       'dist',
+      'locales',
       'node_modules',
       'package-lock.json',
       'package.json',
@@ -59,6 +60,7 @@ describe('the deploy package (npm run package:deploy)', function () {
     ]);
     expect(files).to.include('dist/index.js');
     expect(files).to.include('cards/welcome.json');
+    expect(files).to.include('locales/en-GB.json');
     expect(files).to.include('tab/progress.html');
     // The school's own policy, where the App Service setting SCHOOL_CONFIG points.
     expect(fs.readFileSync(path.join(staged, PACKAGED_SCHOOL_CONFIG), 'utf8')).to.equal(

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { normalise, understand } from '../../src/domain/text/intents';
+import { lexiconWith, normalise, understand } from '../../src/domain/text/intents';
 
 describe('free-text intents', () => {
   const cases: [string, string][] = [
@@ -98,5 +98,21 @@ describe('free-text intents', () => {
   it('normalises apostrophes, accents and phone shorthand', () => {
     expect(normalise('Don’t  have a FONE!!')).to.equal('dont have a phone');
     expect(normalise('Café')).to.equal('cafe');
+  });
+
+  it('keeps the letters of other scripts and folds the ones without a decomposition', () => {
+    expect(normalise('Skończyłem, ŁATWE!')).to.equal('skonczylem latwe');
+    // Urdu: vowel marks dropped, the Arabic yeh typed on some keyboards read as the Urdu one.
+    expect(normalise('زَبان  بدليں؟')).to.equal('زبان بدلیں');
+  });
+
+  it("understands another language's phrases in a lexicon built with them, and English always", () => {
+    const polish = lexiconWith({ status: ['sprawdź', 'mój status'], language: ['język'] });
+    expect(understand('Sprawdź', polish)).to.deep.equal({ intent: 'status' });
+    expect(understand('jezyk', polish)).to.deep.equal({ intent: 'language' });
+    expect(understand('help', polish)).to.deep.equal({ intent: 'help' });
+    // Without them, the same words are not understood.
+    expect(understand('Sprawdź')).to.deep.equal({ intent: 'unknown' });
+    expect(understand('change language')).to.deep.equal({ intent: 'language' });
   });
 });

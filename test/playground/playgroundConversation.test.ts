@@ -274,6 +274,15 @@ describe('In the Agents Playground, headless', function () {
       expect(titles(status)).to.include.members(['Start setting up ▶', "I've done it ✔"]);
     });
 
+    it('"status" from a Teams in Polish (the activity\'s locale pl-PL) answers in Polish', async () => {
+      const polish = only(await client.sayIn('status', 'pl-PL'));
+      expect(headingOf(cardOf(polish))).to.equal('Nic jeszcze nie jest ustawione');
+      expect(cardOf(polish).texts).to.include('Weryfikacja logowania (MFA): ❌ Jeszcze nie');
+      expect(titles(polish)).to.include.members(['Zacznij ustawiać ▶', 'Zrobione ✔', '🌐 Język (Language)']);
+      // The Playground's own activities say en-US: the school's English.
+      expect(headingOf(cardOf(await say('status')))).to.equal("You haven't started yet");
+    });
+
     it('"I\'m stuck" answers with IT Support and the step Sam is on', async () => {
       const stuck = await say("I'm stuck");
       expect(headingOf(cardOf(stuck))).to.equal("Let's get you some help");

@@ -32,6 +32,8 @@ export interface ActivityOptions {
   conversationId?: string;
   conversationType?: string;
   botId?: string;
+  /** The user's language as Teams reports it (default `en-GB`). */
+  locale?: string;
 }
 
 /** The fields every activity in a personal chat with `user` carries. */
@@ -53,7 +55,7 @@ export function personal(user: TestUser, options: ActivityOptions = {}): Partial
       name: '',
     },
     channelData: { tenant: { id: tenantId } },
-    locale: 'en-GB',
+    locale: options.locale ?? 'en-GB',
   };
 }
 

@@ -34,6 +34,8 @@ import { loadSchoolPolicy } from '../../src/config/loadSchoolPolicy';
 import { cannotSnoozeCard, nudgeCard, snoozedCard } from '../../src/features/campaign/nudgeCards';
 import type { Tone } from '../../src/domain/policy/campaignPolicy';
 import { SAMPLE_POLICY_PATH } from './conversationHarness';
+import * as languageCards from '../../src/features/language/languageCards';
+import { BASE_LOCALE, packageCatalogues, type Locale } from '../../src/i18n/catalogue';
 
 /** One card as a user would receive it. */
 export interface CatalogCard {
@@ -80,15 +82,33 @@ export function catalogPolicy(): SchoolPolicy {
   return samplePolicy;
 }
 
-/** What a card is rendered against on `date`, for a user called Sam (`null`: a user whose name is unknown). */
-export function viewContextOn(date: CatalogDate, firstName: string | null = 'Sam'): ViewContext {
+/** The languages of the package's catalogues, English first. */
+export function catalogLocales(): Locale[] {
+  return packageCatalogues(catalogPolicy().school.timeZone).locales;
+}
+
+/**
+ * What a card is rendered against on `date`, for a user called Sam (`null`: a user whose name is unknown), in
+ * `locale` (English unless said).
+ */
+export function viewContextOn(
+  date: CatalogDate,
+  firstName: string | null = 'Sam',
+  locale: Locale = BASE_LOCALE,
+): ViewContext {
   const policy = catalogPolicy();
   return {
     policy,
     today: date.today,
     methods: availableMethods(policy, date.today),
     firstName: firstName ?? undefined,
+    t: packageCatalogues(policy.school.timeZone).translatorFor(locale),
   };
+}
+
+/** `--pl`, `--ur` after an id; nothing for English, whose ids stay as they were. */
+function localeSuffix(locale: Locale): string {
+  return locale === BASE_LOCALE ? '' : `--${locale}`;
 }
 
 /** The first method a step belongs to, when it belongs to one. */
@@ -646,67 +666,111 @@ const STATUS_SAMPLES: [string, string, RegisteredMethod[]][] = [
   ],
 ];
 
-/** The status card for each sample registration (from the report, and right after "I've done it"), and its companions. */
-export const statusSection: CardSection = {
-  name: 'status',
-  cards() {
-    const cards: CatalogCard[] = [];
-    for (const date of CATALOG_DATES) {
-      const ctx = viewContextOn(date);
-      const now = new Date(`${date.today}T10:00:00Z`);
-      for (const [key, what, methods] of STATUS_SAMPLES) {
-        for (const afterCheck of [false, true]) {
-          cards.push({
-            id: `status-${key}${afterCheck ? '-after-check' : ''}--${date.key}`,
-            title: `Status: ${what}${afterCheck ? ', after "I\'ve done it"' : ''}, ${date.label}`,
-            source: 'statusCards.statusCard',
-            card: statusCards.statusCard(
-              {
-                evaluation: evaluateRegistration(methods, ctx.methods),
-                snapshot: {
-                  userId: 'u',
-                  methods,
-                  source: afterCheck ? 'live' : 'report',
-                  asOf: `${date.today}T07:00:00Z`,
+/**
+ * The status card for each sample registration (from the report, and right after "I've done it"), and its
+ * companions, in `locale` (ids end in `--<locale>` except English's).
+ */
+export function statusSectionIn(locale: Locale): CardSection {
+  const suffix = localeSuffix(locale);
+  return {
+    name: `status${suffix}`,
+    cards() {
+      const cards: CatalogCard[] = [];
+      for (const date of CATALOG_DATES) {
+        const ctx = viewContextOn(date, 'Sam', locale);
+        const now = new Date(`${date.today}T10:00:00Z`);
+        for (const [key, what, methods] of STATUS_SAMPLES) {
+          for (const afterCheck of [false, true]) {
+            cards.push({
+              id: `status-${key}${afterCheck ? '-after-check' : ''}--${date.key}${suffix}`,
+              title: `Status: ${what}${afterCheck ? ', after "I\'ve done it"' : ''}, ${date.label}`,
+              source: 'statusCards.statusCard',
+              card: statusCards.statusCard(
+                {
+                  evaluation: evaluateRegistration(methods, ctx.methods),
+                  snapshot: {
+                    userId: 'u',
+                    methods,
+                    source: afterCheck ? 'live' : 'report',
+                    asOf: `${date.today}T07:00:00Z`,
+                  },
+                  afterCheck,
+                  now,
                 },
-                afterCheck,
-                now,
-              },
-              ctx,
-            ),
-          });
+                ctx,
+              ),
+            });
+          }
         }
+        cards.push(
+          {
+            id: `status-checking--${date.key}${suffix}`,
+            title: `"Checking with Microsoft…" when Graph is busy, ${date.label}`,
+            source: 'statusCards.checkingCard',
+            card: statusCards.checkingCard('status', undefined, ctx),
+          },
+          {
+            id: `status-checking-done--${date.key}${suffix}`,
+            title: `"Checking…" after "I've done it", part-way, ${date.label}`,
+            source: 'statusCards.checkingCard',
+            card: statusCards.checkingCard('done', progressAt('first.app.scan', 'app'), ctx),
+          },
+          {
+            id: `status-unavailable--${date.key}${suffix}`,
+            title: `Microsoft could not be reached, ${date.label}`,
+            source: 'statusCards.statusUnavailableCard',
+            card: statusCards.statusUnavailableCard(undefined, ctx),
+          },
+          {
+            id: `status-unknown-account--${date.key}${suffix}`,
+            title: `An account the directory does not know, ${date.label}`,
+            source: 'statusCards.unknownAccountCard',
+            card: statusCards.unknownAccountCard(undefined, ctx),
+          },
+        );
       }
-      cards.push(
+      return cards;
+    },
+  };
+}
+
+/** The status cards in English. */
+export const statusSection: CardSection = statusSectionIn(BASE_LOCALE);
+
+/** The language card and the answer to a choice, in `locale`. */
+export function languageSectionIn(locale: Locale): CardSection {
+  const suffix = localeSuffix(locale);
+  return {
+    name: `language${suffix}`,
+    cards() {
+      const ctx = viewContextOn(CATALOG_DATES[0]!, 'Sam', locale);
+      const languages = packageCatalogues(ctx.policy.school.timeZone).languages();
+      return [
         {
-          id: `status-checking--${date.key}`,
-          title: `"Checking with Microsoft…" when Graph is busy, ${date.label}`,
-          source: 'statusCards.checkingCard',
-          card: statusCards.checkingCard('status', undefined),
+          id: `language-choose${suffix}`,
+          title: 'Choose your language',
+          source: 'languageCards.languageCard',
+          card: languageCards.languageCard(languages, ctx),
         },
         {
-          id: `status-checking-done--${date.key}`,
-          title: `"Checking…" after "I've done it", part-way, ${date.label}`,
-          source: 'statusCards.checkingCard',
-          card: statusCards.checkingCard('done', progressAt('first.app.scan', 'app')),
+          id: `language-chosen-new${suffix}`,
+          title: 'A language chosen before starting',
+          source: 'languageCards.languageChosenCard',
+          card: languageCards.languageChosenCard(undefined, ctx),
         },
         {
-          id: `status-unavailable--${date.key}`,
-          title: `Microsoft could not be reached, ${date.label}`,
-          source: 'statusCards.statusUnavailableCard',
-          card: statusCards.statusUnavailableCard(undefined, ctx),
+          id: `language-chosen-midway${suffix}`,
+          title: 'A language chosen part-way through',
+          source: 'languageCards.languageChosenCard',
+          card: languageCards.languageChosenCard(progressAt('first.app.scan', 'app'), ctx),
         },
-        {
-          id: `status-unknown-account--${date.key}`,
-          title: `An account the directory does not know, ${date.label}`,
-          source: 'statusCards.unknownAccountCard',
-          card: statusCards.unknownAccountCard(undefined),
-        },
-      );
-    }
-    return cards;
-  },
-};
+      ];
+    },
+  };
+}
+
+/** The language cards in English. */
+export const languageSection: CardSection = languageSectionIn(BASE_LOCALE);
 
 /**
  * Campaign nudges on the sample school's reminder days (the 14-day reminder on the last day of term, 7 days,
@@ -722,6 +786,7 @@ export const nudgeSection: CardSection = {
       today,
       methods: availableMethods(policy, today),
       firstName: firstName ?? undefined,
+      t: packageCatalogues(policy.school.timeZone).translatorFor(BASE_LOCALE),
     });
     const states: { key: string; label: string; methods: RegisteredMethod[]; step?: StepId }[] = [
       { key: 'new', label: 'nothing registered', methods: [] },
@@ -947,6 +1012,7 @@ export const CARD_SECTIONS: CardSection[] = [
   guideSection,
   answerSection,
   statusSection,
+  languageSection,
   helpSection,
   supportCodeSection,
   temporaryAccessPassSection,

@@ -22,6 +22,7 @@ export const INTENTS = [
   'supportCode',
   'notMe',
   'passkeyPrompt',
+  'language',
 ] as const;
 export type Intent = (typeof INTENTS)[number];
 
@@ -171,6 +172,7 @@ export const PHRASES: Readonly<Record<Intent, readonly string[]>> = {
     'asks for a passkey',
     'wants a passkey',
   ],
+  language: ['language', 'change language', 'languages', 'my language', 'other language', 'translate'],
 };
 
 /** Phone keyboards and habits: "u" for "you", "pls", no apostrophes. */
@@ -189,14 +191,24 @@ const SHORTHAND: Record<string, string> = {
   mob: 'mobile',
 };
 
-/** Lower case, plain letters and digits, single spaces, apostrophes removed ("don't" → "dont"). */
+/**
+ * Letters that do not lose their accent by decomposition ("ł"), and the Arabic-script letters Urdu keyboards
+ * type in two ways (Arabic yeh and kaf for the Urdu ones).
+ */
+const FOLDED: Record<string, string> = { ł: 'l', ø: 'o', đ: 'd', ß: 'ss', ي: 'ی', ى: 'ی', ك: 'ک' };
+
+/**
+ * Lower case, letters and digits of any script without their accents or vowel marks, single spaces,
+ * apostrophes removed ("don't" → "dont", "skończyłem" → "skonczylem").
+ */
 export function normalise(text: string): string {
   return text
     .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/\p{M}/gu, '')
     .toLowerCase()
+    .replace(/[łøđßيىك]/g, (c) => FOLDED[c] ?? c)
     .replace(/['\u2018\u2019`\u00b4]/g, '')
-    .replace(/[^a-z0-9]+/g, ' ')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim()
     .split(' ')
     .map((w) => SHORTHAND[w] ?? w)
@@ -285,15 +297,34 @@ function adjacentMatch(phrase: string[], tokens: string[]): boolean {
  */
 const ADJACENT_WORDS: ReadonlySet<Intent> = new Set(['notMe']);
 
-const COMPILED: { intent: Intent; words: string[]; adjacent: boolean }[] = INTENTS.flatMap((intent) =>
-  PHRASES[intent].map((p) => ({ intent, words: p.split(' '), adjacent: ADJACENT_WORDS.has(intent) })),
-);
+/** The phrases of one language, ready to match (the English ones are always among them). */
+export interface Lexicon {
+  readonly phrases: readonly { intent: Intent; words: string[]; adjacent: boolean }[];
+}
+
+function compile(phrases: Partial<Record<Intent, readonly string[]>>): Lexicon['phrases'] {
+  return INTENTS.flatMap((intent) =>
+    (phrases[intent] ?? []).map((p) => ({
+      intent,
+      words: normalise(p).split(' '),
+      adjacent: ADJACENT_WORDS.has(intent),
+    })),
+  );
+}
+
+/** The English phrases alone. */
+export const ENGLISH_LEXICON: Lexicon = { phrases: compile(PHRASES) };
+
+/** The English phrases and, for each intent, the words of another language (matched after the English ones). */
+export function lexiconWith(extra: Partial<Record<Intent, readonly string[]>>): Lexicon {
+  return { phrases: [...ENGLISH_LEXICON.phrases, ...compile(extra)] };
+}
 
 /**
  * Understands one message. Very long messages are not matched against short phrases. Screening comes first:
  * "my password is help" is a password, not a call for help.
  */
-export function understand(text: string): Understood {
+export function understand(text: string, lexicon: Lexicon = ENGLISH_LEXICON): Understood {
   const { found } = screenText(text);
   if (found.length > 0) return { intent: 'sensitive', found };
   const normal = normalise(text);
@@ -301,7 +332,7 @@ export function understand(text: string): Understood {
   const tokens = normal.split(' ');
   if (tokens.length > 12) return { intent: 'unknown' };
   let best: { intent: Intent; score: number } | undefined;
-  for (const { intent, words, adjacent } of COMPILED) {
+  for (const { intent, words, adjacent } of lexicon.phrases) {
     if (words.length > tokens.length) continue;
     if (!(adjacent ? adjacentMatch(words, tokens) : phraseMatch(words, tokens))) continue;
     // Prefer phrases that explain more of the message; earlier intents win ties.

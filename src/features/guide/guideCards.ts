@@ -14,7 +14,7 @@ import {
 import type { AdaptiveCardJson } from '../../cards/cardTemplates';
 import { fixButton, reasonText } from '../status/reasonWords';
 import { Verb } from '../verbs';
-import { deadlineText, schoolName, type ViewContext } from '../shared/wording';
+import { deadlineText, inEnglish, schoolName, type ViewContext } from '../shared/wording';
 import { stepLayout, type StepAction } from './guideNavigation';
 import {
   choiceWords,
@@ -44,6 +44,7 @@ function actionButton(
   action: StepAction,
   titles: ActionTitles,
   progress: GuideProgress,
+  ctx: ViewContext,
 ): CardButton {
   switch (action.kind) {
     case 'next':
@@ -67,7 +68,7 @@ function actionButton(
     case 'checkStatus':
       return { title: titles.checkStatus ?? 'Check my status', data: { verb: Verb.Ask, intent: 'status' } };
     case 'fix':
-      return fixButton(action.reason, { first: progress.first });
+      return fixButton(action.reason, { first: progress.first }, inEnglish(ctx));
   }
 }
 
@@ -76,6 +77,7 @@ function stepCard(
   words: StepWords,
   actions: StepAction[],
   progress: GuideProgress,
+  ctx: ViewContext,
 ): AdaptiveCardJson {
   const steps = words.steps.map((text, i) => ({ n: i + 1, text }));
   const fallbackText = [words.heading, words.intro, ...words.steps.map((s, i) => `${i + 1}. ${s}`)]
@@ -88,7 +90,10 @@ function stepCard(
     steps,
     tips: words.tips,
     links: words.links ?? [],
-    actions: [...actions.map((a) => actionButton(step, a, words.buttons, progress)), ...navButtons(step)],
+    actions: [
+      ...actions.map((a) => actionButton(step, a, words.buttons, progress, ctx)),
+      ...navButtons(step),
+    ],
     fallbackText,
   });
 }
@@ -144,10 +149,17 @@ export function guideCard(step: StepId, progress: GuideProgress, ctx: ViewContex
       });
     }
     case 'instructions':
-      return stepCard(step, stepWords(step, ctx), layout.actions, progress);
+      return stepCard(step, stepWords(step, ctx), layout.actions, progress, ctx);
     case 'nearlyDone': {
-      const reasons = layout.blocking.map((reason) => reasonText(reason, ctx));
-      return stepCard(step, nearlyDoneWords(reasons, progress.first === 'phone'), layout.actions, progress);
+      // The guide is still English: its last step names the reasons in English too.
+      const reasons = layout.blocking.map((reason) => reasonText(reason, inEnglish(ctx)));
+      return stepCard(
+        step,
+        nearlyDoneWords(reasons, progress.first === 'phone'),
+        layout.actions,
+        progress,
+        ctx,
+      );
     }
   }
 }

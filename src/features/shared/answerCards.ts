@@ -11,6 +11,7 @@ import type { SensitiveKind } from '../../domain/text/screening';
 import { changeItAdvice, itOrThem, kindsText, NEVER_ASK } from './removedWords';
 import { Verb } from '../verbs';
 import type { ViewContext } from './wording';
+import type { Translator } from '../../i18n/translator';
 
 type AnswerInput = Omit<AnswerCardData, 'fallbackText' | 'facts' | 'tips' | 'links'> &
   Partial<Pick<AnswerCardData, 'facts' | 'tips' | 'links'>>;
@@ -31,13 +32,16 @@ const START: CardButton = { title: "Let's start ▶", data: { verb: Verb.GuideSt
 export const RESTART: CardButton = { title: 'Start again', data: { verb: Verb.GuideRestart } };
 export const STATUS: CardButton = { title: 'Check my status', data: { verb: Verb.Ask, intent: 'status' } };
 
-export function helpButton(from: StepId): CardButton {
-  return { title: 'I need help', data: { verb: Verb.GuideStuck, from } };
+/** "I need help"; in the user's language when given `t` (the features moved onto the catalogue pass theirs). */
+export function helpButton(from: StepId, t?: Translator): CardButton {
+  return { title: t ? t('buttons.help') : 'I need help', data: { verb: Verb.GuideStuck, from } };
 }
 
-/** "Carry on" when the user is part-way, "Let's start" otherwise. */
-export function continueButton(progress: GuideProgress | undefined): CardButton {
-  return progress && progress.step !== 'welcome' && !isFinishedStep(progress.step) ? CARRY_ON : START;
+/** "Carry on" when the user is part-way, "Let's start" otherwise; in the user's language when given `t`. */
+export function continueButton(progress: GuideProgress | undefined, t?: Translator): CardButton {
+  const partWay = progress && progress.step !== 'welcome' && !isFinishedStep(progress.step);
+  if (!t) return partWay ? CARRY_ON : START;
+  return partWay ? { ...CARRY_ON, title: t('buttons.carryOn') } : { ...START, title: t('buttons.start') };
 }
 
 /**

@@ -6,6 +6,8 @@ import { daysBetween, formatLongDate, formatShortDate, type LocalDate } from '..
 import { availableMethods, type MethodAvailability } from '../../domain/policy/availability';
 import { localDateOf } from '../../domain/policy/localDate';
 import type { SchoolPolicy } from '../../domain/policy/schoolPolicy';
+import { BASE_LOCALE, packageCatalogues } from '../../i18n/catalogue';
+import type { Translator } from '../../i18n/translator';
 
 /** Everything a card needs to know besides the user's progress. */
 export interface ViewContext {
@@ -14,12 +16,28 @@ export interface ViewContext {
   methods: MethodAvailability;
   /** For "Hi Sam": taken from the activity, never stored or logged. */
   firstName?: string;
+  /** The user's language (`t.locale`) and its messages: the cards moved onto the catalogue take every word from it. */
+  t: Translator;
 }
 
-/** The view context at `now`: today's date in the school's zone and the methods it accepts today. */
-export function viewContextAt(policy: SchoolPolicy, now: Date, firstName?: string): ViewContext {
+/**
+ * The view context at `now`: today's date in the school's zone and the methods it accepts today, in the
+ * user's language (English when none is given: views built outside a user's turn).
+ */
+export function viewContextAt(
+  policy: SchoolPolicy,
+  now: Date,
+  firstName?: string,
+  t: Translator = packageCatalogues(policy.school.timeZone).translatorFor(BASE_LOCALE),
+): ViewContext {
   const today = localDateOf(now, policy.school.timeZone);
-  return { policy, today, methods: availableMethods(policy, today), firstName };
+  return { policy, today, methods: availableMethods(policy, today), firstName, t };
+}
+
+/** The same view in English: for the features whose words are not in the catalogue yet, so one card speaks one language. */
+export function inEnglish(ctx: ViewContext): ViewContext {
+  if (ctx.t.locale === BASE_LOCALE) return ctx;
+  return { ...ctx, t: packageCatalogues(ctx.policy.school.timeZone).translatorFor(BASE_LOCALE) };
 }
 
 const DAY_NAMES: Record<string, string> = {

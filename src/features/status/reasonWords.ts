@@ -1,51 +1,45 @@
 /**
  * What to do about each reason the school's check gives (src/domain/registration/evaluateRegistration.ts), in
- * plain words and as a button into the guide: shared by the status card and the guide's last step.
+ * plain words and as a button into the guide: shared by the status card and the guide's last step. Every word
+ * comes from the user's catalogue (`status.reason.*`, `status.fix.*`).
  */
 import type { CardButton } from '../../cards/renderCards';
 import type { Reason, RegistrationEvaluation } from '../../domain/registration/evaluateRegistration';
 import { Verb } from '../verbs';
-import { dateText, schoolAddressText, type ViewContext } from '../shared/wording';
+import { schoolAddressText, type ViewContext } from '../shared/wording';
 
 /** What to do about a reason, in plain words. */
 export function reasonText(reason: Reason, ctx: ViewContext): string {
+  const { t } = ctx;
   switch (reason.code) {
     case 'nothingRegistered':
-      return "You have not set up a thing yet. It takes about 10 minutes and I'll help you.";
+      return t('status.reason.nothingRegistered');
     case 'noFirstMethod':
-      return ctx.methods.phone
-        ? 'Add a way to approve sign-ins: the **Microsoft Authenticator app** (best) or a phone.'
-        : 'Add the **Microsoft Authenticator app** to approve sign-ins. No smartphone? IT Support can help.';
+      return t('status.reason.noFirstMethod', { phone: ctx.methods.phone ? 'yes' : 'no' });
     case 'emailOnSchoolDomain':
-      return `Your email method is a school address (${schoolAddressText(ctx.policy)}). When you're locked out you can't read it, so change it to a **personal** email.`;
+      return t('status.reason.emailOnSchoolDomain', { schoolAddress: schoolAddressText(ctx.policy) });
     case 'secondMethodMissing':
-      return "You have one method. Add a **second** one, so you're never locked out.";
+      return t('status.reason.secondMethodMissing');
     case 'phoneOnly':
-      return `You only use texts or calls, and they stop working on **${dateText(reason.until!)}**. Add the **Microsoft Authenticator app** before then.`;
+      return t('status.reason.phoneOnly', { until: t.shortDate(reason.until!) });
     case 'questionsOnlySecond':
       return reason.until
-        ? `You chose questions as your second way in. They stop working for password reset on **${dateText(reason.until)}**. Add a **personal email** instead.`
-        : 'You chose questions as your second way in. The school asks you to add a **personal email** instead.';
+        ? t('status.reason.questionsOnlySecondUntil', { until: t.shortDate(reason.until) })
+        : t('status.reason.questionsOnlySecond');
     case 'emailUnchecked':
-      return "I'll check your email isn't a school address when you tap **I've done it**.";
+      return t('status.reason.emailUnchecked');
   }
 }
 
-const FIX_TITLES: Record<Reason['code'], string> = {
-  nothingRegistered: 'Start setting up ▶',
-  noFirstMethod: 'Set up a sign-in method ▶',
-  emailOnSchoolDomain: 'Change my email ▶',
-  secondMethodMissing: 'Add a second method ▶',
-  phoneOnly: 'Add the app ▶',
-  questionsOnlySecond: 'Add an email ▶',
-  emailUnchecked: 'Email steps',
-};
-
 /** The button that takes the user to the guide step that fixes `reason`. */
-export function fixButton(reason: Reason, e: Pick<RegistrationEvaluation, 'first'>): CardButton {
+export function fixButton(
+  reason: Reason,
+  e: Pick<RegistrationEvaluation, 'first'>,
+  ctx: ViewContext,
+): CardButton {
   const step = reason.fixStep;
   return {
-    title: FIX_TITLES[reason.code],
+    title: ctx.t(`status.fix.${reason.code}`),
     data: e.first ? { verb: Verb.StatusFix, step, first: e.first } : { verb: Verb.StatusFix, step },
   };
 }

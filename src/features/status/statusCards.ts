@@ -1,69 +1,86 @@
 /**
  * The words of the status cards: what Microsoft says a user has registered, checked against the school's
- * policy, and exactly what to do next (each reason a button into the guide step that fixes it).
+ * policy, and exactly what to do next (each reason a button into the guide step that fixes it). Every word
+ * comes from the user's catalogue (`status.*`); right-to-left languages get cards laid out for them.
  */
 import type { AdaptiveCardJson } from '../../cards/cardTemplates';
 import { renderStatusCard, type CardButton, type CardTip } from '../../cards/renderCards';
 import type { GuideProgress } from '../../domain/guide/progress';
 import type { StepId } from '../../domain/guide/steps';
+import { daysBetween } from '../../domain/policy/localDate';
 import type { FamilyState, RegistrationEvaluation } from '../../domain/registration/evaluateRegistration';
 import type { RegistrationSnapshot } from '../../domain/registration/snapshot';
-import type { MethodFamily } from '../../domain/registration/methods';
+import type { Translator } from '../../i18n/translator';
 import { answer, continueButton, helpButton } from '../shared/answerCards';
+import { inDirectionOf } from '../shared/direction';
 import { fixButton, reasonText } from './reasonWords';
 import { Verb } from '../verbs';
-import { dateText, deadlineText, shortUrl, type ViewContext } from '../shared/wording';
+import { shortUrl, type ViewContext } from '../shared/wording';
 
-const DONE_IT: CardButton = { title: "I've done it ✔", data: { verb: Verb.Ask, intent: 'done' } };
-const CHECK_AGAIN: CardButton = { title: 'Check my status', data: { verb: Verb.Ask, intent: 'status' } };
+function doneItButton(t: Translator): CardButton {
+  return { title: t('status.button.done'), data: { verb: Verb.Ask, intent: 'done' } };
+}
 
-const FAMILY_NAMES: Record<MethodFamily, string> = {
-  app: 'Microsoft Authenticator app',
-  phone: 'Phone (text or call)',
-  email: 'Personal email',
-  questions: 'Security questions',
-  passkey: 'Passkey',
-  other: 'Security key, token or Windows Hello',
-};
+function checkAgainButton(t: Translator): CardButton {
+  return { title: t('buttons.checkStatus'), data: { verb: Verb.Ask, intent: 'status' } };
+}
 
-function familyLine(f: FamilyState): string {
-  const name = `**${FAMILY_NAMES[f.family]}**`;
-  if (f.state === 'missing') return `⬜ ${name}: not set up`;
+/** The way to another language, on the card a pupil sees most. */
+function languageButton(t: Translator): CardButton {
+  return { title: t('buttons.language'), data: { verb: Verb.LanguageShow } };
+}
+
+function familyLine(f: FamilyState, t: Translator): string {
+  const name = t(`status.family.${f.family}`);
+  if (f.state === 'missing') return t('status.method.missing', { name });
   if (f.state === 'notCounted') {
     switch (f.note) {
       case 'schoolAddress':
-        return `❌ **Email**: a school address, which doesn't count`;
+        return t('status.method.schoolAddress');
       case 'stopped':
-        return `❌ ${name}: set up, but no longer works for this`;
+        return t('status.method.stopped', { name });
       default:
-        return `❌ ${name}: set up, but the school doesn't accept it`;
+        return t('status.method.notAccepted', { name });
     }
   }
   switch (f.note) {
     case 'endsOn':
-      return `✅ ${name}: set up (works until ${dateText(f.until!)})`;
+      return t('status.method.endsOn', { name, until: t.shortDate(f.until!) });
     case 'unchecked':
-      return `✅ **Email**: set up`;
+      return t('status.method.emailSetUp');
     case 'signInOnly':
-      return `✅ ${name}: set up (for signing in, not for password reset)`;
+      return t('status.method.signInOnly', { name });
     default:
-      return `✅ ${name}: set up`;
+      return t('status.method.setUp', { name });
   }
 }
 
 /** "just now", "25 minutes ago", "3 hours ago", "2 days ago". */
-function ago(iso: string, now: Date): string {
+function ago(iso: string, now: Date, t: Translator): string {
   const minutes = Math.max(0, Math.round((now.getTime() - Date.parse(iso)) / 60_000));
-  if (minutes < 2) return 'just now';
-  if (minutes < 90) return `${minutes} minutes ago`;
+  if (minutes < 2) return t('status.ago.justNow');
+  if (minutes < 90) return t('status.ago.minutes', { count: minutes });
   const hours = Math.round(minutes / 60);
-  if (hours < 36) return `${hours} hours ago`;
-  return `${Math.round(hours / 24)} days ago`;
+  if (hours < 36) return t('status.ago.hours', { count: hours });
+  return t('status.ago.days', { count: Math.round(hours / 24) });
 }
 
-function updatedLine(snapshot: RegistrationSnapshot, now: Date): string {
-  if (snapshot.source === 'live') return `Checked with Microsoft ${ago(snapshot.asOf, now)}.`;
-  return `From Microsoft's report, updated ${ago(snapshot.asOf, now)}. Changes take a few hours to show here: just done something? Tap **I've done it**.`;
+function updatedLine(snapshot: RegistrationSnapshot, now: Date, t: Translator): string {
+  const when = ago(snapshot.asOf, now, t);
+  return snapshot.source === 'live'
+    ? t('status.updated.live', { ago: when })
+    : t('status.updated.report', { ago: when });
+}
+
+/** "Monday 11 January 2027 (45 days to go)" / "(today)" / "(it has passed)", in the user's language. */
+function deadlineValue(ctx: ViewContext): string {
+  const { t } = ctx;
+  const date = ctx.policy.registration.enforcementDate;
+  const days = daysBetween(ctx.today, date);
+  const long = t.longDate(date);
+  return days < 0
+    ? t('status.deadline.passed', { date: long })
+    : t('status.deadline.ahead', { date: long, days });
 }
 
 export interface StatusView {
@@ -77,30 +94,33 @@ export interface StatusView {
 
 /** The status card: ticks and crosses, MFA and SSPR, what to do next, how fresh the data is. */
 export function statusCard(view: StatusView, ctx: ViewContext): AdaptiveCardJson {
+  const { t } = ctx;
   const { evaluation: e, snapshot, afterCheck } = view;
   const blocking = e.reasons.filter((r) => r.blocking);
   const notes = e.reasons.filter((r) => !r.blocking);
   const started = !e.reasons.some((r) => r.code === 'nothingRegistered');
-  const heading = e.complete
-    ? afterCheck
-      ? "🎉 You're done!"
-      : "You're all set ✅"
-    : afterCheck
-      ? 'Not quite done yet'
-      : started
-        ? 'Not finished yet'
-        : "You haven't started yet";
-  const paragraphs = e.complete
-    ? [
-        afterCheck
-          ? 'I checked with Microsoft: your account has two ways to check it is you. You can say yes to sign-ins and reset your own password.'
-          : 'Your account has two ways to check it is you.',
-      ]
-    : [
-        afterCheck
-          ? "I checked with Microsoft just now. Here's what's left:"
-          : "Here's what Microsoft has for you:",
-      ];
+  const heading = t(
+    e.complete
+      ? afterCheck
+        ? 'status.heading.doneAfterCheck'
+        : 'status.heading.allSet'
+      : afterCheck
+        ? 'status.heading.notQuiteDone'
+        : started
+          ? 'status.heading.notFinished'
+          : 'status.heading.notStarted',
+  );
+  const paragraphs = [
+    t(
+      e.complete
+        ? afterCheck
+          ? 'status.intro.completeAfterCheck'
+          : 'status.intro.complete'
+        : afterCheck
+          ? 'status.intro.leftAfterCheck'
+          : 'status.intro.left',
+    ),
+  ];
   const fixes: CardButton[] = [];
   for (const reason of blocking) {
     if (
@@ -108,36 +128,43 @@ export function statusCard(view: StatusView, ctx: ViewContext): AdaptiveCardJson
       fixes.some((b) => b.data.verb === Verb.StatusFix && b.data.step === reason.fixStep)
     )
       continue;
-    fixes.push(fixButton(reason, e));
+    fixes.push(fixButton(reason, e, ctx));
   }
   const stuckFrom: StepId = view.progress?.step ?? 'welcome';
   const actions: CardButton[] = e.complete
     ? [
-        { title: 'What happens now? ▶', data: { verb: Verb.StatusFix, step: 'afterwards' } },
-        { title: 'Got a new phone', data: { verb: Verb.Ask, intent: 'newPhone' } },
-        helpButton('afterwards'),
+        { title: t('status.button.whatNow'), data: { verb: Verb.StatusFix, step: 'afterwards' } },
+        { title: t('status.button.newPhone'), data: { verb: Verb.Ask, intent: 'newPhone' } },
+        helpButton('afterwards', t),
+        languageButton(t),
       ]
-    : [...fixes, DONE_IT, helpButton(stuckFrom)];
+    : [...fixes, doneItButton(t), helpButton(stuckFrom, t), languageButton(t)];
   const tips: CardTip[] = notes.map((r) => ({ text: reasonText(r, ctx), style: 'emphasis' }));
   if (e.complete && !afterCheck && snapshot.source === 'report') {
     tips.push({
-      text: `To see or change your methods, go to **${shortUrl(ctx.policy.registration.url)}**.`,
+      text: t('status.tip.changeMethods', { url: shortUrl(ctx.policy.registration.url) }),
       style: 'good',
     });
   }
   const nextSteps = blocking.map((r, i) => ({ n: i + 1, text: reasonText(r, ctx) }));
-  const methods = e.families.map(familyLine);
-  const updated = updatedLine(snapshot, view.now);
-  return renderStatusCard({
+  const methods = e.families.map((f) => familyLine(f, t));
+  const updated = updatedLine(snapshot, view.now, t);
+  const card = renderStatusCard({
     heading,
     paragraphs,
     methods,
     facts: [
-      { title: 'Sign-in check (MFA)', value: e.mfaReady ? '✅ Ready' : '❌ Not yet' },
-      { title: 'Password reset (SSPR)', value: e.ssprReady ? '✅ Ready' : '❌ Not yet' },
-      ...(e.complete ? [] : [{ title: 'Deadline', value: deadlineText(ctx.policy, ctx.today) }]),
+      {
+        title: t('status.fact.mfa'),
+        value: t(e.mfaReady ? 'status.fact.ready' : 'status.fact.notYet'),
+      },
+      {
+        title: t('status.fact.sspr'),
+        value: t(e.ssprReady ? 'status.fact.ready' : 'status.fact.notYet'),
+      },
+      ...(e.complete ? [] : [{ title: t('status.fact.deadline'), value: deadlineValue(ctx) }]),
     ],
-    nextStepsHeading: 'What to do next',
+    nextStepsHeading: t('status.nextStepsHeading'),
     nextSteps,
     tips,
     updated,
@@ -150,20 +177,22 @@ export function statusCard(view: StatusView, ctx: ViewContext): AdaptiveCardJson
       updated,
     ].join('\n'),
   });
+  return inDirectionOf(card, t);
 }
 
 /** Said when Graph is busy: the answer will follow as a message. */
-export function checkingCard(kind: 'status' | 'done', progress: GuideProgress | undefined): AdaptiveCardJson {
-  return answer({
-    heading: 'Checking with Microsoft… ⏳',
-    paragraphs: [
-      kind === 'done'
-        ? "Lots of people are checking right now. I'll message you here in a minute or two with the result."
-        : "Lots of people are asking right now. I'll message you here with your status in a minute or two.",
-      "You don't need to wait here.",
-    ],
-    actions: [continueButton(progress), helpButton(progress?.step ?? 'welcome')],
+export function checkingCard(
+  kind: 'status' | 'done',
+  progress: GuideProgress | undefined,
+  ctx: ViewContext,
+): AdaptiveCardJson {
+  const { t } = ctx;
+  const card = answer({
+    heading: t('status.checking.heading'),
+    paragraphs: [t('status.checking.busy', { kind }), t('status.checking.noNeedToWait')],
+    actions: [continueButton(progress, t), helpButton(progress?.step ?? 'welcome', t)],
   });
+  return inDirectionOf(card, t);
 }
 
 /** Said when Graph could not be reached (after retries). */
@@ -171,26 +200,27 @@ export function statusUnavailableCard(
   progress: GuideProgress | undefined,
   ctx: ViewContext,
 ): AdaptiveCardJson {
-  return answer({
-    heading: "I couldn't check with Microsoft just now",
+  const { t } = ctx;
+  const card = answer({
+    heading: t('status.unavailable.heading'),
     paragraphs: [
-      'Please try again in a few minutes.',
+      t('status.unavailable.tryAgain'),
       progress && progress.step !== 'welcome'
-        ? 'In the meantime you can carry on with the steps.'
-        : `You can still set things up at **${shortUrl(ctx.policy.registration.url)}**.`,
+        ? t('status.unavailable.carryOn')
+        : t('status.unavailable.setUpAt', { url: shortUrl(ctx.policy.registration.url) }),
     ],
-    actions: [CHECK_AGAIN, continueButton(progress), helpButton(progress?.step ?? 'welcome')],
+    actions: [checkAgainButton(t), continueButton(progress, t), helpButton(progress?.step ?? 'welcome', t)],
   });
+  return inDirectionOf(card, t);
 }
 
 /** Said when Microsoft does not know the account (brand new, or not in this tenant). */
-export function unknownAccountCard(progress: GuideProgress | undefined): AdaptiveCardJson {
-  return answer({
-    heading: "I couldn't find your account at Microsoft",
-    paragraphs: [
-      "If you've just joined the school, your account may be too new. Try again tomorrow.",
-      'Still not working? IT Support can check it for you.',
-    ],
-    actions: [continueButton(progress), helpButton(progress?.step ?? 'welcome')],
+export function unknownAccountCard(progress: GuideProgress | undefined, ctx: ViewContext): AdaptiveCardJson {
+  const { t } = ctx;
+  const card = answer({
+    heading: t('status.unknownAccount.heading'),
+    paragraphs: [t('status.unknownAccount.tooNew'), t('status.unknownAccount.stillNot')],
+    actions: [continueButton(progress, t), helpButton(progress?.step ?? 'welcome', t)],
   });
+  return inDirectionOf(card, t);
 }

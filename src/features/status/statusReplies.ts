@@ -12,6 +12,8 @@ import type { Clock } from '../../ports/clock';
 import type { Messenger, SendOutcome } from '../../ports/messenger';
 import type { StatusFollowUpStore } from '../../ports/statusFollowUpStore';
 import type { UserProgressStore } from '../../ports/userProgressStore';
+import { packageCatalogues, type Catalogues } from '../../i18n/catalogue';
+import type { Translator } from '../../i18n/translator';
 import type { RegistrationStatusService, StatusLookup } from '../../status/registrationStatusService';
 import { checkingCard, statusCard, statusUnavailableCard, unknownAccountCard } from './statusCards';
 import { viewContextAt, type ViewContext } from '../shared/wording';
@@ -29,6 +31,8 @@ export interface StatusRepliesDeps {
   policy: SchoolPolicy;
   clock: Clock;
   log: Logger;
+  /** The languages (default: the package's catalogues): a follow-up is written in the user's. */
+  catalogues?: Catalogues;
   /** How long a turn waits for Graph before saying "checking…" (default 3 s; Teams gives up at 10–15 s). */
   inTurnWaitMs?: number;
   /** Follow-ups older than this are dropped rather than sent late (default 30 minutes). */
@@ -60,9 +64,9 @@ export class StatusReplies {
       kind: request,
       requestedAt: this.deps.clock.now().toISOString(),
     });
-    this.followUp(userId, request, work);
+    this.followUp(userId, request, work, ctx.t);
     this.deps.log.info({ userId, request, outcome: 'checking' }, 'status answer deferred');
-    return [checkingCard(request, progress)];
+    return [checkingCard(request, progress, ctx)];
   }
 
   /** Restarts the follow-ups a previous process owed (called once at start). */
@@ -96,11 +100,12 @@ export class StatusReplies {
     });
   }
 
-  private followUp(userId: string, request: StatusRequest, work: Promise<Result>): void {
+  /** `t`: the language of the turn that asked; a follow-up resumed after a restart uses the remembered one. */
+  private followUp(userId: string, request: StatusRequest, work: Promise<Result>, t?: Translator): void {
     const key = `${userId}:${request}`;
     if (this.pending.has(key)) return;
     const delivery = work
-      .then((result) => this.deliver(userId, request, result))
+      .then((result) => this.deliver(userId, request, result, t))
       .catch((error: unknown) => {
         this.deps.log.error({ userId, err: { name: (error as Error).name } }, 'status follow-up failed');
       })
@@ -108,9 +113,16 @@ export class StatusReplies {
     this.pending.set(key, delivery);
   }
 
-  private async deliver(userId: string, request: StatusRequest, result: Result): Promise<void> {
+  private async deliver(
+    userId: string,
+    request: StatusRequest,
+    result: Result,
+    t?: Translator,
+  ): Promise<void> {
     const stored = await this.deps.progress.get(userId);
-    const ctx = viewContextAt(this.deps.policy, this.deps.clock.now());
+    const catalogues = this.deps.catalogues ?? packageCatalogues(this.deps.policy.school.timeZone);
+    const language = t ?? catalogues.translatorFor(catalogues.localeOf(stored?.value.language, undefined));
+    const ctx = viewContextAt(this.deps.policy, this.deps.clock.now(), undefined, language);
     const card = this.cardFor(userId, request, result, ctx, stored?.value);
     const attempts = this.deps.deliveryAttempts ?? 3;
     let outcome: SendOutcome = { kind: 'failed', error: 'not sent' };
@@ -140,7 +152,7 @@ export class StatusReplies {
     }
     if (result.kind === 'unknownUser') {
       this.deps.log.info({ userId, request, outcome: 'unknownUser' }, 'status answered');
-      return unknownAccountCard(progress);
+      return unknownAccountCard(progress, ctx);
     }
     const evaluation = evaluateRegistration(result.snapshot.methods, ctx.methods);
     if (evaluation.complete && request === 'done' && this.deps.onComplete) {

@@ -220,6 +220,38 @@ export class PlaygroundClient {
     });
   }
 
+  /**
+   * Types `text` as a user whose Teams is in `locale`. The Playground writes `en-US` into every activity it
+   * makes, so this one goes through its custom-activity route (which sends the activity as given): the
+   * Playground's own bot-added activity, made a message, with the locale Teams would send.
+   */
+  async sayIn(text: string, locale: string): Promise<ChatMessage[]> {
+    const query = new URLSearchParams({ conversationId: this.identity.personalChatId, type: 'botAdded' });
+    const response = await fetch(
+      `${this.baseUrl}/_internal/v1/customActivities/template?${query.toString()}`,
+    );
+    if (!response.ok) throw new Error(`mock activity template botAdded: ${response.status}`);
+    const base = (await response.json()) as Record<string, unknown>;
+    const activity = {
+      ...base,
+      membersAdded: undefined,
+      membersRemoved: undefined,
+      type: 'message',
+      id: `sayIn-${Date.now()}`,
+      from: {
+        id: this.identity.me.id,
+        aadObjectId: this.identity.me.aadObjectId,
+        name: this.identity.me.name,
+      },
+      text,
+      textFormat: 'plain',
+      locale,
+    };
+    return this.turn(['message'], async () => {
+      await this.post('/_internal/v1/customActivities', activity);
+    });
+  }
+
   /** Presses an Action.Submit on `message`: Teams sends its data as a message `value`. */
   submit(message: ChatMessage, value: unknown): Promise<ChatMessage[]> {
     return this.turn(['message'], async () => {

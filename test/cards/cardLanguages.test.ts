@@ -1,0 +1,69 @@
+/**
+ * The cards moved onto the catalogue (status, language), rendered in every catalogue's language, pass every
+ * card check (phone width, action limits, versions…); right-to-left languages get cards laid out for them.
+ */
+import { expect } from 'chai';
+import { BASE_LOCALE } from '../../src/i18n/catalogue';
+import { CARD_CHECKS, walkCard } from '../support/cardChecks';
+import { cardCatalog, catalogLocales, languageSectionIn, statusSectionIn } from '../support/cardCatalog';
+
+describe('Cards in every language', () => {
+  const locales = catalogLocales();
+
+  it('are rendered for each catalogue, in its words', () => {
+    expect(locales).to.include.members(['en-GB', 'pl', 'ur']);
+    const headingOf = (locale: string) =>
+      cardCatalog([statusSectionIn(locale)]).find((c) => c.id.startsWith('status-nothing--before-cutoff'))!
+        .card.speak;
+    expect(headingOf('en-GB')).to.equal("You haven't started yet");
+    expect(headingOf('pl')).to.equal('Nic jeszcze nie jest ustawione');
+    expect(headingOf('ur')).to.equal('آپ نے ابھی شروع نہیں کیا');
+  });
+
+  for (const locale of locales) {
+    describe(locale, () => {
+      const catalog = cardCatalog([statusSectionIn(locale), languageSectionIn(locale)]);
+
+      for (const { name, check } of CARD_CHECKS) {
+        it(name, () => {
+          const problems = catalog.flatMap((entry) => check(entry.card).map((p) => `${entry.id}: ${p}`));
+          expect(problems, problems.join('\n')).to.deep.equal([]);
+        });
+      }
+
+      const rtl = locale === 'ur';
+      it(
+        rtl
+          ? 'is right to left: `rtl` on the card (1.5 clients) and every text aligned right (1.2 clients)'
+          : 'is left to right, laid out as the English cards are',
+        () => {
+          for (const { id, card } of catalog) {
+            const texts = [...walkCard(card.body)].filter(({ node }) => node.type === 'TextBlock');
+            expect(texts.length, id).to.be.greaterThan(0);
+            if (rtl) {
+              expect(card.rtl, id).to.equal(true);
+              expect(
+                texts.filter(({ node }) => node.horizontalAlignment !== 'right').map(({ path }) => path),
+                id,
+              ).to.deep.equal([]);
+              // Still declared for Teams mobile: `rtl` is not a reason to drop the phone's version.
+              expect(card.version, id).to.equal('1.2');
+            } else {
+              expect(card, id).to.not.have.property('rtl');
+              expect(
+                texts.some(({ node }) => 'horizontalAlignment' in node),
+                id,
+              ).to.equal(false);
+            }
+          }
+        },
+      );
+    });
+  }
+
+  it('English cards are the very ones the catalog has always checked', () => {
+    const ids = cardCatalog([statusSectionIn(BASE_LOCALE)]).map((c) => c.id);
+    expect(ids).to.include('status-nothing--before-cutoff');
+    expect(ids.some((id) => id.endsWith('--en-GB'))).to.equal(false);
+  });
+});

@@ -1,0 +1,94 @@
+import { expect } from 'chai';
+import { DEMO_USERS } from '../../src/adapters/demo/demoSchool';
+import { submitActivity, testUser, type TestUser } from '../support/activities';
+import { cardsOf, headingOf, onlyCard } from '../support/cards';
+import { ConversationHarness } from '../support/conversationHarness';
+import { cardWalk } from '../support/walk';
+
+describe("The conversation in the pupil's language", () => {
+  let h: ConversationHarness;
+  beforeEach(() => (h = new ConversationHarness({ now: '2026-11-30T10:00:00Z' })));
+  afterEach(() => h.close());
+
+  /** The conversation as `user` walks it, their Teams set to `locale`. */
+  const as = (user: TestUser, locale: string) =>
+    cardWalk(
+      async (activity) => (await h.send(activity)).flatMap(cardsOf),
+      user,
+      () => ({ locale }),
+    );
+  const sam = () => testUser('Sam Taylor', DEMO_USERS.samTaylor);
+
+  it('a pupil whose Teams is in Polish gets the status card in Polish, and typed Polish is understood', async () => {
+    const card = await as(sam(), 'pl-PL').say('status');
+    expect(headingOf(card)).to.equal('Nic jeszcze nie jest ustawione');
+    expect(card.texts).to.include.members([
+      '⬜ **Aplikacja Microsoft Authenticator**: nie ustawiono',
+      'Reset hasła (SSPR): ❌ Jeszcze nie',
+      'Termin: poniedziałek, 11 stycznia 2027 (zostały 42 dni)',
+    ]);
+    expect(card.buttons.map((b) => b.title)).to.deep.equal([
+      'Zacznij ustawiać ▶',
+      'Zrobione ✔',
+      'Potrzebuję pomocy',
+      '🌐 Język (Language)',
+    ]);
+    // "Check" in Polish; in English the same word means nothing.
+    expect(headingOf(await as(sam(), 'pl-PL').say('Sprawdź'))).to.equal('Nic jeszcze nie jest ustawione');
+    expect(headingOf(await as(sam(), 'en-GB').say('Sprawdź'))).to.equal("Sorry, I didn't get that");
+    // The guide is not in the catalogue yet: it still speaks English.
+    const step = await as(sam(), 'pl-PL').press(card, 'Zacznij ustawiać ▶');
+    expect(headingOf(step)).to.equal('Choose your first method');
+  });
+
+  it('a language chosen on the card is remembered across turns and restarts, over what Teams says', async () => {
+    const user = sam();
+    const choose = await as(user, 'en-GB').say('language');
+    expect(headingOf(choose)).to.equal('Choose your language');
+    expect(choose.buttons.map((b) => b.title)).to.deep.equal(['✔ English', 'Polski', 'اردو']);
+    const chosen = await as(user, 'en-GB').press(choose, 'Polski');
+    expect(headingOf(chosen)).to.equal('OK, od teraz piszę do ciebie po polsku.');
+    expect((await h.progress.get(user.aadObjectId))?.value.language).to.equal('pl');
+
+    const status = await as(user, 'en-GB').say('status');
+    expect(headingOf(status)).to.equal('Nic jeszcze nie jest ustawione');
+    // Moving through the guide keeps the choice, starting it again too.
+    const step = await as(user, 'en-GB').press(status, 'Zacznij ustawiać ▶');
+    await as(user, 'en-GB').press(step, 'Start again');
+    expect((await h.progress.get(user.aadObjectId))?.value).to.include({
+      step: 'chooseFirst',
+      language: 'pl',
+    });
+    h.restart();
+    const later = await as(user, 'en-GB').say('status');
+    expect(headingOf(later)).to.equal('Nic jeszcze nie jest ustawione');
+
+    // And back to English from the status card, although Teams says Polish.
+    const again = await as(user, 'pl-PL').press(later, '🌐 Język (Language)');
+    expect(headingOf(again)).to.equal('Wybierz język');
+    expect(again.buttons.map((b) => b.title)).to.deep.equal(['English', '✔ Polski', 'اردو']);
+    await as(user, 'pl-PL').press(again, 'English');
+    expect(headingOf(await as(user, 'pl-PL').say('status'))).to.equal("You haven't started yet");
+  });
+
+  it('a language Teams reports that there is no catalogue for gets English', async () => {
+    expect(headingOf(await as(sam(), 'fr-FR').say('status'))).to.equal("You haven't started yet");
+    expect(headingOf(await as(sam(), 'en-US').say('status'))).to.equal("You haven't started yet");
+  });
+
+  it('an Urdu pupil gets right-to-left cards, and "language" typed in Urdu is understood', async () => {
+    const status = await as(sam(), 'ur-PK').say('میرا اسٹیٹس');
+    expect(headingOf(status)).to.equal('آپ نے ابھی شروع نہیں کیا');
+    expect(status.card.rtl).to.equal(true);
+    const choose = await as(sam(), 'ur-PK').say('زبان');
+    expect(headingOf(choose)).to.equal('اپنی زبان چنیں');
+    expect(choose.buttons.map((b) => b.title)).to.deep.equal(['English', 'Polski', '✔ اردو']);
+  });
+
+  it('refuses a language button for a language there is no catalogue for, and keeps the one chosen', async () => {
+    const user = sam();
+    const refused = onlyCard(await h.send(submitActivity(user, { verb: 'language.choose', locale: 'cy' })));
+    expect(headingOf(refused)).to.equal("That option isn't available now");
+    expect((await h.progress.get(user.aadObjectId))?.value.language).to.equal(undefined);
+  });
+});

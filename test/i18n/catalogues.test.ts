@@ -1,0 +1,226 @@
+/**
+ * The catalogues a school can correct: every language has every English message and no other, uses the same
+ * variables in each, is not left in English, and parses; a broken file stops the start naming the file and key.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { IntlMessageFormat } from 'intl-messageformat';
+import {
+  BASE_LOCALE,
+  CatalogueError,
+  LOCALES_DIR,
+  loadCatalogues,
+  type Catalogue,
+} from '../../src/i18n/catalogue';
+import { localeFor } from '../../src/i18n/localeFor';
+import { isKnownVerb } from '../../src/features/verbs';
+import { ROOT } from '../support/botProcess';
+
+const ZONE = 'Europe/London';
+
+/**
+ * Messages that may read the same as English: names Microsoft does not translate. Only what is here, as a
+ * whole message; anything longer must be in the language.
+ */
+const SAME_AS_ENGLISH: Record<string, readonly string[]> = {};
+
+/** The parser's element types (its TYPE enum, which intl-messageformat does not export) that are not variables. */
+const LITERAL = 0;
+const TAG = 8;
+
+/** The variables a parsed message uses (arguments, plurals' and selects' own, inside their options too). */
+function variablesOf(
+  elements: ReturnType<IntlMessageFormat['getAst']>,
+  into = new Set<string>(),
+): Set<string> {
+  for (const element of elements) {
+    const type = Number(element.type);
+    if ('value' in element && typeof element.value === 'string' && type !== LITERAL && type !== TAG)
+      into.add(element.value);
+    if ('options' in element) {
+      for (const option of Object.values(element.options)) variablesOf(option.value, into);
+    }
+    if ('children' in element) variablesOf(element.children, into);
+  }
+  return into;
+}
+
+function variables(message: string, locale: string): string[] {
+  return [
+    ...variablesOf(new IntlMessageFormat(message, locale, undefined, { ignoreTag: true }).getAst()),
+  ].sort();
+}
+
+/** A locales folder of its own for a test, with en-GB as shipped plus `files`. */
+function localesWith(files: Record<string, unknown>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfa-buddy-locales-'));
+  fs.copyFileSync(path.join(LOCALES_DIR, `${BASE_LOCALE}.json`), path.join(dir, `${BASE_LOCALE}.json`));
+  for (const [name, content] of Object.entries(files))
+    fs.writeFileSync(path.join(dir, name), typeof content === 'string' ? content : JSON.stringify(content));
+  return dir;
+}
+
+describe('The string catalogues (locales/)', () => {
+  const catalogues = loadCatalogues(ZONE);
+  const english = catalogues.catalogue(BASE_LOCALE)!;
+  const others: Catalogue[] = catalogues.locales
+    .filter((l) => l !== BASE_LOCALE)
+    .map((l) => catalogues.catalogue(l)!);
+
+  it('has English (UK), Polish and Urdu, each named in its own words', () => {
+    expect(catalogues.languages()).to.deep.equal([
+      { locale: 'en-GB', name: 'English' },
+      { locale: 'pl', name: 'Polski' },
+      { locale: 'ur', name: 'اردو' },
+    ]);
+    expect(catalogues.catalogue('ur')?.direction).to.equal('rtl');
+  });
+
+  it('every language has every English message and no other', () => {
+    for (const catalogue of others) {
+      const keys = [...catalogue.messages.keys()];
+      const missing = [...english.messages.keys()].filter((k) => !catalogue.messages.has(k));
+      const extra = keys.filter((k) => !english.messages.has(k));
+      expect({ locale: catalogue.locale, missing, extra }).to.deep.equal({
+        locale: catalogue.locale,
+        missing: [],
+        extra: [],
+      });
+    }
+  });
+
+  it('every message uses the variables its English one uses, and no others', () => {
+    const problems = others.flatMap((catalogue) =>
+      [...english.messages].flatMap(([key, message]) => {
+        const theirs = catalogue.messages.get(key);
+        if (theirs === undefined) return [];
+        const want = variables(message, BASE_LOCALE).join(', ');
+        const got = variables(theirs, catalogue.locale).join(', ');
+        return want === got ? [] : [`${catalogue.locale} ${key}: uses {${got}}, English {${want}}`];
+      }),
+    );
+    expect(problems, problems.join('\n')).to.deep.equal([]);
+  });
+
+  it('no message is left in English, except names Microsoft does not translate', () => {
+    const problems = others.flatMap((catalogue) =>
+      [...catalogue.messages]
+        .filter(([key, message]) => message === english.messages.get(key))
+        .filter(([key]) => !(SAME_AS_ENGLISH[catalogue.locale] ?? []).includes(key))
+        .map(([key, message]) => `${catalogue.locale} ${key}: "${message}"`),
+    );
+    expect(problems, problems.join('\n')).to.deep.equal([]);
+  });
+
+  it('every message parses and formats with its English variables', () => {
+    const sample: Record<string, string | number> = {
+      name: 'X',
+      until: 'D',
+      date: 'D',
+      days: 3,
+      count: 5,
+      ago: 'A',
+      url: 'U',
+      schoolAddress: 'S',
+      phone: 'yes',
+      kind: 'done',
+    };
+    for (const locale of catalogues.locales) {
+      const t = catalogues.translatorFor(locale);
+      for (const key of english.messages.keys()) {
+        expect(t(key, sample), `${locale} ${key}`).to.be.a('string').and.not.equal('');
+      }
+    }
+  });
+
+  it('knows every key the status and language features ask for', () => {
+    const dirs = ['status', 'language', 'shared'].map((d) => path.join(ROOT, 'src', 'features', d));
+    const asked = dirs
+      .flatMap((dir) => fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f), 'utf8')))
+      .flatMap((source) => [
+        ...source.matchAll(/'((?:status|buttons|language)\.[A-Za-z]+(?:\.[A-Za-z]+)*)'/g),
+      ])
+      .map((m) => m[1]!)
+      // Verbs share the look of a key ('status.fix', 'language.choose').
+      .filter((key) => !isKnownVerb(key));
+    expect(asked.length).to.be.greaterThan(30);
+    expect(asked.filter((key) => !english.messages.has(key))).to.deep.equal([]);
+  });
+
+  it('writes dates and plurals the way each language does, English as it always has', () => {
+    const en = catalogues.translatorFor('en-GB');
+    const pl = catalogues.translatorFor('pl');
+    const ur = catalogues.translatorFor('ur');
+    expect(en.longDate('2027-01-11')).to.equal('Monday 11 January 2027');
+    expect(pl.longDate('2027-01-11')).to.equal('poniedziałek, 11 stycznia 2027');
+    expect(pl.shortDate('2027-02-01')).to.equal('1 lutego 2027');
+    expect(ur.shortDate('2027-02-01')).to.equal('1 فروری، 2027');
+    expect([2, 5, 22].map((count) => pl('status.ago.minutes', { count }))).to.deep.equal([
+      '2 minuty temu',
+      '5 minut temu',
+      '22 minuty temu',
+    ]);
+    expect(en('status.deadline.ahead', { date: 'D', days: 1 })).to.equal('D (tomorrow)');
+    // A moment is written as the school's clock shows it: 23:30 UTC on 1 July is 00:30 on 2 July in London.
+    expect(pl.dateTime(new Date('2026-07-01T23:30:00Z'))).to.match(/2 lipca 2026.*00:30/);
+  });
+
+  it("takes a user's language from Teams: the language in any region, else English", () => {
+    const available = catalogues.locales;
+    expect(localeFor('pl-PL', available)).to.equal('pl');
+    expect(localeFor('ur-PK', available)).to.equal('ur');
+    expect(localeFor('en-US', available)).to.equal('en-GB');
+    expect(localeFor('EN-gb', available)).to.equal('en-GB');
+    expect(localeFor('fr-FR', available)).to.equal(undefined);
+    expect(catalogues.localeOf(undefined, 'fr-FR')).to.equal('en-GB');
+    expect(catalogues.localeOf(undefined, undefined)).to.equal('en-GB');
+    // A remembered choice wins; one there is no catalogue for does not.
+    expect(catalogues.localeOf('ur', 'pl-PL')).to.equal('ur');
+    expect(catalogues.localeOf('cy', 'pl-PL')).to.equal('pl');
+  });
+
+  describe('a file a school edited', () => {
+    let dir: string;
+    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it('falls back on English for a message its language lacks', () => {
+      dir = localesWith({
+        'pl.json': {
+          language: { name: 'Polski', direction: 'ltr' },
+          messages: { status: { fact: { deadline: 'Termin' } } },
+        },
+      });
+      const t = loadCatalogues(ZONE, dir).translatorFor('pl');
+      expect(t('status.fact.deadline')).to.equal('Termin');
+      expect(t('status.fact.mfa')).to.equal('Sign-in check (MFA)');
+    });
+
+    it('stops the start on a message that does not parse, naming the file and the key', () => {
+      dir = localesWith({
+        'pl.json': {
+          language: { name: 'Polski', direction: 'ltr' },
+          messages: { status: { ago: { minutes: '{count, plural, one {# minutę temu}' } } },
+        },
+      });
+      expect(() => loadCatalogues(ZONE, dir))
+        .to.throw(CatalogueError)
+        .with.property('message')
+        .that.matches(/locales\/pl\.json: message status\.ago\.minutes does not parse/);
+    });
+
+    it('stops the start on a file that is not JSON, or not a catalogue', () => {
+      dir = localesWith({ 'ur.json': '{ "language": ' });
+      expect(() => loadCatalogues(ZONE, dir)).to.throw(CatalogueError, /locales\/ur\.json: not valid JSON/);
+      fs.writeFileSync(
+        path.join(dir, 'ur.json'),
+        JSON.stringify({ language: { name: 'اردو', direction: 'up' }, messages: {} }),
+      );
+      expect(() => loadCatalogues(ZONE, dir)).to.throw(
+        CatalogueError,
+        /locales\/ur\.json: language\.direction/,
+      );
+    });
+  });
+});
