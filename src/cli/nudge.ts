@@ -13,6 +13,7 @@
  * what IT reads goes to stdout. A pass that sends shows its progress on stderr (src/cli/progressDisplay.ts).
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import { stringify } from 'csv-stringify/sync';
 import { ConfigError } from '../config/env';
 import {
@@ -224,6 +225,15 @@ async function send(parts: NudgeParts, args: Args, interrupted: () => boolean): 
   );
 }
 
+/** Below normal CPU priority (a raise needs no privilege); where the system refuses, the pass runs as it is. */
+function lowerPriority(): void {
+  try {
+    os.setPriority(Math.max(os.getPriority(), os.constants.priority.PRIORITY_BELOW_NORMAL));
+  } catch {
+    // Not allowed here (some containers): nothing else changes.
+  }
+}
+
 async function main(): Promise<void> {
   const args = parseNudgeArgs(process.argv.slice(2));
   if (args.help) {
@@ -232,6 +242,8 @@ async function main(): Promise<void> {
     return;
   }
   const { config, policy } = readConfiguration();
+  // A pass is background work: on a machine it shares with the bot, the pupils' replies get the CPU first.
+  lowerPriority();
   // The bot's container with none of its background jobs: this tool plans and sends in the foreground.
   const container = await createContainer(config, {
     // On a terminal the logs go through the bar, which moves down a line for each.

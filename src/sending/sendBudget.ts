@@ -17,6 +17,9 @@ import type { SendWindow, TakeResult, TakenTicket } from '../ports/sendWindow';
 /** Marks the request answered (or failed, or never sent): call once, when its response or error is back. */
 export type Answered = () => void;
 
+/** A wait or a table answer this long is logged. */
+const SLOW_MS = 250;
+
 export class SendBudgetClosed extends Error {
   override readonly name = 'SendBudgetClosed';
 }
@@ -35,6 +38,8 @@ export interface SendBudgetOptions {
 interface Waiter {
   kind: SendKind;
   seq: number;
+  /** When it asked (this process's clock). */
+  askedAt: number;
   lane?: SendLane;
   resolve: (answered: Answered) => void;
   reject: (error: Error) => void;
@@ -83,7 +88,7 @@ export class SendBudget {
   acquire(kind: SendKind, lane?: SendLane): Promise<Answered> {
     if (this.closed) return Promise.reject(new SendBudgetClosed('the send budget is closed'));
     return new Promise<Answered>((resolve, reject) => {
-      this.waiting.push({ kind, seq: this.seq++, lane, resolve, reject });
+      this.waiting.push({ kind, seq: this.seq++, askedAt: performance.now(), lane, resolve, reject });
       this.kick();
       void this.pump();
     });
@@ -165,8 +170,13 @@ export class SendBudget {
     try {
       for (let head = this.first(); head && !this.closed; head = this.first()) {
         let result: TakeResult;
+        const asked = performance.now();
         try {
           result = await this.window.take(head.kind, this.options.holder, this.now(), this.rule);
+          const tookMs = performance.now() - asked;
+          if (tookMs >= SLOW_MS) {
+            this.options.log.warn({ tookMs: Math.round(tookMs) }, 'send budget: the table answered slowly');
+          }
         } catch (error) {
           this.options.log.warn(
             { err: { message: (error as Error).message } },
@@ -183,6 +193,14 @@ export class SendBudget {
           }
           this.waiting.splice(at, 1);
           this.stats.granted[head.kind] += 1;
+          const waitedMs = performance.now() - head.askedAt;
+          // A pupil kept waiting is what the budget exists to prevent: worth a line when it happens.
+          if (head.kind !== 'campaign' && waitedMs >= SLOW_MS) {
+            this.options.log.warn(
+              { sendKind: head.kind, waitedMs: Math.round(waitedMs) },
+              "send budget: a pupil's send waited for its ticket",
+            );
+          }
           head.resolve(this.answeredFor(result.ticket));
           continue;
         }

@@ -46,6 +46,27 @@ describe('the built bot as a process, over HTTP', () => {
     expect(card!.card.version).to.equal('1.2');
   });
 
+  it('a reply Teams refuses with 429 goes again after its Retry-After; the 429 is an error in the log, naming a reply', async () => {
+    const user = testUser('Alex Morgan');
+    connector.server.failNext(
+      { kind: 'status', status: 429, retryAfterSeconds: 1 },
+      { method: 'POST', path: /\/activities/ },
+    );
+    const install = installActivity(user, { serviceUrl: connector.serviceUrl });
+    const started = Date.now();
+    expect((await postActivity(bot, install)).status).to.equal(200);
+    await connector.waitFor((r) => r.length >= 1);
+    // Delivered once, on the second try, no sooner than the Retry-After.
+    expect(connector.received.map((r) => r.replyToId)).to.deep.equal([install.id]);
+    expect(connector.received[0]!.at - started).to.be.at.least(1000);
+    expect(connector.server.requestsTo(/\/activities/, 'POST')).to.have.length(2);
+    const refused = bot
+      .logs()
+      .filter((l) => l.includes('Teams refused a send (429)'))
+      .map((l) => JSON.parse(l) as { level: number; sendKind: string; retryAfterMs: number });
+    expect(refused.map((r) => [r.level, r.sendKind, r.retryAfterMs])).to.deep.equal([[50, 'reply', 1000]]);
+  });
+
   it('walks a user forward with card submits and keeps their place across a restart', async () => {
     const user = testUser('Alex Morgan');
     const options = { serviceUrl: connector.serviceUrl };

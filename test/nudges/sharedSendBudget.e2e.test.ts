@@ -177,6 +177,10 @@ describe('One Teams send budget: pupils talk to the bot while npm run nudge runs
         .filter((l) => l.includes('Teams refused a send'))
         .map((l) => (JSON.parse(l) as { sendKind: string }).sendKind),
       cli: /Sent \d+.*/.exec(run.stdout)?.[0],
+      // What the budget said about itself: a pupil's send kept waiting, a slow table (both processes).
+      budgetWarnings: [...bot.logs(), ...run.stderr.split('\n')]
+        .filter((l) => l.includes('send budget:'))
+        .slice(0, 20),
     };
     console.log(`      ${JSON.stringify(figures)}`);
 

@@ -4,6 +4,10 @@ import { loadConfig } from '../../src/config/env';
 import { createLogger } from '../../src/logging/logger';
 import type { ConversationReferenceStore } from '../../src/ports/conversationReferenceStore';
 import type { SendOutcome } from '../../src/ports/messenger';
+import type { SendKind } from '../../src/domain/sending/sendTickets';
+import type { SendWindow } from '../../src/ports/sendWindow';
+import { MemorySendWindow } from '../../src/sending/memorySendWindow';
+import { SendBudget } from '../../src/sending/sendBudget';
 import { createBotAdapter } from '../../src/teams/botAdapter';
 import { BotMessenger } from '../../src/teams/botMessenger';
 import { ConnectorStandIn } from '../support/connectorStandIn';
@@ -114,6 +118,57 @@ describe('proactive sends: what each answer from Teams becomes', () => {
     });
     expect(connector.server.requestsTo(/activities/).map((r) => r.status)).to.deep.equal([429, 201]);
     expect(Date.now() - started).to.be.at.least(1000);
+  });
+
+  describe("in the app's send budget", () => {
+    /** The kinds of the tickets taken, in order. */
+    let kinds: SendKind[];
+    let budget: SendBudget;
+
+    beforeEach(() => {
+      kinds = [];
+      const tickets = new MemorySendWindow(10);
+      const recording: SendWindow = {
+        limit: 10,
+        take: (kind, holder, now, rule) => {
+          kinds.push(kind);
+          return tickets.take(kind, holder, now, rule);
+        },
+        answer: (ticket, now) => tickets.answer(ticket, now),
+        pauseUntil: (until) => tickets.pauseUntil(until),
+        close: () => tickets.close(),
+      };
+      const log = createLogger('silent');
+      budget = new SendBudget(recording, { log, holder: 'test' });
+      messenger = new BotMessenger({
+        adapter: createBotAdapter(loadConfig({}), log, undefined, budget),
+        references: stored,
+        botAppId: '',
+        log,
+        timeoutMs: 5000,
+      });
+    });
+    afterEach(() => budget.close());
+
+    it('every request takes a ticket as what it is: a proactive send is a follow-up, a campaign send says so', async () => {
+      expect((await messenger.sendToUser(USER, [CARD])).kind).to.equal('sent');
+      const noteOnWire = () => Promise.resolve(true);
+      expect((await messenger.sendToUser(USER, [CARD], { kind: 'campaign', noteOnWire })).kind).to.equal(
+        'sent',
+      );
+      expect(kinds).to.deep.equal(['followUp', 'campaign']);
+      expect(budget.stats.granted).to.deep.equal({ reply: 0, followUp: 1, campaign: 1 });
+    });
+
+    it('a 429 is counted against the kind that met it, and its retry takes a ticket of its own', async () => {
+      connector.server.failNext(
+        { kind: 'status', status: 429, retryAfterSeconds: 1, body: teamsError('Throttled') },
+        { method: 'POST', path: /\/activities(\/[^/]+)?$/ },
+      );
+      expect((await messenger.sendToUser(USER, [CARD])).kind).to.equal('sent');
+      expect(kinds).to.deep.equal(['followUp', 'followUp']);
+      expect(budget.stats.throttled).to.deep.equal({ reply: 0, followUp: 1, campaign: 0 });
+    });
   });
 
   it('a 500 Teams keeps answering is a failure (to try again later) with its status and code', async function () {
