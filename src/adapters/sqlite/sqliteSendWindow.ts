@@ -4,6 +4,11 @@
  * ticket never waits behind a campaign's ledger and queue writes in the main file. Each take is one immediate
  * transaction (the rule read and the ticket written together); a ticket held by a process that has ended is
  * free at once, so a restarted campaign does not wait for the dead one's unanswered requests.
+ *
+ * SQLite's own wait for a lock would stop the whole process (the driver is synchronous): a bot whose take meets
+ * the campaign's transaction would freeze every pupil's turn until the campaign process is scheduled again
+ * (it runs at a lower priority). So this connection never waits: a take that finds the table locked is asked
+ * again a moment later, and an answer is written again until it goes in.
  */
 import {
   decideSend,
@@ -32,6 +37,27 @@ interface BudgetRow {
 
 /** How long a "that process has ended" answer is kept (it reads /proc). */
 const GONE_CHECK_MS = 1000;
+/** After the table was found locked: when to ask again. */
+const LOCKED_RETRY_MS = 2;
+/** An answer or a pause that keeps finding the table locked is given up after this many tries (~1 s). */
+const LOCKED_TRIES = 400;
+
+const isLocked = (error: unknown) =>
+  (error as { code?: unknown }).code === 'SQLITE_BUSY' ||
+  (error as { code?: unknown }).code === 'SQLITE_LOCKED';
+
+/** Runs `write` until it finds the table unlocked (a few milliseconds apart, never blocking the process). */
+async function whenUnlocked(write: () => void): Promise<void> {
+  for (let tries = 1; ; tries++) {
+    try {
+      write();
+      return;
+    } catch (error) {
+      if (!isLocked(error) || tries >= LOCKED_TRIES) throw error;
+      await new Promise((resolve) => setTimeout(resolve, LOCKED_RETRY_MS));
+    }
+  }
+}
 
 export class SqliteSendWindow implements SendWindow {
   private readonly goneChecks = new Map<string, { gone: boolean; at: number }>();
@@ -59,9 +85,13 @@ export class SqliteSendWindow implements SendWindow {
     );
     // A process configured for more tickets than the table has adds them; one configured for fewer uses the first.
     const add = database.db.prepare('INSERT OR IGNORE INTO send_tickets (idx) VALUES (?)');
-    database.db.transaction(() => {
-      for (let i = 0; i < limit; i++) add.run(i);
-    })();
+    database.db
+      .transaction(() => {
+        for (let i = 0; i < limit; i++) add.run(i);
+      })
+      .immediate();
+    // From here on a lock is never waited for inside SQLite (see above).
+    database.db.pragma('busy_timeout = 0');
   }
 
   /** Opens the budget's own file in `dataDir`. */
@@ -94,23 +124,27 @@ export class SqliteSendWindow implements SendWindow {
       }
       return { ticket: { index: decision.take, grantedAt: now } };
     });
-    return Promise.resolve(decide.immediate());
+    try {
+      return Promise.resolve(decide.immediate());
+    } catch (error) {
+      // Another process is writing this very moment: ask again shortly (the loop's poll covers it).
+      if (isLocked(error)) return Promise.resolve({ waitMs: LOCKED_RETRY_MS, inFlight: true });
+      throw error;
+    }
   }
 
   answer(ticket: TakenTicket, now: number): Promise<void> {
-    this.database.db
-      .prepare(
-        'UPDATE send_tickets SET answered_at = ? WHERE idx = ? AND granted_at = ? AND answered_at IS NULL',
-      )
-      .run(now, ticket.index, ticket.grantedAt);
-    return Promise.resolve();
+    const update = this.database.db.prepare(
+      'UPDATE send_tickets SET answered_at = ? WHERE idx = ? AND granted_at = ? AND answered_at IS NULL',
+    );
+    return whenUnlocked(() => update.run(now, ticket.index, ticket.grantedAt));
   }
 
   pauseUntil(until: number): Promise<void> {
-    this.database.db
-      .prepare('UPDATE send_budget SET paused_until = MAX(paused_until, ?) WHERE id = 1')
-      .run(until);
-    return Promise.resolve();
+    const update = this.database.db.prepare(
+      'UPDATE send_budget SET paused_until = MAX(paused_until, ?) WHERE id = 1',
+    );
+    return whenUnlocked(() => update.run(until));
   }
 
   close(): void {

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import { expect } from 'chai';
+import { SqliteDatabase } from '../../../src/adapters/sqlite/sqliteDatabase';
 import { SqliteSendWindow } from '../../../src/adapters/sqlite/sqliteSendWindow';
 import { DEFAULT_SEND_RULE } from '../../../src/domain/sending/sendTickets';
 import { newWorkerId } from '../../../src/nudges/workerProcess';
@@ -76,6 +77,33 @@ describe('The send budget in SQLite: one table of tickets for every process on t
     let campaign = 0;
     while ('ticket' in (await cli.take('campaign', 'cli', later, RULE))) campaign++;
     expect(campaign).to.equal(4);
+  });
+
+  it('never freezes the process on a lock another process holds: a take is asked again, an answer goes in once it is free', async () => {
+    const window = open(2);
+    const taken = await window.take('reply', 'bot', 4_000_000, RULE);
+    // Another process in the middle of a write (the campaign's take), holding the lock.
+    const other = SqliteDatabase.open(dataDir, 'send-budget.sqlite');
+    other.db.exec('BEGIN IMMEDIATE');
+    const started = performance.now();
+    expect(await window.take('reply', 'bot', 4_000_001, RULE)).to.deep.equal({ waitMs: 2, inFlight: true });
+    // SQLite's own wait would have held this process for its busy timeout (5 s).
+    expect(performance.now() - started).to.be.below(100);
+    let answered = false;
+    const answer = window.answer(
+      (taken as { ticket: { index: number; grantedAt: number } }).ticket,
+      4_000_010,
+    );
+    void answer.then(() => (answered = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(answered).to.equal(false);
+    other.db.exec('COMMIT');
+    other.close();
+    await answer;
+    // The answer went in: a window after it, both tickets are free again.
+    const later = 4_000_010 + RULE.windowMs;
+    expect(await window.take('reply', 'bot', later, RULE)).to.have.property('ticket');
+    expect(await window.take('reply', 'bot', later, RULE)).to.have.property('ticket');
   });
 
   it("a ticket held by a process that has ended is free at once (a restarted campaign doesn't wait for it)", async () => {
