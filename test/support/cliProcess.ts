@@ -19,11 +19,13 @@ export function runBuiltCli(
   env: Record<string, string>,
   args: string[],
   timeoutMs = 60_000,
+  /** The checkout whose `dist/` runs (another one's, for a benchmark's baseline). */
+  root = ROOT,
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const script = path.join(ROOT, 'dist', 'cli', `${tool}.js`);
+    const script = path.join(root, 'dist', 'cli', `${tool}.js`);
     const child = spawn(process.execPath, ['--disable-warning=DEP0111', script, ...args], {
-      cwd: ROOT,
+      cwd: root,
       env: {
         PATH: process.env.PATH ?? '',
         NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS ?? '',

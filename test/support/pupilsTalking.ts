@@ -1,0 +1,226 @@
+/**
+ * Pupils talking to the bot while a campaign runs, on one machine: the built bot (SQLite in a fresh DATA_DIR)
+ * answers pupils who each say hi, start, status and help in their chats, first with nothing else sending (the
+ * pupils' baseline), then while the built `npm run nudge` runs a campaign from the same DATA_DIR, against a
+ * connector stand-in that enforces Teams' 50 requests a second per app. Used by the end-to-end test (which
+ * asserts what must hold) and by `npm run bench:talking` (which measures against the targets).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { SqliteConversationReferenceStore } from '../../src/adapters/sqlite/sqliteConversationReferenceStore';
+import { SqliteDatabase } from '../../src/adapters/sqlite/sqliteDatabase';
+import { clockChangePolicy } from '../nudges/campaignPolicyFixture';
+import { personal, testUser } from './activities';
+import { postActivity, ROOT, startBot, tempDataDir, type BotProcess } from './botProcess';
+import { addPupils, conversationOf, nudgeCliEnv, storedReferenceOf } from './campaignRig';
+import { runBuiltCli, type CliRun } from './cliProcess';
+import { ConnectorStandIn, type ReceivedActivity } from './connectorStandIn';
+import { GraphStandIn } from './graph/graphStandIn';
+import { TEST_APP } from './graphTenant';
+
+/** Friday 23 October 2026, 09:00 BST: the 3-day reminder's window is open. */
+const NOW = '2026-10-23T08:00:00Z';
+const TURNS = ['hi', 'start', 'status', 'help'];
+/** A pupil reads an answer for 3–6 s before the next message (about 27 turns a second from 120 pupils). */
+const THINK_MS = [3000, 6000] as const;
+
+export interface TalkingOptions {
+  pupils: number;
+  talkers: number;
+  /** Teams' limit the stand-in enforces and the app's budget (TEAMS_SENDS_PER_SECOND). */
+  limit?: number;
+  /** Where the built bot and CLI are (another checkout's `dist/`, for a baseline). */
+  root?: string;
+}
+
+export interface Turn {
+  userId: string;
+  activityId: string;
+  status: number;
+  ms: number;
+}
+
+export interface TalkingRun {
+  ids: string[];
+  quiet: Turn[];
+  busy: Turn[];
+  /** Turns with no reply in their chat. */
+  unanswered: Turn[];
+  cli: CliRun;
+  /** Every nudge the connector accepted, by conversation id. */
+  nudges: ReceivedActivity[];
+  /** 429s the connector answered. */
+  throttled: number;
+  figures: TalkingFigures;
+}
+
+export interface TalkingFigures {
+  quietP50: number;
+  quietP99: number;
+  busyP50: number;
+  busyP99: number;
+  busyMax: number;
+  repliesPerSecondAlone: number;
+  nudgesPerSecondWhileTalking: number;
+  repliesPerSecondWhileTalking: number;
+  /** From six seconds after the last turn (the pupils' pressure has faded), for five seconds. */
+  nudgesPerSecondAfter: number;
+  refused: ConnectorStandIn['refused'];
+  /** Who the budget blamed for each 429 (both processes' logs). */
+  refusedBy: string[];
+  cli?: string;
+  /** What the budget said about itself: a pupil's send kept waiting, a slow table (both processes). */
+  budgetWarnings: string[];
+}
+
+/** A small deterministic generator (mulberry32), so a failing run can be repeated. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/** Runs the whole scenario; everything it started is stopped and removed before it returns or throws. */
+export async function pupilsTalkDuringCampaign(options: TalkingOptions): Promise<TalkingRun> {
+  const limit = options.limit ?? 50;
+  const root = options.root ?? ROOT;
+  const dataDir = tempDataDir('mfa-buddy-talking-');
+  let graph: GraphStandIn | undefined;
+  let connector: ConnectorStandIn | undefined;
+  let bot: BotProcess | undefined;
+  try {
+    const policyFile = path.join(dataDir, 'policy.json');
+    fs.writeFileSync(policyFile, JSON.stringify(clockChangePolicy()));
+    graph = await GraphStandIn.start();
+    const teams = await ConnectorStandIn.start({ app: { limit, windowMs: 1000 } });
+    connector = teams;
+    const ids = addPupils(graph, options.pupils);
+    const database = SqliteDatabase.open(dataDir);
+    const references = new SqliteConversationReferenceStore(database);
+    for (const id of ids) await references.save(storedReferenceOf(id, teams.serviceUrl));
+    database.close();
+    const env = { ...nudgeCliEnv(graph, dataDir, policyFile), TEAMS_SENDS_PER_SECOND: String(limit) };
+    const running = await startBot({ ...env, LOG_LEVEL: 'info' }, undefined, undefined, root);
+    bot = running;
+
+    /** Ids of the pupils' messages: an activity in reply to one of them is a reply, any other a nudge. */
+    const said = new Set<string>();
+    const isReply = (a: ReceivedActivity) => said.has(a.replyToId ?? '');
+    const rate = (replies: boolean, from: number, to: number) =>
+      teams.received.filter((a) => isReply(a) === replies && a.at >= from && a.at < to).length /
+      ((to - from) / 1000);
+
+    /** Each talker says the four things, one after the other, with a reader's pause before each. */
+    async function talk(talkers: string[], seed: number): Promise<{ turns: Turn[]; endedAt: number }> {
+      const rnd = random(seed);
+      const turns: Turn[] = [];
+      await Promise.all(
+        talkers.map(async (userId) => {
+          const user = testUser('Pupil', userId);
+          // Pupils do not all start at once: they open the chat over the first few seconds.
+          await pause(rnd() * THINK_MS[1]);
+          for (const text of TURNS) {
+            const activity = {
+              ...personal(user, {
+                tenantId: TEST_APP.tenantId,
+                serviceUrl: teams.serviceUrl,
+                conversationId: conversationOf(userId),
+              }),
+              type: 'message',
+              text,
+            };
+            said.add(activity.id!);
+            const started = performance.now();
+            const answer = await postActivity(running, activity);
+            turns.push({
+              userId,
+              activityId: activity.id!,
+              status: answer.status,
+              ms: performance.now() - started,
+            });
+            await pause(THINK_MS[0] + rnd() * (THINK_MS[1] - THINK_MS[0]));
+          }
+        }),
+      );
+      return { turns, endedAt: Date.now() };
+    }
+
+    const talkers = ids.slice(0, options.talkers);
+    // The bot reads the registration report on the first status question: done before the baseline, so that
+    // both runs measure the replies, not Graph's reports budget.
+    const warmUp = await talk([ids[ids.length - 1]!], 0);
+    if (warmUp.turns.some((t) => t.status !== 200)) throw new Error('the warm-up turns were not answered');
+
+    // The same turns with nobody else sending: the pupils' baseline.
+    const quietFrom = Date.now();
+    const quiet = await talk(talkers, 1);
+    const repliesAlone = teams.total;
+
+    // The campaign from the command line, sharing DATA_DIR's budget with the bot.
+    const campaign = runBuiltCli(
+      'nudge',
+      { ...env, NUDGE_CONCURRENCY: '32', LOG_LEVEL: 'warn' },
+      ['--now', NOW, '--quiet-seconds', '3'],
+      540_000,
+      root,
+    );
+    await teams.waitFor(() => teams.total - repliesAlone >= Math.min(300, options.pupils / 4), 120_000);
+    const talkingFrom = Date.now();
+    const busy = await talk(talkers, 2);
+    const cli = await campaign;
+
+    const ms = (turns: Turn[]) => turns.map((t) => t.ms);
+    const logs = [...running.logs(), ...cli.stderr.split('\n')];
+    const figures: TalkingFigures = {
+      quietP50: percentile(ms(quiet.turns), 50),
+      quietP99: percentile(ms(quiet.turns), 99),
+      busyP50: percentile(ms(busy.turns), 50),
+      busyP99: percentile(ms(busy.turns), 99),
+      busyMax: Math.max(...ms(busy.turns)),
+      repliesPerSecondAlone: rate(true, quietFrom, quiet.endedAt),
+      nudgesPerSecondWhileTalking: rate(false, talkingFrom, busy.endedAt),
+      repliesPerSecondWhileTalking: rate(true, talkingFrom, busy.endedAt),
+      nudgesPerSecondAfter: rate(false, busy.endedAt + 6000, busy.endedAt + 11_000),
+      refused: { ...teams.refused },
+      refusedBy: logs
+        .filter((l) => l.includes('Teams refused a send'))
+        .map((l) => (JSON.parse(l) as { sendKind: string }).sendKind),
+      cli: /Sent \d+.*/.exec(cli.stdout)?.[0],
+      budgetWarnings: logs.filter((l) => l.includes('send budget:')).slice(0, 20),
+    };
+    const unansweredIn = (turns: Turn[]) =>
+      turns.filter(
+        (t) => !teams.activitiesIn(conversationOf(t.userId)).some((a) => a.replyToId === t.activityId),
+      );
+    return {
+      ids,
+      quiet: quiet.turns,
+      busy: busy.turns,
+      unanswered: [...unansweredIn(quiet.turns), ...unansweredIn(busy.turns)],
+      cli,
+      nudges: teams.received.filter((a) => !isReply(a)),
+      throttled: teams.throttled,
+      figures,
+    };
+  } catch (error) {
+    if (bot) console.log(bot.logs().slice(-40).join('\n'));
+    throw error;
+  } finally {
+    await bot?.stop();
+    await connector?.close();
+    await graph?.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
