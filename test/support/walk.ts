@@ -6,6 +6,7 @@
 import type { Activity } from 'botbuilder';
 import { expect } from 'chai';
 import { submitActivity, textActivity, type ActivityOptions, type TestUser } from './activities';
+import { postActivity } from './botProcess';
 import { button, cardsOf, headingOf, type CardView } from './cards';
 
 /** How one transport delivers what a user does, returning all the bot answered in that turn. */
@@ -81,4 +82,32 @@ export function harnessWalk(
   user: TestUser,
 ): CardWalk {
   return cardWalk(async (activity) => (await harness.send(activity)).flatMap(cardsOf), user);
+}
+
+/** A spawned bot process and the connector stand-in it answers through. */
+export interface ProcessRig {
+  /** The running bot (read at each turn: tests often start it after making the walk). */
+  bot: () => { url: string };
+  connector: { activitiesIn(conversationId: string): Partial<Activity>[] };
+  /** Read at each turn, as in `cardWalk`. */
+  options?: () => ActivityOptions;
+}
+
+/**
+ * A walk as `user` over a spawned bot process: each turn is POSTed to its /api/messages, which must answer 200
+ * or 201, and its answer is the cards the connector received in the turn's conversation meanwhile (the bot
+ * sends a turn's replies before it answers the POST).
+ */
+export function processWalk(rig: ProcessRig, user: TestUser): CardWalk {
+  return cardWalk(
+    async (activity) => {
+      const cardsIn = () => rig.connector.activitiesIn(activity.conversation!.id).flatMap(cardsOf);
+      const before = cardsIn().length;
+      const response = await postActivity(rig.bot(), activity);
+      expect(response.status, response.body).to.be.oneOf([200, 201]);
+      return cardsIn().slice(before);
+    },
+    user,
+    rig.options,
+  );
 }
