@@ -1,11 +1,13 @@
 /** The shared test helpers fail when they should, and say why: a helper that cannot fail hides every bug. */
+import type { Activity } from 'botbuilder';
 import { expect } from 'chai';
 import { testUser } from './activities';
 import { viewCard, type CardView } from './cards';
 import { expectRejection } from './expectRejection';
 import { expectNoPersonalData } from './personalData';
+import { StandInServer } from './standInServer';
 import { until } from './until';
-import { cardWalk } from './walk';
+import { cardWalk, processWalk } from './walk';
 
 /** The assertion a helper failed with, or a failure if it did not fail. */
 async function failureOf(run: () => unknown): Promise<string> {
@@ -103,6 +105,37 @@ describe('Shared test helpers', () => {
       expect(await failureOf(() => twice.say('hello'))).to.match(/^expected one card, got One \/ Two/);
       const none = cardWalk(() => Promise.resolve([]), sam);
       expect(await failureOf(() => none.say('hello'))).to.match(/^expected one card, got :/);
+    });
+
+    it('over a bot process: the cards its chat got during the POST, and a failure naming any other status', async () => {
+      const chats = new Map<string, Partial<Activity>[]>();
+      const chat = (id: string) => chats.get(id) ?? chats.set(id, []).get(id)!;
+      const asCard = (heading: string): Partial<Activity> => ({
+        attachments: [
+          { contentType: 'application/vnd.microsoft.card.adaptive', content: card(heading).card },
+        ],
+      });
+      const bot = await StandInServer.start({ tls: false });
+      try {
+        bot.route('POST', '/api/messages', (req) => {
+          const { text, conversation } = req.body as Partial<Activity>;
+          if (text === 'break') return { status: 500, raw: 'the turn failed' };
+          // The reply to this turn, and a message to someone else's chat at the same moment.
+          chat(conversation!.id).push(asCard(`You said ${text}`));
+          chat('a:personal-someone-else').push(asCard('Not yours'));
+          return { status: 200 };
+        });
+        const walk = processWalk({ bot: () => bot, connector: { activitiesIn: chat } }, sam);
+        chat(`a:personal-${sam.aadObjectId}`).push(asCard('Sent before the turn'));
+        expect(await walk.say('hello'))
+          .to.have.property('texts')
+          .that.deep.equals(['You said hello']);
+        expect(await failureOf(() => walk.say('break'))).to.match(
+          /^the turn failed: expected 500 to be one of \[ 200, 201 \]/,
+        );
+      } finally {
+        await bot.close();
+      }
     });
   });
 
