@@ -2,6 +2,7 @@
 import type { Activity } from 'botbuilder';
 import { expect } from 'chai';
 import { testUser } from './activities';
+import { stopCleanly, type BotProcess } from './botProcess';
 import { viewCard, type CardView } from './cards';
 import { expectRejection } from './expectRejection';
 import { expectNoPersonalData } from './personalData';
@@ -136,6 +137,22 @@ describe('Shared test helpers', () => {
       } finally {
         await bot.close();
       }
+    });
+  });
+
+  describe('stopCleanly', () => {
+    const exitingWith = (code: number | null): BotProcess =>
+      ({
+        stop: () => Promise.resolve(code),
+        logs: () => ['{"msg":"started"}', '{"msg":"turn failed"}'],
+      }) as BotProcess;
+
+    it('returns the whole log of a bot that exited with 0, and fails on any other exit showing the end of it', async () => {
+      expect(await stopCleanly(exitingWith(0))).to.equal('{"msg":"started"}\n{"msg":"turn failed"}');
+      expect(await failureOf(() => stopCleanly(exitingWith(1), 21))).to.equal(
+        '{"msg":"turn failed"}: expected 1 to equal +0',
+      );
+      expect(await failureOf(() => stopCleanly(exitingWith(null)))).to.match(/expected null to equal \+0$/);
     });
   });
 
