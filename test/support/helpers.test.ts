@@ -1,9 +1,9 @@
 /** The shared test helpers fail when they should, and say why: a helper that cannot fail hides every bug. */
 import type { Activity } from 'botbuilder';
 import { expect } from 'chai';
-import { testUser } from './activities';
+import { testUser, textActivity } from './activities';
 import { stopCleanly, type BotProcess } from './botProcess';
-import { viewCard, type CardView } from './cards';
+import { headingOf, viewCard, type CardView } from './cards';
 import { expectRejection } from './expectRejection';
 import { expectNoPersonalData } from './personalData';
 import { StandInServer } from './standInServer';
@@ -108,32 +108,47 @@ describe('Shared test helpers', () => {
       expect(await failureOf(() => none.say('hello'))).to.match(/^expected one card, got :/);
     });
 
-    it('over a bot process: the cards its chat got during the POST, and a failure naming any other status', async () => {
-      const chats = new Map<string, Partial<Activity>[]>();
-      const chat = (id: string) => chats.get(id) ?? chats.set(id, []).get(id)!;
-      const asCard = (heading: string): Partial<Activity> => ({
-        attachments: [
-          { contentType: 'application/vnd.microsoft.card.adaptive', content: card(heading).card },
-        ],
-      });
+    it('over a bot process: the cards its chat (or the replies) got during the POST, and a failure naming any other status', async () => {
+      const received: { conversationId: string; replyToId?: string; activity: Partial<Activity> }[] = [];
+      const send = (conversationId: string, heading: string, replyToId?: string) =>
+        received.push({
+          conversationId,
+          replyToId,
+          activity: {
+            attachments: [
+              { contentType: 'application/vnd.microsoft.card.adaptive', content: card(heading).card },
+            ],
+          },
+        });
       const bot = await StandInServer.start({ tls: false });
       try {
         bot.route('POST', '/api/messages', (req) => {
-          const { text, conversation } = req.body as Partial<Activity>;
+          const { id, text, conversation } = req.body as Partial<Activity>;
           if (text === 'break') return { status: 500, raw: 'the turn failed' };
-          // The reply to this turn, and a message to someone else's chat at the same moment.
-          chat(conversation!.id).push(asCard(`You said ${text}`));
-          chat('a:personal-someone-else').push(asCard('Not yours'));
+          // The reply to this turn, a message in the same chat that answers nothing (a proactive one), and a
+          // message to someone else's chat at the same moment.
+          send(conversation!.id, `You said ${text}`, id);
+          if (text === 'and more') send(conversation!.id, 'Meanwhile');
+          send('a:personal-someone-else', 'Not yours');
           return { status: 200 };
         });
-        const walk = processWalk({ bot: () => bot, connector: { activitiesIn: chat } }, sam);
-        chat(`a:personal-${sam.aadObjectId}`).push(asCard('Sent before the turn'));
+        const walk = processWalk({ bot: () => bot, connector: { received } }, sam);
+        send(`a:personal-${sam.aadObjectId}`, 'Sent before the turn');
         expect(await walk.say('hello'))
           .to.have.property('texts')
           .that.deep.equals(['You said hello']);
         expect(await failureOf(() => walk.say('break'))).to.match(
           /^the turn failed: expected 500 to be one of \[ 200, 201 \]/,
         );
+        // The chat's answer is all the turn brought to the chat; the replies' only what answered the activity.
+        expect((await walk.turn(textActivity(sam, 'and more'))).map(headingOf)).to.deep.equal([
+          'You said and more',
+          'Meanwhile',
+        ]);
+        const replies = processWalk({ bot: () => bot, connector: { received }, answers: 'replies' }, sam);
+        expect((await replies.turn(textActivity(sam, 'and more'))).map(headingOf)).to.deep.equal([
+          'You said and more',
+        ]);
       } finally {
         await bot.close();
       }

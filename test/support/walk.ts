@@ -88,26 +88,38 @@ export function harnessWalk(
 export interface ProcessRig {
   /** The running bot (read at each turn: tests often start it after making the walk). */
   bot: () => { url: string };
-  connector: { activitiesIn(conversationId: string): Partial<Activity>[] };
+  connector: {
+    received: readonly { conversationId: string; replyToId?: string; activity: Partial<Activity> }[];
+  };
   /** Read at each turn, as in `cardWalk`. */
   options?: () => ActivityOptions;
+  /**
+   * What a turn's answer is: what the turn's conversation received meanwhile (default), or only the replies
+   * to the posted activity (for turns that share a chat at the same moment, on one bot process or several).
+   */
+  answers?: 'chat' | 'replies';
 }
 
 /**
- * A walk as `user` over a spawned bot process: each turn is POSTed to its /api/messages, which must answer 200
- * or 201, and its answer is the cards the connector received in the turn's conversation meanwhile (the bot
- * sends a turn's replies before it answers the POST).
+ * One turn over a spawned bot process: the activity is POSTed to its /api/messages, which must answer 200 or
+ * 201, and the answer is the cards the connector received for it meanwhile (the bot sends a turn's replies
+ * before it answers the POST).
  */
+export function processTurn(rig: ProcessRig): CardTurn {
+  return async (activity) => {
+    const answering =
+      rig.answers === 'replies'
+        ? (r: { replyToId?: string }) => r.replyToId === activity.id
+        : (r: { conversationId: string }) => r.conversationId === activity.conversation!.id;
+    const cards = () => rig.connector.received.filter(answering).flatMap((r) => cardsOf(r.activity));
+    const before = cards().length;
+    const response = await postActivity(rig.bot(), activity);
+    expect(response.status, response.body).to.be.oneOf([200, 201]);
+    return cards().slice(before);
+  };
+}
+
+/** A walk as `user` over a spawned bot process, each turn a `processTurn`. */
 export function processWalk(rig: ProcessRig, user: TestUser): CardWalk {
-  return cardWalk(
-    async (activity) => {
-      const cardsIn = () => rig.connector.activitiesIn(activity.conversation!.id).flatMap(cardsOf);
-      const before = cardsIn().length;
-      const response = await postActivity(rig.bot(), activity);
-      expect(response.status, response.body).to.be.oneOf([200, 201]);
-      return cardsIn().slice(before);
-    },
-    user,
-    rig.options,
-  );
+  return cardWalk(processTurn(rig), user, rig.options);
 }
