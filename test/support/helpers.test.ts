@@ -3,6 +3,7 @@ import type { Activity } from 'botbuilder';
 import { expect } from 'chai';
 import { testUser, textActivity } from './activities';
 import { stopCleanly, type BotProcess } from './botProcess';
+import { ConnectorStandIn } from './connectorStandIn';
 import { headingOf, viewCard, type CardView } from './cards';
 import { expectRejection } from './expectRejection';
 import { expectNoPersonalData } from './personalData';
@@ -151,6 +152,27 @@ describe('Shared test helpers', () => {
         ]);
       } finally {
         await bot.close();
+      }
+    });
+  });
+
+  describe("the connector stand-in's waitFor", () => {
+    it('resolves once what it received meets the condition, and times out naming what it waited for', async () => {
+      const connector = await ConnectorStandIn.start();
+      try {
+        const waiting = connector.waitFor((received) => received.length >= 1, 5000, 'a reply');
+        const sent = await fetch(`${connector.serviceUrl}v3/conversations/a:chat/activities`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ type: 'message', text: 'hello' }),
+        });
+        expect(sent.status).to.equal(201);
+        await waiting;
+        expect(
+          await failureOf(() => connector.waitFor((received) => received.length >= 2, 50, 'a second reply')),
+        ).to.equal('timed out after 50 ms waiting for a second reply; last seen: false');
+      } finally {
+        await connector.close();
       }
     });
   });
