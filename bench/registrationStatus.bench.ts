@@ -16,12 +16,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createGraphDirectory, type GraphDirectoryParts } from '../src/adapters/graph/createGraphDirectory';
+import type { GraphDirectoryParts } from '../src/adapters/graph/createGraphDirectory';
 import { createLogger } from '../src/logging/logger';
 import { RegistrationStatusService } from '../src/status/registrationStatusService';
 import { systemClock } from '../src/ports/clock';
 import { ensureTestCert } from '../test/support/ensureTestCert';
-import { TEST_APP } from '../test/support/graphTenant';
+import { graphDirectoryOn } from '../test/support/graph/graphDirectoryOn';
 import { GraphStandIn } from '../test/support/graph/graphStandIn';
 import { graphMethod, type GraphMethodJson } from '../test/support/graph/methodShapes';
 
@@ -69,10 +69,7 @@ async function tenant(size: number, budget: { limit: number; windowMs: number })
 }
 
 function directoryFor(graph: GraphStandIn, unlimited = false): GraphDirectoryParts {
-  return createGraphDirectory({
-    ...TEST_APP,
-    baseUrl: graph.url,
-    authorityHost: graph.url,
+  return graphDirectoryOn(graph, {
     schoolDomains: ['kscs.org.uk'],
     log,
     ...(unlimited

@@ -6,11 +6,12 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import type { Activity } from 'botbuilder';
 import { expect } from 'chai';
 import { submitActivity, testUser, textActivity, type ActivityOptions } from '../support/activities';
 import { startAzurite, type Azurite } from '../support/azurite';
-import { postActivity, startBot, tempDataDir, type BotProcess } from '../support/botProcess';
-import { cardsOf, headingOf, type CardView } from '../support/cards';
+import { startBot, stopCleanly, tempDataDir, type BotProcess } from '../support/botProcess';
+import { headingOf, type CardView } from '../support/cards';
 import { ConnectorStandIn } from '../support/connectorStandIn';
 import {
   DESK_ID,
@@ -24,6 +25,7 @@ import {
 import { TEST_APP } from '../support/graphTenant';
 import { expectNoPersonalData } from '../support/personalData';
 import { until } from '../support/until';
+import { processTurn } from '../support/walk';
 
 describe('Escalations and support codes shared by two instances on Azure Storage (Azurite)', function () {
   this.timeout(60_000);
@@ -64,9 +66,7 @@ describe('Escalations and support codes shared by two instances on Azure Storage
   });
 
   afterEach(async () => {
-    const codes = await Promise.all([a.stop(), b.stop()]);
-    const logs = [...a.logs(), ...b.logs()].join('\n');
-    expect(codes, logs.slice(-2000)).to.deep.equal([0, 0]);
+    const logs = (await Promise.all([stopCleanly(a), stopCleanly(b)])).join('\n');
     expect(logs).to.not.contain('run ONE instance');
     expectNoPersonalData(logs, { names: ['Pupil One', 'Desk Person'], upns: ['kscs.org.uk'] });
     await connector.close();
@@ -74,12 +74,9 @@ describe('Escalations and support codes shared by two instances on Azure Storage
     for (const dir of dataDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  /** Posts `activity` to `bot`; returns the cards it answered with in that turn. */
-  async function turn(bot: BotProcess, activity: { id?: string }): Promise<CardView[]> {
-    const response = await postActivity(bot, activity);
-    expect(response.status, response.body).to.be.oneOf([200, 201]);
-    return connector.received.filter((r) => r.replyToId === activity.id).flatMap((r) => cardsOf(r.activity));
-  }
+  /** Posts `activity` to `bot`; returns the cards it answered with in that turn (its replies: both share the chat). */
+  const turn = (bot: BotProcess, activity: Partial<Activity>): Promise<CardView[]> =>
+    processTurn({ bot: () => bot, connector, answers: 'replies' })(activity);
 
   /** The same Send press delivered to both instances at the same moment (two deliveries, one form). */
   async function sendToBoth(formId: string): Promise<CardView[]> {

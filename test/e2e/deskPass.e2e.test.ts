@@ -4,21 +4,16 @@
  * stand-in that keeps what each conversation received.
  */
 import { expect } from 'chai';
-import {
-  submitActivity,
-  testUser,
-  textActivity,
-  type ActivityOptions,
-  type TestUser,
-} from '../support/activities';
-import { postActivity, startBot, type BotProcess } from '../support/botProcess';
-import { button, cardsOf, headingOf, type CardView } from '../support/cards';
+import { submitActivity, testUser, type ActivityOptions, type TestUser } from '../support/activities';
+import { startBot, stopCleanly, type BotProcess } from '../support/botProcess';
+import { button, headingOf, type CardView } from '../support/cards';
 import { ConnectorStandIn } from '../support/connectorStandIn';
 import { DESK_ID, PUPIL_ID, startEscalationTenant, type EscalationTenant } from '../support/escalationTenant';
 import { until } from '../support/until';
 import { TapStandIn } from '../support/graph/tapRoutes';
 import { TEST_APP } from '../support/graphTenant';
 import { GRAPH_APP_ROLES } from '../support/tokenEndpoint';
+import { onlyOne, processWalk } from '../support/walk';
 
 const PUPIL_UPN = 'pupil.one@kscs.org.uk';
 const GIVE = 'Give a Temporary Access Pass';
@@ -34,22 +29,11 @@ describe("The desk's Temporary Access Pass end to end (bot process, Graph and co
   const inTenant = (): ActivityOptions => ({ tenantId: TEST_APP.tenantId, serviceUrl: connector.serviceUrl });
   const chatOf = (user: TestUser) => `a:personal-${user.aadObjectId}`;
 
-  function cardsTo(user: TestUser): CardView[] {
-    return connector.activitiesIn(chatOf(user)).flatMap(cardsOf);
-  }
-
-  /** Posts `activity` as `user` and returns the one card that came back to their chat in the turn. */
-  async function turn(user: TestUser, activity: unknown): Promise<CardView> {
-    const before = cardsTo(user).length;
-    const response = await postActivity(bot!, activity);
-    expect(response.status, response.body).to.be.oneOf([200, 201]);
-    const cards = cardsTo(user).slice(before);
-    expect(cards, cards.map(headingOf).join(' / ')).to.have.length(1);
-    return cards[0]!;
-  }
-
-  const say = (user: TestUser, text: string) => turn(user, textActivity(user, text, inTenant()));
-  const submit = (user: TestUser, data: unknown) => turn(user, submitActivity(user, data, inTenant()));
+  const as = (user: TestUser) => processWalk({ bot: () => bot!, connector, options: inTenant }, user);
+  /** Each returns the one card that came back to `user`'s chat in the turn. */
+  const say = (user: TestUser, text: string) => as(user).say(text);
+  const submit = async (user: TestUser, data: unknown) =>
+    onlyOne(await as(user).turn(submitActivity(user, data, inTenant())));
 
   /** The pupil shows their support code; the desk member verifies it. */
   async function verified(): Promise<CardView> {
@@ -69,10 +53,9 @@ describe("The desk's Temporary Access Pass end to end (bot process, Graph and co
   afterEach(async () => {
     try {
       if (bot) {
-        const code = await bot.stop();
-        const logs = bot.logs().join('\n');
+        const running = bot;
         bot = undefined;
-        expect(code, logs.slice(-2000)).to.equal(0);
+        const logs = await stopCleanly(running);
         // Never a pass, a name, a UPN or anything typed in the log.
         for (const { pass } of taps.issued) expect(logs).to.not.contain(pass);
         expect(logs).to.not.match(/kscs\.org\.uk|Pupil One|Desk Person/);

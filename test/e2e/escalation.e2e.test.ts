@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { submitActivity, testUser, type ActivityOptions, type TestUser } from '../support/activities';
-import { postActivity, startBot, type BotProcess } from '../support/botProcess';
+import { postActivity, startBot, stopCleanly, type BotProcess } from '../support/botProcess';
 import { button, cardsOf, headingOf, type CardView } from '../support/cards';
 import { ConnectorStandIn } from '../support/connectorStandIn';
 import {
@@ -18,7 +18,7 @@ import type { MailStandIn, SentMessage } from '../support/graph/mailRoutes';
 import { TEST_APP } from '../support/graphTenant';
 import { expectNoPersonalData } from '../support/personalData';
 import { until } from '../support/until';
-import { cardWalk, type CardWalk } from '../support/walk';
+import { processWalk, type CardWalk } from '../support/walk';
 
 /** What a pupil might type: markup, a fake header with CR/LF, emoji, Arabic (right to left), and then a lot. */
 const HOSTILE_WORDS = [
@@ -52,15 +52,8 @@ describe('Escalation end to end (bot process, Graph sendMail and connector stand
   }
 
   /** The conversation as `user` walks it: each turn posted to the bot, answered with the cards sent to them. */
-  function as(user: TestUser): CardWalk {
-    const turn = async (activity: unknown): Promise<CardView[]> => {
-      const before = cardsTo(user).length;
-      const response = await postActivity(bot!, activity);
-      expect(response.status, response.body).to.be.oneOf([200, 201]);
-      return cardsTo(user).slice(before);
-    };
-    return cardWalk(turn, user, inTenant);
-  }
+  const as = (user: TestUser): CardWalk =>
+    processWalk({ bot: () => bot!, connector, options: inTenant }, user);
 
   /** A help request sent straight from a review card's Send button (a fresh form unless one is given). */
   function sendActivity(words?: string, formId = `e2e-form-${++formCounter}`) {
@@ -91,10 +84,9 @@ describe('Escalation end to end (bot process, Graph sendMail and connector stand
 
   afterEach(async () => {
     if (bot) {
-      const code = await bot.stop();
-      const logs = bot.logs().join('\n');
+      const running = bot;
       bot = undefined;
-      expect(code, logs.slice(-2000)).to.equal(0);
+      const logs = await stopCleanly(running);
       // Logs carry ids and references, never names, UPNs or anything typed.
       expectNoPersonalData(logs, {
         names: ['Pupil One', 'Desk Person'],

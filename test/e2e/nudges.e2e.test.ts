@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { installActivity, submitActivity, testUser } from '../support/activities';
-import { postActivity, startBot, tempDataDir, type BotProcess } from '../support/botProcess';
+import { postActivity, startBot, stopCleanly, tempDataDir, type BotProcess } from '../support/botProcess';
 import { cardsOf, headingOf } from '../support/cards';
 import { MANIFEST_ID, TARGET_GROUP } from '../support/campaignRig';
 import { openNowPolicy } from '../nudges/campaignPolicyFixture';
@@ -28,10 +28,9 @@ describe('Nudges in the running bot (scheduler on, Graph and Teams connector sta
 
   afterEach(async () => {
     if (bot) {
-      const code = await bot.stop();
-      const logs = bot.logs().join('\n');
+      const running = bot;
       bot = undefined;
-      expect(code, logs.slice(-3000)).to.equal(0);
+      const logs = await stopCleanly(running, 3000);
       expectNoPersonalData(logs, { names: ['Installed Pupil', 'Chatty Pupil'], upns: ['@kscs.org.uk'] });
     }
     await connector?.close();

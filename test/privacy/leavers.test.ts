@@ -4,18 +4,15 @@
  * has is erased, and when Graph cannot answer (or answers something unbelievable) nothing is erased.
  */
 import { expect } from 'chai';
-import {
-  createGraphDirectory,
-  type GraphDirectoryParts,
-} from '../../src/adapters/graph/createGraphDirectory';
+import type { GraphDirectoryParts } from '../../src/adapters/graph/createGraphDirectory';
 import type { Stores } from '../../src/adapters/storage';
 import { RetentionJob } from '../../src/conversation/retentionJob';
 import { eraseLeavers } from '../../src/privacy/leavers';
 import { PersonalDataService } from '../../src/privacy/personalData';
 import { TestClock } from '../support/conversationHarness';
+import { graphDirectoryOn } from '../support/graph/graphDirectoryOn';
 import { GraphStandIn } from '../support/graph/graphStandIn';
 import { graphMethod } from '../support/graph/methodShapes';
-import { TEST_APP } from '../support/graphTenant';
 import { captureLog, type CapturedLog } from '../support/logCapture';
 import { sqlitePlace, type StoragePlace } from '../support/storagePlaces';
 
@@ -47,10 +44,7 @@ describe('leavers: erased at the retention pass when Graph no longer has them', 
       });
     }
     logs = captureLog();
-    parts = createGraphDirectory({
-      ...TEST_APP,
-      baseUrl: graph.url,
-      authorityHost: graph.url,
+    parts = graphDirectoryOn(graph, {
       requestTimeoutMs: 2000,
       schoolDomains: ['kscs.org.uk'],
       log: logs.log,

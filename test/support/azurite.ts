@@ -9,6 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from './botProcess';
+import { until } from './until';
 
 /** Azurite's well-known development account (public, documented; not a secret). */
 const ACCOUNT = 'devstoreaccount1';
@@ -50,20 +51,15 @@ async function freePorts(count: number): Promise<number[]> {
   return ports;
 }
 
-async function waitForPort(port: number, deadline: number): Promise<void> {
-  for (;;) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
+function portOpen(port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
     });
-    if (open) return;
-    if (Date.now() > deadline) throw new Error(`Azurite did not open port ${port}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+    socket.once('error', () => resolve(false));
+  });
 }
 
 export interface AzuriteOptions {
@@ -139,9 +135,18 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
       child.stderr.on('data', (c: Buffer) => (output += c.toString()));
       return child;
     });
-    const deadline = Date.now() + 20_000;
     try {
-      await Promise.all(processes.flatMap((p) => p.ports.map((port) => waitForPort(port, deadline))));
+      await Promise.all(
+        processes.flatMap((p) =>
+          p.ports.map((port) =>
+            until(() => portOpen(port), {
+              what: `Azurite to open port ${port}`,
+              timeoutMs: 20_000,
+              intervalMs: 100,
+            }),
+          ),
+        ),
+      );
     } catch (error) {
       for (const child of children) child.kill('SIGKILL');
       throw new Error(`${(error as Error).message}\n${output}`);

@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { expect } from 'chai';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 const ENTRY = path.join(ROOT, 'dist', 'index.js');
@@ -99,6 +100,17 @@ export async function startBot(
       await exited;
     },
   };
+}
+
+/**
+ * Stops `bot` (SIGTERM) and fails unless it exited with 0, showing the last `tail` characters of its log;
+ * returns the whole log, for what the test checks in it.
+ */
+export async function stopCleanly(bot: BotProcess, tail = 2000): Promise<string> {
+  const code = await bot.stop();
+  const logs = bot.logs().join('\n');
+  expect(code, logs.slice(-tail)).to.equal(0);
+  return logs;
 }
 
 /** Runs the bot expecting it to refuse to start; resolves with its exit code and output. */

@@ -7,10 +7,7 @@
 import fs from 'node:fs';
 import { expect } from 'chai';
 import { TestAdapter, type CloudAdapter } from 'botbuilder';
-import {
-  createGraphDirectory,
-  type GraphDirectoryParts,
-} from '../../src/adapters/graph/createGraphDirectory';
+import type { GraphDirectoryParts } from '../../src/adapters/graph/createGraphDirectory';
 import { SqliteDatabase } from '../../src/adapters/sqlite/sqliteDatabase';
 import { sqliteStores, type Stores } from '../../src/adapters/storage';
 import { loadConfig, type AppConfig } from '../../src/config/env';
@@ -27,6 +24,7 @@ import { personal, testUser } from './activities';
 import { tempDataDir } from './botProcess';
 import { TestClock } from './conversationHarness';
 import { cardsOf, headingOf } from './cards';
+import { graphDirectoryOn } from './graph/graphDirectoryOn';
 import { GraphStandIn, type StandInUser } from './graph/graphStandIn';
 import { graphMethod, type GraphMethodJson } from './graph/methodShapes';
 import { TEST_APP } from './graphTenant';
@@ -223,10 +221,7 @@ export class CampaignRig {
       ...this.options.apps,
       onInstalled: (userId) => this.remember(userId),
     });
-    this.directoryParts = createGraphDirectory({
-      ...TEST_APP,
-      baseUrl: this.graph.url,
-      authorityHost: this.graph.url,
+    this.directoryParts = graphDirectoryOn(this.graph, {
       schoolDomains: this.options.policy.school.domains,
       log,
       now: () => this.clock.now(),

@@ -14,6 +14,7 @@
  */
 import type { Activity } from 'botbuilder';
 import { StandInServer, type StandInRequest, type StandInResponse } from './standInServer';
+import { until } from './until';
 
 export interface Window {
   limit: number;
@@ -117,9 +118,6 @@ export interface ReceivedActivity {
   activity: Partial<Activity>;
 }
 
-/** How often `waitFor` looks again at a condition that may depend on more than what arrived. */
-const RECHECK_MS = 50;
-
 export class ConnectorStandIn {
   /** Accepted activities, in order (empty with `keepActivities: false`). */
   readonly received: ReceivedActivity[] = [];
@@ -140,7 +138,6 @@ export class ConnectorStandIn {
   private readonly known: Set<string> | undefined;
   private readonly blocked = new Map<string, BlockCode>();
   private readonly rnd: () => number;
-  private waiters: (() => void)[] = [];
 
   private constructor(
     readonly server: StandInServer,
@@ -209,29 +206,15 @@ export class ConnectorStandIn {
   }
 
   /**
-   * Waits until `predicate` holds, or fails after `timeoutMs`. It is checked on every arrival, and every
-   * 50 ms for conditions over other things too (a bot process that exited).
+   * Waits until `predicate` holds (it may look at other things too: a bot process that exited), or fails
+   * after `timeoutMs` naming `what`.
    */
-  async waitFor(predicate: (received: ReceivedActivity[]) => boolean, timeoutMs = 10_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!predicate(this.received)) {
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`connector stand-in: condition not met within ${timeoutMs} ms`);
-      await new Promise<void>((resolve) => {
-        const wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-        const timer = setTimeout(
-          () => {
-            this.waiters = this.waiters.filter((w) => w !== wake);
-            resolve();
-          },
-          Math.min(left, RECHECK_MS),
-        );
-        this.waiters.push(wake);
-      });
-    }
+  async waitFor(
+    predicate: (received: ReceivedActivity[]) => boolean,
+    timeoutMs = 10_000,
+    what = 'a condition on what the connector stand-in received',
+  ): Promise<void> {
+    await until(() => predicate(this.received), { what, timeoutMs });
   }
 
   close(): Promise<void> {
@@ -304,7 +287,6 @@ export class ConnectorStandIn {
         activity: req.body as Partial<Activity>,
       });
     }
-    for (const wake of this.waiters.splice(0)) wake();
     return { status: 201, body: { id: `reply-${this.acceptedAt.length}` } };
   }
 }

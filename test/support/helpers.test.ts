@@ -1,11 +1,15 @@
 /** The shared test helpers fail when they should, and say why: a helper that cannot fail hides every bug. */
+import type { Activity } from 'botbuilder';
 import { expect } from 'chai';
-import { testUser } from './activities';
-import { viewCard, type CardView } from './cards';
+import { testUser, textActivity } from './activities';
+import { stopCleanly, type BotProcess } from './botProcess';
+import { ConnectorStandIn } from './connectorStandIn';
+import { headingOf, viewCard, type CardView } from './cards';
 import { expectRejection } from './expectRejection';
 import { expectNoPersonalData } from './personalData';
+import { StandInServer } from './standInServer';
 import { until } from './until';
-import { cardWalk } from './walk';
+import { cardWalk, processWalk } from './walk';
 
 /** The assertion a helper failed with, or a failure if it did not fail. */
 async function failureOf(run: () => unknown): Promise<string> {
@@ -103,6 +107,89 @@ describe('Shared test helpers', () => {
       expect(await failureOf(() => twice.say('hello'))).to.match(/^expected one card, got One \/ Two/);
       const none = cardWalk(() => Promise.resolve([]), sam);
       expect(await failureOf(() => none.say('hello'))).to.match(/^expected one card, got :/);
+    });
+
+    it('over a bot process: the cards its chat (or the replies) got during the POST, and a failure naming any other status', async () => {
+      const received: { conversationId: string; replyToId?: string; activity: Partial<Activity> }[] = [];
+      const send = (conversationId: string, heading: string, replyToId?: string) =>
+        received.push({
+          conversationId,
+          replyToId,
+          activity: {
+            attachments: [
+              { contentType: 'application/vnd.microsoft.card.adaptive', content: card(heading).card },
+            ],
+          },
+        });
+      const bot = await StandInServer.start({ tls: false });
+      try {
+        bot.route('POST', '/api/messages', (req) => {
+          const { id, text, conversation } = req.body as Partial<Activity>;
+          if (text === 'break') return { status: 500, raw: 'the turn failed' };
+          // The reply to this turn, a message in the same chat that answers nothing (a proactive one), and a
+          // message to someone else's chat at the same moment.
+          send(conversation!.id, `You said ${text}`, id);
+          if (text === 'and more') send(conversation!.id, 'Meanwhile');
+          send('a:personal-someone-else', 'Not yours');
+          return { status: 200 };
+        });
+        const walk = processWalk({ bot: () => bot, connector: { received } }, sam);
+        send(`a:personal-${sam.aadObjectId}`, 'Sent before the turn');
+        expect(await walk.say('hello'))
+          .to.have.property('texts')
+          .that.deep.equals(['You said hello']);
+        expect(await failureOf(() => walk.say('break'))).to.match(
+          /^the turn failed: expected 500 to be one of \[ 200, 201 \]/,
+        );
+        // The chat's answer is all the turn brought to the chat; the replies' only what answered the activity.
+        expect((await walk.turn(textActivity(sam, 'and more'))).map(headingOf)).to.deep.equal([
+          'You said and more',
+          'Meanwhile',
+        ]);
+        const replies = processWalk({ bot: () => bot, connector: { received }, answers: 'replies' }, sam);
+        expect((await replies.turn(textActivity(sam, 'and more'))).map(headingOf)).to.deep.equal([
+          'You said and more',
+        ]);
+      } finally {
+        await bot.close();
+      }
+    });
+  });
+
+  describe("the connector stand-in's waitFor", () => {
+    it('resolves once what it received meets the condition, and times out naming what it waited for', async () => {
+      const connector = await ConnectorStandIn.start();
+      try {
+        const waiting = connector.waitFor((received) => received.length >= 1, 5000, 'a reply');
+        const sent = await fetch(`${connector.serviceUrl}v3/conversations/a:chat/activities`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ type: 'message', text: 'hello' }),
+        });
+        expect(sent.status).to.equal(201);
+        await waiting;
+        expect(
+          await failureOf(() => connector.waitFor((received) => received.length >= 2, 50, 'a second reply')),
+        ).to.equal('timed out after 50 ms waiting for a second reply; last seen: false');
+      } finally {
+        await connector.close();
+      }
+    });
+  });
+
+  describe('stopCleanly', () => {
+    const exitingWith = (code: number | null): BotProcess =>
+      ({
+        stop: () => Promise.resolve(code),
+        logs: () => ['{"msg":"started"}', '{"msg":"turn failed"}'],
+      }) as BotProcess;
+
+    it('returns the whole log of a bot that exited with 0, and fails on any other exit showing the end of it', async () => {
+      expect(await stopCleanly(exitingWith(0))).to.equal('{"msg":"started"}\n{"msg":"turn failed"}');
+      expect(await failureOf(() => stopCleanly(exitingWith(1), 21))).to.equal(
+        '{"msg":"turn failed"}: expected 1 to equal +0',
+      );
+      expect(await failureOf(() => stopCleanly(exitingWith(null)))).to.match(/expected null to equal \+0$/);
     });
   });
 

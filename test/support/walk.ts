@@ -6,6 +6,7 @@
 import type { Activity } from 'botbuilder';
 import { expect } from 'chai';
 import { submitActivity, textActivity, type ActivityOptions, type TestUser } from './activities';
+import { postActivity } from './botProcess';
 import { button, cardsOf, headingOf, type CardView } from './cards';
 
 /** How one transport delivers what a user does, returning all the bot answered in that turn. */
@@ -81,4 +82,44 @@ export function harnessWalk(
   user: TestUser,
 ): CardWalk {
   return cardWalk(async (activity) => (await harness.send(activity)).flatMap(cardsOf), user);
+}
+
+/** A spawned bot process and the connector stand-in it answers through. */
+export interface ProcessRig {
+  /** The running bot (read at each turn: tests often start it after making the walk). */
+  bot: () => { url: string };
+  connector: {
+    received: readonly { conversationId: string; replyToId?: string; activity: Partial<Activity> }[];
+  };
+  /** Read at each turn, as in `cardWalk`. */
+  options?: () => ActivityOptions;
+  /**
+   * What a turn's answer is: what the turn's conversation received meanwhile (default), or only the replies
+   * to the posted activity (for turns that share a chat at the same moment, on one bot process or several).
+   */
+  answers?: 'chat' | 'replies';
+}
+
+/**
+ * One turn over a spawned bot process: the activity is POSTed to its /api/messages, which must answer 200 or
+ * 201, and the answer is the cards the connector received for it meanwhile (the bot sends a turn's replies
+ * before it answers the POST).
+ */
+export function processTurn(rig: ProcessRig): CardTurn {
+  return async (activity) => {
+    const answering =
+      rig.answers === 'replies'
+        ? (r: { replyToId?: string }) => r.replyToId === activity.id
+        : (r: { conversationId: string }) => r.conversationId === activity.conversation!.id;
+    const cards = () => rig.connector.received.filter(answering).flatMap((r) => cardsOf(r.activity));
+    const before = cards().length;
+    const response = await postActivity(rig.bot(), activity);
+    expect(response.status, response.body).to.be.oneOf([200, 201]);
+    return cards().slice(before);
+  };
+}
+
+/** A walk as `user` over a spawned bot process, each turn a `processTurn`. */
+export function processWalk(rig: ProcessRig, user: TestUser): CardWalk {
+  return cardWalk(processTurn(rig), user, rig.options);
 }

@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import { expect } from 'chai';
 import { startApp, type RunningApp } from '../../src/app';
 import { createContainer } from '../../src/container';
-import { createGraphDirectory } from '../../src/adapters/graph/createGraphDirectory';
 import { SqliteDatabase } from '../../src/adapters/sqlite/sqliteDatabase';
 import { sqliteStores, type Stores } from '../../src/adapters/storage';
 import { loadConfig } from '../../src/config/env';
@@ -13,7 +12,8 @@ import { BotMetrics, METRIC } from '../../src/telemetry/botMetrics';
 import { executeActivity, installActivity, testUser, textActivity } from '../support/activities';
 import { postActivity, tempDataDir } from '../support/botProcess';
 import { ConnectorStandIn } from '../support/connectorStandIn';
-import { requireToken, startGraphTenant, TEST_APP, type GraphTenant } from '../support/graphTenant';
+import { graphDirectoryOn } from '../support/graph/graphDirectoryOn';
+import { requireToken, startGraphTenant, type GraphTenant } from '../support/graphTenant';
 import { captureLog } from '../support/logCapture';
 import { MetricsProbe, pointWith, type Point } from '../support/metricsProbe';
 
@@ -197,10 +197,7 @@ describe("the bot's metrics, read through an in-memory reader", () => {
         })),
       );
       tenant.server.failNext({ kind: 'status', status: 429, retryAfterSeconds: 0 }, { path: /\/users\// });
-      const graph = createGraphDirectory({
-        ...TEST_APP,
-        baseUrl: tenant.server.url,
-        authorityHost: tenant.server.url,
+      const graph = graphDirectoryOn(tenant.server, {
         schoolDomains: ['school.example'],
         log: captureLog('error').log,
         metrics: new BotMetrics(probe.provider),

@@ -1,15 +1,13 @@
 import { expect } from 'chai';
 import { expectRejection } from '../../support/expectRejection';
-import {
-  createGraphDirectory,
-  type GraphDirectoryParts,
-} from '../../../src/adapters/graph/createGraphDirectory';
+import type { GraphDirectoryParts } from '../../../src/adapters/graph/createGraphDirectory';
 import { DirectoryUnavailableError, type RegistrationDetails } from '../../../src/ports/directory';
-import { TEST_APP } from '../../support/graphTenant';
+import { graphDirectoryOn } from '../../support/graph/graphDirectoryOn';
 import { GraphStandIn, type StandInUser } from '../../support/graph/graphStandIn';
 import { graphMethod } from '../../support/graph/methodShapes';
 import { captureLog, type CapturedLog } from '../../support/logCapture';
 import { expectNoPersonalData } from '../../support/personalData';
+import { until } from '../../support/until';
 
 const SCHOOL = ['kscs.org.uk', 'kenstimpson.org.uk'];
 
@@ -46,10 +44,7 @@ describe('Graph directory against the HTTPS stand-in', () => {
       reportsBudget: { limit: 5, windowMs: 1000 },
     });
     logs = captureLog();
-    parts = createGraphDirectory({
-      ...TEST_APP,
-      baseUrl: graph.url,
-      authorityHost: graph.url,
+    parts = graphDirectoryOn(graph, {
       requestTimeoutMs: options.requestTimeoutMs ?? 2000,
       schoolDomains: SCHOOL,
       log: logs.log,
@@ -179,9 +174,9 @@ describe('Graph directory against the HTTPS stand-in', () => {
       const started = Date.now();
       const firstCall = parts.directory.liveMethods(pupil(1).id, { priority: 'interactive' });
       // A second call made after the 429 arrived waits for the Retry-After too.
-      while (graph.tenant.server.requestsTo(/authentication\/methods/).length === 0)
-        await new Promise((r) => setTimeout(r, 10));
-      await new Promise((r) => setTimeout(r, 100));
+      await until(() => parts.budget.waiting.interactive > 0, {
+        what: 'the retry after the 429 waiting for its slot in the paused budget',
+      });
       const [first, second] = await Promise.all([
         firstCall,
         parts.directory.liveMethods(pupil(1).id, { priority: 'interactive' }),

@@ -1,13 +1,10 @@
 import { expect } from 'chai';
-import {
-  createGraphDirectory,
-  type GraphDirectoryParts,
-} from '../../../src/adapters/graph/createGraphDirectory';
+import type { GraphDirectoryParts } from '../../../src/adapters/graph/createGraphDirectory';
 import {
   GraphTemporaryAccessPasses,
   passRefusalOf,
 } from '../../../src/adapters/graph/graphTemporaryAccessPasses';
-import { TEST_APP } from '../../support/graphTenant';
+import { graphDirectoryOn } from '../../support/graph/graphDirectoryOn';
 import { GraphStandIn } from '../../support/graph/graphStandIn';
 import { TapStandIn } from '../../support/graph/tapRoutes';
 import { graphMethod } from '../../support/graph/methodShapes';
@@ -34,10 +31,7 @@ describe('Temporary Access Passes on Graph (HTTPS stand-in)', () => {
     });
     taps = new TapStandIn(graph);
     logs = captureLog();
-    parts = createGraphDirectory({
-      ...TEST_APP,
-      baseUrl: graph.url,
-      authorityHost: graph.url,
+    parts = graphDirectoryOn(graph, {
       requestTimeoutMs: 2000,
       schoolDomains: ['kscs.org.uk'],
       log: logs.log,

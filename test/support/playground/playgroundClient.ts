@@ -6,6 +6,7 @@
  */
 import WebSocket from 'ws';
 import { button, viewCard, type CardView } from '../cards';
+import { until } from '../until';
 
 /** Who the Playground says everyone is (from `.m365agentsplayground.yml`, via `GET /_internal/v1/config`). */
 export interface PlaygroundIdentity {
@@ -92,7 +93,6 @@ export class PlaygroundClient {
   readonly messages: ChatMessage[] = [];
   /** Activity types the bot has answered (HTTP status included), in order. */
   readonly answered: { type: string; status?: number }[] = [];
-  private waiters: (() => void)[] = [];
 
   private constructor(
     readonly baseUrl: string,
@@ -125,33 +125,16 @@ export class PlaygroundClient {
         .filter((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')
         .map((a) => viewCard(a.content as Record<string, unknown>)),
     });
-    this.wake();
   }
 
   private onLog(event: WsLog): void {
     const log = event.log;
     if (event.logAction !== 'appendLog' || log?.from !== PLAYGROUND_LABEL || log.to !== BOT_LABEL) return;
     this.answered.push({ type: log.activityName ?? '', status: log.response?.statusCode });
-    this.wake();
-  }
-
-  private wake(): void {
-    for (const wake of this.waiters.splice(0)) wake();
   }
 
   private async waitUntil(done: () => boolean, what: string): Promise<void> {
-    const deadline = Date.now() + TURN_TIMEOUT_MS;
-    while (!done()) {
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`Playground: no ${what} within ${TURN_TIMEOUT_MS} ms`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
+    await until(done, { what: `the Playground's ${what}`, timeoutMs: TURN_TIMEOUT_MS });
   }
 
   /**
