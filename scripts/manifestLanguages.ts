@@ -2,12 +2,12 @@
  * The Teams app's name, description and command menu in the pupils' languages: the manifest's
  * `localizationInfo` names one file per language (Teams' localization file: "name.short",
  * "bots[0].commandLists[0].commands[1].title"… and their text), and Teams shows the one matching the client's
- * language, the manifest's own strings otherwise. These helpers read, check and apply such files offline, with
- * the schemas @microsoft/app-manifest bundles.
+ * language, the manifest's own strings otherwise. These helpers find and check such files offline, with the
+ * schemas @microsoft/app-manifest bundles.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { AppManifestUtils, type AppManifest } from '@microsoft/app-manifest';
+import type { AppManifest } from '@microsoft/app-manifest';
 import Ajv from 'ajv';
 
 /** A localization file's strings by key ("name.short", "bots[0].commandLists[0].commands[1].title"). */
@@ -84,33 +84,6 @@ export function defaultLanguageStrings(manifest: AppManifest): LanguageStrings {
   return strings;
 }
 
-/** "bots[0].commandLists[0].commands[1].title" → ["bots", 0, "commandLists", 0, "commands", 1, "title"]. */
-function pathOf(key: string): (string | number)[] {
-  return key
-    .split('.')
-    .flatMap((part) =>
-      [...part.matchAll(/([^[\]]+)|\[(\d+)\]/g)].map(([, name, index]) => name ?? Number(index)),
-    );
-}
-
-/**
- * A copy of the manifest with a language's strings in place, as a Teams client in that language reads it: the
- * manifest's own limits (a command title of 32 characters, not the localization schema's 128) apply to it.
- * Keys naming nothing in the manifest are left out (localizationKeys, the file's $schema).
- */
-export function withLanguage(manifest: AppManifest, strings: LanguageStrings): AppManifest {
-  const copy = JSON.parse(JSON.stringify(manifest)) as Record<string | number, unknown>;
-  const known = defaultLanguageStrings(manifest);
-  for (const [key, text] of Object.entries(strings)) {
-    if (!(key in known)) continue;
-    const steps = pathOf(key);
-    let at = copy;
-    for (const step of steps.slice(0, -1)) at = at[step] as Record<string | number, unknown>;
-    at[steps[steps.length - 1]!] = text;
-  }
-  return copy as unknown as AppManifest;
-}
-
 /**
  * A language file checked against the localization schema. Its patterns are written for JavaScript's
  * non-Unicode regular expressions (an unescaped "]"), which @microsoft/app-manifest's validator cannot compile,
@@ -134,14 +107,13 @@ function localizationSchemaErrors(schema: object, strings: LanguageStrings): str
 /**
  * What is wrong with one language file of `manifest` (already parsed, placeholders filled): its `$schema` is not
  * the localization schema of the manifest's version, it fails that schema (checked offline), it translates a
- * string the manifest does not have (a command since removed), or the manifest with its strings in place
- * breaks the manifest's own limits.
+ * string the manifest does not have (a command since removed).
  */
-export async function languageFileProblems(
+export function languageFileProblems(
   manifest: AppManifest,
   file: string,
   strings: LanguageStrings,
-): Promise<string[]> {
+): string[] {
   const problems: string[] = [];
   const version = (manifest as unknown as LocalizedManifest).manifestVersion;
   const schemaUrl = localizationSchemaUrl(version);
@@ -157,7 +129,5 @@ export async function languageFileProblems(
     (key) => key !== '$schema' && key !== 'localizationKeys' && !(key in known),
   );
   if (stale.length > 0) problems.push(`${file}: the manifest has no ${stale.join(', ')}`);
-  const asManifest = await AppManifestUtils.validateAgainstSchema(withLanguage(manifest, strings));
-  problems.push(...asManifest.map((error) => `${file} (in the manifest): ${error}`));
   return problems;
 }

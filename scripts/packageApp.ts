@@ -124,7 +124,7 @@ export async function buildAppPackage(
   } else {
     problems.push(...(await AppManifestUtils.validateAgainstSchema(manifest)));
     for (const { file, strings } of languages)
-      problems.push(...(await languageFileProblems(manifest, file, strings)));
+      problems.push(...languageFileProblems(manifest, file, strings));
   }
   problems.push(...iconProblems(dir));
   if (problems.length > 0) {
