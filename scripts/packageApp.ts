@@ -1,7 +1,8 @@
 /**
  * Builds the two Teams app packages offline: fills the `${{VAR}}` placeholders of each manifest from
  * env/.env.<env> (then env/.env.<env>.user, then the process environment), validates it against its schema with
- * @microsoft/app-manifest, checks the icons, and writes
+ * @microsoft/app-manifest, does the same for each language file the manifest names (localizationInfo: the app's
+ * name, description and commands in the pupils' languages), checks the icons, and writes
  *
  * - appPackage/build/appPackage.<env>.zip from appPackage/manifest.json: MFA Buddy, the bot, for everyone;
  * - appPackage/build/appPackage-it.<env>.zip from appPackage/it/manifest.json: MFA Buddy IT, the IT progress
@@ -17,6 +18,7 @@ import AdmZip from 'adm-zip';
 import { AppManifestUtils, type AppManifest } from '@microsoft/app-manifest';
 import { parse as parseDotenv } from 'dotenv';
 import { PNG } from 'pngjs';
+import { languageFileProblems, languageFiles, type LanguageStrings } from './manifestLanguages';
 
 export const APP_PACKAGE_DIR = path.resolve(__dirname, '..', 'appPackage');
 
@@ -91,12 +93,39 @@ export async function buildAppPackage(
   const values = environmentFor(envName, overrides);
   const manifestPath = path.join(dir, 'manifest.json');
   const { text, missing } = fillPlaceholders(fs.readFileSync(manifestPath, 'utf8'), values);
-  const problems: string[] = [];
-  if (missing.length > 0) {
-    problems.push(`no value for ${missing.join(', ')} (set them in env/.env.${envName} or the environment)`);
-  }
   const manifest = JSON.parse(text) as AppManifest;
-  if (missing.length === 0) problems.push(...(await AppManifestUtils.validateAgainstSchema(manifest)));
+  const problems: string[] = [];
+  // Each language file goes into the zip at the path the manifest names, its placeholders filled too.
+  const languages: { file: string; strings: LanguageStrings }[] = [];
+  const allMissing = new Set(missing);
+  for (const { file } of languageFiles(manifest)) {
+    const full = path.resolve(dir, file);
+    if (path.relative(dir, full).startsWith('..') || !fs.existsSync(full)) {
+      problems.push(
+        `${file}: the manifest names it, but ${path.relative(path.dirname(APP_PACKAGE_DIR), dir)} has no such file`,
+      );
+      continue;
+    }
+    const filled = fillPlaceholders(fs.readFileSync(full, 'utf8'), values);
+    filled.missing.forEach((name) => allMissing.add(name));
+    try {
+      languages.push({
+        file: path.relative(dir, full).split(path.sep).join('/'),
+        strings: JSON.parse(filled.text) as LanguageStrings,
+      });
+    } catch (error) {
+      problems.push(`${file}: not JSON (${(error as Error).message})`);
+    }
+  }
+  if (allMissing.size > 0) {
+    problems.unshift(
+      `no value for ${[...allMissing].join(', ')} (set them in env/.env.${envName} or the environment)`,
+    );
+  } else {
+    problems.push(...(await AppManifestUtils.validateAgainstSchema(manifest)));
+    for (const { file, strings } of languages)
+      problems.push(...languageFileProblems(manifest, file, strings));
+  }
   problems.push(...iconProblems(dir));
   if (problems.length > 0) {
     const where = path.relative(path.dirname(APP_PACKAGE_DIR), manifestPath);
@@ -105,6 +134,7 @@ export async function buildAppPackage(
 
   const zip = new AdmZip();
   zip.addFile('manifest.json', Buffer.from(JSON.stringify(manifest, null, 2)));
+  for (const { file, strings } of languages) zip.addFile(file, Buffer.from(JSON.stringify(strings, null, 2)));
   zip.addLocalFile(path.join(dir, 'color.png'));
   zip.addLocalFile(path.join(dir, 'outline.png'));
   const outDir = path.join(APP_PACKAGE_DIR, 'build');

@@ -2,8 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import AdmZip from 'adm-zip';
 import { expect } from 'chai';
+import sinon from 'sinon';
 import { AppManifestUtils, type AppManifest } from '@microsoft/app-manifest';
 import { understand } from '../../src/domain/text/intents';
+import { loadCatalogues } from '../../src/i18n/catalogue';
 import {
   APP_PACKAGE_DIR,
   APP_PACKAGES,
@@ -14,6 +16,13 @@ import {
   iconProblems,
   type AppPackageName,
 } from '../../scripts/packageApp';
+import {
+  defaultLanguageStrings,
+  languageFileProblems,
+  languageFiles,
+  localizationSchemaUrl,
+  type LanguageStrings,
+} from '../../scripts/manifestLanguages';
 
 const VALUES = {
   TEAMS_APP_ID: '3f2504e0-4f89-41d3-9a0c-0305e82c3301',
@@ -104,14 +113,20 @@ describe('Teams app package', () => {
         path.join('build', 'appPackage-it.test-env-that-has-no-file.zip'),
       ]);
       const [bot, it] = written.map((out) => new AdmZip(out));
-      for (const zip of [bot!, it!]) {
-        expect(
-          zip
-            .getEntries()
-            .map((e) => e.entryName)
-            .sort(),
-        ).to.deep.equal(['color.png', 'manifest.json', 'outline.png']);
-      }
+      const entries = (zip: AdmZip) =>
+        zip
+          .getEntries()
+          .map((e) => e.entryName)
+          .sort();
+      // The bot's app carries its name, description and commands in Polish and Urdu; the IT app is English.
+      expect(entries(bot!)).to.deep.equal([
+        'color.png',
+        'manifest.json',
+        'outline.png',
+        'pl.json',
+        'ur.json',
+      ]);
+      expect(entries(it!)).to.deep.equal(['color.png', 'manifest.json', 'outline.png']);
       const manifest = JSON.parse(bot!.readAsText('manifest.json')) as {
         id: string;
         bots: { botId: string }[];
@@ -173,5 +188,131 @@ describe('Teams app package', () => {
     }
     expect(message).to.match(/appPackage\/it\/manifest\.json\) is not valid/);
     expect(message).to.match(/no value for TEAMS_IT_APP_ID \(/);
+  });
+});
+
+describe("Teams app package: the app's name, description and commands in the pupils' languages", () => {
+  const LANGUAGES = ['pl', 'ur'];
+  let sandbox: sinon.SinonSandbox;
+  beforeEach(() => {
+    sandbox = sinon.createSandbox();
+  });
+  afterEach(() => sandbox.restore());
+
+  /** The bot's zip built with the longest name suffix an environment sets ("-local"); its language files by tag. */
+  async function builtLanguages(): Promise<{ manifest: AppManifest; files: Map<string, LanguageStrings> }> {
+    const out = await buildAppPackage('test-env-that-has-no-file', { ...VALUES, APP_NAME_SUFFIX: '-local' });
+    try {
+      const zip = new AdmZip(out);
+      const manifest = JSON.parse(zip.readAsText('manifest.json')) as AppManifest;
+      const files = new Map<string, LanguageStrings>();
+      for (const { languageTag, file } of languageFiles(manifest)) {
+        const entry = zip.getEntry(file);
+        expect(entry, `${file} in the zip`).to.not.equal(null);
+        files.set(languageTag, JSON.parse(entry!.getData().toString('utf8')) as LanguageStrings);
+      }
+      return { manifest, files };
+    } finally {
+      fs.rmSync(out, { force: true });
+    }
+  }
+
+  it('the bot app is in British English, with Polish and Urdu; the IT app (for IT staff) stays English only', () => {
+    const manifest = filledManifest() as unknown as { localizationInfo: unknown };
+    expect(manifest.localizationInfo).to.deep.equal({
+      defaultLanguageTag: 'en-gb',
+      additionalLanguages: [
+        { languageTag: 'pl', file: 'pl.json' },
+        { languageTag: 'ur', file: 'ur.json' },
+      ],
+    });
+    expect(filledManifest('it')).to.not.have.property('localizationInfo');
+  });
+
+  it('npm run package puts each language file in the zip where the manifest names it, filled, and valid offline against the localization schema of the manifest version', async () => {
+    const { manifest, files } = await builtLanguages();
+    expect([...files.keys()]).to.deep.equal(LANGUAGES);
+    for (const [tag, strings] of files) {
+      expect(strings.$schema, tag).to.equal(localizationSchemaUrl('1.30'));
+      expect(strings['name.short'], tag).to.match(/-local$/);
+      expect(JSON.stringify(strings), tag).to.not.include('${{');
+      expect(languageFileProblems(manifest, `${tag}.json`, strings), tag).to.deep.equal([]);
+    }
+  });
+
+  it('every string of the English manifest is translated in each language, none left in English, within the lengths Teams allows', async () => {
+    const { manifest, files } = await builtLanguages();
+    const english = defaultLanguageStrings(manifest);
+    expect(Object.keys(english)).to.include.members(['name.short', 'name.full', 'description.short']);
+    expect(Object.keys(english).filter((key) => key.startsWith('bots[0]'))).to.have.length(10);
+    for (const [tag, strings] of files) {
+      const translated = Object.fromEntries(Object.entries(strings).filter(([key]) => key !== '$schema'));
+      expect(Object.keys(translated).sort(), tag).to.deep.equal(Object.keys(english).sort());
+      for (const [key, text] of Object.entries(translated)) {
+        expect(text.trim(), `${tag} ${key}`).to.not.equal('');
+        expect(text.toLowerCase(), `${tag} ${key}`).to.not.equal(english[key]!.toLowerCase());
+      }
+      // The schema's limits, with the "-local" suffix.
+      expect(strings['name.short']!.length, `${tag} name.short`).to.be.at.most(30);
+      expect(strings['name.full']!.length, `${tag} name.full`).to.be.at.most(100);
+      expect(strings['description.short']!.length, `${tag} description.short`).to.be.at.most(80);
+    }
+  });
+
+  it('a command picked from the menu in Polish or Urdu (Teams sends its title as the message) is understood as the same command', async () => {
+    const { manifest, files } = await builtLanguages();
+    const english = defaultLanguageStrings(manifest);
+    const catalogues = loadCatalogues('Europe/London');
+    for (const [tag, strings] of files) {
+      const lexicon = catalogues.translatorFor(tag).lexicon;
+      expect(catalogues.translatorFor(tag).locale, tag).to.equal(tag);
+      for (const key of Object.keys(english).filter((k) => k.endsWith('.title'))) {
+        const intent = understand(english[key]!).intent;
+        expect(intent, key).to.not.equal('unknown');
+        expect(understand(strings[key]!, lexicon).intent, `${tag} ${key}: ${strings[key]}`).to.equal(intent);
+      }
+    }
+  });
+
+  it('the checks name each problem of a language file: its schema, a name too long, a string the manifest lacks', () => {
+    const manifest = filledManifest();
+    const good = JSON.parse(
+      fs.readFileSync(path.join(APP_PACKAGE_DIR, 'pl.json'), 'utf8'),
+    ) as LanguageStrings;
+    const problems = (change: LanguageStrings, remove: string[] = []) => {
+      const strings = { ...good, ...change };
+      for (const key of remove) delete strings[key];
+      return languageFileProblems(manifest, 'pl.json', strings).join('\n');
+    };
+    expect(problems({})).to.equal('');
+    expect(problems({ $schema: localizationSchemaUrl('1.29') })).to.match(
+      /pl\.json: \$schema must be .*v1\.30/,
+    );
+    expect(problems({}, ['description.full'])).to.match(/pl\.json: .*description\.full/);
+    expect(problems({ 'name.short': 'x'.repeat(31) })).to.match(
+      /pl\.json: \/name\.short must NOT have more than 30 characters/,
+    );
+    expect(problems({ 'bots[0].commandLists[0].commands[7].title': 'x' })).to.match(
+      /pl\.json: the manifest has no bots\[0\]\.commandLists\[0\]\.commands\[7\]\.title/,
+    );
+  });
+
+  it('npm run package refuses a broken language file, naming it and the problem', async () => {
+    const plPath = path.join(APP_PACKAGE_DIR, 'pl.json');
+    const readFileSync = fs.readFileSync.bind(fs);
+    sandbox.stub(fs, 'readFileSync').callsFake(((file: fs.PathOrFileDescriptor, options?: unknown) => {
+      const text = readFileSync(file, options as BufferEncoding) as string | Buffer;
+      if (file !== plPath) return text;
+      return String(text).replace('"Kumpel MFA${{APP_NAME_SUFFIX}}"', `"${'K'.repeat(31)}"`);
+    }) as typeof fs.readFileSync);
+    let message = '';
+    try {
+      const out = await buildAppPackage('test-env-that-has-no-file', VALUES);
+      fs.rmSync(out, { force: true });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).to.match(/appPackage\/manifest\.json\) is not valid/);
+    expect(message).to.match(/pl\.json: \/name\.short must NOT have more than 30 characters/);
   });
 });
