@@ -36,9 +36,9 @@ describe("The conversation in the pupil's language", () => {
     // "Check" in Polish; in English the same word means nothing.
     expect(headingOf(await as(sam(), 'pl-PL').say('Sprawdź'))).to.equal('Nic jeszcze nie jest ustawione');
     expect(headingOf(await as(sam(), 'en-GB').say('Sprawdź'))).to.equal("Sorry, I didn't get that");
-    // The guide is not in the catalogue yet: it still speaks English.
+    // The guide it leads into speaks Polish too.
     const step = await as(sam(), 'pl-PL').press(card, 'Zacznij ustawiać ▶');
-    expect(headingOf(step)).to.equal('Choose your first method');
+    expect(headingOf(step)).to.equal('Wybierz pierwszą metodę');
   });
 
   it('a language chosen on the card is remembered across turns and restarts, over what Teams says', async () => {
@@ -54,7 +54,7 @@ describe("The conversation in the pupil's language", () => {
     expect(headingOf(status)).to.equal('Nic jeszcze nie jest ustawione');
     // Moving through the guide keeps the choice, starting it again too.
     const step = await as(user, 'en-GB').press(status, 'Zacznij ustawiać ▶');
-    await as(user, 'en-GB').press(step, 'Start again');
+    await as(user, 'en-GB').press(step, 'Zacznij od nowa');
     expect((await h.progress.get(user.aadObjectId))?.value).to.include({
       step: 'chooseFirst',
       language: 'pl',

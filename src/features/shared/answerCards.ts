@@ -12,6 +12,7 @@ import { changeItAdvice, itOrThem, kindsText, NEVER_ASK } from './removedWords';
 import { Verb } from '../verbs';
 import type { ViewContext } from './wording';
 import type { Translator } from '../../i18n/translator';
+import { inDirectionOf } from './direction';
 
 type AnswerInput = Omit<AnswerCardData, 'fallbackText' | 'facts' | 'tips' | 'links'> &
   Partial<Pick<AnswerCardData, 'facts' | 'tips' | 'links'>>;
@@ -31,6 +32,21 @@ export const CARRY_ON: CardButton = { title: 'Carry on ▶', data: { verb: Verb.
 const START: CardButton = { title: "Let's start ▶", data: { verb: Verb.GuideStart } };
 export const RESTART: CardButton = { title: 'Start again', data: { verb: Verb.GuideRestart } };
 export const STATUS: CardButton = { title: 'Check my status', data: { verb: Verb.Ask, intent: 'status' } };
+
+/** "Start again" in the user's language. */
+export function restartButton(t: Translator): CardButton {
+  return { ...RESTART, title: t('buttons.restart') };
+}
+
+/** "Check my status" in the user's language. */
+export function statusButton(t: Translator): CardButton {
+  return { ...STATUS, title: t('buttons.checkStatus') };
+}
+
+/** "Carry on" in the user's language. */
+export function carryOnButton(t: Translator): CardButton {
+  return { ...CARRY_ON, title: t('buttons.carryOn') };
+}
 
 /** "I need help"; in the user's language when given `t` (the features moved onto the catalogue pass theirs). */
 export function helpButton(from: StepId, t?: Translator): CardButton {
@@ -84,18 +100,33 @@ export function notUnderstoodCard(progress: GuideProgress | undefined): Adaptive
   });
 }
 
-/** A button that could not be used: malformed, unknown, or from an old card. */
+/**
+ * A button that could not be used: malformed, unknown, or from an old card; in the user's language when given
+ * `t` (English otherwise, for the features still in English).
+ */
 export function buttonProblemCard(
   progress: GuideProgress | undefined,
   reason: 'broken' | 'notOffered',
+  t?: Translator,
 ): AdaptiveCardJson {
-  return answer({
-    heading: reason === 'broken' ? "Sorry, that button didn't work" : "That option isn't available now",
+  const card = answer({
+    heading: t
+      ? t(`shared.buttonProblem.${reason}Heading`)
+      : reason === 'broken'
+        ? "Sorry, that button didn't work"
+        : "That option isn't available now",
     paragraphs: [
-      reason === 'broken'
-        ? 'It may be from an old message. Carry on from where you are, or start again.'
-        : 'The school no longer takes it, or it is from an old message. Pick again from where you are.',
+      t
+        ? t(`shared.buttonProblem.${reason}`)
+        : reason === 'broken'
+          ? 'It may be from an old message. Carry on from where you are, or start again.'
+          : 'The school no longer takes it, or it is from an old message. Pick again from where you are.',
     ],
-    actions: [continueButton(progress), RESTART, helpButton(progress?.step ?? 'welcome')],
+    actions: [
+      continueButton(progress, t),
+      t ? restartButton(t) : RESTART,
+      helpButton(progress?.step ?? 'welcome', t),
+    ],
   });
+  return t ? inDirectionOf(card, t) : card;
 }
