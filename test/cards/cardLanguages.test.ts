@@ -1,11 +1,18 @@
 /**
- * The cards moved onto the catalogue (status, language), rendered in every catalogue's language, pass every
+ * The cards moved onto the catalogue (status, language, the guide and its answers), rendered in every catalogue's language, pass every
  * card check (phone width, action limits, versions…); right-to-left languages get cards laid out for them.
  */
 import { expect } from 'chai';
 import { BASE_LOCALE } from '../../src/i18n/catalogue';
 import { CARD_CHECKS, walkCard } from '../support/cardChecks';
-import { cardCatalog, catalogLocales, languageSectionIn, statusSectionIn } from '../support/cardCatalog';
+import {
+  cardCatalog,
+  catalogLocales,
+  guideAnswerSectionIn,
+  guideSectionIn,
+  languageSectionIn,
+  statusSectionIn,
+} from '../support/cardCatalog';
 
 describe('Cards in every language', () => {
   const locales = catalogLocales();
@@ -20,9 +27,42 @@ describe('Cards in every language', () => {
     expect(headingOf('ur')).to.equal('آپ نے ابھی شروع نہیں کیا');
   });
 
+  it('the guide is rendered in each language: headings, buttons and quoted Microsoft labels', () => {
+    const cardIn = (locale: string, id: string) => {
+      const suffix = locale === BASE_LOCALE ? '' : `--${locale}`;
+      const found = cardCatalog([guideSectionIn(locale)]).find(
+        (c) => c.id === `${id}${suffix}` || c.sameAs?.includes(`${id}${suffix}`),
+      );
+      if (!found) throw new Error(`no card ${id}${suffix}`);
+      return JSON.stringify(found.card);
+    };
+    const welcome = 'guide-welcome-install--before-cutoff';
+    const open = 'guide-first-app-open--before-cutoff-first-app';
+    expect(cardIn('en-GB', welcome)).to.include('"speak":"Hi! 👋"').and.include('"title":"🌐 Language"');
+    expect(cardIn('pl', welcome))
+      .to.include('"speak":"Cześć! 👋"')
+      .and.include('"title":"🌐 Język (Language)"');
+    expect(cardIn('ur', welcome))
+      .to.include('"speak":"سلام! 👋"')
+      .and.include('"title":"🌐 زبان (Language)"');
+    expect(cardIn('en-GB', open)).to.include('**Security info**').and.include('"title":"◀ Back"');
+    expect(cardIn('pl', open))
+      .to.include('**Informacje zabezpieczające**')
+      .and.include('"title":"◀ Wstecz"')
+      .and.not.include('Security info');
+    expect(cardIn('ur', open))
+      .to.include('**سیکیورٹی کی معلومات (Security info)**')
+      .and.include('"title":"▶ واپس"');
+  });
+
   for (const locale of locales) {
     describe(locale, () => {
-      const catalog = cardCatalog([statusSectionIn(locale), languageSectionIn(locale)]);
+      const catalog = cardCatalog([
+        statusSectionIn(locale),
+        languageSectionIn(locale),
+        guideSectionIn(locale),
+        guideAnswerSectionIn(locale),
+      ]);
 
       for (const { name, check } of CARD_CHECKS) {
         it(name, () => {
@@ -62,8 +102,9 @@ describe('Cards in every language', () => {
   }
 
   it('English cards are the very ones the catalog has always checked', () => {
-    const ids = cardCatalog([statusSectionIn(BASE_LOCALE)]).map((c) => c.id);
+    const ids = cardCatalog([statusSectionIn(BASE_LOCALE), guideSectionIn(BASE_LOCALE)]).map((c) => c.id);
     expect(ids).to.include('status-nothing--before-cutoff');
+    expect(ids).to.include('guide-welcome-install--before-cutoff');
     expect(ids.some((id) => id.endsWith('--en-GB'))).to.equal(false);
   });
 });
