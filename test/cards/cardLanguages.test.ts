@@ -3,11 +3,12 @@
  * card check (phone width, action limits, versions…); right-to-left languages get cards laid out for them.
  */
 import { expect } from 'chai';
-import { BASE_LOCALE } from '../../src/i18n/catalogue';
+import { BASE_LOCALE, packageCatalogues } from '../../src/i18n/catalogue';
 import { CARD_CHECKS, walkCard } from '../support/cardChecks';
 import {
   cardCatalog,
   catalogLocales,
+  catalogPolicy,
   guideAnswerSectionIn,
   guideSectionIn,
   languageSectionIn,
@@ -53,6 +54,26 @@ describe('Cards in every language', () => {
     expect(cardIn('ur', open))
       .to.include('**سیکیورٹی کی معلومات (Security info)**')
       .and.include('"title":"▶ واپس"');
+  });
+
+  it('the status card keeps to four buttons: the language one goes where the welcome card has it, never past four', () => {
+    for (const locale of locales) {
+      const t = packageCatalogues(catalogPolicy().school.timeZone).translatorFor(locale);
+      const statusCards = cardCatalog([statusSectionIn(locale)]).filter(
+        (c) => c.source === 'statusCards.statusCard',
+      );
+      expect(statusCards.length).to.be.greaterThan(10);
+      const crowded = statusCards
+        .filter(({ card }) => (card.actions as unknown[]).length > 4)
+        .map((c) => c.id);
+      expect(crowded, locale).to.deep.equal([]);
+      const titles = (card: Record<string, unknown>) =>
+        (card.actions as { title: string }[]).map((a) => a.title);
+      const withoutLanguage = statusCards.filter(({ card }) => !titles(card).includes(t('buttons.language')));
+      // Those without it are the ones with two fixes: four buttons before it.
+      expect(withoutLanguage.length, locale).to.be.greaterThan(0);
+      for (const { id, card } of withoutLanguage) expect(titles(card), id).to.have.length(4);
+    }
   });
 
   for (const locale of locales) {
