@@ -1,5 +1,5 @@
 /**
- * The cards moved onto the catalogue (status, language, the guide and its answers), rendered in every catalogue's language, pass every
+ * The cards moved onto the catalogue (status, language, the guide and its answers, the shared answers), rendered in every catalogue's language, pass every
  * card check (phone width, action limits, versions…); right-to-left languages get cards laid out for them.
  */
 import { expect } from 'chai';
@@ -12,6 +12,7 @@ import {
   guideAnswerSectionIn,
   guideSectionIn,
   languageSectionIn,
+  sharedAnswerSectionIn,
   statusSectionIn,
 } from '../support/cardCatalog';
 
@@ -83,6 +84,7 @@ describe('Cards in every language', () => {
         languageSectionIn(locale),
         guideSectionIn(locale),
         guideAnswerSectionIn(locale),
+        sharedAnswerSectionIn(locale),
       ]);
 
       for (const { name, check } of CARD_CHECKS) {

@@ -143,6 +143,14 @@ describe("The conversation in the pupil's language", () => {
       ]);
       expect((await h.progress.get(user.aadObjectId))?.value.step).to.equal('first.app.open');
 
+      // The answers every feature shares speak Polish too: to a code typed in the chat, to what nobody understood.
+      const refused = await as(user, 'pl-PL').say('123456');
+      expect(headingOf(refused)).to.equal('⚠️ Nie wysyłaj mi tego');
+      expect(refused.texts).to.include(
+        'Twoja wiadomość wygląda jak kod. Nie zapisuję tego i nigdy tego nie potrzebuję.',
+      );
+      expect(headingOf(await as(user, 'pl-PL').say('fioletowa małpa'))).to.equal('Przepraszam, nie rozumiem');
+
       // The welcome's language button leads to the language card, in Polish.
       expect(headingOf(await as(user, 'pl-PL').press(welcome, '🌐 Język (Language)'))).to.equal(
         'Wybierz język',

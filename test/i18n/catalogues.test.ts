@@ -143,6 +143,7 @@ describe('The string catalogues (locales/)', () => {
       minutes: 30,
       when: 'notYet',
       second: 'yes',
+      kinds: 'K',
     };
     for (const locale of catalogues.locales) {
       const t = catalogues.translatorFor(locale);

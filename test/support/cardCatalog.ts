@@ -26,6 +26,7 @@ import { evaluateRegistration } from '../../src/domain/registration/evaluateRegi
 import type { RegisteredMethod } from '../../src/domain/registration/methods';
 import type { ViewContext } from '../../src/features/shared/wording';
 import type { GuideProgress } from '../../src/domain/guide/progress';
+import type { SensitiveKind } from '../../src/domain/text/screening';
 import { STEP_IDS, type FirstMethod, type SecondMethod, type StepId } from '../../src/domain/guide/steps';
 import { availableMethods } from '../../src/domain/policy/availability';
 import type { LocalDate } from '../../src/domain/policy/localDate';
@@ -241,6 +242,37 @@ export function guideAnswerSectionIn(locale: Locale): CardSection {
   };
 }
 
+/** The shared short answers (something never to send, "thanks", not understood, a button problem) in `locale`. */
+export function sharedAnswerSectionIn(locale: Locale): CardSection {
+  const suffix = localeSuffix(locale);
+  return {
+    name: `sharedAnswer${suffix}`,
+    cards() {
+      const midway = progressAt('first.app.scan', 'app');
+      const ctx = viewContextOn(CATALOG_DATES[0]!, 'Sam', locale);
+      const entry = (name: string, fn: string, card: AdaptiveCardJson): CatalogCard => ({
+        id: `shared-answer-${name}${suffix}`,
+        title: name,
+        source: `answerCards.${fn}`,
+        card,
+      });
+      const all: SensitiveKind[] = ['password', 'phoneNumber', 'emailAddress', 'securityAnswer'];
+      return [
+        entry('sensitive-code', 'sensitiveCard', answerCards.sensitiveCard(['code'], midway, ctx)),
+        entry('sensitive-all', 'sensitiveCard', answerCards.sensitiveCard(all, undefined, ctx)),
+        entry('thanks', 'thanksCard', answerCards.thanksCard(midway, ctx.t)),
+        entry('not-understood', 'notUnderstoodCard', answerCards.notUnderstoodCard(undefined, ctx.t)),
+        entry('button-broken', 'buttonProblemCard', answerCards.buttonProblemCard(midway, 'broken', ctx.t)),
+        entry(
+          'button-not-offered',
+          'buttonProblemCard',
+          answerCards.buttonProblemCard(midway, 'notOffered', ctx.t),
+        ),
+      ];
+    },
+  };
+}
+
 /** `ctx` at a school whose `support` section differs (its phone rule, what IT gives people with no smartphone). */
 function withSupport(ctx: ViewContext, support: Partial<SchoolPolicy['support']>): ViewContext {
   const policy = { ...ctx.policy, support: { ...ctx.policy.support, ...support } };
@@ -331,20 +363,20 @@ export const answerSection: CardSection = {
         'sensitiveCard',
         a.sensitiveCard(['password', 'phoneNumber', 'emailAddress', 'securityAnswer'], midway, ctx),
       );
-      at('thanks', '"thanks"', 'thanksCard', a.thanksCard(finished));
+      at('thanks', '"thanks"', 'thanksCard', a.thanksCard(finished, ctx.t));
       at('hello-again', '"hi" after finishing', 'helloAgainCard', a.helloAgainCard(ctx));
-      at('not-understood', 'Anything else typed', 'notUnderstoodCard', a.notUnderstoodCard(undefined));
+      at('not-understood', 'Anything else typed', 'notUnderstoodCard', a.notUnderstoodCard(undefined, ctx.t));
       at(
         'button-broken',
         'A malformed or unknown button',
         'buttonProblemCard',
-        a.buttonProblemCard(midway, 'broken'),
+        a.buttonProblemCard(midway, 'broken', ctx.t),
       );
       at(
         'button-not-offered',
         'A choice the school no longer offers',
         'buttonProblemCard',
-        a.buttonProblemCard(midway, 'notOffered'),
+        a.buttonProblemCard(midway, 'notOffered', ctx.t),
       );
     }
     return cards;
