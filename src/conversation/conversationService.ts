@@ -77,8 +77,9 @@ export class ConversationService {
       installed: guideInstalled(deps.clock),
       sensitive: (found, turn) =>
         turn.update((current) => ({ cards: [sensitiveCard(found, current, turn.ctx)] })),
-      unknown: (turn) => turn.update((current) => ({ cards: [notUnderstoodCard(current)] })),
-      badAction: (turn) => turn.update((current) => ({ cards: [buttonProblemCard(current, 'broken')] })),
+      unknown: (turn) => turn.update((current) => ({ cards: [notUnderstoodCard(current, turn.ctx.t)] })),
+      badAction: (turn) =>
+        turn.update((current) => ({ cards: [buttonProblemCard(current, 'broken', turn.ctx.t)] })),
     });
     registerGuide(router, deps);
     registerStatus(router, deps);

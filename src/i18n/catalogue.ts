@@ -37,6 +37,12 @@ const catalogueFile = z.strictObject({
   messages: messageTree,
   /** Typed words per intent, understood besides the English ones. */
   phrases: z.partialRecord(z.enum(INTENTS), z.array(z.string().min(1)).min(1)).optional(),
+  /**
+   * Microsoft's page and button labels as Microsoft's pages show them in this language, by their English label
+   * ("Security info" → "Informacje zabezpieczające"); an English one in brackets where the translation is not
+   * certain. The messages quote them exactly (the catalogue tests hold them to it).
+   */
+  glossary: z.record(z.string().min(1), z.string().min(1)).optional(),
 });
 
 /** One language as read from its file, its messages parsed. */
@@ -49,6 +55,8 @@ export interface Catalogue {
   /** Dotted key → the parsed message, ready to format. */
   formats: ReadonlyMap<string, IntlMessageFormat>;
   phrases: Partial<Record<Intent, readonly string[]>>;
+  /** Microsoft's labels in this language, by their English label (empty for English). */
+  glossary: Readonly<Record<string, string>>;
 }
 
 /** A catalogue file that cannot be used, with the file and key that are wrong: the bot does not start. */
@@ -104,6 +112,7 @@ export function readCatalogue(file: string): Catalogue {
     messages,
     formats,
     phrases: parsed.data.phrases ?? {},
+    glossary: parsed.data.glossary ?? {},
   };
 }
 

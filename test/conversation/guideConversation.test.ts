@@ -45,6 +45,7 @@ describe('Guided registration conversation', () => {
         "Let's start ▶",
         'What is this?',
         'I need help',
+        '🌐 Language',
       ]);
 
       // Teams also sends conversationUpdate for the same install: no second welcome.

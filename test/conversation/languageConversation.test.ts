@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { DEMO_USERS } from '../../src/adapters/demo/demoSchool';
-import { submitActivity, testUser, type TestUser } from '../support/activities';
-import { cardsOf, headingOf, onlyCard } from '../support/cards';
+import { installActivity, submitActivity, testUser, type TestUser } from '../support/activities';
+import { cardsOf, headingOf, onlyCard, type CardView } from '../support/cards';
+import { walkCard } from '../support/cardChecks';
 import { ConversationHarness } from '../support/conversationHarness';
 import { cardWalk } from '../support/walk';
 
@@ -36,9 +37,9 @@ describe("The conversation in the pupil's language", () => {
     // "Check" in Polish; in English the same word means nothing.
     expect(headingOf(await as(sam(), 'pl-PL').say('Sprawdź'))).to.equal('Nic jeszcze nie jest ustawione');
     expect(headingOf(await as(sam(), 'en-GB').say('Sprawdź'))).to.equal("Sorry, I didn't get that");
-    // The guide is not in the catalogue yet: it still speaks English.
+    // The guide it leads into speaks Polish too.
     const step = await as(sam(), 'pl-PL').press(card, 'Zacznij ustawiać ▶');
-    expect(headingOf(step)).to.equal('Choose your first method');
+    expect(headingOf(step)).to.equal('Wybierz pierwszą metodę');
   });
 
   it('a language chosen on the card is remembered across turns and restarts, over what Teams says', async () => {
@@ -54,7 +55,7 @@ describe("The conversation in the pupil's language", () => {
     expect(headingOf(status)).to.equal('Nic jeszcze nie jest ustawione');
     // Moving through the guide keeps the choice, starting it again too.
     const step = await as(user, 'en-GB').press(status, 'Zacznij ustawiać ▶');
-    await as(user, 'en-GB').press(step, 'Start again');
+    await as(user, 'en-GB').press(step, 'Zacznij od nowa');
     expect((await h.progress.get(user.aadObjectId))?.value).to.include({
       step: 'chooseFirst',
       language: 'pl',
@@ -90,5 +91,122 @@ describe("The conversation in the pupil's language", () => {
     const refused = onlyCard(await h.send(submitActivity(user, { verb: 'language.choose', locale: 'cy' })));
     expect(headingOf(refused)).to.equal("That option isn't available now");
     expect((await h.progress.get(user.aadObjectId))?.value.language).to.equal(undefined);
+  });
+
+  describe('the guide', () => {
+    /** The welcome a pupil gets when they install the app, their Teams set to `locale`. */
+    const installedAs = async (user: TestUser, locale: string) =>
+      onlyCard(await h.send(installActivity(user, { locale })));
+    /** Every text block of the card that is not aligned right, by its path. */
+    const notRight = (view: CardView) =>
+      [...walkCard(view.card.body)]
+        .filter(({ node }) => node.type === 'TextBlock' && node.horizontalAlignment !== 'right')
+        .map(({ path }) => path);
+
+    it('a pupil whose Teams is in Polish is welcomed in Polish and walks the guide in Polish', async () => {
+      const user = sam();
+      const welcome = await installedAs(user, 'pl-PL');
+      expect(headingOf(welcome)).to.equal('Cześć, Sam! 👋');
+      expect(welcome.texts).to.include('Termin: poniedziałek, 11 stycznia 2027 (zostały 42 dni)');
+      expect(welcome.buttons.map((b) => b.title)).to.deep.equal([
+        'Zaczynajmy ▶',
+        'Co to jest?',
+        'Potrzebuję pomocy',
+        '🌐 Język (Language)',
+      ]);
+      expect(welcome.card).to.not.have.property('rtl');
+
+      const choose = await as(user, 'pl-PL').press(welcome, 'Zaczynajmy ▶');
+      expect(headingOf(choose)).to.equal('Wybierz pierwszą metodę');
+      expect(choose.buttons.map((b) => b.title)).to.include.members([
+        'Wybieram aplikację',
+        '◀ Wstecz',
+        'Nie daję rady',
+        'Zacznij od nowa',
+      ]);
+      const get = await as(user, 'pl-PL').press(choose, 'Wybieram aplikację');
+      expect(headingOf(get)).to.equal('Pobierz aplikację Microsoft Authenticator');
+      expect(get.texts).to.include('Metoda 1 z 2');
+      const open = await as(user, 'pl-PL').press(get, 'Mam aplikację ▶');
+      expect(headingOf(open)).to.equal('Otwórz stronę rejestracji');
+      // Microsoft's page, quoted as Microsoft's Polish pages label it.
+      expect(open.texts.join('\n'))
+        .to.include('**Informacje zabezpieczające**')
+        .and.not.include('Security info');
+      expect(open.buttons.map((b) => b.title)).to.deep.equal([
+        'Otwórz aka.ms/mfasetup',
+        'Widzę kod QR ▶',
+        'Mam tylko telefon',
+        '◀ Wstecz',
+        'Nie daję rady',
+        'Zacznij od nowa',
+      ]);
+      expect((await h.progress.get(user.aadObjectId))?.value.step).to.equal('first.app.open');
+
+      // The answers every feature shares speak Polish too: to a code typed in the chat, to what nobody understood.
+      const refused = await as(user, 'pl-PL').say('123456');
+      expect(headingOf(refused)).to.equal('⚠️ Nie wysyłaj mi tego');
+      expect(refused.texts).to.include(
+        'Twoja wiadomość wygląda jak kod. Nie zapisuję tego i nigdy tego nie potrzebuję.',
+      );
+      expect(headingOf(await as(user, 'pl-PL').say('fioletowa małpa'))).to.equal('Przepraszam, nie rozumiem');
+
+      // The welcome's language button leads to the language card, in Polish.
+      expect(headingOf(await as(user, 'pl-PL').press(welcome, '🌐 Język (Language)'))).to.equal(
+        'Wybierz język',
+      );
+    });
+
+    it('a pupil whose Teams is in Urdu gets the welcome and the guide in Urdu, laid out right to left', async () => {
+      const user = sam();
+      const welcome = await installedAs(user, 'ur-PK');
+      expect(headingOf(welcome)).to.equal('سلام Sam! 👋');
+      expect(welcome.buttons.map((b) => b.title)).to.deep.equal([
+        'شروع کریں ◀',
+        'یہ کیا ہے؟',
+        'مجھے مدد چاہیے',
+        '🌐 زبان (Language)',
+      ]);
+      expect(welcome.card.rtl).to.equal(true);
+      expect(notRight(welcome)).to.deep.equal([]);
+
+      const choose = await as(user, 'ur-PK').press(welcome, 'شروع کریں ◀');
+      expect(headingOf(choose)).to.equal('اپنا پہلا طریقہ چنیں');
+      expect(choose.card.rtl).to.equal(true);
+      expect(notRight(choose)).to.deep.equal([]);
+      const get = await as(user, 'ur-PK').press(choose, 'ایپ استعمال کریں');
+      expect(headingOf(get)).to.equal('Microsoft Authenticator ایپ حاصل کریں');
+      expect(get.texts).to.include('طریقہ 1 از 2');
+      expect(get.buttons.map((b) => b.title)).to.deep.equal([
+        'App Store (iPhone)',
+        'Google Play (Android)',
+        'ایپ مل گئی ◀',
+        '▶ واپس',
+        'میں پھنس گیا ہوں',
+        'دوبارہ شروع کریں',
+      ]);
+      expect(get.card.rtl).to.equal(true);
+      expect(notRight(get)).to.deep.equal([]);
+    });
+
+    it('a pupil whose Teams is in English (any region) gets the guide as it always was', async () => {
+      const user = sam();
+      const welcome = await installedAs(user, 'en-US');
+      expect(headingOf(welcome)).to.equal('Hi Sam! 👋');
+      expect(welcome.texts).to.include('Deadline: Monday 11 January 2027 (42 days to go)');
+      expect(welcome.card).to.not.have.property('rtl');
+      const choose = await as(user, 'en-US').press(welcome, "Let's start ▶");
+      expect(headingOf(choose)).to.equal('Choose your first method');
+      const get = await as(user, 'en-US').press(choose, 'Use the app');
+      expect(headingOf(get)).to.equal('Get the Microsoft Authenticator app');
+      expect(get.buttons.map((b) => b.title)).to.deep.equal([
+        'App Store (iPhone)',
+        'Google Play (Android)',
+        "I've got the app ▶",
+        '◀ Back',
+        "I'm stuck",
+        'Start again',
+      ]);
+    });
   });
 });

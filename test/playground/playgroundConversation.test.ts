@@ -131,7 +131,7 @@ describe('In the Agents Playground, headless', function () {
       expect(cardOf(welcome).texts.join(' ')).to.match(
         /never ask for your password, the codes Microsoft sends you or your phone number/,
       );
-      expect(titles(welcome)).to.deep.equal(["Let's start ▶", 'What is this?', 'I need help']);
+      expect(titles(welcome)).to.deep.equal(["Let's start ▶", 'What is this?', 'I need help', '🌐 Language']);
       // installationUpdate and conversationUpdate both arrived and were answered; a reload greets no one twice.
       expect(client.answered.map((a) => a.type)).to.include.members([
         'installationUpdate',

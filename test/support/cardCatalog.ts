@@ -26,6 +26,7 @@ import { evaluateRegistration } from '../../src/domain/registration/evaluateRegi
 import type { RegisteredMethod } from '../../src/domain/registration/methods';
 import type { ViewContext } from '../../src/features/shared/wording';
 import type { GuideProgress } from '../../src/domain/guide/progress';
+import type { SensitiveKind } from '../../src/domain/text/screening';
 import { STEP_IDS, type FirstMethod, type SecondMethod, type StepId } from '../../src/domain/guide/steps';
 import { availableMethods } from '../../src/domain/policy/availability';
 import type { LocalDate } from '../../src/domain/policy/localDate';
@@ -149,35 +150,128 @@ function slug(text: string): string {
   return text.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '');
 }
 
-/** Every guide step, in every context that is reachable for it. */
-export const guideSection: CardSection = {
-  name: 'guide',
-  cards() {
-    const cards: CatalogCard[] = [];
-    for (const date of CATALOG_DATES) {
-      const unnamed = viewContextOn(date, null);
-      cards.push({
-        id: `guide-welcome-install--${date.key}`,
-        title: `Welcome on install (Teams sends no name with it), ${date.label}`,
-        source: 'guideCards.welcomeCard',
-        card: welcomeCard(unnamed),
-      });
-      for (const first of FIRST_METHODS) {
-        for (const step of STEP_IDS) {
-          const implied = firstMethodOf(step);
-          if (implied && implied !== first) continue;
-          cards.push({
-            id: `guide-${slug(step)}--${date.key}-first-${first}`,
-            title: `${STEP_TITLES[step]} (${step}), ${date.label}, first method ${first}`,
-            source: 'guideCards.guideCard',
-            card: guideCard(step, progressAt(step, first), viewContextOn(date)),
-          });
+/**
+ * Every guide step, in every context that is reachable for it, in `locale` (ids end in `--<locale>` except
+ * English's).
+ */
+export function guideSectionIn(locale: Locale): CardSection {
+  const suffix = localeSuffix(locale);
+  return {
+    name: `guide${suffix}`,
+    cards() {
+      const cards: CatalogCard[] = [];
+      for (const date of CATALOG_DATES) {
+        const unnamed = viewContextOn(date, null, locale);
+        cards.push({
+          id: `guide-welcome-install--${date.key}${suffix}`,
+          title: `Welcome on install (Teams sends no name with it), ${date.label}`,
+          source: 'guideCards.welcomeCard',
+          card: welcomeCard(unnamed),
+        });
+        for (const first of FIRST_METHODS) {
+          for (const step of STEP_IDS) {
+            const implied = firstMethodOf(step);
+            if (implied && implied !== first) continue;
+            cards.push({
+              id: `guide-${slug(step)}--${date.key}-first-${first}${suffix}`,
+              title: `${STEP_TITLES[step]} (${step}), ${date.label}, first method ${first}`,
+              source: 'guideCards.guideCard',
+              card: guideCard(step, progressAt(step, first), viewContextOn(date, 'Sam', locale)),
+            });
+          }
         }
       }
-    }
-    return cards;
-  },
-};
+      return cards;
+    },
+  };
+}
+
+/** Every guide step in English. */
+export const guideSection: CardSection = guideSectionIn(BASE_LOCALE);
+
+/** The guide's short answers (welcome back, progress, hello again) in `locale`. */
+export function guideAnswerSectionIn(locale: Locale): CardSection {
+  const suffix = localeSuffix(locale);
+  return {
+    name: `guideAnswer${suffix}`,
+    cards() {
+      const midway = progressAt('first.app.scan', 'app');
+      const finished = progressAt('afterwards', 'app');
+      return CATALOG_DATES.flatMap((date) => {
+        const ctx = viewContextOn(date, 'Sam', locale);
+        const entry = (name: string, title: string, fn: string, card: AdaptiveCardJson): CatalogCard => ({
+          id: `guide-answer-${name}--${date.key}${suffix}`,
+          title: `${title}, ${date.label}`,
+          source: `guideAnswerCards.${fn}`,
+          card,
+        });
+        return [
+          entry(
+            'resume',
+            'Welcome back, part-way through',
+            'resumeCard',
+            guideAnswerCards.resumeCard(midway, ctx),
+          ),
+          entry(
+            'status-new',
+            '"status" before starting',
+            'progressCard',
+            guideAnswerCards.progressCard(undefined, ctx),
+          ),
+          entry(
+            'status-midway',
+            '"status" part-way',
+            'progressCard',
+            guideAnswerCards.progressCard(midway, ctx),
+          ),
+          entry(
+            'status-finished',
+            '"status" after the guide',
+            'progressCard',
+            guideAnswerCards.progressCard(finished, ctx),
+          ),
+          entry(
+            'hello-again',
+            '"hi" after the guide',
+            'helloAgainCard',
+            guideAnswerCards.helloAgainCard(ctx),
+          ),
+        ];
+      });
+    },
+  };
+}
+
+/** The shared short answers (something never to send, "thanks", not understood, a button problem) in `locale`. */
+export function sharedAnswerSectionIn(locale: Locale): CardSection {
+  const suffix = localeSuffix(locale);
+  return {
+    name: `sharedAnswer${suffix}`,
+    cards() {
+      const midway = progressAt('first.app.scan', 'app');
+      const ctx = viewContextOn(CATALOG_DATES[0]!, 'Sam', locale);
+      const entry = (name: string, fn: string, card: AdaptiveCardJson): CatalogCard => ({
+        id: `shared-answer-${name}${suffix}`,
+        title: name,
+        source: `answerCards.${fn}`,
+        card,
+      });
+      const all: SensitiveKind[] = ['password', 'phoneNumber', 'emailAddress', 'securityAnswer'];
+      return [
+        entry('sensitive-code', 'sensitiveCard', answerCards.sensitiveCard(['code'], midway, ctx)),
+        entry('sensitive-all', 'sensitiveCard', answerCards.sensitiveCard(all, undefined, ctx)),
+        entry('thanks', 'thanksCard', answerCards.thanksCard(midway, ctx.t)),
+        entry('not-understood', 'notUnderstoodCard', answerCards.notUnderstoodCard(undefined, ctx.t)),
+        entry('button-broken', 'buttonProblemCard', answerCards.buttonProblemCard(midway, 'broken', ctx.t)),
+        entry(
+          'button-not-offered',
+          'buttonProblemCard',
+          answerCards.buttonProblemCard(midway, 'notOffered', ctx.t),
+        ),
+      ];
+    },
+  };
+}
 
 /** `ctx` at a school whose `support` section differs (its phone rule, what IT gives people with no smartphone). */
 function withSupport(ctx: ViewContext, support: Partial<SchoolPolicy['support']>): ViewContext {
@@ -269,20 +363,20 @@ export const answerSection: CardSection = {
         'sensitiveCard',
         a.sensitiveCard(['password', 'phoneNumber', 'emailAddress', 'securityAnswer'], midway, ctx),
       );
-      at('thanks', '"thanks"', 'thanksCard', a.thanksCard(finished));
+      at('thanks', '"thanks"', 'thanksCard', a.thanksCard(finished, ctx.t));
       at('hello-again', '"hi" after finishing', 'helloAgainCard', a.helloAgainCard(ctx));
-      at('not-understood', 'Anything else typed', 'notUnderstoodCard', a.notUnderstoodCard(undefined));
+      at('not-understood', 'Anything else typed', 'notUnderstoodCard', a.notUnderstoodCard(undefined, ctx.t));
       at(
         'button-broken',
         'A malformed or unknown button',
         'buttonProblemCard',
-        a.buttonProblemCard(midway, 'broken'),
+        a.buttonProblemCard(midway, 'broken', ctx.t),
       );
       at(
         'button-not-offered',
         'A choice the school no longer offers',
         'buttonProblemCard',
-        a.buttonProblemCard(midway, 'notOffered'),
+        a.buttonProblemCard(midway, 'notOffered', ctx.t),
       );
     }
     return cards;

@@ -2,52 +2,73 @@
 import type { AdaptiveCardJson } from '../../cards/cardTemplates';
 import { guideStepOf, type GuideProgress } from '../../domain/guide/progress';
 import { isFinishedStep } from '../../domain/guide/steps';
-import { answer, CARRY_ON, continueButton, helpButton, RESTART, STATUS } from '../shared/answerCards';
+import {
+  answer,
+  carryOnButton,
+  continueButton,
+  helpButton,
+  restartButton,
+  statusButton,
+} from '../shared/answerCards';
+import { inDirectionOf } from '../shared/direction';
 import { Verb } from '../verbs';
 import { deadlineText, shortUrl, type ViewContext } from '../shared/wording';
-import { STEP_TITLES } from './guideWords';
+import { stepTitle } from './guideWords';
+
+function deadlineFact(ctx: ViewContext) {
+  return { title: ctx.t('shared.deadline'), value: deadlineText(ctx.policy, ctx.today, ctx.t) };
+}
 
 /** Offered to a returning user who is part-way through. */
 export function resumeCard(progress: GuideProgress, ctx: ViewContext): AdaptiveCardJson {
-  return answer({
-    heading: ctx.firstName ? `Welcome back, ${ctx.firstName}!` : 'Welcome back!',
-    paragraphs: [
-      `You were at: **${STEP_TITLES[progress.step]}**.`,
-      'Carry on where you left off, or start again.',
-    ],
-    facts: [{ title: 'Deadline', value: deadlineText(ctx.policy, ctx.today) }],
-    actions: [CARRY_ON, RESTART, helpButton(progress.step)],
+  const { t } = ctx;
+  const card = answer({
+    heading: ctx.firstName
+      ? t('guide.resume.headingNamed', { name: ctx.firstName })
+      : t('guide.resume.heading'),
+    paragraphs: [t('guide.resume.wereAt', { step: stepTitle(progress.step, t) }), t('guide.resume.carryOn')],
+    facts: [deadlineFact(ctx)],
+    actions: [carryOnButton(t), restartButton(t), helpButton(progress.step, t)],
   });
+  return inDirectionOf(card, t);
 }
 
 /** Where the user is in the guide (the bot's own record, not Microsoft's). */
 export function progressCard(progress: GuideProgress | undefined, ctx: ViewContext): AdaptiveCardJson {
+  const { t } = ctx;
   const step = progress?.step ?? 'welcome';
   const done = isFinishedStep(progress ? guideStepOf(progress) : step);
-  return answer({
-    heading: done ? 'You finished the guide ✅' : 'Your progress',
+  const card = answer({
+    heading: t(done ? 'guide.progressCard.doneHeading' : 'guide.progressCard.heading'),
     paragraphs: done
       ? [
-          "You've been through every step. If Microsoft's page said you were all set, you're done.",
-          `To see or change your methods, go to **${shortUrl(ctx.policy.registration.url)}**.`,
+          t('guide.progressCard.done'),
+          t('guide.progressCard.seeMethods', { url: shortUrl(ctx.policy.registration.url) }),
         ]
       : step === 'welcome'
-        ? ["You haven't started yet. It takes about 10 minutes."]
-        : [`You got to: **${STEP_TITLES[step]}**.`],
-    facts: [{ title: 'Deadline', value: deadlineText(ctx.policy, ctx.today) }],
-    actions: done ? [RESTART, helpButton(step)] : [continueButton(progress), RESTART, helpButton(step)],
+        ? [t('guide.progressCard.notStarted')]
+        : [t('guide.progressCard.gotTo', { step: stepTitle(step, t) })],
+    facts: [deadlineFact(ctx)],
+    actions: done
+      ? [restartButton(t), helpButton(step, t)]
+      : [continueButton(progress, t), restartButton(t), helpButton(step, t)],
   });
+  return inDirectionOf(card, t);
 }
 
 /** Answer to "hi" from someone who has finished. */
 export function helloAgainCard(ctx: ViewContext): AdaptiveCardJson {
-  return answer({
-    heading: ctx.firstName ? `Hi ${ctx.firstName}! 👋` : 'Hi! 👋',
-    paragraphs: ["You've finished setting up. Is there anything I can help with?"],
+  const { t } = ctx;
+  const card = answer({
+    heading: ctx.firstName
+      ? t('guide.welcome.headingNamed', { name: ctx.firstName })
+      : t('guide.welcome.heading'),
+    paragraphs: [t('guide.helloAgain.body')],
     actions: [
-      STATUS,
-      { title: 'Got a new phone', data: { verb: Verb.Ask, intent: 'newPhone' } },
-      helpButton('afterwards'),
+      statusButton(t),
+      { title: t('status.button.newPhone'), data: { verb: Verb.Ask, intent: 'newPhone' } },
+      helpButton('afterwards', t),
     ],
   });
+  return inDirectionOf(card, t);
 }

@@ -12,15 +12,16 @@ import {
   type CardButton,
 } from '../../cards/renderCards';
 import type { AdaptiveCardJson } from '../../cards/cardTemplates';
+import type { Translator } from '../../i18n/translator';
 import { fixButton, reasonText } from '../status/reasonWords';
 import { Verb } from '../verbs';
-import { deadlineText, inEnglish, schoolName, type ViewContext } from '../shared/wording';
+import { inDirectionOf } from '../shared/direction';
+import { deadlineText, schoolName, type ViewContext } from '../shared/wording';
 import { stepLayout, type StepAction } from './guideNavigation';
 import {
   choiceWords,
   nearlyDoneWords,
-  NAV_TITLES,
-  NEXT_TITLE,
+  navTitles,
   progressLine,
   stepWords,
   type ActionTitles,
@@ -30,11 +31,12 @@ import {
 export { STEP_TITLES } from './guideWords';
 
 /** The buttons under every step: back, I'm stuck, start again. */
-export function navButtons(from: StepId, options: { back?: boolean } = {}): CardButton[] {
+export function navButtons(from: StepId, t: Translator, options: { back?: boolean } = {}): CardButton[] {
+  const titles = navTitles(t);
   const buttons: CardButton[] = [];
-  if (options.back !== false) buttons.push({ title: NAV_TITLES.back, data: { verb: Verb.GuideBack, from } });
-  buttons.push({ title: NAV_TITLES.stuck, data: { verb: Verb.GuideStuck, from } });
-  buttons.push({ title: NAV_TITLES.restart, data: { verb: Verb.GuideRestart } });
+  if (options.back !== false) buttons.push({ title: titles.back, data: { verb: Verb.GuideBack, from } });
+  buttons.push({ title: titles.stuck, data: { verb: Verb.GuideStuck, from } });
+  buttons.push({ title: titles.restart, data: { verb: Verb.GuideRestart } });
   return buttons;
 }
 
@@ -46,9 +48,10 @@ function actionButton(
   progress: GuideProgress,
   ctx: ViewContext,
 ): CardButton {
+  const { t } = ctx;
   switch (action.kind) {
     case 'next':
-      return { title: titles.next ?? NEXT_TITLE, data: { verb: Verb.GuideNext, from: step } };
+      return { title: titles.next ?? t('guide.nav.next'), data: { verb: Verb.GuideNext, from: step } };
     case 'choose':
       return {
         title: titles.choose?.[action.choice] ?? action.choice,
@@ -56,7 +59,7 @@ function actionButton(
       };
     case 'getHelp':
       return {
-        title: titles.getHelp ?? NAV_TITLES.stuck,
+        title: titles.getHelp ?? t('guide.nav.stuck'),
         data: {
           verb: Verb.GuideStuck,
           from: step,
@@ -64,11 +67,17 @@ function actionButton(
         },
       };
     case 'supportCode':
-      return { title: titles.supportCode ?? 'Show my support code', data: { verb: Verb.SupportCodeShow } };
+      return {
+        title: titles.supportCode ?? t('guide.nav.supportCode'),
+        data: { verb: Verb.SupportCodeShow },
+      };
     case 'checkStatus':
-      return { title: titles.checkStatus ?? 'Check my status', data: { verb: Verb.Ask, intent: 'status' } };
+      return {
+        title: titles.checkStatus ?? t('buttons.checkStatus'),
+        data: { verb: Verb.Ask, intent: 'status' },
+      };
     case 'fix':
-      return fixButton(action.reason, { first: progress.first }, inEnglish(ctx));
+      return fixButton(action.reason, { first: progress.first }, ctx);
   }
 }
 
@@ -83,8 +92,8 @@ function stepCard(
   const fallbackText = [words.heading, words.intro, ...words.steps.map((s, i) => `${i + 1}. ${s}`)]
     .filter(Boolean)
     .join('\n');
-  return renderGuideStepCard({
-    progress: progressLine(step),
+  const card = renderGuideStepCard({
+    progress: progressLine(step, ctx.t),
     heading: words.heading,
     intro: words.intro,
     steps,
@@ -92,38 +101,46 @@ function stepCard(
     links: words.links ?? [],
     actions: [
       ...actions.map((a) => actionButton(step, a, words.buttons, progress, ctx)),
-      ...navButtons(step),
+      ...navButtons(step, ctx.t),
     ],
     fallbackText,
   });
+  return inDirectionOf(card, ctx.t);
+}
+
+/** The way to another language, on the first card a pupil sees. */
+function languageButton(t: Translator): CardButton {
+  return { title: t('buttons.language'), data: { verb: Verb.LanguageShow } };
 }
 
 /** The welcome card (first install, or "hi" before starting). */
 export function welcomeCard(ctx: ViewContext): AdaptiveCardJson {
-  const { policy, today } = ctx;
+  const { policy, today, t } = ctx;
   const passed = today >= policy.registration.enforcementDate;
-  const heading = ctx.firstName ? `Hi ${ctx.firstName}! 👋` : 'Hi! 👋';
-  const intro = `I'm here to help you protect your ${schoolName(policy)} account with a second check when you sign in. It takes about 10 minutes.`;
-  return renderWelcomeCard({
+  const heading = ctx.firstName
+    ? t('guide.welcome.headingNamed', { name: ctx.firstName })
+    : t('guide.welcome.heading');
+  const intro = t('guide.welcome.intro', { school: schoolName(policy) });
+  const deadline = deadlineText(policy, today, t);
+  const card = renderWelcomeCard({
     heading,
     intro,
     facts: [
-      { title: passed ? 'Deadline was' : 'Deadline', value: deadlineText(policy, today) },
-      { title: "You'll need", value: 'Your phone (and a computer, if you have one)' },
-      { title: 'Takes', value: 'About 10 minutes' },
+      { title: t(passed ? 'guide.welcome.deadlineWas' : 'shared.deadline'), value: deadline },
+      { title: t('guide.welcome.need'), value: t('guide.welcome.needValue') },
+      { title: t('guide.welcome.takes'), value: t('guide.welcome.takesValue') },
     ],
-    why: passed
-      ? "Signing in from outside school now needs a quick approval on your phone. Let's set it up so you're not locked out."
-      : 'After the deadline, you must say yes on your phone when you sign in from outside school. In school, or on a school laptop, nothing changes.',
-    safety:
-      '🔒 I will never ask for your password, the codes Microsoft sends you or your phone number. Nor will IT.',
+    why: t(passed ? 'guide.welcome.whyPassed' : 'guide.welcome.whyAhead'),
+    safety: t('guide.welcome.safety'),
     actions: [
-      { title: "Let's start ▶", data: { verb: Verb.GuideStart } },
-      { title: 'What is this?', data: { verb: Verb.Ask, intent: 'whatIsThis' } },
-      { title: 'I need help', data: { verb: Verb.GuideStuck, from: 'welcome' } },
+      { title: t('buttons.start'), data: { verb: Verb.GuideStart } },
+      { title: t('buttons.whatIsThis'), data: { verb: Verb.Ask, intent: 'whatIsThis' } },
+      { title: t('buttons.help'), data: { verb: Verb.GuideStuck, from: 'welcome' } },
+      languageButton(t),
     ],
-    fallbackText: `${heading} ${intro} Deadline: ${deadlineText(policy, today)}.`,
+    fallbackText: `${heading} ${intro} ${t('guide.welcome.deadlineLine', { deadline })}`,
   });
+  return inDirectionOf(card, t);
 }
 
 /** The card for `step`, given where the user is and what the school accepts today. */
@@ -138,24 +155,24 @@ export function guideCard(step: StepId, progress: GuideProgress, ctx: ViewContex
         const option = words.options[choice];
         return option ? [{ ...option, data: { verb: Verb.GuideChoose, from: step, choice } as const }] : [];
       });
-      return renderChoiceCard({
-        progress: progressLine(step),
+      const card = renderChoiceCard({
+        progress: progressLine(step, ctx.t),
         heading: words.heading,
         intro: words.intro,
         choices,
         tips: words.tips,
-        actions: navButtons(step),
+        actions: navButtons(step, ctx.t),
         fallbackText: [words.heading, words.intro, ...choices.map((c) => `- ${c.title}`)].join('\n'),
       });
+      return inDirectionOf(card, ctx.t);
     }
     case 'instructions':
       return stepCard(step, stepWords(step, ctx), layout.actions, progress, ctx);
     case 'nearlyDone': {
-      // The guide is still English: its last step names the reasons in English too.
-      const reasons = layout.blocking.map((reason) => reasonText(reason, inEnglish(ctx)));
+      const reasons = layout.blocking.map((reason) => reasonText(reason, ctx));
       return stepCard(
         step,
-        nearlyDoneWords(reasons, progress.first === 'phone'),
+        nearlyDoneWords(reasons, progress.first === 'phone', ctx.t),
         layout.actions,
         progress,
         ctx,

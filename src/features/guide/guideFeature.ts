@@ -36,7 +36,7 @@ export function guideMove(
     const from: StepId = 'from' in event ? event.from : base.step;
     const cards =
       result.reason === 'notOffered'
-        ? [buttonProblemCard(current, 'notOffered'), guideCard(from, base, ctx)]
+        ? [buttonProblemCard(current, 'notOffered', ctx.t), guideCard(from, base, ctx)]
         : [guideCard(base.step, base, ctx)];
     return { cards };
   }

@@ -1,13 +1,15 @@
 /**
- * The words of the guide: for each step, what a pupil reads and what its buttons say. No decisions about
- * where a button leads or which exist (guideNavigation.ts): the same words could come from a catalogue.
+ * The words of the guide: for each step, what a pupil reads and what its buttons say, every word from the
+ * user's catalogue (`guide.*`). No decisions about where a button leads or which exist (guideNavigation.ts).
+ * Microsoft's page and button names are quoted as Microsoft's pages show them in the user's language (the
+ * catalogue's `glossary`).
  */
 import type { Choice, StepId } from '../../domain/guide/steps';
 import type { CardLink, CardTip } from '../../cards/renderCards';
-import { NEVER_ASK } from '../shared/removedWords';
+import type { Translator } from '../../i18n/translator';
+import { neverAsk } from '../shared/removedWords';
 import {
-  dateText,
-  NEVER_SHARE,
+  neverShare,
   phoneAtItText,
   phoneEndsWarning,
   schoolAddressText,
@@ -16,7 +18,11 @@ import {
   type ViewContext,
 } from '../shared/wording';
 
-/** Titles of the steps as a user would recognise them ("you were at: Scan the QR code"). */
+/**
+ * Titles of the steps in English as a user would recognise them ("you were at: Scan the QR code"), for the
+ * staff side (the desk's mail, the help form) that is still English; a pupil reads `stepTitle`. The catalogue
+ * test holds these equal to the English catalogue's `guide.title.*`.
+ */
 export const STEP_TITLES: Record<StepId, string> = {
   welcome: 'Welcome',
   chooseFirst: 'Choose your first method',
@@ -50,6 +56,11 @@ export const STEP_TITLES: Record<StepId, string> = {
   notMe: "A sign-in I didn't start",
 };
 
+/** A step's title in the user's language ("Scan the QR code", "Zeskanuj kod QR"). */
+export function stepTitle(step: StepId, t: Translator): string {
+  return t(`guide.title.${step}`);
+}
+
 /** The titles of a step's own buttons (guideNavigation.ts decides which it has). */
 export interface ActionTitles {
   next?: string;
@@ -78,86 +89,87 @@ export interface ChoiceWords {
 }
 
 /** The three buttons every step has. */
-export const NAV_TITLES = { back: '◀ Back', stuck: "I'm stuck", restart: 'Start again' };
-
-/** What a step's "Next" says when its words give no other title. */
-export const NEXT_TITLE = 'Next ▶';
+export function navTitles(t: Translator): { back: string; stuck: string; restart: string } {
+  return { back: t('guide.nav.back'), stuck: t('guide.nav.stuck'), restart: t('buttons.restart') };
+}
 
 /** The line above a step's heading: which of the two methods it belongs to. */
-export function progressLine(step: StepId): string | undefined {
-  if (step.startsWith('first.')) return 'Method 1 of 2';
-  if (step === 'chooseSecond' || step.startsWith('second.')) return 'Method 2 of 2';
+export function progressLine(step: StepId, t: Translator): string | undefined {
+  if (step.startsWith('first.')) return t('guide.progress.first');
+  if (step === 'chooseSecond' || step.startsWith('second.')) return t('guide.progress.second');
   return undefined;
 }
 
-const APP_STORE: CardLink = {
-  title: 'App Store (iPhone)',
-  url: 'https://apps.apple.com/app/microsoft-authenticator/id983156458',
-};
-const GOOGLE_PLAY: CardLink = {
-  title: 'Google Play (Android)',
-  url: 'https://play.google.com/store/apps/details?id=com.azure.authenticator',
-};
+function storeLinks(t: Translator): CardLink[] {
+  return [
+    {
+      title: t('guide.link.appStore'),
+      url: 'https://apps.apple.com/app/microsoft-authenticator/id983156458',
+    },
+    {
+      title: t('guide.link.googlePlay'),
+      url: 'https://play.google.com/store/apps/details?id=com.azure.authenticator',
+    },
+  ];
+}
 
 function pageLink(ctx: ViewContext): CardLink {
-  return { title: `Open ${shortUrl(ctx.policy.registration.url)}`, url: ctx.policy.registration.url };
+  const { url } = ctx.policy.registration;
+  return { title: ctx.t('guide.link.open', { url: shortUrl(url) }), url };
 }
 
 function tip(text: string | undefined, style: CardTip['style'] = 'emphasis'): CardTip[] {
   return text ? [{ text, style }] : [];
 }
 
-const APP_OPTION = {
-  title: '📱 Microsoft Authenticator app (best)',
-  description:
-    'A free app for your phone. It works to sign in and to reset your password, even on Wi-Fi with no signal.',
-  button: 'Use the app',
-};
+/** An option of a choice card, from its `guide.option.<key>` messages. */
+function option(t: Translator, key: string, description = t(`guide.option.${key}.description`)) {
+  return { title: t(`guide.option.${key}.title`), description, button: t(`guide.option.${key}.button`) };
+}
 
 function phoneOption(ctx: ViewContext) {
-  const until = ctx.methods.phoneEnds ? ` Only until ${dateText(ctx.methods.phoneEnds)}.` : '';
-  return {
-    title: '☎️ A text or a call',
-    description: `A text with a code (mobiles only), or a call (any phone).${until}`,
-    button: 'Use a phone',
-  };
+  const { t, methods } = ctx;
+  return option(
+    t,
+    'phone',
+    methods.phoneEnds
+      ? t('guide.option.phone.descriptionUntil', { date: t.shortDate(methods.phoneEnds) })
+      : undefined,
+  );
 }
 
 /** Where IT Support is, as a step. */
 function goToIt(ctx: ViewContext): string {
-  return `Go to IT Support in room **${ctx.policy.support.room}** (${supportHoursText(ctx.policy)}).`;
+  return ctx.t('guide.goToIt', { room: ctx.policy.support.room, hours: supportHoursText(ctx.policy, ctx.t) });
 }
 
 /** The "no smartphone" step: IT's lasting answer when the school has one, texts and calls only while they last. */
 function noSmartphoneWords(ctx: ViewContext): StepWords {
-  const { policy, methods } = ctx;
+  const { policy, methods, t } = ctx;
   const offers = [
-    ...(methods.fromIt.hardwareToken
-      ? [
-          'A **token**: a small gadget for your key ring that shows a code. It works to sign in and to reset your password.',
-        ]
-      : []),
-    ...(methods.fromIt.securityKey
-      ? ['A **security key** that you plug in or tap. It works to sign in, but not to reset your password.']
-      : []),
+    ...(methods.fromIt.hardwareToken ? [t('guide.noSmartphone.token')] : []),
+    ...(methods.fromIt.securityKey ? [t('guide.noSmartphone.securityKey')] : []),
   ];
-  const buttons = { choose: { phone: 'Use a text or call ▶' }, getHelp: 'Get help from IT' };
-  const heading = 'No smartphone? You can still do this';
-  const where = [goToIt(ctx), `Or email **${policy.support.mailbox}** to book a time.`];
+  const buttons = {
+    choose: { phone: t('guide.noSmartphone.usePhone') },
+    getHelp: t('guide.noSmartphone.getHelp'),
+  };
+  const heading = t('guide.noSmartphone.heading');
+  const where = [goToIt(ctx), t('guide.noSmartphone.orEmail', { mailbox: policy.support.mailbox })];
   if (offers.length > 0) {
     return {
       heading,
-      intro: 'IT can give you one of these. It only takes a few minutes:',
+      intro: t('guide.noSmartphone.introOffers'),
       steps: offers,
       tips: [
         { text: where.join(' '), style: 'emphasis' },
         ...tip(
           methods.phoneEnds
-            ? `Texts and calls stop on ${dateText(methods.phoneEnds)}, so don't wait for them. Ask IT now.`
+            ? t('guide.noSmartphone.phoneStops', { date: t.shortDate(methods.phoneEnds) })
             : undefined,
           'attention',
         ),
-        ...tip(NEVER_ASK),
+        ...tip(neverAsk(t)),
       ],
       buttons,
     };
@@ -165,82 +177,74 @@ function noSmartphoneWords(ctx: ViewContext): StepWords {
   return {
     heading,
     intro: methods.phone
-      ? `You can use a mobile that gets texts, or a home phone for calls, until ${dateText(methods.phoneEnds ?? policy.registration.enforcementDate)}. After that, IT will set you up another way.`
-      : 'Without a smartphone, IT has to set you up. They can give you a one-time pass. It only takes a few minutes.',
+      ? t('guide.noSmartphone.introPhone', {
+          date: t.shortDate(methods.phoneEnds ?? policy.registration.enforcementDate),
+        })
+      : t('guide.noSmartphone.introNoPhone'),
     steps: methods.phone ? [] : where,
-    tips: tip(NEVER_ASK),
+    tips: tip(neverAsk(t)),
     buttons,
   };
 }
 
 /** Setting up the app with only a phone: the page's link instead of the QR code. */
 function appLinkWords(ctx: ViewContext, second: boolean): StepWords {
+  const { t } = ctx;
   return {
-    heading: 'Only using your phone?',
-    intro: 'You can do it all on one phone. Get the app first.',
+    heading: t('guide.appLink.heading'),
+    intro: t('guide.appLink.intro'),
     steps: [
-      `Open your phone's web browser. Go to **${shortUrl(ctx.policy.registration.url)}** and sign in.`,
-      second
-        ? 'Tap **I want to set up a different method** and choose **Authenticator app**. Tap **Next** until you see a link.'
-        : 'Choose **Microsoft Authenticator**. Tap **Next** until you see a link.',
-      'Tap **Pair your account to the app by clicking this link**. The app opens and adds your account.',
-      'Go back to the web page and tap **Next**.',
+      t('guide.appLink.browser', { url: shortUrl(ctx.policy.registration.url) }),
+      t(second ? 'guide.appLink.chooseSecond' : 'guide.appLink.chooseFirst'),
+      t('guide.appLink.pair'),
+      t('guide.appLink.back'),
     ],
-    tips: [
-      ...tip('You do not need the QR code. It hides behind **Show QR code**.'),
-      ...tip('Next, the page shows a number. Keep it in your head, then type it in the app.'),
-    ],
+    tips: [...tip(t('guide.appLink.tipQr')), ...tip(t('guide.appLink.tipNumber'))],
     links: [pageLink(ctx)],
-    buttons: { next: 'Done ▶' },
+    buttons: { next: t('guide.nav.done') },
   };
 }
 
 /** The three cards of the lost-phone branch. */
 function lostPhoneWords(step: 'lost.phone' | 'lost.visit' | 'lost.fix', ctx: ViewContext): StepWords {
-  const { policy } = ctx;
+  const { policy, t } = ctx;
   switch (step) {
     case 'lost.phone':
       return {
-        heading: 'Lost your phone?',
-        intro: "Don't worry. We can fix this.",
-        steps: [
-          'To change how you sign in, Microsoft asks you to approve it first. It asks in school too.',
-          'Was the lost phone your only way to approve? Then IT has to let you in with a pass.',
-          "An email lets you get a new password. It can't say yes to a sign-in.",
-        ],
-        tips: tip('If someone might have your phone, tell IT today.', 'attention'),
-        buttons: { next: 'Get a pass from IT ▶', choose: { otherWay: 'I have another way in' } },
+        heading: t('guide.lostPhone.heading'),
+        intro: t('guide.lostPhone.intro'),
+        steps: [t('guide.lostPhone.approveFirst'), t('guide.lostPhone.onlyWay'), t('guide.lostPhone.email')],
+        tips: tip(t('guide.lostPhone.tip'), 'attention'),
+        buttons: { next: t('guide.lostPhone.next'), choose: { otherWay: t('guide.lostPhone.otherWay') } },
       };
     case 'lost.visit':
       return {
-        heading: 'Get a pass from IT',
-        intro: 'IT can give you a pass that lets you in one time, so you can add your new phone.',
+        heading: t('guide.lostVisit.heading'),
+        intro: t('guide.lostVisit.intro'),
         steps: [
           goToIt(ctx),
-          'Sign in to a school computer. Open Teams and chat with me.',
-          'Tap **Show my support code**, and show IT the code. This is how they know it is you.',
-          `IT gives you a pass. It works one time, for ${policy.temporaryAccessPass.lifetimeMinutes} minutes.`,
+          t('guide.lostVisit.computer'),
+          t('guide.lostVisit.code'),
+          t('guide.lostVisit.pass', { minutes: policy.temporaryAccessPass.lifetimeMinutes }),
         ],
         tips: [
-          ...tip(phoneAtItText(policy, 'your new phone')),
-          ...tip(`Your support code is the only code to show IT. ${NEVER_ASK}`, 'attention'),
+          ...tip(phoneAtItText(policy, 'newPhone', t)),
+          ...tip(`${t('guide.lostVisit.tipCode')} ${neverAsk(t)}`, 'attention'),
         ],
-        buttons: { supportCode: 'Show my support code', next: 'I have my pass ▶' },
+        buttons: { supportCode: t('guide.nav.supportCode'), next: t('guide.lostVisit.next') },
       };
     case 'lost.fix':
       return {
-        heading: 'Swap in your new phone',
+        heading: t('guide.lostFix.heading'),
         steps: [
-          'Get the **Microsoft Authenticator** app on your new phone.',
-          `Go to **${shortUrl(policy.registration.url)}**. Type your school email. If IT gave you a pass, type it where it asks.`,
-          'Find the lost phone in the list and tap **Delete**.',
-          'Tap **Add sign-in method** and choose **Microsoft Authenticator**. Then scan the QR code with your new phone.',
+          t('guide.lostFix.app'),
+          t('guide.lostFix.page', { url: shortUrl(policy.registration.url) }),
+          t('guide.lostFix.delete'),
+          t('guide.lostFix.add'),
         ],
-        tips: [
-          ...tip('A passkey does not move to a new phone. If you had one, add it again on the new phone.'),
-        ],
+        tips: [...tip(t('guide.lostFix.tip'))],
         links: [pageLink(ctx)],
-        buttons: { checkStatus: 'Check my status' },
+        buttons: { checkStatus: t('buttons.checkStatus') },
       };
   }
 }
@@ -248,149 +252,129 @@ function lostPhoneWords(step: 'lost.phone' | 'lost.visit' | 'lost.fix', ctx: Vie
 /** Microsoft's own "add a passkey" screen, for people with texts or calls. */
 function passkeyPromptWords(ctx: ViewContext): StepWords {
   const { passkeyPrompt } = ctx.policy.methods;
-  const { methods } = ctx;
-  const when =
-    methods.passkeyPrompt === 'notYet'
-      ? `From ${dateText(passkeyPrompt.from)}, Microsoft will ask people who use texts or calls to add a passkey.`
-      : 'Microsoft now asks people who use texts or calls to add a passkey.';
+  const { methods, t } = ctx;
   return {
-    heading: 'Asked to add a passkey?',
-    intro: `${when} It is a real Microsoft screen.`,
+    heading: t('guide.passkeyPrompt.heading'),
+    intro: t('guide.passkeyPrompt.intro', {
+      when: methods.passkeyPrompt === 'notYet' ? 'notYet' : 'now',
+      date: t.shortDate(passkeyPrompt.from),
+    }),
     steps: [
-      'A passkey lets you sign in with your face, your finger or your phone PIN. You need no code.',
-      'It lives in the Authenticator app. It needs an iPhone on iOS 17 or newer, or Android 14 or newer.',
+      t('guide.passkeyPrompt.what'),
+      t('guide.passkeyPrompt.where'),
       methods.passkeyPrompt === 'cannotSkip'
-        ? 'If texts or calls are all you have, you can no longer skip this screen.'
-        : `You can skip it for now. From ${dateText(passkeyPrompt.cannotSkipFrom)}, you can't skip it if texts or calls are all you have.`,
-      'No phone like that? Ask IT for another way to sign in.',
+        ? t('guide.passkeyPrompt.cannotSkip')
+        : t('guide.passkeyPrompt.skip', { date: t.shortDate(passkeyPrompt.cannotSkipFrom) }),
+      t('guide.passkeyPrompt.noPhone'),
     ],
-    tips: tip(NEVER_ASK),
-    buttons: { choose: { passkey: 'How to add a passkey ▶' }, getHelp: 'Ask IT for another way' },
+    tips: tip(neverAsk(t)),
+    buttons: {
+      choose: { passkey: t('guide.passkeyPrompt.how') },
+      getHelp: t('guide.passkeyPrompt.getHelp'),
+    },
   };
 }
 
 /** A sign-in the user did not start. */
 function notMeWords(ctx: ViewContext): StepWords {
+  const { t } = ctx;
   return {
-    heading: "A sign-in you didn't start?",
-    intro: 'Someone may know your password. Do these now:',
+    heading: t('guide.notMe.heading'),
+    intro: t('guide.notMe.intro'),
     steps: [
-      "On your phone, tap **No, it's not me**. Never tap **Yes**, and never type the number.",
-      `Change your password now at **${shortUrl(ctx.policy.registration.resetUrl)}**.`,
-      'Tell IT. Tap the button below. They will see it first.',
+      t('guide.notMe.tapNo'),
+      t('guide.notMe.change', { url: shortUrl(ctx.policy.registration.resetUrl) }),
+      t('guide.notMe.tell'),
     ],
-    tips: [
-      ...tip('It is not your fault. If your phone keeps asking, keep saying no.', 'good'),
-      ...tip(NEVER_ASK, 'attention'),
-    ],
-    buttons: { getHelp: 'Tell IT now 🚨' },
+    tips: [...tip(t('guide.notMe.tip'), 'good'), ...tip(neverAsk(t), 'attention')],
+    buttons: { getHelp: t('guide.notMe.getHelp') },
   };
 }
 
 function appGetWords(second: boolean, ctx: ViewContext): StepWords {
+  const { t } = ctx;
   return {
-    heading: 'Get the Microsoft Authenticator app',
-    intro: second
-      ? 'On the page, tap **I want to set up a different method** and choose **Authenticator app**. Then, on your phone:'
-      : 'On your phone:',
-    steps: [
-      'Open the **App Store** (iPhone) or **Google Play** (Android).',
-      'Search for **Microsoft Authenticator**. It is free. Look for the one made by Microsoft.',
-      'Install it. If the app asks you to sign in, tap **Skip** for now.',
-    ],
+    heading: t('guide.appGet.heading'),
+    intro: t(second ? 'guide.appGet.introSecond' : 'guide.appGet.introFirst'),
+    steps: [t('guide.appGet.store'), t('guide.appGet.search'), t('guide.appGet.install')],
     tips: [
-      ...tip('Already have the app? Just tap Next.'),
-      ...tip(
-        ctx.policy.support.phones.duringSchoolDay
-          ? undefined
-          : "Phones aren't allowed in school in the day. So do this part at home.",
-        'attention',
-      ),
+      ...tip(t('guide.appGet.tipHave')),
+      ...tip(ctx.policy.support.phones.duringSchoolDay ? undefined : t('guide.appGet.tipHome'), 'attention'),
     ],
-    links: [APP_STORE, GOOGLE_PLAY],
-    buttons: { next: "I've got the app ▶" },
+    links: storeLinks(t),
+    buttons: { next: t('guide.appGet.next') },
   };
 }
 
-const APP_SCAN_WORDS: StepWords = {
-  heading: 'Scan the QR code',
-  steps: [
-    'In the Authenticator app, tap **+** (add account).',
-    'Choose **Work or school account**, then **Scan a QR code**. Let the app use the camera if it asks.',
-    'Point your phone at the square code on the screen. Your school account appears in the app.',
-    'On the page, tap **Next**.',
-  ],
-  tips: tip('Only using your phone? Tap **I only have my phone** below.'),
-  buttons: { next: 'Done ▶', choose: { onePhone: 'I only have my phone' } },
-};
+function appScanWords(t: Translator): StepWords {
+  return {
+    heading: t('guide.appScan.heading'),
+    steps: [
+      t('guide.appScan.add'),
+      t('guide.appScan.choose'),
+      t('guide.appScan.point'),
+      t('guide.appScan.next'),
+    ],
+    tips: tip(t('guide.appScan.tip')),
+    buttons: { next: t('guide.nav.done'), choose: { onePhone: t('guide.nav.onePhone') } },
+  };
+}
 
-const APP_APPROVE_WORDS: StepWords = {
-  heading: 'Approve the test',
-  steps: [
-    'The page sends a test to your phone and shows a **number**.',
-    'On your phone, tap the Authenticator alert.',
-    'Type the number from the screen into the app, then tap **Yes**.',
-    'The page says **Notification approved**. Tap **Next**.',
-  ],
-  tips: tip(
-    "Only say yes to a sign-in you started yourself. If your phone asks when you're not signing in, tap **No, it's not me**.",
-    'attention',
-  ),
-  buttons: { next: 'Approved ▶' },
-};
+function appApproveWords(t: Translator): StepWords {
+  return {
+    heading: t('guide.appApprove.heading'),
+    steps: [
+      t('guide.appApprove.test'),
+      t('guide.appApprove.alert'),
+      t('guide.appApprove.type'),
+      t('guide.appApprove.approved'),
+    ],
+    tips: tip(t('guide.appApprove.tip'), 'attention'),
+    buttons: { next: t('guide.appApprove.next') },
+  };
+}
 
 function phoneChooseWords(ctx: ViewContext, second: boolean): ChoiceWords {
+  const { t } = ctx;
   return {
-    heading: 'Text or call?',
-    intro:
-      (second ? 'On the page, tap **I want to set up a different method** and choose **Phone**. ' : '') +
-      "You'll type your phone number **on Microsoft's page**, not here. I never need it.",
-    options: {
-      text: {
-        title: '💬 Text me a code',
-        description: 'Mobiles only. The code may arrive by text, RCS or WhatsApp.',
-        button: 'Text',
-      },
-      call: {
-        title: '📞 Call me',
-        description: 'Any phone works, even a home phone.',
-        button: 'Call',
-      },
-    },
-    tips: [
-      ...tip("Using a landline? Choose **Call**: landlines can't get texts."),
-      ...tip(phoneEndsWarning(ctx.methods), 'attention'),
-    ],
+    heading: t('guide.phoneChoose.heading'),
+    intro: t('guide.phoneChoose.intro', { second: second ? 'yes' : 'no' }),
+    options: { text: option(t, 'text'), call: option(t, 'call') },
+    tips: [...tip(t('guide.phoneChoose.tipLandline')), ...tip(phoneEndsWarning(ctx.methods, t), 'attention')],
   };
 }
 
-const PHONE_TEXT_WORDS: StepWords = {
-  heading: 'Get a code by text',
-  steps: [
-    'On the page, choose **United Kingdom (+44)** and type your mobile number.',
-    'Choose **Receive a code**, then tap **Next**.',
-    'A 6-digit code arrives (by text, RCS or WhatsApp). Type it **on the page**, then tap **Next**.',
-    'The page says your phone is registered. Tap **Next**.',
-  ],
-  tips: tip(NEVER_SHARE, 'attention'),
-  buttons: { next: 'Done ▶', choose: { passkeyPrompt: 'Asked to add a passkey?' } },
-};
+function phoneTextWords(t: Translator): StepWords {
+  return {
+    heading: t('guide.phoneText.heading'),
+    steps: [
+      t('guide.phoneText.number'),
+      t('guide.phoneText.receive'),
+      t('guide.phoneText.code'),
+      t('guide.phoneText.registered'),
+    ],
+    tips: tip(neverShare(t), 'attention'),
+    buttons: { next: t('guide.nav.done'), choose: { passkeyPrompt: t('guide.nav.passkeyPrompt') } },
+  };
+}
 
-const PHONE_CALL_WORDS: StepWords = {
-  heading: 'Get a phone call',
-  steps: [
-    'On the page, choose **United Kingdom (+44)** and type the number (mobile or landline).',
-    'Choose **Call me**, then tap **Next**.',
-    'Answer the call. It asks you to press the "pound" key: on a UK phone that is **#** (hash).',
-    'The page says your phone is registered. Tap **Next**.',
-  ],
-  tips: tip('The call only asks you to press **#**. It never asks you for more.'),
-  buttons: { next: 'Done ▶', choose: { passkeyPrompt: 'Asked to add a passkey?' } },
-};
+function phoneCallWords(t: Translator): StepWords {
+  return {
+    heading: t('guide.phoneCall.heading'),
+    steps: [
+      t('guide.phoneCall.number'),
+      t('guide.phoneCall.callMe'),
+      t('guide.phoneCall.answer'),
+      t('guide.phoneText.registered'),
+    ],
+    tips: tip(t('guide.phoneCall.tip')),
+    buttons: { next: t('guide.nav.done'), choose: { passkeyPrompt: t('guide.nav.passkeyPrompt') } },
+  };
+}
 
 /** The words of a step where the user picks a method. */
 export function choiceWords(step: StepId, ctx: ViewContext): ChoiceWords {
-  const { policy, methods } = ctx;
+  const { policy, methods, t } = ctx;
   switch (step) {
     case 'first.phone.choose':
       return phoneChooseWords(ctx, false);
@@ -398,53 +382,39 @@ export function choiceWords(step: StepId, ctx: ViewContext): ChoiceWords {
       return phoneChooseWords(ctx, true);
     case 'chooseSecond':
       return {
-        heading: 'Now choose your second method',
-        intro: "You need two, so you're never locked out. The page asks for the second one now.",
+        heading: t('guide.chooseSecond.heading'),
+        intro: t('guide.chooseSecond.intro'),
         options: {
-          app: {
-            ...APP_OPTION,
-            description:
-              'It works to sign in and to reset your password. It keeps working when texts and calls stop.',
-          },
-          email: {
-            title: '✉️ A personal email address',
-            description: `For resetting your password. Not your school address (${schoolAddressText(policy)}).`,
-            button: 'Use email',
-          },
+          app: option(t, 'app', t('guide.option.app.descriptionSecond')),
+          email: option(
+            t,
+            'email',
+            t('guide.option.email.description', { schoolAddress: schoolAddressText(policy, t) }),
+          ),
           phone: phoneOption(ctx),
-          questions: {
-            title: '❓ Security questions',
-            description: methods.questionsEnd
-              ? `They stop working to reset your password on ${dateText(methods.questionsEnd)}. Choose email if you can.`
-              : 'Questions only you know the answers to.',
-            button: 'Use questions',
-          },
+          questions: option(
+            t,
+            'questions',
+            methods.questionsEnd
+              ? t('guide.option.questions.descriptionUntil', { date: t.shortDate(methods.questionsEnd) })
+              : undefined,
+          ),
         },
-        tips: tip(
-          'If the page offers something else, tap **I want to set up a different method** and pick the one you chose here.',
-        ),
+        tips: tip(t('guide.chooseSecond.tip')),
       };
     default:
       return {
-        heading: 'Choose your first method',
-        intro: "Your first method is how you'll approve sign-ins. Pick one:",
-        options: {
-          app: APP_OPTION,
-          phone: phoneOption(ctx),
-          noSmartphone: {
-            title: "🚫 I don't have a smartphone",
-            description: "That's OK. I'll tell you what you can do.",
-            button: "I don't have one",
-          },
-        },
-        tips: tip(phoneEndsWarning(methods), 'attention'),
+        heading: t('guide.chooseFirst.heading'),
+        intro: t('guide.chooseFirst.intro'),
+        options: { app: option(t, 'app'), phone: phoneOption(ctx), noSmartphone: option(t, 'noSmartphone') },
+        tips: tip(phoneEndsWarning(methods, t), 'attention'),
       };
   }
 }
 
 /** The words of a step that tells the user what to do. */
 export function stepWords(step: StepId, ctx: ViewContext): StepWords {
-  const { policy, methods } = ctx;
+  const { policy, methods, t } = ctx;
   switch (step) {
     case 'noSmartphone':
       return noSmartphoneWords(ctx);
@@ -466,131 +436,110 @@ export function stepWords(step: StepId, ctx: ViewContext): StepWords {
       return appGetWords(true, ctx);
     case 'first.app.open':
       return {
-        heading: 'Open the sign-up page',
+        heading: t('guide.appOpen.heading'),
         steps: [
-          `On a computer, go to **${shortUrl(policy.registration.url)}**. No computer? Open it in your phone's web browser.`,
-          'Sign in with your school email address and password.',
-          "You'll see **Keep your account secure** (or **Security info**, then **Add sign-in method**). Choose **Microsoft Authenticator** and tap **Next** until you see a QR code.",
+          t('guide.appOpen.go', { url: shortUrl(policy.registration.url) }),
+          t('guide.appOpen.signIn'),
+          t('guide.appOpen.choose'),
         ],
-        tips: tip("This is Microsoft's real page. Type your password only there, never in a chat.", 'good'),
+        tips: tip(t('guide.appOpen.tip'), 'good'),
         links: [pageLink(ctx)],
-        buttons: { next: 'I can see a QR code ▶', choose: { onePhone: 'I only have my phone' } },
+        buttons: { next: t('guide.appOpen.next'), choose: { onePhone: t('guide.nav.onePhone') } },
       };
     case 'first.app.scan':
     case 'second.app.scan':
-      return APP_SCAN_WORDS;
+      return appScanWords(t);
     case 'first.app.approve':
     case 'second.app.approve':
-      return APP_APPROVE_WORDS;
+      return appApproveWords(t);
     case 'first.phone.switch':
       return {
-        heading: 'Pick Phone on the page',
-        intro: 'The page suggests the app first. Here is how to pick a phone instead:',
+        heading: t('guide.phoneSwitch.heading'),
+        intro: t('guide.phoneSwitch.intro'),
         steps: [
-          `Go to **${shortUrl(policy.registration.url)}** and sign in with your school account.`,
-          'Tap **I want to set up a different method** (near the bottom).',
-          'Choose **Phone**, then **Confirm**.',
+          t('guide.phoneSwitch.go', { url: shortUrl(policy.registration.url) }),
+          t('guide.phoneSwitch.different'),
+          t('guide.phoneSwitch.choose'),
         ],
-        tips: tip(phoneEndsWarning(methods), 'attention'),
+        tips: tip(phoneEndsWarning(methods, t), 'attention'),
         links: [pageLink(ctx)],
-        buttons: { next: 'I picked Phone ▶' },
+        buttons: { next: t('guide.phoneSwitch.next') },
       };
     case 'first.phone.text':
     case 'second.phone.text':
-      return PHONE_TEXT_WORDS;
+      return phoneTextWords(t);
     case 'first.phone.call':
     case 'second.phone.call':
-      return PHONE_CALL_WORDS;
+      return phoneCallWords(t);
     case 'second.email':
       return {
-        heading: 'Add a personal email',
+        heading: t('guide.email.heading'),
         steps: [
-          'On the page, tap **I want to set up a different method** and choose **Email**.',
-          `Type an email of your own that you can read on your phone. **Not** your school address (${schoolAddressText(policy)}).`,
-          'Open that email. Type the code **on the page** within 5 minutes, then tap **Next**.',
+          t('guide.email.choose'),
+          t('guide.email.own', { schoolAddress: schoolAddressText(policy, t) }),
+          t('guide.email.code'),
         ],
-        tips: [
-          ...tip(
-            "Why not your school email? When you're locked out of your school account you can't read school email, so the code would never reach you.",
-            'attention',
-          ),
-          ...tip("No email of your own? A parent's or carer's works. You can only add one."),
-        ],
-        buttons: { next: 'Done ▶' },
+        tips: [...tip(t('guide.email.tipWhy'), 'attention'), ...tip(t('guide.email.tipParent'))],
+        buttons: { next: t('guide.nav.done') },
       };
     case 'second.questions':
       return {
-        heading: 'Set up security questions',
-        steps: [
-          'On the page, tap **I want to set up a different method** and choose **Security questions**.',
-          'Pick questions only you know the answers to.',
-          'Type your answers **on the page**, then tap **Done**.',
-        ],
+        heading: t('guide.questions.heading'),
+        steps: [t('guide.questions.choose'), t('guide.questions.pick'), t('guide.questions.answers')],
         tips: [
           ...tip(
             methods.questionsEnd
-              ? `Questions stop working to reset your password on ${dateText(methods.questionsEnd)}. Add an email address too when you can.`
+              ? t('guide.questions.tipUntil', { date: t.shortDate(methods.questionsEnd) })
               : undefined,
             'attention',
           ),
-          ...tip('Keep your answers to yourself, even from me.'),
+          ...tip(t('guide.questions.tipKeep')),
         ],
-        buttons: { next: 'Done ▶' },
+        buttons: { next: t('guide.nav.done') },
       };
     case 'finished':
       return {
-        heading: "🎉 That's it, you're done!",
-        intro: 'The page shows that you are all set. Your account now has two ways to check it is you.',
+        heading: t('guide.finished.heading'),
+        intro: t('guide.finished.intro'),
         steps: [],
-        tips: tip('You can now say yes to sign-ins and reset your own password.', 'good'),
-        buttons: { next: 'What happens now? ▶', choose: { passkey: 'Add a passkey (optional)' } },
+        tips: tip(t('guide.finished.tip'), 'good'),
+        buttons: { next: t('guide.finished.next'), choose: { passkey: t('guide.finished.passkey') } },
       };
     case 'passkey':
       return {
-        heading: 'Extra: a passkey (optional)',
-        intro:
-          'A passkey lets you sign in without a code. It needs an iPhone on iOS 17 or newer, or Android 14 or newer.',
-        steps: [
-          `Go to **${shortUrl(policy.registration.url)}** and tap **Add sign-in method**.`,
-          'Choose **Passkey in Microsoft Authenticator** and follow the steps on the page and in the app.',
-        ],
-        tips: tip('A passkey helps you sign in, but it cannot reset your password. Keep your other methods.'),
+        heading: t('guide.passkey.heading'),
+        intro: t('guide.passkey.intro'),
+        steps: [t('guide.passkey.go', { url: shortUrl(policy.registration.url) }), t('guide.passkey.choose')],
+        tips: tip(t('guide.passkey.tip')),
         links: [pageLink(ctx)],
-        buttons: { next: 'Done ▶' },
+        buttons: { next: t('guide.nav.done') },
       };
     case 'afterwards':
       return {
-        heading: 'What happens from now on',
+        heading: t('guide.afterwards.heading'),
         steps: [
-          '**Outside school** (at home, on your own phone or computer): when you sign in, approve it on your phone.',
-          '**In school, or on a school laptop**: no extra step.',
-          `Forgot your password? Go to **${shortUrl(policy.registration.resetUrl)}** and reset it yourself.`,
+          t('guide.afterwards.outside'),
+          t('guide.afterwards.inSchool'),
+          t('guide.afterwards.forgot', { url: shortUrl(policy.registration.resetUrl) }),
         ],
         tips: [
-          ...tip(
-            "Never say yes to a sign-in you didn't start. IT will never ask for your password or for the codes Microsoft sends you.",
-            'attention',
-          ),
-          ...tip(
-            'Getting a new phone? Set up the app on it **before** you wipe the old one. Type **new phone** here for help.',
-          ),
+          ...tip(t('guide.afterwards.tipNever'), 'attention'),
+          ...tip(t('guide.afterwards.tipNewPhone')),
         ],
-        buttons: { checkStatus: 'Check my status', choose: { notMe: "A sign-in I didn't start" } },
+        buttons: { checkStatus: t('buttons.checkStatus'), choose: { notMe: t('guide.afterwards.notMe') } },
       };
     default:
-      return { heading: STEP_TITLES[step], steps: [], tips: [], buttons: {} };
+      return { heading: stepTitle(step, t), steps: [], tips: [], buttons: {} };
   }
 }
 
 /** The guide's last step when the two methods would not pass the school's check. */
-export function nearlyDoneWords(reasons: string[], firstIsPhone: boolean): StepWords {
+export function nearlyDoneWords(reasons: string[], firstIsPhone: boolean, t: Translator): StepWords {
   return {
-    heading: 'Nearly done!',
-    intro: "The page has your two methods. So that you're never locked out, there is a little more to do:",
+    heading: t('guide.nearlyDone.heading'),
+    intro: t('guide.nearlyDone.intro'),
     steps: reasons,
-    tips: firstIsPhone
-      ? tip("No smartphone? Tap **I'm stuck**: IT Support can give you another way to sign in.", 'attention')
-      : [],
-    buttons: { next: 'Later: what happens now? ▶' },
+    tips: firstIsPhone ? tip(t('guide.nearlyDone.tipPhone'), 'attention') : [],
+    buttons: { next: t('guide.nearlyDone.next') },
   };
 }

@@ -41,7 +41,7 @@ export function registerHelp(router: Router, deps: HelpFeatureDeps): void {
     )
     .verb(helpVerbs, HelpVerb.HelpSend, async (action, turn) => {
       const progress = await turn.progress();
-      if (!deps.help) return [buttonProblemCard(progress, 'broken')];
+      if (!deps.help) return [buttonProblemCard(progress, 'broken', turn.ctx.t)];
       return deps.help.send(turn.userId, action, progress, turn.ctx);
     })
     .intent('help', (turn) => stuck(turn, undefined))
@@ -50,5 +50,5 @@ export function registerHelp(router: Router, deps: HelpFeatureDeps): void {
     .intent('notMe', (turn) => toStep(turn, 'notMe'))
     .intent('passkeyPrompt', (turn) => toStep(turn, 'passkeyPrompt'))
     .intent('whatIsThis', (turn) => read(turn, (p) => [whatIsThisCard(p, turn.ctx)]))
-    .intent('thanks', (turn) => read(turn, (p) => [thanksCard(p)]));
+    .intent('thanks', (turn) => read(turn, (p) => [thanksCard(p, turn.ctx.t)]));
 }

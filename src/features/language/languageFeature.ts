@@ -17,7 +17,7 @@ export function registerLanguage(router: Router, deps: { catalogues: Catalogues 
     .verb(languageVerbs, LanguageVerb.LanguageShow, (_action, turn) => show(turn))
     .verb(languageVerbs, LanguageVerb.LanguageChoose, ({ locale }, turn) =>
       turn.update((current) => {
-        if (!catalogues.has(locale)) return { cards: [buttonProblemCard(current, 'notOffered')] };
+        if (!catalogues.has(locale)) return { cards: [buttonProblemCard(current, 'notOffered', turn.ctx.t)] };
         const ctx = { ...turn.ctx, t: catalogues.translatorFor(locale) };
         return {
           next: { ...(current ?? NEW_PROGRESS), language: locale },

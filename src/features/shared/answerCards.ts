@@ -8,10 +8,11 @@ import type { AdaptiveCardJson } from '../../cards/cardTemplates';
 import { isFinishedStep, type StepId } from '../../domain/guide/steps';
 import type { GuideProgress } from '../../domain/guide/progress';
 import type { SensitiveKind } from '../../domain/text/screening';
-import { changeItAdvice, itOrThem, kindsText, NEVER_ASK } from './removedWords';
+import { neverAsk } from './removedWords';
 import { Verb } from '../verbs';
-import type { ViewContext } from './wording';
+import { shortUrl, type ViewContext } from './wording';
 import type { Translator } from '../../i18n/translator';
+import { inDirectionOf } from './direction';
 
 type AnswerInput = Omit<AnswerCardData, 'fallbackText' | 'facts' | 'tips' | 'links'> &
   Partial<Pick<AnswerCardData, 'facts' | 'tips' | 'links'>>;
@@ -32,6 +33,21 @@ const START: CardButton = { title: "Let's start ▶", data: { verb: Verb.GuideSt
 export const RESTART: CardButton = { title: 'Start again', data: { verb: Verb.GuideRestart } };
 export const STATUS: CardButton = { title: 'Check my status', data: { verb: Verb.Ask, intent: 'status' } };
 
+/** "Start again" in the user's language. */
+export function restartButton(t: Translator): CardButton {
+  return { ...RESTART, title: t('buttons.restart') };
+}
+
+/** "Check my status" in the user's language. */
+export function statusButton(t: Translator): CardButton {
+  return { ...STATUS, title: t('buttons.checkStatus') };
+}
+
+/** "Carry on" in the user's language. */
+export function carryOnButton(t: Translator): CardButton {
+  return { ...CARRY_ON, title: t('buttons.carryOn') };
+}
+
 /** "I need help"; in the user's language when given `t` (the features moved onto the catalogue pass theirs). */
 export function helpButton(from: StepId, t?: Translator): CardButton {
   return { title: t ? t('buttons.help') : 'I need help', data: { verb: Verb.GuideStuck, from } };
@@ -44,6 +60,13 @@ export function continueButton(progress: GuideProgress | undefined, t?: Translat
   return partWay ? { ...CARRY_ON, title: t('buttons.carryOn') } : { ...START, title: t('buttons.start') };
 }
 
+/** "a password", "a password and a code", "hasło i kod": the kinds found, in the user's language. */
+function kindsIn(found: readonly SensitiveKind[], t: Translator): string {
+  if (found.length === 0) return t('shared.sensitive.kind.something');
+  const words = found.map((kind) => t(`shared.sensitive.kind.${kind}`));
+  return new Intl.ListFormat(t.locale, { type: 'conjunction' }).format(words);
+}
+
 /**
  * Answer to a message that held something the bot must never be sent (screening.ts): what it looked like,
  * that it was not kept, how to delete it from the chat (the bot cannot), and what to change if it was real.
@@ -53,49 +76,56 @@ export function sensitiveCard(
   progress: GuideProgress | undefined,
   ctx: ViewContext,
 ): AdaptiveCardJson {
-  const them = itOrThem(found);
-  return answer({
-    heading: "⚠️ Please don't send me that",
+  const { t } = ctx;
+  const { registration } = ctx.policy;
+  const card = answer({
+    heading: t('shared.sensitive.heading'),
     paragraphs: [
-      `You sent what looked like ${kindsText(found)}. I haven't kept ${them}, and I never need ${them}.`,
-      'Please delete your message from this chat. On a computer: point at it, choose **⋯**, then **Delete**. On a phone: press and hold it, then tap **Delete**.',
-      ...changeItAdvice(found, ctx),
+      t('shared.sensitive.lookedLike', { kinds: kindsIn(found, t), count: Math.max(1, found.length) }),
+      t('shared.sensitive.delete'),
+      ...(found.includes('password')
+        ? [t('shared.sensitive.changePassword', { url: shortUrl(registration.resetUrl) })]
+        : []),
+      ...(found.includes('securityAnswer')
+        ? [t('shared.sensitive.changeQuestions', { url: shortUrl(registration.url) })]
+        : []),
     ],
-    tips: [{ text: NEVER_ASK, style: 'emphasis' }],
-    actions: [continueButton(progress), helpButton(progress?.step ?? 'welcome')],
+    tips: [{ text: neverAsk(t), style: 'emphasis' }],
+    actions: [continueButton(progress, t), helpButton(progress?.step ?? 'welcome', t)],
   });
+  return inDirectionOf(card, t);
 }
 
 /** Answer to "thanks". */
-export function thanksCard(progress: GuideProgress | undefined): AdaptiveCardJson {
-  return answer({
-    heading: "You're welcome! 😊",
-    paragraphs: ['Anything else? Tap a button or type **help**.'],
-    actions: [continueButton(progress), STATUS],
+export function thanksCard(progress: GuideProgress | undefined, t: Translator): AdaptiveCardJson {
+  const card = answer({
+    heading: t('shared.thanks.heading'),
+    paragraphs: [t('shared.thanks.body')],
+    actions: [continueButton(progress, t), statusButton(t)],
   });
+  return inDirectionOf(card, t);
 }
 
 /** Anything the bot did not understand. */
-export function notUnderstoodCard(progress: GuideProgress | undefined): AdaptiveCardJson {
-  return answer({
-    heading: "Sorry, I didn't get that",
-    paragraphs: ["I'm a simple bot. Tap a button, or type **help**, **status** or **start**."],
-    actions: [continueButton(progress), STATUS, helpButton(progress?.step ?? 'welcome')],
+export function notUnderstoodCard(progress: GuideProgress | undefined, t: Translator): AdaptiveCardJson {
+  const card = answer({
+    heading: t('shared.notUnderstood.heading'),
+    paragraphs: [t('shared.notUnderstood.body')],
+    actions: [continueButton(progress, t), statusButton(t), helpButton(progress?.step ?? 'welcome', t)],
   });
+  return inDirectionOf(card, t);
 }
 
 /** A button that could not be used: malformed, unknown, or from an old card. */
 export function buttonProblemCard(
   progress: GuideProgress | undefined,
   reason: 'broken' | 'notOffered',
+  t: Translator,
 ): AdaptiveCardJson {
-  return answer({
-    heading: reason === 'broken' ? "Sorry, that button didn't work" : "That option isn't available now",
-    paragraphs: [
-      reason === 'broken'
-        ? 'It may be from an old message. Carry on from where you are, or start again.'
-        : 'The school no longer takes it, or it is from an old message. Pick again from where you are.',
-    ],
-    actions: [continueButton(progress), RESTART, helpButton(progress?.step ?? 'welcome')],
+  const card = answer({
+    heading: t(`shared.buttonProblem.${reason}Heading`),
+    paragraphs: [t(`shared.buttonProblem.${reason}`)],
+    actions: [continueButton(progress, t), restartButton(t), helpButton(progress?.step ?? 'welcome', t)],
   });
+  return inDirectionOf(card, t);
 }

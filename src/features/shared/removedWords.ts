@@ -3,6 +3,7 @@
  * words, and what to do about it. Shared by the chat's refusal and the help form's confirmation.
  */
 import type { SensitiveKind } from '../../domain/text/screening';
+import type { Translator } from '../../i18n/translator';
 import { shortUrl, type ViewContext } from '../shared/wording';
 
 const KIND_WORDS: Record<SensitiveKind, string> = {
@@ -15,6 +16,11 @@ const KIND_WORDS: Record<SensitiveKind, string> = {
 
 /** The one promise the bot repeats: the desk's own support code is the exception, so not "never a code". */
 export const NEVER_ASK = 'IT will never ask for your password or for the codes Microsoft sends you.';
+
+/** The same promise in the user's language (`NEVER_ASK` is the English one, for the features still in English). */
+export function neverAsk(t: Translator): string {
+  return t('shared.neverAsk');
+}
 
 /** "a password", "a password and a code", "a password, a code and an email address". */
 export function kindsText(found: readonly SensitiveKind[]): string {

@@ -2,7 +2,7 @@
  * Small wording helpers shared by every card: how the school, its support desk and dates are written to
  * a pupil. Plain words, short sentences.
  */
-import { daysBetween, formatLongDate, formatShortDate, type LocalDate } from '../../domain/policy/localDate';
+import { daysBetween, type LocalDate } from '../../domain/policy/localDate';
 import { availableMethods, type MethodAvailability } from '../../domain/policy/availability';
 import { localDateOf } from '../../domain/policy/localDate';
 import type { SchoolPolicy } from '../../domain/policy/schoolPolicy';
@@ -34,45 +34,42 @@ export function viewContextAt(
   return { policy, today, methods: availableMethods(policy, today), firstName, t };
 }
 
-/** The same view in English: for the features whose words are not in the catalogue yet, so one card speaks one language. */
-export function inEnglish(ctx: ViewContext): ViewContext {
-  if (ctx.t.locale === BASE_LOCALE) return ctx;
-  return { ...ctx, t: packageCatalogues(ctx.policy.school.timeZone).translatorFor(BASE_LOCALE) };
+/** English, for the words of the features not in the catalogue yet (help, support codes): one source for both. */
+function english(policy: SchoolPolicy): Translator {
+  return packageCatalogues(policy.school.timeZone).translatorFor(BASE_LOCALE);
 }
 
-const DAY_NAMES: Record<string, string> = {
-  mon: 'Monday',
-  tue: 'Tuesday',
-  wed: 'Wednesday',
-  thu: 'Thursday',
-  fri: 'Friday',
-  sat: 'Saturday',
-  sun: 'Sunday',
-};
 const WEEK = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
-/** "8:30am" from "08:30". */
-function clock(hhmm: string): string {
+/** "8:30am" from "08:30" in English; other languages write the time their own way ("8:30", "16:00"). */
+function clock(hhmm: string, t: Translator): string {
   const [h = 0, m = 0] = hhmm.split(':').map(Number);
+  if (t.locale !== BASE_LOCALE) {
+    const time = new Date(Date.UTC(1970, 0, 1, h, m));
+    return new Intl.DateTimeFormat(t.locale, { hour: 'numeric', minute: '2-digit', timeZone: 'UTC' }).format(
+      time,
+    );
+  }
   const suffix = h >= 12 ? 'pm' : 'am';
   const hour12 = h % 12 === 0 ? 12 : h % 12;
   return m === 0 ? `${hour12}${suffix}` : `${hour12}:${String(m).padStart(2, '0')}${suffix}`;
 }
 
-/** "Monday to Friday, 8:30am to 4pm" (consecutive days as a range, others listed). */
-export function supportHoursText(policy: SchoolPolicy): string {
+/** "Monday to Friday, 8:30am to 4pm" (consecutive days as a range, others listed), in `t`'s language. */
+export function supportHoursText(policy: SchoolPolicy, t: Translator = english(policy)): string {
   const { days, from, to } = policy.support.hours;
   const sorted = [...days].sort((a, b) => WEEK.indexOf(a) - WEEK.indexOf(b));
   const first = sorted[0] ?? 'mon';
   const last = sorted[sorted.length - 1] ?? 'fri';
   const consecutive = WEEK.indexOf(last) - WEEK.indexOf(first) === sorted.length - 1;
+  const day = (d: string) => t(`shared.day.${d}`);
   const dayText =
     sorted.length === 1
-      ? DAY_NAMES[first]
+      ? day(first)
       : consecutive
-        ? `${DAY_NAMES[first]} to ${DAY_NAMES[last]}`
-        : sorted.map((d) => DAY_NAMES[d]).join(', ');
-  return `${dayText}, ${clock(from)} to ${clock(to)}`;
+        ? t('shared.dayRange', { first: day(first), last: day(last) })
+        : sorted.map(day).join(', ');
+  return t('shared.hours', { days: dayText, from: clock(from, t), to: clock(to, t) });
 }
 
 /** The school's short name ("Ken Stimpson"), or its full name. */
@@ -80,9 +77,11 @@ export function schoolName(policy: SchoolPolicy): string {
   return policy.school.shortName ?? policy.school.name;
 }
 
-/** "@kscs.org.uk" (or "@a.org or @b.org"). */
-export function schoolAddressText(policy: SchoolPolicy): string {
-  return policy.school.domains.map((d) => `@${d}`).join(' or ');
+/** "@kscs.org.uk" (or "@a.org or @b.org", "@a.org lub @b.org"). */
+export function schoolAddressText(policy: SchoolPolicy, t?: Translator): string {
+  const addresses = policy.school.domains.map((d) => `@${d}`);
+  if (!t || t.locale === BASE_LOCALE) return addresses.join(' or ');
+  return new Intl.ListFormat(t.locale, { type: 'disjunction' }).format(addresses);
 }
 
 /** The registration page as people type it ("aka.ms/mfasetup"). */
@@ -90,31 +89,32 @@ export function shortUrl(url: string): string {
   return url.replace(/^https:\/\//, '').replace(/\/$/, '');
 }
 
-/** "Monday 11 January 2027 (45 days to go)" / "(today)" / "(it has passed)". */
-export function deadlineText(policy: SchoolPolicy, today: LocalDate): string {
-  const date = policy.registration.enforcementDate;
-  const left = daysBetween(today, date);
-  const when =
-    left > 1 ? `${left} days to go` : left === 1 ? 'tomorrow' : left === 0 ? 'today' : 'it has passed';
-  return `${formatLongDate(date)} (${when})`;
+/** "Monday 11 January 2027 (45 days to go)" / "(today)" / "(it has passed)", in `t`'s language. */
+export function deadlineText(
+  policy: SchoolPolicy,
+  today: LocalDate,
+  t: Translator = english(policy),
+): string {
+  const date = t.longDate(policy.registration.enforcementDate);
+  const days = daysBetween(today, policy.registration.enforcementDate);
+  return days < 0 ? t('status.deadline.passed', { date }) : t('status.deadline.ahead', { date, days });
 }
 
 /** Warning about the end of texts and calls, when that end is still ahead. */
-export function phoneEndsWarning(methods: MethodAvailability): string | undefined {
+export function phoneEndsWarning(methods: MethodAvailability, t: Translator): string | undefined {
   if (!methods.phoneEnds) return undefined;
-  return `Texts and calls stop working on ${formatLongDate(methods.phoneEnds)}. The app keeps working.`;
+  return t('shared.phoneEnds', { date: t.longDate(methods.phoneEnds) });
 }
 
-/** What to do with a phone on the way to IT Support, by the school's phone rule. */
-export function phoneAtItText(policy: SchoolPolicy, which = 'your phone'): string {
-  return policy.support.phones.atItDesk
-    ? `Take ${which} with you. You may use it at the IT desk.`
-    : `Phones are not allowed in school. Ask IT for a time at the end of the day, and bring ${which} then.`;
-}
-
-/** "1 February 2027". */
-export function dateText(date: LocalDate): string {
-  return formatShortDate(date);
+/** What to do with a phone (or the new one) on the way to IT Support, by the school's phone rule. */
+export function phoneAtItText(
+  policy: SchoolPolicy,
+  which: 'phone' | 'newPhone' = 'phone',
+  t: Translator = english(policy),
+): string {
+  return t(policy.support.phones.atItDesk ? 'shared.phoneAtIt.allowed' : 'shared.phoneAtIt.notAllowed', {
+    newPhone: which === 'newPhone' ? 'yes' : 'no',
+  });
 }
 
 /** What a user reads when their turn failed on the bot's side: try again, and where IT Support is. */
@@ -127,5 +127,6 @@ export function turnFailedText(policy: SchoolPolicy): string {
 }
 
 /** The line every card that touches codes carries. */
-export const NEVER_SHARE =
-  'Never tell anyone a code Microsoft sends you, me included. IT will never ask for your password or for the codes Microsoft sends you.';
+export function neverShare(t: Translator): string {
+  return t('shared.neverShare');
+}

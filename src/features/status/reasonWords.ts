@@ -17,7 +17,7 @@ export function reasonText(reason: Reason, ctx: ViewContext): string {
     case 'noFirstMethod':
       return t('status.reason.noFirstMethod', { phone: ctx.methods.phone ? 'yes' : 'no' });
     case 'emailOnSchoolDomain':
-      return t('status.reason.emailOnSchoolDomain', { schoolAddress: schoolAddressText(ctx.policy) });
+      return t('status.reason.emailOnSchoolDomain', { schoolAddress: schoolAddressText(ctx.policy, t) });
     case 'secondMethodMissing':
       return t('status.reason.secondMethodMissing');
     case 'phoneOnly':

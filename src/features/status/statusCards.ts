@@ -25,6 +25,9 @@ function checkAgainButton(t: Translator): CardButton {
   return { title: t('buttons.checkStatus'), data: { verb: Verb.Ask, intent: 'status' } };
 }
 
+/** The status card's buttons at most, the language one included (Teams advises 1–3; more crowds a phone). */
+const MAX_STATUS_ACTIONS = 4;
+
 /** The way to another language, on the card a pupil sees most. */
 function languageButton(t: Translator): CardButton {
   return { title: t('buttons.language'), data: { verb: Verb.LanguageShow } };
@@ -136,9 +139,10 @@ export function statusCard(view: StatusView, ctx: ViewContext): AdaptiveCardJson
         { title: t('status.button.whatNow'), data: { verb: Verb.StatusFix, step: 'afterwards' } },
         { title: t('status.button.newPhone'), data: { verb: Verb.Ask, intent: 'newPhone' } },
         helpButton('afterwards', t),
-        languageButton(t),
       ]
-    : [...fixes, doneItButton(t), helpButton(stuckFrom, t), languageButton(t)];
+    : [...fixes, doneItButton(t), helpButton(stuckFrom, t)];
+  // The welcome card always offers the language; here it goes only while the card keeps to four buttons.
+  if (actions.length < MAX_STATUS_ACTIONS) actions.push(languageButton(t));
   const tips: CardTip[] = notes.map((r) => ({ text: reasonText(r, ctx), style: 'emphasis' }));
   if (e.complete && !afterCheck && snapshot.source === 'report') {
     tips.push({

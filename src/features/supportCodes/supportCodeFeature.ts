@@ -18,7 +18,7 @@ export function registerSupportCodes(
   deps: { help?: HelpReplies; passes?: TemporaryAccessPassReplies },
 ): void {
   const { help, passes } = deps;
-  const broken = async (turn: Turn) => [buttonProblemCard(await turn.progress(), 'broken')];
+  const broken = async (turn: Turn) => [buttonProblemCard(await turn.progress(), 'broken', turn.ctx.t)];
   router
     // Before intents: the code in it would read as "sensitive". What was typed is never logged.
     .textCommand('verify', async (text, turn) => {
@@ -27,7 +27,7 @@ export function registerSupportCodes(
     })
     .intent('supportCode', async (turn) => {
       const progress = await turn.progress();
-      return help ? help.supportCode(turn.userId, progress) : [notUnderstoodCard(progress)];
+      return help ? help.supportCode(turn.userId, progress) : [notUnderstoodCard(progress, turn.ctx.t)];
     })
     // Before intents too: the school email in it would read as "sensitive". Not the desk's: undefined.
     .textCommand('tap', async (text, turn) => {
@@ -36,7 +36,9 @@ export function registerSupportCodes(
     })
     .verb(supportCodeVerbs, SupportCodeVerb.SupportCodeShow, async (_, turn) => {
       const progress = await turn.progress();
-      return help ? help.supportCode(turn.userId, progress) : [buttonProblemCard(progress, 'broken')];
+      return help
+        ? help.supportCode(turn.userId, progress)
+        : [buttonProblemCard(progress, 'broken', turn.ctx.t)];
     })
     .verb(supportCodeVerbs, SupportCodeVerb.PassGive, ({ grantId }, turn) =>
       passes ? passes.give(turn.userId, grantId) : broken(turn),
