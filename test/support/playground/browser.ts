@@ -120,10 +120,12 @@ interface PageElement {
   readonly clientWidth: number;
   readonly classList: { contains(name: string): boolean };
   readonly style: { width: string; boxSizing: string };
+  readonly parentElement: PageElement | null;
   getBoundingClientRect(): { left: number; right: number; width: number; height: number };
   querySelectorAll(selector: string): ArrayLike<PageElement>;
 }
 declare const document: { body: PageElement; querySelectorAll(selector: string): ArrayLike<PageElement> };
+declare function getComputedStyle(element: PageElement): { overflowX: string; visibility: string };
 
 /** The Playground renders each Adaptive Card into one of these. */
 export const CARD_SELECTOR = '.ac-adaptiveCard';
@@ -161,6 +163,16 @@ export async function renderProblems(card: Locator): Promise<string[]> {
       const rect = element.getBoundingClientRect();
       if (rect.width === 0) continue;
       if (rect.right > box.right + 1 || rect.left < box.left - 1) {
+        // Not if it is hidden, or a box inside the card (a chart's scroll area, say) cuts it off at the card's
+        // edges: then nothing shows outside. (No helper function here: the test runner's name-keeping would
+        // break it in the page.)
+        let clipped = getComputedStyle(element).visibility === 'hidden';
+        for (let p = element.parentElement; p && p !== root && !clipped; p = p.parentElement) {
+          if (getComputedStyle(p).overflowX === 'visible') continue;
+          const r = p.getBoundingClientRect();
+          clipped = r.right <= box.right + 1 && r.left >= box.left - 1;
+        }
+        if (clipped) continue;
         const by = Math.round(Math.max(rect.right - box.right, box.left - rect.left));
         problems.push(`"${element.innerText.slice(0, 40)}" sticks out of the card by ${by}px`);
         break;
