@@ -1,0 +1,233 @@
+/**
+ * The app's Teams send budget in Azure Tables, shared by every instance and by `npm run nudge` on the same
+ * storage account: one partition of table `<prefix>sendbudget`, a row per ticket and one for the budget
+ * (the pupils' pressure and a 429's pause). A take reads the partition (one query), decides with the rule in
+ * `domain/sending/sendTickets.ts`, and claims the chosen ticket with a replace under that row's etag: a ticket
+ * is held by one request at a time, so the limit holds whatever else changed meanwhile. A 412 (another process
+ * claimed it first) reads and decides again.
+ *
+ * Two things differ from the SQLite table. The instances' clocks differ, and a ticket answered by one is freed
+ * by another's clock: the window every take applies is widened by `clockMarginMs`. And no instance can tell
+ * that another machine's process has ended, so a dead instance's unanswered tickets free only at the rule's cap.
+ */
+import type { TableClient } from '@azure/data-tables';
+import {
+  decideSend,
+  type SendKind,
+  type SendRule,
+  type SendWindowState,
+  type Ticket,
+} from '../../domain/sending/sendTickets';
+import type { SendWindow, TakeResult, TakenTicket } from '../../ports/sendWindow';
+import { hasStatus, storageDeadline, type AzureStorageAccount } from './azureStorageAccount';
+import { insertIfAbsent, replaceIfUnchanged, scan, type Read } from './tableOps';
+
+const PARTITION = 'budget';
+const BUDGET_ROW = 'state';
+/** Ticket rows sort in index order (the limit is at most 1000). */
+const ticketRow = (index: number) => `ticket-${String(index).padStart(4, '0')}`;
+
+/** Claims lost to another process in one take before it steps back for a moment. */
+const CLAIM_TRIES = 4;
+/** How long a take that kept losing waits before it reads again (a moment: the tickets are being used). */
+const CONTENDED_WAIT_MS = 5;
+
+interface TicketEntity {
+  grantedAt?: number;
+  answeredAt?: number;
+  kind?: SendKind;
+  holder?: string;
+}
+
+interface BudgetEntity {
+  pressure: number;
+  pressureAt: number;
+  pausedUntil: number;
+}
+
+export interface AzureSendWindowOptions {
+  /**
+   * Added to the rule's window: how far two instances' clocks may differ (TEAMS_SEND_CLOCK_MARGIN_MS). A ticket
+   * answered at 10:00:00.000 by one instance's clock must not be taken at 10:00:01.005 by another's that runs
+   * ahead, or two requests could arrive within less than Teams' second.
+   */
+  clockMarginMs: number;
+}
+
+export class AzureSendWindow implements SendWindow {
+  /** The etag each ticket this process holds was claimed with, so that its answer only marks that request. */
+  private readonly claims = new Map<string, string>();
+  private prepared?: Promise<void>;
+
+  constructor(
+    private readonly table: TableClient,
+    readonly limit: number,
+    private readonly options: AzureSendWindowOptions,
+  ) {}
+
+  /** The budget of the account's tables; the table and its rows are created on first use. */
+  static open(account: AzureStorageAccount, limit: number, options: AzureSendWindowOptions): AzureSendWindow {
+    return new AzureSendWindow(account.table('sendbudget'), limit, options);
+  }
+
+  async take(kind: SendKind, holder: string, now: number, rule: SendRule): Promise<TakeResult> {
+    await this.ready();
+    const widened = { ...rule, windowMs: rule.windowMs + this.options.clockMarginMs };
+    for (let round = 0; round < CLAIM_TRIES; round++) {
+      const { state, rows, budget, order } = await this.read();
+      const decision = decideSend(state, kind, now, widened);
+      if (!('take' in decision)) return decision;
+      const row = rows[decision.take]!;
+      // The pressure is a soft signal (last writer wins), written alongside the claim rather than after it.
+      const [etag] = await Promise.all([
+        this.claim(row, { grantedAt: now, kind, holder }),
+        decision.pressure !== state.pressure ? this.writePressure(decision.pressure, budget) : undefined,
+      ]);
+      if (etag === undefined) continue;
+      const ticket = { index: order[decision.take]!, grantedAt: now };
+      this.claims.set(claimKey(ticket), etag);
+      return { ticket };
+    }
+    return { waitMs: CONTENDED_WAIT_MS, inFlight: false };
+  }
+
+  async answer(ticket: TakenTicket, now: number): Promise<void> {
+    const key = claimKey(ticket);
+    const etag = this.claims.get(key);
+    if (etag === undefined) return;
+    this.claims.delete(key);
+    try {
+      await this.table.updateEntity<TicketEntity>(
+        { partitionKey: PARTITION, rowKey: ticketRow(ticket.index), answeredAt: now },
+        'Merge',
+        { etag, abortSignal: storageDeadline() },
+      );
+    } catch (error) {
+      // Taken over since (its request outlived the cap): the ticket is someone else's now.
+      if (!hasStatus(error, 412) && !hasStatus(error, 404)) throw error;
+    }
+  }
+
+  async pauseUntil(until: number): Promise<void> {
+    await this.ready();
+    await replaceIfUnchanged<BudgetEntity>(this.table, PARTITION, BUDGET_ROW, (current) =>
+      current.pausedUntil >= until ? undefined : { ...current, pausedUntil: until },
+    );
+  }
+
+  close(): void {}
+
+  /** Creates the table, the budget row and any ticket row missing (idempotent, safe from every instance). */
+  private ready(): Promise<void> {
+    this.prepared ??= this.prepare().catch((error: unknown) => {
+      this.prepared = undefined;
+      throw error;
+    });
+    return this.prepared;
+  }
+
+  private async prepare(): Promise<void> {
+    await this.table.createTable({ abortSignal: storageDeadline() });
+    const present = new Set(
+      (await scan<object>(this.table, `PartitionKey eq '${PARTITION}'`, { select: ['RowKey'] })).map(
+        (r) => r.rowKey,
+      ),
+    );
+    const missing: Promise<unknown>[] = [];
+    if (!present.has(BUDGET_ROW)) {
+      missing.push(
+        insertIfAbsent<BudgetEntity>(this.table, {
+          partitionKey: PARTITION,
+          rowKey: BUDGET_ROW,
+          pressure: 0,
+          pressureAt: 0,
+          pausedUntil: 0,
+        }),
+      );
+    }
+    for (let i = 0; i < this.limit; i++) {
+      const rowKey = ticketRow(i);
+      if (!present.has(rowKey))
+        missing.push(insertIfAbsent<TicketEntity>(this.table, { partitionKey: PARTITION, rowKey }));
+    }
+    await Promise.all(missing);
+  }
+
+  /**
+   * The partition as the rule sees it. The tickets are listed from a random one onwards: the rule takes the
+   * first free ticket, and processes that all began at the first would all try to claim the same one.
+   */
+  private async read(): Promise<{
+    state: SendWindowState;
+    rows: Read<TicketEntity>[];
+    budget: Read<BudgetEntity> | undefined;
+    order: number[];
+  }> {
+    const all = await scan<TicketEntity & Partial<BudgetEntity>>(
+      this.table,
+      `PartitionKey eq '${PARTITION}'`,
+    );
+    const budget = all.find((r) => r.rowKey === BUDGET_ROW) as Read<BudgetEntity> | undefined;
+    const byIndex = new Map<number, Read<TicketEntity>>();
+    for (const row of all) {
+      const index = ticketIndex(row.rowKey);
+      // A process configured for fewer tickets than the table has uses the first.
+      if (index !== undefined && index < this.limit) byIndex.set(index, row);
+    }
+    const indices = [...byIndex.keys()].sort((a, b) => a - b);
+    const start = Math.floor(Math.random() * indices.length);
+    const order = [...indices.slice(start), ...indices.slice(0, start)];
+    const rows = order.map((i) => byIndex.get(i)!);
+    return {
+      state: {
+        tickets: rows.map(toTicket),
+        pressure: { value: budget?.pressure ?? 0, at: budget?.pressureAt ?? 0 },
+        pausedUntil: budget?.pausedUntil ?? 0,
+      },
+      rows,
+      budget,
+      order,
+    };
+  }
+
+  /** Replaces the ticket under the etag it was read with: its new etag, or undefined if another claimed it. */
+  private async claim(row: Read<TicketEntity>, held: Required<Omit<TicketEntity, 'answeredAt'>>) {
+    try {
+      const written = await this.table.updateEntity<TicketEntity>(
+        { partitionKey: PARTITION, rowKey: row.rowKey, ...held },
+        'Replace',
+        { etag: row.etag, abortSignal: storageDeadline() },
+      );
+      return written.etag;
+    } catch (error) {
+      if (hasStatus(error, 412) || hasStatus(error, 404)) return undefined;
+      throw error;
+    }
+  }
+
+  /** Last writer wins: a pause written meanwhile is kept (a merge of the pressure's two properties only). */
+  private async writePressure(
+    pressure: { value: number; at: number },
+    budget: Read<BudgetEntity> | undefined,
+  ): Promise<void> {
+    if (!budget) return;
+    await this.table.updateEntity<Partial<BudgetEntity>>(
+      { partitionKey: PARTITION, rowKey: BUDGET_ROW, pressure: pressure.value, pressureAt: pressure.at },
+      'Merge',
+      { abortSignal: storageDeadline() },
+    );
+  }
+}
+
+function claimKey(ticket: TakenTicket): string {
+  return `${ticket.index}:${ticket.grantedAt}`;
+}
+
+function ticketIndex(rowKey: string): number | undefined {
+  const m = /^ticket-(\d{4})$/.exec(rowKey);
+  return m ? Number(m[1]) : undefined;
+}
+
+function toTicket(row: TicketEntity): Ticket {
+  return { grantedAt: row.grantedAt, answeredAt: row.answeredAt, kind: row.kind, holder: row.holder };
+}
