@@ -25,6 +25,43 @@ const granted = (result: TakeResult): TakenTicket => {
   return result.ticket;
 };
 
+/**
+ * Two processes on `place` take tickets at once, step by step, answering the oldest request 100 ms later: at no
+ * moment do they hold more than the limit between them (a ticket counts until a window after its answer).
+ */
+export async function neverMoreThanTheLimit(place: SendWindowPlace): Promise<void> {
+  const limit = 5;
+  const windowMs = RULE.windowMs + place.marginMs;
+  const [bot, cli] = [await place.open(limit), await place.open(limit)];
+  const kinds: SendKind[] = ['reply', 'followUp', 'campaign'];
+  /** Every ticket given, with when its request was answered (the checks below count with these). */
+  const given: { grantedAt: number; answeredAt?: number; ticket: TakenTicket; by: SendWindow }[] = [];
+  const holding = (at: number) =>
+    given.filter((g) => g.grantedAt <= at && (g.answeredAt === undefined || g.answeredAt + windowMs > at))
+      .length;
+  for (let step = 0; step < 40; step++) {
+    const now = T0 + step * 150;
+    // Both processes ask at once, three requests each.
+    const asks = [bot, cli].flatMap((w, p) =>
+      [0, 1, 2].map((i) =>
+        w.take(kinds[(step + i + p) % 3]!, p === 0 ? 'bot' : 'cli', now, RULE).then((r) => ({ r, w })),
+      ),
+    );
+    for (const { r, w } of await Promise.all(asks)) {
+      if ('ticket' in r) given.push({ grantedAt: now, ticket: r.ticket, by: w });
+    }
+    expect(holding(now), `tickets held at step ${step}`).to.be.at.most(limit);
+    // The oldest request still in flight is answered 100 ms later.
+    const oldest = given.find((g) => g.answeredAt === undefined);
+    if (oldest) {
+      oldest.answeredAt = now + 100;
+      await oldest.by.answer(oldest.ticket, now + 100);
+    }
+  }
+  // Enough went through that the limit, not the asking, was what held them back.
+  expect(given.length).to.be.above(limit * 2);
+}
+
 export function describeSendWindowContracts(backend: string, newPlace: () => Promise<SendWindowPlace>): void {
   describe(`send budget table contract: ${backend}`, () => {
     let place: SendWindowPlace;
@@ -33,38 +70,8 @@ export function describeSendWindowContracts(backend: string, newPlace: () => Pro
     });
     afterEach(() => place.close());
 
-    it('two processes on one storage never hold more than the limit between them, however they interleave', async () => {
-      const limit = 5;
-      const windowMs = RULE.windowMs + place.marginMs;
-      const [bot, cli] = [await place.open(limit), await place.open(limit)];
-      const kinds: SendKind[] = ['reply', 'followUp', 'campaign'];
-      /** Every ticket given, with when its request was answered (the checks below count with these). */
-      const given: { grantedAt: number; answeredAt?: number; ticket: TakenTicket; by: SendWindow }[] = [];
-      const holding = (at: number) =>
-        given.filter((g) => g.grantedAt <= at && (g.answeredAt === undefined || g.answeredAt + windowMs > at))
-          .length;
-      for (let step = 0; step < 40; step++) {
-        const now = T0 + step * 150;
-        // Both processes ask at once, three requests each.
-        const asks = [bot, cli].flatMap((w, p) =>
-          [0, 1, 2].map((i) =>
-            w.take(kinds[(step + i + p) % 3]!, p === 0 ? 'bot' : 'cli', now, RULE).then((r) => ({ r, w })),
-          ),
-        );
-        for (const { r, w } of await Promise.all(asks)) {
-          if ('ticket' in r) given.push({ grantedAt: now, ticket: r.ticket, by: w });
-        }
-        expect(holding(now), `tickets held at step ${step}`).to.be.at.most(limit);
-        // The oldest request still in flight is answered 100 ms later.
-        const oldest = given.find((g) => g.answeredAt === undefined);
-        if (oldest) {
-          oldest.answeredAt = now + 100;
-          await oldest.by.answer(oldest.ticket, now + 100);
-        }
-      }
-      // Enough went through that the limit, not the asking, was what held them back.
-      expect(given.length).to.be.above(limit * 2);
-    });
+    it('two processes on one storage never hold more than the limit between them, however they interleave', () =>
+      neverMoreThanTheLimit(place));
 
     it("the campaign in one process leaves the reserve for the other's pupils, and their replies raise it", async () => {
       const [bot, cli] = [await place.open(6), await place.open(6)];

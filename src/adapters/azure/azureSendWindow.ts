@@ -31,6 +31,12 @@ const ticketRow = (index: number) => `ticket-${String(index).padStart(4, '0')}`;
 const CLAIM_TRIES = 4;
 /** How long a take that kept losing waits before it reads again (a moment: the tickets are being used). */
 const CONTENDED_WAIT_MS = 5;
+/**
+ * How long a read of the partition serves this process's takes. Its own claims and answers are applied to it;
+ * what other processes did shows at the latest this much later (a claim of a ticket they took fails at once and
+ * reads again). A read per take halved the takes one process makes a second on a busy Azurite.
+ */
+const SNAPSHOT_MS = 50;
 
 interface TicketEntity {
   grantedAt?: number;
@@ -45,6 +51,13 @@ interface BudgetEntity {
   pausedUntil: number;
 }
 
+/** The partition as this process last saw it (its own claims and answers applied), and when it was read. */
+interface Snapshot {
+  tickets: Map<number, Read<TicketEntity>>;
+  budget?: Read<BudgetEntity>;
+  readAt: number;
+}
+
 export interface AzureSendWindowOptions {
   /**
    * Added to the rule's window: how far two instances' clocks may differ (TEAMS_SEND_CLOCK_MARGIN_MS). A ticket
@@ -52,18 +65,24 @@ export interface AzureSendWindowOptions {
    * ahead, or two requests could arrive within less than Teams' second.
    */
   clockMarginMs: number;
+  /** How long one read of the partition serves this process's takes (default `SNAPSHOT_MS`; 0: a read a take). */
+  snapshotMs?: number;
 }
 
 export class AzureSendWindow implements SendWindow {
   /** The etag each ticket this process holds was claimed with, so that its answer only marks that request. */
   private readonly claims = new Map<string, string>();
   private prepared?: Promise<void>;
+  private snapshot?: Snapshot;
+  private readonly snapshotMs: number;
 
   constructor(
     private readonly table: TableClient,
     readonly limit: number,
     private readonly options: AzureSendWindowOptions,
-  ) {}
+  ) {
+    this.snapshotMs = options.snapshotMs ?? SNAPSHOT_MS;
+  }
 
   /** The budget of the account's tables; the table and its rows are created on first use. */
   static open(account: AzureStorageAccount, limit: number, options: AzureSendWindowOptions): AzureSendWindow {
@@ -73,18 +92,36 @@ export class AzureSendWindow implements SendWindow {
   async take(kind: SendKind, holder: string, now: number, rule: SendRule): Promise<TakeResult> {
     await this.ready();
     const widened = { ...rule, windowMs: rule.windowMs + this.options.clockMarginMs };
-    for (let round = 0; round < CLAIM_TRIES; round++) {
-      const { state, rows, budget, order } = await this.read();
+    const started = performance.now();
+    let fresh = false;
+    for (let lost = 0; lost < CLAIM_TRIES;) {
+      const snapshot = await this.current(fresh);
+      const { state, order } = view(snapshot);
       const decision = decideSend(state, kind, now, widened);
-      if (!('take' in decision)) return decision;
-      const row = rows[decision.take]!;
+      if (!('take' in decision)) {
+        // A wait for an answer is worth a read: another process may have given it since the snapshot.
+        if (decision.inFlight && snapshot.readAt < started) {
+          fresh = true;
+          continue;
+        }
+        return decision;
+      }
+      const index = order[decision.take]!;
+      const row = snapshot.tickets.get(index)!;
+      const held = { grantedAt: now, kind, holder };
       // The pressure is a soft signal (last writer wins), written alongside the claim rather than after it.
       const [etag] = await Promise.all([
-        this.claim(row, { grantedAt: now, kind, holder }),
-        decision.pressure !== state.pressure ? this.writePressure(decision.pressure, budget) : undefined,
+        this.claim(row, held),
+        decision.pressure !== state.pressure ? this.writePressure(decision.pressure, snapshot) : undefined,
       ]);
-      if (etag === undefined) continue;
-      const ticket = { index: order[decision.take]!, grantedAt: now };
+      if (etag === undefined) {
+        // Another process has been using the tickets: read them again.
+        lost++;
+        fresh = true;
+        continue;
+      }
+      snapshot.tickets.set(index, { ...row, ...held, answeredAt: undefined, etag });
+      const ticket = { index, grantedAt: now };
       this.claims.set(claimKey(ticket), etag);
       return { ticket };
     }
@@ -96,12 +133,16 @@ export class AzureSendWindow implements SendWindow {
     const etag = this.claims.get(key);
     if (etag === undefined) return;
     this.claims.delete(key);
+    // This process's own answer is in its snapshot at once: the ticket's free time is known without a read.
+    const cached = this.snapshot?.tickets.get(ticket.index);
+    if (cached?.etag === etag) cached.answeredAt = now;
     try {
-      await this.table.updateEntity<TicketEntity>(
+      const written = await this.table.updateEntity<TicketEntity>(
         { partitionKey: PARTITION, rowKey: ticketRow(ticket.index), answeredAt: now },
         'Merge',
         { etag, abortSignal: storageDeadline() },
       );
+      if (cached?.etag === etag && written.etag) cached.etag = written.etag;
     } catch (error) {
       // Taken over since (its request outlived the cap): the ticket is someone else's now.
       if (!hasStatus(error, 412) && !hasStatus(error, 404)) throw error;
@@ -113,6 +154,8 @@ export class AzureSendWindow implements SendWindow {
     await replaceIfUnchanged<BudgetEntity>(this.table, PARTITION, BUDGET_ROW, (current) =>
       current.pausedUntil >= until ? undefined : { ...current, pausedUntil: until },
     );
+    // This process's next take sees the pause.
+    this.snapshot = undefined;
   }
 
   close(): void {}
@@ -154,40 +197,26 @@ export class AzureSendWindow implements SendWindow {
   }
 
   /**
-   * The partition as the rule sees it. The tickets are listed from a random one onwards: the rule takes the
-   * first free ticket, and processes that all began at the first would all try to claim the same one.
+   * The partition as last read, or read now when that is older than `SNAPSHOT_MS` (or `fresh`). A stale snapshot
+   * cannot break the limit: a claim is made under the ticket's etag as read, and fails if the ticket changed.
    */
-  private async read(): Promise<{
-    state: SendWindowState;
-    rows: Read<TicketEntity>[];
-    budget: Read<BudgetEntity> | undefined;
-    order: number[];
-  }> {
+  private async current(fresh: boolean): Promise<Snapshot> {
+    const cached = this.snapshot;
+    if (!fresh && cached && performance.now() - cached.readAt < this.snapshotMs) return cached;
+    const readAt = performance.now();
     const all = await scan<TicketEntity & Partial<BudgetEntity>>(
       this.table,
       `PartitionKey eq '${PARTITION}'`,
     );
-    const budget = all.find((r) => r.rowKey === BUDGET_ROW) as Read<BudgetEntity> | undefined;
-    const byIndex = new Map<number, Read<TicketEntity>>();
+    const tickets = new Map<number, Read<TicketEntity>>();
     for (const row of all) {
       const index = ticketIndex(row.rowKey);
       // A process configured for fewer tickets than the table has uses the first.
-      if (index !== undefined && index < this.limit) byIndex.set(index, row);
+      if (index !== undefined && index < this.limit) tickets.set(index, row);
     }
-    const indices = [...byIndex.keys()].sort((a, b) => a - b);
-    const start = Math.floor(Math.random() * indices.length);
-    const order = [...indices.slice(start), ...indices.slice(0, start)];
-    const rows = order.map((i) => byIndex.get(i)!);
-    return {
-      state: {
-        tickets: rows.map(toTicket),
-        pressure: { value: budget?.pressure ?? 0, at: budget?.pressureAt ?? 0 },
-        pausedUntil: budget?.pausedUntil ?? 0,
-      },
-      rows,
-      budget,
-      order,
-    };
+    const budget = all.find((r) => r.rowKey === BUDGET_ROW) as Read<BudgetEntity> | undefined;
+    this.snapshot = { tickets, budget, readAt };
+    return this.snapshot;
   }
 
   /** Replaces the ticket under the etag it was read with: its new etag, or undefined if another claimed it. */
@@ -206,17 +235,36 @@ export class AzureSendWindow implements SendWindow {
   }
 
   /** Last writer wins: a pause written meanwhile is kept (a merge of the pressure's two properties only). */
-  private async writePressure(
-    pressure: { value: number; at: number },
-    budget: Read<BudgetEntity> | undefined,
-  ): Promise<void> {
+  private async writePressure(pressure: { value: number; at: number }, snapshot: Snapshot): Promise<void> {
+    const budget = snapshot.budget;
     if (!budget) return;
+    budget.pressure = pressure.value;
+    budget.pressureAt = pressure.at;
     await this.table.updateEntity<Partial<BudgetEntity>>(
       { partitionKey: PARTITION, rowKey: BUDGET_ROW, pressure: pressure.value, pressureAt: pressure.at },
       'Merge',
       { abortSignal: storageDeadline() },
     );
   }
+}
+
+/**
+ * The snapshot as the rule sees it. The tickets are listed from a random one onwards: the rule takes the first
+ * free ticket, and processes that all began at the first would all try to claim the same one.
+ */
+function view(snapshot: Snapshot): { state: SendWindowState; order: number[] } {
+  const indices = [...snapshot.tickets.keys()].sort((a, b) => a - b);
+  const start = Math.floor(Math.random() * indices.length);
+  const order = [...indices.slice(start), ...indices.slice(0, start)];
+  const budget = snapshot.budget;
+  return {
+    state: {
+      tickets: order.map((i) => toTicket(snapshot.tickets.get(i)!)),
+      pressure: { value: budget?.pressure ?? 0, at: budget?.pressureAt ?? 0 },
+      pausedUntil: budget?.pausedUntil ?? 0,
+    },
+    order,
+  };
 }
 
 function claimKey(ticket: TakenTicket): string {
