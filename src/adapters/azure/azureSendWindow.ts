@@ -35,10 +35,14 @@ const CONTENDED_WAIT_MS = 5;
  * How long a read of the partition serves this process's takes. Its own claims and answers are applied to it;
  * what other processes did shows at the latest this much later (a claim of a ticket they took fails at once and
  * reads again). On a busy Azurite one process took and answered 31 tickets a second with a read per take, 168
- * with the read shared. Takes of one process come one at a time (one loop per process, sending/sendBudget.ts):
- * a read does not overlap a claim of the same process, which would drop the claim from the snapshot.
+ * with the read shared.
  */
 const SNAPSHOT_MS = 50;
+/**
+ * A snapshot up to this old still serves a take, while a read beside it brings it up to date: a process that
+ * sends now and then (an instance answering a few pupils) claims in one round trip, not two.
+ */
+const STALE_MS = 500;
 
 interface TicketEntity {
   grantedAt?: number;
@@ -76,6 +80,10 @@ export class AzureSendWindow implements SendWindow {
   private readonly claims = new Map<string, string>();
   private prepared?: Promise<void>;
   private snapshot?: Snapshot;
+  /** When this process last wrote each ticket (its own claims and answers), against reads that overlapped. */
+  private readonly writtenAt = new Map<number, number>();
+  private refreshing?: Promise<unknown>;
+  private readonly staleMs: number;
   private readonly snapshotMs: number;
 
   constructor(
@@ -84,6 +92,7 @@ export class AzureSendWindow implements SendWindow {
     private readonly options: AzureSendWindowOptions,
   ) {
     this.snapshotMs = options.snapshotMs ?? SNAPSHOT_MS;
+    this.staleMs = this.snapshotMs > 0 ? STALE_MS : 0;
   }
 
   /** The budget of the account's tables; the table and its rows are created on first use. */
@@ -122,7 +131,7 @@ export class AzureSendWindow implements SendWindow {
         fresh = true;
         continue;
       }
-      snapshot.tickets.set(index, { ...row, ...held, answeredAt: undefined, etag });
+      this.wrote(index, { ...row, ...held, answeredAt: undefined, etag });
       const ticket = { index, grantedAt: now };
       this.claims.set(claimKey(ticket), etag);
       return { ticket };
@@ -137,14 +146,15 @@ export class AzureSendWindow implements SendWindow {
     this.claims.delete(key);
     // This process's own answer is in its snapshot at once: the ticket's free time is known without a read.
     const cached = this.snapshot?.tickets.get(ticket.index);
-    if (cached?.etag === etag) cached.answeredAt = now;
+    if (cached?.etag === etag) this.wrote(ticket.index, { ...cached, answeredAt: now });
     try {
       const written = await this.table.updateEntity<TicketEntity>(
         { partitionKey: PARTITION, rowKey: ticketRow(ticket.index), answeredAt: now },
         'Merge',
         { etag, abortSignal: storageDeadline() },
       );
-      if (cached?.etag === etag && written.etag) cached.etag = written.etag;
+      const mine = this.snapshot?.tickets.get(ticket.index);
+      if (mine?.etag === etag && written.etag) this.wrote(ticket.index, { ...mine, etag: written.etag });
     } catch (error) {
       // Taken over since (its request outlived the cap): the ticket is someone else's now.
       if (!hasStatus(error, 412) && !hasStatus(error, 404)) throw error;
@@ -204,7 +214,19 @@ export class AzureSendWindow implements SendWindow {
    */
   private async current(fresh: boolean): Promise<Snapshot> {
     const cached = this.snapshot;
-    if (!fresh && cached && performance.now() - cached.readAt < this.snapshotMs) return cached;
+    const age = cached ? performance.now() - cached.readAt : Infinity;
+    if (!fresh && age < this.snapshotMs) return cached!;
+    // Older, but not much: it serves this take while a read beside it brings it up to date for the next.
+    if (!fresh && age < this.staleMs) {
+      this.refreshing ??= this.read()
+        .catch(() => undefined)
+        .finally(() => (this.refreshing = undefined));
+      return cached!;
+    }
+    return this.read();
+  }
+
+  private async read(): Promise<Snapshot> {
     const readAt = performance.now();
     const all = await scan<TicketEntity & Partial<BudgetEntity>>(
       this.table,
@@ -216,9 +238,22 @@ export class AzureSendWindow implements SendWindow {
       // A process configured for fewer tickets than the table has uses the first.
       if (index !== undefined && index < this.limit) tickets.set(index, row);
     }
+    // This process's own claims and answers that landed after the read began may be missing from it: they stay.
+    for (const [index, at] of this.writtenAt) {
+      const mine = this.snapshot?.tickets.get(index);
+      if (at >= readAt && mine) tickets.set(index, mine);
+    }
     const budget = all.find((r) => r.rowKey === BUDGET_ROW) as Read<BudgetEntity> | undefined;
-    this.snapshot = { tickets, budget, readAt };
-    return this.snapshot;
+    const snapshot = { tickets, budget, readAt };
+    // A read that began before the one in use and ended after it does not replace it.
+    if (!this.snapshot || this.snapshot.readAt <= readAt) this.snapshot = snapshot;
+    return snapshot;
+  }
+
+  /** Puts this process's own write of ticket `index` in the snapshot, and notes when. */
+  private wrote(index: number, row: Read<TicketEntity>): void {
+    this.snapshot?.tickets.set(index, row);
+    this.writtenAt.set(index, performance.now());
   }
 
   /** Replaces the ticket under the etag it was read with: its new etag, or undefined if another claimed it. */
