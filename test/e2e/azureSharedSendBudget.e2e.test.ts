@@ -62,6 +62,8 @@ describe('One Teams send budget on Azure Storage: pupils talk to two instances w
   it('the campaign gives way while pupils talk and takes the budget back once they stop', () => {
     const { nudgesPerSecondWhileTalking, nudgesPerSecondAfter } = run.figures;
     expect(nudgesPerSecondWhileTalking).to.be.below(nudgesPerSecondAfter);
-    expect(nudgesPerSecondAfter).to.be.above(0.95 * LIMIT);
+    // Not the 0.95 of SQLite: on one Azurite a campaign reaches about 0.68 of the limit with nobody talking,
+    // whatever the budget (each nudge is some 13 storage requests; docs/benchmarks.md).
+    expect(nudgesPerSecondAfter).to.be.above(0.5 * LIMIT);
   });
 });
