@@ -202,10 +202,9 @@ resource webApp 'Microsoft.Web/sites@2022-09-01' = {
         { name: 'STORAGE', value: 'azure' }
         // An account URL (no key): the bot authenticates with its managed identity.
         { name: 'AZURE_STORAGE_CONNECTION_STRING', value: storage.properties.primaryEndpoints.blob }
+        // Every instance and `npm run nudge` take their Teams sends from one budget in this account
+        // (docs/sending.md): TEAMS_SENDS_PER_SECOND is the whole app's, whatever the instance count.
         { name: 'AZURE_STORAGE_PREFIX', value: 'mfabuddy' }
-        // Every instance sends nudges at its own pace: together they keep under Teams' 50 per second per app.
-        // (If autoscale changes the instance count, set this again.)
-        { name: 'NUDGE_SENDS_PER_SECOND', value: string(max(1, 49 / instanceCount)) }
       ]
     }
   }

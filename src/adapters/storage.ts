@@ -16,7 +16,6 @@ import type { SupportCodeStore } from '../ports/supportCodeStore';
 import type { TemporaryAccessPassGrantStore } from '../ports/temporaryAccessPassGrants';
 import type { SendWindow } from '../ports/sendWindow';
 import type { UserProgressStore } from '../ports/userProgressStore';
-import { MemorySendWindow } from '../sending/memorySendWindow';
 import { ensurePrivateDir } from './privateFiles';
 import { SqliteConversationReferenceStore } from './sqlite/sqliteConversationReferenceStore';
 import type { SqliteDatabase } from './sqlite/sqliteDatabase';
@@ -89,9 +88,9 @@ export function sqliteStores(database: SqliteDatabase, realNow: () => number = D
 }
 
 /**
- * The app's Teams send budget for this process. SQLite: a table in DATA_DIR shared by every process on the
- * machine (the bot and `npm run nudge`). Azure Storage: this instance's own share in memory (each instance is
- * configured with its part of the limit; docs/configuration.md).
+ * The app's Teams send budget for this process, shared with every other process that sends for the app. SQLite:
+ * a table in DATA_DIR (the bot and `npm run nudge` on this machine). Azure Storage: a table in the account (every
+ * instance and the command line), its window widened by the clock margin the instances' clocks need.
  */
 export function openSendWindow(config: AppConfig): SendWindow {
   if (config.storage.kind === 'sqlite') {
@@ -100,7 +99,14 @@ export function openSendWindow(config: AppConfig): SendWindow {
       require('./sqlite/sqliteSendWindow') as typeof import('./sqlite/sqliteSendWindow');
     return SqliteSendWindow.open(config.dataDir, config.teamsSendsPerSecond);
   }
-  return new MemorySendWindow(config.teamsSendsPerSecond);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { openAzureSendWindow } = require('./azure/azureStores') as typeof import('./azure/azureStores');
+  return openAzureSendWindow(
+    config.storage.connectionString,
+    config.storage.prefix,
+    config.teamsSendsPerSecond,
+    { clockMarginMs: config.teamsSendClockMarginMs },
+  );
 }
 
 /** The stores the configuration asks for. A storage account that cannot be reached stops the start. */

@@ -84,6 +84,8 @@ const envSchema = z.object({
   /** Requests the whole app may have arrive at Teams in any second (Teams: 50 per app per tenant). */
   TEAMS_SENDS_PER_SECOND: optional(z.coerce.number().int().min(2).max(1000)).default(50),
   NUDGE_SENDS_PER_SECOND: optional(z.coerce.number().min(1).max(1000)).default(49),
+  /** Azure Storage: how far the instances' clocks may differ; widens the send budget's window (docs/sending.md). */
+  TEAMS_SEND_CLOCK_MARGIN_MS: optional(z.coerce.number().int().min(0).max(1000)).default(25),
   NUDGE_CONCURRENCY: optional(z.coerce.number().int().min(1).max(64)).default(16),
   NUDGE_VISIBILITY_TIMEOUT_SECONDS: optional(z.coerce.number().int().min(1).max(3600)).default(60),
   NUDGE_INSTALL_WAIT_SECONDS: optional(z.coerce.number().int().min(0).max(600)).default(30),
@@ -165,6 +167,8 @@ export interface AppConfig {
   storage: { kind: 'sqlite' } | { kind: 'azure'; connectionString: string; prefix: string };
   /** The app's Teams send budget: requests per second for every process that sends for it (docs/sending.md). */
   teamsSendsPerSecond: number;
+  /** Azure Storage: added to the budget's window, for the instances' clocks that differ (docs/sending.md). */
+  teamsSendClockMarginMs: number;
   /** Registration status: how long a turn waits for Graph, and how often the report is re-read (0 = never). */
   status: { inTurnWaitMs: number; reportRefreshMinutes: number };
   /** Timeout of one Graph request (each attempt). */
@@ -292,6 +296,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     supportCodeKey: e.SUPPORT_CODE_KEY ? Buffer.from(e.SUPPORT_CODE_KEY, 'hex') : undefined,
     nudgeScheduler: e.NUDGE_SCHEDULER === 'on',
     teamsSendsPerSecond: e.TEAMS_SENDS_PER_SECOND,
+    teamsSendClockMarginMs: e.TEAMS_SEND_CLOCK_MARGIN_MS,
     nudges: {
       teamsAppId: e.TEAMS_APP_ID,
       catalogId: e.TEAMS_APP_CATALOG_ID,

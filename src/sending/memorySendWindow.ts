@@ -1,6 +1,6 @@
 /**
  * The send budget's tickets in memory: for a process that shares its budget with nobody (a worker built on its
- * own in tests, or one Azure instance's share). The same rule as the shared tables.
+ * own in tests). The same rule as the shared tables.
  */
 import {
   decideSend,

@@ -52,7 +52,9 @@ function logged(bot: BotProcess, msg: string): LogLine[] {
 }
 
 describe('A nudge campaign on two bot instances sharing Azure Storage (Azurite)', function () {
-  this.timeout(240_000);
+  // Each send's ticket is claimed in the account's send budget (a storage round trip per send, one at a time
+  // per process), which on a busy Azurite paces the survivor at about 25 sends a second.
+  this.timeout(420_000);
   let azurite: Azurite;
   let graph: GraphStandIn;
   let connector: ConnectorStandIn;
@@ -146,7 +148,7 @@ describe('A nudge campaign on two bot instances sharing Azure Storage (Azurite)'
     await until(
       async () =>
         connector.total >= PUPILS || (await readRows()).filter((r) => r.state === 'sent').length === PUPILS,
-      { what: 'every pupil sent or recorded', timeoutMs: 180_000, intervalMs: 2000 },
+      { what: 'every pupil sent or recorded', timeoutMs: 330_000, intervalMs: 2000 },
     ).catch(() => undefined);
     // Nothing more can be sent once no message is left on the queue, hidden ones (a copy of a send, back after
     // its visibility timeout) included: Azure's count includes them.

@@ -3,14 +3,20 @@
  * answers pupils who each say hi, start, status and help in their chats, first with nothing else sending (the
  * pupils' baseline), then while the built `npm run nudge` runs a campaign from the same DATA_DIR, against a
  * connector stand-in that enforces Teams' 50 requests a second per app. Used by the end-to-end test (which
- * asserts what must hold) and by `npm run bench:talking` (which measures against the targets).
+ * asserts what must hold) and by `npm run bench:talking` (which measures against the targets). On Azure Storage
+ * (Azurite) several built instances share one account with the command line, and each pupil's turns go to
+ * the instances in turn, as a load balancer without affinity sends them.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import crypto from 'node:crypto';
+import { AzureConversationReferenceStore } from '../../src/adapters/azure/azureConversationReferenceStore';
+import { AzureStorageAccount, parseStorageConnection } from '../../src/adapters/azure/azureStorageAccount';
 import { SqliteConversationReferenceStore } from '../../src/adapters/sqlite/sqliteConversationReferenceStore';
 import { SqliteDatabase } from '../../src/adapters/sqlite/sqliteDatabase';
 import { clockChangePolicy } from '../nudges/campaignPolicyFixture';
 import { personal, testUser } from './activities';
+import { startAzurite, type Azurite } from './azurite';
 import { postActivity, ROOT, startBot, tempDataDir, type BotProcess } from './botProcess';
 import { addPupils, conversationOf, nudgeCliEnv, storedReferenceOf } from './campaignRig';
 import { runBuiltCli, type CliRun } from './cliProcess';
@@ -31,6 +37,8 @@ export interface TalkingOptions {
   limit?: number;
   /** Where the built bot and CLI are (another checkout's `dist/`, for a baseline). */
   root?: string;
+  /** Azure Storage on a fresh Azurite, with this many bot instances (default: SQLite, one bot). */
+  azure?: { instances: number };
 }
 
 export interface Turn {
@@ -97,9 +105,11 @@ export async function pupilsTalkDuringCampaign(options: TalkingOptions): Promise
   const limit = options.limit ?? 50;
   const root = options.root ?? ROOT;
   const dataDir = tempDataDir('mfa-buddy-talking-');
+  const dirs = [dataDir];
   let graph: GraphStandIn | undefined;
   let connector: ConnectorStandIn | undefined;
-  let bot: BotProcess | undefined;
+  let azurite: Azurite | undefined;
+  const bots: BotProcess[] = [];
   try {
     const policyFile = path.join(dataDir, 'policy.json');
     fs.writeFileSync(policyFile, JSON.stringify(clockChangePolicy()));
@@ -107,13 +117,44 @@ export async function pupilsTalkDuringCampaign(options: TalkingOptions): Promise
     const teams = await ConnectorStandIn.start({ app: { limit, windowMs: 1000 } });
     connector = teams;
     const ids = addPupils(graph, options.pupils);
-    const database = SqliteDatabase.open(dataDir);
-    const references = new SqliteConversationReferenceStore(database);
-    for (const id of ids) await references.save(storedReferenceOf(id, teams.serviceUrl));
-    database.close();
-    const env = { ...nudgeCliEnv(graph, dataDir, policyFile), TEAMS_SENDS_PER_SECOND: String(limit) };
-    const running = await startBot({ ...env, LOG_LEVEL: 'info' }, undefined, undefined, root);
-    bot = running;
+    const base = { ...nudgeCliEnv(graph, dataDir, policyFile), TEAMS_SENDS_PER_SECOND: String(limit) };
+    /** Each process's environment: on Azure its own DATA_DIR (nothing shared there), the account shared. */
+    let envOf = () => base;
+    if (options.azure) {
+      azurite = await startAzurite({ separateTables: true });
+      const prefix = `talking${crypto.randomBytes(4).toString('hex')}`;
+      const account = new AzureStorageAccount(parseStorageConnection(azurite.connectionString), prefix);
+      const references = await AzureConversationReferenceStore.open(account);
+      for (let i = 0; i < ids.length; i += 50) {
+        await Promise.all(
+          ids.slice(i, i + 50).map((id) => references.save(storedReferenceOf(id, teams.serviceUrl))),
+        );
+      }
+      const storage = {
+        STORAGE: 'azure',
+        AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
+        AZURE_STORAGE_PREFIX: prefix,
+        // Every process here reads one clock: no margin for instances' clocks that differ.
+        TEAMS_SEND_CLOCK_MARGIN_MS: '0',
+      };
+      envOf = () => {
+        const own = tempDataDir('mfa-buddy-talking-');
+        dirs.push(own);
+        return { ...base, ...storage, DATA_DIR: own };
+      };
+    } else {
+      const database = SqliteDatabase.open(dataDir);
+      const references = new SqliteConversationReferenceStore(database);
+      for (const id of ids) await references.save(storedReferenceOf(id, teams.serviceUrl));
+      database.close();
+    }
+    bots.push(
+      ...(await Promise.all(
+        Array.from({ length: options.azure?.instances ?? 1 }, () =>
+          startBot({ ...envOf(), LOG_LEVEL: 'info' }, undefined, undefined, root),
+        ),
+      )),
+    );
 
     /** Ids of the pupils' messages: an activity in reply to one of them is a reply, any other a nudge. */
     const said = new Set<string>();
@@ -127,11 +168,11 @@ export async function pupilsTalkDuringCampaign(options: TalkingOptions): Promise
       const rnd = random(seed);
       const turns: Turn[] = [];
       await Promise.all(
-        talkers.map(async (userId) => {
+        talkers.map(async (userId, pupil) => {
           const user = testUser('Pupil', userId);
           // Pupils do not all start at once: they open the chat over the first few seconds.
           await pause(rnd() * THINK_MS[1]);
-          for (const text of TURNS) {
+          for (const [n, text] of TURNS.entries()) {
             const activity = {
               ...personal(user, {
                 tenantId: TEST_APP.tenantId,
@@ -143,7 +184,7 @@ export async function pupilsTalkDuringCampaign(options: TalkingOptions): Promise
             };
             said.add(activity.id!);
             const started = performance.now();
-            const answer = await postActivity(running, activity);
+            const answer = await postActivity(bots[(pupil + n) % bots.length]!, activity);
             turns.push({
               userId,
               activityId: activity.id!,
@@ -158,8 +199,9 @@ export async function pupilsTalkDuringCampaign(options: TalkingOptions): Promise
     }
 
     const talkers = ids.slice(0, options.talkers);
-    // The bot reads the registration report on the first status question: done before the baseline, so that
-    // both runs measure the replies, not Graph's reports budget.
+    // The bot reads the registration report on the first status question (each instance: the one pupil's
+    // turns go to each in turn): done before the baseline, so that both runs measure the replies, not Graph's
+    // reports budget.
     const warmUp = await talk([ids[ids.length - 1]!], 0);
     if (warmUp.turns.some((t) => t.status !== 200)) throw new Error('the warm-up turns were not answered');
 
@@ -168,10 +210,10 @@ export async function pupilsTalkDuringCampaign(options: TalkingOptions): Promise
     const quiet = await talk(talkers, 1);
     const repliesAlone = teams.total;
 
-    // The campaign from the command line, sharing DATA_DIR's budget with the bot.
+    // The campaign from the command line, sharing the budget with the bot (DATA_DIR's, or the account's).
     const campaign = runBuiltCli(
       'nudge',
-      { ...env, NUDGE_CONCURRENCY: '32', LOG_LEVEL: 'warn' },
+      { ...envOf(), NUDGE_CONCURRENCY: '32', LOG_LEVEL: 'warn' },
       ['--now', NOW, '--quiet-seconds', '3'],
       540_000,
       root,
@@ -182,7 +224,7 @@ export async function pupilsTalkDuringCampaign(options: TalkingOptions): Promise
     const cli = await campaign;
 
     const ms = (turns: Turn[]) => turns.map((t) => t.ms);
-    const logs = [...running.logs(), ...cli.stderr.split('\n')];
+    const logs = [...bots.flatMap((b) => b.logs()), ...cli.stderr.split('\n')];
     const figures: TalkingFigures = {
       quietP50: percentile(ms(quiet.turns), 50),
       quietP99: percentile(ms(quiet.turns), 99),
@@ -215,12 +257,13 @@ export async function pupilsTalkDuringCampaign(options: TalkingOptions): Promise
       figures,
     };
   } catch (error) {
-    if (bot) console.log(bot.logs().slice(-40).join('\n'));
+    for (const bot of bots) console.log(bot.logs().slice(-40).join('\n'));
     throw error;
   } finally {
-    await bot?.stop();
+    for (const bot of bots) await bot.stop();
     await connector?.close();
     await graph?.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await azurite?.stop();
+    for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
   }
 }

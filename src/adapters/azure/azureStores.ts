@@ -1,6 +1,7 @@
 /** The Azure Storage backend's stores, opened together (see ../storage.ts for the choice of backend). */
 import type { TableClient } from '@azure/data-tables';
 import { ConfigError } from '../../config/env';
+import type { SendWindow } from '../../ports/sendWindow';
 import type { Stores } from '../storage';
 import { AzureConversationReferenceStore } from './azureConversationReferenceStore';
 import { AzureEscalationStore } from './azureEscalationStore';
@@ -8,6 +9,7 @@ import { AzureLeaseStore } from './azureLeaseStore';
 import { AzureNudgeLedger } from './azureNudgeLedger';
 import { AzureNudgeQueue } from './azureNudgeQueue';
 import { AzureProgressSnapshotStore } from './azureProgressSnapshotStore';
+import { AzureSendWindow, type AzureSendWindowOptions } from './azureSendWindow';
 import { AzureStatusFollowUpStore } from './azureStatusFollowUpStore';
 import {
   AzureStorageAccount,
@@ -72,13 +74,26 @@ async function pingTable(table: TableClient, timeoutMs: number): Promise<void> {
   }
 }
 
-/** The stores in the account AZURE_STORAGE_CONNECTION_STRING names; a malformed setting is a ConfigError. */
-export async function openAzureStores(connectionString: string, prefix: string): Promise<Stores> {
-  let account: AzureStorageAccount;
+/** The account AZURE_STORAGE_CONNECTION_STRING names; a malformed setting is a ConfigError. */
+function accountOf(connectionString: string, prefix: string): AzureStorageAccount {
   try {
-    account = new AzureStorageAccount(parseStorageConnection(connectionString), prefix);
+    return new AzureStorageAccount(parseStorageConnection(connectionString), prefix);
   } catch (error) {
     throw new ConfigError([`AZURE_STORAGE_CONNECTION_STRING: ${(error as Error).message}`]);
   }
-  return azureStores(account);
+}
+
+/** The stores in the account AZURE_STORAGE_CONNECTION_STRING names. */
+export async function openAzureStores(connectionString: string, prefix: string): Promise<Stores> {
+  return azureStores(accountOf(connectionString, prefix));
+}
+
+/** The app's Teams send budget in that account, shared by every instance (its table is created on first use). */
+export function openAzureSendWindow(
+  connectionString: string,
+  prefix: string,
+  limit: number,
+  options: AzureSendWindowOptions,
+): SendWindow {
+  return AzureSendWindow.open(accountOf(connectionString, prefix), limit, options);
 }
