@@ -13,12 +13,15 @@ import {
 } from '../domain/sending/sendTickets';
 import type { Logger } from '../logging/logger';
 import type { SendWindow, TakeResult, TakenTicket } from '../ports/sendWindow';
+import { MemorySendWindow } from './memorySendWindow';
 
 /** Marks the request answered (or failed, or never sent): call once, when its response or error is back. */
 export type Answered = () => void;
 
 /** A wait or a table answer this long is logged. */
 const SLOW_MS = 250;
+/** While the shared table cannot be read, how long this process uses its own tickets before trying it again. */
+const TABLE_RETRY_MS = 5000;
 
 export class SendBudgetClosed extends Error {
   override readonly name = 'SendBudgetClosed';
@@ -73,6 +76,10 @@ export class SendBudget {
   private seq = 0;
   private pumping = false;
   private closed = false;
+  /** This process's own tickets, for while the shared table cannot be read. */
+  private readonly own: SendWindow;
+  /** While the table is failing: when to try it again (0: it works). */
+  private tableRetryAt = 0;
   private wake?: () => void;
 
   constructor(
@@ -82,6 +89,7 @@ export class SendBudget {
     this.rule = { ...DEFAULT_SEND_RULE, ...options.rule };
     this.now = options.now ?? Date.now;
     this.pollMs = options.pollMs ?? 5;
+    this.own = new MemorySendWindow(window.limit);
   }
 
   /** Waits for a ticket for a request of `kind`; returns what to call when it is answered. */
@@ -169,26 +177,12 @@ export class SendBudget {
     this.pumping = true;
     try {
       for (let head = this.first(); head && !this.closed; head = this.first()) {
-        let result: TakeResult;
-        const asked = performance.now();
-        try {
-          result = await this.window.take(head.kind, this.options.holder, this.now(), this.rule);
-          const tookMs = performance.now() - asked;
-          if (tookMs >= SLOW_MS) {
-            this.options.log.warn({ tookMs: Math.round(tookMs) }, 'send budget: the table answered slowly');
-          }
-        } catch (error) {
-          this.options.log.warn(
-            { err: { message: (error as Error).message } },
-            'send budget: could not take a ticket; trying again',
-          );
-          result = { waitMs: 100, inFlight: false };
-        }
+        const { result, from } = await this.take(head.kind);
         if ('ticket' in result) {
           const at = this.waiting.indexOf(head);
           // Withdrawn while the table answered: the ticket goes back unused.
           if (at < 0) {
-            this.answer(result.ticket);
+            this.answer(result.ticket, from);
             continue;
           }
           this.waiting.splice(at, 1);
@@ -201,7 +195,7 @@ export class SendBudget {
               "send budget: a pupil's send waited for its ticket",
             );
           }
-          head.resolve(this.answeredFor(result.ticket));
+          head.resolve(this.answeredFor(result.ticket, from));
           continue;
         }
         await this.sleep(result.inFlight ? Math.min(result.waitMs, this.pollMs) : result.waitMs);
@@ -211,17 +205,50 @@ export class SendBudget {
     }
   }
 
-  private answeredFor(ticket: TakenTicket): Answered {
+  /**
+   * A ticket from the shared table, or, while the table cannot be read (a storage outage), from this process's
+   * own tickets: a pupil must still get an answer ("sorry, something went wrong" included) when storage is down,
+   * at the cost of not counting other processes' sends meanwhile. The table is tried again every few seconds.
+   */
+  private async take(kind: SendKind): Promise<{ result: TakeResult; from: SendWindow }> {
+    const { holder, log } = this.options;
+    if (this.now() < this.tableRetryAt) {
+      return { result: await this.own.take(kind, holder, this.now(), this.rule), from: this.own };
+    }
+    const asked = performance.now();
+    try {
+      const result = await this.window.take(kind, holder, this.now(), this.rule);
+      const tookMs = performance.now() - asked;
+      if (tookMs >= SLOW_MS)
+        log.warn({ tookMs: Math.round(tookMs) }, 'send budget: the table answered slowly');
+      if (this.tableRetryAt > 0) {
+        this.tableRetryAt = 0;
+        log.info('send budget: the shared table answers again; its tickets are used again');
+      }
+      return { result, from: this.window };
+    } catch (error) {
+      if (this.tableRetryAt === 0) {
+        log.error(
+          { err: { message: (error as Error).message } },
+          "send budget: the shared table cannot be read; this process paces its sends on its own meanwhile (other processes' sends are not counted)",
+        );
+      }
+      this.tableRetryAt = this.now() + TABLE_RETRY_MS;
+      return { result: await this.own.take(kind, holder, this.now(), this.rule), from: this.own };
+    }
+  }
+
+  private answeredFor(ticket: TakenTicket, from: SendWindow): Answered {
     let done = false;
     return () => {
       if (done) return;
       done = true;
-      this.answer(ticket);
+      this.answer(ticket, from);
     };
   }
 
-  private answer(ticket: TakenTicket): void {
-    this.window
+  private answer(ticket: TakenTicket, from: SendWindow): void {
+    from
       .answer(ticket, this.now())
       .catch((error: unknown) => {
         this.options.log.warn(

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import sinon from 'sinon';
 import type { SendKind } from '../../src/domain/sending/sendTickets';
 import { createLogger } from '../../src/logging/logger';
+import type { SendWindow } from '../../src/ports/sendWindow';
 import { MemorySendWindow } from '../../src/sending/memorySendWindow';
 import { SendBudget, type Answered } from '../../src/sending/sendBudget';
 
@@ -164,5 +165,36 @@ describe('Send budget: no more than the limit can ARRIVE at Teams in any window,
     expect(starts).to.have.length(3);
     await lane.acquire().catch((error: unknown) => (refused = error));
     expect((refused as Error).message).to.match(/stopping/);
+  });
+
+  it("while the shared table cannot be read, sends still go on this process's own tickets, and the table is used again once it answers", async () => {
+    budget.close();
+    const table = new MemorySendWindow(3);
+    let down = true;
+    const takes: string[] = [];
+    const failing: SendWindow = {
+      limit: 3,
+      take: (kind, holder, now, rule) => {
+        takes.push(down ? 'refused' : 'table');
+        return down ? Promise.reject(new Error('storage unreachable')) : table.take(kind, holder, now, rule);
+      },
+      answer: (ticket, now) => table.answer(ticket, now),
+      pauseUntil: (until) => table.pauseUntil(until),
+      close: () => table.close(),
+    };
+    const lines: string[] = [];
+    const logged = createLogger('info', { write: (line: string) => lines.push(line) });
+    budget = new SendBudget(failing, { log: logged, holder: 'test', now: () => Date.now() });
+    // The first reply meets the outage and goes on the process's own tickets; the next ones do not ask the table.
+    (await budget.acquire('reply'))();
+    (await budget.acquire('reply'))();
+    expect(takes).to.deep.equal(['refused']);
+    expect(lines.filter((l) => l.includes('shared table cannot be read'))).to.have.length(1);
+    // Five seconds on, the table is asked again, and answers.
+    down = false;
+    await clock.tickAsync(5000);
+    (await budget.acquire('reply'))();
+    expect(takes).to.deep.equal(['refused', 'table']);
+    expect(lines.filter((l) => l.includes('shared table answers again'))).to.have.length(1);
   });
 });
