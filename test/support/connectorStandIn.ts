@@ -86,8 +86,8 @@ class Windows {
   }
 }
 
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
+/** A small deterministic generator (mulberry32), so a failing run can be repeated. */
+export function random(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

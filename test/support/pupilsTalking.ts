@@ -20,7 +20,7 @@ import { startAzurite, type Azurite } from './azurite';
 import { postActivity, ROOT, startBot, tempDataDir, type BotProcess } from './botProcess';
 import { addPupils, conversationOf, nudgeCliEnv, storedReferenceOf } from './campaignRig';
 import { runBuiltCli, type CliRun } from './cliProcess';
-import { ConnectorStandIn, type ReceivedActivity } from './connectorStandIn';
+import { ConnectorStandIn, random, type ReceivedActivity } from './connectorStandIn';
 import { GraphStandIn } from './graph/graphStandIn';
 import { TEST_APP } from './graphTenant';
 
@@ -79,18 +79,6 @@ export interface TalkingFigures {
   cli?: string;
   /** What the budget said about itself: a pupil's send kept waiting, a slow table (both processes). */
   budgetWarnings: string[];
-}
-
-/** A small deterministic generator (mulberry32), so a failing run can be repeated. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -61,6 +61,8 @@ async function whenUnlocked(write: () => void): Promise<void> {
 
 export class SqliteSendWindow implements SendWindow {
   private readonly goneChecks = new Map<string, { gone: boolean; at: number }>();
+  /** Prepared once: every request to Teams takes and answers a ticket here. */
+  private readonly sql: ReturnType<typeof prepare>;
 
   constructor(
     private readonly database: SqliteDatabase,
@@ -92,6 +94,7 @@ export class SqliteSendWindow implements SendWindow {
       .immediate();
     // From here on a lock is never waited for inside SQLite (see above).
     database.db.pragma('busy_timeout = 0');
+    this.sql = prepare(database);
   }
 
   /** Opens the budget's own file in `dataDir`. */
@@ -100,12 +103,10 @@ export class SqliteSendWindow implements SendWindow {
   }
 
   take(kind: SendKind, holder: string, now: number, rule: SendRule): Promise<TakeResult> {
-    const db = this.database.db;
-    const decide = db.transaction((): TakeResult => {
-      const rows = db
-        .prepare('SELECT * FROM send_tickets WHERE idx < ? ORDER BY idx')
-        .all(this.limit) as TicketRow[];
-      const budget = db.prepare('SELECT * FROM send_budget WHERE id = 1').get() as BudgetRow;
+    const { sql } = this;
+    const decide = (): TakeResult => {
+      const rows = sql.tickets.all(this.limit) as TicketRow[];
+      const budget = sql.budget.get() as BudgetRow;
       const state: SendWindowState = {
         tickets: rows.map(toTicket),
         pressure: { value: budget.pressure, at: budget.pressure_at },
@@ -113,19 +114,14 @@ export class SqliteSendWindow implements SendWindow {
       };
       const decision = decideSend(state, kind, now, rule, (h) => h !== holder && this.gone(h, now));
       if (!('take' in decision)) return decision;
-      db.prepare(
-        'UPDATE send_tickets SET granted_at = ?, answered_at = NULL, kind = ?, holder = ? WHERE idx = ?',
-      ).run(now, kind, holder, decision.take);
+      sql.claim.run(now, kind, holder, decision.take);
       if (decision.pressure !== state.pressure) {
-        db.prepare('UPDATE send_budget SET pressure = ?, pressure_at = ? WHERE id = 1').run(
-          decision.pressure.value,
-          decision.pressure.at,
-        );
+        sql.pressure.run(decision.pressure.value, decision.pressure.at);
       }
       return { ticket: { index: decision.take, grantedAt: now } };
-    });
+    };
     try {
-      return Promise.resolve(decide.immediate());
+      return Promise.resolve(this.database.db.transaction(decide).immediate());
     } catch (error) {
       // Another process is writing this very moment: ask again shortly (the loop's poll covers it).
       if (isLocked(error)) return Promise.resolve({ waitMs: LOCKED_RETRY_MS, inFlight: true });
@@ -134,17 +130,11 @@ export class SqliteSendWindow implements SendWindow {
   }
 
   answer(ticket: TakenTicket, now: number): Promise<void> {
-    const update = this.database.db.prepare(
-      'UPDATE send_tickets SET answered_at = ? WHERE idx = ? AND granted_at = ? AND answered_at IS NULL',
-    );
-    return whenUnlocked(() => update.run(now, ticket.index, ticket.grantedAt));
+    return whenUnlocked(() => this.sql.answer.run(now, ticket.index, ticket.grantedAt));
   }
 
   pauseUntil(until: number): Promise<void> {
-    const update = this.database.db.prepare(
-      'UPDATE send_budget SET paused_until = MAX(paused_until, ?) WHERE id = 1',
-    );
-    return whenUnlocked(() => update.run(until));
+    return whenUnlocked(() => this.sql.pause.run(until));
   }
 
   close(): void {
@@ -159,6 +149,22 @@ export class SqliteSendWindow implements SendWindow {
     if (this.goneChecks.size > 1000) this.goneChecks.clear();
     return gone;
   }
+}
+
+function prepare(database: SqliteDatabase) {
+  const db = database.db;
+  return {
+    tickets: db.prepare('SELECT * FROM send_tickets WHERE idx < ? ORDER BY idx'),
+    budget: db.prepare('SELECT * FROM send_budget WHERE id = 1'),
+    claim: db.prepare(
+      'UPDATE send_tickets SET granted_at = ?, answered_at = NULL, kind = ?, holder = ? WHERE idx = ?',
+    ),
+    pressure: db.prepare('UPDATE send_budget SET pressure = ?, pressure_at = ? WHERE id = 1'),
+    answer: db.prepare(
+      'UPDATE send_tickets SET answered_at = ? WHERE idx = ? AND granted_at = ? AND answered_at IS NULL',
+    ),
+    pause: db.prepare('UPDATE send_budget SET paused_until = MAX(paused_until, ?) WHERE id = 1'),
+  };
 }
 
 function toTicket(row: TicketRow): Ticket {
