@@ -207,12 +207,28 @@ export function inputProblems(card: Json): string[] {
     .map(({ node, path }) => `${where(node, path)} has no label`);
 }
 
-/** The payload the bot receives for a button: Submit sends `data`; Execute sends its verb and `data`. */
-function payloadOf(action: Json): unknown {
+/**
+ * The payload the bot receives for a button: Submit sends `data`; Execute sends its verb and `data`; either
+ * adds the card's inputs by id, as they stand before the user changes them.
+ */
+function payloadOf(action: Json, inputs: Json): unknown {
   if (action.type === 'Action.Execute') {
-    return { verb: action.verb, ...(isObject(action.data) ? action.data : {}) };
+    return { verb: action.verb, ...(isObject(action.data) ? action.data : {}), ...inputs };
   }
-  return action.data;
+  return isObject(action.data) && Object.keys(inputs).length > 0
+    ? { ...action.data, ...inputs }
+    : action.data;
+}
+
+/** Every input's starting value by its id (an input with none sends nothing until the user fills it). */
+function inputValuesOf(card: Json): Json {
+  const values: Json = {};
+  for (const { node } of walkCard(card)) {
+    if (typeof node.type === 'string' && node.type.startsWith('Input.') && typeof node.id === 'string') {
+      if (node.value !== undefined) values[node.id] = node.value;
+    }
+  }
+  return values;
 }
 
 /**
@@ -221,6 +237,7 @@ function payloadOf(action: Json): unknown {
  */
 export function actionProblems(card: Json): string[] {
   const problems: string[] = [];
+  const inputs = inputValuesOf(card);
   let count = 0;
   for (const { node, path } of walkCard(card)) {
     if (typeof node.type !== 'string' || !node.type.startsWith('Action.')) continue;
@@ -233,7 +250,7 @@ export function actionProblems(card: Json): string[] {
       continue;
     }
     if (node.type === 'Action.Submit' || node.type === 'Action.Execute') {
-      const payload = payloadOf(node);
+      const payload = payloadOf(node, inputs);
       const verb = isObject(payload) ? payload.verb : undefined;
       if (!isKnownVerb(verb)) {
         problems.push(`${where(node, path)} carries no verb the bot knows (${JSON.stringify(verb)})`);

@@ -8,6 +8,8 @@ export interface CardView {
   texts: string[];
   /** Every Action.Submit / Action.Execute / Action.OpenUrl, in order (body ActionSets first). */
   buttons: { title: string; type: string; data?: Record<string, unknown>; url?: string }[];
+  /** Every Input.ChoiceSet's choices, in order, with the input's id and whether it starts chosen. */
+  choices: { input: string; title: string; value: string; chosen: boolean }[];
 }
 
 function walk(node: unknown, view: CardView): void {
@@ -18,6 +20,10 @@ function walk(node: unknown, view: CardView): void {
   if (typeof node !== 'object' || node === null) return;
   const element = node as Record<string, unknown>;
   if (element.type === 'TextBlock' && typeof element.text === 'string') view.texts.push(element.text);
+  if (element.type === 'Input.ChoiceSet' && Array.isArray(element.choices)) {
+    for (const choice of element.choices as { title: string; value: string }[])
+      view.choices.push({ input: String(element.id), ...choice, chosen: choice.value === element.value });
+  }
   if (element.type === 'FactSet' && Array.isArray(element.facts)) {
     for (const fact of element.facts as { title: string; value: string }[])
       view.texts.push(`${fact.title}: ${fact.value}`);
@@ -43,7 +49,7 @@ function walk(node: unknown, view: CardView): void {
 
 /** The card view of one Adaptive Card JSON. */
 export function viewCard(card: Record<string, unknown>): CardView {
-  const view: CardView = { card, texts: [], buttons: [] };
+  const view: CardView = { card, texts: [], buttons: [], choices: [] };
   walk(card.body, view);
   walk(card.actions, view);
   return view;
