@@ -60,10 +60,9 @@ describe('the built bot as a process, over HTTP', () => {
     expect(connector.received.map((r) => r.replyToId)).to.deep.equal([install.id]);
     expect(connector.received[0]!.at - started).to.be.at.least(1000);
     expect(connector.server.requestsTo(/\/activities/, 'POST')).to.have.length(2);
-    const refused = bot
-      .logs()
-      .filter((l) => l.includes('Teams refused a send (429)'))
-      .map((l) => JSON.parse(l) as { level: number; sendKind: string; retryAfterMs: number });
+    const refused = (await bot.logLines('Teams refused a send (429)')).map(
+      (l) => JSON.parse(l) as { level: number; sendKind: string; retryAfterMs: number },
+    );
     expect(refused.map((r) => [r.level, r.sendKind, r.retryAfterMs])).to.deep.equal([[50, 'reply', 1000]]);
   });
 
@@ -104,7 +103,7 @@ describe('the built bot as a process, over HTTP', () => {
     await postActivity(bot, own);
     await connector.waitFor((r) => r.length >= 1);
     expect(connector.received.map((r) => r.conversationId)).to.deep.equal([own.conversation!.id]);
-    const refusal = bot.logs().find((l) => l.includes('activity from another tenant refused'));
+    const [refusal] = await bot.logLines('activity from another tenant refused');
     expect(refusal).to.contain('aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee');
     expect(refusal).to.not.contain('Eve');
   });

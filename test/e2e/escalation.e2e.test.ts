@@ -187,7 +187,7 @@ describe('Escalation end to end (bot process, Graph sendMail and connector stand
     });
     expect(mail.requests().map((r) => r.status)).to.deep.equal([503, 202]);
     expect(mail.accepted[0]!.message.subject).to.contain(reference);
-    const retry = bot.logs().find((l) => l.includes('will retry'));
+    const [retry] = await bot.logLines('will retry');
     expect(JSON.parse(retry!)).to.include({ status: 503, retryInMs: 1000, reference });
   });
 
@@ -229,7 +229,7 @@ describe('Escalation end to end (bot process, Graph sendMail and connector stand
     const [first, second] = mail.requests();
     const id = (r: typeof first) => (r!.body as { message: SentMessage }).message.internetMessageId;
     expect(id(second)).to.equal(id(first));
-    expect(bot.logs().join('\n')).to.contain('a duplicate is possible');
+    expect(await bot.logLines('a duplicate is possible')).to.have.length(1);
   });
 
   it('the same card sent twice (and once more later) is one escalation and one mail', async () => {

@@ -93,7 +93,7 @@ describe('inbound Bot Framework authentication (BOT_ID set)', () => {
     const token = jwt(trusted, { serviceurl: serviceUrl });
     const genuine = await postActivity(bot, invoke(), { Authorization: `Bearer ${token}` });
     expect(genuine.status).to.equal(200);
-    const limited = bot.logs().filter((line) => line.includes('client rate-limited'));
+    const limited = await bot.logLines('client rate-limited');
     expect(limited).to.have.length(1);
     expect(JSON.parse(limited[0]!)).to.include({ client: '127.0.0.2', limit: 'refused' });
   });

@@ -125,9 +125,8 @@ describe('Registration status end to end (bot process, Graph and connector stand
       ]);
 
       expect(await logLine(bot!, /"msg":"proactive send"/)).to.include({ outcome: 'sent', userId: pupilId });
-      const logs = bot!.logs().join('\n');
-      expect(logs).to.contain('registration status from Microsoft Graph');
-      expect(logs).to.contain('registration report snapshot refreshed');
+      await bot!.logLines('registration status from Microsoft Graph');
+      await bot!.logLines('registration report snapshot refreshed');
       expect(graph.budget.violations).to.equal(0);
     });
 

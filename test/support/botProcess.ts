@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
+import { until } from './until';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 const ENTRY = path.join(ROOT, 'dist', 'index.js');
@@ -17,6 +18,11 @@ export interface BotProcess {
   child: ChildProcess;
   /** Every log line (JSON parsed where possible). */
   logs: () => string[];
+  /**
+   * The log lines containing `text`, once there are at least `count` (default 1): a line written during a turn
+   * can reach the test's pipe after the turn's HTTP answer, so reading `logs()` at once could miss it.
+   */
+  logLines(text: string, count?: number): Promise<string[]>;
   /** Stops with SIGTERM; resolves with the exit code. */
   stop(): Promise<number | null>;
   /** Kills with SIGKILL (a crash); resolves when gone. */
@@ -89,6 +95,14 @@ export async function startBot(
     port,
     child,
     logs: () => [...lines, ...(buffered ? [buffered] : [])],
+    logLines: (text, count = 1) =>
+      until(
+        () => {
+          const found = lines.filter((l) => l.includes(text));
+          return found.length >= count ? found : undefined;
+        },
+        { what: `${count} log line(s) containing "${text}"` },
+      ),
     async stop() {
       if (child.exitCode !== null) return child.exitCode;
       child.kill('SIGTERM');
