@@ -23,9 +23,27 @@ import {
   waitForMoreCards,
   waitForText,
 } from '../support/playground/browser';
-import { readIdentity, type PlaygroundIdentity } from '../support/playground/playgroundClient';
+import {
+  PlaygroundClient,
+  readIdentity,
+  type PlaygroundIdentity,
+} from '../support/playground/playgroundClient';
+import { BASE_LOCALE, packageCatalogues } from '../../src/i18n/catalogue';
+import { headingOf } from '../support/cards';
+import { until } from '../support/until';
 import { ScreenshotFolder, type Shot } from '../support/playground/screenshotFolder';
 import { startPlaygroundSession, type PlaygroundSession } from '../support/playground/playgroundSession';
+
+/** The locale a Teams client in each language sends (a catalogue's own tag when not listed). */
+const TEAMS_LOCALES: Record<string, string> = {
+  pl: 'pl-PL',
+  ur: 'ur-PK',
+  ro: 'ro-RO',
+  lt: 'lt-LT',
+  pt: 'pt-PT',
+  uk: 'uk-UA',
+  cy: 'cy-GB',
+};
 
 /** The main path: the button to click on the latest card, the heading it leads to, the picture's name. */
 const MAIN_PATH: { click?: string; heading: string; name: string }[] = [
@@ -43,6 +61,25 @@ const MAIN_PATH: { click?: string; heading: string; name: string }[] = [
   { click: 'I need help', heading: "Let's get you some help", name: '12-help' },
 ];
 
+/** Every language the bot speaks but English, with the locale Teams reports for it. */
+const OTHER_LANGUAGES = packageCatalogues('Europe/London')
+  .languages()
+  .filter(({ locale }) => locale !== BASE_LOCALE)
+  .map((language) => ({ ...language, teams: TEAMS_LOCALES[language.locale] ?? language.locale }));
+
+/** The pictures of a pupil's first two cards in `language`: the welcome and the guide's first step. */
+function languageShots(locale: string): { welcome: Shot; firstStep: Shot } {
+  const t = packageCatalogues('Europe/London').translatorFor(locale);
+  return {
+    welcome: { group: 'playground', name: `13-welcome--${locale}`, title: t('guide.welcome.heading') },
+    firstStep: {
+      group: 'playground',
+      name: `14-choose-first-method--${locale}`,
+      title: t('guide.title.chooseFirst'),
+    },
+  };
+}
+
 /** The title a catalog card is listed under in the pictures' index. */
 function catalogTitle(entry: CatalogCard): string {
   const others = entry.sameAs?.length ?? 0;
@@ -55,6 +92,7 @@ function catalogTitle(entry: CatalogCard): string {
 function everyShot(): Shot[] {
   return [
     ...MAIN_PATH.map((step): Shot => ({ group: 'playground', name: step.name, title: step.heading })),
+    ...OTHER_LANGUAGES.flatMap(({ locale }) => Object.values(languageShots(locale))),
     ...cardCatalog().map((entry): Shot => ({ group: 'cards', name: entry.id, title: catalogTitle(entry) })),
   ];
 }
@@ -117,6 +155,15 @@ describe('In the Agents Playground, in a browser', function () {
     return cardsOn(page).nth(count);
   }
 
+  /** The chat's last card once it shows `text` (an installation can start the page's chat afresh). */
+  async function lastCardShowing(page: Page, text: string): Promise<Locator> {
+    const last = cardsOn(page).last();
+    await until(async () => (await last.innerText()).includes(text), {
+      what: `a card showing "${text}"`,
+    });
+    return last;
+  }
+
   async function playgroundWarnings(page: Page): Promise<string[]> {
     const text = await page.locator('body').innerText();
     return text.split('\n').filter((line) => PLAYGROUND_WARNING.test(line));
@@ -151,6 +198,43 @@ describe('In the Agents Playground, in a browser', function () {
         problems.push(
           ...(await inspect(page, card, { group: 'playground', name: step.name, title: step.heading })),
         );
+      }
+      expect(problems, problems.join('\n')).to.deep.equal([]);
+    });
+  });
+
+  describe("a pupil whose Teams is in another language (the activity's locale)", () => {
+    const playground = withPlayground();
+
+    it('is welcomed and starts the guide in each language the bot speaks, every card clean', async () => {
+      const page = playground.page();
+      const { url } = playground.session().playground;
+      await page.goto(url);
+      await waitForText(page, [/installationUpdate 200/, /conversationUpdate 200/]);
+      const client = await PlaygroundClient.connect(url);
+      const problems: string[] = [];
+      try {
+        for (const [i, { locale, teams }] of OTHER_LANGUAGES.entries()) {
+          const t = packageCatalogues('Europe/London').translatorFor(locale);
+          const shots = languageShots(locale);
+          // A pupil of their own per language: the bot welcomes each user once.
+          const pupil = client.inLocale(teams, {
+            id: `29:playground-pupil-${locale}`,
+            aadObjectId: `5a000000-0000-4000-8000-0000000010${String(i).padStart(2, '0')}`,
+            name: 'Sam Taylor',
+          });
+
+          const [welcome] = await pupil.install();
+          const welcomeCard = await lastCardShowing(page, t('guide.welcome.safety'));
+          problems.push(...(await inspect(page, welcomeCard, shots.welcome)));
+
+          const [step] = await pupil.press(welcome!, t('buttons.start'));
+          expect(headingOf(step!.cards[0]!), `${teams}: the first step`).to.equal(shots.firstStep.title);
+          const stepCard = await lastCardShowing(page, shots.firstStep.title);
+          problems.push(...(await inspect(page, stepCard, shots.firstStep)));
+        }
+      } finally {
+        await client.close();
       }
       expect(problems, problems.join('\n')).to.deep.equal([]);
     });

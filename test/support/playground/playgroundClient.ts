@@ -204,35 +204,63 @@ export class PlaygroundClient {
   }
 
   /**
-   * Types `text` as a user whose Teams is in `locale`. The Playground writes `en-US` into every activity it
-   * makes, so this one goes through its custom-activity route (which sends the activity as given): the
-   * Playground's own bot-added activity, made a message, with the locale Teams would send.
+   * What a user whose Teams is in `locale` does, sent as Teams would send it. The Playground writes `en-US`
+   * into every activity it makes, so these go through its custom-activity route (which sends the activity as
+   * given), starting from the Playground's own mock activities with the locale Teams would send; as the
+   * Playground's user, or as `user` (another pupil in the same chat, who has not been welcomed yet).
    */
-  async sayIn(text: string, locale: string): Promise<ChatMessage[]> {
-    const query = new URLSearchParams({ conversationId: this.identity.personalChatId, type: 'botAdded' });
-    const response = await fetch(
-      `${this.baseUrl}/_internal/v1/customActivities/template?${query.toString()}`,
-    );
-    if (!response.ok) throw new Error(`mock activity template botAdded: ${response.status}`);
-    const base = (await response.json()) as Record<string, unknown>;
-    const activity = {
-      ...base,
-      membersAdded: undefined,
-      membersRemoved: undefined,
-      type: 'message',
-      id: `sayIn-${Date.now()}`,
-      from: {
-        id: this.identity.me.id,
-        aadObjectId: this.identity.me.aadObjectId,
-        name: this.identity.me.name,
-      },
-      text,
-      textFormat: 'plain',
-      locale,
+  inLocale(
+    locale: string,
+    user: { id: string; aadObjectId: string; name: string } = this.identity.me,
+  ): {
+    /** Adds the app to the personal chat (the installation activity). */
+    install(): Promise<ChatMessage[]>;
+    /** Types `text`. */
+    say(text: string): Promise<ChatMessage[]>;
+    /** Presses the button titled `title` (an Action.Submit) on the card of `message`. */
+    press(message: ChatMessage, title: string | RegExp): Promise<ChatMessage[]>;
+  } {
+    const from = { id: user.id, aadObjectId: user.aadObjectId, name: user.name };
+    const send = async (template: MockActivity, fields: Record<string, unknown>) => {
+      const query = new URLSearchParams({ conversationId: this.identity.personalChatId, type: template });
+      const response = await fetch(
+        `${this.baseUrl}/_internal/v1/customActivities/template?${query.toString()}`,
+      );
+      if (!response.ok) throw new Error(`mock activity template ${template}: ${response.status}`);
+      const activity: Record<string, unknown> = {
+        ...((await response.json()) as Record<string, unknown>),
+        locale,
+        from,
+        ...fields,
+      };
+      return this.turn([activity.type as InboundActivityType], async () => {
+        await this.post('/_internal/v1/customActivities', activity);
+      });
     };
-    return this.turn(['message'], async () => {
-      await this.post('/_internal/v1/customActivities', activity);
-    });
+    const message = (fields: Record<string, unknown>) =>
+      send('botAdded', {
+        membersAdded: undefined,
+        membersRemoved: undefined,
+        type: 'message',
+        id: `inLocale-${Date.now()}`,
+        ...fields,
+      });
+    return {
+      install: () => send('install', {}),
+      say: (text) => message({ text, textFormat: 'plain' }),
+      press: (at, title) => {
+        const [card] = at.cards;
+        if (!card) throw new Error(`message ${at.messageId} has no card`);
+        const pressed = button(card, title);
+        if (pressed.type !== 'Action.Submit') throw new Error(`"${pressed.title}" is an ${pressed.type}`);
+        return message({ value: pressed.data, replyToId: at.messageId });
+      },
+    };
+  }
+
+  /** Types `text` as a user whose Teams is in `locale` (see `inLocale`). */
+  sayIn(text: string, locale: string): Promise<ChatMessage[]> {
+    return this.inLocale(locale).say(text);
   }
 
   /** Presses an Action.Submit on `message`: Teams sends its data as a message `value`. */
