@@ -24,6 +24,13 @@ import {
   type LanguageStrings,
 } from '../../scripts/manifestLanguages';
 
+/** The pupils' languages the bot's app is translated into: each `appPackage/<tag>.json` beside the manifest. */
+const LANGUAGES = fs
+  .readdirSync(APP_PACKAGE_DIR)
+  .filter((name) => name.endsWith('.json') && name !== 'manifest.json')
+  .map((name) => name.replace(/\.json$/, ''))
+  .sort();
+
 const VALUES = {
   TEAMS_APP_ID: '3f2504e0-4f89-41d3-9a0c-0305e82c3301',
   TEAMS_IT_APP_ID: '3f2504e0-4f89-41d3-9a0c-0305e82c3309',
@@ -118,14 +125,11 @@ describe('Teams app package', () => {
           .getEntries()
           .map((e) => e.entryName)
           .sort();
-      // The bot's app carries its name, description and commands in Polish and Urdu; the IT app is English.
-      expect(entries(bot!)).to.deep.equal([
-        'color.png',
-        'manifest.json',
-        'outline.png',
-        'pl.json',
-        'ur.json',
-      ]);
+      // The bot's app carries its name, description and commands in the pupils' languages; the IT app is English.
+      expect(LANGUAGES).to.include.members(['cy', 'pl', 'ur']);
+      expect(entries(bot!)).to.deep.equal(
+        ['color.png', 'manifest.json', 'outline.png', ...LANGUAGES.map((tag) => `${tag}.json`)].sort(),
+      );
       expect(entries(it!)).to.deep.equal(['color.png', 'manifest.json', 'outline.png']);
       const manifest = JSON.parse(bot!.readAsText('manifest.json')) as {
         id: string;
@@ -192,7 +196,6 @@ describe('Teams app package', () => {
 });
 
 describe("Teams app package: the app's name, description and commands in the pupils' languages", () => {
-  const LANGUAGES = ['pl', 'ur'];
   let sandbox: sinon.SinonSandbox;
   beforeEach(() => {
     sandbox = sinon.createSandbox();
@@ -217,21 +220,20 @@ describe("Teams app package: the app's name, description and commands in the pup
     }
   }
 
-  it('the bot app is in British English, with Polish and Urdu; the IT app (for IT staff) stays English only', () => {
-    const manifest = filledManifest() as unknown as { localizationInfo: unknown };
-    expect(manifest.localizationInfo).to.deep.equal({
-      defaultLanguageTag: 'en-gb',
-      additionalLanguages: [
-        { languageTag: 'pl', file: 'pl.json' },
-        { languageTag: 'ur', file: 'ur.json' },
-      ],
-    });
+  it('the bot app is in British English, with every language it has a file for (Welsh, Polish, Urdu…); the IT app (for IT staff) stays English only', () => {
+    const manifest = filledManifest() as unknown as {
+      localizationInfo: { defaultLanguageTag: string; additionalLanguages: unknown[] };
+    };
+    expect(manifest.localizationInfo.defaultLanguageTag).to.equal('en-gb');
+    expect(manifest.localizationInfo.additionalLanguages).to.have.deep.members(
+      LANGUAGES.map((tag) => ({ languageTag: tag, file: `${tag}.json` })),
+    );
     expect(filledManifest('it')).to.not.have.property('localizationInfo');
   });
 
   it('npm run package puts each language file in the zip where the manifest names it, filled, and valid offline against the localization schema of the manifest version', async () => {
     const { manifest, files } = await builtLanguages();
-    expect([...files.keys()]).to.deep.equal(LANGUAGES);
+    expect([...files.keys()]).to.have.members(LANGUAGES);
     for (const [tag, strings] of files) {
       expect(strings.$schema, tag).to.equal(localizationSchemaUrl('1.30'));
       expect(strings['name.short'], tag).to.match(/-local$/);

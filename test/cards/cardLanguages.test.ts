@@ -20,12 +20,13 @@ describe('Cards in every language', () => {
   const locales = catalogLocales();
 
   it('are rendered for each catalogue, in its words', () => {
-    expect(locales).to.include.members(['en-GB', 'pl', 'ur']);
+    expect(locales).to.include.members(['en-GB', 'cy', 'pl', 'ur']);
     const headingOf = (locale: string) =>
       cardCatalog([statusSectionIn(locale)]).find((c) => c.id.startsWith('status-nothing--before-cutoff'))!
         .card.speak;
     expect(headingOf('en-GB')).to.equal("You haven't started yet");
     expect(headingOf('pl')).to.equal('Nic jeszcze nie jest ustawione');
+    expect(headingOf('cy')).to.equal('Dwyt ti ddim wedi dechrau eto');
     expect(headingOf('ur')).to.equal('آپ نے ابھی شروع نہیں کیا');
   });
 
@@ -52,6 +53,9 @@ describe('Cards in every language', () => {
       .to.include('**Informacje zabezpieczające**')
       .and.include('"title":"◀ Wstecz"')
       .and.not.include('Security info');
+    expect(cardIn('cy', open))
+      .to.include('**Gwybodaeth diogelwch (Security info)**')
+      .and.include('"title":"◀ Yn ôl"');
     expect(cardIn('ur', open))
       .to.include('**سیکیورٹی کی معلومات (Security info)**')
       .and.include('"title":"▶ واپس"');

@@ -175,6 +175,80 @@ describe("The conversation in the pupil's language", () => {
       );
     });
 
+    /**
+     * English words left on a card in another language, once what is in brackets (Microsoft's English labels
+     * beside their translation) and the names nobody translates are taken out.
+     */
+    const englishIn = (view: CardView) =>
+      [...view.texts, ...view.buttons.map((b) => b.title)]
+        .map((text) =>
+          text
+            .replace(/\([^)]*\)/g, '')
+            .replace(
+              /Microsoft Authenticator|Microsoft|Authenticator|App Store|Google Play|aka\.ms\/\S+/g,
+              '',
+            ),
+        )
+        .flatMap(
+          (text) =>
+            text.match(
+              /\b(the|and|you|your|tap|next|back|choose|get|page|sign|set|method|phone|stuck|again|what|this|start|use|app)\b/gi,
+            ) ?? [],
+        );
+
+    it("a pupil whose Teams is in Welsh is welcomed in Welsh and walks the guide in Welsh, Microsoft's labels with the English in brackets", async () => {
+      const user = sam();
+      const welcome = await installedAs(user, 'cy-GB');
+      expect(headingOf(welcome)).to.equal('Helo Sam! 👋');
+      expect(welcome.texts).to.include('Dyddiad cau: Dydd Llun, 11 Ionawr 2027 (42 diwrnod i fynd)');
+      expect(welcome.buttons.map((b) => b.title)).to.deep.equal([
+        'Awn ati ▶',
+        'Beth yw hwn?',
+        'Mae angen help arna i',
+        '🌐 Iaith (Language)',
+      ]);
+      expect(welcome.card).to.not.have.property('rtl');
+      expect(englishIn(welcome)).to.deep.equal([]);
+
+      const choose = await as(user, 'cy-GB').press(welcome, 'Awn ati ▶');
+      expect(headingOf(choose)).to.equal('Dewisa dy ddull cyntaf');
+      expect(choose.buttons.map((b) => b.title)).to.include.members([
+        "Defnyddio'r ap",
+        '◀ Yn ôl',
+        "Dw i'n sownd",
+        'Dechrau eto',
+      ]);
+      expect(englishIn(choose)).to.deep.equal([]);
+      const get = await as(user, 'cy-GB').press(choose, "Defnyddio'r ap");
+      expect(headingOf(get)).to.equal("Lawrlwytha'r ap Microsoft Authenticator");
+      expect(get.texts).to.include('Dull 1 o 2');
+      expect(englishIn(get)).to.deep.equal([]);
+      const open = await as(user, 'cy-GB').press(get, "Mae'r ap gen i ▶");
+      expect(headingOf(open)).to.equal('Agor y dudalen gofrestru');
+      // Microsoft's page may show in Welsh or in English: its labels are quoted in Welsh, the English beside them.
+      expect(open.texts.join('\n'))
+        .to.include('**Gwybodaeth diogelwch (Security info)**')
+        .and.include('**Nesaf (Next)**');
+      expect(open.buttons.map((b) => b.title)).to.deep.equal([
+        'Agor aka.ms/mfasetup',
+        "Dw i'n gweld cod QR ▶",
+        'Dim ond fy ffôn sydd gen i',
+        '◀ Yn ôl',
+        "Dw i'n sownd",
+        'Dechrau eto',
+      ]);
+      expect(englishIn(open)).to.deep.equal([]);
+      expect((await h.progress.get(user.aadObjectId))?.value.step).to.equal('first.app.open');
+      // Typed Welsh is understood.
+      expect(headingOf(await as(user, 'cy-GB').say('beth sydd ar ôl'))).to.equal(
+        'Dwyt ti ddim wedi dechrau eto',
+      );
+      // The welcome's language button offers Welsh by its own name, ticked.
+      const languages = await as(user, 'cy-GB').press(welcome, '🌐 Iaith (Language)');
+      expect(headingOf(languages)).to.equal('Dewisa dy iaith');
+      expect(offered(languages)).to.include('✔ Cymraeg');
+    });
+
     it('a pupil whose Teams is in Urdu gets the welcome and the guide in Urdu, laid out right to left', async () => {
       const user = sam();
       const welcome = await installedAs(user, 'ur-PK');

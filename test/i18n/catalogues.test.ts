@@ -23,11 +23,10 @@ import { ROOT } from '../support/botProcess';
 const ZONE = 'Europe/London';
 
 /**
- * Messages that may read the same as English: names Microsoft does not translate. Only what is here, as a
- * whole message; anything longer must be in the language.
+ * Messages that may read the same as English in every language: names Microsoft does not translate. Only what
+ * is here, as a whole message; anything longer must be in the language.
  */
-const STORE_NAMES = ['guide.link.appStore', 'guide.link.googlePlay'];
-const SAME_AS_ENGLISH: Record<string, readonly string[]> = { pl: STORE_NAMES, ur: STORE_NAMES };
+const SAME_AS_ENGLISH: readonly string[] = ['guide.link.appStore', 'guide.link.googlePlay'];
 
 /** The parser's element types (its TYPE enum, which intl-messageformat does not export) that are not variables. */
 const LITERAL = 0;
@@ -72,9 +71,10 @@ describe('The string catalogues (locales/)', () => {
     .filter((l) => l !== BASE_LOCALE)
     .map((l) => catalogues.catalogue(l)!);
 
-  it('has English (UK), Polish and Urdu, each named in its own words', () => {
-    expect(catalogues.languages()).to.deep.equal([
-      { locale: 'en-GB', name: 'English' },
+  it('has English (UK) first, then Welsh, Polish and Urdu among the others, each named in its own words', () => {
+    expect(catalogues.languages()[0]).to.deep.equal({ locale: 'en-GB', name: 'English' });
+    expect(catalogues.languages()).to.deep.include.members([
+      { locale: 'cy', name: 'Cymraeg' },
       { locale: 'pl', name: 'Polski' },
       { locale: 'ur', name: 'اردو' },
     ]);
@@ -111,7 +111,7 @@ describe('The string catalogues (locales/)', () => {
     const problems = others.flatMap((catalogue) =>
       [...catalogue.messages]
         .filter(([key, message]) => message === english.messages.get(key))
-        .filter(([key]) => !(SAME_AS_ENGLISH[catalogue.locale] ?? []).includes(key))
+        .filter(([key]) => !SAME_AS_ENGLISH.includes(key))
         .map(([key, message]) => `${catalogue.locale} ${key}: "${message}"`),
     );
     expect(problems, problems.join('\n')).to.deep.equal([]);
@@ -187,7 +187,7 @@ describe('The string catalogues (locales/)', () => {
       ];
     });
     expect(problems, problems.join('\n')).to.deep.equal([]);
-    expect(others.map((c) => c.locale)).to.deep.equal(['pl', 'ur']);
+    expect(others.map((c) => c.locale)).to.include.members(['cy', 'pl', 'ur']);
     for (const catalogue of others) expect(Object.keys(catalogue.glossary)).to.include('Security info');
     expect(catalogues.catalogue('pl')!.glossary['Security info']).to.equal('Informacje zabezpieczające');
   });
@@ -221,6 +221,7 @@ describe('The string catalogues (locales/)', () => {
     const available = catalogues.locales;
     expect(localeFor('pl-PL', available)).to.equal('pl');
     expect(localeFor('ur-PK', available)).to.equal('ur');
+    expect(localeFor('cy-GB', available)).to.equal('cy');
     expect(localeFor('en-US', available)).to.equal('en-GB');
     expect(localeFor('EN-gb', available)).to.equal('en-GB');
     expect(localeFor('fr-FR', available)).to.equal(undefined);
@@ -228,7 +229,29 @@ describe('The string catalogues (locales/)', () => {
     expect(catalogues.localeOf(undefined, undefined)).to.equal('en-GB');
     // A remembered choice wins; one there is no catalogue for does not.
     expect(catalogues.localeOf('ur', 'pl-PL')).to.equal('ur');
-    expect(catalogues.localeOf('cy', 'pl-PL')).to.equal('pl');
+    expect(catalogues.localeOf('cy', 'pl-PL')).to.equal('cy');
+    expect(catalogues.localeOf('fr', 'pl-PL')).to.equal('pl');
+  });
+
+  it('writes Welsh dates, and counts with the noun Welsh puts after each number (its six plural forms)', () => {
+    const cy = catalogues.translatorFor('cy');
+    expect(cy.longDate('2027-01-11')).to.equal('Dydd Llun, 11 Ionawr 2027');
+    expect(cy.shortDate('2027-02-01')).to.equal('1 Chwefror 2027');
+    // zero, one, two, few, many, other: after 2 the noun softens ("2 funud"), after the others it does not.
+    expect([0, 1, 2, 3, 6, 11].map((count) => cy('status.ago.minutes', { count }))).to.deep.equal([
+      '0 munud yn ôl',
+      '1 munud yn ôl',
+      '2 funud yn ôl',
+      '3 munud yn ôl',
+      '6 munud yn ôl',
+      '11 munud yn ôl',
+    ]);
+    expect([0, 1, 2, 42].map((days) => cy('status.deadline.ahead', { date: 'D', days }))).to.deep.equal([
+      'D (heddiw)',
+      'D (yfory)',
+      'D (2 ddiwrnod i fynd)',
+      'D (42 diwrnod i fynd)',
+    ]);
   });
 
   describe('a file a school edited', () => {
