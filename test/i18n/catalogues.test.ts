@@ -23,11 +23,10 @@ import { ROOT } from '../support/botProcess';
 const ZONE = 'Europe/London';
 
 /**
- * Messages that may read the same as English: names Microsoft does not translate. Only what is here, as a
- * whole message; anything longer must be in the language.
+ * Messages that may read the same as English in every language: names Microsoft does not translate. Only what
+ * is here, as a whole message; anything longer must be in the language.
  */
-const STORE_NAMES = ['guide.link.appStore', 'guide.link.googlePlay'];
-const SAME_AS_ENGLISH: Record<string, readonly string[]> = { pl: STORE_NAMES, ur: STORE_NAMES };
+const SAME_AS_ENGLISH: readonly string[] = ['guide.link.appStore', 'guide.link.googlePlay'];
 
 /** The parser's element types (its TYPE enum, which intl-messageformat does not export) that are not variables. */
 const LITERAL = 0;
@@ -72,11 +71,15 @@ describe('The string catalogues (locales/)', () => {
     .filter((l) => l !== BASE_LOCALE)
     .map((l) => catalogues.catalogue(l)!);
 
-  it('has English (UK), Polish and Urdu, each named in its own words', () => {
-    expect(catalogues.languages()).to.deep.equal([
-      { locale: 'en-GB', name: 'English' },
+  it('has English (UK) first, then every other language by its tag, each named in its own words', () => {
+    const languages = catalogues.languages();
+    expect(languages[0]).to.deep.equal({ locale: 'en-GB', name: 'English' });
+    expect(languages.slice(1).map((l) => l.locale)).to.deep.equal(others.map((c) => c.locale).sort());
+    expect(languages).to.deep.include.members([
       { locale: 'pl', name: 'Polski' },
       { locale: 'ur', name: 'اردو' },
+      { locale: 'ro', name: 'Română' },
+      { locale: 'pt', name: 'Português' },
     ]);
     expect(catalogues.catalogue('ur')?.direction).to.equal('rtl');
   });
@@ -111,7 +114,7 @@ describe('The string catalogues (locales/)', () => {
     const problems = others.flatMap((catalogue) =>
       [...catalogue.messages]
         .filter(([key, message]) => message === english.messages.get(key))
-        .filter(([key]) => !(SAME_AS_ENGLISH[catalogue.locale] ?? []).includes(key))
+        .filter(([key]) => !SAME_AS_ENGLISH.includes(key))
         .map(([key, message]) => `${catalogue.locale} ${key}: "${message}"`),
     );
     expect(problems, problems.join('\n')).to.deep.equal([]);
@@ -187,9 +190,11 @@ describe('The string catalogues (locales/)', () => {
       ];
     });
     expect(problems, problems.join('\n')).to.deep.equal([]);
-    expect(others.map((c) => c.locale)).to.deep.equal(['pl', 'ur']);
+    expect(others.map((c) => c.locale)).to.include.members(['pl', 'ur']);
     for (const catalogue of others) expect(Object.keys(catalogue.glossary)).to.include('Security info');
     expect(catalogues.catalogue('pl')!.glossary['Security info']).to.equal('Informacje zabezpieczające');
+    expect(catalogues.catalogue('ro')!.glossary['Security info']).to.equal('Informații de securitate');
+    expect(catalogues.catalogue('pt')!.glossary['Security info']).to.equal('Informações de segurança');
   });
 
   it('keeps English words the staff side still reads from code the same as the English catalogue', () => {
@@ -213,6 +218,23 @@ describe('The string catalogues (locales/)', () => {
       '22 minuty temu',
     ]);
     expect(en('status.deadline.ahead', { date: 'D', days: 1 })).to.equal('D (tomorrow)');
+    // Romanian counts one, few (2 to 19, and 101 to 119…) and other ("20 de minute").
+    const ro = catalogues.translatorFor('ro');
+    expect(ro.longDate('2027-01-11')).to.equal('luni, 11 ianuarie 2027');
+    expect([1, 2, 19, 20, 101, 120].map((count) => ro('status.ago.minutes', { count }))).to.deep.equal([
+      'acum 1 minut',
+      'acum 2 minute',
+      'acum 19 minute',
+      'acum 20 de minute',
+      'acum 101 minute',
+      'acum 120 de minute',
+    ]);
+    const pt = catalogues.translatorFor('pt');
+    expect(pt.longDate('2027-01-11')).to.equal('segunda-feira, 11 de janeiro de 2027');
+    expect([1, 2].map((count) => pt('status.ago.minutes', { count }))).to.deep.equal([
+      'há 1 minuto',
+      'há 2 minutos',
+    ]);
     // A moment is written as the school's clock shows it: 23:30 UTC on 1 July is 00:30 on 2 July in London.
     expect(pl.dateTime(new Date('2026-07-01T23:30:00Z'))).to.match(/2 lipca 2026.*00:30/);
   });
@@ -221,6 +243,10 @@ describe('The string catalogues (locales/)', () => {
     const available = catalogues.locales;
     expect(localeFor('pl-PL', available)).to.equal('pl');
     expect(localeFor('ur-PK', available)).to.equal('ur');
+    expect(localeFor('ro-RO', available)).to.equal('ro');
+    // Portugal's Portuguese serves Brazil's too.
+    expect(localeFor('pt-PT', available)).to.equal('pt');
+    expect(localeFor('pt-BR', available)).to.equal('pt');
     expect(localeFor('en-US', available)).to.equal('en-GB');
     expect(localeFor('EN-gb', available)).to.equal('en-GB');
     expect(localeFor('fr-FR', available)).to.equal(undefined);
