@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import sinon from 'sinon';
 import { AppManifestUtils, type AppManifest } from '@microsoft/app-manifest';
 import { understand } from '../../src/domain/text/intents';
-import { loadCatalogues } from '../../src/i18n/catalogue';
+import { BASE_LOCALE, loadCatalogues } from '../../src/i18n/catalogue';
 import {
   APP_PACKAGE_DIR,
   APP_PACKAGES,
@@ -23,6 +23,9 @@ import {
   localizationSchemaUrl,
   type LanguageStrings,
 } from '../../scripts/manifestLanguages';
+
+/** Every language the bot speaks to pupils besides English: each has its strings in the bot's app too. */
+const LANGUAGES = loadCatalogues('Europe/London').locales.filter((locale) => locale !== BASE_LOCALE);
 
 const VALUES = {
   TEAMS_APP_ID: '3f2504e0-4f89-41d3-9a0c-0305e82c3301',
@@ -118,14 +121,10 @@ describe('Teams app package', () => {
           .getEntries()
           .map((e) => e.entryName)
           .sort();
-      // The bot's app carries its name, description and commands in Polish and Urdu; the IT app is English.
-      expect(entries(bot!)).to.deep.equal([
-        'color.png',
-        'manifest.json',
-        'outline.png',
-        'pl.json',
-        'ur.json',
-      ]);
+      // The bot's app carries its name, description and commands in every pupil's language; the IT app is English.
+      expect(entries(bot!)).to.deep.equal(
+        ['color.png', 'manifest.json', 'outline.png', ...LANGUAGES.map((tag) => `${tag}.json`)].sort(),
+      );
       expect(entries(it!)).to.deep.equal(['color.png', 'manifest.json', 'outline.png']);
       const manifest = JSON.parse(bot!.readAsText('manifest.json')) as {
         id: string;
@@ -192,7 +191,6 @@ describe('Teams app package', () => {
 });
 
 describe("Teams app package: the app's name, description and commands in the pupils' languages", () => {
-  const LANGUAGES = ['pl', 'ur'];
   let sandbox: sinon.SinonSandbox;
   beforeEach(() => {
     sandbox = sinon.createSandbox();
@@ -217,14 +215,12 @@ describe("Teams app package: the app's name, description and commands in the pup
     }
   }
 
-  it('the bot app is in British English, with Polish and Urdu; the IT app (for IT staff) stays English only', () => {
+  it('the bot app is in British English, with every language the bot speaks; the IT app (for IT staff) stays English only', () => {
     const manifest = filledManifest() as unknown as { localizationInfo: unknown };
+    expect(LANGUAGES).to.include.members(['pl', 'pt', 'ro', 'ur']);
     expect(manifest.localizationInfo).to.deep.equal({
       defaultLanguageTag: 'en-gb',
-      additionalLanguages: [
-        { languageTag: 'pl', file: 'pl.json' },
-        { languageTag: 'ur', file: 'ur.json' },
-      ],
+      additionalLanguages: LANGUAGES.map((tag) => ({ languageTag: tag, file: `${tag}.json` })),
     });
     expect(filledManifest('it')).to.not.have.property('localizationInfo');
   });
@@ -259,7 +255,7 @@ describe("Teams app package: the app's name, description and commands in the pup
     }
   });
 
-  it('a command picked from the menu in Polish or Urdu (Teams sends its title as the message) is understood as the same command', async () => {
+  it('a command picked from the menu in any of those languages (Teams sends its title as the message) is understood as the same command', async () => {
     const { manifest, files } = await builtLanguages();
     const english = defaultLanguageStrings(manifest);
     const catalogues = loadCatalogues('Europe/London');
