@@ -62,7 +62,7 @@ describe("The conversation in the pupil's language", () => {
     const choose = await as(user, 'en-GB').say('language');
     expect(headingOf(choose)).to.equal('Choose your language');
     expect(offered(choose)).to.have.length(languageCount);
-    expect(offered(choose)).to.include.members(['✔ English', 'Polski', 'اردو']);
+    expect(offered(choose)).to.include.members(['✔ English', 'Polski', 'Português', 'Română', 'اردو']);
     const chosen = onlyCard(
       await h.send(submitActivity(user, picking(choose, 'Polski'), { locale: 'en-GB' })),
     );
@@ -176,25 +176,17 @@ describe("The conversation in the pupil's language", () => {
     });
 
     /**
-     * English words left on a card in another language, once what is in brackets (Microsoft's English labels
-     * beside their translation) and the names nobody translates are taken out.
+     * English words a card in another language must not hold once Microsoft's labels in brackets ("(Keep your
+     * account secure)") and the names nobody translates are taken out.
      */
+    // Not "help": Welsh writes it the same ("Mae angen help arna i").
+    const ENGLISH_WORDS = /\b(the|your|you|and|with|tap|choose|sign|start|stuck|back|next|need|phone|app)\b/i;
+    const NAMES =
+      /Microsoft Authenticator|Microsoft|Authenticator|App Store|Google Play|iPhone|Android|aka\.ms\/\w+|Sam/g;
     const englishIn = (view: CardView) =>
       [...view.texts, ...view.buttons.map((b) => b.title)]
-        .map((text) =>
-          text
-            .replace(/\([^)]*\)/g, '')
-            .replace(
-              /Microsoft Authenticator|Microsoft|Authenticator|App Store|Google Play|aka\.ms\/\S+/g,
-              '',
-            ),
-        )
-        .flatMap(
-          (text) =>
-            text.match(
-              /\b(the|and|you|your|tap|next|back|choose|get|page|sign|set|method|phone|stuck|again|what|this|start|use|app)\b/gi,
-            ) ?? [],
-        );
+        .map((text) => text.replace(/\([^()]*\)/g, '').replace(NAMES, ''))
+        .filter((text) => ENGLISH_WORDS.test(text));
 
     it("a pupil whose Teams is in Welsh is welcomed in Welsh and walks the guide in Welsh, Microsoft's labels with the English in brackets", async () => {
       const user = sam();
@@ -280,6 +272,96 @@ describe("The conversation in the pupil's language", () => {
       expect(get.card.rtl).to.equal(true);
       expect(notRight(get)).to.deep.equal([]);
     });
+
+    /** The welcome, the first choice, getting the app and Microsoft's page, as a pupil whose Teams is in `locale` sees them. */
+    const welcomedAndGuided = async (
+      locale: string,
+      words: { start: string; useApp: string; gotApp: string },
+    ) => {
+      const user = sam();
+      const welcome = await installedAs(user, locale);
+      const choose = await as(user, locale).press(welcome, words.start);
+      const get = await as(user, locale).press(choose, words.useApp);
+      const open = await as(user, locale).press(get, words.gotApp);
+      for (const view of [welcome, choose, get, open]) {
+        expect(englishIn(view), headingOf(view)).to.deep.equal([]);
+        expect(view.card).to.not.have.property('rtl');
+      }
+      return { welcome, choose, get, open };
+    };
+
+    it('a pupil whose Teams is in Romanian is welcomed in Romanian and walks the guide in it', async () => {
+      const { welcome, choose, get, open } = await welcomedAndGuided('ro-RO', {
+        start: 'Să începem ▶',
+        useApp: 'Aleg aplicația',
+        gotApp: 'Am aplicația ▶',
+      });
+      expect(headingOf(welcome)).to.equal('Salut, Sam! 👋');
+      expect(welcome.texts).to.include('Termen: luni, 11 ianuarie 2027 (mai sunt 42 de zile)');
+      expect(welcome.buttons.map((b) => b.title)).to.deep.equal([
+        'Să începem ▶',
+        'Ce este asta?',
+        'Am nevoie de ajutor',
+        '🌐 Limba (Language)',
+      ]);
+      expect(headingOf(choose)).to.equal('Alege prima metodă');
+      expect(choose.buttons.map((b) => b.title)).to.include.members([
+        'Aleg aplicația',
+        '◀ Înapoi',
+        'M-am blocat',
+        'Ia-o de la capăt',
+      ]);
+      expect(headingOf(get)).to.equal('Ia aplicația Microsoft Authenticator');
+      expect(get.texts).to.include('Metoda 1 din 2');
+      expect(headingOf(open)).to.equal('Deschide pagina de înregistrare');
+      // Microsoft's page as its Romanian pages label it; the English label in brackets where that is not sure.
+      expect(open.texts.join('\n'))
+        .to.include('**Informații de securitate**')
+        .and.include('**Păstrați-vă contul în siguranță (Keep your account secure)**')
+        .and.include('**Următorul**');
+      expect(open.buttons.map((b) => b.title)).to.include.members(['Văd un cod QR ▶', 'Am doar telefonul']);
+      // What a Romanian pupil types, with or without its accents.
+      expect(headingOf(await as(sam(), 'ro-RO').say('Verifica statusul'))).to.equal('Încă nu ai început');
+      expect(headingOf(await as(sam(), 'ro-RO').say('limba'))).to.equal('Alege limba');
+    });
+
+    for (const locale of ['pt-PT', 'pt-BR']) {
+      it(`a pupil whose Teams is in Portuguese (${locale}) is welcomed in Portugal's Portuguese and walks the guide in it`, async () => {
+        const { welcome, choose, get, open } = await welcomedAndGuided(locale, {
+          start: 'Vamos começar ▶',
+          useApp: 'Usar a aplicação',
+          gotApp: 'Já tenho a aplicação ▶',
+        });
+        expect(headingOf(welcome)).to.equal('Olá, Sam! 👋');
+        expect(welcome.texts).to.include('Prazo: segunda-feira, 11 de janeiro de 2027 (faltam 42 dias)');
+        expect(welcome.buttons.map((b) => b.title)).to.deep.equal([
+          'Vamos começar ▶',
+          'O que é isto?',
+          'Preciso de ajuda',
+          '🌐 Língua (Language)',
+        ]);
+        expect(headingOf(choose)).to.equal('Escolhe o primeiro método');
+        expect(choose.buttons.map((b) => b.title)).to.include.members([
+          'Usar a aplicação',
+          '◀ Voltar',
+          'Estou encravado',
+          'Começar de novo',
+        ]);
+        expect(headingOf(get)).to.equal('Instala a aplicação Microsoft Authenticator');
+        expect(get.texts).to.include('Método 1 de 2');
+        expect(headingOf(open)).to.equal('Abre a página de registo');
+        expect(open.texts.join('\n'))
+          .to.include('**Informações de segurança**')
+          .and.include('**Manter a sua conta segura (Keep your account secure)**')
+          .and.include('**Seguinte**');
+        expect(open.buttons.map((b) => b.title)).to.include.members([
+          'Estou a ver um código QR ▶',
+          'Só tenho o telemóvel',
+        ]);
+        expect(headingOf(await as(sam(), locale).say('o meu estado'))).to.equal('Ainda não começaste');
+        expect(headingOf(await as(sam(), locale).say('idioma'))).to.equal('Escolhe a tua língua');
+      });
+    }
 
     it('a pupil whose Teams is in English (any region) gets the guide as it always was', async () => {
       const user = sam();

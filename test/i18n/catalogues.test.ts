@@ -71,12 +71,16 @@ describe('The string catalogues (locales/)', () => {
     .filter((l) => l !== BASE_LOCALE)
     .map((l) => catalogues.catalogue(l)!);
 
-  it('has English (UK) first, then Welsh, Polish and Urdu among the others, each named in its own words', () => {
-    expect(catalogues.languages()[0]).to.deep.equal({ locale: 'en-GB', name: 'English' });
-    expect(catalogues.languages()).to.deep.include.members([
-      { locale: 'cy', name: 'Cymraeg' },
+  it('has English (UK) first, then every other language by its tag, each named in its own words', () => {
+    const languages = catalogues.languages();
+    expect(languages[0]).to.deep.equal({ locale: 'en-GB', name: 'English' });
+    expect(languages.slice(1).map((l) => l.locale)).to.deep.equal(others.map((c) => c.locale).sort());
+    expect(languages).to.deep.include.members([
       { locale: 'pl', name: 'Polski' },
       { locale: 'ur', name: 'اردو' },
+      { locale: 'ro', name: 'Română' },
+      { locale: 'pt', name: 'Português' },
+      { locale: 'cy', name: 'Cymraeg' },
     ]);
     expect(catalogues.catalogue('ur')?.direction).to.equal('rtl');
   });
@@ -187,9 +191,11 @@ describe('The string catalogues (locales/)', () => {
       ];
     });
     expect(problems, problems.join('\n')).to.deep.equal([]);
-    expect(others.map((c) => c.locale)).to.include.members(['cy', 'pl', 'ur']);
+    expect(others.map((c) => c.locale)).to.include.members(['cy', 'pl', 'pt', 'ro', 'ur']);
     for (const catalogue of others) expect(Object.keys(catalogue.glossary)).to.include('Security info');
     expect(catalogues.catalogue('pl')!.glossary['Security info']).to.equal('Informacje zabezpieczające');
+    expect(catalogues.catalogue('ro')!.glossary['Security info']).to.equal('Informații de securitate');
+    expect(catalogues.catalogue('pt')!.glossary['Security info']).to.equal('Informações de segurança');
   });
 
   it('keeps English words the staff side still reads from code the same as the English catalogue', () => {
@@ -213,6 +219,23 @@ describe('The string catalogues (locales/)', () => {
       '22 minuty temu',
     ]);
     expect(en('status.deadline.ahead', { date: 'D', days: 1 })).to.equal('D (tomorrow)');
+    // Romanian counts one, few (2 to 19, and 101 to 119…) and other ("20 de minute").
+    const ro = catalogues.translatorFor('ro');
+    expect(ro.longDate('2027-01-11')).to.equal('luni, 11 ianuarie 2027');
+    expect([1, 2, 19, 20, 101, 120].map((count) => ro('status.ago.minutes', { count }))).to.deep.equal([
+      'acum 1 minut',
+      'acum 2 minute',
+      'acum 19 minute',
+      'acum 20 de minute',
+      'acum 101 minute',
+      'acum 120 de minute',
+    ]);
+    const pt = catalogues.translatorFor('pt');
+    expect(pt.longDate('2027-01-11')).to.equal('segunda-feira, 11 de janeiro de 2027');
+    expect([1, 2].map((count) => pt('status.ago.minutes', { count }))).to.deep.equal([
+      'há 1 minuto',
+      'há 2 minutos',
+    ]);
     // A moment is written as the school's clock shows it: 23:30 UTC on 1 July is 00:30 on 2 July in London.
     expect(pl.dateTime(new Date('2026-07-01T23:30:00Z'))).to.match(/2 lipca 2026.*00:30/);
   });
@@ -222,6 +245,10 @@ describe('The string catalogues (locales/)', () => {
     expect(localeFor('pl-PL', available)).to.equal('pl');
     expect(localeFor('ur-PK', available)).to.equal('ur');
     expect(localeFor('cy-GB', available)).to.equal('cy');
+    expect(localeFor('ro-RO', available)).to.equal('ro');
+    // Portugal's Portuguese serves Brazil's too.
+    expect(localeFor('pt-PT', available)).to.equal('pt');
+    expect(localeFor('pt-BR', available)).to.equal('pt');
     expect(localeFor('en-US', available)).to.equal('en-GB');
     expect(localeFor('EN-gb', available)).to.equal('en-GB');
     expect(localeFor('fr-FR', available)).to.equal(undefined);
