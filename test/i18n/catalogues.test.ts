@@ -23,11 +23,10 @@ import { ROOT } from '../support/botProcess';
 const ZONE = 'Europe/London';
 
 /**
- * Messages that may read the same as English: names Microsoft does not translate. Only what is here, as a
- * whole message; anything longer must be in the language.
+ * Messages that may read the same as English in every language: names Microsoft does not translate. Only what
+ * is here, as a whole message; anything longer must be in the language.
  */
-const STORE_NAMES = ['guide.link.appStore', 'guide.link.googlePlay'];
-const SAME_AS_ENGLISH: Record<string, readonly string[]> = { pl: STORE_NAMES, ur: STORE_NAMES };
+const SAME_AS_ENGLISH: readonly string[] = ['guide.link.appStore', 'guide.link.googlePlay'];
 
 /** The parser's element types (its TYPE enum, which intl-messageformat does not export) that are not variables. */
 const LITERAL = 0;
@@ -72,10 +71,12 @@ describe('The string catalogues (locales/)', () => {
     .filter((l) => l !== BASE_LOCALE)
     .map((l) => catalogues.catalogue(l)!);
 
-  it('has English (UK), Polish and Urdu, each named in its own words', () => {
-    expect(catalogues.languages()).to.deep.equal([
-      { locale: 'en-GB', name: 'English' },
+  it('has English (UK) first, then every other language, each named in its own words', () => {
+    expect(catalogues.languages()[0]).to.deep.equal({ locale: 'en-GB', name: 'English' });
+    expect(catalogues.languages()).to.deep.include.members([
+      { locale: 'lt', name: 'Lietuvių' },
       { locale: 'pl', name: 'Polski' },
+      { locale: 'uk', name: 'Українська' },
       { locale: 'ur', name: 'اردو' },
     ]);
     expect(catalogues.catalogue('ur')?.direction).to.equal('rtl');
@@ -111,7 +112,7 @@ describe('The string catalogues (locales/)', () => {
     const problems = others.flatMap((catalogue) =>
       [...catalogue.messages]
         .filter(([key, message]) => message === english.messages.get(key))
-        .filter(([key]) => !(SAME_AS_ENGLISH[catalogue.locale] ?? []).includes(key))
+        .filter(([key]) => !SAME_AS_ENGLISH.includes(key))
         .map(([key, message]) => `${catalogue.locale} ${key}: "${message}"`),
     );
     expect(problems, problems.join('\n')).to.deep.equal([]);
@@ -187,7 +188,7 @@ describe('The string catalogues (locales/)', () => {
       ];
     });
     expect(problems, problems.join('\n')).to.deep.equal([]);
-    expect(others.map((c) => c.locale)).to.deep.equal(['pl', 'ur']);
+    expect(others.map((c) => c.locale)).to.include.members(['lt', 'pl', 'uk', 'ur']);
     for (const catalogue of others) expect(Object.keys(catalogue.glossary)).to.include('Security info');
     expect(catalogues.catalogue('pl')!.glossary['Security info']).to.equal('Informacje zabezpieczające');
   });
@@ -213,6 +214,27 @@ describe('The string catalogues (locales/)', () => {
       '22 minuty temu',
     ]);
     expect(en('status.deadline.ahead', { date: 'D', days: 1 })).to.equal('D (tomorrow)');
+    // Lithuanian and Ukrainian each have their own few/many: 1 and 21 alike, 11 not.
+    const lt = catalogues.translatorFor('lt');
+    const uk = catalogues.translatorFor('uk');
+    expect(lt.longDate('2027-01-11')).to.equal('2027 m. sausio 11 d., pirmadienis');
+    expect(uk.longDate('2027-01-11')).to.equal('понеділок, 11 січня 2027 р.');
+    expect([1, 2, 5, 11, 21, 22].map((count) => lt('status.ago.minutes', { count }))).to.deep.equal([
+      'prieš 1 minutę',
+      'prieš 2 minutes',
+      'prieš 5 minutes',
+      'prieš 11 minučių',
+      'prieš 21 minutę',
+      'prieš 22 minutes',
+    ]);
+    expect([1, 2, 5, 11, 21, 22].map((count) => uk('status.ago.minutes', { count }))).to.deep.equal([
+      '1 хвилину тому',
+      '2 хвилини тому',
+      '5 хвилин тому',
+      '11 хвилин тому',
+      '21 хвилину тому',
+      '22 хвилини тому',
+    ]);
     // A moment is written as the school's clock shows it: 23:30 UTC on 1 July is 00:30 on 2 July in London.
     expect(pl.dateTime(new Date('2026-07-01T23:30:00Z'))).to.match(/2 lipca 2026.*00:30/);
   });
@@ -221,6 +243,8 @@ describe('The string catalogues (locales/)', () => {
     const available = catalogues.locales;
     expect(localeFor('pl-PL', available)).to.equal('pl');
     expect(localeFor('ur-PK', available)).to.equal('ur');
+    expect(localeFor('lt-LT', available)).to.equal('lt');
+    expect(localeFor('uk-UA', available)).to.equal('uk');
     expect(localeFor('en-US', available)).to.equal('en-GB');
     expect(localeFor('EN-gb', available)).to.equal('en-GB');
     expect(localeFor('fr-FR', available)).to.equal(undefined);
