@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import sinon from 'sinon';
 import { AppManifestUtils, type AppManifest } from '@microsoft/app-manifest';
 import { understand } from '../../src/domain/text/intents';
-import { loadCatalogues } from '../../src/i18n/catalogue';
+import { BASE_LOCALE, loadCatalogues } from '../../src/i18n/catalogue';
 import {
   APP_PACKAGE_DIR,
   APP_PACKAGES,
@@ -32,6 +32,11 @@ const VALUES = {
   SCHOOL_NAME: 'Ken Stimpson',
   APP_NAME_SUFFIX: '',
 };
+
+/** The languages the bot speaks besides English: each names the Teams app in it too (Teams' tags, lower case). */
+const LANGUAGES = loadCatalogues('Europe/London')
+  .locales.filter((locale) => locale !== BASE_LOCALE)
+  .map((locale) => locale.toLowerCase());
 
 function filledManifest(which: AppPackageName = 'bot'): AppManifest & Record<string, unknown> {
   const raw = fs.readFileSync(path.join(APP_PACKAGES[which].dir, 'manifest.json'), 'utf8');
@@ -118,14 +123,11 @@ describe('Teams app package', () => {
           .getEntries()
           .map((e) => e.entryName)
           .sort();
-      // The bot's app carries its name, description and commands in Polish and Urdu; the IT app is English.
-      expect(entries(bot!)).to.deep.equal([
-        'color.png',
-        'manifest.json',
-        'outline.png',
-        'pl.json',
-        'ur.json',
-      ]);
+      // The bot's app carries its name, description and commands in the pupils' languages; the IT app is English.
+      expect(entries(bot!)).to.deep.equal(
+        ['color.png', 'manifest.json', 'outline.png', ...LANGUAGES.map((tag) => `${tag}.json`)].sort(),
+      );
+      expect(entries(bot!)).to.include.members(['pl.json', 'ur.json']);
       expect(entries(it!)).to.deep.equal(['color.png', 'manifest.json', 'outline.png']);
       const manifest = JSON.parse(bot!.readAsText('manifest.json')) as {
         id: string;
@@ -192,7 +194,6 @@ describe('Teams app package', () => {
 });
 
 describe("Teams app package: the app's name, description and commands in the pupils' languages", () => {
-  const LANGUAGES = ['pl', 'ur'];
   let sandbox: sinon.SinonSandbox;
   beforeEach(() => {
     sandbox = sinon.createSandbox();
@@ -217,15 +218,13 @@ describe("Teams app package: the app's name, description and commands in the pup
     }
   }
 
-  it('the bot app is in British English, with Polish and Urdu; the IT app (for IT staff) stays English only', () => {
+  it('the bot app is in British English, with every other language the bot speaks; the IT app (for IT staff) stays English only', () => {
     const manifest = filledManifest() as unknown as { localizationInfo: unknown };
     expect(manifest.localizationInfo).to.deep.equal({
       defaultLanguageTag: 'en-gb',
-      additionalLanguages: [
-        { languageTag: 'pl', file: 'pl.json' },
-        { languageTag: 'ur', file: 'ur.json' },
-      ],
+      additionalLanguages: LANGUAGES.map((tag) => ({ languageTag: tag, file: `${tag}.json` })),
     });
+    expect(LANGUAGES).to.include.members(['lt', 'pl', 'uk', 'ur']);
     expect(filledManifest('it')).to.not.have.property('localizationInfo');
   });
 
@@ -259,7 +258,7 @@ describe("Teams app package: the app's name, description and commands in the pup
     }
   });
 
-  it('a command picked from the menu in Polish or Urdu (Teams sends its title as the message) is understood as the same command', async () => {
+  it('a command picked from the menu in any of them (Teams sends its title as the message) is understood as the same command', async () => {
     const { manifest, files } = await builtLanguages();
     const english = defaultLanguageStrings(manifest);
     const catalogues = loadCatalogues('Europe/London');
