@@ -239,6 +239,8 @@ describe("The conversation in the pupil's language", () => {
         typedStatus: 'mano busena',
         notStarted: 'Dar nieko nenustatei',
         typedLanguage: 'kalba',
+        typedLostPhone: 'pamečiau telefoną',
+        lostPhone: 'Pametei telefoną?',
         chooseLanguage: 'Pasirink kalbą',
         labels: [
           '**Apsaugokite savo paskyrą (Keep your account secure)**',
@@ -262,6 +264,8 @@ describe("The conversation in the pupil's language", () => {
         typedStatus: 'мій статус',
         notStarted: 'Ще нічого не налаштовано',
         typedLanguage: 'мова',
+        typedLostPhone: 'загубив телефон',
+        lostPhone: 'Загубився телефон?',
         chooseLanguage: 'Вибери мову',
         labels: [
           '**Захистіть свій обліковий запис (Keep your account secure)**',
@@ -293,12 +297,13 @@ describe("The conversation in the pupil's language", () => {
         for (const card of [welcome, choose, get, open])
           expect(englishOn(card), headingOf(card)).to.deep.equal([]);
 
-        // What a pupil types in it is understood: their status (typed without its accents), the language card.
+        // What a pupil types in it is understood: their status (typed without its accents), the language card, a lost phone.
         const status = await as(user, pupil.locale).say(pupil.typedStatus);
         expect(headingOf(status)).to.equal(pupil.notStarted);
         expect(englishOn(status)).to.deep.equal([]);
         const languages = await as(user, pupil.locale).say(pupil.typedLanguage);
         expect(headingOf(languages)).to.equal(pupil.chooseLanguage);
+        expect(headingOf(await as(user, pupil.locale).say(pupil.typedLostPhone))).to.equal(pupil.lostPhone);
         expect(offered(languages)).to.have.length(languageCount);
         expect(offered(languages)).to.include(`✔ ${pupil.name}`);
       });
