@@ -24,9 +24,6 @@ import {
   type LanguageStrings,
 } from '../../scripts/manifestLanguages';
 
-/** Every language the bot speaks to pupils besides English: each has its strings in the bot's app too. */
-const LANGUAGES = loadCatalogues('Europe/London').locales.filter((locale) => locale !== BASE_LOCALE);
-
 const VALUES = {
   TEAMS_APP_ID: '3f2504e0-4f89-41d3-9a0c-0305e82c3301',
   TEAMS_IT_APP_ID: '3f2504e0-4f89-41d3-9a0c-0305e82c3309',
@@ -35,6 +32,11 @@ const VALUES = {
   SCHOOL_NAME: 'Ken Stimpson',
   APP_NAME_SUFFIX: '',
 };
+
+/** The languages the bot speaks besides English: each names the Teams app in it too (Teams' tags, lower case). */
+const LANGUAGES = loadCatalogues('Europe/London')
+  .locales.filter((locale) => locale !== BASE_LOCALE)
+  .map((locale) => locale.toLowerCase());
 
 function filledManifest(which: AppPackageName = 'bot'): AppManifest & Record<string, unknown> {
   const raw = fs.readFileSync(path.join(APP_PACKAGES[which].dir, 'manifest.json'), 'utf8');
@@ -121,10 +123,11 @@ describe('Teams app package', () => {
           .getEntries()
           .map((e) => e.entryName)
           .sort();
-      // The bot's app carries its name, description and commands in every pupil's language; the IT app is English.
+      // The bot's app carries its name, description and commands in the pupils' languages; the IT app is English.
       expect(entries(bot!)).to.deep.equal(
         ['color.png', 'manifest.json', 'outline.png', ...LANGUAGES.map((tag) => `${tag}.json`)].sort(),
       );
+      expect(entries(bot!)).to.include.members(['pl.json', 'ur.json']);
       expect(entries(it!)).to.deep.equal(['color.png', 'manifest.json', 'outline.png']);
       const manifest = JSON.parse(bot!.readAsText('manifest.json')) as {
         id: string;
@@ -215,13 +218,14 @@ describe("Teams app package: the app's name, description and commands in the pup
     }
   }
 
-  it('the bot app is in British English, with every language the bot speaks; the IT app (for IT staff) stays English only', () => {
+  it('the bot app is in British English, with every other language the bot speaks; the IT app (for IT staff) stays English only', () => {
     const manifest = filledManifest() as unknown as { localizationInfo: unknown };
-    expect(LANGUAGES).to.include.members(['cy', 'pl', 'pt', 'ro', 'ur']);
+    expect(LANGUAGES).to.include.members(['cy', 'lt', 'pl', 'pt', 'ro', 'uk', 'ur']);
     expect(manifest.localizationInfo).to.deep.equal({
       defaultLanguageTag: 'en-gb',
       additionalLanguages: LANGUAGES.map((tag) => ({ languageTag: tag, file: `${tag}.json` })),
     });
+    expect(LANGUAGES).to.include.members(['lt', 'pl', 'uk', 'ur']);
     expect(filledManifest('it')).to.not.have.property('localizationInfo');
   });
 

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { DEMO_USERS } from '../../src/adapters/demo/demoSchool';
 import { installActivity, submitActivity, testUser, type TestUser } from '../support/activities';
 import { button, cardsOf, headingOf, onlyCard, type CardView } from '../support/cards';
-import { packageCatalogues } from '../../src/i18n/catalogue';
+import { BASE_LOCALE, packageCatalogues } from '../../src/i18n/catalogue';
 import { walkCard } from '../support/cardChecks';
 import { ConversationHarness } from '../support/conversationHarness';
 import { cardWalk } from '../support/walk';
@@ -360,6 +360,117 @@ describe("The conversation in the pupil's language", () => {
         ]);
         expect(headingOf(await as(sam(), locale).say('o meu estado'))).to.equal('Ainda não começaste');
         expect(headingOf(await as(sam(), locale).say('idioma'))).to.equal('Escolhe a tua língua');
+      });
+    }
+
+    /** Words of the English catalogue, to find English left on another language's card. */
+    const englishWords = new Set(
+      [...packageCatalogues('Europe/London').catalogue(BASE_LOCALE)!.messages.values()].flatMap(
+        (message) => message.toLowerCase().match(/[a-z]{3,}/g) ?? [],
+      ),
+    );
+    /** Names every language writes as English does: Microsoft's, the stores', the school's, the pupil's. */
+    const NAME_WORDS = new Set([
+      'microsoft',
+      'authenticator',
+      'app',
+      'store',
+      'google',
+      'play',
+      'sam',
+      'aka',
+    ]);
+    /** English words a card shows outside brackets (an English label in brackets after its translation is meant). */
+    const englishOn = (view: CardView) =>
+      [...view.texts, ...view.buttons.map((b) => b.title)]
+        .map((text) => text.replace(/\([^)]*\)/g, ''))
+        .flatMap((text) => text.toLowerCase().match(/[a-z]{3,}/g) ?? [])
+        .filter((word) => englishWords.has(word) && !NAME_WORDS.has(word));
+
+    const pupils = [
+      {
+        language: 'Lithuanian',
+        locale: 'lt-LT',
+        name: 'Lietuvių',
+        welcome: 'Labas, Sam! 👋',
+        deadline: 'Terminas: 2027 m. sausio 11 d., pirmadienis (liko 42 dienos)',
+        welcomeButtons: ['Pradėkime ▶', 'Kas tai?', 'Man reikia pagalbos', '🌐 Kalba (Language)'],
+        choose: 'Pasirink pirmą būdą',
+        chooseButtons: ['Rinktis programėlę', '◀ Atgal', 'Užstrigau', 'Pradėti iš naujo'],
+        get: 'Atsisiųsk programėlę Microsoft Authenticator',
+        progress: '1 būdas iš 2',
+        gotApp: 'Turiu programėlę ▶',
+        open: 'Atidaryk registracijos puslapį',
+        typedStatus: 'mano busena',
+        notStarted: 'Dar nieko nenustatei',
+        typedLanguage: 'kalba',
+        typedLostPhone: 'pamečiau telefoną',
+        lostPhone: 'Pametei telefoną?',
+        chooseLanguage: 'Pasirink kalbą',
+        labels: [
+          '**Apsaugokite savo paskyrą (Keep your account secure)**',
+          '**Saugos informacija**',
+          '**Toliau**',
+        ],
+      },
+      {
+        language: 'Ukrainian',
+        locale: 'uk-UA',
+        name: 'Українська',
+        welcome: 'Привіт, Sam! 👋',
+        deadline: 'Термін: понеділок, 11 січня 2027 р. (залишилося 42 дні)',
+        welcomeButtons: ['Почнімо ▶', 'Що це?', 'Мені потрібна допомога', '🌐 Мова (Language)'],
+        choose: 'Вибери перший спосіб',
+        chooseButtons: ['Вибираю застосунок', '◀ Назад', 'Не виходить', 'Почати знову'],
+        get: 'Завантаж застосунок Microsoft Authenticator',
+        progress: 'Спосіб 1 з 2',
+        gotApp: 'У мене є застосунок ▶',
+        open: 'Відкрий сторінку реєстрації',
+        typedStatus: 'мій статус',
+        notStarted: 'Ще нічого не налаштовано',
+        typedLanguage: 'мова',
+        typedLostPhone: 'загубив телефон',
+        lostPhone: 'Загубився телефон?',
+        chooseLanguage: 'Вибери мову',
+        labels: [
+          '**Захистіть свій обліковий запис (Keep your account secure)**',
+          '**Відомості про безпеку**',
+          '**Далі**',
+        ],
+      },
+    ];
+    for (const pupil of pupils) {
+      it(`a pupil whose Teams is in ${pupil.language} is welcomed in it and starts the guide in it, Microsoft's labels as its pages show them`, async () => {
+        const user = sam();
+        const welcome = await installedAs(user, pupil.locale);
+        expect(headingOf(welcome)).to.equal(pupil.welcome);
+        expect(welcome.texts).to.include(pupil.deadline);
+        expect(welcome.buttons.map((b) => b.title)).to.deep.equal(pupil.welcomeButtons);
+        expect(welcome.card).to.not.have.property('rtl');
+
+        const choose = await as(user, pupil.locale).press(welcome, pupil.welcomeButtons[0]!);
+        expect(headingOf(choose)).to.equal(pupil.choose);
+        expect(choose.buttons.map((b) => b.title)).to.include.members(pupil.chooseButtons);
+        const get = await as(user, pupil.locale).press(choose, pupil.chooseButtons[0]!);
+        expect(headingOf(get)).to.equal(pupil.get);
+        expect(get.texts).to.include(pupil.progress);
+        const open = await as(user, pupil.locale).press(get, pupil.gotApp);
+        expect(headingOf(open)).to.equal(pupil.open);
+        for (const label of pupil.labels) expect(open.texts.join('\n')).to.include(label);
+        expect((await h.progress.get(user.aadObjectId))?.value.step).to.equal('first.app.open');
+
+        for (const card of [welcome, choose, get, open])
+          expect(englishOn(card), headingOf(card)).to.deep.equal([]);
+
+        // What a pupil types in it is understood: their status (typed without its accents), the language card, a lost phone.
+        const status = await as(user, pupil.locale).say(pupil.typedStatus);
+        expect(headingOf(status)).to.equal(pupil.notStarted);
+        expect(englishOn(status)).to.deep.equal([]);
+        const languages = await as(user, pupil.locale).say(pupil.typedLanguage);
+        expect(headingOf(languages)).to.equal(pupil.chooseLanguage);
+        expect(headingOf(await as(user, pupil.locale).say(pupil.typedLostPhone))).to.equal(pupil.lostPhone);
+        expect(offered(languages)).to.have.length(languageCount);
+        expect(offered(languages)).to.include(`✔ ${pupil.name}`);
       });
     }
 

@@ -76,7 +76,9 @@ describe('The string catalogues (locales/)', () => {
     expect(languages[0]).to.deep.equal({ locale: 'en-GB', name: 'English' });
     expect(languages.slice(1).map((l) => l.locale)).to.deep.equal(others.map((c) => c.locale).sort());
     expect(languages).to.deep.include.members([
+      { locale: 'lt', name: 'Lietuvių' },
       { locale: 'pl', name: 'Polski' },
+      { locale: 'uk', name: 'Українська' },
       { locale: 'ur', name: 'اردو' },
       { locale: 'ro', name: 'Română' },
       { locale: 'pt', name: 'Português' },
@@ -191,7 +193,7 @@ describe('The string catalogues (locales/)', () => {
       ];
     });
     expect(problems, problems.join('\n')).to.deep.equal([]);
-    expect(others.map((c) => c.locale)).to.include.members(['cy', 'pl', 'pt', 'ro', 'ur']);
+    expect(others.map((c) => c.locale)).to.include.members(['cy', 'lt', 'pl', 'pt', 'ro', 'uk', 'ur']);
     for (const catalogue of others) expect(Object.keys(catalogue.glossary)).to.include('Security info');
     expect(catalogues.catalogue('pl')!.glossary['Security info']).to.equal('Informacje zabezpieczające');
     expect(catalogues.catalogue('ro')!.glossary['Security info']).to.equal('Informații de securitate');
@@ -236,6 +238,27 @@ describe('The string catalogues (locales/)', () => {
       'há 1 minuto',
       'há 2 minutos',
     ]);
+    // Lithuanian and Ukrainian each have their own few/many: 1 and 21 alike, 11 not.
+    const lt = catalogues.translatorFor('lt');
+    const uk = catalogues.translatorFor('uk');
+    expect(lt.longDate('2027-01-11')).to.equal('2027 m. sausio 11 d., pirmadienis');
+    expect(uk.longDate('2027-01-11')).to.equal('понеділок, 11 січня 2027 р.');
+    expect([1, 2, 5, 11, 21, 22].map((count) => lt('status.ago.minutes', { count }))).to.deep.equal([
+      'prieš 1 minutę',
+      'prieš 2 minutes',
+      'prieš 5 minutes',
+      'prieš 11 minučių',
+      'prieš 21 minutę',
+      'prieš 22 minutes',
+    ]);
+    expect([1, 2, 5, 11, 21, 22].map((count) => uk('status.ago.minutes', { count }))).to.deep.equal([
+      '1 хвилину тому',
+      '2 хвилини тому',
+      '5 хвилин тому',
+      '11 хвилин тому',
+      '21 хвилину тому',
+      '22 хвилини тому',
+    ]);
     // A moment is written as the school's clock shows it: 23:30 UTC on 1 July is 00:30 on 2 July in London.
     expect(pl.dateTime(new Date('2026-07-01T23:30:00Z'))).to.match(/2 lipca 2026.*00:30/);
   });
@@ -249,6 +272,8 @@ describe('The string catalogues (locales/)', () => {
     // Portugal's Portuguese serves Brazil's too.
     expect(localeFor('pt-PT', available)).to.equal('pt');
     expect(localeFor('pt-BR', available)).to.equal('pt');
+    expect(localeFor('lt-LT', available)).to.equal('lt');
+    expect(localeFor('uk-UA', available)).to.equal('uk');
     expect(localeFor('en-US', available)).to.equal('en-GB');
     expect(localeFor('EN-gb', available)).to.equal('en-GB');
     expect(localeFor('fr-FR', available)).to.equal(undefined);
