@@ -19,7 +19,7 @@ import type { SendWindow } from './ports/sendWindow';
 import { SendBudget } from './sending/sendBudget';
 import type { AppConfig } from './config/env';
 import { loadSchoolPolicy } from './config/loadSchoolPolicy';
-import { packageCatalogues, type Catalogues } from './i18n/catalogue';
+import { BASE_LOCALE, packageCatalogues, type Catalogues } from './i18n/catalogue';
 import { ConversationService } from './conversation/conversationService';
 import { STEP_TITLES } from './features/guide/guideWords';
 import { channelEscalationCard, helpDeliveredCard, helpFailedCard } from './features/help/helpCards';
@@ -207,7 +207,14 @@ export function buildContainer(
     holder: newWorkerId(),
     rule: { campaignMost: config.nudges.sendsPerSecond },
   });
-  const adapter = createBotAdapter(config, log, turnFailedText(policy), sendBudget);
+  // A failed turn is answered in the language Teams reports: the remembered choice is in the storage that may
+  // be what failed.
+  const adapter = createBotAdapter(
+    config,
+    log,
+    (locale) => turnFailedText(policy, catalogues.translatorFor(catalogues.localeOf(undefined, locale))),
+    sendBudget,
+  );
   adapter.use(tenantGuard(config.tenantId, log));
   // Every proactive send (nudges, status follow-ups, escalation notices) goes through this one messenger:
   // a send budget shared by all of them wraps it here.
@@ -248,6 +255,8 @@ export function buildContainer(
   const sender = config.senderMailbox ?? recipient;
   const mailer = overrides.mailer ?? buildMailer(config, log);
   const channel = policy.escalation.channel;
+  const languageOf = (escalation: Escalation) =>
+    catalogues.translatorFor(catalogues.localeOf(escalation.language, undefined));
   const composer = new EscalationMailComposer({
     directory,
     status,
@@ -256,16 +265,19 @@ export function buildContainer(
     sender,
     recipient,
     stepTitle: (step) => STEP_TITLES[step],
+    languageName: (locale) => catalogues.catalogue(locale)?.name,
   });
   const outbox = new EscalationOutbox({
     store: stores.escalations,
     mailer,
     compose: (escalation, options) => composer.compose(escalation, options),
     messenger,
+    // The user's notices in the language they asked in; the IT channel's copy in the school's, as the mail.
     cards: {
-      delivered: helpDeliveredCard,
-      failed: (escalation) => helpFailedCard(escalation, viewContextAt(policy, clock.now())),
-      channelCopy: channelEscalationCard,
+      delivered: (escalation) => helpDeliveredCard(escalation, languageOf(escalation)),
+      failed: (escalation) =>
+        helpFailedCard(escalation, viewContextAt(policy, clock.now(), undefined, languageOf(escalation))),
+      channelCopy: (escalation) => channelEscalationCard(escalation, catalogues.translatorFor(BASE_LOCALE)),
     },
     clock,
     log,

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import { expect } from 'chai';
 import sinon from 'sinon';
+import type { TurnContext } from 'botbuilder';
 import { startApp } from '../src/app';
 import { loadConfig } from '../src/config/env';
 import { createContainer, type Container } from '../src/container';
@@ -49,6 +50,32 @@ describe('the container', () => {
     container = await build({ NUDGE_SCHEDULER: 'on' }, false);
     expect(container.nudges).to.equal(undefined);
     expect(container.jobs).to.not.include('nudgeScheduler');
+  });
+
+  it("answers a failed turn in the language Teams reports, with the school's desk", async () => {
+    container = await build({ NUDGE_SCHEDULER: 'off' }, false);
+    const sent: unknown[] = [];
+    for (const locale of ['en-GB', 'pl-PL', 'ur-PK', 'fr-FR']) {
+      const context = {
+        activity: { type: 'message', locale },
+        sendActivity: (activity: unknown) => Promise.resolve(void sent.push(activity)),
+      } as unknown as TurnContext;
+      await container.adapter.onTurnError(context, new Error('storage down'));
+    }
+    const english =
+      'Sorry, something went wrong on my side. Please try again in a minute. If it keeps happening, IT Support ' +
+      'can help: room 3L23 (Monday to Friday, 8:30am to 4pm), or email ITServiceDesk@kenstimpson.org.uk.';
+    expect(sent).to.deep.equal([
+      english,
+      'Przepraszam, coś poszło nie tak po mojej stronie. Spróbuj ponownie za minutę. Jeśli to się powtarza, ' +
+        'pomoże ci dział IT (IT Support): sala 3L23 (poniedziałek – piątek, 8:30–16:00) albo e-mail ' +
+        'ITServiceDesk@kenstimpson.org.uk.',
+      sent[2],
+      english,
+    ]);
+    expect(sent[2]).to.match(
+      /^معاف کیجیے، میری طرف کچھ غلط ہو گیا۔.*کمرہ 3L23 \(پیر سے جمعہ، .*ITServiceDesk@kenstimpson\.org\.uk/,
+    );
   });
 
   it('stopped after its jobs ran, closes the storage; stopped without starting (the command line), too', async () => {

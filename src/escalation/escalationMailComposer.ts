@@ -10,6 +10,7 @@ import { availableMethods } from '../domain/policy/availability';
 import { localDateOf } from '../domain/policy/localDate';
 import type { SchoolPolicy } from '../domain/policy/schoolPolicy';
 import { evaluateRegistration } from '../domain/registration/evaluateRegistration';
+import { BASE_LOCALE } from '../i18n/catalogue';
 import type { Clock } from '../ports/clock';
 import type { Directory } from '../ports/directory';
 import type { Escalation } from '../ports/escalationStore';
@@ -26,6 +27,11 @@ export interface EscalationMailComposerDeps {
   recipient: string;
   /** "Scan the QR code" for a step id (the guide's titles). */
   stepTitle: (step: StepId) => string;
+  /**
+   * A language's name in itself ("Polski") by its locale, when there is a catalogue for it: the mail names the
+   * user's language when it is not the school's. Without it the mail names none.
+   */
+  languageName?: (locale: string) => string | undefined;
   /** How long composing waits for the directory before trying again later (default 5 s). */
   lookupTimeoutMs?: number;
 }
@@ -97,8 +103,17 @@ export class EscalationMailComposer {
       },
       userId: escalation.userId,
       registration,
+      language: this.languageOf(escalation),
       sender: this.deps.sender,
       recipient: this.deps.recipient,
     });
+  }
+
+  /** "Polski (pl)" for a request made in another language than the school's (English); else nothing. */
+  private languageOf(escalation: Escalation): string | undefined {
+    const locale = escalation.language;
+    if (!locale || locale === BASE_LOCALE) return undefined;
+    const name = this.deps.languageName?.(locale);
+    return name ? `${name} (${locale})` : undefined;
   }
 }

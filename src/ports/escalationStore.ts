@@ -24,6 +24,11 @@ export interface EscalationRequest {
   /** Cleaned and cut to the policy's limit. */
   words?: { text: string; truncated: boolean };
   step: StepId;
+  /**
+   * The user's language when they asked (a catalogue's locale: `pl`): the notices they are owed come in it,
+   * and the desk's mail names it. Absent on requests stored before languages.
+   */
+  language?: string;
 }
 
 export type DeliveryState = 'queued' | 'composed' | 'sent' | 'failed';

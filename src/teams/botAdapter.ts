@@ -34,7 +34,8 @@ export class BotAdapter extends CloudAdapter {
 export function createBotAdapter(
   config: AppConfig,
   log: Logger,
-  turnFailedText = DEFAULT_TURN_FAILED_TEXT,
+  /** What the user reads when their turn fails, in the language Teams reports for them (the activity's locale). */
+  turnFailedText: (activityLocale: string | undefined) => string = () => DEFAULT_TURN_FAILED_TEXT,
   /** Every request to the connector waits here for its ticket (none: requests go as they come). */
   budget?: SendBudget,
 ): BotAdapter {
@@ -98,7 +99,7 @@ export function createBotAdapter(
     );
     if (context.activity.type === 'message' || context.activity.type === 'invoke') {
       try {
-        await context.sendActivity(turnFailedText);
+        await context.sendActivity(turnFailedText(context.activity.locale));
       } catch (sendError) {
         log.error(
           { err: { message: (sendError as Error).message } },

@@ -1,6 +1,7 @@
 /**
- * The cards moved onto the catalogue (status, language, the guide and its answers, the shared answers), rendered in every catalogue's language, pass every
- * card check (phone width, action limits, versions…); right-to-left languages get cards laid out for them.
+ * The cards moved onto the catalogue (status, language, the guide and its answers, the shared answers, help,
+ * support codes and the Temporary Access Pass), rendered in every catalogue's language, pass every card check
+ * (phone width, action limits, versions…); right-to-left languages get cards laid out for them.
  */
 import { expect } from 'chai';
 import { BASE_LOCALE, packageCatalogues } from '../../src/i18n/catalogue';
@@ -11,9 +12,12 @@ import {
   catalogPolicy,
   guideAnswerSectionIn,
   guideSectionIn,
+  helpSectionIn,
   languageSectionIn,
   sharedAnswerSectionIn,
   statusSectionIn,
+  supportCodeSectionIn,
+  temporaryAccessPassSectionIn,
 } from '../support/cardCatalog';
 
 describe('Cards in every language', () => {
@@ -89,6 +93,9 @@ describe('Cards in every language', () => {
         guideSectionIn(locale),
         guideAnswerSectionIn(locale),
         sharedAnswerSectionIn(locale),
+        helpSectionIn(locale),
+        supportCodeSectionIn(locale),
+        temporaryAccessPassSectionIn(locale),
       ]);
 
       for (const { name, check } of CARD_CHECKS) {

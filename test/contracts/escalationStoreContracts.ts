@@ -32,6 +32,7 @@ function draft(userId: string, extra: Partial<NewEscalation> = {}): NewEscalatio
     booking: { day: '2026-12-01', part: 'morning' },
     words: { text: 'the QR code will not scan 📷', truncated: false },
     step: 'first.app.scan',
+    language: 'pl',
     createdAt: T0,
     localDate: '2026-11-30',
     channelCopy: 'owed',
@@ -98,6 +99,7 @@ export function describeEscalationStoreContracts(backend: string, newPlace: NewP
         channelCopy: 'owed',
         words: first.words,
         booking: first.booking,
+        language: 'pl',
       });
       expect(await store.get(e.id)).to.deep.equal(e);
       expect(await store.findByReference('MFA-7K2Q')).to.deep.equal(e);
@@ -190,6 +192,8 @@ export function describeEscalationStoreContracts(backend: string, newPlace: NewP
         Array(4).fill(undefined),
       );
       expect(sent.booking).to.deep.equal({ day: '2026-12-01', part: 'morning' });
+      // The notice owed after a delayed mail is written in the language the user asked in.
+      expect(sent.language).to.equal('pl');
       // Only forward: a late retry or failure does not bring it back.
       await store.markRetry(e.id, at(T0), '503');
       await store.markFailed(e.id, '403');

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { passInstructions } from '../../src/domain/supportCodes/temporaryAccessPass';
 import { passIssuedCard } from '../../src/features/supportCodes/temporaryAccessPassCards';
 import { parseTap } from '../../src/features/supportCodes/temporaryAccessPassReplies';
-import { catalogPolicy } from '../support/cardCatalog';
+import { CATALOG_DATES, catalogPolicy, viewContextOn } from '../support/cardCatalog';
 
 describe("The desk's Temporary Access Pass: typed command and card", () => {
   it('reads "tap" with one school email; anything else is not a target', () => {
@@ -26,8 +26,9 @@ describe("The desk's Temporary Access Pass: typed command and card", () => {
       ...times,
       forThePerson: passInstructions(catalogPolicy(), times),
     };
-    const first = passIssuedCard(issued);
-    const second = passIssuedCard(issued);
+    const { t } = viewContextOn(CATALOG_DATES[0]!);
+    const first = passIssuedCard(issued, t);
+    const second = passIssuedCard(issued, t);
     expect(first).to.not.equal(second);
     // Cached cards are frozen and shared; this one belongs to its turn alone.
     expect(Object.isFrozen(first)).to.equal(false);

@@ -404,156 +404,191 @@ function sampleEscalation(overrides: Partial<Escalation> = {}): Escalation {
 }
 
 /** "I need help": every view of the flow, every answer to a send, the proactive notices, the IT channel copy. */
-export const helpSection: CardSection = {
-  name: 'help',
-  cards() {
-    const h = helpCards;
-    const date = CATALOG_DATES[0]!;
-    const ctx = viewContextOn(date);
-    const midway = progressAt('first.app.scan', 'app');
-    const draft: HelpDraft = { formId: 'catalog-form-1', from: 'first.app.scan' };
-    const booked = {
-      ...draft,
-      category: 'lostOrNewPhone' as const,
-      way: 'book' as const,
-      day: '2026-12-01',
-      part: 'morning' as const,
-    };
-    const cards: CatalogCard[] = [];
-    const at = (name: string, title: string, fn: keyof typeof helpCards, card: AdaptiveCardJson) =>
-      cards.push({ id: `help-${name}`, title, source: `helpCards.${fn}`, card });
-    at(
-      'start',
-      '"I need help" / "I\'m stuck": what went wrong',
-      'helpStartCard',
-      h.helpStartCard(draft, ctx),
-    );
-    at(
-      'start-welcome',
-      '"help" before starting',
-      'helpStartCard',
-      h.helpStartCard({ formId: 'catalog-form-2', from: 'welcome' }, ctx),
-    );
-    at('more', '"Something else": the other problems', 'helpMoreCard', h.helpMoreCard(draft, midway));
-    for (const category of [
-      'signInNotMe',
-      'noSmartphone',
-      'lostOrNewPhone',
-      'lockedOut',
-      'errorMessage',
-    ] as const) {
+export function helpSectionIn(locale: Locale): CardSection {
+  const suffix = localeSuffix(locale);
+  return {
+    name: `help${suffix}`,
+    cards() {
+      const h = helpCards;
+      const date = CATALOG_DATES[0]!;
+      const ctx = viewContextOn(date, 'Sam', locale);
+      const { t } = ctx;
+      const midway = progressAt('first.app.scan', 'app');
+      const draft: HelpDraft = { formId: 'catalog-form-1', from: 'first.app.scan' };
+      const booked = {
+        ...draft,
+        category: 'lostOrNewPhone' as const,
+        way: 'book' as const,
+        day: '2026-12-01',
+        part: 'morning' as const,
+      };
+      const cards: CatalogCard[] = [];
+      const at = (name: string, title: string, fn: keyof typeof helpCards, card: AdaptiveCardJson) =>
+        cards.push({ id: `help-${name}${suffix}`, title, source: `helpCards.${fn}`, card });
       at(
-        `way-${category}`,
-        `How would you like help? (${category})`,
-        'helpWayCard',
-        h.helpWayCard({ ...draft, category }, ctx),
+        'start',
+        '"I need help" / "I\'m stuck": what went wrong',
+        'helpStartCard',
+        h.helpStartCard(draft, ctx),
       );
-    }
-    at('day', 'Book a time: which day', 'helpDayCard', h.helpDayCard({ ...booked, day: undefined }, ctx));
-    at('day-again', 'Book a time: a day no longer offered', 'helpDayCard', h.helpDayCard(booked, ctx, true));
-    at('part', 'Book a time: morning or afternoon', 'helpPartCard', h.helpPartCard(booked));
-    at('review', 'Send this to IT Support? (booked)', 'helpReviewCard', h.helpReviewCard(booked));
-    at(
-      'review-walk-in',
-      'Send this to IT Support? (walk in)',
-      'helpReviewCard',
-      h.helpReviewCard({ ...draft, category: 'appWontScan', way: 'walkIn' }),
-    );
-    at('words', 'Add a few words (the form, version 1.3)', 'helpWordsCard', h.helpWordsCard(booked, ctx));
-    at(
-      'view',
-      'The view of an unfinished draft',
-      'helpViewCard',
-      h.helpViewCard('review', { ...draft, category: 'other' }, midway, ctx),
-    );
-    at('sent', 'Sent to IT Support', 'helpSentCard', h.helpSentCard(sampleEscalation(), 'sent', ctx, midway));
-    at(
-      'sent-booked',
-      'Sent, booking',
-      'helpSentCard',
-      h.helpSentCard(
-        sampleEscalation({ way: 'book', booking: { day: '2026-12-01', part: 'afternoon' } }),
+      at(
+        'start-welcome',
+        '"help" before starting',
+        'helpStartCard',
+        h.helpStartCard({ formId: 'catalog-form-2', from: 'welcome' }, ctx),
+      );
+      at('more', '"Something else": the other problems', 'helpMoreCard', h.helpMoreCard(draft, midway, ctx));
+      for (const category of [
+        'signInNotMe',
+        'noSmartphone',
+        'lostOrNewPhone',
+        'lockedOut',
+        'errorMessage',
+      ] as const) {
+        at(
+          `way-${category}`,
+          `How would you like help? (${category})`,
+          'helpWayCard',
+          h.helpWayCard({ ...draft, category }, ctx),
+        );
+      }
+      at('day', 'Book a time: which day', 'helpDayCard', h.helpDayCard({ ...booked, day: undefined }, ctx));
+      at(
+        'day-again',
+        'Book a time: a day no longer offered',
+        'helpDayCard',
+        h.helpDayCard(booked, ctx, true),
+      );
+      at('part', 'Book a time: morning or afternoon', 'helpPartCard', h.helpPartCard(booked, ctx));
+      at('review', 'Send this to IT Support? (booked)', 'helpReviewCard', h.helpReviewCard(booked, ctx));
+      at(
+        'review-walk-in',
+        'Send this to IT Support? (walk in)',
+        'helpReviewCard',
+        h.helpReviewCard({ ...draft, category: 'appWontScan', way: 'walkIn' }, ctx),
+      );
+      at('words', 'Add a few words (the form, version 1.3)', 'helpWordsCard', h.helpWordsCard(booked, ctx));
+      at(
+        'view',
+        'The view of an unfinished draft',
+        'helpViewCard',
+        h.helpViewCard('review', { ...draft, category: 'other' }, midway, ctx),
+      );
+      at(
         'sent',
-        ctx,
-        undefined,
-      ),
-    );
-    at(
-      'sent-email',
-      'Sent, email back',
-      'helpSentCard',
-      h.helpSentCard(sampleEscalation({ way: 'emailBack' }), 'sent', ctx, undefined),
-    );
-    at(
-      'delayed',
-      'Saved, delivery delayed',
-      'helpSentCard',
-      h.helpSentCard(sampleEscalation({ state: 'composed' }), 'delayed', ctx, midway),
-    );
-    at(
-      'again',
-      'The same form sent twice',
-      'helpSentCard',
-      h.helpSentCard(sampleEscalation(), 'sent', ctx, midway, true),
-    );
-    at(
-      'sent-removed',
-      'Sent, with a password, an email address and a code taken out of the words',
-      'helpSentCard',
-      h.helpSentCard(sampleEscalation(), 'sent', ctx, midway, false, ['password', 'code', 'emailAddress']),
-    );
-    at(
-      'delivered',
-      'Proactive: delayed mail delivered',
-      'helpDeliveredCard',
-      h.helpDeliveredCard(sampleEscalation()),
-    );
-    at(
-      'failed',
-      'The desk could not be reached',
-      'helpFailedCard',
-      h.helpFailedCard(sampleEscalation({ state: 'failed' }), ctx),
-    );
-    at(
-      'limit',
-      'The daily limit',
-      'helpLimitCard',
-      h.helpLimitCard([sampleEscalation(), sampleEscalation({ reference: 'MFA-XW3P' })], ctx, midway),
-    );
-    at(
-      'channel',
-      'The IT channel copy',
-      'channelEscalationCard',
-      h.channelEscalationCard(
-        sampleEscalation({ way: 'book', booking: { day: '2026-12-01', part: 'morning' } }),
-      ),
-    );
-    at(
-      'channel-urgent',
-      'The IT channel copy of an urgent request (a sign-in the user did not start)',
-      'channelEscalationCard',
-      h.channelEscalationCard(sampleEscalation({ category: 'signInNotMe', step: 'notMe' })),
-    );
-    at(
-      'sent-walk-in-no-phones',
-      'Sent, walk in, at a school where phones are not allowed at the IT desk',
-      'helpSentCard',
-      h.helpSentCard(
-        sampleEscalation(),
-        'sent',
-        withSupport(ctx, { phones: { atItDesk: false, duringSchoolDay: false } }),
-        midway,
-      ),
-    );
-    at(
-      'channel-failed',
-      'The IT channel copy, mail not delivered',
-      'channelEscalationCard',
-      h.channelEscalationCard(sampleEscalation({ state: 'failed' })),
-    );
-    return cards;
-  },
-};
+        'Sent to IT Support',
+        'helpSentCard',
+        h.helpSentCard(sampleEscalation(), 'sent', ctx, midway),
+      );
+      at(
+        'sent-booked',
+        'Sent, booking',
+        'helpSentCard',
+        h.helpSentCard(
+          sampleEscalation({ way: 'book', booking: { day: '2026-12-01', part: 'afternoon' } }),
+          'sent',
+          ctx,
+          undefined,
+        ),
+      );
+      at(
+        'sent-email',
+        'Sent, email back',
+        'helpSentCard',
+        h.helpSentCard(sampleEscalation({ way: 'emailBack' }), 'sent', ctx, undefined),
+      );
+      at(
+        'delayed',
+        'Saved, delivery delayed',
+        'helpSentCard',
+        h.helpSentCard(sampleEscalation({ state: 'composed' }), 'delayed', ctx, midway),
+      );
+      at(
+        'again',
+        'The same form sent twice',
+        'helpSentCard',
+        h.helpSentCard(sampleEscalation(), 'sent', ctx, midway, true),
+      );
+      at(
+        'sent-removed',
+        'Sent, with a password, an email address and a code taken out of the words',
+        'helpSentCard',
+        h.helpSentCard(sampleEscalation(), 'sent', ctx, midway, false, ['password', 'code', 'emailAddress']),
+      );
+      at(
+        'delivered',
+        'Proactive: delayed mail delivered',
+        'helpDeliveredCard',
+        h.helpDeliveredCard(sampleEscalation(), t),
+      );
+      at(
+        'failed',
+        'The desk could not be reached',
+        'helpFailedCard',
+        h.helpFailedCard(sampleEscalation({ state: 'failed' }), ctx),
+      );
+      at(
+        'limit',
+        'The daily limit',
+        'helpLimitCard',
+        h.helpLimitCard([sampleEscalation(), sampleEscalation({ reference: 'MFA-XW3P' })], ctx, midway),
+      );
+      at(
+        'sent-walk-in-no-phones',
+        'Sent, walk in, at a school where phones are not allowed at the IT desk',
+        'helpSentCard',
+        h.helpSentCard(
+          sampleEscalation(),
+          'sent',
+          withSupport(ctx, { phones: { atItDesk: false, duringSchoolDay: false } }),
+          midway,
+        ),
+      );
+      // What people type when they need to know something: the help feature's answers.
+      const answers = (
+        name: string,
+        title: string,
+        fn: keyof typeof helpAnswerCards,
+        card: AdaptiveCardJson,
+      ) => cards.push({ id: `help-answer-${name}${suffix}`, title, source: `helpAnswerCards.${fn}`, card });
+      answers(
+        'what-is-this',
+        '"what is this?"',
+        'whatIsThisCard',
+        helpAnswerCards.whatIsThisCard(undefined, ctx),
+      );
+      answers('new-phone', '"new phone"', 'newPhoneCard', helpAnswerCards.newPhoneCard(midway, ctx));
+      // The IT channel's copy is the desk's, in the school's language: English only.
+      if (locale === BASE_LOCALE) {
+        at(
+          'channel',
+          'The IT channel copy',
+          'channelEscalationCard',
+          h.channelEscalationCard(
+            sampleEscalation({ way: 'book', booking: { day: '2026-12-01', part: 'morning' } }),
+            t,
+          ),
+        );
+        at(
+          'channel-urgent',
+          'The IT channel copy of an urgent request (a sign-in the user did not start)',
+          'channelEscalationCard',
+          h.channelEscalationCard(sampleEscalation({ category: 'signInNotMe', step: 'notMe' }), t),
+        );
+        at(
+          'channel-failed',
+          'The IT channel copy, mail not delivered',
+          'channelEscalationCard',
+          h.channelEscalationCard(sampleEscalation({ state: 'failed' }), t),
+        );
+      }
+      return cards;
+    },
+  };
+}
+
+/** The help cards in English. */
+export const helpSection: CardSection = helpSectionIn(BASE_LOCALE);
 
 const SAMPLE_PERSON: DirectoryUser = {
   id: '5a000000-0000-4000-8000-000000000001',
@@ -566,163 +601,181 @@ const SAMPLE_PERSON: DirectoryUser = {
 };
 
 /** The user's support code, and every answer the desk can get to `verify`. */
-export const supportCodeSection: CardSection = {
-  name: 'supportCode',
-  cards() {
-    const s = supportCodeCards;
-    const cards: CatalogCard[] = [];
-    const at = (name: string, title: string, fn: keyof typeof supportCodeCards, card: AdaptiveCardJson) =>
-      cards.push({ id: `support-code-${name}`, title, source: `supportCodeCards.${fn}`, card });
-    at(
-      'show',
-      '"my support code"',
-      'supportCodeCard',
-      s.supportCodeCard({ code: '482913', secondsLeft: 17 }, progressAt('first.app.scan', 'app')),
-    );
-    at('usage', '"verify" on its own (desk)', 'verifyUsageCard', s.verifyUsageCard());
-    at('unavailable', 'verify while Graph is down', 'verifyUnavailableCard', s.verifyUnavailableCard());
-    at(
-      'valid',
-      'verify: valid',
-      'verifyResultCard',
-      s.verifyResultCard({ kind: 'valid', user: SAMPLE_PERSON, reference: 'MFA-7K2Q' }),
-    );
-    at(
-      'disabled',
-      'verify: valid, account disabled',
-      'verifyResultCard',
-      s.verifyResultCard({
-        kind: 'valid',
-        user: { ...SAMPLE_PERSON, accountEnabled: false, department: undefined, jobTitle: 'Teacher' },
-      }),
-    );
-    at(
-      'wrong',
-      'verify: wrong code',
-      'verifyResultCard',
-      s.verifyResultCard({ kind: 'invalid', user: SAMPLE_PERSON, reason: 'wrong' }),
-    );
-    at(
-      'replay',
-      'verify: code used before',
-      'verifyResultCard',
-      s.verifyResultCard({ kind: 'invalid', user: SAMPLE_PERSON, reason: 'replay' }),
-    );
-    at(
-      'malformed',
-      'verify: not 6 digits',
-      'verifyResultCard',
-      s.verifyResultCard({ kind: 'invalid', user: SAMPLE_PERSON, reason: 'malformed' }),
-    );
-    at(
-      'no-code',
-      'verify: no code yet',
-      'verifyResultCard',
-      s.verifyResultCard({ kind: 'noCode', user: SAMPLE_PERSON }),
-    );
-    at(
-      'unknown',
-      'verify: no such user or reference',
-      'verifyResultCard',
-      s.verifyResultCard({ kind: 'unknownTarget' }),
-    );
-    at(
-      'limited',
-      'verify: rate limited',
-      'verifyResultCard',
-      s.verifyResultCard({ kind: 'rateLimited', scope: 'target' }),
-    );
-    at(
-      'refused',
-      'verify: not in the desk group',
-      'verifyResultCard',
-      s.verifyResultCard({ kind: 'refused' }),
-    );
-    return cards;
-  },
-};
+export function supportCodeSectionIn(locale: Locale): CardSection {
+  const suffix = localeSuffix(locale);
+  return {
+    name: `supportCode${suffix}`,
+    cards() {
+      const { t } = viewContextOn(CATALOG_DATES[0]!, 'Sam', locale);
+      const s = supportCodeCards;
+      const cards: CatalogCard[] = [];
+      const at = (name: string, title: string, fn: keyof typeof supportCodeCards, card: AdaptiveCardJson) =>
+        cards.push({ id: `support-code-${name}${suffix}`, title, source: `supportCodeCards.${fn}`, card });
+      at(
+        'show',
+        '"my support code"',
+        'supportCodeCard',
+        s.supportCodeCard({ code: '482913', secondsLeft: 17 }, progressAt('first.app.scan', 'app'), t),
+      );
+      at('usage', '"verify" on its own (desk)', 'verifyUsageCard', s.verifyUsageCard(t));
+      at('unavailable', 'verify while Graph is down', 'verifyUnavailableCard', s.verifyUnavailableCard(t));
+      at(
+        'valid',
+        'verify: valid',
+        'verifyResultCard',
+        s.verifyResultCard({ kind: 'valid', user: SAMPLE_PERSON, reference: 'MFA-7K2Q' }, t),
+      );
+      at(
+        'disabled',
+        'verify: valid, account disabled',
+        'verifyResultCard',
+        s.verifyResultCard(
+          {
+            kind: 'valid',
+            user: { ...SAMPLE_PERSON, accountEnabled: false, department: undefined, jobTitle: 'Teacher' },
+          },
+          t,
+        ),
+      );
+      at(
+        'wrong',
+        'verify: wrong code',
+        'verifyResultCard',
+        s.verifyResultCard({ kind: 'invalid', user: SAMPLE_PERSON, reason: 'wrong' }, t),
+      );
+      at(
+        'replay',
+        'verify: code used before',
+        'verifyResultCard',
+        s.verifyResultCard({ kind: 'invalid', user: SAMPLE_PERSON, reason: 'replay' }, t),
+      );
+      at(
+        'malformed',
+        'verify: not 6 digits',
+        'verifyResultCard',
+        s.verifyResultCard({ kind: 'invalid', user: SAMPLE_PERSON, reason: 'malformed' }, t),
+      );
+      at(
+        'no-code',
+        'verify: no code yet',
+        'verifyResultCard',
+        s.verifyResultCard({ kind: 'noCode', user: SAMPLE_PERSON }, t),
+      );
+      at(
+        'unknown',
+        'verify: no such user or reference',
+        'verifyResultCard',
+        s.verifyResultCard({ kind: 'unknownTarget' }, t),
+      );
+      at(
+        'limited',
+        'verify: rate limited',
+        'verifyResultCard',
+        s.verifyResultCard({ kind: 'rateLimited', scope: 'target' }, t),
+      );
+      at(
+        'refused',
+        'verify: not in the desk group',
+        'verifyResultCard',
+        s.verifyResultCard({ kind: 'refused' }, t),
+      );
+      return cards;
+    },
+  };
+}
+
+/** The support-code cards in English. */
+export const supportCodeSection: CardSection = supportCodeSectionIn(BASE_LOCALE);
 
 /** A grant id as the Temporary Access Pass service makes them. */
 const SAMPLE_GRANT = 'Zk3q9T0bXv1mWc7yPa2R-s_d';
 
 /** The desk's Temporary Access Pass: the offer on a valid check, the in-person check, the pass, every refusal. */
-export const temporaryAccessPassSection: CardSection = {
-  name: 'temporaryAccessPass',
-  cards() {
-    const p = passCards;
-    const policy = catalogPolicy();
-    const settings = policy.temporaryAccessPass;
-    const cards: CatalogCard[] = [];
-    const at = (name: string, title: string, fn: keyof typeof passCards, card: AdaptiveCardJson) =>
-      cards.push({ id: `pass-${name}`, title, source: `temporaryAccessPassCards.${fn}`, card });
-    cards.push({
-      id: 'pass-offered',
-      title: 'verify: valid, with the Temporary Access Pass button',
-      source: 'supportCodeCards.verifyResultCard',
-      card: supportCodeCards.verifyResultCard(
-        { kind: 'valid', user: SAMPLE_PERSON, reference: 'MFA-7K2Q' },
-        SAMPLE_GRANT,
-      ),
-    });
-    const issued = (usableOnce: boolean, user: DirectoryUser | undefined) => {
-      const times = {
-        startsAt: '2026-11-30T10:00:00.000Z',
-        expiresAt: '2026-11-30T11:00:00.000Z',
-        usableOnce,
+export function temporaryAccessPassSectionIn(locale: Locale): CardSection {
+  const suffix = localeSuffix(locale);
+  return {
+    name: `temporaryAccessPass${suffix}`,
+    cards() {
+      const { t } = viewContextOn(CATALOG_DATES[0]!, 'Sam', locale);
+      const p = passCards;
+      const policy = catalogPolicy();
+      const settings = policy.temporaryAccessPass;
+      const cards: CatalogCard[] = [];
+      const at = (name: string, title: string, fn: keyof typeof passCards, card: AdaptiveCardJson) =>
+        cards.push({ id: `pass-${name}${suffix}`, title, source: `temporaryAccessPassCards.${fn}`, card });
+      cards.push({
+        id: `pass-offered${suffix}`,
+        title: 'verify: valid, with the Temporary Access Pass button',
+        source: 'supportCodeCards.verifyResultCard',
+        card: supportCodeCards.verifyResultCard(
+          { kind: 'valid', user: SAMPLE_PERSON, reference: 'MFA-7K2Q' },
+          t,
+          SAMPLE_GRANT,
+        ),
+      });
+      const issued = (usableOnce: boolean, user: DirectoryUser | undefined) => {
+        const times = {
+          startsAt: '2026-11-30T10:00:00.000Z',
+          expiresAt: '2026-11-30T11:00:00.000Z',
+          usableOnce,
+        };
+        return {
+          kind: 'issued' as const,
+          pass: 'Gm6+f?7w',
+          ...times,
+          user,
+          forThePerson: passInstructions(policy, times),
+        };
       };
-      return {
-        kind: 'issued' as const,
-        pass: 'Gm6+f?7w',
-        ...times,
-        user,
-        forThePerson: passInstructions(policy, times),
-      };
-    };
-    at(
-      'issued',
-      "The pass, in the desk member's chat",
-      'passIssuedCard',
-      p.passIssuedCard(issued(true, SAMPLE_PERSON)),
-    );
-    at(
-      'issued-reusable',
-      'The pass, usable more than once, name not known just now',
-      'passIssuedCard',
-      p.passIssuedCard(issued(false, undefined)),
-    );
-    at('tap-usage', '"tap" on its own (desk)', 'tapUsageCard', p.tapUsageCard());
-    at('tap-unknown', 'tap: no such user', 'tapUnknownUserCard', p.tapUnknownUserCard());
-    at(
-      'tap-confirm',
-      'tap: confirm the in-person check',
-      'tapConfirmCard',
-      p.tapConfirmCard(SAMPLE_PERSON, SAMPLE_GRANT, settings),
-    );
-    at('tap-cancelled', 'tap: cancelled', 'tapCancelledCard', p.tapCancelledCard());
-    const reasons: passCards.PassRefusal[] = [
-      'featureOff',
-      'notDeskMember',
-      'notYourGrant',
-      'tooOld',
-      'alreadyGiven',
-      'notConfirmedInPerson',
-      'noPermission',
-      'disabledByPolicy',
-      'lifetimeOutsidePolicy',
-      'userNotFound',
-      'unavailable',
-    ];
-    for (const reason of reasons) {
       at(
-        `refused-${reason}`,
-        `No pass: ${reason}`,
-        'passRefusedCard',
-        p.passRefusedCard(reason, settings, SAMPLE_GRANT),
+        'issued',
+        "The pass, in the desk member's chat",
+        'passIssuedCard',
+        p.passIssuedCard(issued(true, SAMPLE_PERSON), t),
       );
-    }
-    return cards;
-  },
-};
+      at(
+        'issued-reusable',
+        'The pass, usable more than once, name not known just now',
+        'passIssuedCard',
+        p.passIssuedCard(issued(false, undefined), t),
+      );
+      at('tap-usage', '"tap" on its own (desk)', 'tapUsageCard', p.tapUsageCard(t));
+      at('tap-unknown', 'tap: no such user', 'tapUnknownUserCard', p.tapUnknownUserCard(t));
+      at(
+        'tap-confirm',
+        'tap: confirm the in-person check',
+        'tapConfirmCard',
+        p.tapConfirmCard(SAMPLE_PERSON, SAMPLE_GRANT, settings, t),
+      );
+      at('tap-cancelled', 'tap: cancelled', 'tapCancelledCard', p.tapCancelledCard(t));
+      const reasons: passCards.PassRefusal[] = [
+        'featureOff',
+        'notDeskMember',
+        'notYourGrant',
+        'tooOld',
+        'alreadyGiven',
+        'notConfirmedInPerson',
+        'noPermission',
+        'disabledByPolicy',
+        'lifetimeOutsidePolicy',
+        'userNotFound',
+        'unavailable',
+      ];
+      for (const reason of reasons) {
+        at(
+          `refused-${reason}`,
+          `No pass: ${reason}`,
+          'passRefusedCard',
+          p.passRefusedCard(reason, settings, t, SAMPLE_GRANT),
+        );
+      }
+      return cards;
+    },
+  };
+}
+
+/** The Temporary Access Pass cards in English. */
+export const temporaryAccessPassSection: CardSection = temporaryAccessPassSectionIn(BASE_LOCALE);
 
 const method = (kind: Exclude<RegisteredMethod['kind'], 'email'>): RegisteredMethod => ({ kind });
 

@@ -21,4 +21,19 @@ describe('The bot adapter', () => {
     );
     expect(captured.lines.join('\n')).to.not.match(/Sunshine|900123/);
   });
+
+  it("answers a failed message turn with the turn-failed text for the activity's language", async () => {
+    const captured = captureLog();
+    const config = { bot: { type: 'MultiTenant' } } as AppConfig;
+    const adapter = createBotAdapter(config, captured.log, (locale) => `failed, in ${locale ?? 'none'}`);
+    const sent: unknown[] = [];
+    const turn = (locale?: string) =>
+      ({
+        activity: { type: 'message', locale },
+        sendActivity: (activity: unknown) => Promise.resolve(void sent.push(activity)),
+      }) as unknown as TurnContext;
+    await adapter.onTurnError(turn('pl-PL'), new Error('storage down'));
+    await adapter.onTurnError(turn(undefined), new Error('storage down'));
+    expect(sent).to.deep.equal(['failed, in pl-PL', 'failed, in none']);
+  });
 });

@@ -50,7 +50,7 @@ import {
 type Stored = Escalation & { channelClaimedAt?: string };
 
 /** The part of the request kept as JSON (the words are removed from it once the mail is accepted). */
-type StoredRequest = Pick<Escalation, 'category' | 'way' | 'booking' | 'words' | 'step'>;
+type StoredRequest = Pick<Escalation, 'category' | 'way' | 'booking' | 'words' | 'step' | 'language'>;
 
 /** Optional times are '' when unset: a $filter can compare with '' but cannot test for a missing property. */
 type EscalationRow = {
@@ -118,6 +118,7 @@ function toRow(e: Stored): TableEntity<EscalationRow> {
     booking: e.booking,
     words: e.words,
     step: e.step,
+    language: e.language,
   };
   const parts = e.mail ? splitText(JSON.stringify(e.mail)) : [];
   const row: TableEntity<EscalationRow> = {

@@ -29,7 +29,7 @@ interface Row {
 }
 
 /** The part of the request kept as JSON (the words are removed from it once the mail is accepted). */
-type StoredRequest = Pick<Escalation, 'category' | 'way' | 'booking' | 'words' | 'step'>;
+type StoredRequest = Pick<Escalation, 'category' | 'way' | 'booking' | 'words' | 'step' | 'language'>;
 
 function toEscalation(row: Row): Escalation {
   const request = JSON.parse(row.request) as StoredRequest;
@@ -125,6 +125,7 @@ export class SqliteEscalationStore implements EscalationStore {
           booking: input.booking,
           words: input.words,
           step: input.step,
+          language: input.language,
         };
         this.insert.run({ ...input, reference, request: JSON.stringify(request) });
         return { kind: 'created', escalation: toEscalation(this.byId.get(input.id)!) };

@@ -66,6 +66,8 @@ export interface EscalationMailInput {
   userId: string;
   /** Undefined when Microsoft could not be asked in time. */
   registration?: RegistrationSummary;
+  /** The language the user reads the bot in, when it is not the school's ("Polski (pl)"): the desk may reply in it. */
+  language?: string;
   sender: string;
   recipient: string;
 }
@@ -159,6 +161,7 @@ export function composeEscalationMail(input: EscalationMailInput): OutgoingMail 
     ...(person?.department ? [row('Year group / department', person.department)] : []),
     ...(person?.jobTitle ? [row('Job title', person.jobTitle)] : []),
     ...(person && !person.accountEnabled ? [row('Account state', 'DISABLED in Entra ID')] : []),
+    ...(input.language ? [row("Pupil's language", input.language)] : []),
     row('Problem', category),
     row('Stuck at (guide step)', input.stepTitle),
     row('Preferred help', preferredHelp(input)),

@@ -20,7 +20,7 @@ import {
 
 /**
  * Titles of the steps in English as a user would recognise them ("you were at: Scan the QR code"), for the
- * staff side (the desk's mail, the help form) that is still English; a pupil reads `stepTitle`. The catalogue
+ * staff side (the desk's mail, the IT channel's copy) that is in the school's language; a pupil reads `stepTitle`. The catalogue
  * test holds these equal to the English catalogue's `guide.title.*`.
  */
 export const STEP_TITLES: Record<StepId, string> = {

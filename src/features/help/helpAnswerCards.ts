@@ -2,41 +2,44 @@
 import type { AdaptiveCardJson } from '../../cards/cardTemplates';
 import type { GuideProgress } from '../../domain/guide/progress';
 import { answer, continueButton, helpButton } from '../shared/answerCards';
+import { inDirectionOf } from '../shared/direction';
 import { Verb } from '../verbs';
 import { deadlineText, schoolName, shortUrl, type ViewContext } from '../shared/wording';
 
 /** "What is this?" */
 export function whatIsThisCard(progress: GuideProgress | undefined, ctx: ViewContext): AdaptiveCardJson {
-  const { policy, today } = ctx;
-  return answer({
-    heading: 'What is this?',
+  const { policy, today, t } = ctx;
+  const card = answer({
+    heading: t('help.whatIsThis.heading'),
     paragraphs: [
-      'Your school account is getting a second lock, called **multi-factor authentication** (MFA). When you sign in from outside school, you approve it on your phone. So even if someone guesses your password, they cannot get in.',
-      "You'll also be able to **reset your own password** if you forget it.",
-      `Everyone at ${schoolName(policy)} must set this up by ${deadlineText(policy, today)}.`,
-      "I'm a bot from the school's IT team. I'll walk you through it one step at a time.",
+      t('help.whatIsThis.secondLock'),
+      t('help.whatIsThis.reset'),
+      t('help.whatIsThis.everyone', { school: schoolName(policy), deadline: deadlineText(policy, today, t) }),
+      t('help.whatIsThis.bot'),
     ],
-    actions: [continueButton(progress), helpButton(progress?.step ?? 'welcome')],
+    actions: [continueButton(progress, t), helpButton(progress?.step ?? 'welcome', t)],
   });
+  return inDirectionOf(card, t);
 }
 
 /** "New phone". */
 export function newPhoneCard(progress: GuideProgress | undefined, ctx: ViewContext): AdaptiveCardJson {
-  const page = shortUrl(ctx.policy.registration.url);
-  return answer({
-    heading: 'Got a new phone?',
+  const { t } = ctx;
+  const card = answer({
+    heading: t('help.newPhone.heading'),
     paragraphs: [
-      `**Still have the old one?** Install Microsoft Authenticator on the new phone. Then go to **${page}**, tap **Add sign-in method**, choose the app and scan the QR code with the new phone. Then delete the old phone from the list.`,
-      'A passkey does not move to a new phone. If you had one, add it again on the new phone.',
-      "**Old phone gone?** Type **lost my phone** and I'll help.",
+      t('help.newPhone.stillHaveOld', { url: shortUrl(ctx.policy.registration.url) }),
+      t('help.newPhone.passkey'),
+      t('help.newPhone.oldGone'),
     ],
     actions: [
       {
-        title: 'Show me the app steps',
+        title: t('help.newPhone.appSteps'),
         data: { verb: Verb.GuideChoose, from: 'chooseFirst', choice: 'app' },
       },
-      { title: 'I lost my old phone', data: { verb: Verb.Ask, intent: 'lostPhone' } },
-      helpButton(progress?.step ?? 'welcome'),
+      { title: t('help.newPhone.lostOld'), data: { verb: Verb.Ask, intent: 'lostPhone' } },
+      helpButton(progress?.step ?? 'welcome', t),
     ],
   });
+  return inDirectionOf(card, t);
 }

@@ -2,6 +2,8 @@
  * The words of "I need help": what went wrong, how the user wants help, when, a check before sending, the
  * confirmation with the reference, and what the desk's IT channel sees. Every card but the optional words
  * form is version 1.2 with buttons only, so a pupil on a phone can ask for help without typing anything.
+ * Every word a user reads comes from their catalogue (`help.*`); right-to-left languages get cards laid out
+ * for them. The IT channel's copy is the desk's, in the school's language (the translator it is given).
  */
 import type { AdaptiveCardJson } from '../../cards/cardTemplates';
 import { renderHelpFormCard, type CardButton, type CardFact, type CardTip } from '../../cards/renderCards';
@@ -10,55 +12,55 @@ import { isUrgent, type Category, type HelpWay, type PartOfDay } from '../../dom
 import type { GuideProgress } from '../../domain/guide/progress';
 import { isMidGuide } from '../../domain/guide/steps';
 import { formatLongDate, type LocalDate } from '../../domain/policy/localDate';
+import { BASE_LOCALE } from '../../i18n/catalogue';
+import type { Translator } from '../../i18n/translator';
 import type { Escalation } from '../../ports/escalationStore';
 import type { SensitiveKind } from '../../domain/text/screening';
 import { answer, continueButton } from '../shared/answerCards';
-import { STEP_TITLES } from '../guide/guideWords';
-import { changeItAdvice, itOrThem, kindsText, NEVER_ASK } from '../shared/removedWords';
+import { inDirectionOf } from '../shared/direction';
+import { STEP_TITLES, stepTitle } from '../guide/guideWords';
+import { changeItAdvice, kindsText, neverAsk } from '../shared/removedWords';
 import { Verb } from '../verbs';
 import type { HelpDraft, HelpView } from './helpVerbs';
 import { phoneAtItText, supportHoursText, type ViewContext } from '../shared/wording';
 
-/** What a pupil reads for each category (buttons and summaries). */
-export const CATEGORY_TEXT: Record<Category, { button: string; summary: string }> = {
-  signInNotMe: { button: "🚨 A sign-in I didn't start", summary: "A sign-in I didn't start" },
-  noSmartphone: { button: '📵 No smartphone', summary: "I don't have a smartphone" },
-  lostOrNewPhone: { button: '📱 Lost or new phone', summary: 'I lost my phone or got a new one' },
-  noTextOrCall: { button: "💬 Text or call won't come", summary: "The text or call doesn't come" },
-  appWontScan: { button: "📷 The app won't scan", summary: "The app won't scan the QR code" },
-  lockedOut: { button: "🔒 I'm locked out", summary: "I'm locked out of my account" },
-  errorMessage: { button: '⚠️ I see an error', summary: 'I see an error message' },
-  other: { button: '❓ Something else', summary: 'Something else' },
+/** A category's button ("📵 No smartphone") or summary ("I don't have a smartphone"). */
+export function categoryText(category: Category, form: 'button' | 'summary', t: Translator): string {
+  return t(`help.category.${category}.${form}`);
+}
+
+function wayText(way: HelpWay, form: 'button' | 'summary', t: Translator): string {
+  return t(`help.way.${way}.${form}`);
+}
+
+/** The tips some categories get: what IT can do, so nobody feels their problem is a dead end. */
+const CATEGORY_TIP_STYLES: Partial<Record<Category, CardTip['style']>> = {
+  noSmartphone: 'good',
+  signInNotMe: 'attention',
+  lostOrNewPhone: 'attention',
+  lockedOut: 'good',
 };
 
-const WAY_TEXT: Record<HelpWay, { button: string; summary: string }> = {
-  walkIn: { button: "🚶 I'll walk in", summary: "I'll walk in to IT Support" },
-  book: { button: '📅 Book a time', summary: 'Book a time with IT' },
-  emailBack: { button: '✉️ Email me back', summary: 'Email me back' },
-};
+function categoryTip(category: Category, t: Translator): CardTip | undefined {
+  const style = CATEGORY_TIP_STYLES[category];
+  return style && { text: t(`help.tip.${category}`), style };
+}
 
-const PART_TEXT: Record<PartOfDay, string> = { morning: 'Morning', afternoon: 'Afternoon' };
+/** "Tuesday 1 December" (short enough for a phone button), in the user's language. */
+function dayButtonText(day: LocalDate, t: Translator): string {
+  // English keeps the bot's own long date, without its year.
+  if (t.locale === BASE_LOCALE) return formatLongDate(day).replace(/ \d{4}$/, '');
+  return new Intl.DateTimeFormat(t.locale, {
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    timeZone: 'UTC',
+  }).format(new Date(`${day}T12:00:00Z`));
+}
 
-/** A few words per category on what IT can do, so nobody feels their problem is a dead end. */
-const CATEGORY_TIPS: Partial<Record<Category, CardTip>> = {
-  noSmartphone: {
-    text: "That's fine. IT can give you a key or a one-time pass instead.",
-    style: 'good',
-  },
-  signInNotMe: {
-    text: "IT will see this first. Tap **No, it's not me** on your phone, and change your password now.",
-    style: 'attention',
-  },
-  lostOrNewPhone: { text: 'If someone might have your phone, tell IT Support today.', style: 'attention' },
-  lockedOut: {
-    text: 'IT Support can give you a one-time pass to get back in. Take something that shows who you are.',
-    style: 'good',
-  },
-};
-
-/** "Tuesday 1 December" (short enough for a phone button). */
-function dayButtonText(day: LocalDate): string {
-  return formatLongDate(day).replace(/ \d{4}$/, '');
+/** "Tuesday 1 December, morning". */
+function whenText(booking: { day: LocalDate; part: PartOfDay }, t: Translator): string {
+  return t('help.when', { day: dayButtonText(booking.day, t), part: booking.part });
 }
 
 function step(view: HelpView, draft: HelpDraft, title: string): CardButton {
@@ -66,7 +68,7 @@ function step(view: HelpView, draft: HelpDraft, title: string): CardButton {
 }
 
 /** What "Back" leads to from each view (book → day → part; the others skip them). */
-function back(view: HelpView, draft: HelpDraft): CardButton {
+function back(view: HelpView, draft: HelpDraft, t: Translator): CardButton {
   const previous: Record<HelpView, HelpView> = {
     start: 'start',
     more: 'start',
@@ -82,140 +84,157 @@ function back(view: HelpView, draft: HelpDraft): CardButton {
     review: draft.way === 'book' ? 'part' : 'way',
     words: 'review',
   };
-  return step(previous[view], draft, '◀ Back');
+  return step(previous[view], draft, t('guide.nav.back'));
 }
 
 function walkInFacts(ctx: ViewContext): CardFact[] {
+  const { t } = ctx;
   return [
-    { title: 'Walk in', value: `IT Support, room ${ctx.policy.support.room}` },
-    { title: 'Open', value: supportHoursText(ctx.policy) },
+    { title: t('help.fact.walkIn'), value: t('help.fact.walkInValue', { room: ctx.policy.support.room }) },
+    { title: t('help.fact.open'), value: supportHoursText(ctx.policy, t) },
   ];
 }
 
-const SUPPORT_CODE: CardButton = { title: 'Show my support code', data: { verb: Verb.SupportCodeShow } };
+function supportCodeButton(t: Translator): CardButton {
+  return { title: t('guide.nav.supportCode'), data: { verb: Verb.SupportCodeShow } };
+}
 
 /**
  * The start of the help flow: what went wrong, by buttons (the four most common, then "something else":
  * Teams shows at most five buttons in a row of actions).
  */
 export function helpStartCard(draft: HelpDraft, ctx: ViewContext): AdaptiveCardJson {
+  const { t } = ctx;
   const from = draft.from;
-  return answer({
-    heading: "Let's get you some help",
-    paragraphs: [
-      'No problem. Lots of people get stuck here.',
-      "What's the problem? Tap one and I'll pass it on to IT Support, with where you got to.",
-    ],
+  const card = answer({
+    heading: t('help.start.heading'),
+    paragraphs: [t('help.start.noProblem'), t('help.start.pick')],
     facts: [
-      ...(from && from !== 'welcome' ? [{ title: 'You got to', value: STEP_TITLES[from] }] : []),
+      ...(from && from !== 'welcome' ? [{ title: t('help.fact.gotTo'), value: stepTitle(from, t) }] : []),
       ...walkInFacts(ctx),
     ],
-    tips: [{ text: NEVER_ASK, style: 'emphasis' }],
+    tips: [{ text: neverAsk(t), style: 'emphasis' }],
     actions: [
       ...(['noSmartphone', 'lostOrNewPhone', 'noTextOrCall', 'appWontScan'] as const).map((c) =>
-        step('way', { ...draft, category: c }, CATEGORY_TEXT[c].button),
+        step('way', { ...draft, category: c }, categoryText(c, 'button', t)),
       ),
-      step('more', draft, 'Something else ▶'),
+      step('more', draft, t('help.button.somethingElse')),
     ],
   });
+  return inDirectionOf(card, t);
 }
 
 /**
  * The rest of the categories, the urgent one first, and a way back to the guide. Teams shows five actions, so
  * no Back here: the first card of the flow is just above it in the chat.
  */
-export function helpMoreCard(draft: HelpDraft, progress: GuideProgress | undefined): AdaptiveCardJson {
-  const carryOn = continueButton(progress);
-  return answer({
-    heading: "What's the problem?",
-    paragraphs: ['Pick the closest. You can add a few words before it goes to IT.'],
+export function helpMoreCard(
+  draft: HelpDraft,
+  progress: GuideProgress | undefined,
+  ctx: ViewContext,
+): AdaptiveCardJson {
+  const { t } = ctx;
+  const card = answer({
+    heading: t('help.more.heading'),
+    paragraphs: [t('help.more.pick')],
     actions: [
-      step('way', { ...draft, category: 'signInNotMe' }, CATEGORY_TEXT.signInNotMe.button),
-      step('way', { ...draft, category: 'lockedOut' }, CATEGORY_TEXT.lockedOut.button),
-      step('way', { ...draft, category: 'errorMessage' }, CATEGORY_TEXT.errorMessage.button),
-      step('way', { ...draft, category: 'other' }, CATEGORY_TEXT.other.button),
-      progress && isMidGuide(progress.step) ? { ...carryOn, title: 'Back to where I was' } : carryOn,
+      ...(['signInNotMe', 'lockedOut', 'errorMessage', 'other'] as const).map((c) =>
+        step('way', { ...draft, category: c }, categoryText(c, 'button', t)),
+      ),
+      resumeButton(progress, t),
     ],
   });
+  return inDirectionOf(card, t);
 }
 
 /** How the user wants help. */
 export function helpWayCard(draft: HelpDraft & { category: Category }, ctx: ViewContext): AdaptiveCardJson {
-  const tip = CATEGORY_TIPS[draft.category];
-  return answer({
-    heading: 'How would you like help?',
-    paragraphs: [`Problem: **${CATEGORY_TEXT[draft.category].summary}**.`],
+  const { t } = ctx;
+  const tip = categoryTip(draft.category, t);
+  const card = answer({
+    heading: t('help.howHelp.heading'),
+    paragraphs: [t('help.howHelp.problem', { problem: categoryText(draft.category, 'summary', t) })],
     facts: walkInFacts(ctx),
     tips: tip ? [tip] : [],
     actions: [
-      step('review', { ...draft, way: 'walkIn' }, WAY_TEXT.walkIn.button),
-      step('day', { ...draft, way: 'book' }, WAY_TEXT.book.button),
-      step('review', { ...draft, way: 'emailBack' }, WAY_TEXT.emailBack.button),
-      back('way', draft),
+      step('review', { ...draft, way: 'walkIn' }, wayText('walkIn', 'button', t)),
+      step('day', { ...draft, way: 'book' }, wayText('book', 'button', t)),
+      step('review', { ...draft, way: 'emailBack' }, wayText('emailBack', 'button', t)),
+      back('way', draft, t),
     ],
   });
+  return inDirectionOf(card, t);
 }
 
 /** Which day to book (the next support days). `again`: the day chosen before is no longer offered. */
 export function helpDayCard(draft: HelpDraft, ctx: ViewContext, again = false): AdaptiveCardJson {
+  const { t } = ctx;
   const days = bookingDays(ctx.policy, ctx.today);
-  return answer({
-    heading: 'Which day suits you?',
+  const card = answer({
+    heading: t('help.day.heading'),
     paragraphs: [
-      ...(again ? ['That day is gone now. Please pick again.'] : []),
-      `IT Support is open ${supportHoursText(ctx.policy)}. They'll email you to confirm a time.`,
+      ...(again ? [t('help.day.gone')] : []),
+      t('help.day.open', { hours: supportHoursText(ctx.policy, t) }),
     ],
     actions: [
-      ...days.map((day) => step('part', { ...draft, way: 'book', day }, dayButtonText(day))),
-      back('day', draft),
+      ...days.map((day) => step('part', { ...draft, way: 'book', day }, dayButtonText(day, t))),
+      back('day', draft, t),
     ],
   });
+  return inDirectionOf(card, t);
 }
 
 /** Morning or afternoon. */
-export function helpPartCard(draft: HelpDraft & { day: LocalDate }): AdaptiveCardJson {
-  return answer({
-    heading: 'Which part of the day?',
-    paragraphs: [`On **${formatLongDate(draft.day)}**.`],
+export function helpPartCard(draft: HelpDraft & { day: LocalDate }, ctx: ViewContext): AdaptiveCardJson {
+  const { t } = ctx;
+  const card = answer({
+    heading: t('help.partOfDay.heading'),
+    paragraphs: [t('help.partOfDay.on', { date: t.longDate(draft.day) })],
     actions: [
-      step('review', { ...draft, part: 'morning' }, PART_TEXT.morning),
-      step('review', { ...draft, part: 'afternoon' }, PART_TEXT.afternoon),
-      back('part', draft),
+      step('review', { ...draft, part: 'morning' }, t('help.part.morning')),
+      step('review', { ...draft, part: 'afternoon' }, t('help.part.afternoon')),
+      back('part', draft, t),
     ],
   });
+  return inDirectionOf(card, t);
 }
 
 /** A finished draft's facts: problem, help, when. */
-function draftFacts(draft: {
-  category: Category;
-  way: HelpWay;
-  day?: LocalDate;
-  part?: PartOfDay;
-}): CardFact[] {
+function draftFacts(
+  draft: { category: Category; way: HelpWay; day?: LocalDate; part?: PartOfDay },
+  t: Translator,
+): CardFact[] {
+  const { day, part } = draft;
   return [
-    { title: 'Problem', value: CATEGORY_TEXT[draft.category].summary },
-    { title: 'Help', value: WAY_TEXT[draft.way].summary },
-    ...(draft.way === 'book' && draft.day && draft.part
-      ? [{ title: 'When', value: `${dayButtonText(draft.day)}, ${PART_TEXT[draft.part].toLowerCase()}` }]
+    { title: t('help.fact.problem'), value: categoryText(draft.category, 'summary', t) },
+    { title: t('help.fact.help'), value: wayText(draft.way, 'summary', t) },
+    ...(draft.way === 'book' && day && part
+      ? [{ title: t('help.fact.when'), value: whenText({ day, part }, t) }]
       : []),
   ];
 }
 
-const WHAT_IT_SEES =
-  "IT will see your name, your year or department, where you got stuck and what you've set up so far.";
+function sendButton(draft: HelpDraft, t: Translator): CardButton {
+  return { title: t('help.button.send'), data: { ...draft, verb: Verb.HelpSend } };
+}
 
 /** The check before sending: send now, or add a few words first. */
-export function helpReviewCard(draft: HelpDraft & { category: Category; way: HelpWay }): AdaptiveCardJson {
-  return answer({
-    heading: 'Send this to IT Support?',
-    paragraphs: [WHAT_IT_SEES],
-    facts: draftFacts(draft),
+export function helpReviewCard(
+  draft: HelpDraft & { category: Category; way: HelpWay },
+  ctx: ViewContext,
+): AdaptiveCardJson {
+  const { t } = ctx;
+  const card = answer({
+    heading: t('help.review.heading'),
+    paragraphs: [t('help.review.whatItSees')],
+    facts: draftFacts(draft, t),
     actions: [
-      { title: 'Send to IT ✉', data: { ...draft, verb: Verb.HelpSend } },
-      step('words', draft, '✏️ Add a few words first'),
-      back('review', draft),
+      sendButton(draft, t),
+      step('words', draft, t('help.button.addWords')),
+      back('review', draft, t),
     ],
   });
+  return inDirectionOf(card, t);
 }
 
 /** The optional words (the one form: version 1.3 for the input's label). */
@@ -223,28 +242,25 @@ export function helpWordsCard(
   draft: HelpDraft & { category: Category; way: HelpWay },
   ctx: ViewContext,
 ): AdaptiveCardJson {
+  const { t } = ctx;
   const max = ctx.policy.escalation.freeTextMaxLength;
-  const heading = 'Add a few words';
-  const paragraphs = [`Tell IT what happened, in up to ${max} characters. Or just send it.`];
-  return renderHelpFormCard({
+  const heading = t('help.words.heading');
+  const paragraphs = [t('help.words.intro', { max })];
+  const card = renderHelpFormCard({
     heading,
     paragraphs,
-    facts: draftFacts(draft),
+    facts: draftFacts(draft, t),
     input: {
       id: 'words',
-      label: 'What happened? (optional)',
-      placeholder: 'For example: the QR code will not scan on my phone',
+      label: t('help.words.label'),
+      placeholder: t('help.words.placeholder'),
       maxLength: max,
     },
-    tips: [
-      {
-        text: "Don't type passwords, codes, phone numbers or emails here. If you do, I'll take them out.",
-        style: 'attention',
-      },
-    ],
-    actions: [{ title: 'Send to IT ✉', data: { ...draft, verb: Verb.HelpSend } }, back('words', draft)],
+    tips: [{ text: t('help.words.dontType'), style: 'attention' }],
+    actions: [sendButton(draft, t), back('words', draft, t)],
     fallbackText: [heading, ...paragraphs].join('\n'),
   });
+  return inDirectionOf(card, t);
 }
 
 /** The card for `view` of a draft, or the earliest view whose choice is missing. */
@@ -256,29 +272,33 @@ export function helpViewCard(
 ): AdaptiveCardJson {
   const { category, way, day, part } = draft;
   if (view === 'start') return helpStartCard(draft, ctx);
-  if (view === 'more') return helpMoreCard(draft, progress);
+  if (view === 'more') return helpMoreCard(draft, progress, ctx);
   if (!category) return helpStartCard(draft, ctx);
   if (view === 'way' || !way) return helpWayCard({ ...draft, category }, ctx);
   if (way === 'book') {
     const offered = day !== undefined && bookingDays(ctx.policy, ctx.today).includes(day);
     if (view === 'day' || !offered) return helpDayCard(draft, ctx, day !== undefined && !offered);
-    if (view === 'part' || !part) return helpPartCard({ ...draft, day });
+    if (view === 'part' || !part) return helpPartCard({ ...draft, day }, ctx);
   }
   const ready = { ...draft, category, way };
-  return view === 'words' ? helpWordsCard(ready, ctx) : helpReviewCard(ready);
+  return view === 'words' ? helpWordsCard(ready, ctx) : helpReviewCard(ready, ctx);
 }
 
 function nextStepsFor(escalation: Escalation, ctx: ViewContext): string {
-  const { support } = ctx.policy;
+  const { t, policy } = ctx;
   switch (escalation.way) {
     case 'walkIn':
-      return `Go to **IT Support, room ${support.room}** (${supportHoursText(ctx.policy)}). Tell them your reference. ${phoneAtItText(ctx.policy)}`;
+      return t('help.next.walkIn', {
+        room: policy.support.room,
+        hours: supportHoursText(policy, t),
+        phone: phoneAtItText(policy, 'phone', t),
+      });
     case 'book':
       return escalation.booking
-        ? `IT will email you at school to fix a time on **${formatLongDate(escalation.booking.day)}** (${PART_TEXT[escalation.booking.part].toLowerCase()}).`
-        : 'IT will email your school address to confirm a time.';
+        ? t('help.next.book', { date: t.longDate(escalation.booking.day), part: escalation.booking.part })
+        : t('help.next.bookNoDay');
     case 'emailBack':
-      return 'IT will reply to your **school email address**. Check your school inbox.';
+      return t('help.next.emailBack');
   }
 }
 
@@ -288,22 +308,17 @@ function nextStepsFor(escalation: Escalation, ctx: ViewContext): string {
  */
 function removedTips(removed: readonly SensitiveKind[], ctx: ViewContext): CardTip[] {
   if (removed.length === 0) return [];
-  const them = itOrThem(removed);
+  const { t } = ctx;
   return [
     {
       text: [
-        `I took out what looked like ${kindsText(removed)} before keeping your words. IT never needs ${them}, so I never keep ${them}.`,
+        t('help.removed', { kinds: kindsText(removed, t), count: removed.length }),
         ...changeItAdvice(removed, ctx),
       ].join(' '),
       style: 'attention',
     },
   ];
 }
-
-const SUPPORT_CODE_TIP: CardTip = {
-  text: "To check it's really you, IT may ask for your **support code**: tap **Show my support code** when you're with them.",
-  style: 'emphasis',
-};
 
 /**
  * The answer to a send: sent, or saved and still on its way (`delayed`), or already sent before (the same
@@ -317,45 +332,46 @@ export function helpSentCard(
   again = false,
   removed: readonly SensitiveKind[] = [],
 ): AdaptiveCardJson {
+  const { t } = ctx;
   const heading = again
-    ? 'Already sent ✅'
+    ? t('help.sent.headingAgain')
     : delivery === 'sent'
-      ? 'Sent to IT Support ✅'
-      : 'Saved: on its way to IT 📨';
+      ? t('help.sent.heading')
+      : t('help.sent.headingDelayed');
   const paragraphs = [
-    ...(again ? ['You sent this one already, so I have not sent it twice.'] : []),
-    ...(delivery === 'delayed'
-      ? [
-          "Microsoft is slow right now, so your message is waiting to go. I'll keep trying and tell you here when it has reached IT. You don't need to send it again.",
-        ]
-      : []),
+    ...(again ? [t('help.sent.again')] : []),
+    ...(delivery === 'delayed' ? [t('help.sent.delayed')] : []),
     nextStepsFor(escalation, ctx),
   ];
-  return answer({
+  const card = answer({
     heading,
     paragraphs,
     facts: [
-      { title: 'Your reference', value: escalation.reference },
-      { title: 'Problem', value: CATEGORY_TEXT[escalation.category].summary },
+      { title: t('help.fact.reference'), value: escalation.reference },
+      { title: t('help.fact.problem'), value: categoryText(escalation.category, 'summary', t) },
     ],
-    tips: [...removedTips(removed, ctx), SUPPORT_CODE_TIP],
-    actions: [resumeButton(progress), SUPPORT_CODE],
+    tips: [...removedTips(removed, ctx), { text: t('help.tip.supportCode'), style: 'emphasis' }],
+    actions: [resumeButton(progress, t), supportCodeButton(t)],
   });
+  return inDirectionOf(card, t);
 }
 
 /** "Back to where I was" mid-guide, otherwise carry on or start. */
-function resumeButton(progress: GuideProgress | undefined): CardButton {
-  const carryOn = continueButton(progress);
-  return progress && isMidGuide(progress.step) ? { ...carryOn, title: 'Back to where I was' } : carryOn;
+function resumeButton(progress: GuideProgress | undefined, t: Translator): CardButton {
+  const carryOn = continueButton(progress, t);
+  return progress && isMidGuide(progress.step)
+    ? { ...carryOn, title: t('help.button.backToWhereIWas') }
+    : carryOn;
 }
 
-/** Proactive: a mail the user was told was delayed has reached the desk. */
-export function helpDeliveredCard(escalation: Escalation): AdaptiveCardJson {
-  return answer({
-    heading: 'Your message reached IT Support 📬',
-    paragraphs: [`IT Support has your request **${escalation.reference}** now.`],
-    actions: [SUPPORT_CODE],
+/** Proactive: a mail the user was told was delayed has reached the desk (in the language they asked in). */
+export function helpDeliveredCard(escalation: Escalation, t: Translator): AdaptiveCardJson {
+  const card = answer({
+    heading: t('help.delivered.heading'),
+    paragraphs: [t('help.delivered.body', { reference: escalation.reference })],
+    actions: [supportCodeButton(t)],
   });
+  return inDirectionOf(card, t);
 }
 
 /** The desk could not be reached (refused, or still failing after days): the user walks in instead. */
@@ -364,16 +380,21 @@ export function helpFailedCard(
   ctx: ViewContext,
   removed: readonly SensitiveKind[] = [],
 ): AdaptiveCardJson {
-  const { support } = ctx.policy;
-  return answer({
-    heading: "Sorry, I couldn't reach IT Support",
+  const { t, policy } = ctx;
+  const card = answer({
+    heading: t('help.failed.heading'),
     paragraphs: [
-      `Your message didn't get through. Please walk in to **IT Support, room ${support.room}** (${supportHoursText(ctx.policy)}), or email **${support.mailbox}**.`,
-      `Tell them your reference: **${escalation.reference}**.`,
+      t('help.failed.body', {
+        room: policy.support.room,
+        hours: supportHoursText(policy, t),
+        mailbox: policy.support.mailbox,
+      }),
+      t('help.failed.reference', { reference: escalation.reference }),
     ],
     tips: removedTips(removed, ctx),
-    actions: [SUPPORT_CODE],
+    actions: [supportCodeButton(t)],
   });
+  return inDirectionOf(card, t);
 }
 
 /** The daily limit: polite, with what they already sent today and where to walk in. */
@@ -383,29 +404,26 @@ export function helpLimitCard(
   progress: GuideProgress | undefined,
   removed: readonly SensitiveKind[] = [],
 ): AdaptiveCardJson {
+  const { t } = ctx;
   const references = today.map((e) => e.reference).join(', ');
-  return answer({
-    heading: "You've already asked IT today",
-    paragraphs: [
-      `IT Support has your ${today.length === 1 ? 'request' : 'requests'} from today (**${references}**) and will get back to you. There's no need to send another.`,
-      'Need help sooner? Walk in and give them your reference.',
-    ],
+  const card = answer({
+    heading: t('help.limit.heading'),
+    paragraphs: [t('help.limit.body', { count: today.length, references }), t('help.limit.sooner')],
     facts: walkInFacts(ctx),
     tips: removedTips(removed, ctx),
-    actions: [resumeButton(progress), SUPPORT_CODE],
+    actions: [resumeButton(progress, t), supportCodeButton(t)],
   });
+  return inDirectionOf(card, t);
 }
 
-/** What the IT channel sees: the reference, the problem, the help wanted, delivery. No names, no words. */
-export function channelEscalationCard(escalation: Escalation): AdaptiveCardJson {
+/**
+ * What the IT channel sees: the reference, the problem, the help wanted, delivery. No names, no words. The
+ * desk's card, in the school's language (`t`, English), like the mail it points to.
+ */
+export function channelEscalationCard(escalation: Escalation, t: Translator): AdaptiveCardJson {
   const when =
     escalation.way === 'book' && escalation.booking
-      ? [
-          {
-            title: 'When',
-            value: `${dayButtonText(escalation.booking.day)}, ${PART_TEXT[escalation.booking.part].toLowerCase()}`,
-          },
-        ]
+      ? [{ title: 'When', value: whenText(escalation.booking, t) }]
       : [];
   const urgent = isUrgent(escalation.category);
   return answer({
@@ -418,8 +436,8 @@ export function channelEscalationCard(escalation: Escalation): AdaptiveCardJson 
         : 'The mail to the service desk mailbox could NOT be delivered: check the bot log for this reference.',
     ],
     facts: [
-      { title: 'Problem', value: CATEGORY_TEXT[escalation.category].summary },
-      { title: 'Help wanted', value: WAY_TEXT[escalation.way].summary },
+      { title: 'Problem', value: categoryText(escalation.category, 'summary', t) },
+      { title: 'Help wanted', value: wayText(escalation.way, 'summary', t) },
       ...when,
       { title: 'Stuck at', value: STEP_TITLES[escalation.step] },
       { title: 'Mail', value: escalation.state === 'sent' ? '✅ Delivered' : '❌ Not delivered' },

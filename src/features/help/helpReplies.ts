@@ -5,6 +5,7 @@
  */
 import type { AdaptiveCardJson } from '../../cards/cardTemplates';
 import type { GuideProgress } from '../../domain/guide/progress';
+import type { Translator } from '../../i18n/translator';
 import type { EscalationService } from '../../escalation/escalationService';
 import type { Logger } from '../../logging/logger';
 import type { SupportCodeService } from '../../supportCodes/supportCodeService';
@@ -60,6 +61,7 @@ export class HelpReplies {
       booking: booked || undefined,
       words,
       step: from ?? progress?.step ?? 'welcome',
+      language: ctx.t.locale,
     });
     const { removed } = result;
     if (result.kind === 'limit') return [helpLimitCard(result.today, ctx, progress, removed)];
@@ -68,12 +70,20 @@ export class HelpReplies {
     return [helpSentCard(result.escalation, result.delivery, ctx, progress, again, removed)];
   }
 
-  async supportCode(userId: string, progress: GuideProgress | undefined): Promise<AdaptiveCardJson[]> {
-    return this.codes.supportCode(userId, progress);
+  async supportCode(
+    userId: string,
+    progress: GuideProgress | undefined,
+    t: Translator,
+  ): Promise<AdaptiveCardJson[]> {
+    return this.codes.supportCode(userId, progress, t);
   }
 
   /** The desk's `verify <upn or reference> <code>` (see SupportCodeReplies.verify). */
-  async verify(userId: string, command: VerifyCommand): Promise<AdaptiveCardJson[] | undefined> {
-    return this.codes.verify(userId, command);
+  async verify(
+    userId: string,
+    command: VerifyCommand,
+    t: Translator,
+  ): Promise<AdaptiveCardJson[] | undefined> {
+    return this.codes.verify(userId, command, t);
   }
 }

@@ -8,9 +8,9 @@ import type { AdaptiveCardJson } from '../../cards/cardTemplates';
 import { isFinishedStep, type StepId } from '../../domain/guide/steps';
 import type { GuideProgress } from '../../domain/guide/progress';
 import type { SensitiveKind } from '../../domain/text/screening';
-import { neverAsk } from './removedWords';
+import { changeItAdvice, kindsText, neverAsk } from './removedWords';
 import { Verb } from '../verbs';
-import { shortUrl, type ViewContext } from './wording';
+import type { ViewContext } from './wording';
 import type { Translator } from '../../i18n/translator';
 import { inDirectionOf } from './direction';
 
@@ -60,13 +60,6 @@ export function continueButton(progress: GuideProgress | undefined, t?: Translat
   return partWay ? { ...CARRY_ON, title: t('buttons.carryOn') } : { ...START, title: t('buttons.start') };
 }
 
-/** "a password", "a password and a code", "hasło i kod": the kinds found, in the user's language. */
-function kindsIn(found: readonly SensitiveKind[], t: Translator): string {
-  if (found.length === 0) return t('shared.sensitive.kind.something');
-  const words = found.map((kind) => t(`shared.sensitive.kind.${kind}`));
-  return new Intl.ListFormat(t.locale, { type: 'conjunction' }).format(words);
-}
-
 /**
  * Answer to a message that held something the bot must never be sent (screening.ts): what it looked like,
  * that it was not kept, how to delete it from the chat (the bot cannot), and what to change if it was real.
@@ -77,18 +70,12 @@ export function sensitiveCard(
   ctx: ViewContext,
 ): AdaptiveCardJson {
   const { t } = ctx;
-  const { registration } = ctx.policy;
   const card = answer({
     heading: t('shared.sensitive.heading'),
     paragraphs: [
-      t('shared.sensitive.lookedLike', { kinds: kindsIn(found, t), count: Math.max(1, found.length) }),
+      t('shared.sensitive.lookedLike', { kinds: kindsText(found, t), count: Math.max(1, found.length) }),
       t('shared.sensitive.delete'),
-      ...(found.includes('password')
-        ? [t('shared.sensitive.changePassword', { url: shortUrl(registration.resetUrl) })]
-        : []),
-      ...(found.includes('securityAnswer')
-        ? [t('shared.sensitive.changeQuestions', { url: shortUrl(registration.url) })]
-        : []),
+      ...changeItAdvice(found, ctx),
     ],
     tips: [{ text: neverAsk(t), style: 'emphasis' }],
     actions: [continueButton(progress, t), helpButton(progress?.step ?? 'welcome', t)],

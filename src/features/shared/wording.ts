@@ -34,7 +34,7 @@ export function viewContextAt(
   return { policy, today, methods: availableMethods(policy, today), firstName, t };
 }
 
-/** English, for the words of the features not in the catalogue yet (help, support codes): one source for both. */
+/** English, for views built outside a user's turn that say nothing else: one source for both. */
 function english(policy: SchoolPolicy): Translator {
   return packageCatalogues(policy.school.timeZone).translatorFor(BASE_LOCALE);
 }
@@ -117,13 +117,10 @@ export function phoneAtItText(
   });
 }
 
-/** What a user reads when their turn failed on the bot's side: try again, and where IT Support is. */
-export function turnFailedText(policy: SchoolPolicy): string {
-  return (
-    'Sorry, something went wrong on my side. Please try again in a minute. ' +
-    `If it keeps happening, IT Support can help: room ${policy.support.room} (${supportHoursText(policy)}), ` +
-    `or email ${policy.support.mailbox}.`
-  );
+/** What a user reads when their turn failed on the bot's side: try again, and where IT Support is, in `t`'s language. */
+export function turnFailedText(policy: SchoolPolicy, t: Translator): string {
+  const { room, mailbox } = policy.support;
+  return t('turnFailed.text', { room, hours: supportHoursText(policy, t), mailbox });
 }
 
 /** The line every card that touches codes carries. */

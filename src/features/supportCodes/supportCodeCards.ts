@@ -1,126 +1,138 @@
 /**
  * The words of support codes: the user's own code (shown only in their chat, with the warning that matters:
  * never read it to anyone who calls them), and the desk's answers to `verify`. Desk answers carry the
- * person's name and directory details, never a photo.
+ * person's name and directory details, never a photo. Every word comes from the reader's catalogue
+ * (`supportCodes.*`); the typed commands (**verify**, **my support code**) stay as the bot reads them.
  */
 import type { AdaptiveCardJson } from '../../cards/cardTemplates';
-import type { CardButton } from '../../cards/renderCards';
+import type { CardButton, CardFact } from '../../cards/renderCards';
 import type { GuideProgress } from '../../domain/guide/progress';
+import type { Translator } from '../../i18n/translator';
+import type { DirectoryUser } from '../../ports/directory';
 import type { VerifyAnswer } from '../../supportCodes/supportCodeService';
-import { answer, continueButton } from '../shared/answerCards';
+import { answer, carryOnButton, continueButton, statusButton } from '../shared/answerCards';
+import { inDirectionOf } from '../shared/direction';
 import { Verb } from '../verbs';
 import { giveButton } from './temporaryAccessPassCards';
 
-const NEW_CODE: CardButton = { title: 'Show a new code', data: { verb: Verb.SupportCodeShow } };
+function newCodeButton(t: Translator): CardButton {
+  return { title: t('supportCodes.show.newCode'), data: { verb: Verb.SupportCodeShow } };
+}
 
 /** "123 456": easier to read out and to type. */
 function spaced(code: string): string {
   return `${code.slice(0, 3)} ${code.slice(3)}`;
 }
 
+/** What the desk reads of a person besides their name: year or department, job title. */
+export function personFacts(user: DirectoryUser, t: Translator): CardFact[] {
+  return [
+    ...(user.department ? [{ title: t('supportCodes.fact.yearOrDept'), value: user.department }] : []),
+    ...(user.jobTitle ? [{ title: t('supportCodes.fact.jobTitle'), value: user.jobTitle }] : []),
+  ];
+}
+
 /** The user's current support code. */
 export function supportCodeCard(
   code: { code: string; secondsLeft: number },
   progress: GuideProgress | undefined,
+  t: Translator,
 ): AdaptiveCardJson {
-  return answer({
-    heading: `Your support code: ${spaced(code.code)}`,
+  const card = answer({
+    heading: t('supportCodes.show.heading', { code: spaced(code.code) }),
     paragraphs: [
-      `It changes every 30 seconds. This one lasts about ${code.secondsLeft} more seconds. Tap **Show a new code** for a fresh one.`,
-      "Show it to IT Support only when **you** asked them for help: at the IT desk, or on a call **you** made. It proves it's really you.",
+      t('supportCodes.show.changes', { seconds: code.secondsLeft }),
+      t('supportCodes.show.whenToShow'),
     ],
     tips: [
-      {
-        text: '**Never read it to anyone who calls or messages you**, even if they say they are from IT or the school. Hang up and walk in to IT Support instead.',
-        style: 'attention',
-      },
-      {
-        text: 'This is not a sign-in code. Never tell anyone the codes Microsoft sends you.',
-        style: 'emphasis',
-      },
+      { text: t('supportCodes.show.neverRead'), style: 'attention' },
+      { text: t('supportCodes.show.notSignIn'), style: 'emphasis' },
     ],
-    actions: [NEW_CODE, continueButton(progress)],
+    actions: [newCodeButton(t), continueButton(progress, t)],
   });
+  return inDirectionOf(card, t);
 }
 
 /** How to ask (`verify` typed without a target and a code). */
-export function verifyUsageCard(): AdaptiveCardJson {
-  return answer({
-    heading: 'Check a support code',
+export function verifyUsageCard(t: Translator): AdaptiveCardJson {
+  const card = answer({
+    heading: t('supportCodes.usage.heading'),
     paragraphs: [
-      'Type **verify**, then the person’s school email or their help reference, then the 6-digit code they show you.',
-      'For example: **verify MFA-7K2Q 123 456**',
+      t('supportCodes.usage.how'),
+      t('supportCodes.usage.example', { example: 'verify MFA-7K2Q 123 456' }),
     ],
     actions: [],
   });
+  return inDirectionOf(card, t);
 }
 
 /**
  * The desk's answer to `verify`. With `grantId` (a valid code, and the policy lets the desk give passes) it
  * offers a Temporary Access Pass for the person checked.
  */
-export function verifyResultCard(result: VerifyAnswer, grantId?: string): AdaptiveCardJson {
+export function verifyResultCard(result: VerifyAnswer, t: Translator, grantId?: string): AdaptiveCardJson {
+  return inDirectionOf(verifyResult(result, t, grantId), t);
+}
+
+function verifyResult(result: VerifyAnswer, t: Translator, grantId?: string): AdaptiveCardJson {
   switch (result.kind) {
     case 'refused':
       return answer({
-        heading: "Sorry, I can't check codes for you",
-        paragraphs: ['Only the IT service desk can check support codes.'],
-        actions: [
-          { title: 'Carry on ▶', data: { verb: Verb.GuideResume } },
-          { title: 'Check my status', data: { verb: Verb.Ask, intent: 'status' } },
-        ],
+        heading: t('supportCodes.refused.heading'),
+        paragraphs: [t('supportCodes.refused.body')],
+        actions: [carryOnButton(t), statusButton(t)],
       });
     case 'rateLimited':
       return answer({
-        heading: 'Too many checks ⏳',
+        heading: t('supportCodes.rateLimited.heading'),
         paragraphs: [
-          result.scope === 'checker'
-            ? 'You have checked a lot of codes in a short time. Please wait a few minutes.'
-            : 'This person has had a lot of checks in a short time. Please wait a few minutes, then ask for a fresh code.',
+          t(
+            result.scope === 'checker'
+              ? 'supportCodes.rateLimited.checker'
+              : 'supportCodes.rateLimited.target',
+          ),
         ],
         actions: [],
       });
     case 'unknownTarget':
       return answer({
-        heading: 'No one found',
-        paragraphs: [
-          'No account has that school email, and no help request has that reference. Check the spelling.',
-        ],
+        heading: t('supportCodes.unknownTarget.heading'),
+        paragraphs: [t('supportCodes.unknownTarget.body')],
         actions: [],
       });
     case 'noCode':
       return answer({
-        heading: 'No support code yet',
-        paragraphs: [
-          `**${result.user.displayName}** has never shown a support code. Ask them to type **my support code** in their chat with me.`,
-        ],
+        heading: t('supportCodes.noCode.heading'),
+        paragraphs: [t('supportCodes.noCode.body', { name: result.user.displayName })],
         actions: [],
       });
     case 'valid':
       return answer({
-        heading: '✅ Code valid',
+        heading: t('supportCodes.valid.heading'),
         paragraphs: [
-          `This is **${result.user.displayName}** (${result.user.userPrincipalName}).`,
-          ...(result.user.accountEnabled ? [] : ['⚠️ Their account is disabled in Entra ID.']),
+          t('supportCodes.valid.who', {
+            name: result.user.displayName,
+            upn: result.user.userPrincipalName,
+          }),
+          ...(result.user.accountEnabled ? [] : [t('supportCodes.accountDisabled')]),
         ],
         facts: [
-          ...(result.user.department ? [{ title: 'Year / dept', value: result.user.department }] : []),
-          ...(result.user.jobTitle ? [{ title: 'Job title', value: result.user.jobTitle }] : []),
-          ...(result.reference ? [{ title: 'Request', value: result.reference }] : []),
+          ...personFacts(result.user, t),
+          ...(result.reference ? [{ title: t('supportCodes.fact.request'), value: result.reference }] : []),
         ],
-        tips: [{ text: 'The check is recorded. The code cannot be used again.', style: 'good' }],
-        actions: grantId ? [giveButton(grantId)] : [],
+        tips: [{ text: t('supportCodes.valid.recorded'), style: 'good' }],
+        actions: grantId ? [giveButton(grantId, t)] : [],
       });
     case 'invalid':
       return answer({
-        heading: '❌ Not valid',
+        heading: t('supportCodes.invalid.heading'),
         paragraphs: [
           result.reason === 'replay'
-            ? 'That code was already used. Ask for a fresh one (it changes every 30 seconds).'
+            ? t('supportCodes.invalid.replay')
             : result.reason === 'malformed'
-              ? 'A support code is 6 digits.'
-              : `That is not ${result.user.displayName}'s code right now.`,
-          "**Don't reset anything** until a code checks out.",
+              ? t('supportCodes.invalid.malformed')
+              : t('supportCodes.invalid.wrong', { name: result.user.displayName }),
+          t('supportCodes.invalid.dontReset'),
         ],
         actions: [],
       });
@@ -128,10 +140,11 @@ export function verifyResultCard(result: VerifyAnswer, grantId?: string): Adapti
 }
 
 /** The directory could not be asked (Graph unavailable): nothing was checked. */
-export function verifyUnavailableCard(): AdaptiveCardJson {
-  return answer({
-    heading: "I couldn't check that just now",
-    paragraphs: ["Microsoft didn't answer in time, so nothing was checked. Please try again in a minute."],
+export function verifyUnavailableCard(t: Translator): AdaptiveCardJson {
+  const card = answer({
+    heading: t('supportCodes.unavailable.heading'),
+    paragraphs: [t('supportCodes.unavailable.body')],
     actions: [],
   });
+  return inDirectionOf(card, t);
 }

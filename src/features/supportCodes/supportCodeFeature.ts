@@ -23,30 +23,32 @@ export function registerSupportCodes(
     // Before intents: the code in it would read as "sensitive". What was typed is never logged.
     .textCommand('verify', async (text, turn) => {
       const verify = help ? parseVerify(text) : undefined;
-      return verify && help?.verify(turn.userId, verify);
+      return verify && help?.verify(turn.userId, verify, turn.ctx.t);
     })
     .intent('supportCode', async (turn) => {
       const progress = await turn.progress();
-      return help ? help.supportCode(turn.userId, progress) : [notUnderstoodCard(progress, turn.ctx.t)];
+      return help
+        ? help.supportCode(turn.userId, progress, turn.ctx.t)
+        : [notUnderstoodCard(progress, turn.ctx.t)];
     })
     // Before intents too: the school email in it would read as "sensitive". Not the desk's: undefined.
     .textCommand('tap', async (text, turn) => {
       const tap = passes ? parseTap(text) : undefined;
-      return tap && passes?.tap(turn.userId, tap);
+      return tap && passes?.tap(turn.userId, tap, turn.ctx.t);
     })
     .verb(supportCodeVerbs, SupportCodeVerb.SupportCodeShow, async (_, turn) => {
       const progress = await turn.progress();
       return help
-        ? help.supportCode(turn.userId, progress)
+        ? help.supportCode(turn.userId, progress, turn.ctx.t)
         : [buttonProblemCard(progress, 'broken', turn.ctx.t)];
     })
     .verb(supportCodeVerbs, SupportCodeVerb.PassGive, ({ grantId }, turn) =>
-      passes ? passes.give(turn.userId, grantId) : broken(turn),
+      passes ? passes.give(turn.userId, grantId, turn.ctx.t) : broken(turn),
     )
     .verb(supportCodeVerbs, SupportCodeVerb.PassConfirm, ({ grantId }, turn) =>
-      passes ? passes.confirm(turn.userId, grantId) : broken(turn),
+      passes ? passes.confirm(turn.userId, grantId, turn.ctx.t) : broken(turn),
     )
     .verb(supportCodeVerbs, SupportCodeVerb.PassCancel, ({ grantId }, turn) =>
-      passes ? passes.cancel(turn.userId, grantId) : broken(turn),
+      passes ? passes.cancel(turn.userId, grantId, turn.ctx.t) : broken(turn),
     );
 }

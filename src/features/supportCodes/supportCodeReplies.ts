@@ -1,6 +1,7 @@
 /** Showing a user their support code, and the desk's `verify`. */
 import type { AdaptiveCardJson } from '../../cards/cardTemplates';
 import type { GuideProgress } from '../../domain/guide/progress';
+import type { Translator } from '../../i18n/translator';
 import type { Logger } from '../../logging/logger';
 import type { SupportCodeService, VerifyAnswer } from '../../supportCodes/supportCodeService';
 import type { TemporaryAccessPassService } from '../../supportCodes/temporaryAccessPassService';
@@ -36,8 +37,13 @@ export interface SupportCodeRepliesDeps {
 export class SupportCodeReplies {
   constructor(private readonly deps: SupportCodeRepliesDeps) {}
 
-  async supportCode(userId: string, progress: GuideProgress | undefined): Promise<AdaptiveCardJson[]> {
-    return [supportCodeCard(await this.deps.supportCodes.codeFor(userId), progress)];
+  /** `t`: the user's language, as every answer here. */
+  async supportCode(
+    userId: string,
+    progress: GuideProgress | undefined,
+    t: Translator,
+  ): Promise<AdaptiveCardJson[]> {
+    return [supportCodeCard(await this.deps.supportCodes.codeFor(userId), progress, t)];
   }
 
   /**
@@ -46,22 +52,27 @@ export class SupportCodeReplies {
    * something else: undefined, and it is answered as any other message. A code from outside the desk gets the
    * one refusal, recorded.
    */
-  async verify(userId: string, command: VerifyCommand): Promise<AdaptiveCardJson[] | undefined> {
+  async verify(
+    userId: string,
+    command: VerifyCommand,
+    t: Translator,
+  ): Promise<AdaptiveCardJson[] | undefined> {
     const { target, code } = command;
     if (!target || !code || !/\d/.test(code)) {
       const member = await this.deps.supportCodes.isDeskMember(userId).catch(() => false);
-      return member ? [verifyUsageCard()] : undefined;
+      return member ? [verifyUsageCard(t)] : undefined;
     }
     let result: VerifyAnswer;
     try {
       result = await this.deps.supportCodes.verify(userId, target, code);
     } catch (error) {
       this.deps.log.warn({ userId, err: { name: (error as Error).name } }, 'support code check failed');
-      return [verifyUnavailableCard()];
+      return [verifyUnavailableCard(t)];
     }
     return [
       verifyResultCard(
         result,
+        t,
         result.kind === 'valid' ? await this.grantFor(userId, result.user.id) : undefined,
       ),
     ];

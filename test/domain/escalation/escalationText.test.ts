@@ -137,4 +137,31 @@ describe("Escalation text: references, the user's words, the mail", () => {
     ).to.equal(undefined);
     expect(headerSafe('a\r\nb\tc\u2028d', 5)).to.equal('a b c');
   });
+
+  it("names the user's language in the body when they read the bot in another, escaped (a school writes the name)", () => {
+    const input: EscalationMailInput = {
+      escalationId: '0f8fad5b-d9cb-469f-a165-70867728950e',
+      reference: 'MFA-7K2Q',
+      createdAt: '2026-11-30T10:42:00Z',
+      timeZone: 'Europe/London',
+      schoolName: 'Ken Stimpson Community School',
+      category: 'appWontScan',
+      way: 'walkIn',
+      stepTitle: 'Scan the QR code',
+      userId: 'u1',
+      sender: 'desk@kscs.org.uk',
+      recipient: 'desk@kscs.org.uk',
+    };
+    const row = /<tr><th[^>]*>Pupil&#39;s language<\/th><td[^>]*>(.*?)<\/td><\/tr>/;
+    expect(row.exec(composeEscalationMail({ ...input, language: 'Polski (pl)' }).html)?.[1]).to.equal(
+      'Polski (pl)',
+    );
+    expect(row.exec(composeEscalationMail({ ...input, language: '<b>X</b> (x)' }).html)?.[1]).to.equal(
+      '&lt;b&gt;X&lt;/b&gt; (x)',
+    );
+    const english = composeEscalationMail(input);
+    expect(english.html).to.not.contain('language');
+    // The subject stays the desk's, whatever the user's language.
+    expect(composeEscalationMail({ ...input, language: 'Polski (pl)' }).subject).to.equal(english.subject);
+  });
 });
