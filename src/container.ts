@@ -226,6 +226,7 @@ export function buildContainer(
           status,
           messenger,
           sendBudget,
+          catalogues,
           clock,
           log,
         });

@@ -144,6 +144,9 @@ describe('The string catalogues (locales/)', () => {
       when: 'notYet',
       second: 'yes',
       kinds: 'K',
+      named: 'yes',
+      time: 'T',
+      day: 'D',
     };
     for (const locale of catalogues.locales) {
       const t = catalogues.translatorFor(locale);
@@ -153,12 +156,16 @@ describe('The string catalogues (locales/)', () => {
     }
   });
 
-  it('knows every key the status, language and guide features ask for', () => {
-    const dirs = ['status', 'language', 'shared', 'guide'].map((d) => path.join(ROOT, 'src', 'features', d));
+  it('knows every key the status, language, guide and campaign features ask for', () => {
+    const dirs = ['status', 'language', 'shared', 'guide', 'campaign'].map((d) =>
+      path.join(ROOT, 'src', 'features', d),
+    );
     const asked = dirs
       .flatMap((dir) => fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f), 'utf8')))
       .flatMap((source) => [
-        ...source.matchAll(/'((?:status|buttons|language|guide|shared)\.[A-Za-z]+(?:\.[A-Za-z]+)*)'/g),
+        ...source.matchAll(
+          /'((?:status|buttons|language|guide|shared|campaign)\.[A-Za-z]+(?:\.[A-Za-z]+)*)'/g,
+        ),
       ])
       .map((m) => m[1]!)
       // Verbs share the look of a key ('status.fix', 'language.choose').
