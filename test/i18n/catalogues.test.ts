@@ -328,6 +328,18 @@ describe('The string catalogues (locales/)', () => {
     ]);
   });
 
+  it('understands Welsh typed words: the menu, "not" before a "done", and its support code', () => {
+    const said = (text: string) => understand(text, catalogues.translatorFor('cy').lexicon).intent;
+    for (const text of ['dw i ddim wedi gorffen', 'Heb orffen eto', 'dw i byth wedi gwneud'])
+      expect(said(text), text).to.equal('resume');
+    for (const text of ['dw i wedi gorffen', 'wedi gwneud']) expect(said(text), text).to.equal('done');
+    expect(
+      ['dechrau', 'dechrau eto', 'helpa fi', 'beth yw hwn?', 'collais i fy ffôn', 'fy nghod cymorth'].map(
+        said,
+      ),
+    ).to.deep.equal(['start', 'restart', 'help', 'whatIsThis', 'lostPhone', 'supportCode']);
+  });
+
   it('understands Polish and Urdu typed words, and a "done" their negation turns around as not done', () => {
     const said = (locale: string, text: string) =>
       understand(text, catalogues.translatorFor(locale).lexicon).intent;
