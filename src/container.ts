@@ -233,6 +233,7 @@ export function buildContainer(
           status,
           messenger,
           sendBudget,
+          catalogues,
           clock,
           log,
         });

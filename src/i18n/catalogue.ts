@@ -35,8 +35,11 @@ const catalogueFile = z.strictObject({
     direction: z.enum(['ltr', 'rtl']),
   }),
   messages: messageTree,
-  /** Typed words per intent, understood besides the English ones. */
-  phrases: z.partialRecord(z.enum(INTENTS), z.array(z.string().min(1)).min(1)).optional(),
+  /**
+   * Typed words per intent, understood besides the English ones; `not`: the language's words that turn "done"
+   * around ("nie zrobiłem" is not done).
+   */
+  phrases: z.partialRecord(z.enum([...INTENTS, 'not']), z.array(z.string().min(1)).min(1)).optional(),
   /**
    * Microsoft's page and button labels as Microsoft's pages show them in this language, by their English label
    * ("Security info" → "Informacje zabezpieczające"); an English one in brackets where the translation is not
@@ -55,6 +58,8 @@ export interface Catalogue {
   /** Dotted key → the parsed message, ready to format. */
   formats: ReadonlyMap<string, IntlMessageFormat>;
   phrases: Partial<Record<Intent, readonly string[]>>;
+  /** The language's words for "not", as typed before or after a "done" word (empty for English: it has its own). */
+  negations: readonly string[];
   /** Microsoft's labels in this language, by their English label (empty for English). */
   glossary: Readonly<Record<string, string>>;
 }
@@ -93,6 +98,7 @@ export function readCatalogue(file: string): Catalogue {
       `locales/${name}: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`,
     );
   }
+  const { not: negations = [], ...phrases } = parsed.data.phrases ?? {};
   const messages = flatten(parsed.data.messages);
   const formats = new Map<string, IntlMessageFormat>();
   for (const [key, message] of messages) {
@@ -111,7 +117,8 @@ export function readCatalogue(file: string): Catalogue {
     direction: parsed.data.language.direction,
     messages,
     formats,
-    phrases: parsed.data.phrases ?? {},
+    phrases,
+    negations,
     glossary: parsed.data.glossary ?? {},
   };
 }
@@ -130,10 +137,10 @@ export class Catalogues {
     // "language" is understood in every language's words by everyone: it is the way out of the wrong one.
     const languageWords = [...byLocale.values()].flatMap((c) => c.phrases.language ?? []);
     for (const catalogue of byLocale.values()) {
-      const lexicon: Lexicon = lexiconWith({
-        ...catalogue.phrases,
-        language: [...new Set(languageWords)],
-      });
+      const lexicon: Lexicon = lexiconWith(
+        { ...catalogue.phrases, language: [...new Set(languageWords)] },
+        catalogue.negations,
+      );
       this.translators.set(catalogue.locale, createTranslator(catalogue, base, lexicon, timeZone));
     }
   }

@@ -3,6 +3,7 @@
  * that shape delivery. Built once in the composition root (src/app.ts) or the command line (src/cli/nudge.ts).
  */
 import type { Campaign } from '../domain/campaign/campaignTime';
+import type { Catalogues } from '../i18n/catalogue';
 import type { SchoolPolicy } from '../domain/policy/schoolPolicy';
 import type { Logger } from '../logging/logger';
 import type { AppInstaller } from '../ports/appInstaller';
@@ -68,6 +69,8 @@ export interface CampaignDeps {
   delivery: DeliverySettings;
   /** The app's send budget, shared with the bot's replies; absent: the worker keeps one of its own. */
   sendBudget?: SendBudget;
+  /** The languages nudges are written in (default: the package's `locales/`). */
+  catalogues?: Catalogues;
 }
 
 const REGISTERED: UserMarkerPrefix = 'registered:';

@@ -8,6 +8,7 @@ import type { GraphRequester } from '../adapters/graph/graphRequests';
 import type { AppConfig } from '../config/env';
 import { buildCampaign } from '../domain/campaign/campaignTime';
 import type { SchoolPolicy } from '../domain/policy/schoolPolicy';
+import type { Catalogues } from '../i18n/catalogue';
 import type { Logger } from '../logging/logger';
 import type { Clock } from '../ports/clock';
 import type { Directory } from '../ports/directory';
@@ -38,6 +39,8 @@ export interface NudgeInputs {
   messenger: Messenger;
   /** The app's send budget the campaign shares with the bot's replies. */
   sendBudget?: SendBudget;
+  /** The languages nudges are written in (default: the package's `locales/`). */
+  catalogues?: Catalogues;
   clock: Clock;
   log: Logger;
 }
@@ -74,6 +77,7 @@ export function createNudges(inputs: NudgeInputs): NudgeParts | undefined {
     progress: inputs.stores.progress,
     messenger: inputs.messenger,
     sendBudget: inputs.sendBudget,
+    catalogues: inputs.catalogues,
     installer,
     clock: inputs.clock,
     log: inputs.log.child({ campaignId: campaign.id }),

@@ -28,6 +28,7 @@ import type { MethodAvailability } from '../domain/policy/availability';
 import type { RegistrationSnapshot } from '../domain/registration/snapshot';
 import { nudgeCard } from '../features/campaign/nudgeCards';
 import { viewContextAt } from '../features/shared/wording';
+import { packageCatalogues } from '../i18n/catalogue';
 import type { LedgerEntry, LedgerPatch } from '../ports/nudgeLedger';
 import type { NudgeJob, ReceivedJob } from '../ports/nudgeQueue';
 import type { SendOutcome } from '../ports/messenger';
@@ -397,7 +398,11 @@ export class NudgeWorker {
     }
     if (due.kind === 'wait') return this.defer(message, due.until.getTime() - nowMs);
 
-    const ctx = viewContextAt(this.deps.policy, clock.now(), job.firstName);
+    // Proactive, so no turn says the language: the one the user chose, else the one Teams last said they use.
+    const progress = (await reads.progress)?.value;
+    const catalogues = this.deps.catalogues ?? packageCatalogues(this.deps.policy.school.timeZone);
+    const t = catalogues.translatorFor(catalogues.localeOf(progress?.language, reference?.locale));
+    const ctx = viewContextAt(this.deps.policy, clock.now(), job.firstName, t);
     const deciding = Date.now();
     const snapshot = await this.registration(job, ctx.methods);
     const evaluation = evaluateRegistration(snapshot?.methods ?? [], ctx.methods);
@@ -423,7 +428,6 @@ export class NudgeWorker {
       chatId = entry.chatId;
     }
 
-    const progress = (await reads.progress)?.value;
     const stage = campaign.stages.find((s) => s.key === parseNudgeKey(job.nudge).stage)!;
     const card = nudgeCard(
       {

@@ -13,6 +13,11 @@ export interface StoredConversationReference {
   reference: Record<string, unknown>;
   /** ISO time of the last install or message that refreshed it. */
   updatedAt: string;
+  /**
+   * The language Teams last said the user has (the activity's `locale`, `pl-PL`): a nudge is written in it when
+   * they chose none. Absent on references saved before it was kept, and when Teams sent none.
+   */
+  locale?: string;
 }
 
 export interface ConversationReferenceStore extends PersonalData<StoredConversationReference> {

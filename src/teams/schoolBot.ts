@@ -12,7 +12,10 @@ import {
 import type { Command, ConversationService, Reply } from '../conversation/conversationService';
 import type { Logger } from '../logging/logger';
 import type { Clock } from '../ports/clock';
-import type { ConversationReferenceStore } from '../ports/conversationReferenceStore';
+import type {
+  ConversationReferenceStore,
+  StoredConversationReference,
+} from '../ports/conversationReferenceStore';
 import { firstNameOf, tenantOf, userIdOf } from './activityIdentity';
 import { cardActivity } from './cardActivity';
 
@@ -52,6 +55,13 @@ function plainText(text: string): string {
 /** The message's text; anything but a string (a broken client's JSON) counts as nothing typed. */
 function typedText(text: unknown): string {
   return typeof text === 'string' ? text : '';
+}
+
+/** A well-formed language tag (`pl-PL`, `ur-PK`), or nothing: only a tag is kept, never whatever a client sent. */
+function languageTagOf(locale: unknown): string | undefined {
+  return typeof locale === 'string' && /^[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8}){0,4}$/.test(locale)
+    ? locale
+    : undefined;
 }
 
 /** The guide is one person's: it runs in a 1:1 chat only (a missing type is how some clients send 1:1). */
@@ -199,17 +209,22 @@ export class SchoolBot extends TeamsActivityHandler {
     const tenantId = tenantOf(activity);
     if (!userId || !tenantId || !activity.conversation?.id || !activity.serviceUrl) return;
     if (!isPersonalChat(context)) return;
-    const chat = `${activity.conversation.id}\u0000${activity.serviceUrl}`;
+    const locale = languageTagOf(activity.locale);
+    // The language is part of what is remembered: a user who switches Teams to Polish gets Polish nudges.
+    const chat = `${activity.conversation.id}\u0000${activity.serviceUrl}\u0000${locale ?? ''}`;
     const clockNow = this.deps.clock.now().getTime();
+    let known: StoredConversationReference | undefined;
     if (!options.always) {
       const seen = this.knownChats.get(userId);
       if (seen?.chat === chat && clockNow - seen.savedAt < HEARD_FROM_MS) return;
-      const known = await this.deps.references.get(userId);
+      known = await this.deps.references.get(userId);
       const savedAt = known ? Date.parse(known.updatedAt) : NaN;
       if (
         known &&
         known.conversationId === activity.conversation.id &&
         known.serviceUrl === activity.serviceUrl &&
+        // An activity without a language says nothing new about it.
+        (!locale || known.locale === locale) &&
         clockNow - savedAt < HEARD_FROM_MS
       ) {
         this.knownChats.set(userId, { chat, savedAt });
@@ -224,6 +239,7 @@ export class SchoolBot extends TeamsActivityHandler {
       serviceUrl: activity.serviceUrl,
       reference: JSON.parse(JSON.stringify(reference)) as Record<string, unknown>,
       updatedAt: new Date(clockNow).toISOString(),
+      ...(locale || known?.locale ? { locale: locale ?? known?.locale } : {}),
     });
     this.knownChats.set(userId, { chat, savedAt: clockNow });
   }

@@ -1,9 +1,12 @@
 /**
  * The cards moved onto the catalogue (status, language, the guide and its answers, the shared answers, help,
- * support codes and the Temporary Access Pass), rendered in every catalogue's language, pass every card check
- * (phone width, action limits, versions…); right-to-left languages get cards laid out for them.
+ * support codes and the Temporary Access Pass, the campaign's nudges), rendered in every catalogue's language,
+ * pass every card check (phone width, action limits, versions…); right-to-left languages get cards laid out
+ * for them.
  */
 import { expect } from 'chai';
+import { evaluateRegistration } from '../../src/domain/registration/evaluateRegistration';
+import { nudgeCard, snoozedCard, type NudgeView } from '../../src/features/campaign/nudgeCards';
 import { BASE_LOCALE, packageCatalogues } from '../../src/i18n/catalogue';
 import { CARD_CHECKS, walkCard } from '../support/cardChecks';
 import {
@@ -14,10 +17,12 @@ import {
   guideSectionIn,
   helpSectionIn,
   languageSectionIn,
+  nudgeSectionIn,
   sharedAnswerSectionIn,
   statusSectionIn,
   supportCodeSectionIn,
   temporaryAccessPassSectionIn,
+  viewContextOn,
 } from '../support/cardCatalog';
 
 describe('Cards in every language', () => {
@@ -65,6 +70,62 @@ describe('Cards in every language', () => {
       .and.include('"title":"▶ واپس"');
   });
 
+  it("the nudges are in each language: heading, facts, the snooze's plural and when it comes back", () => {
+    const cardIn = (locale: string, id: string) => {
+      const suffix = locale === BASE_LOCALE ? '' : `--${locale}`;
+      const found = cardCatalog([nudgeSectionIn(locale)]).find(
+        (c) => c.id === `${id}${suffix}` || c.sameAs?.includes(`${id}${suffix}`),
+      );
+      if (!found) throw new Error(`no card ${id}${suffix}`);
+      return found.card;
+    };
+    expect(cardIn('en-GB', 'nudge-d7-new').speak).to.equal('Reminder, Sam: 7 days left');
+    expect(cardIn('pl', 'nudge-d7-new').speak).to.equal('Przypomnienie, Sam: zostało 7 dni');
+    expect(cardIn('ur', 'nudge-d7-new').speak).to.equal('یاد دہانی، Sam: 7 دن باقی');
+    expect(cardIn('pl', 'nudge-d1-new').speak).to.equal('⚠️ Zostały tylko 3 dni, Sam');
+    expect(cardIn('pl', 'nudge-d0-new').speak).to.equal('⚠️ To już dziś, Sam');
+    expect(cardIn('pl', 'nudge-d7-unnamed-after-snooze').speak).to.equal('Przypomnienie: zostało 7 dni');
+    expect(JSON.stringify(cardIn('pl', 'nudge-d7-new')))
+      .to.include('Termin: **poniedziałek, 11 stycznia 2027**')
+      .and.include('"title":"Przypomnij mi jutro"')
+      .and.not.include('Remind me');
+    expect(JSON.stringify(cardIn('pl', 'nudge-snoozed'))).to.include(
+      'Napiszę do ciebie znowu: wtorek, godz. 8:30.',
+    );
+    expect(JSON.stringify(cardIn('ur', 'nudge-cannot-snooze-over'))).to.include(
+      'ٹالنے کے لیے کوئی یاد دہانی نہیں',
+    );
+
+    // Words the catalog's cards do not reach: snoozes of some hours, and a reminder coming back the same day.
+    const policy = catalogPolicy();
+    const t = (locale: string) => packageCatalogues(policy.school.timeZone).translatorFor(locale);
+    const ctx = (locale: string) =>
+      viewContextOn({ key: 'd7', label: 'd7', today: '2027-01-04' }, 'Sam', locale);
+    const view = (snoozeHours: number): NudgeView => ({
+      campaignId: 'enforcement-2027-01-11',
+      nudge: 'd7',
+      tone: 'reminder',
+      evaluation: evaluateRegistration([], ctx('pl').methods),
+      snoozesLeft: 2,
+      snoozeHours,
+    });
+    const snoozeTitle = (locale: string, hours: number) =>
+      (nudgeCard(view(hours), ctx(locale)).actions as { title: string }[])[1]!.title;
+    expect([2, 5, 22].map((hours) => snoozeTitle('pl', hours))).to.deep.equal([
+      'Przypomnij mi za 2 godziny',
+      'Przypomnij mi za 5 godzin',
+      'Przypomnij mi za 22 godziny',
+    ]);
+    expect(snoozeTitle('en-GB', 4)).to.equal('Remind me in 4 hours');
+    expect(snoozeTitle('en-GB', 48)).to.equal('Remind me later');
+    expect(snoozeTitle('ur', 48)).to.equal(t('ur')('campaign.button.snoozeLater'));
+    // Back the same day, 14:00 in London.
+    const sameDay = (locale: string) =>
+      JSON.stringify(snoozedCard(new Date('2027-01-04T14:00:00Z'), 1, undefined, ctx(locale)));
+    expect(sameDay('en-GB')).to.include("I'll message you again today at 2pm.");
+    expect(sameDay('pl')).to.include('Napiszę do ciebie znowu dziś o 14:00.');
+  });
+
   it('the status card keeps to four buttons: the language one goes where the welcome card has it, never past four', () => {
     for (const locale of locales) {
       const t = packageCatalogues(catalogPolicy().school.timeZone).translatorFor(locale);
@@ -96,6 +157,7 @@ describe('Cards in every language', () => {
         helpSectionIn(locale),
         supportCodeSectionIn(locale),
         temporaryAccessPassSectionIn(locale),
+        nudgeSectionIn(locale),
       ]);
 
       for (const { name, check } of CARD_CHECKS) {

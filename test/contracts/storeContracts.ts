@@ -110,6 +110,15 @@ export function describeStoreContracts(backend: string, open: OpenStores): void 
         expect(await stores.references.get(ref.userId)).to.equal(undefined);
         await stores.references.remove(ref.userId); // forgetting twice is fine
       });
+
+      it("keeps the user's Teams language with the reference, and a change of it; one saved without it reads without it", async () => {
+        await stores.references.save({ ...ref, locale: 'ur-PK' });
+        expect(await stores.references.get(ref.userId)).to.deep.equal({ ...ref, locale: 'ur-PK' });
+        await stores.references.save({ ...ref, locale: 'pl-PL' });
+        expect((await stores.references.get(ref.userId))?.locale).to.equal('pl-PL');
+        await stores.references.save(ref);
+        expect(await stores.references.get(ref.userId)).to.deep.equal(ref);
+      });
     });
 
     describe('status follow-ups', () => {

@@ -43,4 +43,28 @@ describe('Nudge buttons in the conversation', () => {
     expect(headingOf(forged)).to.equal("Sorry, that button didn't work");
     expect(forged.buttons.map((b) => b.title)).to.deep.equal(["Let's start ▶", 'Start again', 'I need help']);
   });
+
+  it("answers a snooze in the pupil's language: the one Teams says, else the one chosen; Urdu right to left", async () => {
+    const snooze = { verb: 'nudge.snooze', campaign: 'enforcement-2027-01-11', nudge: 'd7' };
+    const ola = testUser('Ola Nowak', DEMO_USERS.samTaylor);
+    const polish = onlyCard(await h.send(submitActivity(ola, snooze, { locale: 'pl-PL' })));
+    expect(headingOf(polish)).to.equal('Nie ma przypomnienia do odłożenia');
+    expect(polish.buttons.map((b) => b.title)).to.deep.equal([
+      'Zacznij teraz ▶',
+      'Potrzebuję pomocy',
+      'Zrobione ✔',
+    ]);
+    expect(polish.card).to.not.have.property('rtl');
+
+    // Chosen on the language card: it wins over the English Teams reports.
+    await h.send(submitActivity(ola, { verb: 'language.choose', locale: 'ur' }, { locale: 'en-GB' }));
+    const urdu = onlyCard(await h.send(submitActivity(ola, snooze, { locale: 'en-GB' })));
+    expect(headingOf(urdu)).to.equal('ٹالنے کے لیے کوئی یاد دہانی نہیں');
+    expect(urdu.buttons.map((b) => b.title)).to.deep.equal([
+      'ابھی شروع کریں ◀',
+      'مجھے مدد چاہیے',
+      'ہو گیا ✔',
+    ]);
+    expect(urdu.card.rtl).to.equal(true);
+  });
 });

@@ -1,5 +1,11 @@
 import { expect } from 'chai';
-import { lexiconWith, normalise, understand } from '../../src/domain/text/intents';
+import {
+  ENGLISH_LEXICON,
+  lexiconWith,
+  normalise,
+  understand,
+  type Lexicon,
+} from '../../src/domain/text/intents';
 
 describe('free-text intents', () => {
   const cases: [string, string][] = [
@@ -114,5 +120,34 @@ describe('free-text intents', () => {
     // Without them, the same words are not understood.
     expect(understand('Sprawdź')).to.deep.equal({ intent: 'unknown' });
     expect(understand('change language')).to.deep.equal({ intent: 'language' });
+  });
+
+  describe('a "done" turned around by a negation, in any language (what it says is "not yet")', () => {
+    const polish = lexiconWith({ done: ['skończyłem', 'zrobiłem', 'gotowe'] }, ['nie']);
+    const urdu = lexiconWith({ done: ['مکمل', 'ہو گیا'] }, ['نہیں']);
+    const cases: [string, Lexicon, string][] = [
+      ['nie skończyłem', polish, 'resume'],
+      ['Nie zrobiłem', polish, 'resume'],
+      ['jeszcze nie skończyłem', polish, 'resume'],
+      ['skończyłem? nie', polish, 'resume'],
+      ['skończyłem', polish, 'done'],
+      ['zrobiłem, nic nie zostało', polish, 'done'],
+      // Urdu puts the negation after: "مکمل نہیں", not complete.
+      ['مکمل نہیں', urdu, 'resume'],
+      ['ابھی مکمل نہیں ہوا', urdu, 'resume'],
+      ['ہو گیا', urdu, 'done'],
+      // English keeps its own, in every language, before or right after.
+      ["I'm not done", polish, 'resume'],
+      ['done? not yet', urdu, 'resume'],
+      ["I don't think I'm done", ENGLISH_LEXICON, 'resume'],
+    ];
+    for (const [text, lexicon, intent] of cases) {
+      it(`"${text}" → ${intent}`, () => expect(understand(text, lexicon).intent).to.equal(intent));
+    }
+
+    it("a language's negations are its own: without them, its words read as done", () => {
+      expect(understand('nie skończyłem', lexiconWith({ done: ['skończyłem'] })).intent).to.equal('done');
+      expect(understand('nie skończyłem', polish).intent).to.equal('resume');
+    });
   });
 });

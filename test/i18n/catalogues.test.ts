@@ -15,6 +15,7 @@ import {
   type Catalogue,
 } from '../../src/i18n/catalogue';
 import { localeFor } from '../../src/i18n/localeFor';
+import { understand } from '../../src/domain/text/intents';
 import { isKnownVerb } from '../../src/features/verbs';
 import { STEP_TITLES } from '../../src/features/guide/guideWords';
 import { NEVER_ASK } from '../../src/features/shared/removedWords';
@@ -163,6 +164,7 @@ describe('The string catalogues (locales/)', () => {
       known: 'yes',
       heading: 'H',
       time: '14:05',
+      named: 'yes',
     };
     for (const locale of catalogues.locales) {
       const t = catalogues.translatorFor(locale);
@@ -173,7 +175,7 @@ describe('The string catalogues (locales/)', () => {
   });
 
   it('knows every key the features moved onto the catalogue ask for', () => {
-    const dirs = ['status', 'language', 'shared', 'guide', 'help', 'supportCodes'].map((d) =>
+    const dirs = ['status', 'language', 'shared', 'guide', 'help', 'supportCodes', 'campaign'].map((d) =>
       path.join(ROOT, 'src', 'features', d),
     );
     const asked = dirs
@@ -181,7 +183,7 @@ describe('The string catalogues (locales/)', () => {
       .concat(fs.readFileSync(path.join(ROOT, 'src', 'container.ts'), 'utf8'))
       .flatMap((source) => [
         ...source.matchAll(
-          /'((?:status|buttons|language|guide|shared|help|supportCodes|tap|turnFailed)\.[A-Za-z]+(?:\.[A-Za-z]+)*)'/g,
+          /'((?:status|buttons|language|guide|shared|help|supportCodes|tap|turnFailed|campaign)\.[A-Za-z]+(?:\.[A-Za-z]+)*)'/g,
         ),
       ])
       .map((m) => m[1]!)
@@ -326,6 +328,33 @@ describe('The string catalogues (locales/)', () => {
     ]);
   });
 
+  it('understands Polish and Urdu typed words, and a "done" their negation turns around as not done', () => {
+    const said = (locale: string, text: string) =>
+      understand(text, catalogues.translatorFor(locale).lexicon).intent;
+    for (const text of ['nie zrobiłem', 'nie skończyłem', 'Jeszcze nie skończyłam', 'nie jestem gotowa'])
+      expect(said('pl', text), text).to.equal('resume');
+    for (const text of ['zrobiłem', 'skończyłam', 'gotowe']) expect(said('pl', text), text).to.equal('done');
+    for (const text of ['مکمل نہیں', 'ابھی مکمل نہیں ہوا', 'مکمل نھیں'])
+      expect(said('ur', text), text).to.equal('resume');
+    for (const text of ['ہو گیا', 'میں نے کر لیا']) expect(said('ur', text), text).to.equal('done');
+    // The manifest's commands, and what pupils type besides.
+    expect(['zacznij', 'pomoc', 'co to jest?', 'zgubiłem telefon'].map((t) => said('pl', t))).to.deep.equal([
+      'start',
+      'help',
+      'whatIsThis',
+      'lostPhone',
+    ]);
+    expect(['شروع کریں', 'مدد', 'یہ کیا ہے؟', 'میرا فون گم ہو گیا'].map((t) => said('ur', t))).to.deep.equal([
+      'start',
+      'help',
+      'whatIsThis',
+      'lostPhone',
+    ]);
+    // "Start again" in each language is not "start".
+    expect(said('pl', 'zacznij od nowa')).to.equal('restart');
+    expect(said('ur', 'دوبارہ شروع کریں')).to.equal('restart');
+  });
+
   describe('a file a school edited', () => {
     let dir: string;
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -340,6 +369,22 @@ describe('The string catalogues (locales/)', () => {
       const t = loadCatalogues(ZONE, dir).translatorFor('pl');
       expect(t('status.fact.deadline')).to.equal('Termin');
       expect(t('status.fact.mfa')).to.equal('Sign-in check (MFA)');
+    });
+
+    it('takes the words for "not" from `phrases.not`, and refuses a phrase list for no intent', () => {
+      const polish = {
+        language: { name: 'Polski', direction: 'ltr' },
+        messages: {},
+        phrases: { done: ['skończyłem'], not: ['nie'] },
+      };
+      dir = localesWith({ 'pl.json': polish });
+      const lexicon = loadCatalogues(ZONE, dir).translatorFor('pl').lexicon;
+      expect(understand('nie skończyłem', lexicon).intent).to.equal('resume');
+      fs.writeFileSync(
+        path.join(dir, 'pl.json'),
+        JSON.stringify({ ...polish, phrases: { done: ['skończyłem'], nope: ['nie'] } }),
+      );
+      expect(() => loadCatalogues(ZONE, dir)).to.throw(CatalogueError, /locales\/pl\.json: phrases/);
     });
 
     it('stops the start on a message that does not parse, naming the file and the key', () => {

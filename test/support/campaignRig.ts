@@ -285,15 +285,16 @@ export class CampaignRig {
   }
 
   /**
-   * The user writes to the bot in their 1:1 chat (on the connector stand-in), at the rig clock: the production
-   * SchoolBot keeps their conversation reference; what it answers is not looked at here.
+   * The user writes to the bot in their 1:1 chat (on the connector stand-in), at the rig clock, from a Teams set
+   * to `locale`: the production SchoolBot keeps their conversation reference; what it answers is not looked at here.
    */
-  async says(userId: string, text: string): Promise<void> {
+  async says(userId: string, text: string, locale = 'en-GB'): Promise<void> {
     const activity = {
       ...personal(testUser('Pupil', userId), {
         tenantId: TEST_APP.tenantId,
         serviceUrl: this.connector.serviceUrl,
         conversationId: conversationOf(userId),
+        locale,
       }),
       type: 'message',
       text,

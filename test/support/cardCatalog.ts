@@ -922,148 +922,154 @@ export const languageSection: CardSection = languageSectionIn(BASE_LOCALE);
 /**
  * Campaign nudges on the sample school's reminder days (the 14-day reminder on the last day of term, 7 days,
  * the merged 3/1-day reminder, the day itself), for users in different states, with and without snoozes left;
- * and the answers to "Remind me later".
+ * and the answers to "Remind me later"; in `locale` (ids end in `--<locale>` except English's).
  */
-export const nudgeSection: CardSection = {
-  name: 'nudge',
-  cards() {
-    const policy = catalogPolicy();
-    const on = (today: LocalDate, firstName: string | null = 'Sam'): ViewContext => ({
-      policy,
-      today,
-      methods: availableMethods(policy, today),
-      firstName: firstName ?? undefined,
-      t: packageCatalogues(policy.school.timeZone).translatorFor(BASE_LOCALE),
-    });
-    const states: { key: string; label: string; methods: RegisteredMethod[]; step?: StepId }[] = [
-      { key: 'new', label: 'nothing registered', methods: [] },
-      {
-        key: 'app-only',
-        label: 'the app only',
-        methods: [{ kind: 'authenticatorApp' }],
-        step: 'chooseSecond',
-      },
-      { key: 'phone-only', label: 'a mobile phone only', methods: [{ kind: 'mobilePhone' }] },
-    ];
-    const days: { key: string; today: LocalDate; tone: Tone; nudge: string }[] = [
-      { key: 'd14', today: '2026-12-18', tone: 'friendly', nudge: 'd14' },
-      { key: 'd7', today: '2027-01-04', tone: 'reminder', nudge: 'd7' },
-      { key: 'd1', today: '2027-01-08', tone: 'urgent', nudge: 'd1' },
-      { key: 'd0', today: '2027-01-11', tone: 'final', nudge: 'd0' },
-    ];
-    const cards: CatalogCard[] = [];
-    for (const day of days) {
-      for (const state of states) {
-        const ctx = on(day.today);
-        cards.push({
-          id: `nudge-${day.key}-${state.key}`,
-          title: `Nudge, ${day.tone} (${day.key}, ${day.today}), ${state.label}`,
-          source: 'nudgeCards.nudgeCard',
-          card: nudgeCard(
-            {
-              campaignId: 'enforcement-2027-01-11',
-              nudge: day.nudge,
-              tone: day.tone,
-              evaluation: evaluateRegistration(state.methods, ctx.methods),
-              progress: state.step ? progressAt(state.step, 'app') : undefined,
-              snoozesLeft: day.key === 'd0' ? 0 : 2,
-              snoozeHours: 24,
-            },
-            ctx,
-          ),
-        });
+export function nudgeSectionIn(locale: Locale): CardSection {
+  const suffix = localeSuffix(locale);
+  return {
+    name: `nudge${suffix}`,
+    cards() {
+      const policy = catalogPolicy();
+      const on = (today: LocalDate, firstName: string | null = 'Sam'): ViewContext => ({
+        policy,
+        today,
+        methods: availableMethods(policy, today),
+        firstName: firstName ?? undefined,
+        t: packageCatalogues(policy.school.timeZone).translatorFor(locale),
+      });
+      const states: { key: string; label: string; methods: RegisteredMethod[]; step?: StepId }[] = [
+        { key: 'new', label: 'nothing registered', methods: [] },
+        {
+          key: 'app-only',
+          label: 'the app only',
+          methods: [{ kind: 'authenticatorApp' }],
+          step: 'chooseSecond',
+        },
+        { key: 'phone-only', label: 'a mobile phone only', methods: [{ kind: 'mobilePhone' }] },
+      ];
+      const days: { key: string; today: LocalDate; tone: Tone; nudge: string }[] = [
+        { key: 'd14', today: '2026-12-18', tone: 'friendly', nudge: 'd14' },
+        { key: 'd7', today: '2027-01-04', tone: 'reminder', nudge: 'd7' },
+        { key: 'd1', today: '2027-01-08', tone: 'urgent', nudge: 'd1' },
+        { key: 'd0', today: '2027-01-11', tone: 'final', nudge: 'd0' },
+      ];
+      const cards: CatalogCard[] = [];
+      for (const day of days) {
+        for (const state of states) {
+          const ctx = on(day.today);
+          cards.push({
+            id: `nudge-${day.key}-${state.key}${suffix}`,
+            title: `Nudge, ${day.tone} (${day.key}, ${day.today}), ${state.label}`,
+            source: 'nudgeCards.nudgeCard',
+            card: nudgeCard(
+              {
+                campaignId: 'enforcement-2027-01-11',
+                nudge: day.nudge,
+                tone: day.tone,
+                evaluation: evaluateRegistration(state.methods, ctx.methods),
+                progress: state.step ? progressAt(state.step, 'app') : undefined,
+                snoozesLeft: day.key === 'd0' ? 0 : 2,
+                snoozeHours: 24,
+              },
+              ctx,
+            ),
+          });
+        }
       }
-    }
-    const d7 = on('2027-01-04');
-    cards.push({
-      id: 'nudge-d7-school-email',
-      title:
-        "Nudge, reminder (d7), for a pupil whose second method is their school email (found by the campaign's look)",
-      source: 'nudgeCards.nudgeCard',
-      card: nudgeCard(
-        {
-          campaignId: 'enforcement-2027-01-11',
-          nudge: 'd7',
-          tone: 'reminder',
-          evaluation: evaluateRegistration(
-            [{ kind: 'authenticatorApp' }, { kind: 'email', onSchoolDomain: true }],
-            d7.methods,
-          ),
-          snoozesLeft: 2,
-          snoozeHours: 24,
-        },
-        d7,
-      ),
-    });
-    const unnamed = on('2027-01-04', null);
-    cards.push({
-      id: 'nudge-d7-unnamed-after-snooze',
-      title:
-        'Nudge after a snooze, for a user whose name is unknown (installed by the campaign), no snoozes left',
-      source: 'nudgeCards.nudgeCard',
-      card: nudgeCard(
-        {
-          campaignId: 'enforcement-2027-01-11',
-          nudge: 'd7+s1',
-          tone: 'reminder',
-          evaluation: evaluateRegistration([], unnamed.methods),
-          snoozesLeft: 0,
-          snoozeHours: 24,
-        },
-        unnamed,
-      ),
-    });
-    // Pupils are nudged at home (the sample's after-school and Saturday-morning windows): the card says so.
-    for (const hint of ['evening', 'morning'] as const) {
+      const d7 = on('2027-01-04');
       cards.push({
-        id: `nudge-d7-at-home-${hint}`,
-        title: `Nudge, reminder (d7), sent at home in the pupils' ${hint === 'evening' ? 'after-school' : 'Saturday-morning'} window`,
+        id: `nudge-d7-school-email${suffix}`,
+        title:
+          "Nudge, reminder (d7), for a pupil whose second method is their school email (found by the campaign's look)",
         source: 'nudgeCards.nudgeCard',
         card: nudgeCard(
           {
             campaignId: 'enforcement-2027-01-11',
             nudge: 'd7',
             tone: 'reminder',
-            evaluation: evaluateRegistration([], d7.methods),
+            evaluation: evaluateRegistration(
+              [{ kind: 'authenticatorApp' }, { kind: 'email', onSchoolDomain: true }],
+              d7.methods,
+            ),
             snoozesLeft: 2,
             snoozeHours: 24,
-            hint,
           },
           d7,
         ),
       });
-    }
-    const ctx = on('2027-01-04');
-    const midway = progressAt('first.app.scan', 'app');
-    cards.push(
-      {
-        id: 'nudge-snoozed',
-        title: '"Remind me tomorrow" worked, one snooze left',
-        source: 'nudgeCards.snoozedCard',
-        card: snoozedCard(new Date('2027-01-05T08:30:00Z'), 1, midway, ctx),
-      },
-      {
-        id: 'nudge-snoozed-last',
-        title: '"Remind me tomorrow" worked, it was the last snooze',
-        source: 'nudgeCards.snoozedCard',
-        card: snoozedCard(new Date('2027-01-05T08:30:00Z'), 0, undefined, ctx),
-      },
-      {
-        id: 'nudge-cannot-snooze-none-left',
-        title: '"Remind me later" with no snoozes left',
-        source: 'nudgeCards.cannotSnoozeCard',
-        card: cannotSnoozeCard('noneLeft', midway, ctx),
-      },
-      {
-        id: 'nudge-cannot-snooze-over',
-        title: '"Remind me later" on a reminder whose campaign has finished',
-        source: 'nudgeCards.cannotSnoozeCard',
-        card: cannotSnoozeCard('over', undefined, ctx),
-      },
-    );
-    return cards;
-  },
-};
+      const unnamed = on('2027-01-04', null);
+      cards.push({
+        id: `nudge-d7-unnamed-after-snooze${suffix}`,
+        title:
+          'Nudge after a snooze, for a user whose name is unknown (installed by the campaign), no snoozes left',
+        source: 'nudgeCards.nudgeCard',
+        card: nudgeCard(
+          {
+            campaignId: 'enforcement-2027-01-11',
+            nudge: 'd7+s1',
+            tone: 'reminder',
+            evaluation: evaluateRegistration([], unnamed.methods),
+            snoozesLeft: 0,
+            snoozeHours: 24,
+          },
+          unnamed,
+        ),
+      });
+      // Pupils are nudged at home (the sample's after-school and Saturday-morning windows): the card says so.
+      for (const hint of ['evening', 'morning'] as const) {
+        cards.push({
+          id: `nudge-d7-at-home-${hint}${suffix}`,
+          title: `Nudge, reminder (d7), sent at home in the pupils' ${hint === 'evening' ? 'after-school' : 'Saturday-morning'} window`,
+          source: 'nudgeCards.nudgeCard',
+          card: nudgeCard(
+            {
+              campaignId: 'enforcement-2027-01-11',
+              nudge: 'd7',
+              tone: 'reminder',
+              evaluation: evaluateRegistration([], d7.methods),
+              snoozesLeft: 2,
+              snoozeHours: 24,
+              hint,
+            },
+            d7,
+          ),
+        });
+      }
+      const ctx = on('2027-01-04');
+      const midway = progressAt('first.app.scan', 'app');
+      cards.push(
+        {
+          id: `nudge-snoozed${suffix}`,
+          title: '"Remind me tomorrow" worked, one snooze left',
+          source: 'nudgeCards.snoozedCard',
+          card: snoozedCard(new Date('2027-01-05T08:30:00Z'), 1, midway, ctx),
+        },
+        {
+          id: `nudge-snoozed-last${suffix}`,
+          title: '"Remind me tomorrow" worked, it was the last snooze',
+          source: 'nudgeCards.snoozedCard',
+          card: snoozedCard(new Date('2027-01-05T08:30:00Z'), 0, undefined, ctx),
+        },
+        {
+          id: `nudge-cannot-snooze-none-left${suffix}`,
+          title: '"Remind me later" with no snoozes left',
+          source: 'nudgeCards.cannotSnoozeCard',
+          card: cannotSnoozeCard('noneLeft', midway, ctx),
+        },
+        {
+          id: `nudge-cannot-snooze-over${suffix}`,
+          title: '"Remind me later" on a reminder whose campaign has finished',
+          source: 'nudgeCards.cannotSnoozeCard',
+          card: cannotSnoozeCard('over', undefined, ctx),
+        },
+      );
+      return cards;
+    },
+  };
+}
+
+/** The nudges in English. */
+export const nudgeSection: CardSection = nudgeSectionIn(BASE_LOCALE);
 
 /** A group's row for the IT view's cards: done, phone-only, partly, not started, not known. */
 function groupRow(

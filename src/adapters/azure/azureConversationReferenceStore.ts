@@ -15,6 +15,8 @@ interface Entity {
   serviceUrl: string;
   reference: string;
   updatedAt: string;
+  /** Absent on rows saved before the user's Teams language was kept. */
+  locale?: string;
 }
 
 const ROW = 'reference';
@@ -40,6 +42,7 @@ export class AzureConversationReferenceStore implements ConversationReferenceSto
       serviceUrl: ref.serviceUrl,
       reference: JSON.stringify(withoutNames(ref.reference)),
       updatedAt: ref.updatedAt,
+      ...(ref.locale ? { locale: ref.locale } : {}),
     };
     await this.table.upsertEntity(entity, 'Replace', { abortSignal: storageDeadline() });
   }
@@ -54,6 +57,7 @@ export class AzureConversationReferenceStore implements ConversationReferenceSto
         serviceUrl: e.serviceUrl,
         reference: JSON.parse(e.reference) as Record<string, unknown>,
         updatedAt: e.updatedAt,
+        ...(e.locale ? { locale: e.locale } : {}),
       };
     } catch (error) {
       if (hasStatus(error, 404)) return undefined;

@@ -12,6 +12,7 @@ interface Row {
   service_url: string;
   reference: string;
   updated_at: string;
+  locale: string | null;
 }
 
 function toReference(row: Row): StoredConversationReference {
@@ -22,6 +23,7 @@ function toReference(row: Row): StoredConversationReference {
     serviceUrl: row.service_url,
     reference: JSON.parse(row.reference) as Record<string, unknown>,
     updatedAt: row.updated_at,
+    ...(row.locale ? { locale: row.locale } : {}),
   };
 }
 
@@ -53,19 +55,28 @@ export class SqliteConversationReferenceStore implements ConversationReferenceSt
     );
     // The names just removed must not stay behind in the write-ahead log.
     if (stripped) database.flushDeleted();
+    // The user's Teams language, for nudges; rows saved before it have none until the user writes again.
+    database.migrate(
+      'conversation_references.v3.locale',
+      'ALTER TABLE conversation_references ADD COLUMN locale TEXT',
+    );
     const db = database.db;
     this.upsert = db.prepare(`INSERT INTO conversation_references
-        (user_id, tenant_id, conversation_id, service_url, reference, updated_at)
-      VALUES (@userId, @tenantId, @conversationId, @serviceUrl, @reference, @updatedAt)
+        (user_id, tenant_id, conversation_id, service_url, reference, updated_at, locale)
+      VALUES (@userId, @tenantId, @conversationId, @serviceUrl, @reference, @updatedAt, @locale)
       ON CONFLICT (user_id) DO UPDATE SET tenant_id = excluded.tenant_id,
         conversation_id = excluded.conversation_id, service_url = excluded.service_url,
-        reference = excluded.reference, updated_at = excluded.updated_at`);
+        reference = excluded.reference, updated_at = excluded.updated_at, locale = excluded.locale`);
     this.selectOne = db.prepare<[string], Row>('SELECT * FROM conversation_references WHERE user_id = ?');
     this.deleteOne = db.prepare('DELETE FROM conversation_references WHERE user_id = ?');
   }
 
   save(ref: StoredConversationReference): Promise<void> {
-    this.upsert.run({ ...ref, reference: JSON.stringify(withoutNames(ref.reference)) });
+    this.upsert.run({
+      ...ref,
+      reference: JSON.stringify(withoutNames(ref.reference)),
+      locale: ref.locale ?? null,
+    });
     return Promise.resolve();
   }
 

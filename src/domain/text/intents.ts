@@ -241,17 +241,18 @@ const REAL_WORDS = new Set([
   'struck',
 ]);
 
-/** Words that turn "done" around: "I'm not done", "I haven't done it". */
-const NEGATIONS = new Set(['not', 'dont', 'didnt', 'havent', 'hasnt', 'isnt', 'aint', 'never']);
-/** The words of "done" phrases a negation can turn around. */
-const DONE_WORDS = ['done', 'finished', 'completed', 'did'];
+/** English words that turn "done" around: "I'm not done", "I haven't done it". Other languages add theirs. */
+const NEGATIONS = ['not', 'dont', 'didnt', 'havent', 'hasnt', 'isnt', 'aint', 'never'];
 
-/** "not done", "haven't finished": a negation just before a "done" word. */
-function negatesDone(tokens: string[]): boolean {
+/**
+ * "not done", "haven't finished", "nie skończyłem", "مکمل نہیں": a negation up to two words before a word of the
+ * "done" phrase that matched, or right after one (Urdu puts it after: "مکمل نہیں", not complete).
+ */
+function negatesDone(tokens: string[], done: readonly string[], negations: ReadonlySet<string>): boolean {
   return tokens.some(
     (token, i) =>
-      DONE_WORDS.some((word) => wordMatches(word, token)) &&
-      tokens.slice(Math.max(0, i - 2), i).some((before) => NEGATIONS.has(before)),
+      done.some((word) => wordMatches(word, token)) &&
+      [...tokens.slice(Math.max(0, i - 2), i), tokens[i + 1] ?? ''].some((near) => negations.has(near)),
   );
 }
 
@@ -300,6 +301,8 @@ const ADJACENT_WORDS: ReadonlySet<Intent> = new Set(['notMe']);
 /** The phrases of one language, ready to match (the English ones are always among them). */
 export interface Lexicon {
   readonly phrases: readonly { intent: Intent; words: string[]; adjacent: boolean }[];
+  /** Words that turn "done" around, normalised: English's and the language's. */
+  readonly negations: ReadonlySet<string>;
 }
 
 function compile(phrases: Partial<Record<Intent, readonly string[]>>): Lexicon['phrases'] {
@@ -313,11 +316,20 @@ function compile(phrases: Partial<Record<Intent, readonly string[]>>): Lexicon['
 }
 
 /** The English phrases alone. */
-export const ENGLISH_LEXICON: Lexicon = { phrases: compile(PHRASES) };
+export const ENGLISH_LEXICON: Lexicon = { phrases: compile(PHRASES), negations: new Set(NEGATIONS) };
 
-/** The English phrases and, for each intent, the words of another language (matched after the English ones). */
-export function lexiconWith(extra: Partial<Record<Intent, readonly string[]>>): Lexicon {
-  return { phrases: [...ENGLISH_LEXICON.phrases, ...compile(extra)] };
+/**
+ * The English phrases and, for each intent, the words of another language (matched after the English ones);
+ * `negations`: that language's words for "not" ("nie", "نہیں"), understood besides the English ones.
+ */
+export function lexiconWith(
+  extra: Partial<Record<Intent, readonly string[]>>,
+  negations: readonly string[] = [],
+): Lexicon {
+  return {
+    phrases: [...ENGLISH_LEXICON.phrases, ...compile(extra)],
+    negations: new Set([...NEGATIONS, ...negations.map(normalise)]),
+  };
 }
 
 /**
@@ -331,16 +343,17 @@ export function understand(text: string, lexicon: Lexicon = ENGLISH_LEXICON): Un
   if (!normal) return { intent: 'unknown' };
   const tokens = normal.split(' ');
   if (tokens.length > 12) return { intent: 'unknown' };
-  let best: { intent: Intent; score: number } | undefined;
+  let best: { intent: Intent; words: string[]; score: number } | undefined;
   for (const { intent, words, adjacent } of lexicon.phrases) {
     if (words.length > tokens.length) continue;
     if (!(adjacent ? adjacentMatch(words, tokens) : phraseMatch(words, tokens))) continue;
     // Prefer phrases that explain more of the message; earlier intents win ties.
     const score = words.join(' ').length;
-    if (!best || score > best.score) best = { intent, score };
+    if (!best || score > best.score) best = { intent, words, score };
   }
   if (!best) return { intent: 'unknown' };
   // "Not done yet" is someone part-way through: offer to carry on, and spare the live check "done" makes.
-  if (best.intent === 'done' && negatesDone(tokens)) return { intent: 'resume' };
+  if (best.intent === 'done' && negatesDone(tokens, best.words, lexicon.negations))
+    return { intent: 'resume' };
   return { intent: best.intent };
 }

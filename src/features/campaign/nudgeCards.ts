@@ -1,17 +1,20 @@
 /**
  * The words of campaign nudges: the reminder itself (personal: first name, what is missing, days left; in the
- * stage's tone) and the answers to "Remind me later". Buttons: start now (into the guide step that fixes the
- * first thing missing), snooze while any are left, I need help (from where the user is in the guide), and
- * I've done it (a live check).
+ * stage's tone) and the answers to "Remind me later", in the user's language (`ctx.t`). Buttons: start now
+ * (into the guide step that fixes the first thing missing), snooze while any are left, I need help (from where
+ * the user is in the guide), and I've done it (a live check).
  */
 import type { AdaptiveCardJson } from '../../cards/cardTemplates';
 import type { CardButton } from '../../cards/renderCards';
 import type { GuideProgress } from '../../domain/guide/progress';
 import type { HomeHint } from '../../domain/campaign/windowHint';
 import type { Tone } from '../../domain/policy/campaignPolicy';
-import { formatLongDate } from '../../domain/policy/localDate';
+import { daysBetween } from '../../domain/policy/localDate';
 import type { Reason, RegistrationEvaluation } from '../../domain/registration/evaluateRegistration';
+import { BASE_LOCALE } from '../../i18n/catalogue';
+import type { Translator } from '../../i18n/translator';
 import { answer, continueButton, helpButton } from '../shared/answerCards';
+import { inDirectionOf } from '../shared/direction';
 import { Verb } from '../verbs';
 import { schoolAddressText, schoolName, shortUrl, type ViewContext } from '../shared/wording';
 
@@ -29,55 +32,52 @@ export interface NudgeView {
   hint?: HomeHint;
 }
 
-const DONE_IT: CardButton = { title: "I've done it ✔", data: { verb: Verb.Ask, intent: 'done' } };
+function doneButton(t: Translator): CardButton {
+  return { title: t('status.button.done'), data: { verb: Verb.Ask, intent: 'done' } };
+}
+
+/** The reasons the fact line has words for; any other is "a last check". */
+const MISSING: ReadonlySet<string> = new Set([
+  'nothingRegistered',
+  'noFirstMethod',
+  'emailOnSchoolDomain',
+  'secondMethodMissing',
+  'phoneOnly',
+  'questionsOnlySecond',
+]);
 
 /** What is missing, in a few words, for the fact line. */
-function missingText(reason: Reason | undefined): string {
-  switch (reason?.code) {
-    case 'nothingRegistered':
-      return 'Everything: not started';
-    case 'noFirstMethod':
-      return 'A way to approve sign-ins';
-    case 'emailOnSchoolDomain':
-      return 'A personal email (not school)';
-    case 'secondMethodMissing':
-      return 'A second method';
-    case 'phoneOnly':
-      return 'The Authenticator app';
-    case 'questionsOnlySecond':
-      return 'A personal email';
-    default:
-      return 'A last check';
-  }
+function missingText(reason: Reason | undefined, t: Translator): string {
+  const code = reason && MISSING.has(reason.code) ? reason.code : 'other';
+  return t(`campaign.nudge.missing.${code}`);
 }
 
-function daysLeftText(days: number): string {
-  if (days <= 0) return 'today';
-  if (days === 1) return 'tomorrow';
-  return `in ${days} days`;
-}
-
-function heading(tone: Tone, name: string | undefined, days: number): string {
-  const hi = name ? `, ${name}` : '';
+function heading(tone: Tone, name: string | undefined, days: number, t: Translator): string {
+  const who = { named: name ? 'yes' : 'no', name: name ?? '', days };
   switch (tone) {
     case 'friendly':
-      return `Hi${hi} 👋 Time to secure your account`;
+      return t('campaign.nudge.heading.friendly', who);
     case 'reminder':
-      return `Reminder${hi}: ${days} days left`;
+      return t('campaign.nudge.heading.reminder', who);
     case 'urgent':
-      return days <= 1 ? `⚠️ Last chance${hi}: ${daysLeftText(days)}` : `⚠️ Only ${days} days left${hi}`;
+      return t(days <= 1 ? 'campaign.nudge.heading.lastChance' : 'campaign.nudge.heading.onlyDaysLeft', who);
     case 'final':
-      return days <= 0 ? `⚠️ Today's the day${hi}` : `⚠️ ${days} days left${hi}`;
+      return t(days <= 0 ? 'campaign.nudge.heading.today' : 'campaign.nudge.heading.daysLeft', who);
   }
 }
 
-function startButton(evaluation: RegistrationEvaluation, progress: GuideProgress | undefined): CardButton {
+function startButton(
+  evaluation: RegistrationEvaluation,
+  progress: GuideProgress | undefined,
+  t: Translator,
+): CardButton {
+  const title = t('campaign.button.start');
   const first = evaluation.reasons.find((r) => r.blocking);
   if (!first || (first.code === 'nothingRegistered' && progress && progress.step !== 'welcome')) {
-    return { ...continueButton(progress), title: 'Start now ▶' };
+    return { ...continueButton(progress), title };
   }
   return {
-    title: 'Start now ▶',
+    title,
     data: evaluation.first
       ? { verb: Verb.StatusFix, step: first.fixStep, first: evaluation.first }
       : { verb: Verb.StatusFix, step: first.fixStep },
@@ -85,55 +85,57 @@ function startButton(evaluation: RegistrationEvaluation, progress: GuideProgress
 }
 
 /** The line that tells a pupil nudged at home to do it there, now: their phone is with them. */
-export function hintText(hint: HomeHint): string {
-  const when = { morning: 'this morning', evening: 'this evening', today: 'today' }[hint];
-  return `📱 Do it at home ${when}, with your phone.`;
+export function hintText(hint: HomeHint, t: Translator): string {
+  return t('campaign.nudge.hint', { when: hint });
 }
 
-function snoozeTitle(hours: number): string {
-  return hours === 24 ? 'Remind me tomorrow' : hours < 24 ? `Remind me in ${hours} hours` : 'Remind me later';
+function snoozeTitle(hours: number, t: Translator): string {
+  if (hours === 24) return t('campaign.button.snoozeTomorrow');
+  return hours < 24 ? t('campaign.button.snoozeHours', { count: hours }) : t('campaign.button.snoozeLater');
 }
 
 /** The reminder. */
 export function nudgeCard(view: NudgeView, ctx: ViewContext): AdaptiveCardJson {
+  const { t } = ctx;
   const date = ctx.policy.registration.enforcementDate;
-  const days = Math.max(0, daysBetweenDates(ctx.today, date));
+  const days = Math.max(0, daysBetween(ctx.today, date));
   const blocking = view.evaluation.reasons.filter((r) => r.blocking);
   const started = !blocking.some((r) => r.code === 'nothingRegistered');
   const paragraphs = [
     !started
-      ? `You haven't set up your sign-in check yet. It takes about 10 minutes and I'll help you, step by step.`
+      ? t('campaign.nudge.notStarted')
       : blocking[0]?.code === 'emailOnSchoolDomain'
-        ? `Your second method is your school email (${schoolAddressText(ctx.policy)}). You can't read it when you're locked out, so change it to a **personal** email.`
-        : `You've made a start, but your account isn't fully set up yet.`,
-    ...(view.hint ? [hintText(view.hint)] : []),
+        ? t('campaign.nudge.schoolEmail', { schoolAddress: schoolAddressText(ctx.policy, t) })
+        : t('campaign.nudge.started'),
+    ...(view.hint ? [hintText(view.hint, t)] : []),
     days <= 0
-      ? `From **today**, signing in to ${schoolName(ctx.policy)} from outside school needs it.`
-      : `From **${formatLongDate(date)}**, signing in from outside school needs it.`,
+      ? t('campaign.nudge.fromToday', { school: schoolName(ctx.policy) })
+      : t('campaign.nudge.fromDate', { date: t.longDate(date) }),
   ];
-  const actions: CardButton[] = [startButton(view.evaluation, view.progress)];
+  const actions: CardButton[] = [startButton(view.evaluation, view.progress, t)];
   if (view.snoozesLeft > 0) {
     actions.push({
-      title: snoozeTitle(view.snoozeHours),
+      title: snoozeTitle(view.snoozeHours, t),
       data: { verb: Verb.NudgeSnooze, campaign: view.campaignId, nudge: view.nudge },
     });
   }
-  actions.push(helpButton(view.progress?.step ?? 'welcome'), DONE_IT);
-  return answer({
-    heading: heading(view.tone, ctx.firstName, days),
+  actions.push(helpButton(view.progress?.step ?? 'welcome', t), doneButton(t));
+  const card = answer({
+    heading: heading(view.tone, ctx.firstName, days, t),
     paragraphs,
     facts: [
-      { title: 'Still to do', value: missingText(blocking[0]) },
-      { title: 'Deadline', value: days <= 0 ? 'Today' : `${days === 1 ? '1 day' : `${days} days`} left` },
+      { title: t('campaign.nudge.fact.toDo'), value: missingText(blocking[0], t) },
+      { title: t('shared.deadline'), value: t('campaign.nudge.fact.daysLeft', { days }) },
     ],
     tips: [
       {
-        text: `You can also do it yourself at **${shortUrl(ctx.policy.registration.url)}**.`,
+        text: t('campaign.nudge.tip', { url: shortUrl(ctx.policy.registration.url) }),
         style: 'emphasis',
       },
     ],
     actions,
   });
+  return inDirectionOf(card, t);
 }
 
 /** "Remind me later" worked. */
@@ -143,19 +145,19 @@ export function snoozedCard(
   progress: GuideProgress | undefined,
   ctx: ViewContext,
 ): AdaptiveCardJson {
-  return answer({
-    heading: "OK, I'll remind you later ⏰",
+  const { t } = ctx;
+  const card = answer({
+    heading: t('campaign.snoozed.heading'),
     paragraphs: [
-      `I'll message you again ${whenText(until, ctx)}.`,
-      snoozesLeft > 0
-        ? `You can put it off ${snoozesLeft === 1 ? 'once more' : `${snoozesLeft} more times`}.`
-        : "That was your last snooze: next time there won't be one.",
+      whenText(until, ctx),
+      snoozesLeft > 0 ? t('campaign.snoozed.left', { count: snoozesLeft }) : t('campaign.snoozed.last'),
     ],
     actions: [
-      { ...continueButton(progress), title: 'Do it now instead ▶' },
-      helpButton(progress?.step ?? 'welcome'),
+      { ...continueButton(progress), title: t('campaign.button.doNow') },
+      helpButton(progress?.step ?? 'welcome', t),
     ],
   });
+  return inDirectionOf(card, t);
 }
 
 /** "Remind me later" cannot be done: no snoozes left, or the campaign is over. */
@@ -164,46 +166,60 @@ export function cannotSnoozeCard(
   progress: GuideProgress | undefined,
   ctx: ViewContext,
 ): AdaptiveCardJson {
-  return answer({
-    heading: reason === 'noneLeft' ? "You can't put it off again" : 'No reminder to put off',
+  const { t } = ctx;
+  const card = answer({
+    heading: t(`campaign.cannotSnooze.${reason}.heading`),
     paragraphs:
       reason === 'noneLeft'
         ? [
-            "You've used all your snoozes. It only takes about 10 minutes, so let's do it now.",
-            `Stuck? IT Support is in room ${ctx.policy.support.room}.`,
+            t('campaign.cannotSnooze.noneLeft.body'),
+            t('campaign.cannotSnooze.noneLeft.stuck', { room: ctx.policy.support.room }),
           ]
-        : ['That reminder has finished. You can still set things up any time.'],
+        : [t('campaign.cannotSnooze.over.body')],
     actions: [
-      { ...continueButton(progress), title: 'Start now ▶' },
-      helpButton(progress?.step ?? 'welcome'),
-      DONE_IT,
+      { ...continueButton(progress), title: t('campaign.button.start') },
+      helpButton(progress?.step ?? 'welcome', t),
+      doneButton(t),
     ],
   });
+  return inDirectionOf(card, t);
 }
 
-function daysBetweenDates(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T12:00:00Z`) - Date.parse(`${from}T12:00:00Z`)) / 86_400_000);
-}
+const whenFormat = new Map<string, { day: Intl.DateTimeFormat; time: Intl.DateTimeFormat }>();
 
-const whenFormat = new Map<string, Intl.DateTimeFormat>();
-
-/** "on Monday at 8:30am" / "today at 2pm", in the school's zone. */
-function whenText(at: Date, ctx: ViewContext): string {
-  const zone = ctx.policy.school.timeZone;
-  let f = whenFormat.get(zone);
+/** The weekday and the time of `at` on the school's clock, in `locale`. */
+function formatsFor(locale: string, zone: string): { day: Intl.DateTimeFormat; time: Intl.DateTimeFormat } {
+  const key = `${locale} ${zone}`;
+  let f = whenFormat.get(key);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', {
-      timeZone: zone,
-      weekday: 'long',
-      hour: 'numeric',
-      minute: '2-digit',
-      hour12: true,
-    });
-    whenFormat.set(zone, f);
+    f = {
+      day: new Intl.DateTimeFormat(locale, { timeZone: zone, weekday: 'long' }),
+      // English writes "8:30am", as the bot always has; other languages their own way ("8:30", "16:00").
+      time: new Intl.DateTimeFormat(locale, {
+        timeZone: zone,
+        hour: 'numeric',
+        minute: '2-digit',
+        ...(locale === BASE_LOCALE ? { hour12: true } : {}),
+      }),
+    };
+    whenFormat.set(key, f);
   }
-  const parts = Object.fromEntries(f.formatToParts(at).map((p) => [p.type, p.value]));
-  const minute = parts.minute === '00' ? '' : `:${parts.minute}`;
-  const time = `${parts.hour}${minute}${(parts.dayPeriod ?? '').toLowerCase().replace(/\s/g, '')}`;
+  return f;
+}
+
+/** "I'll message you again on Monday at 8:30am" / "… today at 2pm", on the school's clock. */
+function whenText(at: Date, ctx: ViewContext): string {
+  const { t } = ctx;
+  const zone = ctx.policy.school.timeZone;
+  const f = formatsFor(t.locale, zone);
+  let time = f.time.format(at);
+  if (t.locale === BASE_LOCALE) {
+    const parts = Object.fromEntries(f.time.formatToParts(at).map((p) => [p.type, p.value]));
+    const minute = parts.minute === '00' ? '' : `:${parts.minute}`;
+    time = `${parts.hour}${minute}${(parts.dayPeriod ?? '').toLowerCase().replace(/\s/g, '')}`;
+  }
   const localDay = new Intl.DateTimeFormat('en-CA', { timeZone: zone }).format(at);
-  return localDay === ctx.today ? `today at ${time}` : `on ${parts.weekday} at ${time}`;
+  return localDay === ctx.today
+    ? t('campaign.snoozed.today', { time })
+    : t('campaign.snoozed.onDay', { day: f.day.format(at), time });
 }

@@ -89,6 +89,30 @@ describe('Azure Storage backend (Azurite)', () => {
     );
   });
 
+  it('a conversation reference saved before the Teams language was kept still loads, without one', async () => {
+    const a = account();
+    const stores = await azureStores(a);
+    const ref = {
+      userId: '00000000-0000-4000-8000-0000000000d2',
+      tenantId: '5c4f0d3e-7a1b-4c2d-9e8f-0a1b2c3d4e5f',
+      conversationId: 'a:1',
+      serviceUrl: 'https://smba.trafficmanager.net/uk/',
+      reference: { conversation: { id: 'a:1' } },
+      updatedAt: '2026-11-30T10:00:00.000Z',
+    };
+    // The row as the previous release wrote it: no locale property.
+    await a.table('references').createEntity({
+      partitionKey: ref.userId,
+      rowKey: 'reference',
+      tenantId: ref.tenantId,
+      conversationId: ref.conversationId,
+      serviceUrl: ref.serviceUrl,
+      reference: JSON.stringify(ref.reference),
+      updatedAt: ref.updatedAt,
+    });
+    expect(await stores.references.get(ref.userId)).to.deep.equal(ref);
+  });
+
   it('a key row or form row left by a create that never finished does no harm, and goes with the purge', async () => {
     const a = account();
     const stores = await azureStores(a);
