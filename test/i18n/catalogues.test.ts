@@ -15,7 +15,7 @@ import {
   type Catalogue,
 } from '../../src/i18n/catalogue';
 import { localeFor } from '../../src/i18n/localeFor';
-import { understand } from '../../src/domain/text/intents';
+import { understand, type Intent } from '../../src/domain/text/intents';
 import { isKnownVerb } from '../../src/features/verbs';
 import { STEP_TITLES } from '../../src/features/guide/guideWords';
 import { NEVER_ASK } from '../../src/features/shared/removedWords';
@@ -382,6 +382,56 @@ describe('The string catalogues (locales/)', () => {
       'Нагадай через 3 години',
       'Нагадай через 12 годин',
     ]);
+  });
+
+  it('gives every language its own words for what pupils type most, and for "not"', () => {
+    // The menu's commands (Teams sends a command's title as the message) and the hard paths, in each language.
+    const needed: Intent[] = [
+      ...['status', 'done', 'start', 'restart', 'help', 'newPhone', 'lostPhone', 'noSmartphone'],
+      ...['whatIsThis', 'language'],
+    ] as Intent[];
+    for (const catalogue of others) {
+      const missing = needed.filter((intent) => !(catalogue.phrases[intent]?.length ?? 0));
+      expect(missing, catalogue.locale).to.deep.equal([]);
+      expect(catalogue.negations, `${catalogue.locale}: its words for "not"`).to.not.deep.equal([]);
+    }
+  });
+
+  it('understands what pupils type in Welsh, Lithuanian, Portuguese, Romanian and Ukrainian, "not done" included', () => {
+    const said = (locale: string, text: string) =>
+      understand(text, catalogues.translatorFor(locale).lexicon).intent;
+    const cases: [string, string, string][] = [
+      ['ro', 'ajutor', 'help'],
+      ['ro', 'mi-am pierdut telefonul', 'lostPhone'],
+      ['ro', 'nu am smartphone', 'noSmartphone'],
+      ['ro', 'ce este asta?', 'whatIsThis'],
+      ['ro', 'am terminat', 'done'],
+      ['ro', 'nu am terminat', 'resume'],
+      ['pt', 'preciso de ajuda', 'help'],
+      ['pt', 'perdi o telemóvel', 'lostPhone'],
+      ['pt', 'não tenho smartphone', 'noSmartphone'],
+      ['pt', 'começar de novo', 'restart'],
+      ['pt', 'acabei', 'done'],
+      ['pt', 'ainda não acabei', 'resume'],
+      ['lt', 'pagalba', 'help'],
+      ['lt', 'pradėti iš naujo', 'restart'],
+      ['lt', 'neturiu telefono', 'noSmartphone'],
+      ['lt', 'baigiau', 'done'],
+      ['lt', 'dar ne baigiau', 'resume'],
+      // "Not" written onto the verb is no word the bot knows: not understood, and above all not "done".
+      ['lt', 'nebaigiau', 'unknown'],
+      ['uk', 'допомога', 'help'],
+      ['uk', 'що це?', 'whatIsThis'],
+      ['uk', 'немає смартфона', 'noSmartphone'],
+      ['uk', 'зробив', 'done'],
+      ['uk', 'ще не зробив', 'resume'],
+      ['cy', 'cymorth', 'help'],
+      ['cy', 'wedi colli fy ffôn', 'lostPhone'],
+      ['cy', 'dim ffôn clyfar', 'noSmartphone'],
+      ['cy', 'dw i wedi gorffen', 'done'],
+      ['cy', 'dw i ddim wedi gorffen', 'resume'],
+    ];
+    expect(cases.map(([locale, text]) => [locale, text, said(locale, text)])).to.deep.equal(cases);
   });
 
   describe('a file a school edited', () => {
