@@ -369,6 +369,35 @@ describe('The string catalogues (locales/)', () => {
     expect(said('ur', 'دوبارہ شروع کریں')).to.equal('restart');
   });
 
+  it('understands Ukrainian typed words, a "done" that "не" turns around, and counts the nudges\' days and hours as Ukrainian does', () => {
+    const said = (text: string) => understand(text, catalogues.translatorFor('uk').lexicon).intent;
+    for (const text of ['я не зробив', 'Ще не готово', 'я ще не закінчила'])
+      expect(said(text), text).to.equal('resume');
+    for (const text of ['готово', 'я зробила']) expect(said(text), text).to.equal('done');
+    expect(['почати', 'почати знову', 'допомога', 'що це?', 'загубив телефон'].map(said)).to.deep.equal([
+      'start',
+      'restart',
+      'help',
+      'whatIsThis',
+      'lostPhone',
+    ]);
+    const uk = catalogues.translatorFor('uk');
+    expect(
+      [1, 2, 5, 11, 21].map((days) => uk('campaign.nudge.heading.reminder', { named: 'no', days })),
+    ).to.deep.equal([
+      'Нагадування: залишився 1 день',
+      'Нагадування: залишилося 2 дні',
+      'Нагадування: залишилося 5 днів',
+      'Нагадування: залишилося 11 днів',
+      'Нагадування: залишився 21 день',
+    ]);
+    expect([1, 3, 12].map((count) => uk('campaign.button.snoozeHours', { count }))).to.deep.equal([
+      'Нагадай через 1 годину',
+      'Нагадай через 3 години',
+      'Нагадай через 12 годин',
+    ]);
+  });
+
   it('gives every language its own words for what pupils type most, and for "not"', () => {
     // The menu's commands (Teams sends a command's title as the message) and the hard paths, in each language.
     const needed: Intent[] = [
