@@ -8,7 +8,8 @@ import { expect } from 'chai';
 import { evaluateRegistration } from '../../src/domain/registration/evaluateRegistration';
 import { nudgeCard, snoozedCard, type NudgeView } from '../../src/features/campaign/nudgeCards';
 import { BASE_LOCALE, packageCatalogues } from '../../src/i18n/catalogue';
-import { CARD_CHECKS, walkCard } from '../support/cardChecks';
+import { CARD_CHECKS, PHONE_LIMITS, walkCard } from '../support/cardChecks';
+import { dayButtonText } from '../../src/features/help/helpCards';
 import {
   cardCatalog,
   catalogLocales,
@@ -206,5 +207,25 @@ describe('Cards in every language', () => {
     expect(ids).to.include('status-nothing--before-cutoff');
     expect(ids).to.include('guide-welcome-install--before-cutoff');
     expect(ids.some((id) => id.endsWith('--en-GB'))).to.equal(false);
+  });
+});
+
+describe('A day on a help button, in every language', () => {
+  it('fits a phone on every day of the year (the weekday, then the month, shortened where the long form does not)', () => {
+    const catalogues = packageCatalogues(catalogPolicy().school.timeZone);
+    const days = Array.from({ length: 366 }, (_, i) =>
+      new Date(Date.UTC(2028, 0, 1 + i)).toISOString().slice(0, 10),
+    );
+    const tooLong = catalogues.locales.flatMap((locale) => {
+      const t = catalogues.translatorFor(locale);
+      return days
+        .map((day) => dayButtonText(day, t))
+        .filter((text) => text.length > PHONE_LIMITS.buttonTitle);
+    });
+    expect(tooLong).to.deep.equal([]);
+    const lt = catalogues.translatorFor('lt');
+    expect(dayButtonText('2026-12-03', lt)).to.equal('gruodžio 3 d., kt');
+    expect(dayButtonText('2026-12-03', catalogues.translatorFor('pl'))).to.equal('czwartek, 3 grudnia');
+    expect(dayButtonText('2026-12-03', catalogues.translatorFor('en-GB'))).to.equal('Thursday 3 December');
   });
 });

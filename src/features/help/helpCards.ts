@@ -47,15 +47,26 @@ function categoryTip(category: Category, t: Translator): CardTip | undefined {
 }
 
 /** "Tuesday 1 December" (short enough for a phone button), in the user's language. */
-function dayButtonText(day: LocalDate, t: Translator): string {
+/** The most of a button's title a phone shows on one line. */
+const BUTTON_TITLE_MOST = 28;
+
+/**
+ * A day on a button: "Thursday 3 December", "czwartek, 3 grudnia". Where the language's long form does not fit a
+ * phone's button ("gruodžio 3 d., ketvirtadienis"), the weekday is shortened, then the month.
+ */
+export function dayButtonText(day: LocalDate, t: Translator): string {
   // English keeps the bot's own long date, without its year.
   if (t.locale === BASE_LOCALE) return formatLongDate(day).replace(/ \d{4}$/, '');
-  return new Intl.DateTimeFormat(t.locale, {
-    weekday: 'long',
-    day: 'numeric',
-    month: 'long',
-    timeZone: 'UTC',
-  }).format(new Date(`${day}T12:00:00Z`));
+  const noon = new Date(`${day}T12:00:00Z`);
+  const forms: Intl.DateTimeFormatOptions[] = [
+    { weekday: 'long', month: 'long' },
+    { weekday: 'short', month: 'long' },
+    { weekday: 'short', month: 'short' },
+  ];
+  const texts = forms.map((form) =>
+    new Intl.DateTimeFormat(t.locale, { ...form, day: 'numeric', timeZone: 'UTC' }).format(noon),
+  );
+  return texts.find((text) => text.length <= BUTTON_TITLE_MOST) ?? texts[texts.length - 1]!;
 }
 
 /** "Tuesday 1 December, morning". */
