@@ -351,19 +351,26 @@
     $('campaignFigures').hidden = !campaign.configured;
     if (!campaign.configured) return;
     drawNext(campaign.next, campaign.nextUnavailable);
-    const last = campaign.lastPass;
-    $('lastPass').textContent =
-      (last
-        ? 'Last pass ' +
-          when(last.at) +
-          (last.stageLabel ? ' (' + last.stageLabel + ')' : '') +
-          ': ' +
-          last.queued +
-          ' queued.'
-        : 'No pass yet.') +
-      ' Waiting in the queue: ' +
-      campaign.queueLength +
-      '.';
+    // One line per set of groups planned together (staff in the day, pupils after school), newest first.
+    const lines = campaign.lastPasses.map((last) => {
+      const line = document.createElement('p');
+      line.dataset.groups = last.groups.map((g) => g.id).join(',');
+      line.textContent =
+        'Last pass' +
+        (last.groups.length > 0 ? ' for ' + last.groups.map((g) => g.name).join(', ') : '') +
+        ' ' +
+        when(last.at) +
+        (last.stageLabel ? ' (' + last.stageLabel + ')' : '') +
+        ': ' +
+        last.queued +
+        ' queued.';
+      return line;
+    });
+    if (lines.length === 0)
+      lines.push(Object.assign(document.createElement('p'), { textContent: 'No pass yet.' }));
+    const queue = document.createElement('p');
+    queue.textContent = 'Waiting in the queue: ' + campaign.queueLength + '.';
+    $('lastPass').replaceChildren(...lines, queue);
     const body = $('stagesTable').tBodies[0];
     body.replaceChildren();
     const rows = campaign.stages.map((s) => [

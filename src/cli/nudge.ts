@@ -128,10 +128,13 @@ async function dryRun(parts: NudgeParts, args: Args): Promise<void> {
 async function report(parts: NudgeParts, args: Args): Promise<void> {
   const r = await parts.service.report();
   out(`Delivery report: ${r.campaignId}`);
-  if (r.lastPass)
+  // One line per set of groups planned together (staff in the morning, pupils after school), newest first.
+  for (const pass of r.lastPasses) {
+    const groups = pass.groups.length > 0 ? ` for ${pass.groups.map((g) => g.name).join(', ')}` : '';
     out(
-      `Last planning pass: ${local(parts.deps.campaign, r.lastPass.at)} (stage ${r.lastPass.stage ?? '-'}): ${r.lastPass.members} members, ${r.lastPass.registered} already registered, ${r.lastPass.queued} queued; ${r.lastPass.schoolEmail ?? 0} on their school email (${r.lastPass.emailLooks ?? 0} live looks this pass)`,
+      `Last planning pass${groups}: ${local(parts.deps.campaign, pass.at)} (stage ${pass.stage ?? '-'}): ${pass.members} members, ${pass.registered} already registered, ${pass.queued} queued; ${pass.schoolEmail ?? 0} on their school email (${pass.emailLooks ?? 0} live looks this pass)`,
     );
+  }
   out(`Still in the queue: ${r.queueLength}`);
   out('');
   out('By outcome:');

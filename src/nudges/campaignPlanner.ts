@@ -26,6 +26,7 @@ import type { NudgeJob } from '../ports/nudgeQueue';
 import { registeredMarker, type CampaignDeps } from './campaignContext';
 import { campaignExcludedIds } from './campaignExclusions';
 import { EmailChecks } from './emailChecks';
+import { LAST_PASS, LAST_PASSES, withLastPass } from './lastPasses';
 import { windowGroupMarker, windowGroups } from './windowGroups';
 
 /** What the dry run says about one member. */
@@ -50,6 +51,8 @@ export interface PlanLine {
 export interface PassSummary {
   at: string;
   stage?: string;
+  /** The target groups planned (ids, in the policy's order). */
+  groups: string[];
   members: number;
   queued: number;
   registered: number;
@@ -188,7 +191,9 @@ export class CampaignPlanner {
       const summary = await this.pass({ leaseLost: lost, groups: new Set(due.map((d) => d.group.id)) });
       if (lost()) throw new Error('campaign planning: the planner lease was lost; the pass stopped');
       for (const marker of new Set(due.map(markerOf))) await ledger.setMarker(campaign.id, marker, today);
-      await ledger.setMarker(campaign.id, 'lastPass', JSON.stringify(summary));
+      const passes = await ledger.getMarker(campaign.id, LAST_PASSES);
+      await ledger.setMarker(campaign.id, LAST_PASSES, withLastPass(passes, summary));
+      await ledger.setMarker(campaign.id, LAST_PASS, JSON.stringify(summary));
       return { kind: 'planned', summary };
     });
     return held ?? { kind: 'skipped', reason: 'leaseHeld' };
@@ -287,9 +292,12 @@ export class CampaignPlanner {
     const now = clock.now();
     const dry = options.dryRun;
     const moment = campaignMoment(campaign, now);
+    const targets = campaign.policy.targets.groups;
+    const planned = (t: TargetGroup) => !options.groups || options.groups.has(t.id);
     const summary: PassSummary = {
       at: now.toISOString(),
       stage: moment.kind === 'open' || moment.kind === 'paused' ? moment.stage.key : undefined,
+      groups: targets.filter(planned).map((t) => t.id),
       members: 0,
       queued: 0,
       registered: 0,
@@ -329,8 +337,6 @@ export class CampaignPlanner {
       windowGroups: await windowGroups(this.deps),
     };
     const seen = new Set<string>();
-    const targets = campaign.policy.targets.groups;
-    const planned = (t: TargetGroup) => !options.groups || options.groups.has(t.id);
     // The groups before the last one planned are read even when not planned: their members keep to their windows.
     const last = targets.reduce((at, t, i) => (planned(t) ? i : at), -1);
     for (const target of targets.slice(0, last + 1)) {

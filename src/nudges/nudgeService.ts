@@ -11,13 +11,23 @@ import type { LedgerCounts, LedgerEntry } from '../ports/nudgeLedger';
 import { ConcurrencyError } from '../ports/versioned';
 import { registeredMarker, type CampaignDeps } from './campaignContext';
 import type { PassSummary } from './campaignPlanner';
+import { LAST_PASS, LAST_PASSES, lastPassesOf } from './lastPasses';
 import { forecastNextReminder, type NextReminderForecast } from './nextReminderForecast';
 import { windowGroupOf } from './windowGroups';
+
+/** A planning pass as the report shows it: its groups named as the policy names them. */
+export interface ReportedPass extends Omit<PassSummary, 'groups'> {
+  /** Empty for a pass recorded before passes named their groups. */
+  groups: { id: string; name: string }[];
+}
 
 export interface DeliveryReport {
   campaignId: string;
   counts: LedgerCounts;
-  lastPass?: PassSummary;
+  /** The latest pass (`lastPasses[0]`). */
+  lastPass?: ReportedPass;
+  /** The last pass of each set of target groups planned together (pupils, staff), newest first. */
+  lastPasses: ReportedPass[];
   queueLength: number;
 }
 
@@ -83,11 +93,21 @@ export class NudgeService implements Snoozer {
 
   async report(): Promise<DeliveryReport> {
     const { campaign, ledger, queue } = this.deps;
-    const last = await ledger.getMarker(campaign.id, 'lastPass');
+    const [passes, last] = await Promise.all([
+      ledger.getMarker(campaign.id, LAST_PASSES),
+      ledger.getMarker(campaign.id, LAST_PASS),
+    ]);
+    // A group no longer in the policy keeps its id.
+    const nameOf = (id: string) => campaign.policy.targets.groups.find((g) => g.id === id)?.name ?? id;
+    const lastPasses = lastPassesOf(passes, last).map((p) => ({
+      ...p,
+      groups: p.groups.map((id) => ({ id, name: nameOf(id) })),
+    }));
     return {
       campaignId: campaign.id,
       counts: await ledger.counts(campaign.id),
-      lastPass: last ? (JSON.parse(last) as PassSummary) : undefined,
+      lastPass: lastPasses[0],
+      lastPasses,
       queueLength: await queue.approximateCount(),
     };
   }

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import type { DeliveryReport } from '../../src/nudges/nudgeService';
 import { cardsOf } from '../support/cards';
 import { CampaignRig, conversationOf } from '../support/campaignRig';
 import { pupilsAndStaffPolicy, STAFF_GROUP } from './campaignPolicyFixture';
@@ -19,6 +20,14 @@ describe('Nudge campaign with a sending window per group (pupils at home, staff 
       .activitiesIn(conversationOf(id))
       .flatMap((a) => cardsOf(a))
       .map((c) => c.texts.join('\n'));
+
+  /** A reported pass: its groups' names, when (to the minute), its members and how many it queued. */
+  const passLine = (p: DeliveryReport['lastPasses'][number]) => [
+    p.groups.map((g) => g.name).join(', '),
+    p.at.slice(0, 16),
+    p.members,
+    p.queued,
+  ];
 
   async function start(now: string): Promise<void> {
     rig = await CampaignRig.start({ policy: pupilsAndStaffPolicy(), now });
@@ -53,8 +62,14 @@ describe('Nudge campaign with a sending window per group (pupils at home, staff 
       expect(words(id), id).to.have.length(1);
       expect(words(id)[0]).to.include(EVENING);
     }
-    // Staff's window is still open, but their pass has run today: only the pupils were planned.
-    expect((await rig.parts.service.report()).lastPass).to.include({ members: 3, queued: 3 });
+    // Staff's window is still open, but their pass has run today: only the pupils were planned. The report
+    // lists each group's own pass, the pupils' first: the later pass does not hide the morning's.
+    const afterPupils = await rig.parts.service.report();
+    expect(afterPupils.lastPass).to.include({ members: 3, queued: 3 });
+    expect(afterPupils.lastPasses.map(passLine)).to.deep.equal([
+      ['Pupils', '2026-10-27T15:45', 3, 3],
+      ['Staff', '2026-10-27T09:00', 2, 2],
+    ]);
 
     rig.clock.set('2026-10-27T17:00:00Z');
     await rig.run(true);
@@ -65,6 +80,39 @@ describe('Nudge campaign with a sending window per group (pupils at home, staff 
     expect(await sent(pupils[0]!)).to.deep.equal([['d1', 'sent', '2026-10-27T15:45']]);
     expect(await sent(both)).to.deep.equal([['d1', 'sent', '2026-10-27T15:45']]);
     expect(await sent(staff[0]!)).to.deep.equal([['d1', 'sent', '2026-10-27T09:00']]);
+    // The pupils' pass again (replanned): it takes the place of their earlier one, the staff's stays.
+    expect((await rig.parts.service.report()).lastPasses.map(passLine)).to.deep.equal([
+      ['Pupils', '2026-10-27T17:00', 3, 0],
+      ['Staff', '2026-10-27T09:00', 2, 2],
+    ]);
+  });
+
+  it('a pass that plans both groups together takes the place of each one’s own; a ledger with only the latest pass still reports it', async () => {
+    await start('2026-10-27T09:00:00Z');
+    await rig.addUser(1);
+    await rig.addUser(2, { group: STAFF_GROUP });
+    await rig.run();
+    rig.clock.set('2026-10-27T15:45:00Z');
+    await rig.run();
+    expect((await rig.parts.service.report()).lastPasses.map(passLine)).to.deep.equal([
+      ['Pupils', '2026-10-27T15:45', 1, 1],
+      ['Staff', '2026-10-27T09:00', 1, 1],
+    ]);
+    // Replanned at 15:50, both windows open: one pass for both.
+    rig.clock.set('2026-10-27T15:50:00Z');
+    await rig.run(true);
+    expect((await rig.parts.service.report()).lastPasses.map(passLine)).to.deep.equal([
+      ['Pupils, Staff', '2026-10-27T15:50', 2, 0],
+    ]);
+
+    // A ledger written before passes were kept per group: its one pass, without groups.
+    const { ledger, campaign } = rig.parts.deps;
+    await ledger.deleteCampaign(campaign.id);
+    const old = { at: '2026-10-27T09:00:00.000Z', stage: 'd1', members: 5, queued: 4, registered: 1 };
+    await ledger.setMarker(campaign.id, 'lastPass', JSON.stringify(old));
+    const report = await rig.parts.service.report();
+    expect(report.lastPasses).to.deep.equal([{ ...old, groups: [] }]);
+    expect(report.lastPass).to.deep.equal({ ...old, groups: [] });
   });
 
   it('pupils at 15:45 BST on Friday; on Saturday morning whoever Friday missed, in the same stage; a snooze keeps to pupils’ windows', async () => {

@@ -1,8 +1,9 @@
 /**
  * What the IT tab shows of the campaign and of help requests: the delivery outcomes per stage (the ledger's
- * counts, the same the command line's report reads: one read, no call per person), the last planning pass,
- * the next reminder and whom it would reach (decided as the planner decides), the resend to failures, and the
- * escalations whose mail was given up on or is not settled yet. Ids and counts only: no pupil's words, no names.
+ * counts, the same the command line's report reads: one read, no call per person), the last planning pass of
+ * each set of groups planned together, the next reminder and whom it would reach (decided as the planner
+ * decides), the resend to failures, and the escalations whose mail was given up on or is not settled yet. Ids
+ * and counts only: no pupil's words, no names.
  */
 import { CATEGORY_LABELS } from '../../domain/escalation/categories';
 import type { Logger } from '../../logging/logger';
@@ -41,12 +42,24 @@ export interface CampaignFigures {
   /** Every stage that goes out, in sending order, then any the ledger holds that the plan no longer has. */
   stages: { key: string; label: string; sendOn?: string; counts: Record<CountedOutcome, number> }[];
   totals: Record<CountedOutcome, number>;
-  lastPass: { at: string; stage?: string; stageLabel?: string; queued: number } | null;
+  /** The latest planning pass (the first of `lastPasses`). */
+  lastPass: PassFigures | null;
+  /** The last pass of each set of target groups planned together (staff in the day, pupils after school), newest first. */
+  lastPasses: PassFigures[];
   queueLength: number;
   /** The next reminder; null when no more are planned, or when it could not be counted (`nextUnavailable`). */
   next: NextReminderFigures | null;
   /** Graph or the storage failed while counting the next reminder's reach: the rest is current. */
   nextUnavailable: boolean;
+}
+
+export interface PassFigures {
+  at: string;
+  stage?: string;
+  stageLabel?: string;
+  queued: number;
+  /** The target groups it planned, by name (empty for a pass recorded before passes named them). */
+  groups: { id: string; name: string }[];
 }
 
 export interface NextReminderFigures {
@@ -125,21 +138,21 @@ export class CampaignSection {
       ...planned.map((s) => ({ key: s.key, label: stageWords(s.key), sendOn: s.sendOn })),
       ...leftOver.map((key) => ({ key, label: stageWords(key) })),
     ].map((s) => ({ ...s, counts: countsOf(byStage[s.key]) }));
-    const last = report.lastPass;
+    const passes = report.lastPasses.map((p): PassFigures => ({
+      at: p.at,
+      stage: p.stage,
+      stageLabel: p.stage && stageWords(p.stage),
+      queued: p.queued,
+      groups: p.groups,
+    }));
     return {
       configured: true,
       campaignId: report.campaignId,
       outcomes: OUTCOMES.map((key) => ({ key, label: OUTCOME_WORDS[key] })),
       stages,
       totals: countsOf(report.counts.byState),
-      lastPass: last
-        ? {
-            at: last.at,
-            stage: last.stage,
-            stageLabel: last.stage && stageWords(last.stage),
-            queued: last.queued,
-          }
-        : null,
+      lastPass: passes[0] ?? null,
+      lastPasses: passes,
       queueLength: report.queueLength,
       next: next && next !== 'unavailable' ? nextFigures(next) : null,
       nextUnavailable: next === 'unavailable',

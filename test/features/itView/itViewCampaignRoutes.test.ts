@@ -9,6 +9,8 @@ import type { RunningApp } from '../../../src/app';
 import type { Container } from '../../../src/container';
 import type { NudgeState } from '../../../src/domain/campaign/nudgeDecision';
 import type { CreateResult, Escalation, NewEscalation } from '../../../src/ports/escalationStore';
+import type { PassSummary } from '../../../src/nudges/campaignPlanner';
+import { withLastPass } from '../../../src/nudges/lastPasses';
 import type { LedgerEntry } from '../../../src/ports/nudgeLedger';
 import { tempDataDir } from '../../support/botProcess';
 import { SMALL_PEOPLE } from '../../support/itView/smallSchool';
@@ -51,6 +53,8 @@ describe("IT's tab: the campaign's delivery, the resend to failures, and the ope
   let campaignId: string;
   let first: string;
   let second: string;
+  let pupils: string;
+  let staff: string;
 
   /** Ledger rows for pupils 1…n of `nudge`, each put in `state`. */
   async function rows(nudge: string, states: NudgeState[]): Promise<void> {
@@ -79,11 +83,28 @@ describe("IT's tab: the campaign's delivery, the resend to failures, and the ope
     await rows(second, ['sent', 'notInstallable', 'skippedRegistered']);
     // A snooze's reminder counts in its stage.
     await rows(`${second}+s1`, ['failed']);
-    await container.stores.nudgeLedger.setMarker(
-      campaignId,
-      'lastPass',
-      JSON.stringify({ at: '2026-12-01T07:00:00.000Z', stage: second, members: 8, queued: 3 }),
+    // Yesterday's pupils' pass after school, then this morning's staff pass, as the planner records them.
+    [pupils, staff] = nudges.deps.campaign.policy.targets.groups.map((g) => g.id) as [string, string];
+    const pupilsPass = {
+      at: '2026-11-30T16:00:00.000Z',
+      stage: first,
+      groups: [pupils],
+      members: 6,
+      queued: 5,
+    };
+    const staffPass = {
+      at: '2026-12-01T09:00:00.000Z',
+      stage: second,
+      groups: [staff],
+      members: 8,
+      queued: 3,
+    };
+    const passes = [pupilsPass, staffPass].reduce<string | undefined>(
+      (stored, pass) => withLastPass(stored, pass as PassSummary),
+      undefined,
     );
+    await container.stores.nudgeLedger.setMarker(campaignId, 'lastPasses', passes!);
+    await container.stores.nudgeLedger.setMarker(campaignId, 'lastPass', JSON.stringify(staffPass));
   });
   after(async () => {
     await app?.stop();
@@ -104,7 +125,7 @@ describe("IT's tab: the campaign's delivery, the resend to failures, and the ope
     return found;
   };
 
-  it('IT staff get the outcomes of each stage, in sending order, with the last pass', async () => {
+  it('IT staff get the outcomes of each stage, in sending order, with each group’s last pass', async () => {
     const response = await call('/api/it/campaign', ada());
     expect(response.status).to.equal(200);
     expect(response.headers.get('cache-control')).to.equal('no-store');
@@ -113,6 +134,7 @@ describe("IT's tab: the campaign's delivery, the resend to failures, and the ope
       stages: { key: string; label: string; counts: Record<string, number> }[];
       totals: Record<string, number>;
       lastPass: unknown;
+      lastPasses: unknown[];
       outcomes: { key: string }[];
     };
     expect(body.configured).to.equal(true);
@@ -128,12 +150,25 @@ describe("IT's tab: the campaign's delivery, the resend to failures, and the ope
     expect(body.stages[0]!.label).to.match(/^\d+ days before$/);
     expect(body.stages.slice(2).every((s) => Object.values(s.counts).every((n) => n === 0))).to.equal(true);
     expect(body.totals).to.deep.equal({ sent: 4, blocked: 1, notInstallable: 1, failed: 2 });
-    expect(body.lastPass).to.deep.equal({
-      at: '2026-12-01T07:00:00.000Z',
+    // Each group's last pass, newest first: the staff's this morning does not hide the pupils' yesterday.
+    const staffPass = {
+      at: '2026-12-01T09:00:00.000Z',
       stage: second,
       stageLabel: body.stages[1]!.label,
       queued: 3,
-    });
+      groups: [{ id: staff, name: 'All staff' }],
+    };
+    expect(body.lastPasses).to.deep.equal([
+      staffPass,
+      {
+        at: '2026-11-30T16:00:00.000Z',
+        stage: first,
+        stageLabel: body.stages[0]!.label,
+        queued: 5,
+        groups: [{ id: pupils, name: 'All pupils' }],
+      },
+    ]);
+    expect(body.lastPass).to.deep.equal(staffPass);
   });
 
   const refusals: [string, () => string | undefined, number][] = [

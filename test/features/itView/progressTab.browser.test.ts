@@ -9,6 +9,8 @@ import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startApp, type RunningApp } from '../../../src/app';
 import { createContainer, type Container } from '../../../src/container';
+import type { PassSummary } from '../../../src/nudges/campaignPlanner';
+import { withLastPass } from '../../../src/nudges/lastPasses';
 import { ROOT, tempDataDir } from '../../support/botProcess';
 import { TestClock } from '../../support/conversationHarness';
 import { SMALL_PEOPLE, SmallSchoolDirectory } from '../../support/itView/smallSchool';
@@ -156,7 +158,7 @@ describe("IT's tab in the browser", function () {
     );
   });
 
-  it('the campaign section shows the outcomes by stage; Resend to failures queues them again and says how many', async () => {
+  it('the campaign section shows the outcomes by stage and each group’s last pass; Resend to failures queues them again and says how many', async () => {
     const ledger = container.stores.nudgeLedger;
     const campaign = container.nudges!.deps.campaign;
     const stage = campaign.stages[0]!.key;
@@ -191,6 +193,16 @@ describe("IT's tab in the browser", function () {
       () => 'MFA-7K2Q',
     );
 
+    // The staff's pass this morning and the pupils' yesterday after school, as the planner records them.
+    const [pupils, staff] = campaign.policy.targets.groups.map((g) => g.id) as [string, string];
+    const pupilsPass = { at: '2026-11-30T16:00:00.000Z', stage, groups: [pupils], members: 6, queued: 5 };
+    const staffPass = { at: '2026-12-01T09:00:00.000Z', stage, groups: [staff], members: 8, queued: 3 };
+    await ledger.setMarker(
+      campaign.id,
+      'lastPasses',
+      withLastPass(withLastPass(undefined, pupilsPass as PassSummary), staffPass as PassSummary),
+    );
+
     const page = await openTab(identity.token(SMALL_PEOPLE.ada));
     await page.waitForFunction(() => document.body.dataset.campaignReady === 'true');
     const cells = async (stageKey: string) =>
@@ -199,7 +211,12 @@ describe("IT's tab in the browser", function () {
         .map((c) => c.trim());
     expect((await cells(stage)).slice(1)).to.deep.equal(['2', '1', '0', '2']);
     expect((await cells('all')).slice(1)).to.deep.equal(['2', '1', '0', '2']);
-    expect(await page.locator('#lastPass').innerText()).to.match(/Waiting in the queue: \d+\./);
+    // A line per group's last pass, newest first, then the queue.
+    const passes = await page.locator('#lastPass p').allInnerTexts();
+    expect(passes).to.have.length(3);
+    expect(passes[0]).to.match(/^Last pass for All staff 1 Dec 2026, \d\d:\d\d \(.+\): 3 queued\.$/);
+    expect(passes[1]).to.match(/^Last pass for All pupils 30 Nov 2026, \d\d:\d\d \(.+\): 5 queued\.$/);
+    expect(passes[2]).to.match(/^Waiting in the queue: \d+\.$/);
     const escalations = await page.locator('#escalationsTable tbody tr').allInnerTexts();
     expect(escalations).to.have.length(1);
     expect(escalations[0]!.split('\t').slice(0, 3)).to.deep.equal([
