@@ -1,8 +1,7 @@
 import { expect } from 'chai';
 import { DEMO_USERS } from '../../src/adapters/demo/demoSchool';
 import { submitActivity, testUser, type TestUser } from '../support/activities';
-import { button, cardsOf, headingOf, onlyCard, type CardView } from '../support/cards';
-import { walkCard } from '../support/cardChecks';
+import { alignedByHand, button, cardsOf, headingOf, onlyCard, type CardView } from '../support/cards';
 import { ConversationHarness } from '../support/conversationHarness';
 import { cardWalk } from '../support/walk';
 
@@ -21,12 +20,8 @@ function englishLeftIn(view: CardView): string[] {
     .filter((text) => ENGLISH.test(text));
 }
 
-/** The text blocks of a card that are not aligned right, by their path. */
-function notRight(view: CardView): string[] {
-  return [...walkCard(view.card.body)]
-    .filter(({ node }) => node.type === 'TextBlock' && node.horizontalAlignment !== 'right')
-    .map(({ path }) => path);
-}
+/** The text blocks of a right-to-left card that set their own alignment (none may), by their path. */
+const notRight = (view: CardView): string[] => alignedByHand(view.card);
 
 describe("Help and support codes in the pupil's language", () => {
   let h: ConversationHarness;

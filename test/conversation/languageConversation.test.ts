@@ -1,9 +1,8 @@
 import { expect } from 'chai';
 import { DEMO_USERS } from '../../src/adapters/demo/demoSchool';
 import { installActivity, submitActivity, testUser, type TestUser } from '../support/activities';
-import { button, cardsOf, headingOf, onlyCard, type CardView } from '../support/cards';
+import { alignedByHand, button, cardsOf, headingOf, onlyCard, type CardView } from '../support/cards';
 import { BASE_LOCALE, packageCatalogues } from '../../src/i18n/catalogue';
-import { walkCard } from '../support/cardChecks';
 import { ConversationHarness } from '../support/conversationHarness';
 import { cardWalk } from '../support/walk';
 
@@ -115,11 +114,8 @@ describe("The conversation in the pupil's language", () => {
     /** The welcome a pupil gets when they install the app, their Teams set to `locale`. */
     const installedAs = async (user: TestUser, locale: string) =>
       onlyCard(await h.send(installActivity(user, { locale })));
-    /** Every text block of the card that is not aligned right, by its path. */
-    const notRight = (view: CardView) =>
-      [...walkCard(view.card.body)]
-        .filter(({ node }) => node.type === 'TextBlock' && node.horizontalAlignment !== 'right')
-        .map(({ path }) => path);
+    /** The text blocks of a right-to-left card that set their own alignment (none may), by their path. */
+    const notRight = (view: CardView) => alignedByHand(view.card);
 
     it('a pupil whose Teams is in Polish is welcomed in Polish and walks the guide in Polish', async () => {
       const user = sam();

@@ -75,7 +75,7 @@ function languageShots(locale: string): { welcome: Shot; firstStep: Shot } {
     firstStep: {
       group: 'playground',
       name: `14-choose-first-method--${locale}`,
-      title: t('guide.title.chooseFirst'),
+      title: t('guide.chooseFirst.heading'),
     },
   };
 }

@@ -89,3 +89,20 @@ export function onlyCard(replies: Partial<Activity>[]): CardView {
   expect(cards, `expected one card, got ${cards.map(headingOf).join(' / ')}`).to.have.length(1);
   return cards[0]!;
 }
+
+/**
+ * The text blocks of a right-to-left card that set their own alignment, by path: under `rtl` a renderer reads
+ * "right" as the line's end, which is the left, so the card's direction alone must place every text.
+ */
+export function alignedByHand(card: Record<string, unknown>): string[] {
+  const found: string[] = [];
+  const visit = (node: unknown, path: string): void => {
+    if (Array.isArray(node)) return node.forEach((item, i) => visit(item, `${path}[${i}]`));
+    if (typeof node !== 'object' || node === null) return;
+    const element = node as Record<string, unknown>;
+    if (element.type === 'TextBlock' && 'horizontalAlignment' in element) found.push(path);
+    for (const [key, value] of Object.entries(element)) visit(value, `${path}.${key}`);
+  };
+  visit(card.body, '$.body');
+  return found;
+}
