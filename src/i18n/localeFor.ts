@@ -1,3 +1,10 @@
+/** A language tag as Teams sends one (`pl-PL`, `ur-PK`), or nothing: never whatever a client put there. */
+export function languageTagOf(locale: unknown): string | undefined {
+  return typeof locale === 'string' && /^[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8}){0,4}$/.test(locale)
+    ? locale
+    : undefined;
+}
+
 /**
  * Matches the language Teams reports for a user (a BCP 47 tag: `pl-PL`, `ur-PK`, `en-US`) with the catalogues
  * there are: the exact tag first, then the same language in any region (`en-US` → `en-GB`, `pl-PL` → `pl`).

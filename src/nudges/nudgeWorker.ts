@@ -29,6 +29,7 @@ import type { RegistrationSnapshot } from '../domain/registration/snapshot';
 import { nudgeCard } from '../features/campaign/nudgeCards';
 import { viewContextAt } from '../features/shared/wording';
 import { packageCatalogues } from '../i18n/catalogue';
+import { languageTagOf } from '../i18n/localeFor';
 import type { LedgerEntry, LedgerPatch } from '../ports/nudgeLedger';
 import type { NudgeJob, ReceivedJob } from '../ports/nudgeQueue';
 import type { SendOutcome } from '../ports/messenger';
@@ -401,7 +402,9 @@ export class NudgeWorker {
     // Proactive, so no turn says the language: the one the user chose, else the one Teams last said they use.
     const progress = (await reads.progress)?.value;
     const catalogues = this.deps.catalogues ?? packageCatalogues(this.deps.policy.school.timeZone);
-    const t = catalogues.translatorFor(catalogues.localeOf(progress?.language, reference?.locale));
+    // A reference saved before the language was kept beside it still holds Teams' own copy of it.
+    const teamsLocale = reference?.locale ?? languageTagOf(reference?.reference.locale);
+    const t = catalogues.translatorFor(catalogues.localeOf(progress?.language, teamsLocale));
     const ctx = viewContextAt(this.deps.policy, clock.now(), job.firstName, t);
     const deciding = Date.now();
     const snapshot = await this.registration(job, ctx.methods);

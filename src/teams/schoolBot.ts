@@ -10,6 +10,7 @@ import {
   type InvokeResponse,
 } from 'botbuilder';
 import type { Command, ConversationService, Reply } from '../conversation/conversationService';
+import { languageTagOf } from '../i18n/localeFor';
 import type { Logger } from '../logging/logger';
 import type { Clock } from '../ports/clock';
 import type {
@@ -55,13 +56,6 @@ function plainText(text: string): string {
 /** The message's text; anything but a string (a broken client's JSON) counts as nothing typed. */
 function typedText(text: unknown): string {
   return typeof text === 'string' ? text : '';
-}
-
-/** A well-formed language tag (`pl-PL`, `ur-PK`), or nothing: only a tag is kept, never whatever a client sent. */
-function languageTagOf(locale: unknown): string | undefined {
-  return typeof locale === 'string' && /^[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8}){0,4}$/.test(locale)
-    ? locale
-    : undefined;
 }
 
 /** The guide is one person's: it runs in a 1:1 chat only (a missing type is how some clients send 1:1). */
@@ -230,6 +224,9 @@ export class SchoolBot extends TeamsActivityHandler {
         this.knownChats.set(userId, { chat, savedAt });
         return;
       }
+    } else if (!locale) {
+      // Saved whatever: an activity without a language keeps the one stored.
+      known = await this.deps.references.get(userId);
     }
     const reference = TurnContext.getConversationReference(activity);
     await this.deps.references.save({

@@ -110,7 +110,7 @@ describe("Help and support codes in the pupil's language", () => {
       .to.contain('Will walk in to IT Support')
       .and.match(/Stuck at \(guide step\)<\/th><td[^>]*>Welcome</)
       .and.contain('kod [removed] nie działa');
-    expect(mail!.html).to.match(/<th[^>]*>Pupil&#39;s language<\/th><td[^>]*>Polski \(pl\)<\/td>/);
+    expect(mail!.html).to.match(/<th[^>]*>Their language<\/th><td[^>]*>Polski \(pl\)<\/td>/);
   });
 
   it('a pupil whose Teams is in Urdu gets the help cards and the confirmation right to left, in Urdu', async () => {
@@ -136,7 +136,7 @@ describe("Help and support codes in the pupil's language", () => {
       expect(notRight(view), headingOf(view)).to.deep.equal([]);
       expect(englishLeftIn(view), headingOf(view)).to.deep.equal([]);
     }
-    expect(h.mailer.accepted[0]!.html).to.match(/Pupil&#39;s language<\/th><td[^>]*>اردو \(ur\)</);
+    expect(h.mailer.accepted[0]!.html).to.match(/Their language<\/th><td[^>]*>اردو \(ur\)</);
   });
 
   it('a pupil in English: the same cards as always, and the mail names no language', async () => {

@@ -89,6 +89,14 @@ describe("The conversation in the pupil's language", () => {
     expect(headingOf(await as(user, 'pl-PL').say('status'))).to.equal("You haven't started yet");
   });
 
+  it('keeps the Teams language it last saw through an install that says none (for the nudges)', async () => {
+    const user = sam();
+    await as(user, 'pl-PL').say('status');
+    expect((await h.references.get(user.aadObjectId))?.locale).to.equal('pl-PL');
+    await h.send(installActivity(user, { locale: '' }));
+    expect((await h.references.get(user.aadObjectId))?.locale).to.equal('pl-PL');
+  });
+
   it('a language Teams reports that there is no catalogue for gets English', async () => {
     expect(headingOf(await as(sam(), 'fr-FR').say('status'))).to.equal("You haven't started yet");
     expect(headingOf(await as(sam(), 'en-US').say('status'))).to.equal("You haven't started yet");

@@ -78,4 +78,22 @@ describe('Nudges in the pupil’s language (campaign on real HTTP)', function ()
     expect(headingOf(nudgeOf(switched!))).to.equal('Przypomnienie, Pupil4: zostało 5 dni');
     expect((await rig.references.get(switched!))?.locale).to.equal('pl-PL');
   });
+
+  it('for a reference saved before the language was kept beside it, reads Teams’ own copy in the reference', async () => {
+    rig = await CampaignRig.start({ policy: clockChangePolicy(), now: '2026-10-23T07:30:00Z' });
+    const [pupil, garbled] = await Promise.all([1, 2].map((n) => rig.addUser(n)));
+    for (const [userId, locale] of [
+      [pupil!, 'pl-PL'],
+      [garbled!, '<b>pl</b>'],
+    ] as const) {
+      const saved = (await rig.references.get(userId))!;
+      // As saved before: no language beside the reference, Teams' own inside it.
+      await rig.references.save({ ...saved, locale: undefined, reference: { ...saved.reference, locale } });
+    }
+    rig.clock.set('2026-10-23T08:00:00Z');
+    await rig.run();
+    expect(headingOf(nudgeOf(pupil!))).to.equal('Przypomnienie, Pupil1: zostało 5 dni');
+    // Only a language tag is taken from it.
+    expect(headingOf(nudgeOf(garbled!))).to.equal('Reminder, Pupil2: 5 days left');
+  });
 });

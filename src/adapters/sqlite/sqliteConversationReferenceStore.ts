@@ -55,7 +55,8 @@ export class SqliteConversationReferenceStore implements ConversationReferenceSt
     );
     // The names just removed must not stay behind in the write-ahead log.
     if (stripped) database.flushDeleted();
-    // The user's Teams language, for nudges; rows saved before it have none until the user writes again.
+    // The user's Teams language, for nudges. Rows saved before it have none here, but their reference JSON holds
+    // Teams' own copy, which the nudge worker reads instead.
     database.migrate(
       'conversation_references.v3.locale',
       'ALTER TABLE conversation_references ADD COLUMN locale TEXT',

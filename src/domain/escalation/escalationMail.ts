@@ -161,7 +161,7 @@ export function composeEscalationMail(input: EscalationMailInput): OutgoingMail 
     ...(person?.department ? [row('Year group / department', person.department)] : []),
     ...(person?.jobTitle ? [row('Job title', person.jobTitle)] : []),
     ...(person && !person.accountEnabled ? [row('Account state', 'DISABLED in Entra ID')] : []),
-    ...(input.language ? [row("Pupil's language", input.language)] : []),
+    ...(input.language ? [row('Their language', input.language)] : []),
     row('Problem', category),
     row('Stuck at (guide step)', input.stepTitle),
     row('Preferred help', preferredHelp(input)),

@@ -85,7 +85,7 @@ function startButton(
 }
 
 /** The line that tells a pupil nudged at home to do it there, now: their phone is with them. */
-export function hintText(hint: HomeHint, t: Translator): string {
+function hintText(hint: HomeHint, t: Translator): string {
   return t('campaign.nudge.hint', { when: hint });
 }
 

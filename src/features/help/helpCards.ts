@@ -25,7 +25,7 @@ import type { HelpDraft, HelpView } from './helpVerbs';
 import { phoneAtItText, supportHoursText, type ViewContext } from '../shared/wording';
 
 /** A category's button ("📵 No smartphone") or summary ("I don't have a smartphone"). */
-export function categoryText(category: Category, form: 'button' | 'summary', t: Translator): string {
+function categoryText(category: Category, form: 'button' | 'summary', t: Translator): string {
   return t(`help.category.${category}.${form}`);
 }
 
@@ -46,7 +46,6 @@ function categoryTip(category: Category, t: Translator): CardTip | undefined {
   return style && { text: t(`help.tip.${category}`), style };
 }
 
-/** "Tuesday 1 December" (short enough for a phone button), in the user's language. */
 /** The most of a button's title a phone shows on one line. */
 const BUTTON_TITLE_MOST = 28;
 

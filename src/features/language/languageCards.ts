@@ -49,14 +49,14 @@ function languageListCard(
   const { t } = ctx;
   // The button's data lacks `locale` on purpose: the list adds it when the user sends.
   const send: CardButton = {
-    title: t('buttons.carryOn'),
+    title: t('language.use'),
     data: { verb: Verb.LanguageChoose } as CardButton['data'],
   };
   const card = structuredClone(answer({ heading, paragraphs, actions: [send] }));
   const list = {
     type: 'Input.ChoiceSet',
     id: 'locale',
-    label: heading,
+    label: t('language.list'),
     style: 'expanded',
     value: languages.some(({ locale }) => locale === t.locale) ? t.locale : languages[0]?.locale,
     choices: languages.map(({ locale, name }) => ({ title: name, value: locale })),

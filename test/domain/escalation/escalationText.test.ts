@@ -152,7 +152,7 @@ describe("Escalation text: references, the user's words, the mail", () => {
       sender: 'desk@kscs.org.uk',
       recipient: 'desk@kscs.org.uk',
     };
-    const row = /<tr><th[^>]*>Pupil&#39;s language<\/th><td[^>]*>(.*?)<\/td><\/tr>/;
+    const row = /<tr><th[^>]*>Their language<\/th><td[^>]*>(.*?)<\/td><\/tr>/;
     expect(row.exec(composeEscalationMail({ ...input, language: 'Polski (pl)' }).html)?.[1]).to.equal(
       'Polski (pl)',
     );

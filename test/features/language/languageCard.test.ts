@@ -38,7 +38,7 @@ describe('The language card', () => {
     const view = viewCard(card);
     expect(view.choices.map((c) => c.title)).to.deep.equal(EIGHT.map((l) => l.name));
     expect(view.choices.filter((c) => c.chosen).map((c) => c.value)).to.deep.equal(['pl']);
-    expect(view.buttons.map((b) => b.title)).to.deep.equal(['Dalej ▶']);
+    expect(view.buttons.map((b) => b.title)).to.deep.equal(['Użyj tego języka ▶']);
     // What the client sends for a pick: the button's data with the list's value added.
     const sent = { ...view.buttons[0]!.data, [view.choices[0]!.input]: 'cy' };
     expect(parseCardAction(sent)).to.deep.include({ ok: true });
