@@ -3,22 +3,8 @@ import { DEMO_USERS } from '../../src/adapters/demo/demoSchool';
 import { submitActivity, testUser, type TestUser } from '../support/activities';
 import { alignedByHand, button, cardsOf, headingOf, onlyCard, type CardView } from '../support/cards';
 import { ConversationHarness } from '../support/conversationHarness';
+import { englishLeftOn } from '../support/translatedCards';
 import { cardWalk } from '../support/walk';
-
-/**
- * English words a translated card must not show outside brackets, where Microsoft's and IT's English names
- * stay ("dział IT (IT Support)"). Case matters: "IT" is the desk's name in every language, "it" is English.
- * Short words that are Polish as well ("to", "a") are not on the list.
- */
-const ENGLISH =
-  /\b(?:[Tt]he|[Yy]ou|[Yy]our|and|or|of|is|it|[Mm]y|with|will|[Ww]hat|[Hh]elp|[Ss]end|[Ss]ent|[Bb]ack|room|[Ww]alk|[Ss]upport|[Pp]roblem|[Rr]eference|[Pp]lease|[Ss]orry|already|today)\b/;
-
-/** Every text and button title of a card with its bracketed parts taken out, that still reads as English. */
-function englishLeftIn(view: CardView): string[] {
-  return [...view.texts, ...view.buttons.map((b) => b.title)]
-    .map((text) => text.replace(/\([^)]*\)/g, ''))
-    .filter((text) => ENGLISH.test(text));
-}
 
 /** The text blocks of a right-to-left card that set their own alignment (none may), by their path. */
 const notRight = (view: CardView): string[] => alignedByHand(view.card);
@@ -56,7 +42,7 @@ describe("Help and support codes in the pupil's language", () => {
       '📷 Aplikacja nie skanuje',
       'Coś innego ▶',
     ]);
-    expect(englishLeftIn(help)).to.deep.equal([]);
+    expect(englishLeftOn(help, 'pl-PL')).to.deep.equal([]);
 
     const way = await pl.press(help, '📷 Aplikacja nie skanuje');
     expect(headingOf(way)).to.equal('Jak mamy ci pomóc?');
@@ -80,7 +66,8 @@ describe("Help and support codes in the pupil's language", () => {
       label: 'Co się stało? (nieobowiązkowe)',
       placeholder: 'Na przykład: telefon nie skanuje kodu QR',
     });
-    for (const view of [way, review, form]) expect(englishLeftIn(view), headingOf(view)).to.deep.equal([]);
+    for (const view of [way, review, form])
+      expect(englishLeftOn(view, 'pl-PL'), headingOf(view)).to.deep.equal([]);
 
     const sent = onlyCard(
       await h.send(
@@ -100,7 +87,7 @@ describe("Help and support codes in the pupil's language", () => {
       'Usunąłem coś, co wyglądało jak kod, zanim zapisałem twoje słowa. Dział IT nigdy tego nie potrzebuje, więc nigdy tego nie zapisuję.',
     ]);
     expect(sent.buttons.map((b) => b.title)).to.deep.equal(['Zaczynajmy ▶', 'Pokaż mój kod wsparcia']);
-    expect(englishLeftIn(sent)).to.deep.equal([]);
+    expect(englishLeftOn(sent, 'pl-PL')).to.deep.equal([]);
     expect(sent.card).to.not.have.property('rtl');
 
     // The desk's mail stays in the school's language, and says which language the pupil reads.
@@ -134,7 +121,7 @@ describe("Help and support codes in the pupil's language", () => {
     for (const view of [help, way, review, sent]) {
       expect(view.card.rtl, headingOf(view)).to.equal(true);
       expect(notRight(view), headingOf(view)).to.deep.equal([]);
-      expect(englishLeftIn(view), headingOf(view)).to.deep.equal([]);
+      expect(englishLeftOn(view, 'ur-PK'), headingOf(view)).to.deep.equal([]);
     }
     expect(h.mailer.accepted[0]!.html).to.match(/Their language<\/th><td[^>]*>اردو \(ur\)</);
   });
@@ -175,7 +162,7 @@ describe("Help and support codes in the pupil's language", () => {
     const code = await as(sam(), 'pl-PL').say('my support code');
     expect(headingOf(code)).to.match(/^Twój kod wsparcia: \d{3} \d{3}$/);
     expect(code.buttons.map((b) => b.title)).to.deep.equal(['Pokaż nowy kod', 'Zaczynajmy ▶']);
-    expect(englishLeftIn(code)).to.deep.equal([]);
+    expect(englishLeftOn(code, 'pl-PL')).to.deep.equal([]);
     const digits = /(\d{3}) (\d{3})$/.exec(headingOf(code))!;
     const daniel = testUser('Daniel Okafor', DEMO_USERS.danielOkafor);
     const valid = await as(daniel, 'ur-PK').say(`verify sam.taylor@kscs.org.uk ${digits[1]}${digits[2]}`);
