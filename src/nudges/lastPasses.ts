@@ -13,20 +13,21 @@ export const LAST_PASSES = 'lastPasses';
 /** The marker older versions wrote (the latest pass only); still written, and read when a pass is not in the other. */
 export const LAST_PASS = 'lastPass';
 
-function parsed(value: string | undefined): Record<string, PassSummary> {
-  if (!value) return {};
+/** A marker's JSON object, or nothing when it is missing or unreadable (the report must still show the rest). */
+function parsed<T>(value: string | undefined): T | undefined {
+  if (!value) return undefined;
   try {
     const found: unknown = JSON.parse(value);
-    return found && typeof found === 'object' ? (found as Record<string, PassSummary>) : {};
+    return found && typeof found === 'object' ? (found as T) : undefined;
   } catch {
-    return {};
+    return undefined;
   }
 }
 
 /** The value of the `lastPasses` marker once `summary`'s pass is recorded in `stored` (its current value). */
 export function withLastPass(stored: string | undefined, summary: PassSummary): string {
   const planned = new Set(summary.groups);
-  const kept = Object.entries(parsed(stored)).filter(
+  const kept = Object.entries(parsed<Record<string, PassSummary>>(stored) ?? {}).filter(
     ([, pass]) => !(pass.groups ?? []).every((id) => planned.has(id)),
   );
   return JSON.stringify(Object.fromEntries([...kept, [[...planned].sort().join(','), summary]]));
@@ -38,8 +39,8 @@ export function withLastPass(stored: string | undefined, summary: PassSummary): 
  * unless it is the same pass as one of the others.
  */
 export function lastPassesOf(lastPasses: string | undefined, lastPass: string | undefined): PassSummary[] {
-  const passes = Object.values(parsed(lastPasses));
-  const legacy = lastPass ? (JSON.parse(lastPass) as PassSummary) : undefined;
+  const passes = Object.values(parsed<Record<string, PassSummary>>(lastPasses) ?? {});
+  const legacy = parsed<PassSummary>(lastPass);
   if (legacy && !passes.some((p) => p.at === legacy.at)) passes.push(legacy);
   return passes
     .map((p) => ({ ...p, groups: p.groups ?? [] }))

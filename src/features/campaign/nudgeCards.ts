@@ -74,7 +74,7 @@ function startButton(
   const title = t('campaign.button.start');
   const first = evaluation.reasons.find((r) => r.blocking);
   if (!first || (first.code === 'nothingRegistered' && progress && progress.step !== 'welcome')) {
-    return { ...continueButton(progress), title };
+    return { ...continueButton(progress, t), title };
   }
   return {
     title,
@@ -153,7 +153,7 @@ export function snoozedCard(
       snoozesLeft > 0 ? t('campaign.snoozed.left', { count: snoozesLeft }) : t('campaign.snoozed.last'),
     ],
     actions: [
-      { ...continueButton(progress), title: t('campaign.button.doNow') },
+      { ...continueButton(progress, t), title: t('campaign.button.doNow') },
       helpButton(progress?.step ?? 'welcome', t),
     ],
   });
@@ -177,7 +177,7 @@ export function cannotSnoozeCard(
           ]
         : [t('campaign.cannotSnooze.over.body')],
     actions: [
-      { ...continueButton(progress), title: t('campaign.button.start') },
+      { ...continueButton(progress, t), title: t('campaign.button.start') },
       helpButton(progress?.step ?? 'welcome', t),
       doneButton(t),
     ],

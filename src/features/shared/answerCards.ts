@@ -28,36 +28,30 @@ export function answer(input: AnswerInput): AdaptiveCardJson {
   });
 }
 
-export const CARRY_ON: CardButton = { title: 'Carry on ▶', data: { verb: Verb.GuideResume } };
-const START: CardButton = { title: "Let's start ▶", data: { verb: Verb.GuideStart } };
-export const RESTART: CardButton = { title: 'Start again', data: { verb: Verb.GuideRestart } };
-export const STATUS: CardButton = { title: 'Check my status', data: { verb: Verb.Ask, intent: 'status' } };
-
 /** "Start again" in the user's language. */
 export function restartButton(t: Translator): CardButton {
-  return { ...RESTART, title: t('buttons.restart') };
+  return { title: t('buttons.restart'), data: { verb: Verb.GuideRestart } };
 }
 
 /** "Check my status" in the user's language. */
 export function statusButton(t: Translator): CardButton {
-  return { ...STATUS, title: t('buttons.checkStatus') };
+  return { title: t('buttons.checkStatus'), data: { verb: Verb.Ask, intent: 'status' } };
 }
 
 /** "Carry on" in the user's language. */
 export function carryOnButton(t: Translator): CardButton {
-  return { ...CARRY_ON, title: t('buttons.carryOn') };
+  return { title: t('buttons.carryOn'), data: { verb: Verb.GuideResume } };
 }
 
-/** "I need help"; in the user's language when given `t` (the features moved onto the catalogue pass theirs). */
-export function helpButton(from: StepId, t?: Translator): CardButton {
-  return { title: t ? t('buttons.help') : 'I need help', data: { verb: Verb.GuideStuck, from } };
+/** "I need help" in the user's language, from the step the user is on. */
+export function helpButton(from: StepId, t: Translator): CardButton {
+  return { title: t('buttons.help'), data: { verb: Verb.GuideStuck, from } };
 }
 
-/** "Carry on" when the user is part-way, "Let's start" otherwise; in the user's language when given `t`. */
-export function continueButton(progress: GuideProgress | undefined, t?: Translator): CardButton {
+/** "Carry on" when the user is part-way, "Let's start" otherwise, in the user's language. */
+export function continueButton(progress: GuideProgress | undefined, t: Translator): CardButton {
   const partWay = progress && progress.step !== 'welcome' && !isFinishedStep(progress.step);
-  if (!t) return partWay ? CARRY_ON : START;
-  return partWay ? { ...CARRY_ON, title: t('buttons.carryOn') } : { ...START, title: t('buttons.start') };
+  return partWay ? carryOnButton(t) : { title: t('buttons.start'), data: { verb: Verb.GuideStart } };
 }
 
 /**
