@@ -206,6 +206,7 @@ export function buildContainer(
     log,
     holder: newWorkerId(),
     rule: { campaignMost: config.nudges.sendsPerSecond },
+    metrics,
   });
   // A failed turn is answered in the language Teams reports: the remembered choice is in the storage that may
   // be what failed.

@@ -11,6 +11,7 @@ import {
   type SendKind,
   type SendRule,
 } from '../domain/sending/sendTickets';
+import { WaitHistogram } from '../domain/sending/waitHistogram';
 import type { Logger } from '../logging/logger';
 import type { SendWindow, TakeResult, TakenTicket } from '../ports/sendWindow';
 import { MemorySendWindow } from './memorySendWindow';
@@ -36,6 +37,14 @@ export interface SendBudgetOptions {
   pollMs?: number;
   /** Wall-clock milliseconds (the table is shared across processes); tests pass a fake. */
   now?: () => number;
+  /** Told each request's wait when it gets its ticket (the bot's metrics). */
+  metrics?: SendWaitMetrics;
+}
+
+/** What is recorded of each request's wait for its ticket. */
+export interface SendWaitMetrics {
+  /** `waitedMs` from asking to its ticket; `heldMs` of that while the rule kept it waiting (the rest: the table). */
+  sendWait(kind: SendKind, waitedMs: number, heldMs: number): void;
 }
 
 interface Waiter {
@@ -43,6 +52,8 @@ interface Waiter {
   seq: number;
   /** When it asked (this process's clock). */
   askedAt: number;
+  /** The process's held time when it asked (`SendBudget.heldMs`). */
+  heldAtAsk: number;
   lane?: SendLane;
   resolve: (answered: Answered) => void;
   reject: (error: Error) => void;
@@ -62,12 +73,20 @@ export interface SendBudgetStats {
   granted: Record<SendKind, number>;
   /** 429s Teams answered, by the kind of request that met them. */
   throttled: Record<SendKind, number>;
+  /**
+   * How long requests waited for their ticket, by kind: `waited` from asking to the ticket, `held` the part of
+   * it the rule made them wait (no ticket free for them, or a 429's pause); the rest is the table's answers.
+   */
+  waits: Record<SendKind, { waited: WaitHistogram; held: WaitHistogram }>;
 }
+
+const waitsOf = () => ({ waited: new WaitHistogram(), held: new WaitHistogram() });
 
 export class SendBudget {
   readonly stats: SendBudgetStats = {
     granted: { reply: 0, followUp: 0, campaign: 0 },
     throttled: { reply: 0, followUp: 0, campaign: 0 },
+    waits: { reply: waitsOf(), followUp: waitsOf(), campaign: waitsOf() },
   };
   private readonly rule: SendRule;
   private readonly now: () => number;
@@ -81,6 +100,12 @@ export class SendBudget {
   /** While the table is failing: when to try it again (0: it works). */
   private tableRetryAt = 0;
   private wake?: () => void;
+  /** How long the pump has slept on the rule's word, in all (ms): a waiter's hold is what this grew meanwhile. */
+  private heldMs = 0;
+  /** Set by every new waiter, answer and withdrawal; the pump clears it before each look at the table. */
+  private kicked = false;
+  /** When the pump's current sleep began (performance.now), if it is asleep. */
+  private sleepingSince?: number;
 
   constructor(
     private readonly window: SendWindow,
@@ -96,7 +121,15 @@ export class SendBudget {
   acquire(kind: SendKind, lane?: SendLane): Promise<Answered> {
     if (this.closed) return Promise.reject(new SendBudgetClosed('the send budget is closed'));
     return new Promise<Answered>((resolve, reject) => {
-      this.waiting.push({ kind, seq: this.seq++, askedAt: performance.now(), lane, resolve, reject });
+      this.waiting.push({
+        kind,
+        seq: this.seq++,
+        askedAt: performance.now(),
+        heldAtAsk: this.heldNow(),
+        lane,
+        resolve,
+        reject,
+      });
       this.kick();
       void this.pump();
     });
@@ -141,10 +174,48 @@ export class SendBudget {
     this.pause(retryAfterMs ?? 1000);
   }
 
-  /** Rejects every waiting request; nothing is left behind (no timer). */
+  /** Rejects every waiting request; nothing is left behind (no timer). Logs what this process's sends waited. */
   close(): void {
+    if (!this.closed) this.logWaits();
     this.closed = true;
     this.withdraw(() => true, 'the send budget is closed');
+  }
+
+  /** The pump's held time so far, the sleep under way included. */
+  private heldNow(): number {
+    return this.heldMs + (this.sleepingSince === undefined ? 0 : performance.now() - this.sleepingSince);
+  }
+
+  /**
+   * One line for the process's life: how many sends of each kind, how long they waited and were held (p50/p99 as
+   * bucket bounds, and the longest), 429s. Whether pupils ever waited behind the campaign shows here and in
+   * the metrics.
+   */
+  private logWaits(): void {
+    const kinds = (Object.keys(this.stats.granted) as SendKind[]).filter((k) => this.stats.granted[k] > 0);
+    if (kinds.length === 0) return;
+    const round = (ms: number) => Math.round(ms);
+    const sends = Object.fromEntries(
+      kinds.map((kind) => {
+        const { waited, held } = this.stats.waits[kind];
+        return [
+          kind,
+          {
+            sent: this.stats.granted[kind],
+            waitedP50Ms: round(waited.quantile(0.5)),
+            waitedP99Ms: round(waited.quantile(0.99)),
+            waitedMaxMs: round(waited.max),
+            heldP99Ms: round(held.quantile(0.99)),
+            heldMaxMs: round(held.max),
+            throttled: this.stats.throttled[kind],
+          },
+        ];
+      }),
+    );
+    this.options.log.info(
+      { holder: this.options.holder, sends },
+      'send budget: what this process sent and waited',
+    );
   }
 
   private withdraw(which: (w: Waiter) => boolean, reason: string): void {
@@ -177,6 +248,7 @@ export class SendBudget {
     this.pumping = true;
     try {
       for (let head = this.first(); head && !this.closed; head = this.first()) {
+        this.kicked = false;
         const { result, from } = await this.take(head.kind);
         if ('ticket' in result) {
           const at = this.waiting.indexOf(head);
@@ -188,6 +260,10 @@ export class SendBudget {
           this.waiting.splice(at, 1);
           this.stats.granted[head.kind] += 1;
           const waitedMs = performance.now() - head.askedAt;
+          const heldMs = this.heldNow() - head.heldAtAsk;
+          this.stats.waits[head.kind].waited.record(waitedMs);
+          this.stats.waits[head.kind].held.record(heldMs);
+          this.options.metrics?.sendWait(head.kind, waitedMs, heldMs);
           // A pupil kept waiting is what the budget exists to prevent: worth a line when it happens.
           if (head.kind !== 'campaign' && waitedMs >= SLOW_MS) {
             this.options.log.warn(
@@ -198,7 +274,13 @@ export class SendBudget {
           head.resolve(this.answeredFor(result.ticket, from));
           continue;
         }
+        // Something changed while the table answered (a reply arrived, a ticket was answered): look again now
+        // rather than sleep on a decision made for the waiter that was first before it.
+        if (this.kicked) continue;
+        this.sleepingSince = performance.now();
         await this.sleep(result.inFlight ? Math.min(result.waitMs, this.pollMs) : result.waitMs);
+        this.heldMs += performance.now() - this.sleepingSince;
+        this.sleepingSince = undefined;
       }
     } finally {
       this.pumping = false;
@@ -275,6 +357,7 @@ export class SendBudget {
   }
 
   private kick(): void {
+    this.kicked = true;
     this.wake?.();
   }
 }

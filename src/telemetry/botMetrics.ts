@@ -19,13 +19,16 @@ import {
 } from '@opentelemetry/api';
 import { VERB_NAMES } from '../features/verbs';
 import type { DeliveryState } from '../ports/escalationStore';
+import type { SendKind } from '../domain/sending/sendTickets';
 import type { SendOutcome } from '../ports/messenger';
+import type { SendWaitMetrics } from '../sending/sendBudget';
 
 export const METER_NAME = 'mfa-buddy';
 
 /** Every instrument's name, as Application Insights shows it under customMetrics. */
 export const METRIC = {
   turnDuration: 'mfa_buddy.turn.duration',
+  sendWait: 'mfa_buddy.send.wait',
   proactiveSends: 'mfa_buddy.proactive.sends',
   graphRequests: 'mfa_buddy.graph.requests',
   graphThrottled: 'mfa_buddy.graph.throttled',
@@ -109,8 +112,9 @@ function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
-export class BotMetrics implements TurnMetrics, SendMetrics, GraphMetrics {
+export class BotMetrics implements TurnMetrics, SendMetrics, GraphMetrics, SendWaitMetrics {
   private readonly turnDuration: Histogram;
+  private readonly sendWaits: Histogram;
   private readonly sends: Counter;
   private readonly graphRequests: Counter;
   private readonly graphThrottled: Counter;
@@ -124,6 +128,11 @@ export class BotMetrics implements TurnMetrics, SendMetrics, GraphMetrics {
     this.meter = meter;
     this.turnDuration = meter.createHistogram(METRIC.turnDuration, {
       description: 'Time to answer a request on /api/messages, by activity kind, card verb and outcome',
+      unit: 'ms',
+    });
+    this.sendWaits = meter.createHistogram(METRIC.sendWait, {
+      description:
+        "Time a request to Teams waited for the app's send budget, by kind (reply, followUp, campaign); part 'held' is the budget's own hold, 'waited' the whole wait",
       unit: 'ms',
     });
     this.sends = meter.createCounter(METRIC.proactiveSends, {
@@ -153,6 +162,11 @@ export class BotMetrics implements TurnMetrics, SendMetrics, GraphMetrics {
       outcome,
     };
     this.turnDuration.record(ms, attributes);
+  }
+
+  sendWait(kind: SendKind, waitedMs: number, heldMs: number): void {
+    this.sendWaits.record(waitedMs, { kind, part: 'waited' });
+    this.sendWaits.record(heldMs, { kind, part: 'held' });
   }
 
   send(outcome: SendOutcome): void {

@@ -5,6 +5,7 @@ import { createLogger } from '../../src/logging/logger';
 import type { SendWindow } from '../../src/ports/sendWindow';
 import { MemorySendWindow } from '../../src/sending/memorySendWindow';
 import { SendBudget, type Answered } from '../../src/sending/sendBudget';
+import { captureLog } from '../support/logCapture';
 
 const log = createLogger('silent');
 
@@ -114,6 +115,76 @@ describe('Send budget: no more than the limit can ARRIVE at Teams in any window,
     void campaign;
   });
 
+  it("counts a request's hold by the rule apart from its wait: a reply taking a free ticket is held 0 ms while the campaign waits", async () => {
+    // Limit 3: two campaign sends take tickets, the third waits (one is kept free for pupils).
+    const campaign = await Promise.all([start('campaign'), start('campaign')]);
+    const third = start('campaign');
+    await clock.tickAsync(500);
+    const answerReply = await start('reply');
+    // The reply and the first campaign send are answered at 1,000 ms: their tickets are free 1,005 ms later.
+    await clock.tickAsync(500);
+    answerReply();
+    campaign[0]();
+    // Free at 2,005 ms, the third goes once the reply's pressure has faded below a quarter (after 2,500 ms).
+    await clock.tickAsync(2000);
+    await third;
+    const went = starts[3]!;
+    expect(went.kind).to.equal('campaign');
+    expect(went.at).to.be.above(2500).and.below(2520);
+    const { reply, campaign: campaignWaits } = budget.stats.waits;
+    expect([reply.held.count, reply.held.max, reply.waited.max]).to.deep.equal([1, 0, 0]);
+    expect([campaignWaits.held.count, campaignWaits.held.max, campaignWaits.waited.max]).to.deep.equal([
+      3,
+      went.at,
+      went.at,
+    ]);
+  });
+
+  it('logs once, when it closes, how many of each kind it sent, how long they waited and were held, and the 429s', async () => {
+    const captured = captureLog('info');
+    budget.close();
+    budget = new SendBudget(new MemorySendWindow(3), {
+      log: captured.log,
+      holder: 'worker-1',
+      rule: { windowMs: 1005 },
+      now: () => Date.now(),
+    });
+    const first = await Promise.all([start('campaign'), start('campaign')]);
+    const third = start('campaign');
+    const reply = await start('reply');
+    budget.throttled('campaign', 1000);
+    reply();
+    first[0]();
+    await clock.tickAsync(3000);
+    await third;
+    const at = starts[3]!.at;
+    budget.close();
+    budget.close();
+    const lines = captured.find(/what this process sent and waited/);
+    expect(lines).to.have.length(1);
+    expect(lines[0]!.holder).to.equal('worker-1');
+    expect(lines[0]!.sends).to.deep.equal({
+      reply: {
+        sent: 1,
+        waitedP50Ms: 0,
+        waitedP99Ms: 0,
+        waitedMaxMs: 0,
+        heldP99Ms: 0,
+        heldMaxMs: 0,
+        throttled: 0,
+      },
+      campaign: {
+        sent: 3,
+        waitedP50Ms: 0,
+        waitedP99Ms: at,
+        waitedMaxMs: at,
+        heldP99Ms: at,
+        heldMaxMs: at,
+        throttled: 1,
+      },
+    });
+  });
+
   it('a waiting reply goes before a campaign send that asked earlier', async () => {
     const held = await Promise.all([start('reply'), start('reply'), start('reply')]);
     const campaign = start('campaign');
@@ -165,6 +236,35 @@ describe('Send budget: no more than the limit can ARRIVE at Teams in any window,
     expect(starts).to.have.length(3);
     await lane.acquire().catch((error: unknown) => (refused = error));
     expect((refused as Error).message).to.match(/stopping/);
+  });
+
+  it("a reply that arrives while the table answers the campaign's look goes at once, not after the campaign's wait", async () => {
+    budget.close();
+    // A shared table that takes 20 ms to answer (Azure Storage's round trip).
+    const table = new MemorySendWindow(3);
+    const slow: SendWindow = {
+      limit: 3,
+      take: (kind, holder, now, rule) =>
+        new Promise((resolve) => setTimeout(() => resolve(table.take(kind, holder, now, rule)), 20)),
+      answer: (ticket, now) => table.answer(ticket, now),
+      pauseUntil: (until) => table.pauseUntil(until),
+      close: () => table.close(),
+    };
+    budget = new SendBudget(slow, { log, holder: 'test', rule: { windowMs: 1005 }, now: () => Date.now() });
+    // Two campaign sends, answered at once: the third must wait for their tickets, a second away.
+    const first = start('campaign');
+    await clock.tickAsync(20);
+    (await first)();
+    const second = start('campaign');
+    await clock.tickAsync(20);
+    (await second)();
+    void start('campaign');
+    // The third's look is under way when the pupil writes.
+    await clock.tickAsync(10);
+    const reply = start('reply');
+    await clock.tickAsync(60);
+    await reply;
+    expect(starts.map((s) => `${s.kind}@${s.at}`)).to.deep.equal(['campaign@20', 'campaign@40', 'reply@80']);
   });
 
   it("while the shared table cannot be read, sends still go on this process's own tickets, and the table is used again once it answers", async () => {

@@ -89,6 +89,28 @@ describe("the bot's metrics, read through an in-memory reader", () => {
       expect(attributesFree(all, [pupil.aadObjectId, 'Robin', 'Quill', 'robin.quill'])).to.equal(true);
     });
 
+    it("times each reply's wait for the send budget, the budget's own hold apart, by kind", async () => {
+      const pupil = testUser('Robin Quill');
+      const options = { serviceUrl: connector.serviceUrl };
+      await postActivity({ url }, installActivity(pupil, options));
+      await postActivity({ url }, textActivity(pupil, 'help', options));
+      await postActivity({ url }, textActivity(pupil, 'status', options));
+      const sent = connector.server.requestsTo(/activities/).length;
+      expect(sent, 'replies sent through the connector').to.be.at.least(3);
+
+      const waits = (await probe.collect()).get(METRIC.sendWait) ?? [];
+      const of = (part: string) =>
+        pointWith(waits, { kind: 'reply', part })?.value as { count: number; sum: number };
+      expect(of('waited').count).to.equal(sent);
+      expect(of('held').count).to.equal(sent);
+      // Nothing else sends: no reply was kept waiting by the budget, and each wait is the table's answer only.
+      expect(of('held').sum).to.equal(0);
+      expect(of('waited').sum)
+        .to.be.above(0)
+        .and.below(sent * 1000);
+      expect([...new Set(waits.map((p) => p.attributes.kind))]).to.deep.equal(['reply']);
+    });
+
     it('samples the nudge queue and the escalations by state at each collection', async () => {
       // A second connection to the app's database, as another process would open it.
       const stores: Stores = sqliteStores(SqliteDatabase.open(dataDir));
