@@ -3,12 +3,14 @@
  * same machine (test/support/pupilsTalking.ts: the built bot and CLI on one DATA_DIR, 120 pupils taking four
  * turns each, first alone and then during a 3,000-pupil campaign, against a connector enforcing 50 requests/s).
  *
- *   npm run bench:talking -- [--runs 3] [--pupils 3000] [--talkers 120] [--baseline <checkout with dist/>]
+ *   npm run bench:talking -- [--runs 3] [--pupils 3000] [--talkers 120] [--azure <instances>]
+ *                            [--baseline <checkout with dist/>]
  *
  * Per run: the pupils' reply times (p50/p99) alone and during the campaign and their ratio, the replies' and
  * the campaign's shares of the budget while pupils talk, the campaign's rate from 6 s after the last turn (as a
  * share of the limit), 429s. With `--baseline`, runs alternate with that checkout's built bot and CLI (same
- * session, same machine moods) and the medians are compared. Raw results go to bench/results/ (not committed).
+ * session, same machine moods) and the medians are compared. With `--azure N`, N bot instances and the command
+line share one Azurite account instead of one SQLite DATA_DIR. Raw results go to bench/results/ (not committed).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -25,6 +27,7 @@ const RUNS = Number(option('runs', '3'));
 const PUPILS = Number(option('pupils', '3000'));
 const TALKERS = Number(option('talkers', '120'));
 const BASELINE = option('baseline', '');
+const AZURE_INSTANCES = Number(option('azure', '0'));
 const LIMIT = 50;
 
 interface RunResult {
@@ -59,6 +62,7 @@ async function main(): Promise<void> {
         talkers: TALKERS,
         limit: LIMIT,
         root,
+        azure: AZURE_INSTANCES > 0 ? { instances: AZURE_INSTANCES } : undefined,
       });
       const f = talking.figures;
       const result: RunResult = {
@@ -90,6 +94,9 @@ async function main(): Promise<void> {
           campaignShareWhileTalking: of((r) => r.campaignShareWhileTalking),
           campaignRatioAfter: of((r) => r.campaignRatioAfter),
           throttled: of((r) => r.throttled),
+          // The pupils' replies' wait for a ticket (p99, worst instance), and the part the budget held them.
+          replyTicketWaitP99Ms: of((r) => r.figures.replyTickets?.waitedP99Ms ?? NaN),
+          replyHeldP99Ms: of((r) => r.figures.replyTickets?.heldP99Ms ?? NaN),
         },
       ];
     }),

@@ -14,13 +14,14 @@ describePupilsTalking({
   scenario: {
     // Enough that the campaign still runs 11 s after the last turn (its rate afterwards is measured then).
     pupils: Number(process.env.BUDGET_PUPILS ?? 3000),
-    // Fewer than on SQLite: each turn costs several storage requests, and one Azurite on the test machine
-    // serves them all (120 talkers kept two instances' turns waiting seconds with no campaign at all).
-    talkers: Number(process.env.BUDGET_TALKERS ?? 40),
+    // A hundred, as the school's busiest moment asks; fewer than on SQLite, because each turn costs several
+    // storage requests and one Azurite on the test machine serves them all and the campaign's (at 120 the quiet
+    // run's own p99 doubled on a loaded machine).
+    talkers: Number(process.env.BUDGET_TALKERS ?? 100),
     limit: 50,
     azure: { instances: 2 },
   },
-  // Not the 0.95 of SQLite: on one Azurite a campaign reaches about 0.68 of the limit with nobody talking,
-  // whatever the budget (each nudge is some 13 storage requests; docs/benchmarks.md).
-  afterShare: { least: 0.5, why: 'one Azurite serves every storage request of the campaign' },
+  // On a quiet machine the campaign reaches 0.95–0.97 of the limit afterwards (docs/benchmarks.md); one Azurite
+  // serves every storage request of the campaign (about 13 a nudge) beside the test, so a loaded machine slows it.
+  afterShare: { least: 0.6, why: 'one Azurite on the test machine serves every storage request' },
 });

@@ -79,6 +79,16 @@ export interface TalkingFigures {
   cli?: string;
   /** What the budget said about itself: a pupil's send kept waiting, a slow table (both processes). */
   budgetWarnings: string[];
+  /**
+   * The pupils' replies' wait for their send tickets, from each bot's closing line (the worst instance): the
+   * whole wait, and the part the budget's rule held them (no ticket free for them: the campaign's fault).
+   * Absent when a bot wrote no such line (a baseline built before bots wrote it).
+   */
+  replyTickets?: { sent: number; waitedP99Ms: number; heldP99Ms: number; heldMaxMs: number };
+}
+
+interface SendsLine {
+  sends?: Record<string, { sent: number; waitedP99Ms: number; heldP99Ms: number; heldMaxMs: number }>;
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -109,7 +119,7 @@ export async function pupilsTalkDuringCampaign(options: TalkingOptions): Promise
     /** Each process's environment: on Azure its own DATA_DIR (nothing shared there), the account shared. */
     let envOf = () => base;
     if (options.azure) {
-      azurite = await startAzurite({ separateTables: true });
+      azurite = await startAzurite({ separateTables: true, aboveNormalPriority: true });
       const prefix = `talking${crypto.randomBytes(4).toString('hex')}`;
       const account = new AzureStorageAccount(parseStorageConnection(azurite.connectionString), prefix);
       const references = await AzureConversationReferenceStore.open(account);
@@ -210,9 +220,17 @@ export async function pupilsTalkDuringCampaign(options: TalkingOptions): Promise
     const talkingFrom = Date.now();
     const busy = await talk(talkers, 2);
     const cli = await campaign;
+    // Each bot writes what its sends waited when it stops.
+    for (const bot of bots) await bot.stop();
 
     const ms = (turns: Turn[]) => turns.map((t) => t.ms);
     const logs = [...bots.flatMap((b) => b.logs()), ...cli.stderr.split('\n')];
+    const replyLines = bots.flatMap((bot) => {
+      const line = bot.logs().find((l) => l.includes('what this process sent and waited'));
+      const reply = line ? (JSON.parse(line) as SendsLine).sends?.reply : undefined;
+      return reply ? [reply] : [];
+    });
+    const worst = (pick: (r: (typeof replyLines)[number]) => number) => Math.max(...replyLines.map(pick));
     const figures: TalkingFigures = {
       quietP50: percentile(ms(quiet.turns), 50),
       quietP99: percentile(ms(quiet.turns), 99),
@@ -228,7 +246,18 @@ export async function pupilsTalkDuringCampaign(options: TalkingOptions): Promise
         .filter((l) => l.includes('Teams refused a send'))
         .map((l) => (JSON.parse(l) as { sendKind: string }).sendKind),
       cli: /Sent \d+.*/.exec(cli.stdout)?.[0],
-      budgetWarnings: logs.filter((l) => l.includes('send budget:')).slice(0, 20),
+      budgetWarnings: logs
+        .filter((l) => l.includes('send budget:') && !l.includes('what this process sent'))
+        .slice(0, 20),
+      replyTickets:
+        replyLines.length < bots.length
+          ? undefined
+          : {
+              sent: replyLines.reduce((sum, r) => sum + r.sent, 0),
+              waitedP99Ms: worst((r) => r.waitedP99Ms),
+              heldP99Ms: worst((r) => r.heldP99Ms),
+              heldMaxMs: worst((r) => r.heldMaxMs),
+            },
     };
     const unansweredIn = (turns: Turn[]) =>
       turns.filter(
