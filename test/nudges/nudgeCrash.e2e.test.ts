@@ -78,10 +78,14 @@ describe('Nudge campaign from the command line: crashes and two workers (child p
     return added;
   }
 
-  function startWorker(sendsPerSecond = 250): Worker {
+  /**
+   * A worker that ends once the queue has stayed empty `quietSeconds`: by default past the visibility timeout, so
+   * that sends a crash cut off are back on the queue and finished.
+   */
+  function startWorker(sendsPerSecond = 250, quietSeconds = 7): Worker {
     const child = spawn(
       process.execPath,
-      ['--disable-warning=DEP0111', CLI, '--now', NOW, '--quiet-seconds', '7'],
+      ['--disable-warning=DEP0111', CLI, '--now', NOW, '--quiet-seconds', String(quietSeconds)],
       {
         cwd: ROOT,
         env: {
@@ -216,11 +220,12 @@ describe('Nudge campaign from the command line: crashes and two workers (child p
 
   it('two workers on one queue at once: each nudge sent by one of them only', async () => {
     const ids = await setUp(1000);
-    // Slow enough that the second worker (which reads the report first) joins in.
-    const a = startWorker(100);
+    // Slow enough that the second worker (which reads the report first) joins in. Nothing crashes here, so
+    // nothing comes back after the visibility timeout: a short quiet time ends each worker.
+    const a = startWorker(100, 2);
     await connector.waitFor(() => connector.total >= 100 || a.child.exitCode !== null, 120_000);
     expect(a.child.exitCode, a.output()).to.equal(null);
-    const b = startWorker(100);
+    const b = startWorker(100, 2);
     const [codeA, codeB] = await Promise.all([a.exited, b.exited]);
     expect([codeA, codeB]).to.deep.equal([0, 0]);
     const sentBy = (w: Worker) => Number(/Sent (\d+)/.exec(w.output())?.[1] ?? 0);
