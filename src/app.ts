@@ -13,7 +13,7 @@ import type { NudgeScheduler } from './nudges/nudgeScheduler';
 import { CLIENT_LIMITS } from './server/clientRateLimits';
 import { close, createHttpServer, listen } from './server/httpServer';
 import { privacyPage, termsPage } from './server/legalPages';
-import { planningCheck, Readiness, type ReadinessCheck } from './server/readiness';
+import { planningCheck, Readiness, type ReadinessCheck, type ReadinessOptions } from './server/readiness';
 import { messagesEndpoint } from './teams/messagesEndpoint';
 
 export interface RunningApp {
@@ -25,8 +25,14 @@ export interface RunningApp {
 /** Longest the storage check of /readyz waits for its read. */
 const READY_STORAGE_TIMEOUT_MS = 2000;
 
+/** How the app is served beyond its configuration. */
+export interface AppOptions {
+  /** /readyz's timing (how long an answer is reused): the defaults unless a test needs shorter. */
+  readiness?: ReadinessOptions;
+}
+
 /** Serves the container's bot on the configured host and port, then starts its background jobs. */
-export async function startApp(container: Container): Promise<RunningApp> {
+export async function startApp(container: Container, options: AppOptions = {}): Promise<RunningApp> {
   const { config, policy, log, stores, graph, scheduler, metrics, mailer } = container;
   if (config.unauthenticatedWithRealServices) {
     log.warn(
@@ -34,7 +40,7 @@ export async function startApp(container: Container): Promise<RunningApp> {
       'ALLOW_UNAUTHENTICATED=1: real Graph or Azure Storage with no inbound authentication; anyone who can reach this port can act as any user (local tests only)',
     );
   }
-  const readiness = new Readiness(readinessChecks(stores, graph, scheduler));
+  const readiness = new Readiness(readinessChecks(stores, graph, scheduler), options.readiness);
   const server = createHttpServer({
     messages: messagesEndpoint(container.adapter, container.bot, log, metrics),
     health: () => ({

@@ -183,14 +183,17 @@ async function send(parts: NudgeParts, args: Args, interrupted: () => boolean): 
   // Sends start as soon as the first members are queued: planning and sending overlap, as in the bot.
   let planning = !args.resend;
   const quiet = (args.quietSeconds ?? delivery.visibilityTimeoutMs / 1000 + 5) * 1000;
-  progress.start({
-    // The worker's counts are read as they stand (it is not told): finished and sent so far.
-    look: async () => {
-      const queued = await queue.approximateCount();
-      return { atMs: Date.now(), queued, ...finishedOf(parts.worker.stats) };
+  progress.start(
+    {
+      // The worker's counts are read as they stand (it is not told): finished and sent so far.
+      look: async () => {
+        const queued = await queue.approximateCount();
+        return { atMs: Date.now(), queued, ...finishedOf(parts.worker.stats) };
+      },
+      state: () => (planning ? 'planning' : 'sending'),
     },
-    state: () => (planning ? 'planning' : 'sending'),
-  });
+    args.progressSeconds && args.progressSeconds * 1000,
+  );
   let stats;
   try {
     const draining = parts.worker.drain(quiet, 250, () => planning);

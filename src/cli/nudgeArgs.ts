@@ -15,6 +15,8 @@ export interface NudgeArgs {
   now?: string;
   csv?: string;
   quietSeconds?: number;
+  /** How often the progress is shown (absent: the display's own pace). */
+  progressSeconds?: number;
 }
 
 /** What `--help` prints: what each flag does, with an example, for the IT admin who runs the campaign. */
@@ -45,6 +47,9 @@ Usage: npm run nudge [-- <flags>]      (flags go after "--", so that npm passes 
   --quiet-seconds <n>      how long the queue must stay empty before a pass ends (default: the
                            visibility timeout + 5 s, so that sends cut off by a crash are finished)
                              npm run nudge -- --quiet-seconds 10
+  --progress-seconds <n>   how often the progress is shown (default: a line every 5 s when the output
+                           goes to a file or a pipe, the bar every 1 s on a screen)
+                             npm run nudge -- --progress-seconds 60 2> pass.log
   -h, --help               this text
                              npm run nudge -- --help
 
@@ -63,6 +68,7 @@ const OPTIONS = {
   now: { type: 'string' },
   csv: { type: 'string' },
   'quiet-seconds': { type: 'string' },
+  'progress-seconds': { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 const NO_FLAGS: NudgeArgs = { help: false, dryRun: false, report: false, resend: false, replan: false };
@@ -116,6 +122,13 @@ export function parseNudgeArgs(argv: string[]): NudgeArgs {
     // NaN would never compare as quiet: the drain would run for ever.
     if (quiet.trim() === '' || !Number.isFinite(args.quietSeconds) || args.quietSeconds < 0)
       throw new ConfigError([`--quiet-seconds must be a number of seconds (got "${quiet}")`]);
+  }
+  const every = values['progress-seconds'];
+  if (every !== undefined) {
+    args.progressSeconds = Number(every);
+    // Zero would look at the queue without pause, for the whole pass.
+    if (every.trim() === '' || !Number.isFinite(args.progressSeconds) || args.progressSeconds <= 0)
+      throw new ConfigError([`--progress-seconds must be a number of seconds above 0 (got "${every}")`]);
   }
   if (args.now !== undefined && Number.isNaN(Date.parse(args.now)))
     throw new ConfigError([`--now must be an ISO time such as 2027-01-04T09:00:00Z (got "${args.now}")`]);

@@ -21,8 +21,8 @@ export interface ProgressSource {
 }
 
 export interface ProgressDisplay {
-  /** Starts looking at `source`: at once, then every `everyMs`. */
-  start(source: ProgressSource): void;
+  /** Starts looking at `source`: at once, then every `everyMs` (the display's own pace when absent). */
+  start(source: ProgressSource, everyMs?: number): void;
   /**
    * Takes a last look, shows it as `state` and stops, leaving the cursor at the start of a fresh line. Safe to
    * call when never started, or twice.
@@ -42,12 +42,13 @@ class Looker {
   private stopped = false;
 
   constructor(
-    private readonly everyMs: number,
+    private everyMs: number,
     private readonly show: (figures: ProgressFigures, first: boolean) => void,
   ) {}
 
-  start(source: ProgressSource): void {
+  start(source: ProgressSource, everyMs = this.everyMs): void {
     this.source = source;
+    this.everyMs = everyMs;
     this.looking = this.lookOnce(source.state(), true).finally(() => this.schedule());
   }
 
@@ -89,7 +90,7 @@ export function plainProgress(stream: NodeJS.WritableStream, everyMs = 5000): Pr
     if (!first) stream.write(`${progressLine(figures)}\n`);
   });
   return {
-    start: (source) => looker.start(source),
+    start: (source, everyMs) => looker.start(source, everyMs),
     stop: async (state) => {
       await looker.stop(state);
     },
@@ -132,7 +133,7 @@ export function terminalProgress(stream: NodeJS.WriteStream, everyMs = 1000): Pr
   };
   const looker = new Looker(everyMs, (figures) => draw(figures));
   return {
-    start: (source) => looker.start(source),
+    start: (source, everyMs) => looker.start(source, everyMs),
     stop: async (state) => {
       await looker.stop(state);
       if (!bar) return;

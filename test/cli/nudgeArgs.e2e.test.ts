@@ -30,6 +30,7 @@ describe('npm run nudge: argument validation (built CLI)', function () {
   for (const [args, flag] of [
     [['--quiet-seconds', 'x'], '--quiet-seconds'],
     [['--quiet-seconds', '-1'], '--quiet-seconds'],
+    [['--progress-seconds', '0'], '--progress-seconds'],
     [['--dry-run', '--now'], '--now'],
     [['--report', '--csv'], '--csv'],
     [['--quiet-seconds'], '--quiet-seconds'],
@@ -65,10 +66,11 @@ describe('npm run nudge --help (built CLI)', function () {
           '--replan',
           '--now',
           '--quiet-seconds',
+          '--progress-seconds',
         ])
           expect(result.stdout, f).to.match(new RegExp(`^ {2}${f}\\b`, 'm'));
         // One example per flag.
-        expect(result.stdout.match(/^ +npm run nudge -- --/gm)).to.have.length.of.at.least(8);
+        expect(result.stdout.match(/^ +npm run nudge -- --/gm)).to.have.length.of.at.least(9);
         expect(result.stderr).to.equal('');
         expect(fs.readdirSync(dataDir)).to.deep.equal([]);
       } finally {

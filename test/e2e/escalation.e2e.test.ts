@@ -192,7 +192,8 @@ describe('Escalation end to end (bot process, Graph sendMail and connector stand
   });
 
   it('killed (SIGKILL) after storing and before sending: the restarted bot sends it exactly once', async () => {
-    bot = await start({ GRAPH_REQUEST_TIMEOUT_MS: '20000' });
+    // The turn answers "saved" once its short wait for the mail is over (the default waits 2.5 s).
+    bot = await start({ GRAPH_REQUEST_TIMEOUT_MS: '20000', ESCALATION_IN_TURN_WAIT_MS: '300' });
     // Graph holds the user lookup the mail needs, so the escalation is stored but not yet mailed.
     graph.tenant.server.failNext({ kind: 'hang' }, { method: 'GET', path: /\/v1\.0\/users\/6d000000/ });
     const [saved] = await as(pupil).turn(sendActivity('please help'));

@@ -1,7 +1,7 @@
 /**
  * The campaign as IT runs it (`npm run nudge`, the built CLI as child processes) against the Graph and Teams
- * connector stand-ins: a worker killed with SIGKILL part-way through a 5,000-user campaign and restarted, and
- * two workers on one queue at once. Every target must be nudged exactly once.
+ * connector stand-ins: a worker killed with SIGKILL part-way through a campaign of 1,500 pupils in six states
+ * and restarted, and two workers on one queue at once. Every target must be nudged exactly once.
  *
  * One honest exception, checked rather than hidden: a send noted on the wire when its worker died cannot be
  * known to have arrived (Teams has no idempotency key and no read-back). The note is stored before the request
@@ -33,6 +33,9 @@ import { clockChangePolicy } from './campaignPolicyFixture';
 const CLI = path.join(ROOT, 'dist', 'cli', 'nudge.js');
 const NOW = '2026-10-23T08:00:00Z';
 const CAMPAIGN_ID = 'enforcement-2026-10-28';
+/** The crash's school: every state a pupil can be in, 250 to a page of Graph (members, the report) as 5,000 at 999. */
+const CRASH_PUPILS = 1500;
+const CRASH_PAGE_SIZE = 250;
 
 interface Worker {
   child: ChildProcess;
@@ -57,11 +60,12 @@ describe('Nudge campaign from the command line: crashes and two workers (child p
   async function setUpSchool<T extends { ids: string[] }>(
     users: number,
     add: (graph: GraphStandIn) => T,
+    maxPageSize?: number,
   ): Promise<T> {
     dataDir = tempDataDir('mfa-buddy-crash-');
     policyFile = path.join(dataDir, 'policy.json');
     fs.writeFileSync(policyFile, JSON.stringify(clockChangePolicy()));
-    graph = await GraphStandIn.start();
+    graph = await GraphStandIn.start({ maxPageSize });
     connector = await ConnectorStandIn.start({
       app: { limit: 1000, windowMs: 1000 },
       keepActivities: false,
@@ -74,10 +78,14 @@ describe('Nudge campaign from the command line: crashes and two workers (child p
     return added;
   }
 
-  function startWorker(sendsPerSecond = 250): Worker {
+  /**
+   * A worker that ends once the queue has stayed empty `quietSeconds`: by default past the visibility timeout, so
+   * that sends a crash cut off are back on the queue and finished.
+   */
+  function startWorker(sendsPerSecond = 250, quietSeconds = 7): Worker {
     const child = spawn(
       process.execPath,
-      ['--disable-warning=DEP0111', CLI, '--now', NOW, '--quiet-seconds', '7'],
+      ['--disable-warning=DEP0111', CLI, '--now', NOW, '--quiet-seconds', String(quietSeconds)],
       {
         cwd: ROOT,
         env: {
@@ -152,11 +160,15 @@ describe('Nudge campaign from the command line: crashes and two workers (child p
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('a worker killed (SIGKILL) part-way through 5,000 pupils in six states, restarted: each pupil owed a nudge gets one, the others none', async () => {
+  it('a worker killed (SIGKILL) part-way through 1,500 pupils in six states, restarted: each pupil owed a nudge gets one, the others none', async () => {
     // Last night's look at email addresses (the bot's scheduler takes it while the window is shut) is in the
     // ledger: the pupils on their school email are owed a nudge, though the report calls them done.
     const reportAsOf = '2026-10-22T20:00:00.000Z';
-    const school = await setUpSchool(5000, (graph) => addPupilsInSixStates(graph, 5000, reportAsOf));
+    const school = await setUpSchool(
+      CRASH_PUPILS,
+      (graph) => addPupilsInSixStates(graph, CRASH_PUPILS, reportAsOf),
+      CRASH_PAGE_SIZE,
+    );
     const database = SqliteDatabase.open(dataDir);
     const ledger = new SqliteNudgeLedger(database);
     for (const { id, school: onSchool } of school.emails) {
@@ -169,12 +181,14 @@ describe('Nudge campaign from the command line: crashes and two workers (child p
     database.close();
     const ids = school.owed;
     const first = startWorker();
-    await connector.waitFor(() => connector.total >= 2000 || first.child.exitCode !== null, 120_000);
+    // Part-way through its sends (three in five), with some in flight.
+    const killAt = Math.round(ids.length * 0.6);
+    await connector.waitFor(() => connector.total >= killAt || first.child.exitCode !== null, 120_000);
     expect(first.child.exitCode, first.output()).to.equal(null);
     first.child.kill('SIGKILL');
     await first.exited;
     const atCrash = connector.total;
-    expect(atCrash).to.be.within(2000, ids.length - 1);
+    expect(atCrash).to.be.within(killAt, ids.length - 1);
 
     const restartedAt = Date.now();
     const second = startWorker();
@@ -200,21 +214,22 @@ describe('Nudge campaign from the command line: crashes and two workers (child p
       readEndAt,
     );
     console.log(
-      `      (${ids.length} of 5,000 owed a nudge, ${onSchoolEmail.length} of them on their school email; killed after ${atCrash} sends; ${inDoubt.unconfirmed} send(s) noted on the wire at the crash, recorded unconfirmed, ${inDoubt.lost} of them never arrived; ${cutOff} taken but not yet sent, sent after the restart; the restarted process's first send ${(firstAfterRestart / 1000).toFixed(1)} s after it started)`,
+      `      (${ids.length} of ${CRASH_PUPILS} owed a nudge, ${onSchoolEmail.length} of them on their school email; killed after ${atCrash} sends; ${inDoubt.unconfirmed} send(s) noted on the wire at the crash, recorded unconfirmed, ${inDoubt.lost} of them never arrived; ${cutOff} taken but not yet sent, sent after the restart; the restarted process's first send ${(firstAfterRestart / 1000).toFixed(1)} s after it started)`,
     );
   });
 
   it('two workers on one queue at once: each nudge sent by one of them only', async () => {
-    const ids = await setUp(2000);
-    // Slow enough that the second worker (which reads the report first) joins in.
-    const a = startWorker(100);
-    await connector.waitFor(() => connector.total >= 200 || a.child.exitCode !== null, 120_000);
+    const ids = await setUp(1000);
+    // Slow enough that the second worker (which reads the report first) joins in. Nothing crashes here, so
+    // nothing comes back after the visibility timeout: a short quiet time ends each worker.
+    const a = startWorker(100, 2);
+    await connector.waitFor(() => connector.total >= 100 || a.child.exitCode !== null, 120_000);
     expect(a.child.exitCode, a.output()).to.equal(null);
-    const b = startWorker(100);
+    const b = startWorker(100, 2);
     const [codeA, codeB] = await Promise.all([a.exited, b.exited]);
     expect([codeA, codeB]).to.deep.equal([0, 0]);
     const sentBy = (w: Worker) => Number(/Sent (\d+)/.exec(w.output())?.[1] ?? 0);
-    expect(sentBy(a) + sentBy(b)).to.equal(2000);
+    expect(sentBy(a) + sentBy(b)).to.equal(1000);
     expect(sentBy(b), 'the second worker did part of the work').to.be.greaterThan(0);
     expect(b.output()).to.contain("Today's planning pass for this stage has run already");
     expect(await expectEachOnce(ids)).to.deep.equal({ unconfirmed: 0, lost: 0 });

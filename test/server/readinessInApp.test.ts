@@ -28,7 +28,14 @@ async function readyz(app: RunningApp, from: 'loopback' | 'public' = 'loopback')
   };
 }
 
-/** Asks until the answer has `status` (each answer is cached for two seconds); fails after `timeoutMs`. */
+/**
+ * How long the app under test reuses an answer (two seconds by default: see readiness.test.ts): short,
+ * so that a new round of checks needs no long wait.
+ */
+const CACHE_MS = 200;
+const APP_OPTIONS = { readiness: { cacheMs: CACHE_MS } };
+
+/** Asks until the answer has `status` (each answer is reused for CACHE_MS); fails after `timeoutMs`. */
 async function readyzUntil(app: RunningApp, status: number, timeoutMs = 20_000): Promise<Probe> {
   return until(
     async () => {
@@ -75,7 +82,7 @@ describe('GET /readyz on the running app', () => {
         PORT: '0',
         NUDGE_SCHEDULER: 'off',
       });
-      app = await startApp(await createContainer(config, { log: captureLog('fatal').log }));
+      app = await startApp(await createContainer(config, { log: captureLog('fatal').log }), APP_OPTIONS);
 
       const ready = await readyz(app);
       expect(ready.status).to.equal(200);
@@ -126,6 +133,7 @@ describe('GET /readyz on the running app', () => {
           }),
           { log: captureLog('fatal').log },
         )),
+        APP_OPTIONS,
       );
 
     it('is ready when a Graph token can be had, and asks the token endpoint once for many probes', async function () {
@@ -146,9 +154,9 @@ describe('GET /readyz on the running app', () => {
       );
       const tokensBefore = tenant.tokens.tokenRequests;
       const graphBefore = tenant.server.requestsTo(/^\/v1\.0\//).length;
-      // Spaced past the two seconds an answer is kept, so that these are new rounds of checks.
+      // Spaced past the time an answer is kept, so that these are new rounds of checks.
       for (let i = 0; i < 3; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 2100));
+        await new Promise((resolve) => setTimeout(resolve, CACHE_MS + 100));
         expect((await readyz(app)).status).to.equal(200);
       }
       // The token is cached: later rounds cost the token endpoint nothing, and Graph (its reports budget) nothing.

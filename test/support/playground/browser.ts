@@ -153,37 +153,54 @@ export async function waitForText(page: Page, patterns: RegExp[]): Promise<void>
 
 /** What is wrong with a rendered card: nothing to read, or parts that stick out of it. */
 export async function renderProblems(card: Locator): Promise<string[]> {
-  return card.evaluate((node) => {
+  return (await renderProblemsAt(card, ['']))[0]!;
+}
+
+/**
+ * What is wrong with a rendered card at each of `widths` (a CSS width for its root, '' for as it is), in one
+ * visit to the page: the root is narrowed for each in turn, so the same renderer lays it out again, and left
+ * as it was.
+ */
+async function renderProblemsAt(card: Locator, widths: string[]): Promise<string[][]> {
+  return card.evaluate((node, all) => {
     const root = node as unknown as PageElement;
-    const problems: string[] = [];
-    const box = root.getBoundingClientRect();
-    if (root.innerText.trim() === '') problems.push('the card body is empty');
-    if (box.height < 24) problems.push(`the card is only ${box.height}px tall`);
-    for (const element of Array.from(root.querySelectorAll('*'))) {
-      const rect = element.getBoundingClientRect();
-      if (rect.width === 0) continue;
-      if (rect.right > box.right + 1 || rect.left < box.left - 1) {
-        // Not if it is hidden, or a box inside the card (a chart's scroll area, say) cuts it off at the card's
-        // edges: then nothing shows outside. (No helper function here: the test runner's name-keeping would
-        // break it in the page.)
-        let clipped = getComputedStyle(element).visibility === 'hidden';
-        for (let p = element.parentElement; p && p !== root && !clipped; p = p.parentElement) {
-          if (getComputedStyle(p).overflowX === 'visible') continue;
-          const r = p.getBoundingClientRect();
-          clipped = r.right <= box.right + 1 && r.left >= box.left - 1;
+    const atEachWidth: string[][] = [];
+    for (const width of all) {
+      root.style.width = width;
+      root.style.boxSizing = width ? 'border-box' : '';
+      const problems: string[] = [];
+      const box = root.getBoundingClientRect();
+      if (root.innerText.trim() === '') problems.push('the card body is empty');
+      if (box.height < 24) problems.push(`the card is only ${box.height}px tall`);
+      for (const element of Array.from(root.querySelectorAll('*'))) {
+        const rect = element.getBoundingClientRect();
+        if (rect.width === 0) continue;
+        if (rect.right > box.right + 1 || rect.left < box.left - 1) {
+          // Not if it is hidden, or a box inside the card (a chart's scroll area, say) cuts it off at the card's
+          // edges: then nothing shows outside. (No helper function here: the test runner's name-keeping would
+          // break it in the page.)
+          let clipped = getComputedStyle(element).visibility === 'hidden';
+          for (let p = element.parentElement; p && p !== root && !clipped; p = p.parentElement) {
+            if (getComputedStyle(p).overflowX === 'visible') continue;
+            const r = p.getBoundingClientRect();
+            clipped = r.right <= box.right + 1 && r.left >= box.left - 1;
+          }
+          if (clipped) continue;
+          const by = Math.round(Math.max(rect.right - box.right, box.left - rect.left));
+          problems.push(`"${element.innerText.slice(0, 40)}" sticks out of the card by ${by}px`);
+          break;
         }
-        if (clipped) continue;
-        const by = Math.round(Math.max(rect.right - box.right, box.left - rect.left));
-        problems.push(`"${element.innerText.slice(0, 40)}" sticks out of the card by ${by}px`);
-        break;
+        // Buttons do not wrap: a title too long for one is cut off.
+        if (element.classList.contains('ac-pushButton') && element.scrollWidth > element.clientWidth + 1) {
+          problems.push(`button "${element.innerText}" is cut off`);
+        }
       }
-      // Buttons do not wrap: a title too long for one is cut off.
-      if (element.classList.contains('ac-pushButton') && element.scrollWidth > element.clientWidth + 1) {
-        problems.push(`button "${element.innerText}" is cut off`);
-      }
+      atEachWidth.push(problems);
     }
-    return problems;
-  });
+    root.style.width = '';
+    root.style.boxSizing = '';
+    return atEachWidth;
+  }, widths);
 }
 
 async function setCardWidth(card: Locator, width: string): Promise<void> {
@@ -205,11 +222,13 @@ export async function photograph(
 ): Promise<string[]> {
   // The pointer rests where the last click was: move it off, or a button of the new card shows its hover colour.
   await card.page().mouse.move(0, 0);
-  const problems = (await renderProblems(card)).map((p) => `desktop: ${p}`);
+  const [desktop, phone] = await renderProblemsAt(card, ['', `${PHONE_WIDTH}px`]);
+  const problems = [...desktop!.map((p) => `desktop: ${p}`), ...phone!.map((p) => `phone: ${p}`)];
   if (files.desktop) await card.screenshot({ path: files.desktop });
-  await setCardWidth(card, `${PHONE_WIDTH}px`);
-  problems.push(...(await renderProblems(card)).map((p) => `phone: ${p}`));
-  if (files.phone) await card.screenshot({ path: files.phone });
-  await setCardWidth(card, '');
+  if (files.phone) {
+    await setCardWidth(card, `${PHONE_WIDTH}px`);
+    await card.screenshot({ path: files.phone });
+    await setCardWidth(card, '');
+  }
   return problems;
 }
