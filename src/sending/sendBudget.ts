@@ -102,8 +102,6 @@ export class SendBudget {
   private wake?: () => void;
   /** How long the pump has slept on the rule's word, in all (ms): a waiter's hold is what this grew meanwhile. */
   private heldMs = 0;
-  /** Set by every new waiter, answer and withdrawal; the pump clears it before each look at the table. */
-  private kicked = false;
   /** When the pump's current sleep began (performance.now), if it is asleep. */
   private sleepingSince?: number;
 
@@ -248,7 +246,6 @@ export class SendBudget {
     this.pumping = true;
     try {
       for (let head = this.first(); head && !this.closed; head = this.first()) {
-        this.kicked = false;
         const { result, from } = await this.take(head.kind);
         if ('ticket' in result) {
           const at = this.waiting.indexOf(head);
@@ -274,9 +271,9 @@ export class SendBudget {
           head.resolve(this.answeredFor(result.ticket, from));
           continue;
         }
-        // Something changed while the table answered (a reply arrived, a ticket was answered): look again now
-        // rather than sleep on a decision made for the waiter that was first before it.
-        if (this.kicked) continue;
+        // A reply that arrived while the table answered goes first: it is not put to sleep on a decision made
+        // for the campaign. (Answers and waiters of the same kind do not count: they change no decision now.)
+        if (this.first() !== head) continue;
         this.sleepingSince = performance.now();
         await this.sleep(result.inFlight ? Math.min(result.waitMs, this.pollMs) : result.waitMs);
         this.heldMs += performance.now() - this.sleepingSince;
@@ -357,7 +354,6 @@ export class SendBudget {
   }
 
   private kick(): void {
-    this.kicked = true;
     this.wake?.();
   }
 }
