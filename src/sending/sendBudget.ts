@@ -119,6 +119,8 @@ export class SendBudget {
   acquire(kind: SendKind, lane?: SendLane): Promise<Answered> {
     if (this.closed) return Promise.reject(new SendBudgetClosed('the send budget is closed'));
     return new Promise<Answered>((resolve, reject) => {
+      // Woken first, so the pump's sleep ends (and is counted) before this request's hold begins.
+      this.kick();
       this.waiting.push({
         kind,
         seq: this.seq++,
@@ -128,7 +130,6 @@ export class SendBudget {
         resolve,
         reject,
       });
-      this.kick();
       void this.pump();
     });
   }
@@ -255,6 +256,7 @@ export class SendBudget {
             continue;
           }
           this.waiting.splice(at, 1);
+          head.resolve(this.answeredFor(result.ticket, from));
           this.stats.granted[head.kind] += 1;
           const waitedMs = performance.now() - head.askedAt;
           const heldMs = this.heldNow() - head.heldAtAsk;
@@ -268,16 +270,12 @@ export class SendBudget {
               "send budget: a pupil's send waited for its ticket",
             );
           }
-          head.resolve(this.answeredFor(result.ticket, from));
           continue;
         }
         // A reply that arrived while the table answered goes first: it is not put to sleep on a decision made
         // for the campaign. (Answers and waiters of the same kind do not count: they change no decision now.)
         if (this.first() !== head) continue;
-        this.sleepingSince = performance.now();
         await this.sleep(result.inFlight ? Math.min(result.waitMs, this.pollMs) : result.waitMs);
-        this.heldMs += performance.now() - this.sleepingSince;
-        this.sleepingSince = undefined;
       }
     } finally {
       this.pumping = false;
@@ -340,14 +338,17 @@ export class SendBudget {
 
   /** Sleeps up to `ms`; a new waiter, an answer or close wakes it sooner. */
   private sleep(ms: number): Promise<void> {
+    this.sleepingSince = performance.now();
     return new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      const wake = () => done();
-      this.wake = wake;
-      function done() {
+      // The sleep is counted the moment it ends (a wake is synchronous with its cause), not when the pump resumes.
+      const done = () => {
         clearTimeout(timer);
+        if (this.sleepingSince !== undefined) this.heldMs += performance.now() - this.sleepingSince;
+        this.sleepingSince = undefined;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
     }).finally(() => {
       this.wake = undefined;
     });

@@ -87,13 +87,13 @@ describe('npm run nudge: progress of a pass (built CLI)', function () {
     // At most the paced rate, on average over the whole pass (planning and the quiet second included).
     expect(Number(last[4])).to.be.within(1, SENDS_PER_SECOND + 1);
     // A line before the end, with the pass part-way: fewer sent, some left, and how long they will take.
+    // (On a loaded machine the first line may come while planning is still counting: the first once it is done.)
     const during = lines.slice(0, -1);
-    expect(during.length, stderr).to.be.at.least(1);
-    const first = during[0]!;
-    expect(Number(first[2])).to.be.below(PUPILS);
-    expect(Number(first[3])).to.be.above(0);
-    expect(Number(first[1])).to.equal(PUPILS);
-    expect(first[5]).to.match(/^about \d+ s left$/);
+    const first = during.find((line) => Number(line[1]) === PUPILS);
+    expect(first, stderr).to.be.an('array');
+    expect(Number(first![2])).to.be.below(PUPILS);
+    expect(Number(first![3])).to.be.above(0);
+    expect(first![5]).to.match(/^about \d+ s left$/);
   });
 
   it('on a terminal (script), draws a bar that ends whole on its own line, with the summary below it', async function () {

@@ -225,11 +225,18 @@ export async function pupilsTalkDuringCampaign(options: TalkingOptions): Promise
 
     const ms = (turns: Turn[]) => turns.map((t) => t.ms);
     const logs = [...bots.flatMap((b) => b.logs()), ...cli.stderr.split('\n')];
-    const replyLines = bots.flatMap((bot) => {
-      const line = bot.logs().find((l) => l.includes('what this process sent and waited'));
-      const reply = line ? (JSON.parse(line) as SendsLine).sends?.reply : undefined;
-      return reply ? [reply] : [];
-    });
+    // The process may have exited before its last output was read: the line is waited for (a baseline built
+    // before bots wrote it has none: a short wait, then none).
+    const replyLines = (
+      await Promise.all(
+        bots.map((bot) =>
+          bot
+            .logLines('what this process sent and waited')
+            .then(([line]) => (JSON.parse(line!) as SendsLine).sends?.reply)
+            .catch(() => undefined),
+        ),
+      )
+    ).flatMap((reply) => (reply ? [reply] : []));
     const worst = (pick: (r: (typeof replyLines)[number]) => number) => Math.max(...replyLines.map(pick));
     const figures: TalkingFigures = {
       quietP50: percentile(ms(quiet.turns), 50),

@@ -1,7 +1,7 @@
 /**
  * How long sends waited, in fixed buckets: a process that runs for weeks answers many thousands of pupils, so it
- * keeps counts, not samples. A quantile is read as the upper bound of the bucket it falls in (never less than
- * the true value), exact below 5 ms, within a factor of two above.
+ * keeps counts, not samples. A quantile is read as the upper bound of the bucket it falls in, or the longest wait
+ * if that is less: never less than the true value, exact for waits of 0 ms, within a factor of two above 5 ms.
  */
 
 /** Upper bounds in milliseconds; a wait above the last lands in the overflow bucket. */
@@ -35,7 +35,7 @@ export class WaitHistogram {
    */
   quantile(q: number): number {
     if (this.total === 0) return 0;
-    const rank = Math.ceil(q * this.total);
+    const rank = Math.max(1, Math.ceil(q * this.total));
     let seen = 0;
     for (let i = 0; i < WAIT_BUCKETS_MS.length; i++) {
       seen += this.counts[i]!;

@@ -27,6 +27,8 @@ describe('Wait histogram: counts in fixed buckets, quantiles read as bucket boun
     waits.record(7);
     waits.record(130);
     expect(waits.quantile(0.5)).to.equal(10);
+    // The least quantile is the first wait's bucket, not 0.
+    expect(waits.quantile(0)).to.equal(10);
     waits.record(9000);
     waits.record(12_000);
     expect(waits.quantile(0.75)).to.equal(12_000);
