@@ -71,6 +71,26 @@ export interface PassSummary {
   emailUnchecked: number;
 }
 
+/** A pass that has counted nothing yet: the planner fills it in as it goes (and a report's tests start from it). */
+export function emptyPassSummary(at: string, groups: string[], stage?: string): PassSummary {
+  return {
+    at,
+    stage,
+    groups,
+    members: 0,
+    queued: 0,
+    registered: 0,
+    excluded: 0,
+    disabled: 0,
+    waiting: 0,
+    nothingOwed: 0,
+    repaired: 0,
+    emailLooks: 0,
+    schoolEmail: 0,
+    emailUnchecked: 0,
+  };
+}
+
 /** What a planning attempt came to. */
 export type PlanAttempt =
   | { kind: 'planned'; summary: PassSummary }
@@ -294,22 +314,11 @@ export class CampaignPlanner {
     const moment = campaignMoment(campaign, now);
     const targets = campaign.policy.targets.groups;
     const planned = (t: TargetGroup) => !options.groups || options.groups.has(t.id);
-    const summary: PassSummary = {
-      at: now.toISOString(),
-      stage: moment.kind === 'open' || moment.kind === 'paused' ? moment.stage.key : undefined,
-      groups: targets.filter(planned).map((t) => t.id),
-      members: 0,
-      queued: 0,
-      registered: 0,
-      excluded: 0,
-      disabled: 0,
-      waiting: 0,
-      nothingOwed: 0,
-      repaired: 0,
-      emailLooks: 0,
-      schoolEmail: 0,
-      emailUnchecked: 0,
-    };
+    const summary = emptyPassSummary(
+      now.toISOString(),
+      targets.filter(planned).map((t) => t.id),
+      moment.kind === 'open' || moment.kind === 'paused' ? moment.stage.key : undefined,
+    );
     if (!dry) summary.repaired = await this.repair();
     await status.refreshIfOlder(delivery.recheckMs, now.getTime());
     const excluded = await this.excludedIds();

@@ -12,7 +12,7 @@ import { sqliteStores } from '../../src/adapters/storage';
 import { SAMPLE_SCHOOL_CONFIG } from '../../src/config/env';
 import { loadSchoolPolicy } from '../../src/config/loadSchoolPolicy';
 import { campaignIdFor } from '../../src/domain/campaign/campaignTime';
-import type { PassSummary } from '../../src/nudges/campaignPlanner';
+import { emptyPassSummary, type PassSummary } from '../../src/nudges/campaignPlanner';
 import { LAST_PASS, LAST_PASSES, withLastPass } from '../../src/nudges/lastPasses';
 import { ROOT, tempDataDir } from '../support/botProcess';
 
@@ -22,23 +22,7 @@ const CAMPAIGN = campaignIdFor(policy.registration.enforcementDate);
 const [PUPILS, STAFF] = policy.campaign!.targets.groups.map((g) => g.id) as [string, string];
 
 function pass(at: string, groups: string[], counts: Partial<PassSummary>): PassSummary {
-  return {
-    at,
-    stage: 'd7',
-    groups,
-    members: 0,
-    queued: 0,
-    registered: 0,
-    excluded: 0,
-    disabled: 0,
-    waiting: 0,
-    nothingOwed: 0,
-    repaired: 0,
-    emailLooks: 0,
-    schoolEmail: 0,
-    emailUnchecked: 0,
-    ...counts,
-  };
+  return { ...emptyPassSummary(at, groups, 'd7'), ...counts };
 }
 
 describe('npm run nudge --report: the last planning pass of each group (built CLI)', function () {

@@ -1,21 +1,11 @@
 import { expect } from 'chai';
-import type { PassSummary } from '../../src/nudges/campaignPlanner';
+import { emptyPassSummary, type PassSummary } from '../../src/nudges/campaignPlanner';
 import { lastPassesOf, withLastPass } from '../../src/nudges/lastPasses';
 
 const pass = (at: string, groups: string[]): PassSummary => ({
-  at,
-  groups,
+  ...emptyPassSummary(at, groups),
   members: 1,
   queued: 1,
-  registered: 0,
-  excluded: 0,
-  disabled: 0,
-  waiting: 0,
-  nothingOwed: 0,
-  repaired: 0,
-  emailLooks: 0,
-  schoolEmail: 0,
-  emailUnchecked: 0,
 });
 
 describe("The campaign report's last passes (pure)", () => {
