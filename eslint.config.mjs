@@ -44,7 +44,11 @@ export default tseslint.config(
     // Plain CommonJS preloads (`node -r`) run before any TypeScript tooling: no type information, require() is the point.
     files: ['**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,
-    languageOptions: { sourceType: 'commonjs', parserOptions: { project: false } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      parserOptions: { project: false },
+      globals: { process: 'readonly', __dirname: 'readonly' },
+    },
     rules: { ...tseslint.configs.disableTypeChecked.rules, '@typescript-eslint/no-require-imports': 'off' },
   },
   {

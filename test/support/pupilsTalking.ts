@@ -23,6 +23,7 @@ import { runBuiltCli, type CliRun } from './cliProcess';
 import { ConnectorStandIn, random, type ReceivedActivity } from './connectorStandIn';
 import { GraphStandIn } from './graph/graphStandIn';
 import { TEST_APP } from './graphTenant';
+import { Verb } from '../../src/features/verbs';
 
 /** Friday 23 October 2026, 09:00 BST: the 3-day reminder's window is open. */
 const NOW = '2026-10-23T08:00:00Z';
@@ -57,6 +58,11 @@ export interface TalkingRun {
   cli: CliRun;
   /** Every nudge the connector accepted, by conversation id. */
   nudges: ReceivedActivity[];
+  /**
+   * What else the bot sent on its own: a status answer that came after its turn (the turn said "checking…" while
+   * a slow live look finished), in a talker's chat.
+   */
+  followUps: ReceivedActivity[];
   /** 429s the connector answered. */
   throttled: number;
   figures: TalkingFigures;
@@ -90,6 +96,10 @@ export interface TalkingFigures {
 interface SendsLine {
   sends?: Record<string, { sent: number; waitedP99Ms: number; heldP99Ms: number; heldMaxMs: number }>;
 }
+
+/** A campaign's nudge carries its "Remind me later" button; nothing else the bot sends does. */
+const carriesSnooze = (a: ReceivedActivity) =>
+  JSON.stringify(a.activity.attachments ?? []).includes(`"verb":"${Verb.NudgeSnooze}"`);
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -157,19 +167,23 @@ export async function pupilsTalkDuringCampaign(options: TalkingOptions): Promise
     /** Ids of the pupils' messages: an activity in reply to one of them is a reply, any other a nudge. */
     const said = new Set<string>();
     const isReply = (a: ReceivedActivity) => said.has(a.replyToId ?? '');
-    const rate = (replies: boolean, from: number, to: number) =>
-      teams.received.filter((a) => isReply(a) === replies && a.at >= from && a.at < to).length /
-      ((to - from) / 1000);
+    const isNudge = (a: ReceivedActivity) => !isReply(a) && carriesSnooze(a);
+    const rate = (of: (a: ReceivedActivity) => boolean, from: number, to: number) =>
+      teams.received.filter((a) => of(a) && a.at >= from && a.at < to).length / ((to - from) / 1000);
 
     /** Each talker says the four things, one after the other, with a reader's pause before each. */
-    async function talk(talkers: string[], seed: number): Promise<{ turns: Turn[]; endedAt: number }> {
+    async function talk(
+      talkers: string[],
+      seed: number,
+      think: readonly [number, number] = THINK_MS,
+    ): Promise<{ turns: Turn[]; endedAt: number }> {
       const rnd = random(seed);
       const turns: Turn[] = [];
       await Promise.all(
         talkers.map(async (userId, pupil) => {
           const user = testUser('Pupil', userId);
           // Pupils do not all start at once: they open the chat over the first few seconds.
-          await pause(rnd() * THINK_MS[1]);
+          await pause(rnd() * think[1]);
           for (const [n, text] of TURNS.entries()) {
             const activity = {
               ...personal(user, {
@@ -189,7 +203,7 @@ export async function pupilsTalkDuringCampaign(options: TalkingOptions): Promise
               status: answer.status,
               ms: performance.now() - started,
             });
-            await pause(THINK_MS[0] + rnd() * (THINK_MS[1] - THINK_MS[0]));
+            await pause(think[0] + rnd() * (think[1] - think[0]));
           }
         }),
       );
@@ -199,8 +213,8 @@ export async function pupilsTalkDuringCampaign(options: TalkingOptions): Promise
     const talkers = ids.slice(0, options.talkers);
     // The bot reads the registration report on the first status question (each instance: the one pupil's
     // turns go to each in turn): done before the baseline, so that both runs measure the replies, not Graph's
-    // reports budget.
-    const warmUp = await talk([ids[ids.length - 1]!], 0);
+    // reports budget. Nobody is measured yet, so this pupil does not stop to read.
+    const warmUp = await talk([ids[ids.length - 1]!], 0, [0, 0]);
     if (warmUp.turns.some((t) => t.status !== 200)) throw new Error('the warm-up turns were not answered');
 
     // The same turns with nobody else sending: the pupils' baseline.
@@ -244,10 +258,10 @@ export async function pupilsTalkDuringCampaign(options: TalkingOptions): Promise
       busyP50: percentile(ms(busy.turns), 50),
       busyP99: percentile(ms(busy.turns), 99),
       busyMax: Math.max(...ms(busy.turns)),
-      repliesPerSecondAlone: rate(true, quietFrom, quiet.endedAt),
-      nudgesPerSecondWhileTalking: rate(false, talkingFrom, busy.endedAt),
-      repliesPerSecondWhileTalking: rate(true, talkingFrom, busy.endedAt),
-      nudgesPerSecondAfter: rate(false, busy.endedAt + 6000, busy.endedAt + 11_000),
+      repliesPerSecondAlone: rate(isReply, quietFrom, quiet.endedAt),
+      nudgesPerSecondWhileTalking: rate(isNudge, talkingFrom, busy.endedAt),
+      repliesPerSecondWhileTalking: rate(isReply, talkingFrom, busy.endedAt),
+      nudgesPerSecondAfter: rate(isNudge, busy.endedAt + 6000, busy.endedAt + 11_000),
       refused: { ...teams.refused },
       refusedBy: logs
         .filter((l) => l.includes('Teams refused a send'))
@@ -276,7 +290,8 @@ export async function pupilsTalkDuringCampaign(options: TalkingOptions): Promise
       busy: busy.turns,
       unanswered: [...unansweredIn(quiet.turns), ...unansweredIn(busy.turns)],
       cli,
-      nudges: teams.received.filter((a) => !isReply(a)),
+      nudges: teams.received.filter(isNudge),
+      followUps: teams.received.filter((a) => !isReply(a) && !isNudge(a)),
       throttled: teams.throttled,
       figures,
     };

@@ -22,7 +22,7 @@ export function describePupilsTalking({ title, scenario, afterShare }: TalkingSu
 
     before(async () => {
       run = await pupilsTalkDuringCampaign(scenario);
-      console.log(`      ${JSON.stringify(run.figures)}`);
+      console.log(`      ${JSON.stringify({ ...run.figures, followUps: run.followUps.length })}`);
     });
 
     it('Teams never has to refuse a request: no 429, and none blamed on anyone in the logs', () => {
@@ -61,6 +61,13 @@ export function describePupilsTalking({ title, scenario, afterShare }: TalkingSu
         'pupils not nudged',
       ).to.deep.equal([]);
       expect(run.nudges, 'nudges sent').to.have.length(pupils);
+    });
+
+    it('nothing else is sent on its own but a late status answer, in the chat of a pupil who asked', () => {
+      // The warm-up pupil (the last) and the talkers (the first) are the only ones who said anything.
+      const asked = new Set([...run.ids.slice(0, talkers), run.ids.at(-1)!].map(conversationOf));
+      expect(run.followUps.filter((a) => !asked.has(a.conversationId))).to.deep.equal([]);
+      expect(run.followUps.length, 'late status answers').to.be.at.most(talkers + 1);
     });
 
     it(`the campaign gives way while pupils talk and takes the budget back once they stop (above ${afterShare.least} of the limit: ${afterShare.why})`, () => {

@@ -74,10 +74,14 @@ function npmFontConfig(executablePath: string, systemFontConfig: string): string
     '</fontconfig>',
     '',
   ].join('\n');
-  // Named by its content, so runs that want different fonts never overwrite each other's file.
+  // Named by its content, so runs that want different fonts never overwrite each other's file; written beside
+  // it and renamed into place, so a browser starting in another test process never reads it half-written.
   const file = path.join(dir, `fonts-${createHash('sha256').update(config).digest('hex').slice(0, 12)}.conf`);
+  if (fs.existsSync(file)) return file;
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(file, config);
+  const partial = `${file}.${process.pid}`;
+  fs.writeFileSync(partial, config);
+  fs.renameSync(partial, file);
   return file;
 }
 

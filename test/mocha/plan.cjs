@@ -1,0 +1,53 @@
+/**
+ * Which test files `npm test` runs side by side, and in what order. Most of the suite's time is spent waiting
+ * on stand-ins, built bots, Azurite and a browser, not computing, so the files run in several worker
+ * processes at once, the longest first (none is left running alone at the end). The suites that compare
+ * pupils' reply times with and without a campaign run afterwards, on their own: other files starting beside
+ * them would make that comparison measure the machine. A test file not named here runs side by side, after
+ * the longest ones, so a new file needs no change here.
+ */
+const path = require('node:path');
+const fs = require('node:fs');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+/** Timing-sensitive suites, run one after the other once everything else has passed. */
+const ALONE = ['test/nudges/sharedSendBudget.e2e.test.ts', 'test/e2e/azureSharedSendBudget.e2e.test.ts'];
+
+/** The longest of the others (about 10 s or more on 2 cores), longest first. */
+const LONGEST_FIRST = [
+  'test/playground/playgroundBrowser.test.ts',
+  'test/e2e/azureCampaign.e2e.test.ts',
+  'test/nudges/nudgeCampaign.test.ts',
+  'test/nudges/nudgeCrash.e2e.test.ts',
+  'test/adapters/azure/stores.test.ts',
+  'test/deploy/deployPackage.test.ts',
+  'test/e2e/escalation.e2e.test.ts',
+  'test/e2e/botProcess.test.ts',
+  'test/playground/playgroundConversation.test.ts',
+  'test/e2e/registrationStatus.e2e.test.ts',
+  'test/e2e/azureStorage.e2e.test.ts',
+  'test/cli/doctor.e2e.test.ts',
+  'test/e2e/azureEscalation.e2e.test.ts',
+  'test/features/itView/progressTab.browser.test.ts',
+  'test/cli/nudgeArgs.e2e.test.ts',
+  'test/teams/botMessenger.test.ts',
+  'test/cli/nudgeProgress.e2e.test.ts',
+];
+
+function plan() {
+  for (const file of [...ALONE, ...LONGEST_FIRST]) {
+    // A renamed file would otherwise silently lose its place (or, for ALONE, its quiet machine).
+    if (!fs.existsSync(path.join(ROOT, file)))
+      throw new Error(`test/mocha/plan.cjs names ${file}, which does not exist`);
+  }
+  const named = new Set([...ALONE, ...LONGEST_FIRST]);
+  const rest = fs
+    .readdirSync(path.join(ROOT, 'test'), { recursive: true })
+    .map((file) => `test/${file.split(path.sep).join('/')}`)
+    .filter((file) => file.endsWith('.test.ts') && !named.has(file))
+    .sort();
+  return { sideBySide: [...LONGEST_FIRST, ...rest], alone: ALONE };
+}
+
+module.exports = { plan };
