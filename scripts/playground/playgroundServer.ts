@@ -77,9 +77,26 @@ function tail(file: string, lines = 20): string {
   }
 }
 
-/** Starts the Playground and resolves once it listens on the port it was given. */
+/** The port it was given was taken before it could listen there. */
+class PortTaken extends Error {}
+
+/**
+ * Starts the Playground and resolves once it listens on the port it was given, or on a free one: a port found
+ * free can be taken by another process before the Playground listens (test files run side by side), and then
+ * it tries another.
+ */
 export async function startPlayground(options: PlaygroundOptions): Promise<RunningPlayground> {
-  const port = options.port ?? (await freePort());
+  if (options.port !== undefined) return startPlaygroundOn(options.port, options);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startPlaygroundOn(await freePort(), options);
+    } catch (error) {
+      if (!(error instanceof PortTaken) || attempt >= 3) throw error;
+    }
+  }
+}
+
+async function startPlaygroundOn(port: number, options: PlaygroundOptions): Promise<RunningPlayground> {
   const url = `http://127.0.0.1:${port}`;
   // Without --service-url the Playground tells the bot `http://localhost:<port>`: name the address instead.
   const serviceUrl = `${url}/_connector`;
@@ -139,7 +156,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Runni
   if (listening !== port) {
     // It moves to a random port when its port is taken, and the service URL would then be wrong.
     await stop();
-    throw new Error(`The Agents Playground could not use port ${port} (in use); it chose ${listening}.`);
+    throw new PortTaken(`The Agents Playground could not use port ${port} (in use); it chose ${listening}.`);
   }
 
   return { url, port, pid: child.pid!, serviceUrl, logFile: options.logFile, exited, stop };

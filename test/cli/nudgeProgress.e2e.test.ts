@@ -30,7 +30,7 @@ const PROGRESS_SECONDS = 1;
 /** The escape character that starts a terminal's control sequences. */
 const ESC = String.fromCharCode(27);
 
-const PROGRESS = /^planned (\d+) · sent (\d+) · left (\d+)(?: · ([\d.]+)\/s)? · (.+)$/;
+const PROGRESS = /^planned (\d+)(?: so far)? · sent (\d+) · left (\d+)(?: · ([\d.]+)\/s)? · (.+)$/;
 
 describe('npm run nudge: progress of a pass (built CLI)', function () {
   this.timeout(90_000);
@@ -78,10 +78,13 @@ describe('npm run nudge: progress of a pass (built CLI)', function () {
     expect(stdout).to.match(new RegExp(`^Sent ${PUPILS}; blocked 0;`, 'm'));
     expect(stdout).to.not.match(/^planned /m);
 
-    const lines = stderr
-      .split('\n')
-      .map((l) => PROGRESS.exec(l))
-      .filter((m) => m !== null);
+    // Every progress line reads as one (while planning too: "planned 40 so far · …").
+    const written = stderr.split('\n').filter((l) => l.startsWith('planned '));
+    expect(
+      written.filter((l) => !PROGRESS.test(l)),
+      'garbled progress lines',
+    ).to.deep.equal([]);
+    const lines = written.map((l) => PROGRESS.exec(l)!);
     expect(lines.length, stderr).to.be.at.least(2);
     const last = lines.at(-1)!;
     expect(last[0]).to.match(
@@ -98,6 +101,13 @@ describe('npm run nudge: progress of a pass (built CLI)', function () {
         (line) => !/^(about \d+ s left|time left not known yet|still planning|queue empty)/.test(line[5]!),
       ),
       'lines before the end that say neither how long nor that it is not known',
+    ).to.deep.equal([]);
+    // Once sends are being answered (a rate above 0) with some left, the time left is known.
+    expect(
+      during.filter(
+        (line) => Number(line[4] ?? 0) > 0 && Number(line[3]) > 0 && !/^about \d+ s left/.test(line[5]!),
+      ),
+      'lines with sends under way that do not say how long is left',
     ).to.deep.equal([]);
     const first = during.find((line) => Number(line[1]) === PUPILS && /^about \d+ s left$/.test(line[5]!));
     expect(first, stderr).to.be.an('array');

@@ -122,12 +122,14 @@ describe('Registration status in the conversation', () => {
         ...TEST_APP,
         baseUrl: graph.url,
         authorityHost: graph.url,
-        requestTimeoutMs: 2000,
+        // Well above what a loaded machine takes (the stand-in shares this process's event loop with the bot).
+        requestTimeoutMs: 5000,
         schoolDomains: ['kscs.org.uk', 'kenstimpson.org.uk'],
         log: createLogger('silent'),
-        // The margin absorbs the time between taking a slot and the request reaching Graph; on a machine at a
-        // load of 10 that was over 300 ms once. Production keeps 500 ms on a 10 s window.
-        budget: { limit: 5, windowMs: 1000, marginMs: 600, reservedForInteractive: 1 },
+        // The margin absorbs the time between taking a slot and the stand-in seeing the request (it shares this
+        // process's event loop with twelve turns at once): over 600 ms with other test files and a CPU hog beside
+        // it. Production keeps 500 ms on a 10 s window, against Graph on its own machines.
+        budget: { limit: 5, windowMs: 1000, marginMs: 1000, reservedForInteractive: 1 },
         attempts: { interactive: 2, background: 2 },
         maxBackoffMs: 50,
       });
@@ -200,7 +202,10 @@ describe('Registration status in the conversation', () => {
       }));
       const answered = inTurn.filter((r) => r.heading === "🎉 You're done!");
       const deferred = inTurn.filter((r) => r.heading === 'Checking with Microsoft… ⏳');
-      expect(answered.length + deferred.length).to.equal(12);
+      expect(
+        inTurn.filter((r) => !answered.includes(r) && !deferred.includes(r)),
+        'neither the answer nor "checking…"',
+      ).to.deep.equal([]);
       // The budget admits at most 5 live looks in the first window; how many land within the turn's wait
       // depends on the machine, so only the bound is asserted.
       expect(answered.length).to.be.at.most(5);

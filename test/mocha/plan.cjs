@@ -8,6 +8,7 @@
  */
 const path = require('node:path');
 const fs = require('node:fs');
+const lookupFiles = require('mocha/lib/cli/lookup-files');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -36,16 +37,18 @@ const LONGEST_FIRST = [
 ];
 
 function plan() {
-  for (const file of [...ALONE, ...LONGEST_FIRST]) {
+  const named = [...ALONE, ...LONGEST_FIRST];
+  for (const file of named) {
     // A renamed file would otherwise silently lose its place (or, for ALONE, its quiet machine).
     if (!fs.existsSync(path.join(ROOT, file)))
       throw new Error(`test/mocha/plan.cjs names ${file}, which does not exist`);
   }
-  const named = new Set([...ALONE, ...LONGEST_FIRST]);
-  const rest = fs
-    .readdirSync(path.join(ROOT, 'test'), { recursive: true })
-    .map((file) => `test/${file.split(path.sep).join('/')}`)
-    .filter((file) => file.endsWith('.test.ts') && !named.has(file))
+  if (new Set(named).size !== named.length)
+    throw new Error('test/mocha/plan.cjs names a file twice: it would run twice');
+  // The files mocha's own glob finds, as `mocha 'test/**/*.test.ts'` would run them.
+  const rest = lookupFiles('test/**/*.test.ts', ['ts'], false)
+    .map((file) => path.relative(ROOT, path.resolve(file)).split(path.sep).join('/'))
+    .filter((file) => !named.includes(file))
     .sort();
   return { sideBySide: [...LONGEST_FIRST, ...rest], alone: ALONE };
 }

@@ -8,6 +8,6 @@ module.exports = {
   require: [...base.require, 'test/support/unpackChromiumOnce.ts'],
   parallel: true,
   // Three on 2 cores: the files mostly wait; a fourth made the heaviest ones starve.
-  jobs: Number(process.env.TEST_JOBS ?? 3),
+  jobs: /^[1-9]\d*$/.test(process.env.TEST_JOBS ?? '') ? Number(process.env.TEST_JOBS) : 3,
   spec: plan().sideBySide,
 };

@@ -51,17 +51,6 @@ async function freePorts(count: number): Promise<number[]> {
   return ports;
 }
 
-function portOpen(port: number): Promise<boolean> {
-  return new Promise<boolean>((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
 export interface AzuriteOptions {
   /**
    * For thousands of rows (a campaign's ledger): the table service in its own process with its data in memory
@@ -141,18 +130,22 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
       child.stderr.on('data', (c: Buffer) => (output += c.toString()));
       return child;
     });
+    const exited = () => children.some((c) => c.exitCode !== null || c.signalCode !== null);
     try {
+      // Azurite's own word that it listens, not an open port: beside other test files, another process may
+      // have taken the port in the meantime (Azurite then exits, and the port answers for someone else).
       await Promise.all(
         processes.flatMap((p) =>
           p.ports.map((port) =>
-            until(() => portOpen(port), {
-              what: `Azurite to open port ${port}`,
+            until(() => saysListening(output, port) || exited(), {
+              what: `Azurite to listen on port ${port}`,
               timeoutMs: 20_000,
               intervalMs: 100,
             }),
           ),
         ),
       );
+      if (exited()) throw new Error('Azurite stopped as it started (its port taken?)');
     } catch (error) {
       for (const child of children) child.kill('SIGKILL');
       throw new Error(`${(error as Error).message}\n${output}`);
@@ -201,6 +194,13 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
       fs.rmSync(location, { recursive: true, force: true });
     },
   };
+}
+
+/** What each of Azurite's services prints once it listens (its three start-up scripts say it three ways). */
+function saysListening(output: string, port: number): boolean {
+  return new RegExp(
+    `successfully (?:listens on|listening at|started on) (?:http://)?127\\.0\\.0\\.1:${port}(?!\\d)`,
+  ).test(output);
 }
 
 /** Above normal priority where the system allows it (root, or CAP_SYS_NICE); as it is elsewhere. */

@@ -24,6 +24,7 @@ import { ConnectorStandIn, random, type ReceivedActivity } from './connectorStan
 import { GraphStandIn } from './graph/graphStandIn';
 import { TEST_APP } from './graphTenant';
 import { Verb } from '../../src/features/verbs';
+import { cardsOf, headingOf } from './cards';
 
 /** Friday 23 October 2026, 09:00 BST: the 3-day reminder's window is open. */
 const NOW = '2026-10-23T08:00:00Z';
@@ -63,6 +64,8 @@ export interface TalkingRun {
    * a slow live look finished), in a talker's chat.
    */
   followUps: ReceivedActivity[];
+  /** Late answers beyond the "checking…" replies in their chat (each of those owes one answer, no more). */
+  unowedFollowUps: ReceivedActivity[];
   /** 429s the connector answered. */
   throttled: number;
   figures: TalkingFigures;
@@ -96,6 +99,9 @@ export interface TalkingFigures {
 interface SendsLine {
   sends?: Record<string, { sent: number; waitedP99Ms: number; heldP99Ms: number; heldMaxMs: number }>;
 }
+
+/** The heading of a status reply that promises the answer later (the talkers speak English). */
+const CHECKING = 'Checking with Microsoft… ⏳';
 
 /** A campaign's nudge carries its "Remind me later" button; nothing else the bot sends does. */
 const carriesSnooze = (a: ReceivedActivity) =>
@@ -280,6 +286,7 @@ export async function pupilsTalkDuringCampaign(options: TalkingOptions): Promise
               heldMaxMs: worst((r) => r.heldMaxMs),
             },
     };
+    const followUps = teams.received.filter((a) => !isReply(a) && !isNudge(a));
     const unansweredIn = (turns: Turn[]) =>
       turns.filter(
         (t) => !teams.activitiesIn(conversationOf(t.userId)).some((a) => a.replyToId === t.activityId),
@@ -291,7 +298,15 @@ export async function pupilsTalkDuringCampaign(options: TalkingOptions): Promise
       unanswered: [...unansweredIn(quiet.turns), ...unansweredIn(busy.turns)],
       cli,
       nudges: teams.received.filter(isNudge),
-      followUps: teams.received.filter((a) => !isReply(a) && !isNudge(a)),
+      followUps,
+      // Counted per chat, not in order: the answer and the reply that promised it may cross on the wire.
+      unowedFollowUps: followUps.filter((a, n) => {
+        const inChat = (r: ReceivedActivity) => r.conversationId === a.conversationId;
+        const promised = teams.received.filter(
+          (r) => inChat(r) && isReply(r) && cardsOf(r.activity).map(headingOf).includes(CHECKING),
+        );
+        return followUps.slice(0, n + 1).filter(inChat).length > promised.length;
+      }),
       throttled: teams.throttled,
       figures,
     };

@@ -52,7 +52,8 @@ describe('Graph client against the HTTPS stand-in', () => {
       Error,
     );
     expect(isGraphTimeout(error), String(error)).to.equal(true);
-    expect(Date.now() - started).to.be.lessThan(3000);
+    // The default (15 s) would take longer; the margin is for a loaded machine.
+    expect(Date.now() - started).to.be.lessThan(10_000);
   });
 
   it("retries a 429 after the stand-in's Retry-After when its own retries are on", async () => {
