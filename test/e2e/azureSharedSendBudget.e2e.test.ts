@@ -22,7 +22,12 @@ describePupilsTalking({
     limit: 50,
     azure: { instances: 2 },
   },
-  // On a quiet machine the campaign reaches 0.95–0.97 of the limit afterwards (docs/benchmarks.md); one Azurite
-  // serves every storage request of the campaign (about 13 a nudge) beside the test, so a loaded machine slows it.
-  afterShare: { least: 0.6, why: 'one Azurite on the test machine serves every storage request' },
+  // Kept behind the pupils' reserve it would stay near a quarter of the limit. On a quiet machine it reaches
+  // 0.95–0.97 afterwards (docs/benchmarks.md, the target's home); here one Azurite serves every storage request of
+  // the campaign (about 13 a nudge) beside the test, and the campaign runs below normal priority: with a CPU hog
+  // beside the suite it reached 0.48.
+  afterShare: {
+    least: 0.4,
+    why: 'one Azurite on the test machine serves every storage request, and the campaign yields the CPU',
+  },
 });
