@@ -12,7 +12,7 @@ const lookupFiles = require('mocha/lib/cli/lookup-files');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-/** Timing-sensitive suites, run one after the other once everything else has passed. */
+/** Timing-sensitive suites, run one after the other once the others have finished. */
 const ALONE = ['test/nudges/sharedSendBudget.e2e.test.ts', 'test/e2e/azureSharedSendBudget.e2e.test.ts'];
 
 /** The longest of the others (about 10 s or more on 2 cores), longest first. */

@@ -170,7 +170,7 @@ export async function pupilsTalkDuringCampaign(options: TalkingOptions): Promise
       )),
     );
 
-    /** Ids of the pupils' messages: an activity in reply to one of them is a reply, any other a nudge. */
+    /** Ids of the pupils' messages: an activity in reply to one of them is a reply; any other the bot sent on its own. */
     const said = new Set<string>();
     const isReply = (a: ReceivedActivity) => said.has(a.replyToId ?? '');
     const isNudge = (a: ReceivedActivity) => !isReply(a) && carriesSnooze(a);
