@@ -102,6 +102,7 @@ async function dryRun(parts: NudgeParts, args: Args): Promise<void> {
   out(
     `Second method is their school email (found by an earlier look): ${summary.schoolEmail}; complete by the report only if their email is personal (a real pass looks first): ${summary.emailUnchecked}`,
   );
+  out(`Earlier nudges to show "you're all set" (registered since): ${summary.cardsToUpdate}`);
   const rows = lines.map((l) => ({
     user: l.userPrincipalName,
     id: l.userId,
@@ -132,7 +133,7 @@ async function report(parts: NudgeParts, args: Args): Promise<void> {
   for (const pass of r.lastPasses) {
     const groups = pass.groups.length > 0 ? ` for ${pass.groups.map((g) => g.name).join(', ')}` : '';
     out(
-      `Last planning pass${groups}: ${local(parts.deps.campaign, pass.at)} (stage ${pass.stage ?? '-'}): ${pass.members} members, ${pass.registered} already registered, ${pass.queued} queued; ${pass.schoolEmail ?? 0} on their school email (${pass.emailLooks ?? 0} live looks this pass)`,
+      `Last planning pass${groups}: ${local(parts.deps.campaign, pass.at)} (stage ${pass.stage ?? '-'}): ${pass.members} members, ${pass.registered} already registered, ${pass.queued} queued; ${pass.schoolEmail ?? 0} on their school email (${pass.emailLooks ?? 0} live looks this pass); ${pass.cardsToUpdate ?? 0} earlier nudges to show "you're all set"`,
     );
   }
   out(`Still in the queue: ${r.queueLength}`);
@@ -227,7 +228,7 @@ async function send(parts: NudgeParts, args: Args, interrupted: () => boolean): 
     await progress.stop(stats && !interrupted() ? 'finished' : 'stopped');
   }
   out(
-    `Sent ${stats.results.sent}; blocked ${stats.results.blocked}; not installable ${stats.results.notInstallable}; registered since ${stats.results.skippedRegistered}; expired ${stats.results.expired}; failed ${stats.results.failed}; 429s ${stats.throttled}; on the wire at a crash (not repeated) ${stats.inDoubt}; cut off by a crash before they left (sent now) ${stats.interrupted}`,
+    `Sent ${stats.results.sent}; blocked ${stats.results.blocked}; not installable ${stats.results.notInstallable}; registered since ${stats.results.skippedRegistered}; earlier nudges now showing "you're all set" ${stats.results.cardUpdated} (gone from the chat ${stats.results.cardGone}); expired ${stats.results.expired}; failed ${stats.results.failed}; 429s ${stats.throttled}; on the wire at a crash (not repeated) ${stats.inDoubt}; cut off by a crash before they left (sent now) ${stats.interrupted}`,
   );
 }
 

@@ -9,6 +9,7 @@
 import crypto from 'node:crypto';
 import pLimit from 'p-limit';
 import { campaignMoment, momentsByGroup } from '../domain/campaign/campaignTime';
+import { cardsToShowDone } from '../domain/campaign/doneCards';
 import { memberStanding, type MemberStanding } from '../domain/campaign/memberStanding';
 import { nudgeDue, type NudgeDue } from '../domain/campaign/nudgeDecision';
 import type { TargetGroup } from '../domain/policy/campaignPolicy';
@@ -22,7 +23,9 @@ import type { RegistrationSnapshot } from '../domain/registration/snapshot';
 import { viewContextAt, type ViewContext } from '../features/shared/wording';
 import type { StoredConversationReference } from '../ports/conversationReferenceStore';
 import type { DirectoryUser } from '../ports/directory';
+import type { LedgerEntry } from '../ports/nudgeLedger';
 import type { NudgeJob } from '../ports/nudgeQueue';
+import { ConcurrencyError } from '../ports/versioned';
 import { registeredMarker, type CampaignDeps } from './campaignContext';
 import { campaignExcludedIds } from './campaignExclusions';
 import { EmailChecks } from './emailChecks';
@@ -69,6 +72,8 @@ export interface PassSummary {
   schoolEmail: number;
   /** Members still unchecked at the end of the pass (a dry run takes no look; a look that failed is retried next pass). */
   emailUnchecked: number;
+  /** Nudges in the chats of members registered since, queued to show they are done (a dry run: to be queued). */
+  cardsToUpdate: number;
 }
 
 /** A pass that has counted nothing yet: the planner fills it in as it goes (and a report's tests start from it). */
@@ -88,6 +93,7 @@ export function emptyPassSummary(at: string, groups: string[], stage?: string): 
     emailLooks: 0,
     schoolEmail: 0,
     emailUnchecked: 0,
+    cardsToUpdate: 0,
   };
 }
 
@@ -428,6 +434,8 @@ export class CampaignPlanner {
     }[] = [];
     /** Members not registered: nudged now, later, or already this stage (and may still snooze its card). */
     const unregistered: string[] = [];
+    /** Nudges already in the chats of members now registered, whose cards still say they are not. */
+    const staleCards: LedgerEntry[] = [];
     for (const user of chunk) {
       const group = reportGroup.get(user.id) ?? target.name;
       const line = (l: Omit<PlanLine, 'userId' | 'userPrincipalName' | 'group'>) =>
@@ -452,6 +460,7 @@ export class CampaignPlanner {
       if (standing.kind === 'registered') {
         summary.registered += 1;
         line({ action: 'registered' });
+        staleCards.push(...cardsToShowDone(histories.get(user.id) ?? [], now, this.requeueCardAfterMs));
         continue;
       }
       if (standing.problem === 'schoolEmail') summary.schoolEmail += 1;
@@ -485,6 +494,7 @@ export class CampaignPlanner {
     }
     // Before anything is queued: the worker and the snooze read it.
     if (!dry) await this.rememberWindowGroup(unregistered, p);
+    summary.cardsToUpdate += dry ? staleCards.length : await this.queueDoneCards(staleCards, now);
     if (claims.length === 0) return;
     const created = await ledger.claim(
       claims.map((c) => ({
@@ -514,6 +524,39 @@ export class CampaignPlanner {
     for (const l of later) await queue.enqueue([l.job], { delayMs: l.delayMs });
     await ledger.markEnqueued([...toSend, ...later.map((l) => l.job)], now.toISOString());
     summary.queued += toSend.length + later.length;
+  }
+
+  /** A card update queued this long ago and still not done is queued again (its message was lost, or it failed). */
+  private get requeueCardAfterMs(): number {
+    return 2 * this.deps.delivery.visibilityTimeoutMs;
+  }
+
+  /**
+   * Queues the update of each stale card, each marked `queued` first (a conditional write: a row that changed
+   * meanwhile waits for the next pass), so that the next pass does not queue it again while it waits. A crash
+   * between the mark and the message leaves the mark to age out. Returns how many were queued.
+   */
+  private async queueDoneCards(rows: LedgerEntry[], now: Date): Promise<number> {
+    const { ledger, queue } = this.deps;
+    const limit = pLimit(LOOKUPS_AT_ONCE);
+    const marked = await Promise.all(
+      rows.map((row) =>
+        limit(async () => {
+          try {
+            await ledger.update(row, row.etag, { doneCard: 'queued', updatedAt: now.toISOString() });
+            return true;
+          } catch (error) {
+            if (error instanceof ConcurrencyError) return false;
+            throw error;
+          }
+        }),
+      ),
+    );
+    const jobs: NudgeJob[] = rows
+      .filter((_, i) => marked[i])
+      .map((row) => ({ campaignId: row.campaignId, userId: row.userId, nudge: row.nudge, show: 'done' }));
+    if (jobs.length > 0) await queue.enqueue(jobs);
+    return jobs.length;
   }
 
   /**

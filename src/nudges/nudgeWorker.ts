@@ -27,7 +27,10 @@ import { evaluateRegistration } from '../domain/registration/evaluateRegistratio
 import type { MethodAvailability } from '../domain/policy/availability';
 import type { RegistrationSnapshot } from '../domain/registration/snapshot';
 import { nudgeCard } from '../features/campaign/nudgeCards';
-import { viewContextAt } from '../features/shared/wording';
+import { viewContextAt, type ViewContext } from '../features/shared/wording';
+import { statusCard } from '../features/status/statusCards';
+import type { StoredConversationReference } from '../ports/conversationReferenceStore';
+import type { StoredUserProgress } from '../ports/userProgressStore';
 import { packageCatalogues } from '../i18n/catalogue';
 import { languageTagOf } from '../i18n/localeFor';
 import type { LedgerEntry, LedgerPatch } from '../ports/nudgeLedger';
@@ -52,7 +55,11 @@ export type JobResult =
   | 'failed'
   | 'deferred'
   | 'installing'
-  | 'dropped';
+  | 'dropped'
+  /** A sent nudge's card in the chat now shows the user is done. */
+  | 'cardUpdated'
+  /** Its chat or message is no longer there: not tried again. */
+  | 'cardGone';
 
 export interface WorkerStats {
   results: Record<JobResult, number>;
@@ -93,6 +100,8 @@ export class NudgeWorker {
       deferred: 0,
       installing: 0,
       dropped: 0,
+      cardUpdated: 0,
+      cardGone: 0,
     },
     throttled: 0,
     inDoubt: 0,
@@ -341,6 +350,7 @@ export class NudgeWorker {
     // One read for the row and the user's other rows (the decision below needs both).
     const history = await ledger.history(campaign.id, job.userId);
     let entry = history.find((h) => h.nudge === job.nudge);
+    if (job.show === 'done') return this.showDone(message, entry, reads);
     if (!entry || entry.state !== 'queued') {
       await this.deps.queue.delete(message.messageId, message.popReceipt);
       return 'dropped';
@@ -399,13 +409,8 @@ export class NudgeWorker {
     }
     if (due.kind === 'wait') return this.defer(message, due.until.getTime() - nowMs);
 
-    // Proactive, so no turn says the language: the one the user chose, else the one Teams last said they use.
     const progress = (await reads.progress)?.value;
-    const catalogues = this.deps.catalogues ?? packageCatalogues(this.deps.policy.school.timeZone);
-    // A reference saved before the language was kept beside it still holds Teams' own copy of it.
-    const teamsLocale = reference?.locale ?? languageTagOf(reference?.reference.locale);
-    const t = catalogues.translatorFor(catalogues.localeOf(progress?.language, teamsLocale));
-    const ctx = viewContextAt(this.deps.policy, clock.now(), job.firstName, t);
+    const ctx = this.viewContext(progress, reference, job.firstName);
     const deciding = Date.now();
     const snapshot = await this.registration(job, ctx.methods);
     const evaluation = evaluateRegistration(snapshot?.methods ?? [], ctx.methods);
@@ -492,13 +497,104 @@ export class NudgeWorker {
     return this.record(message, noted ?? taken, outcome);
   }
 
+  /** Proactive, so no turn says the language: the one the user chose, else the one Teams last said they use. */
+  private viewContext(
+    progress: StoredUserProgress | undefined,
+    reference: StoredConversationReference | undefined,
+    firstName: string | undefined,
+  ): ViewContext {
+    const catalogues = this.deps.catalogues ?? packageCatalogues(this.deps.policy.school.timeZone);
+    // A reference saved before the language was kept beside it still holds Teams' own copy of it.
+    const teamsLocale = reference?.locale ?? languageTagOf(reference?.reference.locale);
+    const t = catalogues.translatorFor(catalogues.localeOf(progress?.language, teamsLocale));
+    return viewContextAt(this.deps.policy, this.deps.clock.now(), firstName, t);
+  }
+
+  /**
+   * Brings a nudge already in the chat up to date once its user is registered: the message becomes their status
+   * card ("You're all set"), so a pupil who registered yesterday does not scroll back to "you haven't set up".
+   * Replacing a card is idempotent, so a second copy of the message, or one a dead worker held, does no harm;
+   * it goes at the campaign's pace, in the app's send budget. Decided on the worker's own view of the user: a
+   * report that has not caught up yet leaves the card for a later pass.
+   */
+  private async showDone(
+    message: ReceivedJob,
+    entry: LedgerEntry | undefined,
+    reads: ReturnType<NudgeWorker['userReads']>,
+  ): Promise<JobResult> {
+    const { clock, messenger } = this.deps;
+    const drop = async (): Promise<JobResult> => {
+      await this.deps.queue.delete(message.messageId, message.popReceipt);
+      return 'dropped';
+    };
+    if (!entry?.activityId || entry.state !== 'sent' || (entry.doneCard && entry.doneCard !== 'queued'))
+      return drop();
+    const reference = await reads.reference;
+    if (!reference) return this.cardSettled(message, entry, 'gone');
+    const progress = (await reads.progress)?.value;
+    const ctx = this.viewContext(progress, reference, message.job.firstName);
+    const snapshot = await this.registration(message.job, ctx.methods);
+    const evaluation = evaluateRegistration(snapshot?.methods ?? [], ctx.methods);
+    if (!snapshot || !evaluation.complete) return drop();
+    const card = statusCard({ evaluation, snapshot, afterCheck: false, progress, now: clock.now() }, ctx);
+    try {
+      await this.spacing.acquire('background');
+    } catch {
+      return 'deferred';
+    }
+    const outcome = await messenger.updateCard(entry.userId, entry.activityId, card, {
+      reference,
+      pace: () => this.sends.acquire(),
+      kind: 'campaign',
+    });
+    switch (outcome.kind) {
+      case 'sent':
+        return this.cardSettled(message, entry, 'shown');
+      case 'gone':
+      case 'noConversation':
+        return this.cardSettled(message, entry, 'gone');
+      case 'throttled': {
+        this.stats.throttled += 1;
+        const wait = outcome.retryAfterMs ?? 1000;
+        this.sends.pause(wait);
+        return this.defer(message, jitter(wait) + 50);
+      }
+      case 'failed':
+        // Left queued: the next planning pass asks again if these tries run out.
+        if (message.dequeueCount >= this.deps.delivery.maxDeliveries) return drop();
+        return this.defer(message, jitter(Math.min(60_000, 1000 * 2 ** (message.dequeueCount - 1))));
+    }
+  }
+
+  /** Records where a card update ended (a sent row is no take's: a conflict is the planner's `queued` mark). */
+  private async cardSettled(
+    message: ReceivedJob,
+    entry: LedgerEntry,
+    doneCard: 'shown' | 'gone',
+  ): Promise<JobResult> {
+    const { ledger } = this.deps;
+    let current: LedgerEntry | undefined = entry;
+    for (let round = 0; current && round < 3; round++) {
+      try {
+        await ledger.update(current, current.etag, { doneCard, updatedAt: this.now() });
+        break;
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError)) throw error;
+        current = await ledger.get(entry);
+      }
+    }
+    await this.deps.queue.delete(message.messageId, message.popReceipt);
+    return doneCard === 'shown' ? 'cardUpdated' : 'cardGone';
+  }
+
   private async record(message: ReceivedJob, entry: LedgerEntry, outcome: SendOutcome): Promise<JobResult> {
     const release = async (): Promise<void> => {
       await this.write(entry, NO_TAKE);
     };
     switch (outcome.kind) {
       case 'sent':
-        await this.finish(message, entry, { state: 'sent' });
+        // The last message is the card (kept so the card can say "done" once the user is).
+        await this.finish(message, entry, { state: 'sent', activityId: outcome.activityIds.at(-1) });
         return 'sent';
       case 'gone':
         await this.finish(message, entry, { state: 'blocked', detail: outcome.reason });

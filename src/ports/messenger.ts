@@ -63,4 +63,15 @@ export interface Messenger {
     cards: AdaptiveCardJson[],
     options?: Pick<SendOptions, 'noteOnWire' | 'pace' | 'kind'>,
   ): Promise<SendOutcome>;
+  /**
+   * Replaces the card of a message the bot sent earlier in the user's personal chat (`activityId`, as the send
+   * returned it) with `card`: the message stays where it is in the chat and shows the new card. `sent` carries
+   * the same id; `gone` with `NotFound` when the chat or the message is no longer there. Never throws.
+   */
+  updateCard(
+    userId: string,
+    activityId: string,
+    card: AdaptiveCardJson,
+    options?: Pick<SendOptions, 'reference' | 'pace' | 'kind'>,
+  ): Promise<SendOutcome>;
 }

@@ -6,6 +6,7 @@
  * Shaped for a table store (Azure Tables: PartitionKey = campaign, RowKey = `${userId}|${nudge}`): every
  * query is a key lookup, a RowKey-prefix range within the campaign, or a scan of the campaign with a filter.
  */
+import type { DoneCardState } from '../domain/campaign/doneCards';
 import { parseNudgeKey, type NudgeState } from '../domain/campaign/nudgeDecision';
 import type { PersonalData } from './personalData';
 
@@ -49,6 +50,10 @@ export interface LedgerEntry extends LedgerKey {
   installedAt?: string;
   /** The 1:1 chat the install created, used if the bot never hears of the install. */
   chatId?: string;
+  /** For `sent`: the id Teams gave the nudge's message in the chat, so that the card can be brought up to date. */
+  activityId?: string;
+  /** For `sent` with `activityId`, once the user is registered: where bringing the card up to date stands. */
+  doneCard?: DoneCardState;
   createdAt: string;
   updatedAt: string;
   etag: string;
@@ -73,6 +78,8 @@ export type LedgerPatch = Partial<
     | 'snoozedUntil'
     | 'installedAt'
     | 'chatId'
+    | 'activityId'
+    | 'doneCard'
   >
 > & { updatedAt: string };
 

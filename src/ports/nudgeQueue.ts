@@ -9,9 +9,13 @@
 import type { RegisteredMethod } from '../domain/registration/methods';
 import type { LedgerKey } from './nudgeLedger';
 
-/** What one message asks for: send this ledger row. `firstName` is for the greeting only. */
+/**
+ * What one message asks for: send this ledger row, or, with `show: 'done'`, bring the card that row sent up to
+ * date now that the user is registered. `firstName` is for the greeting only.
+ */
 export interface NudgeJob extends LedgerKey {
   firstName?: string;
+  show?: 'done';
   /**
    * What the planner saw of the user's methods (kinds, and whether the email is on a school domain: never an
    * address) and when the report it came from was read (epoch ms). A worker that has not read the report yet

@@ -4,7 +4,7 @@
  * proactive turn goes to onTurnError and the call still resolves (so the outcome is recorded inside the
  * turn, and a turn that never ran counts as failed), and nothing has a timeout (so the send gets one).
  */
-import type { ConversationReference } from 'botbuilder';
+import type { ConversationReference, TurnContext } from 'botbuilder';
 import type { AdaptiveCardJson } from '../cards/cardTemplates';
 import type { AppConfig } from '../config/env';
 import type { Logger } from '../logging/logger';
@@ -147,7 +147,7 @@ export class BotMessenger implements Messenger {
     return outcome;
   }
 
-  private logOutcome(userId: string, outcome: SendOutcome): void {
+  private logOutcome(userId: string, outcome: SendOutcome, what = 'proactive send'): void {
     this.deps.metrics?.send(outcome);
     const detail =
       outcome.kind === 'gone'
@@ -158,12 +158,49 @@ export class BotMessenger implements Messenger {
             ? { retryAfterMs: outcome.retryAfterMs }
             : {};
     const level = outcome.kind === 'sent' ? 'info' : 'warn';
-    this.deps.log[level]({ userId, outcome: outcome.kind, ...detail }, 'proactive send');
+    this.deps.log[level]({ userId, outcome: outcome.kind, ...detail }, what);
   }
 
-  private async send(
+  async updateCard(
+    userId: string,
+    activityId: string,
+    card: AdaptiveCardJson,
+    options: Pick<SendOptions, 'reference' | 'pace' | 'kind'> = {},
+  ): Promise<SendOutcome> {
+    const stored = options.reference ?? (await this.deps.references.get(userId));
+    const outcome: SendOutcome = stored
+      ? await this.inTurn(
+          { ...(stored.reference as Partial<ConversationReference>), activityId: undefined },
+          async (context) => {
+            await context.updateActivity({ ...cardActivity(card), id: activityId });
+            return [activityId];
+          },
+          { pace: options.pace, kind: options.kind },
+        )
+      : { kind: 'noConversation' };
+    this.logOutcome(userId, outcome, 'card update');
+    return outcome;
+  }
+
+  private send(
     reference: Partial<ConversationReference>,
     cards: AdaptiveCardJson[],
+    options: Pick<SendOptions, 'noteOnWire' | 'pace' | 'kind'> = {},
+  ): Promise<SendOutcome> {
+    return this.inTurn(
+      reference,
+      async (context) => {
+        const responses = await context.sendActivities(cards.map(cardActivity));
+        return responses.map((r) => r?.id).filter((id): id is string => !!id);
+      },
+      options,
+    );
+  }
+
+  /** Runs `request` in a proactive turn, handed off with the send's note, pace and kind, within the timeout. */
+  private async inTurn(
+    reference: Partial<ConversationReference>,
+    request: (context: TurnContext) => Promise<string[]>,
     { noteOnWire, pace, kind }: Pick<SendOptions, 'noteOnWire' | 'pace' | 'kind'> = {},
   ): Promise<SendOutcome> {
     let outcome: SendOutcome | undefined;
@@ -172,11 +209,7 @@ export class BotMessenger implements Messenger {
       this.deps.adapter.continueConversationAsync(this.deps.botAppId, reference, async (context) => {
         ran = true;
         try {
-          const responses = await context.sendActivities(cards.map(cardActivity));
-          outcome = {
-            kind: 'sent',
-            activityIds: responses.map((r) => r?.id).filter((id): id is string => !!id),
-          };
+          outcome = { kind: 'sent', activityIds: await request(context) };
         } catch (error) {
           outcome = classifySendError(error);
         }

@@ -27,8 +27,8 @@ export interface HandOffOptions {
   /** Without one, the send's requests are only paced (as `kind`). */
   note?: WireNote;
   /**
-   * Taken by every request of the send that carries the message (retries included), before the note, instead
-   * of the budget (the campaign's own lane).
+   * Taken by every request of the send (retries included), before the note, instead of the budget (the
+   * campaign's own lane, for its sends and its card updates).
    */
   pace?: Pace;
   /** The kind of send its requests are paced as (default: a reply). */
@@ -127,7 +127,9 @@ export class SendHandOff {
       request.method !== 'POST' ||
       !CARRIES_MESSAGE.test(new URL(request.url).pathname)
     ) {
-      return this.paced(kind, this.budget && (() => this.budget!.acquire(kind)), request, next);
+      // A send's own pace where it brings one (a campaign's card update), else the app's send budget.
+      const pace = handedOff?.pace ?? (this.budget && (() => this.budget!.acquire(kind)));
+      return this.paced(kind, pace, request, next);
     }
     return this.noteThenSend(handedOff, note, request, next);
   }

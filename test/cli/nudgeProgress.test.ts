@@ -117,11 +117,13 @@ describe('npm run nudge: the progress line (pure)', () => {
         dropped: 1,
         deferred: 7,
         installing: 3,
+        cardUpdated: 1,
+        cardGone: 1,
       },
       throttled: 2,
       inDoubt: 1,
       interrupted: 0,
     };
-    expect(finishedOf(stats)).to.deep.equal({ done: 12, sent: 5 });
+    expect(finishedOf(stats)).to.deep.equal({ done: 14, sent: 5 });
   });
 });

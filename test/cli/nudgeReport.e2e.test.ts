@@ -69,14 +69,15 @@ describe('npm run nudge --report: the last planning pass of each group (built CL
       queued: 290,
       schoolEmail: 4,
       emailLooks: 9,
+      cardsToUpdate: 12,
     });
     await markers({
       [LAST_PASSES]: withLastPass(withLastPass(undefined, staff), pupils),
       [LAST_PASS]: JSON.stringify(pupils),
     });
     expect(reportedPasses()).to.deep.equal([
-      'Last planning pass for All pupils: Tuesday 1 December 2026 15:45 (stage d7): 800 members, 500 already registered, 290 queued; 4 on their school email (9 live looks this pass)',
-      'Last planning pass for All staff: Tuesday 1 December 2026 08:30 (stage d7): 60 members, 41 already registered, 19 queued; 0 on their school email (0 live looks this pass)',
+      'Last planning pass for All pupils: Tuesday 1 December 2026 15:45 (stage d7): 800 members, 500 already registered, 290 queued; 4 on their school email (9 live looks this pass); 12 earlier nudges to show "you\'re all set"',
+      'Last planning pass for All staff: Tuesday 1 December 2026 08:30 (stage d7): 60 members, 41 already registered, 19 queued; 0 on their school email (0 live looks this pass); 0 earlier nudges to show "you\'re all set"',
     ]);
   });
 
@@ -85,7 +86,7 @@ describe('npm run nudge --report: the last planning pass of each group (built CL
     delete old.groups;
     await markers({ [LAST_PASS]: JSON.stringify(old) });
     expect(reportedPasses()).to.deep.equal([
-      'Last planning pass: Monday 30 November 2026 16:00 (stage d7): 12 members, 0 already registered, 5 queued; 0 on their school email (0 live looks this pass)',
+      'Last planning pass: Monday 30 November 2026 16:00 (stage d7): 12 members, 0 already registered, 5 queued; 0 on their school email (0 live looks this pass); 0 earlier nudges to show "you\'re all set"',
     ]);
   });
 });

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { RegistrationStatusService } from '../../src/status/registrationStatusService';
 import type { SendOutcome } from '../../src/ports/messenger';
-import { cardsOf } from '../support/cards';
+import { cardsOf, headingOf } from '../support/cards';
 import { graphMethod } from '../support/graph/methodShapes';
 import { CampaignRig, conversationOf, EXCLUDED_GROUP, userIdOf } from '../support/campaignRig';
 import type { BlockCode } from '../support/connectorStandIn';
@@ -114,6 +114,80 @@ describe('Nudge campaign on real HTTP (Teams connector and Graph stand-ins)', fu
       const report = await rig.parts.service.report();
       expect(report.counts.byState).to.deep.equal({ sent: 39 });
       expect(report.lastPass).to.include({ registered: 4, excluded: 1, disabled: 1 });
+    });
+  });
+
+  describe('a reminder already in the chat of a pupil who registered since', () => {
+    /** Two pupils nudged on Friday 23 October at 09:00 BST; both register over the weekend. */
+    async function bothNudgedThenRegistered(connector?: { knownConversations: string[] }) {
+      rig = await CampaignRig.start({ policy: clockChangePolicy(), now: '2026-10-23T08:00:00Z', connector });
+      const ids = await Promise.all([1, 2].map((n) => rig.addUser(n)));
+      await rig.run();
+      const friday = ids.map(
+        (id) => rig.connector.received.find((r) => r.conversationId === conversationOf(id))!.id,
+      );
+      for (const [i, id] of ids.entries()) {
+        rig.graph.setMethods(id, [
+          graphMethod.password(),
+          graphMethod.authenticator(),
+          graphMethod.email(`p${i + 1}@example.com`),
+        ]);
+        rig.graph.syncReport(id);
+      }
+      return { ids, friday };
+    }
+
+    const updates = () =>
+      rig.connector.updated.map((u) => [u.conversationId, u.activityId, cardsOf(u.activity).map(headingOf)]);
+
+    it('becomes their status card at the next pass, in place: "You\'re all set", nothing new in the chat', async () => {
+      const { ids, friday } = await bothNudgedThenRegistered();
+      rig.clock.set('2026-10-27T09:00:00Z');
+      await rig.run();
+      expect(updates()).to.have.deep.members(
+        ids.map((id, i) => [conversationOf(id), friday[i], ["You're all set ✅"]]),
+      );
+      expect(rig.connector.total, 'messages sent').to.equal(2);
+      for (const [i, id] of ids.entries())
+        expect((await rig.ledger(id)).map((e) => [e.nudge, e.state, e.activityId, e.doneCard])).to.deep.equal(
+          [['d3', 'sent', friday[i], 'shown']],
+        );
+      expect((await rig.parts.service.report()).lastPass).to.include({ registered: 2, cardsToUpdate: 2 });
+    });
+
+    it('is brought up to date once: a later pass updates nothing more', async () => {
+      await bothNudgedThenRegistered();
+      rig.clock.set('2026-10-27T09:00:00Z');
+      await rig.run();
+      rig.clock.set('2026-10-27T13:00:00Z');
+      await rig.run(true);
+      expect(rig.connector.server.requestsTo(/\/activities\/reply-/, 'PUT')).to.have.length(2);
+      expect((await rig.parts.service.report()).lastPass).to.include({ registered: 2, cardsToUpdate: 0 });
+    });
+
+    it('in a chat that is gone (the app removed) is recorded gone and not tried again', async () => {
+      const { ids, friday } = await bothNudgedThenRegistered({
+        knownConversations: [1, 2].map((n) => conversationOf(userIdOf(n))),
+      });
+      rig.connector.removeConversation(conversationOf(ids[0]!));
+      rig.clock.set('2026-10-27T09:00:00Z');
+      await rig.run();
+      rig.clock.set('2026-10-27T13:00:00Z');
+      await rig.run(true);
+      expect(updates()).to.deep.equal([[conversationOf(ids[1]!), friday[1], ["You're all set ✅"]]]);
+      expect(rig.connector.server.requestsTo(/\/activities\/reply-/, 'PUT')).to.have.length(2);
+      expect((await rig.ledger(ids[0]!)).map((e) => e.doneCard)).to.deep.equal(['gone']);
+    });
+
+    it('of a pupil not registered stays as it is, and the next stage is sent as a new message', async () => {
+      rig = await CampaignRig.start({ policy: clockChangePolicy(), now: '2026-10-23T08:00:00Z' });
+      const id = await rig.addUser(1);
+      await rig.run();
+      rig.clock.set('2026-10-27T09:00:00Z');
+      await rig.run();
+      expect(rig.connector.updated).to.deep.equal([]);
+      expect(rig.headings(id)).to.have.length(2);
+      expect((await rig.ledger(id)).map((e) => e.doneCard)).to.deep.equal([undefined, undefined]);
     });
   });
 
@@ -261,6 +335,7 @@ describe('Nudge campaign on real HTTP (Teams connector and Graph stand-ins)', fu
       sendToUser: (userId, cards, options) =>
         Promise.resolve(answers.shift() ?? real.sendToUser(userId, cards, options)),
       sendToChat: (userId, chatId, cards, options) => real.sendToChat(userId, chatId, cards, options),
+      updateCard: (userId, activityId, card, options) => real.updateCard(userId, activityId, card, options),
     };
     await rig.run();
     expect(answers).to.have.length(0);

@@ -44,6 +44,7 @@ describe('Nudge campaign races between instances (the rig, SQLite)', function ()
         return messenger.sendToUser(userId, cards, options);
       },
       sendToChat: (userId, chatId, cards) => messenger.sendToChat(userId, chatId, cards),
+      updateCard: (userId, activityId, card) => messenger.updateCard(userId, activityId, card),
     };
     await worker.drain(200, 20);
     expect(rig.connector.total).to.equal(1);

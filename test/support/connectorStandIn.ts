@@ -1,6 +1,7 @@
 /**
  * A Bot Connector stand-in that answers the bot's sends (POST /v3/conversations/:id/activities[/:replyTo])
- * over plain HTTP on 127.0.0.1 the way Teams does:
+ * and card updates (PUT /v3/conversations/:id/activities/:activityId) over plain HTTP on 127.0.0.1 the way
+ * Teams does:
  * - with `requireToken`, a send without a bearer token the bot's login issued is refused 401;
  * - the per-app limit (50 requests per second) and the per-conversation limits (7 per 1 s, 8 per 2 s, 60 per
  *   30 s, 1,800 per hour) answer 429 with Retry-After (`rateLimits: false` turns them off);
@@ -8,7 +9,8 @@
  *   404 ConversationNotFound;
  * - a conversation that is blocked answers 403 with Teams' code (the user blocked the bot, writes are
  *   blocked, the admin disabled the bot);
- * - occasional 5xx (seeded, so a failing run can be repeated).
+ * - occasional 5xx (seeded, so a failing run can be repeated);
+ * - an update of a message this conversation never received answers 404 (updates count in the limits too).
  * It keeps what each conversation received (`keepActivities: false` keeps counts only: the 100,000-user
  * benchmark) and counts every refusal. Faults for single requests go through `server.failNext`.
  */
@@ -110,8 +112,18 @@ function claimsOf(token: string): Record<string, unknown> | undefined {
   }
 }
 
+/** A message the bot replaced (its card brought up to date). */
+export interface UpdatedActivity {
+  conversationId: string;
+  activityId: string;
+  at: number;
+  activity: Partial<Activity>;
+}
+
 export interface ReceivedActivity {
   conversationId: string;
+  /** The id the message was given (what an update names). */
+  id: string;
   replyToId?: string;
   /** When it was accepted (ms). */
   at: number;
@@ -121,6 +133,10 @@ export interface ReceivedActivity {
 export class ConnectorStandIn {
   /** Accepted activities, in order (empty with `keepActivities: false`). */
   readonly received: ReceivedActivity[] = [];
+  /** Accepted updates of earlier messages, in order. */
+  readonly updated: UpdatedActivity[] = [];
+  /** The conversation each accepted message is in, by the id it was given. */
+  private readonly messages = new Map<string, string>();
   /** Messages accepted, per conversation. */
   readonly delivered = new Map<string, number>();
   readonly refused = {
@@ -158,6 +174,10 @@ export class ConnectorStandIn {
     };
     server.route('POST', '/v3/conversations/:conversationId/activities', handler);
     server.route('POST', '/v3/conversations/:conversationId/activities/:replyToId', handler);
+    server.route('PUT', '/v3/conversations/:conversationId/activities/:activityId', async (req) => {
+      await options.onArrival?.(req.params.conversationId!);
+      return this.accept(req, 'update');
+    });
   }
 
   static async start(options: ConnectorOptions = {}): Promise<ConnectorStandIn> {
@@ -241,7 +261,7 @@ export class ConnectorStandIn {
     return required.verify ? required.verify(`Bearer ${token}`) : true;
   }
 
-  private accept(req: StandInRequest): StandInResponse {
+  private accept(req: StandInRequest, what: 'message' | 'update' = 'message'): StandInResponse {
     const now = Date.now();
     const id = req.params.conversationId!;
     if (!this.authorized(req.headers.authorization)) {
@@ -277,16 +297,28 @@ export class ConnectorStandIn {
       this.refused.serverError += 1;
       return this.error(this.rnd() < 0.5 ? 502 : 503, 'ServiceUnavailable', 'Service unavailable.');
     }
+    if (what === 'update') {
+      const activityId = req.params.activityId!;
+      if (this.messages.get(activityId) !== id) {
+        this.refused.notFound += 1;
+        return this.error(404, 'ActivityNotFound', 'Activity not found.');
+      }
+      this.updated.push({ conversationId: id, activityId, at: now, activity: req.body as Partial<Activity> });
+      return { status: 200, body: { id: activityId } };
+    }
     this.delivered.set(id, (this.delivered.get(id) ?? 0) + 1);
     this.acceptedAt.push(now);
+    const messageId = `reply-${this.acceptedAt.length}`;
+    this.messages.set(messageId, id);
     if (this.options.keepActivities !== false) {
       this.received.push({
         conversationId: id,
+        id: messageId,
         replyToId: req.params.replyToId,
         at: now,
         activity: req.body as Partial<Activity>,
       });
     }
-    return { status: 201, body: { id: `reply-${this.acceptedAt.length}` } };
+    return { status: 201, body: { id: messageId } };
   }
 }

@@ -145,6 +145,27 @@ export function describeNudgeStorageContract(backend: string, open: () => Promis
         expect((await s.ledger.get(key('u1')))!.failures).to.equal(undefined);
       });
 
+      it("keeps a sent nudge's message id and where its card's update stands, read back by every read", async () => {
+        await s.ledger.claim([{ ...key('u1'), group: 'g', at: T0 }]);
+        const row = (await s.ledger.get(key('u1')))!;
+        expect([row.activityId, row.doneCard]).to.deep.equal([undefined, undefined]);
+        const sent = await s.ledger.update(key('u1'), row.etag, {
+          state: 'sent',
+          activityId: '1:1a2b3c',
+          updatedAt: T0,
+        });
+        const queued = await s.ledger.update(key('u1'), sent.etag, { doneCard: 'queued', updatedAt: T0 });
+        expect(queued).to.include({ activityId: '1:1a2b3c', doneCard: 'queued' });
+        await s.ledger.update(key('u1'), queued.etag, { doneCard: 'shown', updatedAt: T0 });
+        const reads = [
+          (await s.ledger.get(key('u1')))!,
+          (await s.ledger.history('enforcement-2027-01-11', 'u1'))[0]!,
+          (await s.ledger.histories('enforcement-2027-01-11', ['u1'])).get('u1')![0]!,
+          (await all(s.ledger.scan('enforcement-2027-01-11', { states: ['sent'] })))[0]!,
+        ];
+        for (const read of reads) expect(read).to.include({ activityId: '1:1a2b3c', doneCard: 'shown' });
+      });
+
       it('takes the key fields only from the key: a whole row passed as the key changes nothing else', async () => {
         await s.ledger.claim([{ ...key('u1'), group: 'g', at: T0 }]);
         const row = (await s.ledger.get(key('u1')))!;

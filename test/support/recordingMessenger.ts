@@ -21,6 +21,15 @@ export class RecordingMessenger implements Messenger {
     return this.sendToUser(userId, cards);
   }
 
+  /** Cards that replaced earlier ones, in order. */
+  readonly updated: { userId: string; activityId: string; card: CardView }[] = [];
+
+  updateCard(userId: string, activityId: string, card: AdaptiveCardJson): Promise<SendOutcome> {
+    const outcome = this.outcomes.shift() ?? { kind: 'sent', activityIds: [activityId] };
+    if (outcome.kind === 'sent') this.updated.push({ userId, activityId, card: viewCard(card) });
+    return Promise.resolve(outcome);
+  }
+
   /** The cards sent to `userId`, in order. */
   to(userId: string): CardView[] {
     return this.sent.filter((s) => s.userId === userId).flatMap((s) => s.cards);

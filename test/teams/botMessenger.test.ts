@@ -69,6 +69,41 @@ describe('proactive sends: what each answer from Teams becomes', () => {
     return messenger.sendToUser(USER, [CARD]);
   }
 
+  describe('replacing the card of an earlier message', () => {
+    const DONE: AdaptiveCardJson = { ...CARD, body: [{ type: 'TextBlock', text: 'Done', wrap: true }] };
+
+    it('puts the new card on the same message, at the pace the caller gives, and answers with its id', async () => {
+      await send();
+      let paced = 0;
+      let answered = 0;
+      const pace = () => {
+        paced += 1;
+        return Promise.resolve(() => void (answered += 1));
+      };
+      expect(await messenger.updateCard(USER, 'reply-1', DONE, { pace })).to.deep.equal({
+        kind: 'sent',
+        activityIds: ['reply-1'],
+      });
+      expect(
+        connector.updated.map((u) => [
+          u.conversationId,
+          u.activityId,
+          u.activity.attachments?.[0]?.content as unknown,
+        ]),
+      ).to.deep.equal([['a:personal-chat', 'reply-1', DONE]]);
+      expect([paced, answered, connector.total]).to.deep.equal([1, 1, 1]);
+    });
+
+    it('a message that is not there (deleted, or another chat) is gone: NotFound', async () => {
+      expect(await messenger.updateCard(USER, 'reply-9', DONE)).to.deep.equal({
+        kind: 'gone',
+        reason: 'NotFound',
+        status: 404,
+      });
+      expect(connector.updated).to.deep.equal([]);
+    });
+  });
+
   it('a 201 is sent, with the id Teams gave the message', async () => {
     expect(await send()).to.deep.equal({ kind: 'sent', activityIds: ['reply-1'] });
     expect(connector.activitiesIn('a:personal-chat')).to.have.length(1);

@@ -105,6 +105,8 @@ function toEntry(campaignId: string, r: Read<Row>): LedgerEntry {
   if (r.snoozedUntil !== undefined) entry.snoozedUntil = r.snoozedUntil;
   if (r.installedAt !== undefined) entry.installedAt = r.installedAt;
   if (r.chatId !== undefined) entry.chatId = r.chatId;
+  if (r.activityId !== undefined) entry.activityId = r.activityId;
+  if (r.doneCard !== undefined) entry.doneCard = r.doneCard;
   return entry;
 }
 
@@ -128,10 +130,12 @@ function toRow(entry: Omit<LedgerEntry, 'campaignId' | 'etag'>): Row {
     'snoozedUntil',
     'installedAt',
     'chatId',
+    'activityId',
   ] as const) {
     const value = entry[field];
     if (value !== undefined) row[field] = value;
   }
+  if (entry.doneCard !== undefined) row.doneCard = entry.doneCard;
   if (entry.inDoubt) row.inDoubt = true;
   if (entry.failures) row.failures = entry.failures;
   return row;

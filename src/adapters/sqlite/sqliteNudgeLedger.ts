@@ -1,4 +1,5 @@
 import type { NudgeState } from '../../domain/campaign/nudgeDecision';
+import type { DoneCardState } from '../../domain/campaign/doneCards';
 import type {
   ExportedMarker,
   LedgerClaim,
@@ -35,6 +36,8 @@ interface Row {
   snoozed_until: string | null;
   installed_at: string | null;
   chat_id: string | null;
+  activity_id: string | null;
+  done_card: DoneCardState | null;
   created_at: string;
   updated_at: string;
   version: number;
@@ -54,6 +57,8 @@ const COLUMNS: Record<Exclude<keyof LedgerPatch, 'updatedAt'>, string> = {
   snoozedUntil: 'snoozed_until',
   installedAt: 'installed_at',
   chatId: 'chat_id',
+  activityId: 'activity_id',
+  doneCard: 'done_card',
 };
 
 const PAGE = 500;
@@ -76,6 +81,8 @@ function toEntry(r: Row): LedgerEntry {
     snoozedUntil: r.snoozed_until ?? undefined,
     installedAt: r.installed_at ?? undefined,
     chatId: r.chat_id ?? undefined,
+    activityId: r.activity_id ?? undefined,
+    doneCard: r.done_card ?? undefined,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     etag: String(r.version),
@@ -119,6 +126,11 @@ export class SqliteNudgeLedger implements NudgeLedger {
     database.migrate(
       'nudge_ledger.v3',
       'ALTER TABLE nudge_ledger ADD COLUMN failures INTEGER NOT NULL DEFAULT 0',
+    );
+    database.migrate(
+      'nudge_ledger.v4',
+      `ALTER TABLE nudge_ledger ADD COLUMN activity_id TEXT;
+      ALTER TABLE nudge_ledger ADD COLUMN done_card TEXT;`,
     );
   }
 

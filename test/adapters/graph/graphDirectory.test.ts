@@ -48,8 +48,9 @@ describe('Graph directory against the HTTPS stand-in', () => {
       requestTimeoutMs: options.requestTimeoutMs ?? 2000,
       schoolDomains: SCHOOL,
       log: logs.log,
-      // The margin absorbs the time between taking a slot and the request reaching Graph (over 300 ms on a busy machine).
-      budget: { limit: 5, windowMs: 1000, marginMs: 600, reservedForInteractive: 1 },
+      // The margin absorbs the time between taking a slot and the request reaching Graph: the stand-in shares the
+      // test's event loop, and on a loaded machine (a CPU hog, two other test files) that was once over 600 ms.
+      budget: { limit: 5, windowMs: 1000, marginMs: 1000, reservedForInteractive: 1 },
       attempts: { interactive: 3, background: 3 },
       maxBackoffMs: 50,
     });
@@ -263,7 +264,7 @@ describe('Graph directory against the HTTPS stand-in', () => {
         ),
       );
       expect(results.every((r) => r?.methods.length === 1)).to.equal(true);
-      expect(graph.budgetedRequests().every((r) => r.status === 200)).to.equal(true);
+      expect(graph.budgetedRequests().filter((r) => r.status !== 200)).to.deep.equal([]);
       expect(graph.budget.admitted).to.equal(20);
     });
   });

@@ -1,0 +1,36 @@
+import { expect } from 'chai';
+import { cardsToShowDone, type SentCard } from '../../../src/domain/campaign/doneCards';
+
+describe('Which reminders in a registered pupil’s chat still need to say "done"', () => {
+  const now = new Date('2027-01-05T16:00:00Z');
+  const row = (nudge: string, fields: Partial<SentCard>): SentCard & { nudge: string } => ({
+    nudge,
+    state: 'sent',
+    activityId: `id-${nudge}`,
+    updatedAt: '2027-01-04T16:00:00Z',
+    ...fields,
+  });
+
+  it('every sent reminder with a message id, not yet brought up to date', () => {
+    const history = [row('d14', {}), row('d7', {}), row('d7+s1', { state: 'snoozed' })];
+    expect(cardsToShowDone(history, now, 60_000).map((r) => r.nudge)).to.deep.equal(['d14', 'd7']);
+  });
+
+  it('none without a message id (sent unconfirmed after a crash), and none shown or gone', () => {
+    const history = [
+      row('d14', { activityId: undefined }),
+      row('d7', { doneCard: 'shown' }),
+      row('d3', { doneCard: 'gone' }),
+    ];
+    expect(cardsToShowDone(history, now, 60_000)).to.deep.equal([]);
+  });
+
+  it('one queued counts again only once it has waited the requeue time', () => {
+    const queuedAt = (ms: number) => new Date(now.getTime() - ms).toISOString();
+    const history = [
+      row('d14', { doneCard: 'queued', updatedAt: queuedAt(59_999) }),
+      row('d7', { doneCard: 'queued', updatedAt: queuedAt(60_000) }),
+    ];
+    expect(cardsToShowDone(history, now, 60_000).map((r) => r.nudge)).to.deep.equal(['d7']);
+  });
+});
