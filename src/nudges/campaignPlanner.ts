@@ -543,7 +543,11 @@ export class CampaignPlanner {
       rows.map((row) =>
         limit(async () => {
           try {
-            await ledger.update(row, row.etag, { doneCard: 'queued', updatedAt: now.toISOString() });
+            await ledger.update(row, row.etag, {
+              doneCard: 'queued',
+              doneCardAt: now.toISOString(),
+              updatedAt: row.updatedAt,
+            });
             return true;
           } catch (error) {
             if (error instanceof ConcurrencyError) return false;

@@ -576,7 +576,11 @@ export class NudgeWorker {
     let current: LedgerEntry | undefined = entry;
     for (let round = 0; current && round < 3; round++) {
       try {
-        await ledger.update(current, current.etag, { doneCard, updatedAt: this.now() });
+        await ledger.update(current, current.etag, {
+          doneCard,
+          doneCardAt: this.now(),
+          updatedAt: current.updatedAt,
+        });
         break;
       } catch (error) {
         if (!(error instanceof ConcurrencyError)) throw error;

@@ -54,6 +54,8 @@ export interface LedgerEntry extends LedgerKey {
   activityId?: string;
   /** For `sent` with `activityId`, once the user is registered: where bringing the card up to date stands. */
   doneCard?: DoneCardState;
+  /** ISO; when `doneCard` last changed (the card's bookkeeping leaves `updatedAt`, the nudge's own, alone). */
+  doneCardAt?: string;
   createdAt: string;
   updatedAt: string;
   etag: string;
@@ -80,6 +82,7 @@ export type LedgerPatch = Partial<
     | 'chatId'
     | 'activityId'
     | 'doneCard'
+    | 'doneCardAt'
   >
 > & { updatedAt: string };
 

@@ -154,16 +154,30 @@ export function describeNudgeStorageContract(backend: string, open: () => Promis
           activityId: '1:1a2b3c',
           updatedAt: T0,
         });
-        const queued = await s.ledger.update(key('u1'), sent.etag, { doneCard: 'queued', updatedAt: T0 });
+        const queued = await s.ledger.update(key('u1'), sent.etag, {
+          doneCard: 'queued',
+          doneCardAt: '2027-01-05T16:00:00.000Z',
+          updatedAt: T0,
+        });
         expect(queued).to.include({ activityId: '1:1a2b3c', doneCard: 'queued' });
-        await s.ledger.update(key('u1'), queued.etag, { doneCard: 'shown', updatedAt: T0 });
+        await s.ledger.update(key('u1'), queued.etag, {
+          doneCard: 'shown',
+          doneCardAt: '2027-01-05T16:00:01.000Z',
+          updatedAt: T0,
+        });
         const reads = [
           (await s.ledger.get(key('u1')))!,
           (await s.ledger.history('enforcement-2027-01-11', 'u1'))[0]!,
           (await s.ledger.histories('enforcement-2027-01-11', ['u1'])).get('u1')![0]!,
           (await all(s.ledger.scan('enforcement-2027-01-11', { states: ['sent'] })))[0]!,
         ];
-        for (const read of reads) expect(read).to.include({ activityId: '1:1a2b3c', doneCard: 'shown' });
+        for (const read of reads)
+          expect(read).to.include({
+            activityId: '1:1a2b3c',
+            doneCard: 'shown',
+            doneCardAt: '2027-01-05T16:00:01.000Z',
+            updatedAt: T0,
+          });
       });
 
       it('takes the key fields only from the key: a whole row passed as the key changes nothing else', async () => {

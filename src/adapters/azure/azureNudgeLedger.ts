@@ -107,6 +107,7 @@ function toEntry(campaignId: string, r: Read<Row>): LedgerEntry {
   if (r.chatId !== undefined) entry.chatId = r.chatId;
   if (r.activityId !== undefined) entry.activityId = r.activityId;
   if (r.doneCard !== undefined) entry.doneCard = r.doneCard;
+  if (r.doneCardAt !== undefined) entry.doneCardAt = r.doneCardAt;
   return entry;
 }
 
@@ -131,6 +132,7 @@ function toRow(entry: Omit<LedgerEntry, 'campaignId' | 'etag'>): Row {
     'installedAt',
     'chatId',
     'activityId',
+    'doneCardAt',
   ] as const) {
     const value = entry[field];
     if (value !== undefined) row[field] = value;

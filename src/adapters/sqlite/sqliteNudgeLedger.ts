@@ -38,6 +38,7 @@ interface Row {
   chat_id: string | null;
   activity_id: string | null;
   done_card: DoneCardState | null;
+  done_card_at: string | null;
   created_at: string;
   updated_at: string;
   version: number;
@@ -59,6 +60,7 @@ const COLUMNS: Record<Exclude<keyof LedgerPatch, 'updatedAt'>, string> = {
   chatId: 'chat_id',
   activityId: 'activity_id',
   doneCard: 'done_card',
+  doneCardAt: 'done_card_at',
 };
 
 const PAGE = 500;
@@ -83,6 +85,7 @@ function toEntry(r: Row): LedgerEntry {
     chatId: r.chat_id ?? undefined,
     activityId: r.activity_id ?? undefined,
     doneCard: r.done_card ?? undefined,
+    doneCardAt: r.done_card_at ?? undefined,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     etag: String(r.version),
@@ -130,7 +133,8 @@ export class SqliteNudgeLedger implements NudgeLedger {
     database.migrate(
       'nudge_ledger.v4',
       `ALTER TABLE nudge_ledger ADD COLUMN activity_id TEXT;
-      ALTER TABLE nudge_ledger ADD COLUMN done_card TEXT;`,
+      ALTER TABLE nudge_ledger ADD COLUMN done_card TEXT;
+      ALTER TABLE nudge_ledger ADD COLUMN done_card_at TEXT;`,
     );
   }
 

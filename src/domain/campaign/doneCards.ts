@@ -13,14 +13,15 @@ export interface SentCard {
   state: NudgeState;
   activityId?: string;
   doneCard?: DoneCardState;
-  /** ISO time of the row's last change (for `queued`: when it was queued). */
-  updatedAt: string;
+  /** ISO; when `doneCard` last changed. */
+  doneCardAt?: string;
 }
 
 export function cardsToShowDone<T extends SentCard>(history: T[], now: Date, requeueAfterMs: number): T[] {
   return history.filter((row) => {
     if (row.state !== 'sent' || !row.activityId) return false;
     if (row.doneCard === undefined) return true;
-    return row.doneCard === 'queued' && now.getTime() - Date.parse(row.updatedAt) >= requeueAfterMs;
+    const queuedAt = Date.parse(row.doneCardAt ?? '');
+    return row.doneCard === 'queued' && !(now.getTime() - queuedAt < requeueAfterMs);
   });
 }

@@ -7,7 +7,6 @@ describe('Which reminders in a registered pupil’s chat still need to say "done
     nudge,
     state: 'sent',
     activityId: `id-${nudge}`,
-    updatedAt: '2027-01-04T16:00:00Z',
     ...fields,
   });
 
@@ -25,12 +24,13 @@ describe('Which reminders in a registered pupil’s chat still need to say "done
     expect(cardsToShowDone(history, now, 60_000)).to.deep.equal([]);
   });
 
-  it('one queued counts again only once it has waited the requeue time', () => {
+  it('one queued counts again only once it has waited the requeue time (or with no time kept)', () => {
     const queuedAt = (ms: number) => new Date(now.getTime() - ms).toISOString();
     const history = [
-      row('d14', { doneCard: 'queued', updatedAt: queuedAt(59_999) }),
-      row('d7', { doneCard: 'queued', updatedAt: queuedAt(60_000) }),
+      row('d14', { doneCard: 'queued', doneCardAt: queuedAt(59_999) }),
+      row('d7', { doneCard: 'queued', doneCardAt: queuedAt(60_000) }),
+      row('d3', { doneCard: 'queued' }),
     ];
-    expect(cardsToShowDone(history, now, 60_000).map((r) => r.nudge)).to.deep.equal(['d7']);
+    expect(cardsToShowDone(history, now, 60_000).map((r) => r.nudge)).to.deep.equal(['d7', 'd3']);
   });
 });
