@@ -19,6 +19,7 @@
  * pass on the same process). No order of note and request closes it without an idempotency key at Teams.
  */
 import { RequestBudget } from '../adapters/graph/requestBudget';
+import { holdsCard } from '../domain/campaign/doneCards';
 import { nudgeDue, parseNudgeKey, snoozesUsed } from '../domain/campaign/nudgeDecision';
 import { homeHint } from '../domain/campaign/windowHint';
 import { localDateOf } from '../domain/policy/localDate';
@@ -527,7 +528,7 @@ export class NudgeWorker {
       await this.deps.queue.delete(message.messageId, message.popReceipt);
       return 'dropped';
     };
-    if (!entry?.activityId || entry.state !== 'sent' || (entry.doneCard && entry.doneCard !== 'queued'))
+    if (!entry?.activityId || !holdsCard(entry) || (entry.doneCard && entry.doneCard !== 'queued'))
       return drop();
     const reference = await reads.reference;
     if (!reference) return this.cardSettled(message, entry, 'gone');
@@ -560,8 +561,13 @@ export class NudgeWorker {
         return this.defer(message, jitter(wait) + 50);
       }
       case 'failed':
-        // Left queued: the next planning pass asks again if these tries run out.
-        if (message.dequeueCount >= this.deps.delivery.maxDeliveries) return drop();
+        // Refused as it stands (a 4xx), or failing every time: given up, so no pass asks again. The dequeue
+        // count also grows with 429s and waits, so it is allowed twice the sends' real failures.
+        if (
+          (outcome.status !== undefined && outcome.status >= 400 && outcome.status < 500) ||
+          message.dequeueCount >= 2 * this.deps.delivery.maxDeliveries
+        )
+          return this.cardSettled(message, entry, 'gone');
         return this.defer(message, jitter(Math.min(60_000, 1000 * 2 ** (message.dequeueCount - 1))));
     }
   }

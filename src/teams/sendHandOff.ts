@@ -127,9 +127,15 @@ export class SendHandOff {
       request.method !== 'POST' ||
       !CARRIES_MESSAGE.test(new URL(request.url).pathname)
     ) {
-      // A send's own pace where it brings one (a campaign's card update), else the app's send budget.
+      // A send's own pace where it brings one (a campaign's card update), else the app's send budget. A send its
+      // caller gave up on sends nothing more, not even the client's own retries.
       const pace = handedOff?.pace ?? (this.budget && (() => this.budget!.acquire(kind)));
-      return this.paced(kind, pace, request, next);
+      const stillWanted = () =>
+        handedOff?.abandoned
+          ? Promise.reject(new SendWithdrawn('the send was given up before this request left'))
+          : Promise.resolve();
+      if (handedOff?.abandoned) return stillWanted();
+      return this.paced(kind, pace, request, next, stillWanted);
     }
     return this.noteThenSend(handedOff, note, request, next);
   }

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type { PlanLine } from '../../src/nudges/campaignPlanner';
+import { registeredMarker } from '../../src/nudges/campaignContext';
 import { NudgeWorker } from '../../src/nudges/nudgeWorker';
 import { newWorkerId } from '../../src/nudges/workerProcess';
 import { spawn } from 'node:child_process';
@@ -7,7 +8,7 @@ import os from 'node:os';
 import { RegistrationStatusService } from '../../src/status/registrationStatusService';
 import type { SendOutcome } from '../../src/ports/messenger';
 import { cardsOf, headingOf } from '../support/cards';
-import { graphMethod } from '../support/graph/methodShapes';
+import { graphMethod, type GraphMethodJson } from '../support/graph/methodShapes';
 import { CampaignRig, conversationOf, EXCLUDED_GROUP, userIdOf } from '../support/campaignRig';
 import type { BlockCode } from '../support/connectorStandIn';
 import { clockChangePolicy } from './campaignPolicyFixture';
@@ -119,7 +120,10 @@ describe('Nudge campaign on real HTTP (Teams connector and Graph stand-ins)', fu
 
   describe('a reminder already in the chat of a pupil who registered since', () => {
     /** Two pupils nudged on Friday 23 October at 09:00 BST; both register over the weekend. */
-    async function bothNudgedThenRegistered(connector?: { knownConversations: string[] }) {
+    async function bothNudgedThenRegistered(
+      connector?: { knownConversations: string[] },
+      second: (n: number) => GraphMethodJson = (n) => graphMethod.email(`p${n}@example.com`),
+    ) {
       rig = await CampaignRig.start({ policy: clockChangePolicy(), now: '2026-10-23T08:00:00Z', connector });
       const ids = await Promise.all([1, 2].map((n) => rig.addUser(n)));
       await rig.run();
@@ -127,11 +131,7 @@ describe('Nudge campaign on real HTTP (Teams connector and Graph stand-ins)', fu
         (id) => rig.connector.received.find((r) => r.conversationId === conversationOf(id))!.id,
       );
       for (const [i, id] of ids.entries()) {
-        rig.graph.setMethods(id, [
-          graphMethod.password(),
-          graphMethod.authenticator(),
-          graphMethod.email(`p${i + 1}@example.com`),
-        ]);
+        rig.graph.setMethods(id, [graphMethod.password(), graphMethod.authenticator(), second(i + 1)]);
         rig.graph.syncReport(id);
       }
       return { ids, friday };
@@ -185,6 +185,96 @@ describe('Nudge campaign on real HTTP (Teams connector and Graph stand-ins)', fu
       expect(updates()).to.deep.equal([[conversationOf(ids[1]!), friday[1], ["You're all set ✅"]]]);
       expect(rig.connector.server.requestsTo(/\/activities\/reply-/, 'PUT')).to.have.length(2);
       expect((await rig.ledger(ids[0]!)).map((e) => e.doneCard)).to.deep.equal(['gone']);
+    });
+
+    it('that Teams refuses to change (a 400) is given up: recorded gone, not asked again', async () => {
+      const { ids, friday } = await bothNudgedThenRegistered();
+      rig.connector.server.failNext(
+        {
+          kind: 'status',
+          status: 400,
+          body: { error: { code: 'BadArgument', message: 'Unknown activity.' } },
+        },
+        { method: 'PUT', path: new RegExp(`/activities/${friday[0]}$`) },
+      );
+      rig.clock.set('2026-10-27T09:00:00Z');
+      await rig.run();
+      rig.clock.set('2026-10-27T13:00:00Z');
+      await rig.run(true);
+      expect(updates()).to.deep.equal([[conversationOf(ids[1]!), friday[1], ["You're all set ✅"]]]);
+      expect((await rig.ledger(ids[0]!)).map((e) => e.doneCard)).to.deep.equal(['gone']);
+      expect(rig.connector.server.requestsTo(/\/activities\/reply-/, 'PUT')).to.have.length(2);
+    });
+
+    it('that the pupil snoozed is brought up to date too (the snooze was answered with a new message)', async () => {
+      rig = await CampaignRig.start({ policy: clockChangePolicy(), now: '2026-10-23T08:00:00Z' });
+      const id = await rig.addUser(1);
+      await rig.run();
+      const friday = rig.connector.received.find((r) => r.conversationId === conversationOf(id))!.id;
+      await rig.parts.service.snooze(id, { campaign: 'enforcement-2026-10-28', nudge: 'd3' });
+      rig.graph.setMethods(id, [
+        graphMethod.password(),
+        graphMethod.authenticator(),
+        graphMethod.email('p1@example.com'),
+      ]);
+      rig.graph.syncReport(id);
+      rig.clock.set('2026-10-27T09:00:00Z');
+      await rig.run();
+      expect(updates()).to.deep.equal([[conversationOf(id), friday, ["You're all set ✅"]]]);
+      expect((await rig.ledger(id)).map((e) => [e.nudge, e.state, e.doneCard])).to.deep.include([
+        'd3',
+        'snoozed',
+        'shown',
+      ]);
+    });
+
+    it('is left for a later pass while the worker does not see the pupil registered yet, then changed', async () => {
+      rig = await CampaignRig.start({ policy: clockChangePolicy(), now: '2026-10-23T08:00:00Z' });
+      const id = await rig.addUser(1);
+      await rig.run();
+      const friday = rig.connector.received.find((r) => r.conversationId === conversationOf(id))!.id;
+      // An "I've done it" check found them done (the planner counts them registered); the report has not caught up.
+      await rig.parts.deps.ledger.setMarker(
+        rig.parts.deps.campaign.id,
+        registeredMarker(id),
+        '2026-10-26T18:00:00Z',
+      );
+      rig.clock.set('2026-10-27T09:00:00Z');
+      await rig.run();
+      expect(updates()).to.deep.equal([]);
+      expect((await rig.ledger(id)).map((e) => e.doneCard)).to.deep.equal(['queued']);
+      rig.graph.setMethods(id, [
+        graphMethod.password(),
+        graphMethod.authenticator(),
+        graphMethod.email('p1@example.com'),
+      ]);
+      rig.graph.syncReport(id);
+      rig.clock.set('2026-10-27T13:00:00Z');
+      await rig.run(true);
+      expect(updates()).to.deep.equal([[conversationOf(id), friday, ["You're all set ✅"]]]);
+    });
+
+    it('is queued once however many passes run before the worker gets to it', async () => {
+      await bothNudgedThenRegistered();
+      rig.clock.set('2026-10-27T09:00:00Z');
+      await rig.parts.planner.planIfDue(true);
+      await rig.parts.planner.planIfDue(true);
+      expect(await rig.parts.deps.queue.approximateCount()).to.equal(2);
+      await rig.parts.worker.drain(300, 20);
+      expect(rig.connector.server.requestsTo(/\/activities\/reply-/, 'PUT')).to.have.length(2);
+    });
+
+    it('is counted by the dry run, which changes nothing', async () => {
+      // A phone as the second method: the report alone shows them registered (an email would need a look first).
+      const { ids } = await bothNudgedThenRegistered(undefined, () => graphMethod.phone('mobile'));
+      rig.clock.set('2026-10-27T09:00:00Z');
+      const lines: PlanLine[] = [];
+      const summary = await rig.parts.planner.pass({ dryRun: { line: (l) => lines.push(l) } });
+      expect(summary).to.include({ registered: 2, cardsToUpdate: 2 });
+      expect(lines.map((l) => l.action)).to.deep.equal(['registered', 'registered']);
+      await rig.parts.worker.drain(300, 20);
+      expect(rig.connector.server.requestsTo(/\/activities\/reply-/, 'PUT')).to.deep.equal([]);
+      for (const id of ids) expect((await rig.ledger(id)).map((e) => e.doneCard)).to.deep.equal([undefined]);
     });
 
     it('of a pupil not registered stays as it is, and the next stage is sent as a new message', async () => {

@@ -229,6 +229,39 @@ describe('proactive sends: what each answer from Teams becomes', () => {
     expect(connector.received).to.have.length(0);
   });
 
+  it("a send given up at its timeout sends none of the connector client's own retries", async function () {
+    this.timeout(30_000);
+    connector.server.failNext(
+      { kind: 'status', status: 500, body: teamsError('InternalError', 'boom') },
+      { method: 'POST', path: /\/activities(\/[^/]+)?$/, times: 10 },
+    );
+    const adapter = createBotAdapter(loadConfig({}), createLogger('silent'));
+    let turnEnded!: () => void;
+    const ended = new Promise<void>((resolve) => (turnEnded = resolve));
+    adapter.use(async (_context, next) => {
+      try {
+        await next();
+      } finally {
+        turnEnded();
+      }
+    });
+    const hasty = new BotMessenger({
+      adapter,
+      references: stored,
+      botAppId: '',
+      log: createLogger('silent'),
+      timeoutMs: 300,
+    });
+    expect(await hasty.sendToUser(USER, [CARD])).to.deep.equal({
+      kind: 'failed',
+      error: 'no answer within 300 ms',
+      unanswered: true,
+    });
+    // The client backs off and tries again on its own; each try after the timeout must stay here.
+    await ended;
+    expect(connector.server.requestsTo(/activities/)).to.have.length(1);
+  });
+
   describe('the on-the-wire note (what a campaign records before a crash can strike)', () => {
     it('is stored once, before the first request reaches the connector, even when the connector client retries', async () => {
       connector.server.failNext(

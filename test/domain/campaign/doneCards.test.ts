@@ -10,8 +10,13 @@ describe('Which reminders in a registered pupil’s chat still need to say "done
     ...fields,
   });
 
-  it('every sent reminder with a message id, not yet brought up to date', () => {
-    const history = [row('d14', {}), row('d7', {}), row('d7+s1', { state: 'snoozed' })];
+  it('every reminder in the chat with a message id (sent, or sent then snoozed), not yet brought up to date', () => {
+    const history = [
+      row('d14', {}),
+      row('d7', { state: 'snoozed' }),
+      row('d7+s1', { state: 'skippedRegistered', activityId: undefined }),
+      row('d3', { state: 'expired', activityId: undefined }),
+    ];
     expect(cardsToShowDone(history, now, 60_000).map((r) => r.nudge)).to.deep.equal(['d14', 'd7']);
   });
 
