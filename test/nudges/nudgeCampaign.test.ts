@@ -120,21 +120,31 @@ describe('Nudge campaign on real HTTP (Teams connector and Graph stand-ins)', fu
 
   describe('a reminder already in the chat of a pupil who registered since', () => {
     /** Two pupils nudged on Friday 23 October at 09:00 BST; both register over the weekend. */
-    async function bothNudgedThenRegistered(
-      connector?: { knownConversations: string[] },
-      second: (n: number) => GraphMethodJson = (n) => graphMethod.email(`p${n}@example.com`),
-    ) {
+    /** Pupils 1…count nudged on Friday 23 October at 09:00 BST, and the ids of their reminders' messages. */
+    async function nudgedOnFriday(count: number, connector?: { knownConversations: string[] }) {
       rig = await CampaignRig.start({ policy: clockChangePolicy(), now: '2026-10-23T08:00:00Z', connector });
-      const ids = await Promise.all([1, 2].map((n) => rig.addUser(n)));
+      const ids = await Promise.all(Array.from({ length: count }, (_, i) => rig.addUser(i + 1)));
       await rig.run();
       const friday = ids.map(
         (id) => rig.connector.received.find((r) => r.conversationId === conversationOf(id))!.id,
       );
-      for (const [i, id] of ids.entries()) {
-        rig.graph.setMethods(id, [graphMethod.password(), graphMethod.authenticator(), second(i + 1)]);
-        rig.graph.syncReport(id);
-      }
       return { ids, friday };
+    }
+
+    /** Pupil `n` adds the app and `second`, and the report catches up. */
+    function registers(id: string, n: number, second = graphMethod.email(`p${n}@example.com`)): void {
+      rig.graph.setMethods(id, [graphMethod.password(), graphMethod.authenticator(), second]);
+      rig.graph.syncReport(id);
+    }
+
+    /** Two pupils nudged on Friday; both register over the weekend. */
+    async function bothNudgedThenRegistered(
+      connector?: { knownConversations: string[] },
+      second?: GraphMethodJson,
+    ) {
+      const nudged = await nudgedOnFriday(2, connector);
+      nudged.ids.forEach((id, i) => registers(id, i + 1, second));
+      return nudged;
     }
 
     const updates = () =>
@@ -207,17 +217,10 @@ describe('Nudge campaign on real HTTP (Teams connector and Graph stand-ins)', fu
     });
 
     it('that the pupil snoozed is brought up to date too (the snooze was answered with a new message)', async () => {
-      rig = await CampaignRig.start({ policy: clockChangePolicy(), now: '2026-10-23T08:00:00Z' });
-      const id = await rig.addUser(1);
-      await rig.run();
-      const friday = rig.connector.received.find((r) => r.conversationId === conversationOf(id))!.id;
+      const nudged = await nudgedOnFriday(1);
+      const [id, friday] = [nudged.ids[0]!, nudged.friday[0]!];
       await rig.parts.service.snooze(id, { campaign: 'enforcement-2026-10-28', nudge: 'd3' });
-      rig.graph.setMethods(id, [
-        graphMethod.password(),
-        graphMethod.authenticator(),
-        graphMethod.email('p1@example.com'),
-      ]);
-      rig.graph.syncReport(id);
+      registers(id, 1);
       rig.clock.set('2026-10-27T09:00:00Z');
       await rig.run();
       expect(updates()).to.deep.equal([[conversationOf(id), friday, ["You're all set ✅"]]]);
@@ -229,10 +232,8 @@ describe('Nudge campaign on real HTTP (Teams connector and Graph stand-ins)', fu
     });
 
     it('is left for a later pass while the worker does not see the pupil registered yet, then changed', async () => {
-      rig = await CampaignRig.start({ policy: clockChangePolicy(), now: '2026-10-23T08:00:00Z' });
-      const id = await rig.addUser(1);
-      await rig.run();
-      const friday = rig.connector.received.find((r) => r.conversationId === conversationOf(id))!.id;
+      const nudged = await nudgedOnFriday(1);
+      const [id, friday] = [nudged.ids[0]!, nudged.friday[0]!];
       // An "I've done it" check found them done (the planner counts them registered); the report has not caught up.
       await rig.parts.deps.ledger.setMarker(
         rig.parts.deps.campaign.id,
@@ -243,12 +244,7 @@ describe('Nudge campaign on real HTTP (Teams connector and Graph stand-ins)', fu
       await rig.run();
       expect(updates()).to.deep.equal([]);
       expect((await rig.ledger(id)).map((e) => e.doneCard)).to.deep.equal(['queued']);
-      rig.graph.setMethods(id, [
-        graphMethod.password(),
-        graphMethod.authenticator(),
-        graphMethod.email('p1@example.com'),
-      ]);
-      rig.graph.syncReport(id);
+      registers(id, 1);
       rig.clock.set('2026-10-27T13:00:00Z');
       await rig.run(true);
       expect(updates()).to.deep.equal([[conversationOf(id), friday, ["You're all set ✅"]]]);
@@ -266,7 +262,7 @@ describe('Nudge campaign on real HTTP (Teams connector and Graph stand-ins)', fu
 
     it('is counted by the dry run, which changes nothing', async () => {
       // A phone as the second method: the report alone shows them registered (an email would need a look first).
-      const { ids } = await bothNudgedThenRegistered(undefined, () => graphMethod.phone('mobile'));
+      const { ids } = await bothNudgedThenRegistered(undefined, graphMethod.phone('mobile'));
       rig.clock.set('2026-10-27T09:00:00Z');
       const lines: PlanLine[] = [];
       const summary = await rig.parts.planner.pass({ dryRun: { line: (l) => lines.push(l) } });

@@ -20,6 +20,21 @@ const CARD: AdaptiveCardJson = {
   body: [{ type: 'TextBlock', text: 'Hi', wrap: true }],
 };
 
+/** An adapter, and a promise kept when its first turn has ended (however it ended). */
+function adapterTellingTurnsEnd() {
+  const adapter = createBotAdapter(loadConfig({}), createLogger('silent'));
+  let turnEnded!: () => void;
+  const ended = new Promise<void>((resolve) => (turnEnded = resolve));
+  adapter.use(async (_context, next) => {
+    try {
+      await next();
+    } finally {
+      turnEnded();
+    }
+  });
+  return { adapter, ended };
+}
+
 /** Teams' error body for a refused send. */
 const teamsError = (code: string, message = code) => ({ error: { code, message } });
 
@@ -235,16 +250,7 @@ describe('proactive sends: what each answer from Teams becomes', () => {
       { kind: 'status', status: 500, body: teamsError('InternalError', 'boom') },
       { method: 'POST', path: /\/activities(\/[^/]+)?$/, times: 10 },
     );
-    const adapter = createBotAdapter(loadConfig({}), createLogger('silent'));
-    let turnEnded!: () => void;
-    const ended = new Promise<void>((resolve) => (turnEnded = resolve));
-    adapter.use(async (_context, next) => {
-      try {
-        await next();
-      } finally {
-        turnEnded();
-      }
-    });
+    const { adapter, ended } = adapterTellingTurnsEnd();
     const hasty = new BotMessenger({
       adapter,
       references: stored,
@@ -335,13 +341,7 @@ describe('proactive sends: what each answer from Teams becomes', () => {
     });
 
     it('a send given up at its timeout while its note is being stored never leaves', async () => {
-      const adapter = createBotAdapter(loadConfig({}), createLogger('silent'));
-      let turnEnded!: () => void;
-      const ended = new Promise<void>((resolve) => (turnEnded = resolve));
-      adapter.use(async (_context, next) => {
-        await next();
-        turnEnded();
-      });
+      const { adapter, ended } = adapterTellingTurnsEnd();
       const hasty = new BotMessenger({
         adapter,
         references: stored,
