@@ -85,6 +85,8 @@ const RECEIVE_BATCH = 8;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const jitter = (ms: number) => Math.round(ms * (0.8 + Math.random() * 0.4));
+/** The wait before the next try after `failures` real failures: doubling from 1 s, at most a minute, jittered. */
+const backoff = (failures: number) => jitter(Math.min(60_000, 1000 * 2 ** (failures - 1)));
 
 export class NudgeWorker {
   /** Names this process, so that a restarted one on the same machine can tell this one has ended. */
@@ -262,6 +264,27 @@ export class NudgeWorker {
     return this.deps.clock.now().toISOString();
   }
 
+  /** A message with nothing (more) to do: removed from the queue. */
+  private async drop(message: ReceivedJob): Promise<JobResult> {
+    await this.deps.queue.delete(message.messageId, message.popReceipt);
+    return 'dropped';
+  }
+
+  /**
+   * Teams said slow down: every send waits, not only this one (the limit is per app), before `release` gives
+   * the row back, and this message comes back after the wait.
+   */
+  private async throttled(
+    message: ReceivedJob,
+    retryAfterMs = 1000,
+    release?: () => Promise<void>,
+  ): Promise<JobResult> {
+    this.stats.throttled += 1;
+    this.sends.pause(retryAfterMs);
+    await release?.();
+    return this.defer(message, jitter(retryAfterMs) + 50);
+  }
+
   private async defer(message: ReceivedJob, ms: number): Promise<JobResult> {
     const wait = Math.max(100, Math.round(ms));
     await this.deps.queue.defer(message.messageId, message.popReceipt, wait);
@@ -352,10 +375,7 @@ export class NudgeWorker {
     const history = await ledger.history(campaign.id, job.userId);
     let entry = history.find((h) => h.nudge === job.nudge);
     if (job.show === 'done') return this.showDone(message, entry, reads);
-    if (!entry || entry.state !== 'queued') {
-      await this.deps.queue.delete(message.messageId, message.popReceipt);
-      return 'dropped';
-    }
+    if (!entry || entry.state !== 'queued') return this.drop(message);
     const nowMs = clock.now().getTime();
     const attemptAge = entry.attemptAt ? nowMs - Date.parse(entry.attemptAt) : undefined;
     if (
@@ -524,19 +544,15 @@ export class NudgeWorker {
     reads: ReturnType<NudgeWorker['userReads']>,
   ): Promise<JobResult> {
     const { clock, messenger } = this.deps;
-    const drop = async (): Promise<JobResult> => {
-      await this.deps.queue.delete(message.messageId, message.popReceipt);
-      return 'dropped';
-    };
     if (!entry?.activityId || !holdsCard(entry) || (entry.doneCard && entry.doneCard !== 'queued'))
-      return drop();
+      return this.drop(message);
     const reference = await reads.reference;
     if (!reference) return this.cardSettled(message, entry, 'gone');
     const progress = (await reads.progress)?.value;
     const ctx = this.viewContext(progress, reference, message.job.firstName);
     const snapshot = await this.registration(message.job, ctx.methods);
     const evaluation = evaluateRegistration(snapshot?.methods ?? [], ctx.methods);
-    if (!snapshot || !evaluation.complete) return drop();
+    if (!snapshot || !evaluation.complete) return this.drop(message);
     const card = statusCard({ evaluation, snapshot, afterCheck: false, progress, now: clock.now() }, ctx);
     try {
       await this.spacing.acquire('background');
@@ -554,12 +570,8 @@ export class NudgeWorker {
       case 'gone':
       case 'noConversation':
         return this.cardSettled(message, entry, 'gone');
-      case 'throttled': {
-        this.stats.throttled += 1;
-        const wait = outcome.retryAfterMs ?? 1000;
-        this.sends.pause(wait);
-        return this.defer(message, jitter(wait) + 50);
-      }
+      case 'throttled':
+        return this.throttled(message, outcome.retryAfterMs);
       case 'failed':
         // Refused as it stands (a 4xx), or failing every time: given up, so no pass asks again. The dequeue
         // count also grows with 429s and waits, so it is allowed twice the sends' real failures.
@@ -568,7 +580,7 @@ export class NudgeWorker {
           message.dequeueCount >= 2 * this.deps.delivery.maxDeliveries
         )
           return this.cardSettled(message, entry, 'gone');
-        return this.defer(message, jitter(Math.min(60_000, 1000 * 2 ** (message.dequeueCount - 1))));
+        return this.defer(message, backoff(message.dequeueCount));
     }
   }
 
@@ -609,14 +621,8 @@ export class NudgeWorker {
       case 'gone':
         await this.finish(message, entry, { state: 'blocked', detail: outcome.reason });
         return 'blocked';
-      case 'throttled': {
-        this.stats.throttled += 1;
-        const wait = outcome.retryAfterMs ?? 1000;
-        // Everyone waits, not only this send: the limit is per app.
-        this.sends.pause(wait);
-        await release();
-        return this.defer(message, jitter(wait) + 50);
-      }
+      case 'throttled':
+        return this.throttled(message, outcome.retryAfterMs, release);
       case 'noConversation':
         await release();
         return this.defer(message, 1000);
@@ -660,7 +666,7 @@ export class NudgeWorker {
       return 'failed';
     }
     await this.write(entry, { ...release, failures });
-    return this.defer(message, jitter(Math.min(60_000, 1000 * 2 ** (failures - 1))));
+    return this.defer(message, backoff(failures));
   }
 
   private async registration(

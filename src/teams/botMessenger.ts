@@ -8,7 +8,10 @@ import type { ConversationReference, TurnContext } from 'botbuilder';
 import type { AdaptiveCardJson } from '../cards/cardTemplates';
 import type { AppConfig } from '../config/env';
 import type { Logger } from '../logging/logger';
-import type { ConversationReferenceStore } from '../ports/conversationReferenceStore';
+import type {
+  ConversationReferenceStore,
+  StoredConversationReference,
+} from '../ports/conversationReferenceStore';
 import type { GoneReason, Messenger, SendOptions, SendOutcome } from '../ports/messenger';
 import type { SendMetrics } from '../telemetry/botMetrics';
 import type { BotAdapter } from './botAdapter';
@@ -108,14 +111,9 @@ export class BotMessenger implements Messenger {
     cards: AdaptiveCardJson[],
     options: SendOptions = {},
   ): Promise<SendOutcome> {
-    const stored = options.reference ?? (await this.deps.references.get(userId));
-    const outcome: SendOutcome = stored
-      ? // Without the id of the message it was stored from, this is a new message, not a reply to that one.
-        await this.send(
-          { ...(stored.reference as Partial<ConversationReference>), activityId: undefined },
-          cards,
-          options,
-        )
+    const reference = await this.chatOf(userId, options.reference);
+    const outcome: SendOutcome = reference
+      ? await this.send(reference, cards, options)
       : { kind: 'noConversation' };
     this.logOutcome(userId, outcome);
     return outcome;
@@ -147,6 +145,18 @@ export class BotMessenger implements Messenger {
     return outcome;
   }
 
+  /**
+   * The user's personal chat as last stored (the caller's copy when it just read it). Without the id of the
+   * message it was stored from, what is sent there is a new message, not a reply to that one.
+   */
+  private async chatOf(
+    userId: string,
+    given: StoredConversationReference | undefined,
+  ): Promise<Partial<ConversationReference> | undefined> {
+    const stored = given ?? (await this.deps.references.get(userId));
+    return stored && { ...(stored.reference as Partial<ConversationReference>), activityId: undefined };
+  }
+
   private logOutcome(userId: string, outcome: SendOutcome, what = 'proactive send'): void {
     this.deps.metrics?.send(outcome);
     const detail =
@@ -167,10 +177,10 @@ export class BotMessenger implements Messenger {
     card: AdaptiveCardJson,
     options: Pick<SendOptions, 'reference' | 'pace' | 'kind'> = {},
   ): Promise<SendOutcome> {
-    const stored = options.reference ?? (await this.deps.references.get(userId));
-    const outcome: SendOutcome = stored
+    const reference = await this.chatOf(userId, options.reference);
+    const outcome: SendOutcome = reference
       ? await this.inTurn(
-          { ...(stored.reference as Partial<ConversationReference>), activityId: undefined },
+          reference,
           async (context) => {
             await context.updateActivity({ ...cardActivity(card), id: activityId });
             return [activityId];

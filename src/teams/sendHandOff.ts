@@ -70,6 +70,8 @@ interface PipelineLike {
  */
 const CARRIES_MESSAGE = /\/v3\/conversations\/[^/]+\/activities(\/(?!history$)[^/]+)?$/;
 
+const GIVEN_UP = 'the send was given up before this request left';
+
 /** Thrown instead of a request that must not leave: the send was withdrawn or given up. */
 export class SendWithdrawn extends Error {
   override readonly name = 'SendWithdrawn';
@@ -117,27 +119,26 @@ export class SendHandOff {
     );
   }
 
+  /**
+   * Every connector request: refused once its send was given up (the client's own retries included), then paced
+   * (the send's own pace where it brings one: a campaign's sends and card changes; else the app's send budget as
+   * what it is), and, for the request that carries a campaign message, noted on the wire as the very last step.
+   */
   private beforeRequest(request: PipelineRequestLike, next: Next): Promise<unknown> {
     const handedOff = this.sends.getStore();
-    const kind = handedOff?.kind ?? 'reply';
-    const note = handedOff?.note;
-    if (
-      !handedOff ||
-      !note ||
-      request.method !== 'POST' ||
-      !CARRIES_MESSAGE.test(new URL(request.url).pathname)
-    ) {
-      // A send's own pace where it brings one (a campaign's card update), else the app's send budget. A send its
-      // caller gave up on sends nothing more, not even the client's own retries.
-      const pace = handedOff?.pace ?? (this.budget && (() => this.budget!.acquire(kind)));
-      const stillWanted = () =>
-        handedOff?.abandoned
-          ? Promise.reject(new SendWithdrawn('the send was given up before this request left'))
-          : Promise.resolve();
-      if (handedOff?.abandoned) return stillWanted();
-      return this.paced(kind, pace, request, next, stillWanted);
-    }
-    return this.noteThenSend(handedOff, note, request, next);
+    const carriesMessage = request.method === 'POST' && CARRIES_MESSAGE.test(new URL(request.url).pathname);
+    const note = carriesMessage ? handedOff?.note : undefined;
+    const kind = handedOff?.kind ?? (note ? 'campaign' : 'reply');
+    if (handedOff?.abandoned) return Promise.reject(new SendWithdrawn(GIVEN_UP));
+    const pace = handedOff?.pace ?? (this.budget && (() => this.budget!.acquire(kind)));
+    // The pace first (it can wait up to a second), so that the note is the very last step before the request.
+    return this.paced(kind, pace, request, next, async () => {
+      if (handedOff?.abandoned) throw new SendWithdrawn(GIVEN_UP);
+      if (!handedOff || !note) return;
+      handedOff.noted ??= this.write(note);
+      if (!(await handedOff.noted)) throw new SendWithdrawn('the sender withdrew the send');
+      if (handedOff.abandoned) throw new SendWithdrawn(GIVEN_UP);
+    });
   }
 
   /** Waits for the request's ticket, sends it, and hands the ticket back with its answer. */
@@ -161,26 +162,6 @@ export class SendHandOff {
     } finally {
       answered?.();
     }
-  }
-
-  private noteThenSend(
-    handedOff: HandedOff,
-    note: WireNote,
-    request: PipelineRequestLike,
-    next: Next,
-  ): Promise<unknown> {
-    if (handedOff.abandoned) {
-      return Promise.reject(new SendWithdrawn('the send was given up before this request left'));
-    }
-    const kind = handedOff.kind ?? 'campaign';
-    const pace = handedOff.pace ?? (this.budget && (() => this.budget!.acquire(kind)));
-    // The pace first (it can wait up to a second), so that the note is the very last step before the request.
-    return this.paced(kind, pace, request, next, async () => {
-      if (handedOff.abandoned) throw new SendWithdrawn('the send was given up before this request left');
-      handedOff.noted ??= this.write(note);
-      if (!(await handedOff.noted)) throw new SendWithdrawn('the sender withdrew the send');
-      if (handedOff.abandoned) throw new SendWithdrawn('the send was given up before this request left');
-    });
   }
 
   /** A note that cannot be stored does not stop the send: it costs at most a duplicate after a crash. */

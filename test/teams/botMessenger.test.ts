@@ -78,6 +78,20 @@ describe('proactive sends: what each answer from Teams becomes', () => {
 
   afterEach(() => connector.server.close());
 
+  /** A messenger on `adapter` (a fresh one by default) with the stored chat, giving each send `timeoutMs`. */
+  function messengerOn(
+    adapter = createBotAdapter(loadConfig({}), createLogger('silent')),
+    timeoutMs = 5000,
+  ): BotMessenger {
+    return new BotMessenger({
+      adapter,
+      references: stored,
+      botAppId: '',
+      log: createLogger('silent'),
+      timeoutMs,
+    });
+  }
+
   async function send(fault?: Fault): Promise<SendOutcome> {
     // A proactive message goes to /activities/<id> (botbuilder gives the turn an id to reply to).
     if (fault) connector.server.failNext(fault, { method: 'POST', path: /\/activities(\/[^/]+)?$/ });
@@ -228,13 +242,7 @@ describe('proactive sends: what each answer from Teams becomes', () => {
       { kind: 'status', status: 500, body: teamsError('InternalError', 'boom') },
       { method: 'POST', path: /\/activities(\/[^/]+)?$/, times: 10 },
     );
-    const patient = new BotMessenger({
-      adapter: createBotAdapter(loadConfig({}), createLogger('silent')),
-      references: stored,
-      botAppId: '',
-      log: createLogger('silent'),
-      timeoutMs: 25_000,
-    });
+    const patient = messengerOn(undefined, 25_000);
     expect(await patient.sendToUser(USER, [CARD])).to.deep.equal({
       kind: 'failed',
       status: 500,
@@ -251,13 +259,7 @@ describe('proactive sends: what each answer from Teams becomes', () => {
       { method: 'POST', path: /\/activities(\/[^/]+)?$/, times: 10 },
     );
     const { adapter, ended } = adapterTellingTurnsEnd();
-    const hasty = new BotMessenger({
-      adapter,
-      references: stored,
-      botAppId: '',
-      log: createLogger('silent'),
-      timeoutMs: 300,
-    });
+    const hasty = messengerOn(adapter, 300);
     expect(await hasty.sendToUser(USER, [CARD])).to.deep.equal({
       kind: 'failed',
       error: 'no answer within 300 ms',
@@ -321,13 +323,7 @@ describe('proactive sends: what each answer from Teams becomes', () => {
       adapter.use({
         onTurn: () => Promise.reject(new Error('refused before the send')),
       });
-      const refusing = new BotMessenger({
-        adapter,
-        references: stored,
-        botAppId: '',
-        log: createLogger('silent'),
-        timeoutMs: 5000,
-      });
+      const refusing = messengerOn(adapter);
       let notes = 0;
       const outcome = await refusing.sendToUser(USER, [CARD], {
         noteOnWire: () => {
@@ -342,13 +338,7 @@ describe('proactive sends: what each answer from Teams becomes', () => {
 
     it('a send given up at its timeout while its note is being stored never leaves', async () => {
       const { adapter, ended } = adapterTellingTurnsEnd();
-      const hasty = new BotMessenger({
-        adapter,
-        references: stored,
-        botAppId: '',
-        log: createLogger('silent'),
-        timeoutMs: 200,
-      });
+      const hasty = messengerOn(adapter, 200);
       let store!: (ok: boolean) => void;
       const outcome = await hasty.sendToUser(USER, [CARD], {
         noteOnWire: () => new Promise<boolean>((resolve) => (store = resolve)),
