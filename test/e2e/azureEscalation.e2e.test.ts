@@ -25,6 +25,7 @@ import {
 import { TEST_APP } from '../support/graphTenant';
 import { expectNoPersonalData } from '../support/personalData';
 import { until } from '../support/until';
+import { SUPPORT_CODE_PERIOD_SECONDS } from '../../src/domain/supportCodes/totp';
 import { processTurn } from '../support/walk';
 
 describe('Escalations and support codes shared by two instances on Azure Storage (Azurite)', function () {
@@ -153,11 +154,19 @@ describe('Escalations and support codes shared by two instances on Azure Storage
       ),
     );
     const reference = referenceOn(sent!);
-    // The first code is asked on both instances at once: one secret is made, so both show the same code.
+    // The first code is asked on both instances at once: one secret is made, so both show the same code. A code
+    // changes every 30 s, so both are asked early in a step: answers either side of a change would differ anyway.
+    const stepOf = (ms: number) => Math.floor(ms / (SUPPORT_CODE_PERIOD_SECONDS * 1000));
+    await until(() => Date.now() % (SUPPORT_CODE_PERIOD_SECONDS * 1000) < 20_000, {
+      what: 'a support code step with 10 s or more to run',
+      timeoutMs: SUPPORT_CODE_PERIOD_SECONDS * 1000,
+    });
+    const asked = Date.now();
     const shown = await Promise.all([
       turn(a, textActivity(pupil, 'my support code', inTenant())),
       turn(b, textActivity(pupil, 'my support code', inTenant())),
     ]);
+    expect(stepOf(Date.now()), 'both codes shown within the step they were asked in').to.equal(stepOf(asked));
     const codes = shown.map(([card]) => /Your support code: (\d{3} \d{3})/.exec(headingOf(card!))?.[1]);
     expect(codes[0]).to.match(/^\d{3} \d{3}$/);
     expect(codes[1]).to.equal(codes[0]);
