@@ -25,9 +25,9 @@ import type { StoredConversationReference } from '../ports/conversationReference
 import type { DirectoryUser } from '../ports/directory';
 import type { LedgerEntry } from '../ports/nudgeLedger';
 import type { NudgeJob } from '../ports/nudgeQueue';
-import { ConcurrencyError } from '../ports/versioned';
 import { registeredMarker, type CampaignDeps } from './campaignContext';
 import { campaignExcludedIds } from './campaignExclusions';
+import { queueDoneCards, requeueCardAfterMs } from './doneCardQueue';
 import { EmailChecks } from './emailChecks';
 import { LAST_PASS, LAST_PASSES, withLastPass } from './lastPasses';
 import { windowGroupMarker, windowGroups } from './windowGroups';
@@ -460,7 +460,9 @@ export class CampaignPlanner {
       if (standing.kind === 'registered') {
         summary.registered += 1;
         line({ action: 'registered' });
-        staleCards.push(...cardsToShowDone(histories.get(user.id) ?? [], now, this.requeueCardAfterMs));
+        staleCards.push(
+          ...cardsToShowDone(histories.get(user.id) ?? [], now, requeueCardAfterMs(this.deps.delivery)),
+        );
         continue;
       }
       if (standing.problem === 'schoolEmail') summary.schoolEmail += 1;
@@ -494,7 +496,7 @@ export class CampaignPlanner {
     }
     // Before anything is queued: the worker and the snooze read it.
     if (!dry) await this.rememberWindowGroup(unregistered, p);
-    summary.cardsToUpdate += dry ? staleCards.length : await this.queueDoneCards(staleCards, now);
+    summary.cardsToUpdate += dry ? staleCards.length : await queueDoneCards(this.deps, staleCards, now);
     if (claims.length === 0) return;
     const created = await ledger.claim(
       claims.map((c) => ({
@@ -524,43 +526,6 @@ export class CampaignPlanner {
     for (const l of later) await queue.enqueue([l.job], { delayMs: l.delayMs });
     await ledger.markEnqueued([...toSend, ...later.map((l) => l.job)], now.toISOString());
     summary.queued += toSend.length + later.length;
-  }
-
-  /** A card update queued this long ago and still not done is queued again (its message was lost, or it failed). */
-  private get requeueCardAfterMs(): number {
-    return 2 * this.deps.delivery.visibilityTimeoutMs;
-  }
-
-  /**
-   * Queues the update of each stale card, each marked `queued` first (a conditional write: a row that changed
-   * meanwhile waits for the next pass), so that the next pass does not queue it again while it waits. A crash
-   * between the mark and the message leaves the mark to age out. Returns how many were queued.
-   */
-  private async queueDoneCards(rows: LedgerEntry[], now: Date): Promise<number> {
-    const { ledger, queue } = this.deps;
-    const limit = pLimit(LOOKUPS_AT_ONCE);
-    const marked = await Promise.all(
-      rows.map((row) =>
-        limit(async () => {
-          try {
-            await ledger.update(row, row.etag, {
-              doneCard: 'queued',
-              doneCardAt: now.toISOString(),
-              updatedAt: row.updatedAt,
-            });
-            return true;
-          } catch (error) {
-            if (error instanceof ConcurrencyError) return false;
-            throw error;
-          }
-        }),
-      ),
-    );
-    const jobs: NudgeJob[] = rows
-      .filter((_, i) => marked[i])
-      .map((row) => ({ campaignId: row.campaignId, userId: row.userId, nudge: row.nudge, show: 'done' }));
-    if (jobs.length > 0) await queue.enqueue(jobs);
-    return jobs.length;
   }
 
   /**

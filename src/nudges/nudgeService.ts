@@ -4,12 +4,14 @@
  * failures only.
  */
 import { nextOpening } from '../domain/campaign/campaignTime';
+import { cardsToShowDone } from '../domain/campaign/doneCards';
 import { nudgeKey, parseNudgeKey, snoozesUsed } from '../domain/campaign/nudgeDecision';
 import type { ActiveStage } from '../domain/campaign/stagePlan';
 import type { SnoozeResult, Snoozer } from '../features/campaign/nudgeReplies';
 import type { LedgerCounts, LedgerEntry } from '../ports/nudgeLedger';
 import { ConcurrencyError } from '../ports/versioned';
 import { registeredMarker, type CampaignDeps } from './campaignContext';
+import { queueDoneCards, requeueCardAfterMs } from './doneCardQueue';
 import type { PassSummary } from './campaignPlanner';
 import { LAST_PASS, LAST_PASSES, lastPassesOf } from './lastPasses';
 import { forecastNextReminder, type NextReminderForecast } from './nextReminderForecast';
@@ -82,13 +84,22 @@ export class NudgeService implements Snoozer {
     return { kind: 'over' };
   }
 
-  /** A live check found the user complete: no more nudges for them in this campaign, from any worker. */
+  /**
+   * A live check found the user complete: no more nudges for them in this campaign, from any worker, and the
+   * reminders already in their chat are queued to say so.
+   */
   async noteRegistered(userId: string): Promise<void> {
-    await this.deps.ledger.setMarker(
-      this.deps.campaign.id,
-      registeredMarker(userId),
-      this.deps.clock.now().toISOString(),
+    const { campaign, ledger, clock, delivery } = this.deps;
+    const now = clock.now();
+    await ledger.setMarker(campaign.id, registeredMarker(userId), now.toISOString());
+    // Their reminders already in the chat say "You're all set" as soon as a worker gets to them, not at the
+    // next pass (the worker changes a card only when it, too, sees them registered).
+    const stale = cardsToShowDone(
+      await ledger.history(campaign.id, userId),
+      now,
+      requeueCardAfterMs(delivery),
     );
+    await queueDoneCards(this.deps, stale, now);
   }
 
   async report(): Promise<DeliveryReport> {

@@ -12,6 +12,7 @@ import { graphMethod, type GraphMethodJson } from '../support/graph/methodShapes
 import { CampaignRig, conversationOf, EXCLUDED_GROUP, userIdOf } from '../support/campaignRig';
 import type { BlockCode } from '../support/connectorStandIn';
 import { clockChangePolicy } from './campaignPolicyFixture';
+import { until } from '../support/until';
 
 describe('Nudge campaign on real HTTP (Teams connector and Graph stand-ins)', function () {
   this.timeout(60_000);
@@ -248,6 +249,34 @@ describe('Nudge campaign on real HTTP (Teams connector and Graph stand-ins)', fu
       rig.clock.set('2026-10-27T13:00:00Z');
       await rig.run(true);
       expect(updates()).to.deep.equal([[conversationOf(id), friday, ["You're all set ✅"]]]);
+    });
+
+    it('changes within moments of the pupil\'s own "I\'ve done it" that finds them done: no pass needed', async () => {
+      rig = await CampaignRig.start({ policy: clockChangePolicy(), now: '2026-10-23T08:00:00Z' });
+      const ids = await Promise.all([1, 2].map((n) => rig.addUser(n)));
+      // The report as Friday's pass reads it: last updated on Thursday.
+      for (const id of ids) rig.graph.syncReport(id, '2026-10-22T18:00:00Z');
+      await rig.run();
+      const [id, other] = ids as [string, string];
+      const friday = rig.connector.received.find((r) => r.conversationId === conversationOf(id))!.id;
+      // Registered on Saturday; the report has not caught up, and no window is open, so no pass runs.
+      rig.graph.setMethods(id, [
+        graphMethod.password(),
+        graphMethod.authenticator(),
+        graphMethod.email('p1@example.com'),
+      ]);
+      rig.clock.set('2026-10-24T10:00:00Z');
+      await rig.says(id, "I've done it");
+      // The turn answers first; its check queues the change beside it.
+      await until(async () => (await rig.ledger(id))[0]!.doneCard === 'queued', {
+        what: 'the change queued',
+      });
+      await rig.parts.worker.drain(300, 20);
+      expect(updates()).to.deep.equal([[conversationOf(id), friday, ["You're all set ✅"]]]);
+      expect((await rig.ledger(id)).map((e) => [e.state, e.doneCard])).to.deep.equal([['sent', 'shown']]);
+      expect(rig.connector.total, 'messages sent').to.equal(2);
+      // The other pupil said nothing and is not registered: their reminder is left as it was.
+      expect((await rig.ledger(other)).map((e) => e.doneCard)).to.deep.equal([undefined]);
     });
 
     it('is queued once however many passes run before the worker gets to it', async () => {
