@@ -363,7 +363,14 @@
         (last.stageLabel ? ' (' + last.stageLabel + ')' : '') +
         ': ' +
         last.queued +
-        ' queued.';
+        ' queued' +
+        (last.cardsToUpdate > 0
+          ? ', ' +
+            last.cardsToUpdate +
+            (last.cardsToUpdate === 1 ? ' earlier reminder' : ' earlier reminders') +
+            ' to show "You\'re all set"'
+          : '') +
+        '.';
       return line;
     });
     if (lines.length === 0)

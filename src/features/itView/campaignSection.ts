@@ -58,6 +58,11 @@ export interface PassFigures {
   stage?: string;
   stageLabel?: string;
   queued: number;
+  /**
+   * Earlier reminders of members it found registered, queued to change into "You're all set" (0 for a pass
+   * recorded before these were counted).
+   */
+  cardsToUpdate: number;
   /** The target groups it planned, by name (empty for a pass recorded before passes named them). */
   groups: { id: string; name: string }[];
 }
@@ -143,6 +148,7 @@ export class CampaignSection {
       stage: p.stage,
       stageLabel: p.stage && stageWords(p.stage),
       queued: p.queued,
+      cardsToUpdate: p.cardsToUpdate ?? 0,
       groups: p.groups,
     }));
     return {

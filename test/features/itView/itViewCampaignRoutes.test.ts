@@ -98,6 +98,7 @@ describe("IT's tab: the campaign's delivery, the resend to failures, and the ope
       groups: [staff],
       members: 8,
       queued: 3,
+      cardsToUpdate: 2,
     };
     const passes = [pupilsPass, staffPass].reduce<string | undefined>(
       (stored, pass) => withLastPass(stored, pass as PassSummary),
@@ -156,6 +157,7 @@ describe("IT's tab: the campaign's delivery, the resend to failures, and the ope
       stage: second,
       stageLabel: body.stages[1]!.label,
       queued: 3,
+      cardsToUpdate: 2,
       groups: [{ id: staff, name: 'All staff' }],
     };
     expect(body.lastPasses).to.deep.equal([
@@ -165,6 +167,8 @@ describe("IT's tab: the campaign's delivery, the resend to failures, and the ope
         stage: first,
         stageLabel: body.stages[0]!.label,
         queued: 5,
+        // Recorded before passes counted the reminders they change.
+        cardsToUpdate: 0,
         groups: [{ id: pupils, name: 'All pupils' }],
       },
     ]);

@@ -196,7 +196,14 @@ describe("IT's tab in the browser", function () {
     // The staff's pass this morning and the pupils' yesterday after school, as the planner records them.
     const [pupils, staff] = campaign.policy.targets.groups.map((g) => g.id) as [string, string];
     const pupilsPass = { at: '2026-11-30T16:00:00.000Z', stage, groups: [pupils], members: 6, queued: 5 };
-    const staffPass = { at: '2026-12-01T09:00:00.000Z', stage, groups: [staff], members: 8, queued: 3 };
+    const staffPass = {
+      at: '2026-12-01T09:00:00.000Z',
+      stage,
+      groups: [staff],
+      members: 8,
+      queued: 3,
+      cardsToUpdate: 2,
+    };
     await ledger.setMarker(
       campaign.id,
       'lastPasses',
@@ -214,7 +221,9 @@ describe("IT's tab in the browser", function () {
     // A line per group's last pass, newest first, then the queue.
     const passes = await page.locator('#lastPass p').allInnerTexts();
     expect(passes).to.have.length(3);
-    expect(passes[0]).to.match(/^Last pass for All staff 1 Dec 2026, \d\d:\d\d \(.+\): 3 queued\.$/);
+    expect(passes[0]).to.match(
+      /^Last pass for All staff 1 Dec 2026, \d\d:\d\d \(.+\): 3 queued, 2 earlier reminders to show "You're all set"\.$/,
+    );
     expect(passes[1]).to.match(/^Last pass for All pupils 30 Nov 2026, \d\d:\d\d \(.+\): 5 queued\.$/);
     expect(passes[2]).to.match(/^Waiting in the queue: \d+\.$/);
     const escalations = await page.locator('#escalationsTable tbody tr').allInnerTexts();
