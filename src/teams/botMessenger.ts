@@ -157,8 +157,8 @@ export class BotMessenger implements Messenger {
     return stored && { ...(stored.reference as Partial<ConversationReference>), activityId: undefined };
   }
 
-  private logOutcome(userId: string, outcome: SendOutcome, what = 'proactive send'): void {
-    this.deps.metrics?.send(outcome);
+  private logOutcome(userId: string, outcome: SendOutcome, message: 'new' | 'update' = 'new'): void {
+    this.deps.metrics?.send(outcome, message);
     const detail =
       outcome.kind === 'gone'
         ? { reason: outcome.reason, status: outcome.status }
@@ -168,7 +168,10 @@ export class BotMessenger implements Messenger {
             ? { retryAfterMs: outcome.retryAfterMs }
             : {};
     const level = outcome.kind === 'sent' ? 'info' : 'warn';
-    this.deps.log[level]({ userId, outcome: outcome.kind, ...detail }, what);
+    this.deps.log[level](
+      { userId, outcome: outcome.kind, ...detail },
+      message === 'update' ? 'card update' : 'proactive send',
+    );
   }
 
   async updateCard(
@@ -188,7 +191,7 @@ export class BotMessenger implements Messenger {
           { pace: options.pace, kind: options.kind },
         )
       : { kind: 'noConversation' };
-    this.logOutcome(userId, outcome, 'card update');
+    this.logOutcome(userId, outcome, 'update');
     return outcome;
   }
 

@@ -44,9 +44,9 @@ export interface TurnMetrics {
   turn(activity: { type?: unknown; value?: unknown } | undefined, outcome: TurnOutcome, ms: number): void;
 }
 
-/** What the Messenger records for each proactive send. */
+/** What the Messenger records for each proactive request: a new message, or the change of one in the chat. */
 export interface SendMetrics {
-  send(outcome: SendOutcome): void;
+  send(outcome: SendOutcome, message?: 'new' | 'update'): void;
 }
 
 /** What the Graph requester records for each attempt: the endpoint as requested, and the status (0: none). */
@@ -136,7 +136,8 @@ export class BotMetrics implements TurnMetrics, SendMetrics, GraphMetrics, SendW
       unit: 'ms',
     });
     this.sends = meter.createCounter(METRIC.proactiveSends, {
-      description: 'Proactive messages (nudges, follow-ups, notices) by outcome',
+      description:
+        'Proactive messages (nudges, follow-ups, notices) and changes of earlier ones, by outcome and message (new, update)',
     });
     this.graphRequests = meter.createCounter(METRIC.graphRequests, {
       description:
@@ -169,8 +170,8 @@ export class BotMetrics implements TurnMetrics, SendMetrics, GraphMetrics, SendW
     this.sendWaits.record(heldMs, { kind, part: 'held' });
   }
 
-  send(outcome: SendOutcome): void {
-    const attributes: Attributes = { outcome: outcome.kind };
+  send(outcome: SendOutcome, message: 'new' | 'update' = 'new'): void {
+    const attributes: Attributes = { outcome: outcome.kind, message };
     if (outcome.kind === 'gone') attributes.reason = outcome.reason;
     this.sends.add(1, attributes);
   }

@@ -151,7 +151,7 @@ describe("the bot's metrics, read through an in-memory reader", () => {
     });
   });
 
-  it('counts proactive sends by outcome: sent, throttled, gone (with the reason) and no conversation', async () => {
+  it('counts proactive sends by outcome (sent, throttled, gone with the reason, no conversation) and card changes apart', async () => {
     const { log } = captureLog('error');
     const messenger = new BotMessenger({
       adapter: createBotAdapter(loadConfig({}), log),
@@ -188,16 +188,22 @@ describe("the bot's metrics, read through an in-memory reader", () => {
     expect(connector.server.requestsTo(/activities/).map((r) => r.status)).to.deep.equal([
       403, 429, 429, 429, 429,
     ]);
-    expect((await messenger.sendToUser(pupil.aadObjectId, [card], { reference })).kind).to.equal('sent');
+    const sent = await messenger.sendToUser(pupil.aadObjectId, [card], { reference });
     expect((await messenger.sendToUser(pupil.aadObjectId, [card], { reference })).kind).to.equal('sent');
     expect((await messenger.sendToUser(pupil.aadObjectId, [card])).kind).to.equal('noConversation');
+    // The first of those changed in place (a campaign's "You're all set"): counted as an update, not a message.
+    const [activityId] = sent.kind === 'sent' ? sent.activityIds : [];
+    expect((await messenger.updateCard(pupil.aadObjectId, activityId!, card, { reference })).kind).to.equal(
+      'sent',
+    );
 
     const sends = await probe.points(METRIC.proactiveSends);
     expect(sends.map((p) => [p.attributes, p.value])).to.have.deep.members([
-      [{ outcome: 'gone', reason: 'ConversationBlockedByUser' }, 1],
-      [{ outcome: 'throttled' }, 1],
-      [{ outcome: 'sent' }, 2],
-      [{ outcome: 'noConversation' }, 1],
+      [{ outcome: 'gone', reason: 'ConversationBlockedByUser', message: 'new' }, 1],
+      [{ outcome: 'throttled', message: 'new' }, 1],
+      [{ outcome: 'sent', message: 'new' }, 2],
+      [{ outcome: 'noConversation', message: 'new' }, 1],
+      [{ outcome: 'sent', message: 'update' }, 1],
     ]);
   });
 
