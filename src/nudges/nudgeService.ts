@@ -89,17 +89,21 @@ export class NudgeService implements Snoozer {
    * reminders already in their chat are queued to say so.
    */
   async noteRegistered(userId: string): Promise<void> {
-    const { campaign, ledger, clock, delivery } = this.deps;
+    const { campaign, ledger, clock, delivery, log } = this.deps;
     const now = clock.now();
     await ledger.setMarker(campaign.id, registeredMarker(userId), now.toISOString());
     // Their reminders already in the chat say "You're all set" as soon as a worker gets to them, not at the
-    // next pass (the worker changes a card only when it, too, sees them registered).
-    const stale = cardsToShowDone(
-      await ledger.history(campaign.id, userId),
-      now,
-      requeueCardAfterMs(delivery),
-    );
-    await queueDoneCards(this.deps, stale, now);
+    // next pass (the worker changes a card only when it, too, sees them registered). Their nudges have stopped
+    // whatever happens here: a failure leaves the change to the next pass.
+    try {
+      const history = await ledger.history(campaign.id, userId);
+      await queueDoneCards(this.deps, cardsToShowDone(history, now, requeueCardAfterMs(delivery)), now);
+    } catch (error) {
+      log.warn(
+        { userId, err: { name: (error as Error).name } },
+        "could not queue the change of a registered user's reminders: left to the next pass",
+      );
+    }
   }
 
   async report(): Promise<DeliveryReport> {

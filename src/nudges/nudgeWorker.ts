@@ -550,8 +550,17 @@ export class NudgeWorker {
     if (!reference) return this.cardSettled(message, entry, 'gone');
     const progress = (await reads.progress)?.value;
     const ctx = this.viewContext(progress, reference, message.job.firstName);
-    const snapshot = await this.registration(message.job, ctx.methods);
-    const evaluation = evaluateRegistration(snapshot?.methods ?? [], ctx.methods);
+    let snapshot = await this.registration(message.job, ctx.methods);
+    let evaluation = evaluateRegistration(snapshot?.methods ?? [], ctx.methods);
+    if (!evaluation.complete && (await reads.registered)) {
+      // The pupil's own "I've done it" found them registered, perhaps in another process whose live look this
+      // one never saw (the report lags by hours): one live look of its own, at background pace.
+      const looked = await this.deps.status.backgroundLook(entry.userId).catch(() => undefined);
+      if (looked?.kind === 'known') {
+        snapshot = looked.snapshot;
+        evaluation = evaluateRegistration(snapshot.methods, ctx.methods);
+      }
+    }
     if (!snapshot || !evaluation.complete) return this.drop(message);
     const card = statusCard({ evaluation, snapshot, afterCheck: false, progress, now: clock.now() }, ctx);
     try {

@@ -268,7 +268,7 @@ describe('Nudge campaign on real HTTP (Teams connector and Graph stand-ins)', fu
       rig.clock.set('2026-10-24T10:00:00Z');
       await rig.says(id, "I've done it");
       // The turn answers first; its check queues the change beside it.
-      await until(async () => (await rig.ledger(id))[0]!.doneCard === 'queued', {
+      await until(async () => (await rig.parts.deps.queue.approximateCount()) > 0, {
         what: 'the change queued',
       });
       await rig.parts.worker.drain(300, 20);
@@ -277,6 +277,28 @@ describe('Nudge campaign on real HTTP (Teams connector and Graph stand-ins)', fu
       expect(rig.connector.total, 'messages sent').to.equal(2);
       // The other pupil said nothing and is not registered: their reminder is left as it was.
       expect((await rig.ledger(other)).map((e) => e.doneCard)).to.deep.equal([undefined]);
+    });
+
+    it('changes after "I\'ve done it" in another process too: the worker takes its own live look', async () => {
+      rig = await CampaignRig.start({ policy: clockChangePolicy(), now: '2026-10-23T08:00:00Z' });
+      const id = await rig.addUser(1);
+      rig.graph.syncReport(id, '2026-10-22T18:00:00Z');
+      await rig.run();
+      const friday = rig.connector.received.find((r) => r.conversationId === conversationOf(id))!.id;
+      rig.graph.setMethods(id, [
+        graphMethod.password(),
+        graphMethod.authenticator(),
+        graphMethod.email('p1@example.com'),
+      ]);
+      rig.clock.set('2026-10-24T10:00:00Z');
+      // The bot's check found them done (its live look stays in the bot's process); this worker is another
+      // process, such as npm run nudge, and the report still says nothing is registered.
+      await rig.parts.service.noteRegistered(id);
+      const looks = () => rig.graph.tenant.server.requestsTo(/\/authentication\/methods/).length;
+      const looksBefore = looks();
+      await rig.parts.worker.drain(300, 20);
+      expect(updates()).to.deep.equal([[conversationOf(id), friday, ["You're all set ✅"]]]);
+      expect(looks() - looksBefore, 'live looks').to.equal(1);
     });
 
     it('is queued once however many passes run before the worker gets to it', async () => {
