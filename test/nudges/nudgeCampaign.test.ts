@@ -251,21 +251,28 @@ describe('Nudge campaign on real HTTP (Teams connector and Graph stand-ins)', fu
       expect(updates()).to.deep.equal([[conversationOf(id), friday, ["You're all set ✅"]]]);
     });
 
-    it('changes within moments of the pupil\'s own "I\'ve done it" that finds them done: no pass needed', async () => {
+    /**
+     * Pupils 1…count nudged on Friday from a report last updated on Thursday; pupil 1 registers on Saturday, which
+     * only a live look sees (the report has not caught up), and no window is open, so no pass runs.
+     */
+    async function firstRegistersOnSaturday(count: number) {
       rig = await CampaignRig.start({ policy: clockChangePolicy(), now: '2026-10-23T08:00:00Z' });
-      const ids = await Promise.all([1, 2].map((n) => rig.addUser(n)));
-      // The report as Friday's pass reads it: last updated on Thursday.
+      const ids = await Promise.all(Array.from({ length: count }, (_, i) => rig.addUser(i + 1)));
       for (const id of ids) rig.graph.syncReport(id, '2026-10-22T18:00:00Z');
       await rig.run();
-      const [id, other] = ids as [string, string];
-      const friday = rig.connector.received.find((r) => r.conversationId === conversationOf(id))!.id;
-      // Registered on Saturday; the report has not caught up, and no window is open, so no pass runs.
-      rig.graph.setMethods(id, [
+      const friday = rig.connector.received.find((r) => r.conversationId === conversationOf(ids[0]!))!.id;
+      rig.graph.setMethods(ids[0]!, [
         graphMethod.password(),
         graphMethod.authenticator(),
         graphMethod.email('p1@example.com'),
       ]);
       rig.clock.set('2026-10-24T10:00:00Z');
+      return { ids, friday };
+    }
+
+    it('changes within moments of the pupil\'s own "I\'ve done it" that finds them done: no pass needed', async () => {
+      const { ids, friday } = await firstRegistersOnSaturday(2);
+      const [id, other] = ids as [string, string];
       await rig.says(id, "I've done it");
       // The turn answers first; its check queues the change beside it.
       await until(async () => (await rig.parts.deps.queue.approximateCount()) > 0, {
@@ -280,17 +287,8 @@ describe('Nudge campaign on real HTTP (Teams connector and Graph stand-ins)', fu
     });
 
     it('changes after "I\'ve done it" in another process too: the worker takes its own live look', async () => {
-      rig = await CampaignRig.start({ policy: clockChangePolicy(), now: '2026-10-23T08:00:00Z' });
-      const id = await rig.addUser(1);
-      rig.graph.syncReport(id, '2026-10-22T18:00:00Z');
-      await rig.run();
-      const friday = rig.connector.received.find((r) => r.conversationId === conversationOf(id))!.id;
-      rig.graph.setMethods(id, [
-        graphMethod.password(),
-        graphMethod.authenticator(),
-        graphMethod.email('p1@example.com'),
-      ]);
-      rig.clock.set('2026-10-24T10:00:00Z');
+      const { ids, friday } = await firstRegistersOnSaturday(1);
+      const id = ids[0]!;
       // The bot's check found them done (its live look stays in the bot's process); this worker is another
       // process, such as npm run nudge, and the report still says nothing is registered.
       await rig.parts.service.noteRegistered(id);
