@@ -29,9 +29,23 @@ export interface BotProcess {
   kill(): Promise<void>;
 }
 
-/** A fresh temporary DATA_DIR, removed by the caller with `fs.rmSync(dir, { recursive: true })`. */
+/** Every temporary DATA_DIR this process made, removed at its exit whatever its tests did. */
+const madeDataDirs: string[] = [];
+
+/**
+ * A fresh temporary DATA_DIR, removed by the caller with `fs.rmSync(dir, { recursive: true })`, and in any case
+ * when this process exits: a bot started there writes its support-code key, which must not stay behind in the
+ * machine's temporary folder after a failed test or one that kept no list of its folders.
+ */
 export function tempDataDir(prefix = 'mfa-buddy-test-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  if (madeDataDirs.length === 0) {
+    process.once('exit', () => {
+      for (const made of madeDataDirs) fs.rmSync(made, { recursive: true, force: true });
+    });
+  }
+  madeDataDirs.push(dir);
+  return dir;
 }
 
 /** Runs the bot with `env` (merged over a minimal base) and waits for "listening". */

@@ -1,8 +1,10 @@
 /** The shared test helpers fail when they should, and say why: a helper that cannot fail hides every bug. */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import type { Activity } from 'botbuilder';
 import { expect } from 'chai';
 import { testUser, textActivity } from './activities';
-import { stopCleanly, type BotProcess } from './botProcess';
+import { ROOT, stopCleanly, type BotProcess } from './botProcess';
 import { ConnectorStandIn } from './connectorStandIn';
 import { headingOf, viewCard, type CardView } from './cards';
 import { expectRejection } from './expectRejection';
@@ -209,6 +211,27 @@ describe('Shared test helpers', () => {
         await failureOf(() => expectNoPersonalData(['{"msg":"started"}'], { ids: ['6d000000'] })),
       ).to.match(/^ids the log should name/);
       expectNoPersonalData(lines, { names: ['Desk Person'], ids: ['6d000000-0000-4000-8000-000000000001'] });
+    });
+  });
+
+  describe('tempDataDir', () => {
+    it('removes the folders it made, with what a bot wrote there, when the process exits', () => {
+      // A process that makes two and exits without removing them (a test that failed before its cleanup).
+      const made = execFileSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          '-e',
+          "const { tempDataDir } = require('./test/support/botProcess'); const fs = require('node:fs'); " +
+            "const dirs = [tempDataDir(), tempDataDir()]; fs.writeFileSync(dirs[0] + '/support-code.key', 'k'); " +
+            'console.log(JSON.stringify(dirs));',
+        ],
+        { cwd: ROOT, encoding: 'utf8' },
+      );
+      const dirs = JSON.parse(made.trim().split('\n').pop()!) as string[];
+      expect(dirs).to.have.length(2);
+      expect(dirs.filter((dir) => fs.existsSync(dir))).to.deep.equal([]);
     });
   });
 });
