@@ -9,7 +9,6 @@
 import crypto from 'node:crypto';
 import pLimit from 'p-limit';
 import { campaignMoment, momentsByGroup } from '../domain/campaign/campaignTime';
-import { cardsToShowDone } from '../domain/campaign/doneCards';
 import { memberStanding, type MemberStanding } from '../domain/campaign/memberStanding';
 import { nudgeDue, type NudgeDue } from '../domain/campaign/nudgeDecision';
 import type { TargetGroup } from '../domain/policy/campaignPolicy';
@@ -27,7 +26,7 @@ import type { LedgerEntry } from '../ports/nudgeLedger';
 import type { NudgeJob } from '../ports/nudgeQueue';
 import { registeredMarker, type CampaignDeps } from './campaignContext';
 import { campaignExcludedIds } from './campaignExclusions';
-import { queueDoneCards, requeueCardAfterMs } from './doneCardQueue';
+import { cardsToChange, queueDoneCards } from './doneCardQueue';
 import { EmailChecks } from './emailChecks';
 import { LAST_PASS, LAST_PASSES, withLastPass } from './lastPasses';
 import { windowGroupMarker, windowGroups } from './windowGroups';
@@ -460,9 +459,7 @@ export class CampaignPlanner {
       if (standing.kind === 'registered') {
         summary.registered += 1;
         line({ action: 'registered' });
-        staleCards.push(
-          ...cardsToShowDone(histories.get(user.id) ?? [], now, requeueCardAfterMs(this.deps.delivery)),
-        );
+        staleCards.push(...cardsToChange(histories.get(user.id) ?? [], now, this.deps.delivery));
         continue;
       }
       if (standing.problem === 'schoolEmail') summary.schoolEmail += 1;

@@ -3,9 +3,10 @@
  * set"): by the planning pass for everyone it finds registered, and at once for a member whose own "I've done
  * it" check found them registered. Each row is marked `queued` first by a conditional write (a row that changed
  * meanwhile is left for the next pass), so that neither queues it again while it waits; a crash between the
- * mark and the message leaves the mark to age out (`requeueCardAfterMs`).
+ * mark and the message leaves the mark to age out (`cardsToChange`).
  */
 import pLimit from 'p-limit';
+import { cardsToShowDone } from '../domain/campaign/doneCards';
 import type { LedgerEntry } from '../ports/nudgeLedger';
 import type { NudgeJob } from '../ports/nudgeQueue';
 import { ConcurrencyError } from '../ports/versioned';
@@ -14,9 +15,16 @@ import type { CampaignDeps } from './campaignContext';
 /** Ledger writes at once. */
 const WRITES_AT_ONCE = 16;
 
-/** A card change queued this long ago and still not done is queued again (its message was lost, or it failed). */
-export function requeueCardAfterMs(delivery: CampaignDeps['delivery']): number {
-  return 2 * delivery.visibilityTimeoutMs;
+/**
+ * The rows of a registered member's history whose reminders still need changing (`cardsToShowDone`), a change
+ * queued twice the visibility timeout ago and still not done counting again (its message was lost, or it failed).
+ */
+export function cardsToChange(
+  history: LedgerEntry[],
+  now: Date,
+  delivery: CampaignDeps['delivery'],
+): LedgerEntry[] {
+  return cardsToShowDone(history, now, 2 * delivery.visibilityTimeoutMs);
 }
 
 /** Marks and queues the change of each row's card; returns how many were queued. */

@@ -4,14 +4,13 @@
  * failures only.
  */
 import { nextOpening } from '../domain/campaign/campaignTime';
-import { cardsToShowDone } from '../domain/campaign/doneCards';
 import { nudgeKey, parseNudgeKey, snoozesUsed } from '../domain/campaign/nudgeDecision';
 import type { ActiveStage } from '../domain/campaign/stagePlan';
 import type { SnoozeResult, Snoozer } from '../features/campaign/nudgeReplies';
 import type { LedgerCounts, LedgerEntry } from '../ports/nudgeLedger';
 import { ConcurrencyError } from '../ports/versioned';
 import { registeredMarker, type CampaignDeps } from './campaignContext';
-import { queueDoneCards, requeueCardAfterMs } from './doneCardQueue';
+import { cardsToChange, queueDoneCards } from './doneCardQueue';
 import type { PassSummary } from './campaignPlanner';
 import { LAST_PASS, LAST_PASSES, lastPassesOf } from './lastPasses';
 import { forecastNextReminder, type NextReminderForecast } from './nextReminderForecast';
@@ -97,7 +96,7 @@ export class NudgeService implements Snoozer {
     // whatever happens here: a failure leaves the change to the next pass.
     try {
       const history = await ledger.history(campaign.id, userId);
-      await queueDoneCards(this.deps, cardsToShowDone(history, now, requeueCardAfterMs(delivery)), now);
+      await queueDoneCards(this.deps, cardsToChange(history, now, delivery), now);
     } catch (error) {
       log.warn(
         { userId, err: { name: (error as Error).name } },

@@ -554,7 +554,8 @@ export class NudgeWorker {
     let evaluation = evaluateRegistration(snapshot?.methods ?? [], ctx.methods);
     if (!evaluation.complete && (await reads.registered)) {
       // The pupil's own "I've done it" found them registered, perhaps in another process whose live look this
-      // one never saw (the report lags by hours): one live look of its own, at background pace.
+      // one never saw (the report lags by hours): one live look of its own, at background pace (their other
+      // reminders, taken at the same time, share it).
       const looked = await this.deps.status.backgroundLook(entry.userId).catch(() => undefined);
       if (looked?.kind === 'known') {
         snapshot = looked.snapshot;

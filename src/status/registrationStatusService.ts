@@ -77,6 +77,7 @@ export class RegistrationStatusService {
   private readonly liveLooks: LRUCache<string, Timed>;
   private readonly inflightRows = new Map<string, Promise<StatusLookup>>();
   private readonly inflightLive = new Map<string, Promise<StatusLookup>>();
+  private readonly inflightBackground = new Map<string, Promise<StatusLookup>>();
   /** When each user's recent "I've done it" looks were taken, for the per-user allowance. */
   private readonly liveCheckTimes: LRUCache<string, number[]>;
   private bulk?: Promise<void>;
@@ -161,9 +162,20 @@ export class RegistrationStatusService {
     return combineSnapshots(row?.snapshot, live?.snapshot);
   }
 
-  /** A live look at background priority (campaigns, in a tenant without the report); remembered like any. */
-  async backgroundLook(userId: string): Promise<StatusLookup> {
+  /**
+   * A live look at background priority (campaigns, in a tenant without the report); remembered like any. Callers
+   * asking about one user at once (a worker with several of their reminders) share one look.
+   */
+  backgroundLook(userId: string): Promise<StatusLookup> {
     const id = userId.toLowerCase();
+    const running = this.inflightBackground.get(id);
+    if (running) return running;
+    const look = this.lookInBackground(id).finally(() => this.inflightBackground.delete(id));
+    this.inflightBackground.set(id, look);
+    return look;
+  }
+
+  private async lookInBackground(id: string): Promise<StatusLookup> {
     const live = await this.deps.directory.liveMethods(id, { priority: 'background' });
     if (!live) return { kind: 'unknownUser' };
     const snapshot = fromLive(live);

@@ -299,6 +299,29 @@ describe('Nudge campaign on real HTTP (Teams connector and Graph stand-ins)', fu
       expect(looks() - looksBefore, 'live looks').to.equal(1);
     });
 
+    it('takes one live look per pupil, not one per reminder, when their "I\'ve done it" mark is not borne out', async () => {
+      rig = await CampaignRig.start({ policy: clockChangePolicy(), now: '2026-10-23T08:00:00Z' });
+      const id = await rig.addUser(1);
+      rig.graph.syncReport(id, '2026-10-22T18:00:00Z');
+      await rig.run();
+      rig.clock.set('2026-10-27T09:00:00Z');
+      await rig.run();
+      expect((await rig.ledger(id)).map((e) => e.state)).to.deep.equal(['sent', 'sent']);
+      // Marked registered (a check elsewhere), but Graph still shows nothing registered: both reminders are queued.
+      await rig.parts.deps.ledger.setMarker(
+        rig.parts.deps.campaign.id,
+        registeredMarker(id),
+        '2026-10-27T12:00:00Z',
+      );
+      rig.clock.set('2026-10-27T13:00:00Z');
+      await rig.parts.planner.planIfDue(true);
+      const looks = () => rig.graph.tenant.server.requestsTo(/\/authentication\/methods/).length;
+      const looksBefore = looks();
+      await rig.parts.worker.drain(300, 20);
+      expect(looks() - looksBefore, 'live looks').to.equal(1);
+      expect(updates()).to.deep.equal([]);
+    });
+
     it('is queued once however many passes run before the worker gets to it', async () => {
       await bothNudgedThenRegistered();
       rig.clock.set('2026-10-27T09:00:00Z');
