@@ -5,7 +5,7 @@
  * HTTPS Graph stand-in (members in pages of 999, the registration report under its 5-per-10-s budget).
  *
  *   npm run bench:nudge -- [--sizes 10000,100000] [--runs 3] [--parallel 1] [--heap 128]
- *                          [--storage sqlite,azure] [--count-requests] [--crash-after 25]
+ *                          [--storage sqlite,azure] [--count-requests] [--crash-after 25] [--cli-env K=V,K=V]
  *
  * `--storage azure` runs the CLI with STORAGE=azure on a fresh Azurite (in memory, one per run); with both,
  * runs alternate between the backends so that both see the same machine, and the medians are compared.
@@ -49,6 +49,13 @@ const STORAGES = arg('storage', 'sqlite').split(',').filter(Boolean) as ('sqlite
 const COUNT_REQUESTS = args.includes('--count-requests');
 /** Kill the CLI (SIGKILL) this many seconds after it starts, then start it again (0: no crash). */
 const CRASH_AFTER_S = Number(arg('crash-after', '0'));
+/** Extra settings for the CLI, `--cli-env NUDGE_CONCURRENCY=32,TEAMS_SENDS_PER_SECOND=50` (to compare settings). */
+const CLI_ENV = Object.fromEntries(
+  arg('cli-env', '')
+    .split(',')
+    .filter(Boolean)
+    .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+);
 
 type Storage = (typeof STORAGES)[number];
 
@@ -205,6 +212,7 @@ async function once(users: number, storage: Storage, run: number): Promise<RunRe
         env: {
           ...nudgeCliEnv(graph, dataDir, policyFile, process.env.BENCH_LOG_LEVEL ?? 'warn'),
           ...storageEnv,
+          ...CLI_ENV,
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       },

@@ -47,7 +47,16 @@ export interface SendRule {
   campaignMost?: number;
 }
 
-export const DEFAULT_SEND_RULE: SendRule = { windowMs: 1005, answerCapMs: 30_000, halfLifeMs: 1000 };
+/**
+ * Teams' second plus 3 ms. A ticket's next request starts `windowMs` after its last answer as read in whole
+ * milliseconds, which can be up to 1 ms before the answer came: two arrivals on one ticket are more than
+ * `windowMs - 1` apart in real time. Teams stamps arrivals on its own clock, whose milliseconds begin elsewhere:
+ * more than 1,001 ms apart is still 1,001 stamps apart, outside any window of 1,000 ms even counted at both ends
+ * (test/domain/sending/sendTickets.test.ts finds 51 in a window at 1,001). The third millisecond is for a clock
+ * being slewed (NTP moves it at most 0.5 ms a second). Each millisecond more costs the campaign 0.1 % of its
+ * rate. Instances with clocks of their own add their clock margin (the Azure table).
+ */
+export const DEFAULT_SEND_RULE: SendRule = { windowMs: 1003, answerCapMs: 30_000, halfLifeMs: 1000 };
 
 export type SendDecision =
   | { take: number; pressure: { value: number; at: number } }
