@@ -30,7 +30,7 @@ function simulate(timing: Timing, runMs: number): number[] {
     pausedUntil: 0,
   };
   const arrived: number[] = [];
-  const answers: { at: number; index: number; grantedAt: number; readAt: number }[] = [];
+  const answers: { index: number; grantedAt: number; readAt: number }[] = [];
   let sent = 0;
   let nextReply = timing.replyGaps[0]!;
   let replies = 0;
@@ -55,7 +55,6 @@ function simulate(timing: Timing, runMs: number): number[] {
       state.pressure = decision.pressure;
       arrived.push(t + roundTrip * timing.arrivals[n % timing.arrivals.length]!);
       answers.push({
-        at: t + roundTrip,
         index: decision.take,
         grantedAt: now,
         readAt: t + roundTrip + timing.readLate[n % timing.readLate.length]!,
