@@ -54,7 +54,11 @@ const CLI_ENV = Object.fromEntries(
   arg('cli-env', '')
     .split(',')
     .filter(Boolean)
-    .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+    .map((pair) => {
+      const at = pair.indexOf('=');
+      if (at < 1) throw new Error(`--cli-env takes NAME=value pairs separated by commas, not "${pair}"`);
+      return [pair.slice(0, at), pair.slice(at + 1)];
+    }),
 );
 
 type Storage = (typeof STORAGES)[number];

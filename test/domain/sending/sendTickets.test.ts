@@ -1,9 +1,10 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { decideSend, type SendKind, type SendWindowState } from '../../../src/domain/sending/sendTickets';
+import { TEAMS_LIMITS } from '../../support/connectorStandIn';
 
-const LIMIT = 50;
-const TEAMS_WINDOW_MS = 1000;
+/** Teams' app limit, as the connector stand-in enforces it. */
+const { limit: LIMIT, windowMs: TEAMS_WINDOW_MS } = TEAMS_LIMITS.app;
 
 interface Timing {
   /** Each request's round trip (ms), used in turn. */
