@@ -158,9 +158,12 @@ export class NudgeWorker {
   async drain(quietMs: number, pollMs = 250, busy?: () => boolean): Promise<WorkerStats> {
     let quietSince = Date.now();
     while (!this.stopping) {
+      const lookedAt = Date.now();
       const took = await this.tick();
       if (took > 0 || this.inFlight > 0 || busy?.()) quietSince = Date.now();
-      const waitingForOwn = this.expectedBackAt > Date.now();
+      // Judged by when the look began: a slow receive that began before a deferred message was back may have
+      // returned after it was due, without it.
+      const waitingForOwn = this.expectedBackAt >= lookedAt;
       if (took === 0 && !waitingForOwn && Date.now() - quietSince >= quietMs) break;
       if (took === 0) await sleep(pollMs);
     }

@@ -511,6 +511,36 @@ describe('Nudge campaign on real HTTP (Teams connector and Graph stand-ins)', fu
     ]);
   });
 
+  it("a retry is not lost to a slow queue: a look that began before the retry was back doesn't end the pass", async () => {
+    rig = await CampaignRig.start({ policy: clockChangePolicy(), now: '2026-10-23T08:00:00Z' });
+    const id = await rig.addUser(1);
+    // One 502, so the send comes back after about a second (backoff, not a 429's short wait).
+    const real = rig.parts.deps.messenger;
+    let failures = 1;
+    rig.parts.deps.messenger = {
+      ...real,
+      sendToUser: (userId, cards, options) =>
+        failures-- > 0
+          ? Promise.resolve({ kind: 'failed', status: 502, error: 'Bad Gateway' })
+          : real.sendToUser(userId, cards, options),
+    };
+    // A store that answers an empty look late, after the retry is due: the look saw the queue before it was.
+    const queue = rig.parts.deps.queue;
+    const receive = queue.receive.bind(queue);
+    rig.parts.deps.queue = Object.assign(Object.create(queue) as typeof queue, {
+      receive: async (...args: Parameters<typeof queue.receive>) => {
+        const received = await receive(...args);
+        if (received.length === 0) await new Promise((resolve) => setTimeout(resolve, 1500));
+        return received;
+      },
+    });
+    await rig.run();
+    expect(rig.headings(id)).to.have.length(1);
+    expect((await rig.ledger(id)).map((e) => [e.state, e.attempts, e.failures])).to.deep.equal([
+      ['sent', 2, 1],
+    ]);
+  });
+
   it('nudges a user who blocked the bot again once they write to it, in the same chat, a day later', async () => {
     rig = await CampaignRig.start({
       policy: clockChangePolicy(),
