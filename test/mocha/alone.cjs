@@ -1,5 +1,5 @@
-// The full suite's timing-sensitive files, one after the other with nothing else running (test/mocha/plan.cjs).
+// The full suite's timing-sensitive files, after the others, side by side with nothing else (test/mocha/plan.cjs).
 const base = require('../../.mocharc.json');
 const { plan } = require('./plan.cjs');
 
-module.exports = { ...base, spec: plan().alone };
+module.exports = { ...base, parallel: true, jobs: 2, spec: plan().alone };

@@ -2,9 +2,11 @@
  * Which test files `npm test` runs side by side, and in what order. Most of the suite's time is spent waiting
  * on stand-ins, built bots, Azurite and a browser, not computing, so the files run in several worker
  * processes at once, the longest first (none is left running alone at the end). The suites that compare
- * pupils' reply times with and without a campaign run afterwards, on their own: other files starting beside
- * them would make that comparison measure the machine. A test file not named here runs side by side, after
- * the longest ones, so a new file needs no change here.
+ * pupils' reply times with and without a campaign run afterwards, with no other file beside them: files starting
+ * and stopping beside them would make that comparison measure the machine. The two run side by side with each
+ * other: each keeps under a fifth of two cores busy, and their phases line up (the quiet talk beside the
+ * quiet talk, the campaign beside the campaign), so each comparison sees the same machine on both sides of it.
+ * A test file not named here runs side by side, after the longest ones, so a new file needs no change here.
  */
 const path = require('node:path');
 const fs = require('node:fs');
@@ -12,7 +14,7 @@ const lookupFiles = require('mocha/lib/cli/lookup-files');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-/** Timing-sensitive suites, run one after the other once the others have finished. */
+/** The timing-sensitive suites, run together once the others have finished. */
 const ALONE = ['test/nudges/sharedSendBudget.e2e.test.ts', 'test/e2e/azureSharedSendBudget.e2e.test.ts'];
 
 /** The longest of the others (about 10 s or more on 2 cores), longest first. */

@@ -14,8 +14,10 @@ import { describePupilsTalking } from '../support/pupilsTalkingSuite';
 describePupilsTalking({
   title:
     'One Teams send budget: pupils talk to the bot while npm run nudge runs a campaign (built bot and CLI)',
-  // Enough pupils that the campaign still runs 11 s after the last turn, when its rate afterwards is measured.
-  scenario: { pupils: 2000, talkers: 120, limit: 50 },
+  // Enough pupils that the campaign still runs 11 s after the last turn, when its rate afterwards is measured:
+  // about 300 before the pupils start, 4–20 a second for their 20 s, 550 in the 11 s after, and 5 s or more to
+  // spare (the run's figures say how long it outlasted the talk: campaignAfterTalkS).
+  scenario: { pupils: 1500, talkers: 120, limit: 50 },
   // Kept behind the pupils' reserve it would stay near a quarter of the limit; the target (0.95) is the
   // benchmark's, since the campaign runs below normal CPU priority and a loaded machine slows it.
   afterShare: { least: 0.6, why: 'the campaign runs below normal priority on a shared machine' },

@@ -82,6 +82,8 @@ export interface TalkingFigures {
   repliesPerSecondWhileTalking: number;
   /** From six seconds after the last turn (the pupils' pressure has faded), for five seconds. */
   nudgesPerSecondAfter: number;
+  /** How long the campaign went on sending after the last turn (it must outlast the 11 s measured above). */
+  campaignAfterTalkS: number;
   refused: ConnectorStandIn['refused'];
   /** Who the budget blamed for each 429 (both processes' logs). */
   refusedBy: string[];
@@ -209,7 +211,8 @@ export async function pupilsTalkDuringCampaign(options: TalkingOptions): Promise
               status: answer.status,
               ms: performance.now() - started,
             });
-            await pause(think[0] + rnd() * (think[1] - think[0]));
+            // A reader's pause before the next turn; after the last one the pupil is done.
+            if (n < TURNS.length - 1) await pause(think[0] + rnd() * (think[1] - think[0]));
           }
         }),
       );
@@ -232,7 +235,7 @@ export async function pupilsTalkDuringCampaign(options: TalkingOptions): Promise
     const campaign = runBuiltCli(
       'nudge',
       { ...envOf(), NUDGE_CONCURRENCY: '32', LOG_LEVEL: 'warn' },
-      ['--now', NOW, '--quiet-seconds', '3'],
+      ['--now', NOW, '--quiet-seconds', '1'],
       540_000,
       root,
     );
@@ -268,6 +271,8 @@ export async function pupilsTalkDuringCampaign(options: TalkingOptions): Promise
       nudgesPerSecondWhileTalking: rate(isNudge, talkingFrom, busy.endedAt),
       repliesPerSecondWhileTalking: rate(isReply, talkingFrom, busy.endedAt),
       nudgesPerSecondAfter: rate(isNudge, busy.endedAt + 6000, busy.endedAt + 11_000),
+      campaignAfterTalkS:
+        (Math.max(...teams.received.filter(isNudge).map((a) => a.at)) - busy.endedAt) / 1000,
       refused: { ...teams.refused },
       refusedBy: logs
         .filter((l) => l.includes('Teams refused a send'))
