@@ -6,6 +6,7 @@
  *
  *   npm run bench:nudge -- [--sizes 10000,100000] [--runs 3] [--parallel 1] [--heap 128]
  *                          [--storage sqlite,azure] [--count-requests] [--crash-after 25] [--cli-env K=V,K=V]
+ *                          [--loop-probe]
  *
  * `--storage azure` runs the CLI with STORAGE=azure on a fresh Azurite (in memory, one per run); with both,
  * runs alternate between the backends so that both see the same machine, and the medians are compared.
@@ -13,6 +14,8 @@
  * user by service (it costs the bench process some CPU: use it for counts, not for the timed runs).
  * `--crash-after N` kills the CLI with SIGKILL N seconds after it starts and starts it again: the restarted
  * process's time to its first send and its rate from its own start are reported under `restart`.
+ * `--loop-probe` loads bench/loopProbe.cjs into the CLI and reports under `loop` how late its event loop ran
+ * (p50/p99/max) and its garbage collection pauses: where a ticket's cycle goes beyond the rule's window.
  *
  * Per run: the worker's peak memory (VmHWM of the child process), planning time (start to first send),
  * sending rate from first to last send (and as a ratio of the 50/s limit), 429s the stand-in answered, and
@@ -49,6 +52,8 @@ const STORAGES = arg('storage', 'sqlite').split(',').filter(Boolean) as ('sqlite
 const COUNT_REQUESTS = args.includes('--count-requests');
 /** Kill the CLI (SIGKILL) this many seconds after it starts, then start it again (0: no crash). */
 const CRASH_AFTER_S = Number(arg('crash-after', '0'));
+/** Measure the CLI's event-loop delay and garbage collection (bench/loopProbe.cjs). */
+const LOOP_PROBE = args.includes('--loop-probe');
 /** Extra settings for the CLI, `--cli-env NUDGE_CONCURRENCY=32,TEAMS_SENDS_PER_SECOND=50` (to compare settings). */
 const CLI_ENV = Object.fromEntries(
   arg('cli-env', '')
@@ -77,6 +82,8 @@ interface RunResult {
   duplicates: number;
   endToEndSeconds: number;
   exitCode: number | null;
+  /** With --loop-probe: the CLI's event-loop delay and garbage collection (bench/loopProbe.cjs). */
+  loop?: Record<string, number>;
   /** With --count-requests: storage requests per user, by service and operation. */
   requestsPerUser?: Record<string, number>;
   /**
@@ -199,12 +206,14 @@ async function once(users: number, storage: Storage, run: number): Promise<RunRe
 
   let output = '';
   let peak = 0;
+  const probeOut = path.join(dataDir, 'loop-probe.jsonl');
   const startCli = () => {
     const child = spawn(
       process.execPath,
       [
         '--disable-warning=DEP0111',
         ...(HEAP_MB > 0 ? [`--max-old-space-size=${HEAP_MB}`] : []),
+        ...(LOOP_PROBE ? ['--require', path.join(ROOT, 'bench', 'loopProbe.cjs')] : []),
         path.join(ROOT, 'dist', 'cli', 'nudge.js'),
         '--now',
         '2026-10-23T08:00:00Z',
@@ -217,6 +226,7 @@ async function once(users: number, storage: Storage, run: number): Promise<RunRe
           ...nudgeCliEnv(graph, dataDir, policyFile, process.env.BENCH_LOG_LEVEL ?? 'warn'),
           ...storageEnv,
           ...CLI_ENV,
+          ...(LOOP_PROBE ? { LOOP_PROBE_OUT: probeOut } : {}),
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
@@ -268,6 +278,10 @@ async function once(users: number, storage: Storage, run: number): Promise<RunRe
   await graph.close();
   for (const proxy of proxies) await proxy.close();
   await azurite?.stop();
+  // The last process's figures (after a crash, the restarted one's).
+  const loop = fs.existsSync(probeOut)
+    ? (JSON.parse(fs.readFileSync(probeOut, 'utf8').trim().split('\n').at(-1)!) as Record<string, number>)
+    : undefined;
   fs.rmSync(dataDir, { recursive: true, force: true });
   if (exitCode !== 0 || process.env.BENCH_LOG_LEVEL) console.error(output.slice(0, 6000));
   const sendsPerSecond = sendSeconds > 0 ? (delivered - 1) / sendSeconds : 0;
@@ -294,6 +308,7 @@ async function once(users: number, storage: Storage, run: number): Promise<RunRe
     exitCode,
     requestsPerUser,
     restart,
+    loop,
   };
 }
 
