@@ -517,12 +517,14 @@ describe('Nudge campaign on real HTTP (Teams connector and Graph stand-ins)', fu
     // One 502, so the send comes back after about a second (backoff, not a 429's short wait).
     const real = rig.parts.deps.messenger;
     let failures = 1;
+    // Every method named: the real messenger is a class, whose methods a spread would not copy.
     rig.parts.deps.messenger = {
-      ...real,
       sendToUser: (userId, cards, options) =>
         failures-- > 0
           ? Promise.resolve({ kind: 'failed', status: 502, error: 'Bad Gateway' })
           : real.sendToUser(userId, cards, options),
+      sendToChat: (userId, chatId, cards, options) => real.sendToChat(userId, chatId, cards, options),
+      updateCard: (userId, activityId, card, options) => real.updateCard(userId, activityId, card, options),
     };
     // A store that answers an empty look late, after the retry is due: the look saw the queue before it was.
     const queue = rig.parts.deps.queue;
