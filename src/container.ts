@@ -26,6 +26,7 @@ import { channelEscalationCard, helpDeliveredCard, helpFailedCard } from './feat
 import { HelpReplies } from './features/help/helpReplies';
 import { createItView, type ItViewParts } from './features/itView/createItView';
 import { NudgeReplies } from './features/campaign/nudgeReplies';
+import { CardRefreshReplies } from './features/cardRefresh/cardRefreshReplies';
 import { RetentionJob } from './conversation/retentionJob';
 import { StatusReplies } from './features/status/statusReplies';
 import { turnFailedText, viewContextAt } from './features/shared/wording';
@@ -368,6 +369,7 @@ export function buildContainer(
     status: statusReplies,
     help,
     nudges: nudges && new NudgeReplies({ snoozer: nudges.service, log }),
+    cardRefresh: new CardRefreshReplies({ status, nudges: nudges?.service, clock, log }),
     passes: new TemporaryAccessPassReplies({
       passes,
       desk: supportCodes,
@@ -376,7 +378,7 @@ export function buildContainer(
     }),
     itView: itView.replies,
   });
-  const bot = new SchoolBot({ conversation, references, clock, log });
+  const bot = new SchoolBot({ conversation, references, clock, log, cardRefresh: config.cardRefresh });
 
   // Retention: each kind of record after its period, then the data of people who left the tenant.
   const personalData = new PersonalDataService(stores);

@@ -64,6 +64,7 @@ const envSchema = z.object({
     z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hexadecimal characters (32 bytes)'),
   ),
   NUDGE_SCHEDULER: optional(z.enum(['on', 'off'])).default('on'),
+  CARD_REFRESH: optional(z.enum(['on', 'off'])).default('off'),
   STORAGE: optional(z.enum(['sqlite', 'azure'])).default('sqlite'),
   AZURE_STORAGE_CONNECTION_STRING: optional(z.string()),
   /** Prefix of the bot's tables in the storage account, so several schools or test runs can share one. */
@@ -150,6 +151,11 @@ export interface AppConfig {
   dataDir: string;
   supportCodeKey?: Buffer;
   nudgeScheduler: boolean;
+  /**
+   * Status and nudge cards refresh themselves when opened again (Universal Actions; card version 1.5, which the
+   * Teams phone app may not render). Off: 1.2 cards, brought up to date in place when someone is done.
+   */
+  cardRefresh: boolean;
   /** Campaign delivery (docs/nudges.md). */
   nudges: {
     teamsAppId?: string;
@@ -295,6 +301,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     dataDir: path.resolve(e.DATA_DIR),
     supportCodeKey: e.SUPPORT_CODE_KEY ? Buffer.from(e.SUPPORT_CODE_KEY, 'hex') : undefined,
     nudgeScheduler: e.NUDGE_SCHEDULER === 'on',
+    cardRefresh: e.CARD_REFRESH === 'on',
     teamsSendsPerSecond: e.TEAMS_SENDS_PER_SECOND,
     teamsSendClockMarginMs: e.TEAMS_SEND_CLOCK_MARGIN_MS,
     nudges: {

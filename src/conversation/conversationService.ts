@@ -12,6 +12,8 @@ import type { StoredUserProgress, UserProgressStore } from '../ports/userProgres
 import { ConcurrencyError } from '../ports/versioned';
 import { registerCampaign } from '../features/campaign/campaignFeature';
 import type { NudgeReplies } from '../features/campaign/nudgeReplies';
+import { registerCardRefresh } from '../features/cardRefresh/cardRefreshFeature';
+import type { CardRefreshReplies } from '../features/cardRefresh/cardRefreshReplies';
 import { guideInstalled, registerGuide } from '../features/guide/guideFeature';
 import { registerHelp } from '../features/help/helpFeature';
 import type { HelpReplies } from '../features/help/helpReplies';
@@ -55,6 +57,8 @@ export interface ConversationServiceDeps {
   status?: StatusReplies;
   /** Answers "Remind me later" on a campaign nudge; without it, the snooze is refused politely. */
   nudges?: NudgeReplies;
+  /** Builds a status card or a nudge again when Teams shows it (its refresh); without it, cards stay as sent. */
+  cardRefresh?: CardRefreshReplies;
   /** Sends help requests to the desk, shows support codes, answers the desk's `verify`. */
   help?: HelpReplies;
   /** The desk's Temporary Access Pass (`tap <upn>` and the pass buttons); without it, neither exists. */
@@ -87,6 +91,7 @@ export class ConversationService {
     registerSupportCodes(router, deps);
     registerItView(router, deps);
     registerCampaign(router, deps);
+    registerCardRefresh(router, deps);
     registerLanguage(router, { catalogues: this.catalogues });
     registerAsk(router);
     router.assertComplete(VERB_NAMES);

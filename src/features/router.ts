@@ -56,8 +56,11 @@ export type TextCommand = (text: string, turn: Turn) => Promise<AdaptiveCardJson
 export type Command =
   | { kind: 'installed' }
   | { kind: 'text'; text: string }
-  /** A card submit or execute: `data` is untrusted until parsed. */
-  | { kind: 'action'; data: unknown };
+  /**
+   * A card submit or execute: `data` is untrusted until parsed. `invoked`: it came as an `adaptiveCard/action`
+   * invoke (Action.Execute, or a card's refresh), whose answer replaces the card.
+   */
+  | { kind: 'action'; data: unknown; invoked?: boolean };
 
 /** Answers to what no feature handles: install, words that matter to no one, a button that is broken. */
 export interface RouterDefaults {
@@ -68,6 +71,14 @@ export interface RouterDefaults {
 }
 
 export type ActionProblem = 'noVerb' | 'unknownVerb' | 'badPayload';
+
+export interface VerbOptions {
+  /**
+   * Only Teams itself sends this verb, as an invoke (a card's refresh): sent any other way it is no button of
+   * the bot's, and gets the broken-button answer.
+   */
+  invokeOnly?: boolean;
+}
 
 /** Parses card data against a verb's schema: `{ verb, ...payload }` typed from it, or why not. Never throws. */
 export function parseAgainst<S extends VerbSchemas>(
@@ -99,7 +110,8 @@ function verbOf(raw: unknown): string | undefined {
 /** A registered verb: its payload parsed and handled in one closure, so no payload type is ever cast. */
 type Route = (
   raw: unknown,
-) => { ok: true; run: (turn: Turn) => Cards } | { ok: false; problem: 'badPayload' };
+  invoked: boolean,
+) => { ok: true; run: (turn: Turn) => Cards } | { ok: false; problem: 'badPayload' | 'notInvoked' };
 
 export class Router {
   private readonly verbs = new Map<string, Route>();
@@ -116,9 +128,11 @@ export class Router {
     schemas: S,
     verb: V,
     handler: VerbHandler<{ verb: V } & z.output<S[V]>>,
+    options: VerbOptions = {},
   ): this {
     if (this.verbs.has(verb)) throw new Error(`verb ${verb} registered twice`);
-    this.verbs.set(verb, (raw) => {
+    this.verbs.set(verb, (raw, invoked) => {
+      if (options.invokeOnly && !invoked) return { ok: false, problem: 'notInvoked' };
       const parsed = parseVerb(schemas, verb, raw);
       return parsed.ok ? { ok: true, run: (turn) => handler(parsed.action, turn) } : parsed;
     });
@@ -183,7 +197,7 @@ export class Router {
       case 'action': {
         const verb = verbOf(command.data);
         const route = verb === undefined ? undefined : this.verbs.get(verb);
-        const routed = route?.(command.data);
+        const routed = route?.(command.data, command.invoked === true);
         if (!routed?.ok) {
           const problem = routed?.problem ?? (verb === undefined ? 'noVerb' : 'unknownVerb');
           this.log.warn({ userId, problem }, 'card action rejected');

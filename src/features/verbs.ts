@@ -5,6 +5,7 @@
  */
 import { askVerbs, AskVerb } from './shared/askVerb';
 import { campaignVerbs, CampaignVerb } from './campaign/campaignVerbs';
+import { cardRefreshVerbs, CardRefreshVerb } from './cardRefresh/cardRefreshVerbs';
 import { guideVerbs, GuideVerb } from './guide/guideVerbs';
 import { helpVerbs, HelpVerb } from './help/helpVerbs';
 import { languageVerbs, LanguageVerb } from './language/languageVerbs';
@@ -26,6 +27,7 @@ export const Verb = {
   ...HelpVerb,
   ...SupportCodeVerb,
   ...LanguageVerb,
+  ...CardRefreshVerb,
 } as const;
 
 const payloadSchemas = {
@@ -36,6 +38,7 @@ const payloadSchemas = {
   ...helpVerbs,
   ...supportCodeVerbs,
   ...languageVerbs,
+  ...cardRefreshVerbs,
 } satisfies VerbSchemas;
 
 export type VerbName = keyof typeof payloadSchemas;

@@ -7,6 +7,7 @@ import { nextOpening } from '../domain/campaign/campaignTime';
 import { nudgeKey, parseNudgeKey, snoozesUsed } from '../domain/campaign/nudgeDecision';
 import type { ActiveStage } from '../domain/campaign/stagePlan';
 import type { SnoozeResult, Snoozer } from '../features/campaign/nudgeReplies';
+import type { NudgeStanding, NudgeViews } from '../features/cardRefresh/cardRefreshReplies';
 import type { LedgerCounts, LedgerEntry } from '../ports/nudgeLedger';
 import { ConcurrencyError } from '../ports/versioned';
 import { registeredMarker, type CampaignDeps } from './campaignContext';
@@ -35,7 +36,7 @@ export interface DeliveryReport {
 /** How long one forecast of the next reminder answers IT's tab (as long as the tab's figures are kept). */
 export const FORECAST_CACHE_MS = 5 * 60_000;
 
-export class NudgeService implements Snoozer {
+export class NudgeService implements Snoozer, NudgeViews {
   private forecast?: { at: number; value: Promise<NextReminderForecast | undefined> };
 
   constructor(private readonly deps: CampaignDeps) {}
@@ -87,6 +88,26 @@ export class NudgeService implements Snoozer {
    * A live check found the user complete: no more nudges for them in this campaign, from any worker, and the
    * reminders already in their chat are queued to say so.
    */
+  /** What a nudge in a pupil's chat says now, but for their registration (a refresh of the card builds it again). */
+  async standingOf(
+    userId: string,
+    target: { campaign: string; nudge: string },
+  ): Promise<NudgeStanding | undefined> {
+    const { campaign, ledger } = this.deps;
+    if (target.campaign !== campaign.id) return undefined;
+    const stage = campaign.stages.find((s) => s.key === parseNudgeKey(target.nudge).stage);
+    if (!stage) return undefined;
+    const history = await ledger.history(campaign.id, userId);
+    if (!history.some((h) => h.nudge === target.nudge)) return undefined;
+    return {
+      campaignId: campaign.id,
+      nudge: target.nudge,
+      tone: stage.tone,
+      snoozesLeft: Math.max(0, campaign.policy.snooze.max - snoozesUsed(history)),
+      snoozeHours: campaign.policy.snooze.hours,
+    };
+  }
+
   async noteRegistered(userId: string): Promise<void> {
     const { campaign, ledger, clock, delivery, log } = this.deps;
     const now = clock.now();

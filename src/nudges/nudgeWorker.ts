@@ -28,6 +28,7 @@ import { evaluateRegistration } from '../domain/registration/evaluateRegistratio
 import type { MethodAvailability } from '../domain/policy/availability';
 import type { RegistrationSnapshot } from '../domain/registration/snapshot';
 import { nudgeCard } from '../features/campaign/nudgeCards';
+import { refreshable } from '../cards/cardRefresh';
 import { viewContextAt, type ViewContext } from '../features/shared/wording';
 import { statusCard } from '../features/status/statusCards';
 import type { StoredConversationReference } from '../ports/conversationReferenceStore';
@@ -461,18 +462,22 @@ export class NudgeWorker {
     }
 
     const stage = campaign.stages.find((s) => s.key === parseNudgeKey(job.nudge).stage)!;
-    const card = nudgeCard(
-      {
-        campaignId: campaign.id,
-        nudge: job.nudge,
-        tone: stage.tone,
-        evaluation,
-        progress,
-        snoozesLeft: Math.max(0, campaign.policy.snooze.max - snoozesUsed(history)),
-        snoozeHours: campaign.policy.snooze.hours,
-        hint: homeHint(campaign, due.window, localDateOf(clock.now(), campaign.timeZone)),
-      },
-      ctx,
+    const hint = homeHint(campaign, due.window, localDateOf(clock.now(), campaign.timeZone));
+    const card = refreshable(
+      nudgeCard(
+        {
+          campaignId: campaign.id,
+          nudge: job.nudge,
+          tone: stage.tone,
+          evaluation,
+          progress,
+          snoozesLeft: Math.max(0, campaign.policy.snooze.max - snoozesUsed(history)),
+          snoozeHours: campaign.policy.snooze.hours,
+          hint,
+        },
+        ctx,
+      ),
+      { of: 'nudge', campaign: campaign.id, nudge: job.nudge, ...(hint ? { hint } : {}) },
     );
     // The slot first, then the take: a take is followed at once by the request, so a send is taken only when
     // it is about to leave.
@@ -566,7 +571,10 @@ export class NudgeWorker {
       }
     }
     if (!snapshot || !evaluation.complete) return this.drop(message);
-    const card = statusCard({ evaluation, snapshot, afterCheck: false, progress, now: clock.now() }, ctx);
+    const card = refreshable(
+      statusCard({ evaluation, snapshot, afterCheck: false, progress, now: clock.now() }, ctx),
+      { of: 'status' },
+    );
     try {
       await this.spacing.acquire('background');
     } catch {

@@ -15,6 +15,7 @@ import type {
 import type { GoneReason, Messenger, SendOptions, SendOutcome } from '../ports/messenger';
 import type { SendMetrics } from '../telemetry/botMetrics';
 import type { BotAdapter } from './botAdapter';
+import type { CardAudience } from '../cards/cardRefresh';
 import { cardActivity } from './cardActivity';
 
 export interface BotMessengerDeps {
@@ -30,6 +31,8 @@ export interface BotMessengerDeps {
   chats?: { serviceUrl: string; tenantId: string };
   /** Counts each send by outcome. */
   metrics?: SendMetrics;
+  /** Status and nudge cards refresh themselves when shown again (CARD_REFRESH). */
+  cardRefresh?: boolean;
 }
 
 const GONE_CODES: ReadonlySet<string> = new Set([
@@ -86,7 +89,7 @@ const DROPPED_CODES = new Set(['ECONNRESET', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOS
 
 /** The Messenger as the bot and the command line build it from the configuration. */
 export function botMessengerFor(
-  config: Pick<AppConfig, 'bot' | 'nudges' | 'tenantId'>,
+  config: Pick<AppConfig, 'bot' | 'nudges' | 'tenantId' | 'cardRefresh'>,
   adapter: BotAdapter,
   references: ConversationReferenceStore,
   log: Logger,
@@ -99,6 +102,7 @@ export function botMessengerFor(
     log,
     metrics,
     timeoutMs: config.nudges.sendTimeoutMs,
+    cardRefresh: config.cardRefresh,
     chats: { serviceUrl: config.nudges.serviceUrl, tenantId: config.tenantId },
   });
 }
@@ -185,7 +189,10 @@ export class BotMessenger implements Messenger {
       ? await this.inTurn(
           reference,
           async (context) => {
-            await context.updateActivity({ ...cardActivity(card), id: activityId });
+            await context.updateActivity({
+              ...cardActivity(card, this.audienceOf(reference)),
+              id: activityId,
+            });
             return [activityId];
           },
           { pace: options.pace, kind: options.kind },
@@ -193,6 +200,11 @@ export class BotMessenger implements Messenger {
       : { kind: 'noConversation' };
     this.logOutcome(userId, outcome, 'update');
     return outcome;
+  }
+
+  /** The chat's user, for the cards that refresh themselves. */
+  private audienceOf(reference: Partial<ConversationReference>): CardAudience {
+    return { teamsUserId: reference.user?.id, refresh: this.deps.cardRefresh === true };
   }
 
   private send(
@@ -203,7 +215,8 @@ export class BotMessenger implements Messenger {
     return this.inTurn(
       reference,
       async (context) => {
-        const responses = await context.sendActivities(cards.map(cardActivity));
+        const audience = this.audienceOf(reference);
+        const responses = await context.sendActivities(cards.map((card) => cardActivity(card, audience)));
         return responses.map((r) => r?.id).filter((id): id is string => !!id);
       },
       options,

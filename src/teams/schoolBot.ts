@@ -17,6 +17,7 @@ import type {
   ConversationReferenceStore,
   StoredConversationReference,
 } from '../ports/conversationReferenceStore';
+import { forAudience, REFRESH_VERB, type CardAudience } from '../cards/cardRefresh';
 import { firstNameOf, tenantOf, userIdOf } from './activityIdentity';
 import { cardActivity } from './cardActivity';
 
@@ -25,6 +26,8 @@ export interface SchoolBotDeps {
   references: ConversationReferenceStore;
   clock: Clock;
   log: Logger;
+  /** Status and nudge cards refresh themselves when shown again (CARD_REFRESH). */
+  cardRefresh?: boolean;
 }
 
 /**
@@ -65,10 +68,6 @@ function isPersonalChat(context: TurnContext): boolean {
 }
 
 const PRIVATE_CHAT_ONLY = 'I only work in a private chat. Open a chat with me to get started.';
-
-function toActivity(reply: Reply) {
-  return cardActivity(reply.card);
-}
 
 export class SchoolBot extends TeamsActivityHandler {
   /**
@@ -144,13 +143,32 @@ export class SchoolBot extends TeamsActivityHandler {
     const verb = value?.action?.verb;
     // The verb lives on the action for Action.Execute; our cards also put it in data, which wins if both exist.
     const payload = typeof data === 'object' && data !== null ? { verb, ...data } : { verb };
-    const replies = await this.repliesFor(context, { kind: 'action', data: payload });
+    const replies = await this.repliesFor(context, { kind: 'action', data: payload, invoked: true });
     const [first, ...rest] = replies;
-    if (rest.length > 0) await context.sendActivities(rest.map(toActivity));
+    const audience = this.audienceOf(context);
+    if (rest.length > 0) await context.sendActivities(rest.map((r) => cardActivity(r.card, audience)));
+    if (!first && payload.verb === REFRESH_VERB) {
+      // Nothing known in time to build the card again: an error answer leaves the client showing the card it has.
+      const kept: AdaptiveCardInvokeResponse = {
+        statusCode: 503,
+        type: 'application/vnd.microsoft.error',
+        value: { code: 'ServiceUnavailable', message: 'Not known yet; the card is kept as it is.' },
+      };
+      return { status: 200, body: kept };
+    }
     const body: AdaptiveCardInvokeResponse = first
-      ? { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: first.card }
+      ? {
+          statusCode: 200,
+          type: 'application/vnd.microsoft.card.adaptive',
+          value: forAudience(first.card, audience),
+        }
       : { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: { text: 'OK' } };
     return { status: 200, body };
+  }
+
+  /** Who this turn's cards go to: the sender's Teams id, for the cards that refresh themselves. */
+  private audienceOf(context: TurnContext): CardAudience {
+    return { teamsUserId: context.activity.from?.id, refresh: this.deps.cardRefresh === true };
   }
 
   /**
@@ -186,7 +204,8 @@ export class SchoolBot extends TeamsActivityHandler {
 
   private async answer(context: TurnContext, command: Command): Promise<void> {
     const replies = await this.repliesFor(context, command);
-    if (replies.length > 0) await context.sendActivities(replies.map(toActivity));
+    const audience = this.audienceOf(context);
+    if (replies.length > 0) await context.sendActivities(replies.map((r) => cardActivity(r.card, audience)));
   }
 
   /**

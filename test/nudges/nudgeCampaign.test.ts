@@ -7,7 +7,8 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { RegistrationStatusService } from '../../src/status/registrationStatusService';
 import type { SendOutcome } from '../../src/ports/messenger';
-import { cardsOf, headingOf } from '../support/cards';
+import { cardsOf, headingOf, viewCard } from '../support/cards';
+import { teamsVersionProblems } from '../support/cardChecks';
 import { graphMethod, type GraphMethodJson } from '../support/graph/methodShapes';
 import { CampaignRig, conversationOf, EXCLUDED_GROUP, userIdOf } from '../support/campaignRig';
 import type { BlockCode } from '../support/connectorStandIn';
@@ -116,6 +117,66 @@ describe('Nudge campaign on real HTTP (Teams connector and Graph stand-ins)', fu
       const report = await rig.parts.service.report();
       expect(report.counts.byState).to.deep.equal({ sent: 39 });
       expect(report.lastPass).to.include({ registered: 4, excluded: 1, disabled: 1 });
+    });
+  });
+
+  describe('a reminder that refreshes itself when opened again (CARD_REFRESH=on)', () => {
+    async function nudgedWithRefresh() {
+      rig = await CampaignRig.start({
+        policy: clockChangePolicy(),
+        now: '2026-10-23T08:00:00Z',
+        env: { CARD_REFRESH: 'on' },
+      });
+      // Teams greets by the first word of the display name; the campaign by the directory's given name.
+      const id = await rig.addUser(1, { user: { displayName: 'Alex Morgan', givenName: 'Alex' } });
+      await rig.run();
+      const sent = rig.connector.activitiesIn(conversationOf(id)).flatMap((a) => cardsOf(a));
+      expect(sent.map(headingOf)).to.have.length(1);
+      return { id, card: sent[0]!.card };
+    }
+
+    it('goes out as 1.5, refreshed for the pupil only, saying which nudge it is', async () => {
+      const { id, card } = await nudgedWithRefresh();
+      expect(card.version).to.equal('1.5');
+      expect(card.refresh).to.deep.equal({
+        action: {
+          type: 'Action.Execute',
+          verb: 'card.refresh',
+          data: { verb: 'card.refresh', of: 'nudge', campaign: 'enforcement-2026-10-28', nudge: 'd3' },
+        },
+        userIds: [`29:${id}`],
+      });
+      expect(teamsVersionProblems(card)).to.deep.equal([]);
+    });
+
+    it('opened later the same day it is the same reminder; opened after the pupil registered it says "You\'re all set"', async () => {
+      const { id, card } = await nudgedWithRefresh();
+      rig.clock.set('2026-10-23T13:00:00Z');
+      const same = await rig.opens(id, card, 'Alex Morgan');
+      expect(same.type).to.equal('application/vnd.microsoft.card.adaptive');
+      expect(same.value).to.deep.equal(card);
+
+      rig.graph.setMethods(id, [
+        graphMethod.password(),
+        graphMethod.authenticator(),
+        graphMethod.email('p1@example.com'),
+      ]);
+      rig.graph.syncReport(id);
+      rig.clock.set('2026-10-24T09:00:00Z');
+      const done = await rig.opens(id, card, 'Alex Morgan');
+      expect(headingOf(viewCard(done.value))).to.equal("You're all set ✅");
+      expect((done.value.refresh as { userIds: string[] }).userIds).to.deep.equal([`29:${id}`]);
+      // Shown in place by the pupil's own client: nothing new was sent to the chat.
+      expect(rig.connector.total).to.equal(1);
+    });
+
+    it('opened on Monday, still not registered, it says the days left then, and keeps its buttons', async () => {
+      const { id, card } = await nudgedWithRefresh();
+      rig.clock.set('2026-10-26T10:00:00Z');
+      const monday = viewCard((await rig.opens(id, card, 'Alex Morgan')).value);
+      expect(monday.texts.join('\n')).to.match(/2 days left/);
+      expect(viewCard(card).texts.join('\n')).to.match(/5 days left/);
+      expect(monday.buttons.map((b) => b.title)).to.deep.equal(viewCard(card).buttons.map((b) => b.title));
     });
   });
 

@@ -302,6 +302,38 @@ export class CampaignRig {
     await new TestAdapter().processActivity(activity, (context) => this.container.bot.run(context));
   }
 
+  /**
+   * The user opens a card in their chat that refreshes itself: Teams sends its refresh action to the production
+   * SchoolBot as an `adaptiveCard/action` invoke (from a Teams client showing `name`). Returns the invoke's answer.
+   */
+  async opens(
+    userId: string,
+    card: Record<string, unknown>,
+    name = 'Pupil',
+  ): Promise<{ statusCode: number; type: string; value: Record<string, unknown> }> {
+    const refresh = card.refresh as { action: { verb: string; data: Record<string, unknown> } };
+    const activity = {
+      ...personal(testUser(name, userId), {
+        tenantId: TEST_APP.tenantId,
+        serviceUrl: this.connector.serviceUrl,
+        conversationId: conversationOf(userId),
+      }),
+      from: { id: `29:${userId}`, name, aadObjectId: userId },
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      value: {
+        action: { type: 'Action.Execute', verb: refresh.action.verb, data: refresh.action.data },
+        trigger: 'automatic',
+      },
+    };
+    const adapter = new TestAdapter();
+    await adapter.processActivity(activity, (context) => this.container.bot.run(context));
+    const response = adapter.activeQueue.find((a) => a.type === 'invokeResponse');
+    if (!response) throw new Error('the bot gave no invoke response');
+    return (response.value as { body: { statusCode: number; type: string; value: Record<string, unknown> } })
+      .body;
+  }
+
   /** Headings of the cards a user's conversation received, in order. */
   headings(userId: string): string[] {
     return this.connector

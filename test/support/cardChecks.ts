@@ -241,8 +241,11 @@ export function actionProblems(card: Json): string[] {
   let count = 0;
   for (const { node, path } of walkCard(card)) {
     if (typeof node.type !== 'string' || !node.type.startsWith('Action.')) continue;
+    // The refresh action is never shown: Teams sends it when the card is viewed, and a client without
+    // Universal Actions ignores it, so it is no button and needs no fallback (its verb is checked all the same).
+    const isRefresh = path === '$.refresh.action';
     // A fallback is counted and checked as itself, not as one more button.
-    if (!/\.fallback$/.test(path)) count += 1;
+    if (!/\.fallback$/.test(path) && !isRefresh) count += 1;
     if (node.type === 'Action.OpenUrl') {
       if (typeof node.url !== 'string' || !node.url.startsWith('https://')) {
         problems.push(`${where(node, path)} opens a non-HTTPS address (${String(node.url)})`);
@@ -261,6 +264,7 @@ export function actionProblems(card: Json): string[] {
       }
       if (
         node.type === 'Action.Execute' &&
+        !isRefresh &&
         !(isObject(node.fallback) && node.fallback.type === 'Action.Submit')
       ) {
         problems.push(`${where(node, path)} has no Action.Submit fallback`);

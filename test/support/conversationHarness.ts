@@ -46,6 +46,8 @@ export interface HarnessOptions {
   policy?: SchoolPolicy;
   /** The directory behind status answers (default: the demo school on the harness clock). */
   directory?: Directory;
+  /** The directory, built on the harness clock (a directory whose report lags or ages with the test). */
+  directoryOn?: (clock: Clock) => Directory;
   /** How long a turn waits for Graph before "checking…" (default 3 s, as in production). */
   inTurnWaitMs?: number;
   statusOptions?: RegistrationStatusOptions;
@@ -60,6 +62,8 @@ export interface HarnessOptions {
   teamsAppId?: string;
   /** The IT app's id (TEAMS_IT_APP_ID): cards that link to its IT progress tab show the link. */
   teamsItAppId?: string;
+  /** CARD_REFRESH=on: status cards go out refreshable (card version 1.5, refreshed for the pupil). */
+  cardRefresh?: boolean;
 }
 
 /** The support-code key of every harness (secrets survive `restart()`, as they would with a fixed key). */
@@ -87,7 +91,7 @@ export class ConversationHarness {
   constructor(private readonly options: HarnessOptions = {}) {
     this.clock = new TestClock(new Date(options.now ?? '2026-11-30T10:00:00Z'));
     this.policy = options.policy ?? loadSchoolPolicy(SAMPLE_POLICY_PATH);
-    this.directory = options.directory ?? new DemoDirectory(this.clock);
+    this.directory = options.directory ?? options.directoryOn?.(this.clock) ?? new DemoDirectory(this.clock);
     const config = loadConfig({
       DATA_DIR: this.dataDir,
       SCHOOL_CONFIG: SAMPLE_POLICY_PATH,
@@ -95,6 +99,7 @@ export class ConversationHarness {
       LOG_LEVEL: 'silent',
       TEAMS_APP_ID: options.teamsAppId,
       TEAMS_IT_APP_ID: options.teamsItAppId,
+      CARD_REFRESH: options.cardRefresh ? 'on' : undefined,
     });
     this.config = {
       ...config,

@@ -3,6 +3,7 @@
  * (300 pupils after an assembly) the user is told "checking…" within the turn and gets the result as a
  * proactive message when it is ready. Follow-ups owed are stored, so a restart resumes them.
  */
+import { refreshable } from '../../cards/cardRefresh';
 import type { AdaptiveCardJson } from '../../cards/cardTemplates';
 import type { GuideProgress } from '../../domain/guide/progress';
 import type { SchoolPolicy } from '../../domain/policy/schoolPolicy';
@@ -174,15 +175,19 @@ export class StatusReplies {
       },
       'status answered',
     );
-    return statusCard(
-      {
-        evaluation,
-        snapshot: result.snapshot,
-        afterCheck: request === 'done',
-        progress,
-        now: this.deps.clock.now(),
-      },
-      ctx,
+    // Opened again later, it shows the status then (where the school has card refresh on).
+    return refreshable(
+      statusCard(
+        {
+          evaluation,
+          snapshot: result.snapshot,
+          afterCheck: request === 'done',
+          progress,
+          now: this.deps.clock.now(),
+        },
+        ctx,
+      ),
+      { of: 'status' },
     );
   }
 }

@@ -1,0 +1,157 @@
+import type { Activity } from 'botbuilder';
+import { expect } from 'chai';
+import { DemoDirectory } from '../../src/adapters/demo/demoDirectory';
+import { DEMO_USERS } from '../../src/adapters/demo/demoSchool';
+import type { Clock } from '../../src/ports/clock';
+import type { LiveMethods, RegistrationDetails } from '../../src/ports/directory';
+import { parseCardAction } from '../../src/features/verbs';
+import {
+  executeActivity,
+  submitActivity,
+  textActivity,
+  testUser,
+  type TestUser,
+} from '../support/activities';
+import { headingOf, onlyCard, viewCard, type CardView } from '../support/cards';
+import { teamsVersionProblems } from '../support/cardChecks';
+import { ConversationHarness } from '../support/conversationHarness';
+
+/** The demo school, where a pupil can register in the middle of a test (Kate Ellis's methods: complete). */
+class RegisteringDirectory extends DemoDirectory {
+  readonly registered = new Set<string>();
+  /** When set, every look waits for ever (Graph not answering). */
+  stalled = false;
+
+  constructor(clock: Clock) {
+    super(clock);
+  }
+
+  override async registrationDetails(userId: string): Promise<RegistrationDetails | undefined> {
+    if (this.stalled) return new Promise(() => undefined);
+    if (!this.registered.has(userId)) return super.registrationDetails(userId);
+    const row = await super.registrationDetails(DEMO_USERS.kateEllis);
+    return row && { ...row, userId };
+  }
+
+  override async liveMethods(userId: string): Promise<LiveMethods | undefined> {
+    if (this.stalled) return new Promise(() => undefined);
+    if (!this.registered.has(userId)) return super.liveMethods(userId);
+    const live = await super.liveMethods(DEMO_USERS.kateEllis);
+    return live && { ...live, userId };
+  }
+}
+
+interface Refresh {
+  action: { type: string; verb: string; data: Record<string, unknown> };
+  userIds?: string[];
+}
+
+/** What Teams sends when a refreshable card is shown: its refresh action, as an `adaptiveCard/action` invoke. */
+function refreshInvoke(user: TestUser, card: CardView): Partial<Activity> {
+  const refresh = card.card.refresh as Refresh;
+  const invoke = executeActivity(user, refresh.action.verb, refresh.action.data);
+  return { ...invoke, value: { ...(invoke.value as object), trigger: 'automatic' } };
+}
+
+/** The invoke's answer, as the HTTP response body Teams reads. */
+function invokeAnswer(replies: Partial<Activity>[]): {
+  statusCode: number;
+  type: string;
+  value: Record<string, unknown>;
+} {
+  const response = replies.find((r) => r.type === 'invokeResponse');
+  expect(response, 'an invoke response').to.not.equal(undefined);
+  const { status, body } = response!.value as { status: number; body: never };
+  expect(status).to.equal(200);
+  return body;
+}
+
+describe('Status cards that refresh themselves when opened again (CARD_REFRESH=on)', () => {
+  let h: ConversationHarness;
+  let directory: RegisteringDirectory;
+  const sam = testUser('Sam Taylor', DEMO_USERS.samTaylor);
+
+  afterEach(() => h.close());
+
+  function harness(cardRefresh: boolean): void {
+    h = new ConversationHarness({
+      now: '2026-12-01T10:00:00Z',
+      cardRefresh,
+      directoryOn: (clock) => (directory = new RegisteringDirectory(clock)),
+    });
+  }
+
+  it('a status card goes out as 1.5 with a refresh for the pupil who asked, and parses cleanly at 1.5', async () => {
+    harness(true);
+    const card = onlyCard(await h.send(textActivity(sam, 'status')));
+    expect(headingOf(card)).to.equal("You haven't started yet");
+    expect(card.card.version).to.equal('1.5');
+    const refresh = card.card.refresh as Refresh;
+    expect(refresh.userIds).to.deep.equal([sam.teamsId]);
+    expect(refresh.action).to.deep.equal({
+      type: 'Action.Execute',
+      verb: 'card.refresh',
+      data: { verb: 'card.refresh', of: 'status' },
+    });
+    expect(parseCardAction(refresh.action.data).ok).to.equal(true);
+    expect(teamsVersionProblems(card.card)).to.deep.equal([]);
+    // The buttons stay Action.Submit: a client that does not refresh still works the card as before.
+    expect(new Set(card.buttons.map((b) => b.type))).to.deep.equal(new Set(['Action.Submit']));
+  });
+
+  it('opened the next day after the pupil registered, it says "all set"; opened before, it says what is still to do', async () => {
+    harness(true);
+    const card = onlyCard(await h.send(textActivity(sam, 'status')));
+
+    const same = invokeAnswer(await h.send(refreshInvoke(sam, card)));
+    expect(same.type).to.equal('application/vnd.microsoft.card.adaptive');
+    expect(headingOf(viewCard(same.value))).to.equal("You haven't started yet");
+
+    directory.registered.add(DEMO_USERS.samTaylor);
+    h.clock.advance(24 * 3_600_000);
+    const later = invokeAnswer(await h.send(refreshInvoke(sam, card)));
+    expect(later.type).to.equal('application/vnd.microsoft.card.adaptive');
+    const view = viewCard(later.value);
+    expect(headingOf(view)).to.equal("You're all set ✅");
+    // Still refreshable, for the same pupil only.
+    expect(view.card.version).to.equal('1.5');
+    expect((view.card.refresh as Refresh).userIds).to.deep.equal([sam.teamsId]);
+  });
+
+  it('answers with the card of whoever opens it, never of the pupil it was sent to', async () => {
+    harness(true);
+    const card = onlyCard(await h.send(textActivity(sam, 'status')));
+    directory.registered.add(DEMO_USERS.samTaylor);
+    h.clock.advance(24 * 3_600_000);
+    // The refresh data names no one: another user's invoke with the same data gets their own status.
+    const priya = testUser('Priya Shah', DEMO_USERS.priyaShah);
+    const theirs = viewCard(invokeAnswer(await h.send(refreshInvoke(priya, card))).value);
+    expect(headingOf(theirs)).to.not.equal("You're all set ✅");
+    expect((theirs.card.refresh as Refresh).userIds).to.deep.equal([priya.teamsId]);
+  });
+
+  it('when the status is not known in time, the answer is an error and the client keeps the card it shows', async function () {
+    this.timeout(10_000);
+    harness(true);
+    const card = onlyCard(await h.send(textActivity(sam, 'status')));
+    h.clock.advance(24 * 3_600_000);
+    directory.stalled = true;
+    const kept = invokeAnswer(await h.send(refreshInvoke(sam, card)));
+    expect(kept).to.deep.include({ statusCode: 503, type: 'application/vnd.microsoft.error' });
+    expect(JSON.stringify(kept)).to.not.match(/Sam|Taylor/);
+  });
+
+  it('a refresh sent as a message (no Teams client does) is a broken button, not a status answer', async () => {
+    harness(true);
+    const answer = onlyCard(await h.send(submitActivity(sam, { verb: 'card.refresh', of: 'status' })));
+    expect(headingOf(answer)).to.equal("Sorry, that button didn't work");
+  });
+
+  it('with CARD_REFRESH off (the default) the same card is 1.2 with no refresh, as every phone renders it', async () => {
+    harness(false);
+    const card = onlyCard(await h.send(textActivity(sam, 'status')));
+    expect(headingOf(card)).to.equal("You haven't started yet");
+    expect(card.card.version).to.equal('1.2');
+    expect(card.card).to.not.have.property('refresh');
+  });
+});
