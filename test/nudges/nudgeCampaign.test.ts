@@ -163,6 +163,8 @@ describe('Nudge campaign on real HTTP (Teams connector and Graph stand-ins)', fu
       ]);
       rig.graph.syncReport(id);
       rig.clock.set('2026-10-24T09:00:00Z');
+      // The bot's hourly read of the registration report.
+      await rig.parts.deps.status.refresh('background');
       const done = await rig.opens(id, card, 'Alex Morgan');
       expect(headingOf(viewCard(done.value))).to.equal("You're all set ✅");
       expect((done.value.refresh as { userIds: string[] }).userIds).to.deep.equal([`29:${id}`]);

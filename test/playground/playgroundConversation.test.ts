@@ -22,7 +22,7 @@ import type { ActiveStage } from '../../src/domain/campaign/stagePlan';
 import { instantAt } from '../../src/domain/campaign/zonedTime';
 import { daysBetween } from '../../src/domain/policy/localDate';
 import type { LedgerEntry } from '../../src/ports/nudgeLedger';
-import { headingOf, type CardView } from '../support/cards';
+import { headingOf, viewCard, type CardView } from '../support/cards';
 import { PlaygroundClient, type ChatMessage } from '../support/playground/playgroundClient';
 import { startPlaygroundSession, type PlaygroundSession } from '../support/playground/playgroundSession';
 import { walk, type Walk } from '../support/walk';
@@ -345,7 +345,8 @@ describe('In the Agents Playground, headless', function () {
  * bot's DATA_DIR and policy, with `--now` after school on a reminder day (Sam is a pupil). The CLI sends through the
  * conversation reference the bot stored at the Playground's install, so the nudge goes to the Playground's
  * connector; the buttons are pressed in the Playground and answered by the bot. The bot's own scheduler is
- * off (as in every test bot): it runs on the real clock, and the campaign's days are weeks ahead.
+ * off (as in every test bot): it runs on the real clock, and the campaign's days are weeks ahead. Cards refresh
+ * themselves here (CARD_REFRESH=on: 1.5 cards), so the Playground shows that such a card works as sent.
  */
 describe('A nudge campaign in the Agents Playground', function () {
   this.timeout(90_000);
@@ -356,7 +357,7 @@ describe('A nudge campaign in the Agents Playground', function () {
   let press: Walk<ChatMessage>['press'];
 
   before(async () => {
-    session = await startPlaygroundSession();
+    session = await startPlaygroundSession({ botEnv: { CARD_REFRESH: 'on' } });
     client = await PlaygroundClient.connect(session.playground.url);
     ({ press } = chatWalk(client));
     const policy = loadSchoolPolicy(session.schoolConfig);
@@ -432,6 +433,27 @@ describe('A nudge campaign in the Agents Playground', function () {
     ]);
     const [row] = (await samsLedger()).filter((r) => r.nudge === 'd7');
     expect(row).to.include({ state: 'sent', group: 'Year 8' });
+  });
+
+  it('the nudge refreshes itself for Sam alone; opened again the same day, the Playground gets the same reminder', async () => {
+    const card = cardOf(nudge).card;
+    expect(card.version).to.equal('1.5');
+    const refresh = card.refresh as {
+      action: { verb: string; data: Record<string, unknown> };
+      userIds: string[];
+    };
+    expect(refresh.userIds).to.deep.equal([client.identity.me.id]);
+    expect(refresh.action.data).to.deep.include({ verb: 'card.refresh', of: 'nudge', nudge: 'd7' });
+    // What Teams sends as it shows the card (the Playground has no automatic refresh: it is sent here by hand).
+    const { result, messages } = await client.execute(nudge, refresh.action.verb, refresh.action.data);
+    expect(messages).to.deep.equal([]);
+    expect(result.type).to.equal('application/vnd.microsoft.card.adaptive');
+    const again = viewCard(result.value as Record<string, unknown>);
+    // The same words; only the days left differ, as the bot's clock is today and the nudge was sent at `--now`.
+    const words = (view: CardView) =>
+      [headingOf(view), ...view.texts].map((t) => t.replace(/\d+ days/, 'N days'));
+    expect(words(again)).to.deep.equal(words(cardOf(nudge)));
+    expect(again.buttons.map((b) => b.title)).to.deep.equal(titles(nudge));
   });
 
   it('"Start now" on the nudge lands in the guide where Sam has to begin', async () => {

@@ -1,11 +1,12 @@
 /**
  * The card a status card or a nudge becomes when it is shown again. Teams asks each time a pupil opens the chat
- * (for the ids the card names), so the answer comes from what the bot already knows (the registration report,
- * or a look already taken) within a short wait, never from a look of its own at Graph's people pace:
- * - registered since: "You're all set", the card the campaign would change it to;
+ * (for the ids the card names), so the answer comes from what the bot already holds, never from a call to Graph:
+ * the registration report it re-reads every hour (STATUS_REPORT_REFRESH_MINUTES) and the looks already taken (a
+ * pupil's own "I've done it"). Then:
+ * - registered: "You're all set", the card the campaign would change it to;
  * - still to do, a nudge of the current campaign: the same nudge, with today's days left and what is missing now;
  * - still to do, a status card (or a nudge whose campaign is over): the status card as it is now;
- * - not known in time: no card, and the transport answers so that the client keeps the one it shows.
+ * - nothing held about them: no card, and the transport answers so that the client keeps the one it shows.
  */
 import type { AdaptiveCardJson } from '../../cards/cardTemplates';
 import { refreshable, type RefreshOf } from '../../cards/cardRefresh';
@@ -15,7 +16,6 @@ import type { Logger } from '../../logging/logger';
 import type { Clock } from '../../ports/clock';
 import type { RegistrationStatusService } from '../../status/registrationStatusService';
 import { nudgeCard, type NudgeView } from '../campaign/nudgeCards';
-import { TIMED_OUT, within } from '../shared/within';
 import type { ViewContext } from '../shared/wording';
 import { statusCard } from '../status/statusCards';
 
@@ -27,13 +27,17 @@ export interface NudgeViews {
   standingOf(userId: string, nudge: { campaign: string; nudge: string }): Promise<NudgeStanding | undefined>;
 }
 
+/**
+ * How long a live look answers for a user the report has no row for (no Entra ID P1, or a new account): the
+ * report's own hour, so that neither source is trusted for longer than the other.
+ */
+const LIVE_LOOK_TRUSTED_MS = 60 * 60_000;
+
 export interface CardRefreshRepliesDeps {
-  status: Pick<RegistrationStatusService, 'status'>;
+  status: Pick<RegistrationStatusService, 'snapshotFor'>;
   nudges?: NudgeViews;
   clock: Clock;
   log: Logger;
-  /** How long a refresh waits for what the bot knows (default 2 s: Teams shows the old card meanwhile). */
-  waitMs?: number;
 }
 
 export interface RefreshRequest {
@@ -53,19 +57,16 @@ export class CardRefreshReplies {
     progress: GuideProgress | undefined,
   ): Promise<AdaptiveCardJson[]> {
     const { log } = this.deps;
-    const looked = await within(
-      this.deps.status.status(userId).catch(() => undefined),
-      this.deps.waitMs ?? 2000,
-    );
-    if (looked === TIMED_OUT || looked?.kind !== 'known') {
+    const snapshot = this.deps.status.snapshotFor(userId, { liveMaxAgeMs: LIVE_LOOK_TRUSTED_MS });
+    if (!snapshot) {
       log.info({ userId, of: request.of, outcome: 'kept' }, 'card refresh');
       return [];
     }
-    const evaluation = evaluateRegistration(looked.snapshot.methods, ctx.methods);
+    const evaluation = evaluateRegistration(snapshot.methods, ctx.methods);
     const statusNow = (): AdaptiveCardJson =>
       refreshable(
         statusCard(
-          { evaluation, snapshot: looked.snapshot, afterCheck: false, progress, now: this.deps.clock.now() },
+          { evaluation, snapshot, afterCheck: false, progress, now: this.deps.clock.now() },
           ctx,
         ),
         { of: 'status' },
