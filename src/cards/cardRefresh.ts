@@ -14,7 +14,9 @@ import type { AdaptiveCardJson } from './cardTemplates';
 export const REFRESH_VERB = 'card.refresh';
 
 /** What a refreshable card was, so that the bot can build it again from what is true now. */
-export type RefreshOf = { of: 'status' } | { of: 'nudge'; campaign: string; nudge: string; hint?: HomeHint };
+export type RefreshOf =
+  /** `done`: the card said "You're all set"; it is never built again as anything less (cardRefreshReplies.ts). */
+  { of: 'status'; done?: true } | { of: 'nudge'; campaign: string; nudge: string; hint?: HomeHint };
 
 /** The card version Teams needs to refresh a card (and to send its refresh action). */
 export const REFRESH_CARD_VERSION = '1.5';

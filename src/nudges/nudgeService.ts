@@ -3,7 +3,7 @@
  * live "I've done it" check stops their nudges at once, IT reads the delivery report and resends to the
  * failures only.
  */
-import { nextOpening } from '../domain/campaign/campaignTime';
+import { campaignMoment, nextOpening } from '../domain/campaign/campaignTime';
 import { nudgeKey, parseNudgeKey, snoozesUsed } from '../domain/campaign/nudgeDecision';
 import type { ActiveStage } from '../domain/campaign/stagePlan';
 import type { SnoozeResult, Snoozer } from '../features/campaign/nudgeReplies';
@@ -85,20 +85,25 @@ export class NudgeService implements Snoozer, NudgeViews {
   }
 
   /**
-   * A live check found the user complete: no more nudges for them in this campaign, from any worker, and the
-   * reminders already in their chat are queued to say so.
+   * What a nudge in a pupil's chat says now, but for their registration (a refresh of the card builds it again):
+   * `registered` when their own check found them done (their reminders are being changed to say so), undefined
+   * when it is no nudge of theirs in a campaign still running.
    */
-  /** What a nudge in a pupil's chat says now, but for their registration (a refresh of the card builds it again). */
   async standingOf(
     userId: string,
     target: { campaign: string; nudge: string },
-  ): Promise<NudgeStanding | undefined> {
-    const { campaign, ledger } = this.deps;
+  ): Promise<NudgeStanding | 'registered' | undefined> {
+    const { campaign, ledger, clock } = this.deps;
     if (target.campaign !== campaign.id) return undefined;
     const stage = campaign.stages.find((s) => s.key === parseNudgeKey(target.nudge).stage);
     if (!stage) return undefined;
-    const history = await ledger.history(campaign.id, userId);
-    if (!history.some((h) => h.nudge === target.nudge)) return undefined;
+    const [history, registered] = await Promise.all([
+      ledger.history(campaign.id, userId),
+      ledger.getMarker(campaign.id, registeredMarker(userId)),
+    ]);
+    const entry = history.find((h) => h.nudge === target.nudge);
+    if (!entry || campaignMoment(campaign, clock.now()).kind === 'over') return undefined;
+    if (registered) return 'registered';
     return {
       campaignId: campaign.id,
       nudge: target.nudge,
@@ -108,6 +113,10 @@ export class NudgeService implements Snoozer, NudgeViews {
     };
   }
 
+  /**
+   * A live check found the user complete: no more nudges for them in this campaign, from any worker, and the
+   * reminders already in their chat are queued to say so.
+   */
   async noteRegistered(userId: string): Promise<void> {
     const { campaign, ledger, clock, delivery, log } = this.deps;
     const now = clock.now();

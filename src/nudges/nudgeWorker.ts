@@ -573,7 +573,7 @@ export class NudgeWorker {
     if (!snapshot || !evaluation.complete) return this.drop(message);
     const card = refreshable(
       statusCard({ evaluation, snapshot, afterCheck: false, progress, now: clock.now() }, ctx),
-      { of: 'status' },
+      { of: 'status', done: true },
     );
     try {
       await this.spacing.acquire('background');

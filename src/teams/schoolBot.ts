@@ -18,6 +18,7 @@ import type {
   StoredConversationReference,
 } from '../ports/conversationReferenceStore';
 import { forAudience, REFRESH_VERB, type CardAudience } from '../cards/cardRefresh';
+import { parseCardAction } from '../features/verbs';
 import { firstNameOf, tenantOf, userIdOf } from './activityIdentity';
 import { cardActivity } from './cardActivity';
 
@@ -68,6 +69,19 @@ function isPersonalChat(context: TurnContext): boolean {
 }
 
 const PRIVATE_CHAT_ONLY = 'I only work in a private chat. Open a chat with me to get started.';
+
+/**
+ * The answer to a card refresh with nothing new to show: an error (one of the codes Teams documents for
+ * Universal Actions), so the client keeps showing the card it has.
+ */
+const KEEP_THE_CARD: InvokeResponse = {
+  status: 200,
+  body: {
+    statusCode: 500,
+    type: 'application/vnd.microsoft.error',
+    value: { code: 'NothingNew', message: 'Nothing new to show; the card stays as it is.' },
+  } satisfies AdaptiveCardInvokeResponse,
+};
 
 export class SchoolBot extends TeamsActivityHandler {
   /**
@@ -143,19 +157,15 @@ export class SchoolBot extends TeamsActivityHandler {
     const verb = value?.action?.verb;
     // The verb lives on the action for Action.Execute; our cards also put it in data, which wins if both exist.
     const payload = typeof data === 'object' && data !== null ? { verb, ...data } : { verb };
+    const refresh = payload.verb === REFRESH_VERB;
+    // A refresh the bot cannot read keeps the card: answered with a broken-button card, that card would replace
+    // the pupil's reminder each time it is shown.
+    if (refresh && !parseCardAction(payload).ok) return KEEP_THE_CARD;
     const replies = await this.repliesFor(context, { kind: 'action', data: payload, invoked: true });
     const [first, ...rest] = replies;
     const audience = this.audienceOf(context);
     if (rest.length > 0) await context.sendActivities(rest.map((r) => cardActivity(r.card, audience)));
-    if (!first && payload.verb === REFRESH_VERB) {
-      // Nothing known in time to build the card again: an error answer leaves the client showing the card it has.
-      const kept: AdaptiveCardInvokeResponse = {
-        statusCode: 503,
-        type: 'application/vnd.microsoft.error',
-        value: { code: 'ServiceUnavailable', message: 'Not known yet; the card is kept as it is.' },
-      };
-      return { status: 200, body: kept };
-    }
+    if (!first && refresh) return KEEP_THE_CARD;
     const body: AdaptiveCardInvokeResponse = first
       ? {
           statusCode: 200,

@@ -106,5 +106,10 @@ describe('Cards that refresh themselves (Universal Actions refresh)', () => {
       },
     };
     expect(actionProblems(badPayload).join()).to.match(/rejects its payload/);
+    // Six buttons are allowed; the refresh action beside them is not a seventh.
+    const button = { type: 'Action.Submit', title: 'Go', data: { verb: 'guide.start' } };
+    const six = { ...sent, actions: Array.from({ length: 6 }, () => button) };
+    expect(actionProblems(six)).to.deep.equal([]);
+    expect(actionProblems({ ...six, actions: [...six.actions, button] }).join()).to.match(/7 actions/);
   });
 });

@@ -140,6 +140,8 @@ describe('Status cards that refresh themselves when opened again (CARD_REFRESH=o
     // The refresh data names no one: another user's invoke with the same data gets their own status.
     const priya = testUser('Priya Shah', DEMO_USERS.priyaShah);
     const theirs = viewCard(invokeAnswer(await h.send(refreshInvoke(priya, card))).value);
+    // Priya has the app only: her own status, not Sam's.
+    expect(headingOf(theirs)).to.equal(headingOf(onlyCard(await h.send(textActivity(priya, 'status')))));
     expect(headingOf(theirs)).to.not.equal("You're all set ✅");
     expect((theirs.card.refresh as Refresh).userIds).to.deep.equal([priya.teamsId]);
   });
@@ -151,9 +153,47 @@ describe('Status cards that refresh themselves when opened again (CARD_REFRESH=o
     h.restart();
     const calls = directory.calls;
     const kept = invokeAnswer(await h.send(refreshInvoke(sam, card)));
-    expect(kept).to.deep.include({ statusCode: 503, type: 'application/vnd.microsoft.error' });
+    expect(kept).to.deep.include({ statusCode: 500, type: 'application/vnd.microsoft.error' });
     expect(JSON.stringify(kept)).to.not.match(/Sam|Taylor/);
     expect(directory.calls, 'Graph calls for a refresh').to.equal(calls);
+  });
+
+  it('a refresh whose data the bot cannot read keeps the card (an error answer), rather than a broken-button card in its place', async () => {
+    harness(true);
+    const card = onlyCard(await h.send(textActivity(sam, 'status')));
+    const forged = {
+      ...card,
+      card: {
+        ...card.card,
+        refresh: { action: { verb: 'card.refresh', data: { verb: 'card.refresh', of: 'guide' } } },
+      },
+    };
+    const kept = invokeAnswer(await h.send(refreshInvoke(sam, forged)));
+    expect(kept).to.deep.include({ statusCode: 500, type: 'application/vnd.microsoft.error' });
+  });
+
+  it('a card that said "all set" is never built again as less, even when what the bot holds now is older', async () => {
+    harness(true);
+    directory.registered.add(DEMO_USERS.samTaylor);
+    // "I've done it": a live look finds Sam registered.
+    const done = onlyCard(await h.send(submitActivity(sam, { verb: 'ask', intent: 'done' })));
+    expect(headingOf(done)).to.equal("🎉 You're done!");
+    expect((done.card.refresh as Refresh).action.data).to.deep.equal({
+      verb: 'card.refresh',
+      of: 'status',
+      done: true,
+    });
+    // Another process, whose copy of the report has not caught up with Sam yet.
+    directory.registered.delete(DEMO_USERS.samTaylor);
+    h.restart();
+    await h.status.refresh('background');
+    const kept = invokeAnswer(await h.send(refreshInvoke(sam, done)));
+    expect(kept).to.deep.include({ statusCode: 500, type: 'application/vnd.microsoft.error' });
+    // A card that did not say so is answered from the same copy, as it stands.
+    const status = onlyCard(await h.send(textActivity(sam, 'status')));
+    expect(headingOf(viewCard(invokeAnswer(await h.send(refreshInvoke(sam, status))).value))).to.equal(
+      "You haven't started yet",
+    );
   });
 
   it('a refresh sent as a message (no Teams client does) is a broken button, not a status answer', async () => {

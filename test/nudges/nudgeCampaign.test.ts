@@ -172,6 +172,28 @@ describe('Nudge campaign on real HTTP (Teams connector and Graph stand-ins)', fu
       expect(rig.connector.total).to.equal(1);
     });
 
+    it('opened after the deadline, when the campaign is over, it is the status card: no snooze, no days left', async () => {
+      const { id, card } = await nudgedWithRefresh();
+      rig.clock.set('2026-10-29T10:00:00Z');
+      const after = viewCard((await rig.opens(id, card, 'Alex Morgan')).value);
+      expect(headingOf(after)).to.equal("You haven't started yet");
+      expect(after.buttons.map((b) => b.title)).to.not.include('Remind me tomorrow');
+      expect((after.card.refresh as { action: { data: unknown } }).action.data).to.deep.equal({
+        verb: 'card.refresh',
+        of: 'status',
+      });
+    });
+
+    it("opened after the pupil's own check found them done, before the bot's copy of the report has, it is kept", async () => {
+      const { id, card } = await nudgedWithRefresh();
+      await rig.parts.service.noteRegistered(id);
+      rig.clock.set('2026-10-23T13:00:00Z');
+      expect(await rig.opens(id, card, 'Alex Morgan')).to.deep.include({
+        statusCode: 500,
+        type: 'application/vnd.microsoft.error',
+      });
+    });
+
     it('opened on Monday, still not registered, it says the days left then, and keeps its buttons', async () => {
       const { id, card } = await nudgedWithRefresh();
       rig.clock.set('2026-10-26T10:00:00Z');

@@ -8,8 +8,10 @@ import type { LocalDate } from '../policy/localDate';
 import type { Campaign, SendingWindow } from './campaignTime';
 import { dayKind } from './schoolCalendar';
 
+/** Which parts of the day at home a nudge can speak of. */
+export const HOME_HINTS = ['morning', 'evening', 'today'] as const;
 /** Which part of the day at home the nudge speaks of. */
-export type HomeHint = 'morning' | 'evening' | 'today';
+export type HomeHint = (typeof HOME_HINTS)[number];
 
 /** The hint for a nudge sent on `date` in `window`; undefined when it arrives in school hours. */
 export function homeHint(campaign: Campaign, window: SendingWindow, date: LocalDate): HomeHint | undefined {

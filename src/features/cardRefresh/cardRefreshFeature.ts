@@ -8,7 +8,7 @@ export function registerCardRefresh(router: Router, deps: { cardRefresh?: CardRe
     cardRefreshVerbs,
     CardRefreshVerb.CardRefresh,
     async (action, turn) => {
-      // Without Graph no card is sent refreshable; one that asks anyway is left as it is.
+      // A conversation built without it (tests, tools) leaves the card as it is.
       if (!deps.cardRefresh) return [];
       return deps.cardRefresh.refresh(turn.userId, action, turn.ctx, await turn.progress());
     },

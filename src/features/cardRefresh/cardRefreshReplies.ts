@@ -6,10 +6,13 @@
  * - registered: "You're all set", the card the campaign would change it to;
  * - still to do, a nudge of the current campaign: the same nudge, with today's days left and what is missing now;
  * - still to do, a status card (or a nudge whose campaign is over): the status card as it is now;
- * - nothing held about them: no card, and the transport answers so that the client keeps the one it shows.
+ * - nothing held about them, or less than "all set" for a card that said it (what this process holds may be older
+ *   than what made that card), or a nudge of a pupil whose own check found them done (the campaign is changing it):
+ *   no card, and the transport answers so that the client keeps the one it shows.
  */
 import type { AdaptiveCardJson } from '../../cards/cardTemplates';
 import { refreshable, type RefreshOf } from '../../cards/cardRefresh';
+import type { HomeHint } from '../../domain/campaign/windowHint';
 import type { GuideProgress } from '../../domain/guide/progress';
 import { evaluateRegistration } from '../../domain/registration/evaluateRegistration';
 import type { Logger } from '../../logging/logger';
@@ -23,8 +26,14 @@ import { statusCard } from '../status/statusCards';
 export type NudgeStanding = Omit<NudgeView, 'evaluation' | 'progress' | 'hint'>;
 
 export interface NudgeViews {
-  /** The nudge's standing, or undefined when it is not one of the current campaign's for this user. */
-  standingOf(userId: string, nudge: { campaign: string; nudge: string }): Promise<NudgeStanding | undefined>;
+  /**
+   * The nudge's standing; `registered` when the pupil's own check found them done; undefined when it is not one
+   * of this user's in a campaign still running.
+   */
+  standingOf(
+    userId: string,
+    nudge: { campaign: string; nudge: string },
+  ): Promise<NudgeStanding | 'registered' | undefined>;
 }
 
 /**
@@ -44,7 +53,8 @@ export interface RefreshRequest {
   of: 'status' | 'nudge';
   campaign?: string;
   nudge?: string;
-  hint?: 'morning' | 'evening' | 'today';
+  hint?: HomeHint;
+  done?: true;
 }
 
 export class CardRefreshReplies {
@@ -63,13 +73,17 @@ export class CardRefreshReplies {
       return [];
     }
     const evaluation = evaluateRegistration(snapshot.methods, ctx.methods);
+    const kept = (why: string): AdaptiveCardJson[] => {
+      log.info({ userId, of: request.of, outcome: 'kept', why }, 'card refresh');
+      return [];
+    };
+    // A card that said "all set" is never built again as less: what this process holds may be older than what
+    // made it (a live look in another instance, a restart, a report that has not caught up).
+    if (request.done && !evaluation.complete) return kept('shownDone');
     const statusNow = (): AdaptiveCardJson =>
       refreshable(
-        statusCard(
-          { evaluation, snapshot, afterCheck: false, progress, now: this.deps.clock.now() },
-          ctx,
-        ),
-        { of: 'status' },
+        statusCard({ evaluation, snapshot, afterCheck: false, progress, now: this.deps.clock.now() }, ctx),
+        evaluation.complete ? { of: 'status', done: true } : { of: 'status' },
       );
     if (evaluation.complete || request.of === 'status' || !request.campaign || !request.nudge) {
       log.info({ userId, of: request.of, outcome: 'status', complete: evaluation.complete }, 'card refresh');
@@ -77,6 +91,8 @@ export class CardRefreshReplies {
     }
     const target = { campaign: request.campaign, nudge: request.nudge };
     const standing = await this.deps.nudges?.standingOf(userId, target);
+    // Their own check found them done, in some process: the campaign is changing this card to say so.
+    if (standing === 'registered') return kept('checkedDone');
     if (!standing) {
       log.info({ userId, of: request.of, outcome: 'status', complete: false }, 'card refresh');
       return [statusNow()];

@@ -1,5 +1,6 @@
 /** Teams asking for a card again as it is shown (its refresh action): what the card was. */
 import { z } from 'zod';
+import { HOME_HINTS } from '../../domain/campaign/windowHint';
 import type { VerbSchemas } from '../router';
 import { campaignVerbs, CampaignVerb } from '../campaign/campaignVerbs';
 
@@ -12,6 +13,7 @@ export const cardRefreshVerbs = {
     of: z.enum(['status', 'nudge']),
     campaign: nudgeTarget.campaign.optional(),
     nudge: nudgeTarget.nudge.optional(),
-    hint: z.enum(['morning', 'evening', 'today']).optional(),
+    hint: z.enum(HOME_HINTS).optional(),
+    done: z.literal(true).optional(),
   }),
 } satisfies VerbSchemas;

@@ -187,7 +187,7 @@ export class StatusReplies {
         },
         ctx,
       ),
-      { of: 'status' },
+      evaluation.complete ? { of: 'status', done: true } : { of: 'status' },
     );
   }
 }
