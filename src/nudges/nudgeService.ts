@@ -108,7 +108,9 @@ export class NudgeService implements Snoozer, NudgeViews {
       campaignId: campaign.id,
       nudge: target.nudge,
       tone: stage.tone,
-      snoozesLeft: Math.max(0, campaign.policy.snooze.max - snoozesUsed(history)),
+      // This one was put off already: opened again, it offers no second press of the same button.
+      snoozesLeft:
+        entry.state === 'snoozed' ? 0 : Math.max(0, campaign.policy.snooze.max - snoozesUsed(history)),
       snoozeHours: campaign.policy.snooze.hours,
     };
   }

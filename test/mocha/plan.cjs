@@ -15,7 +15,10 @@ const lookupFiles = require('mocha/lib/cli/lookup-files');
 const ROOT = path.resolve(__dirname, '..', '..');
 
 /** The timing-sensitive suites, run together once the others have finished. */
-const ALONE = ['test/nudges/sharedSendBudget.e2e.test.ts', 'test/e2e/azureSharedSendBudget.e2e.test.ts'];
+const TIMING_SENSITIVE = [
+  'test/nudges/sharedSendBudget.e2e.test.ts',
+  'test/e2e/azureSharedSendBudget.e2e.test.ts',
+];
 
 /** The longest of the others (about 10 s or more on 2 cores), longest first. */
 const LONGEST_FIRST = [
@@ -39,9 +42,9 @@ const LONGEST_FIRST = [
 ];
 
 function plan() {
-  const named = [...ALONE, ...LONGEST_FIRST];
+  const named = [...TIMING_SENSITIVE, ...LONGEST_FIRST];
   for (const file of named) {
-    // A renamed file would otherwise silently lose its place (or, for ALONE, its quiet machine).
+    // A renamed file would otherwise silently lose its place (or, for TIMING_SENSITIVE, its quiet machine).
     if (!fs.existsSync(path.join(ROOT, file)))
       throw new Error(`test/mocha/plan.cjs names ${file}, which does not exist`);
   }
@@ -52,7 +55,7 @@ function plan() {
     .map((file) => path.relative(ROOT, path.resolve(file)).split(path.sep).join('/'))
     .filter((file) => !named.includes(file))
     .sort();
-  return { sideBySide: [...LONGEST_FIRST, ...rest], alone: ALONE };
+  return { sideBySide: [...LONGEST_FIRST, ...rest], alone: TIMING_SENSITIVE };
 }
 
 module.exports = { plan };

@@ -172,6 +172,19 @@ describe('Nudge campaign on real HTTP (Teams connector and Graph stand-ins)', fu
       expect(rig.connector.total).to.equal(1);
     });
 
+    it('opened again after "Remind me tomorrow" was pressed on it, it is the reminder without that button', async () => {
+      const { id, card } = await nudgedWithRefresh();
+      expect(viewCard(card).buttons.map((b) => b.title)).to.include('Remind me tomorrow');
+      await rig.parts.service.snooze(id, { campaign: 'enforcement-2026-10-28', nudge: 'd3' });
+      const again = viewCard((await rig.opens(id, card, 'Alex Morgan')).value);
+      expect(headingOf(again)).to.equal(headingOf(viewCard(card)));
+      expect(again.buttons.map((b) => b.title)).to.deep.equal([
+        'Start now ▶',
+        'I need help',
+        "I've done it ✔",
+      ]);
+    });
+
     it('opened after the deadline, when the campaign is over, it is the status card: no snooze, no days left', async () => {
       const { id, card } = await nudgedWithRefresh();
       rig.clock.set('2026-10-29T10:00:00Z');
