@@ -18,6 +18,16 @@ export type RefreshOf =
   /** `done`: the card said "You're all set"; it is never built again as anything less (cardRefreshReplies.ts). */
   { of: 'status'; done?: true } | { of: 'nudge'; campaign: string; nudge: string; hint?: HomeHint };
 
+/** What a status card is: `done` once it says "You're all set". */
+export function statusRefresh(complete: boolean): RefreshOf {
+  return complete ? { of: 'status', done: true } : { of: 'status' };
+}
+
+/** What a campaign's nudge is: its campaign, its ledger key, and the part of the day at home it speaks of. */
+export function nudgeRefresh(campaign: string, nudge: string, hint: HomeHint | undefined): RefreshOf {
+  return hint ? { of: 'nudge', campaign, nudge, hint } : { of: 'nudge', campaign, nudge };
+}
+
 /** The card version Teams needs to refresh a card (and to send its refresh action). */
 export const REFRESH_CARD_VERSION = '1.5';
 

@@ -74,8 +74,9 @@ export type ActionProblem = 'noVerb' | 'unknownVerb' | 'badPayload';
 
 export interface VerbOptions {
   /**
-   * Only Teams itself sends this verb, as an invoke (a card's refresh): sent any other way it is no button of
-   * the bot's, and gets the broken-button answer.
+   * Only Teams itself sends this verb, as an invoke (a card's refresh), and its answer replaces a card the user
+   * did not press: sent any other way it is no button of the bot's (the broken-button answer); invoked with a
+   * payload the bot cannot read, it gets no card, so the card shown stays as it is.
    */
   invokeOnly?: boolean;
 }
@@ -115,6 +116,8 @@ type Route = (
 
 export class Router {
   private readonly verbs = new Map<string, Route>();
+  /** Verbs registered `invokeOnly`. */
+  private readonly invokeOnly = new Set<string>();
   private readonly intents = new Map<Intent, IntentHandler>();
   private readonly textCommands: { name: string; run: TextCommand }[] = [];
 
@@ -131,6 +134,7 @@ export class Router {
     options: VerbOptions = {},
   ): this {
     if (this.verbs.has(verb)) throw new Error(`verb ${verb} registered twice`);
+    if (options.invokeOnly) this.invokeOnly.add(verb);
     this.verbs.set(verb, (raw, invoked) => {
       if (options.invokeOnly && !invoked) return { ok: false, problem: 'notInvoked' };
       const parsed = parseVerb(schemas, verb, raw);
@@ -201,6 +205,7 @@ export class Router {
         if (!routed?.ok) {
           const problem = routed?.problem ?? (verb === undefined ? 'noVerb' : 'unknownVerb');
           this.log.warn({ userId, problem }, 'card action rejected');
+          if (command.invoked && verb !== undefined && this.invokeOnly.has(verb)) return [];
           return this.defaults.badAction(turn);
         }
         this.log.debug({ userId, verb }, 'card action');

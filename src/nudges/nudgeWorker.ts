@@ -28,7 +28,7 @@ import { evaluateRegistration } from '../domain/registration/evaluateRegistratio
 import type { MethodAvailability } from '../domain/policy/availability';
 import type { RegistrationSnapshot } from '../domain/registration/snapshot';
 import { nudgeCard } from '../features/campaign/nudgeCards';
-import { refreshable } from '../cards/cardRefresh';
+import { nudgeRefresh, refreshable, statusRefresh } from '../cards/cardRefresh';
 import { viewContextAt, type ViewContext } from '../features/shared/wording';
 import { statusCard } from '../features/status/statusCards';
 import type { StoredConversationReference } from '../ports/conversationReferenceStore';
@@ -477,7 +477,7 @@ export class NudgeWorker {
         },
         ctx,
       ),
-      { of: 'nudge', campaign: campaign.id, nudge: job.nudge, ...(hint ? { hint } : {}) },
+      nudgeRefresh(campaign.id, job.nudge, hint),
     );
     // The slot first, then the take: a take is followed at once by the request, so a send is taken only when
     // it is about to leave.
@@ -573,7 +573,7 @@ export class NudgeWorker {
     if (!snapshot || !evaluation.complete) return this.drop(message);
     const card = refreshable(
       statusCard({ evaluation, snapshot, afterCheck: false, progress, now: clock.now() }, ctx),
-      { of: 'status', done: true },
+      statusRefresh(true),
     );
     try {
       await this.spacing.acquire('background');

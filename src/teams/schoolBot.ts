@@ -18,7 +18,6 @@ import type {
   StoredConversationReference,
 } from '../ports/conversationReferenceStore';
 import { forAudience, REFRESH_VERB, type CardAudience } from '../cards/cardRefresh';
-import { parseCardAction } from '../features/verbs';
 import { firstNameOf, tenantOf, userIdOf } from './activityIdentity';
 import { cardActivity } from './cardActivity';
 
@@ -157,15 +156,12 @@ export class SchoolBot extends TeamsActivityHandler {
     const verb = value?.action?.verb;
     // The verb lives on the action for Action.Execute; our cards also put it in data, which wins if both exist.
     const payload = typeof data === 'object' && data !== null ? { verb, ...data } : { verb };
-    const refresh = payload.verb === REFRESH_VERB;
-    // A refresh the bot cannot read keeps the card: answered with a broken-button card, that card would replace
-    // the pupil's reminder each time it is shown.
-    if (refresh && !parseCardAction(payload).ok) return KEEP_THE_CARD;
     const replies = await this.repliesFor(context, { kind: 'action', data: payload, invoked: true });
     const [first, ...rest] = replies;
     const audience = this.audienceOf(context);
     if (rest.length > 0) await context.sendActivities(rest.map((r) => cardActivity(r.card, audience)));
-    if (!first && refresh) return KEEP_THE_CARD;
+    // A refresh with nothing to show (or that the bot cannot read): the pupil's card stays as it is.
+    if (!first && payload.verb === REFRESH_VERB) return KEEP_THE_CARD;
     const body: AdaptiveCardInvokeResponse = first
       ? {
           statusCode: 200,

@@ -58,6 +58,23 @@ describe('The feature router', () => {
     ]);
   });
 
+  it('an invoke-only verb (a card refresh): answered when invoked; as a submit a broken button; invoked unreadable, no card', async () => {
+    const { r, turn, captured } = router();
+    r.verb(demoVerbs, 'demo.pick', (action) => reply(said(`picked ${action.n}`)), { invokeOnly: true });
+    const good = { verb: 'demo.pick', n: 2 };
+    expect(await r.route({ kind: 'action', data: good, invoked: true }, turn)).to.deep.equal([
+      said('picked 2'),
+    ]);
+    expect(await r.route({ kind: 'action', data: good }, turn)).to.deep.equal([said('bad action')]);
+    // Its answer would replace a card the user did not press: nothing, so the client keeps that card.
+    const unreadable = { verb: 'demo.pick', n: 'two' };
+    expect(await r.route({ kind: 'action', data: unreadable, invoked: true }, turn)).to.deep.equal([]);
+    expect(captured.find(/card action rejected/).map((l) => l.problem)).to.deep.equal([
+      'notInvoked',
+      'badPayload',
+    ]);
+  });
+
   it('reads typed commands before intents, and falls through when the command does not apply', async () => {
     const { r, turn, captured } = router();
     r.textCommand('echo', (text) => Promise.resolve(text.startsWith('echo') ? [said('echoed')] : undefined));

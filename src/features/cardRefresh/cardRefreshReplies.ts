@@ -11,8 +11,7 @@
  *   no card, and the transport answers so that the client keeps the one it shows.
  */
 import type { AdaptiveCardJson } from '../../cards/cardTemplates';
-import { refreshable, type RefreshOf } from '../../cards/cardRefresh';
-import type { HomeHint } from '../../domain/campaign/windowHint';
+import { nudgeRefresh, refreshable, statusRefresh } from '../../cards/cardRefresh';
 import type { GuideProgress } from '../../domain/guide/progress';
 import { evaluateRegistration } from '../../domain/registration/evaluateRegistration';
 import type { Logger } from '../../logging/logger';
@@ -21,6 +20,7 @@ import type { RegistrationStatusService } from '../../status/registrationStatusS
 import { nudgeCard, type NudgeView } from '../campaign/nudgeCards';
 import type { ViewContext } from '../shared/wording';
 import { statusCard } from '../status/statusCards';
+import type { RefreshRequest } from './cardRefreshVerbs';
 
 /** A nudge as it stands in the campaign, without what the registration decides. */
 export type NudgeStanding = Omit<NudgeView, 'evaluation' | 'progress' | 'hint'>;
@@ -49,14 +49,6 @@ export interface CardRefreshRepliesDeps {
   log: Logger;
 }
 
-export interface RefreshRequest {
-  of: 'status' | 'nudge';
-  campaign?: string;
-  nudge?: string;
-  hint?: HomeHint;
-  done?: true;
-}
-
 export class CardRefreshReplies {
   constructor(private readonly deps: CardRefreshRepliesDeps) {}
 
@@ -67,23 +59,20 @@ export class CardRefreshReplies {
     progress: GuideProgress | undefined,
   ): Promise<AdaptiveCardJson[]> {
     const { log } = this.deps;
-    const snapshot = this.deps.status.snapshotFor(userId, { liveMaxAgeMs: LIVE_LOOK_TRUSTED_MS });
-    if (!snapshot) {
-      log.info({ userId, of: request.of, outcome: 'kept' }, 'card refresh');
-      return [];
-    }
-    const evaluation = evaluateRegistration(snapshot.methods, ctx.methods);
     const kept = (why: string): AdaptiveCardJson[] => {
       log.info({ userId, of: request.of, outcome: 'kept', why }, 'card refresh');
       return [];
     };
+    const snapshot = this.deps.status.snapshotFor(userId, { liveMaxAgeMs: LIVE_LOOK_TRUSTED_MS });
+    if (!snapshot) return kept('nothingHeld');
+    const evaluation = evaluateRegistration(snapshot.methods, ctx.methods);
     // A card that said "all set" is never built again as less: what this process holds may be older than what
     // made it (a live look in another instance, a restart, a report that has not caught up).
     if (request.done && !evaluation.complete) return kept('shownDone');
     const statusNow = (): AdaptiveCardJson =>
       refreshable(
         statusCard({ evaluation, snapshot, afterCheck: false, progress, now: this.deps.clock.now() }, ctx),
-        evaluation.complete ? { of: 'status', done: true } : { of: 'status' },
+        statusRefresh(evaluation.complete),
       );
     if (evaluation.complete || request.of === 'status' || !request.campaign || !request.nudge) {
       log.info({ userId, of: request.of, outcome: 'status', complete: evaluation.complete }, 'card refresh');
@@ -98,7 +87,11 @@ export class CardRefreshReplies {
       return [statusNow()];
     }
     log.info({ userId, of: request.of, outcome: 'nudge' }, 'card refresh');
-    const what: RefreshOf = { of: 'nudge', ...target, ...(request.hint ? { hint: request.hint } : {}) };
-    return [refreshable(nudgeCard({ ...standing, evaluation, progress, hint: request.hint }, ctx), what)];
+    return [
+      refreshable(
+        nudgeCard({ ...standing, evaluation, progress, hint: request.hint }, ctx),
+        nudgeRefresh(target.campaign, target.nudge, request.hint),
+      ),
+    ];
   }
 }

@@ -3,7 +3,7 @@
  * (300 pupils after an assembly) the user is told "checking…" within the turn and gets the result as a
  * proactive message when it is ready. Follow-ups owed are stored, so a restart resumes them.
  */
-import { refreshable } from '../../cards/cardRefresh';
+import { refreshable, statusRefresh } from '../../cards/cardRefresh';
 import type { AdaptiveCardJson } from '../../cards/cardTemplates';
 import type { GuideProgress } from '../../domain/guide/progress';
 import type { SchoolPolicy } from '../../domain/policy/schoolPolicy';
@@ -187,7 +187,7 @@ export class StatusReplies {
         },
         ctx,
       ),
-      evaluation.complete ? { of: 'status', done: true } : { of: 'status' },
+      statusRefresh(evaluation.complete),
     );
   }
 }
